@@ -1,0 +1,24 @@
+// Definition loading and input reading for CLI subcommands.
+#include "cli_support.h"
+
+#include <iostream>
+
+#include "renkei/core/file_io.h"
+#include "renkei/fhir/default_sources.h"
+
+namespace renkei::cli {
+
+Result<std::shared_ptr<const fhir::Definitions>> loadDefinitionsFromArgs(const Arguments& args) {
+  fhir::DefinitionSources sources = fhir::defaultDefinitionSources();
+  if (args.has("definitions")) sources.coreDirectory = args.get("definitions");
+  for (const std::string& p : args.all("package")) sources.packages.push_back(p);
+  return fhir::loadDefinitions(sources);
+}
+
+Result<std::string> readInput(const std::string& path) {
+  return path == "-" ? readStdinLimited() : readFileLimited(path);
+}
+
+void printError(const std::string& message) { std::cerr << "renkei: " << message << '\n'; }
+
+}  // namespace renkei::cli

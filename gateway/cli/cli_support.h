@@ -1,0 +1,25 @@
+// Shared pieces of the CLI subcommands: definition loading from flags, reading FILE or "-".
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "arguments.h"
+#include "renkei/fhir/definitions.h"
+#include "renkei/fhir/document.h"
+
+namespace renkei::cli {
+
+/// Options every command that needs definitions accepts.
+inline const std::set<std::string> kDefinitionOptions = {"package", "definitions"};
+
+/// Loads the default sources plus --package PATH (repeatable) and --definitions DIR.
+Result<std::shared_ptr<const fhir::Definitions>> loadDefinitionsFromArgs(const Arguments& args);
+
+/// Reads FILE, or standard input for "-", within the input size limit.
+Result<std::string> readInput(const std::string& path);
+
+/// Prints "renkei: message" on stderr.
+void printError(const std::string& message);
+
+}  // namespace renkei::cli

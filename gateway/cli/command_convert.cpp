@@ -1,0 +1,64 @@
+// `renkei convert --to json|xml [--pretty] FILE|-`: FHIR JSON ↔ XML.
+// Exit codes: 0 converted, 1 the content cannot be represented, 2 unreadable input or usage.
+#include <iostream>
+
+#include "cli_support.h"
+#include "commands.h"
+#include "renkei/fhir/element_navigator.h"
+#include "renkei/fhir/json_writer.h"
+#include "renkei/fhir/resource_reader.h"
+#include "renkei/fhir/xml_writer.h"
+
+namespace renkei::cli {
+
+int runConvert(int argc, char** argv) {
+  std::set<std::string> valued = kDefinitionOptions;
+  valued.insert("to");
+  auto args = Arguments::parse(argc, argv, 2, valued, {"pretty"});
+  if (!args.ok()) {
+    printError(args.status().message());
+    return 2;
+  }
+  std::string to = args->get("to");
+  if ((to != "json" && to != "xml") || args->positionals().size() != 1) {
+    printError("usage: renkei convert --to json|xml [--pretty] [--package PATH] FILE|-");
+    return 2;
+  }
+  const std::string& path = args->positionals().front();
+  auto text = readInput(path);
+  if (!text.ok()) {
+    printError(text.status().message());
+    return 2;
+  }
+  auto read = fhir::readResource(std::move(text).value(),
+                                 path == "-" ? std::nullopt : fhir::formatFromName(path));
+  if (!read.ok()) {
+    printError(path + ": " + read.status.message());
+    return 2;
+  }
+  auto defs = loadDefinitionsFromArgs(*args);
+  if (!defs.ok()) {
+    printError(defs.status().message());
+    return 2;
+  }
+  fhir::ElementNavigator nav(*defs.value());
+  const fhir::Node& root = *read.document->root();
+  if (!defs.value()->isResourceType(root.resourceType)) {
+    printError(path + ": '" + std::string(root.resourceType) + "' is not an R4 resource type");
+    return 1;
+  }
+  bool pretty = args->has("pretty");
+  if (to == "json") {
+    std::cout << fhir::writeJson(root, &nav, {pretty}) << '\n';
+    return 0;
+  }
+  auto xml = fhir::writeXml(root, nav, {pretty, true});
+  if (!xml.ok()) {
+    printError(path + ": " + xml.status().message());
+    return 1;
+  }
+  std::cout << xml.value() << '\n';
+  return 0;
+}
+
+}  // namespace renkei::cli

@@ -1,0 +1,9 @@
+// The renkei subcommands. Each returns the process exit code.
+#pragma once
+
+namespace renkei::cli {
+
+int runConvert(int argc, char** argv);
+int runValidate(int argc, char** argv);
+
+}  // namespace renkei::cli

@@ -1,0 +1,38 @@
+// renkei: one binary, several subcommands.
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "commands.h"
+
+namespace {
+
+void usage() {
+  std::cout << "usage: renkei <command> [options]\n"
+               "\n"
+               "commands:\n"
+               "  validate [--profile URL] [--package PATH] [--format text|json] FILE...|-\n"
+               "           validate FHIR R4 JSON or XML (exit 0 valid, 1 invalid, 2 unreadable)\n"
+               "  convert --to json|xml [--pretty] FILE|-\n"
+               "           convert between FHIR JSON and XML\n"
+               "  help     this text\n"
+               "\n"
+               "common options:\n"
+               "  --package PATH      load a FHIR package (.tgz or folder) in addition to R4 core\n"
+               "  --definitions DIR   R4 core definitions (default: $RENKEI_DEFINITIONS_DIR or the\n"
+               "                      build's .deps location)\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "help") == 0 || std::strcmp(argv[1], "--help") == 0) {
+    usage();
+    return argc < 2 ? 2 : 0;
+  }
+  std::string command = argv[1];
+  if (command == "convert") return renkei::cli::runConvert(argc, argv);
+  if (command == "validate") return renkei::cli::runValidate(argc, argv);
+  std::cerr << "renkei: unknown command '" << command << "' (try: renkei help)\n";
+  return 2;
+}

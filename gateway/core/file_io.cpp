@@ -1,0 +1,83 @@
+// Bounded whole-file reads and atomic writes on POSIX.
+#include "renkei/core/file_io.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+namespace renkei {
+namespace {
+
+Result<std::string> readFd(int fd, std::size_t maxBytes, const std::string& what) {
+  std::string out;
+  struct stat st {};
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    if (static_cast<std::size_t>(st.st_size) > maxBytes) {
+      return Status::tooLarge(what + " is " + std::to_string(st.st_size) +
+                              " bytes, over the limit of " + std::to_string(maxBytes));
+    }
+    out.reserve(static_cast<std::size_t>(st.st_size));
+  }
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::unavailable("cannot read " + what + ": " + std::strerror(errno));
+    }
+    if (n == 0) break;
+    if (out.size() + static_cast<std::size_t>(n) > maxBytes) {
+      return Status::tooLarge(what + " exceeds the limit of " + std::to_string(maxBytes) + " bytes");
+    }
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> readFileLimited(const std::string& path, std::size_t maxBytes) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::unavailable("cannot open " + path + ": " + std::strerror(errno));
+  auto r = readFd(fd, maxBytes, path);
+  ::close(fd);
+  return r;
+}
+
+Result<std::string> readStdinLimited(std::size_t maxBytes) {
+  return readFd(STDIN_FILENO, maxBytes, "standard input");
+}
+
+Status writeFileAtomically(const std::string& path, std::string_view data) {
+  std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::unavailable("cannot create " + tmp + ": " + std::strerror(errno));
+  std::size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return Status::unavailable("cannot write " + tmp + ": " + std::strerror(e));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    ::unlink(tmp.c_str());
+    return Status::unavailable("cannot flush " + tmp + ": " + std::strerror(errno));
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    int e = errno;
+    ::unlink(tmp.c_str());
+    return Status::unavailable("cannot rename to " + path + ": " + std::strerror(e));
+  }
+  return {};
+}
+
+}  // namespace renkei

@@ -1,0 +1,178 @@
+// Differential → snapshot: copy the base elements, then for each differential element find or
+// create its target (slices, or children expanded from the element's type) and overlay what the
+// differential sets. Links are rebuilt from ids at the end.
+#include "snapshot_generator.h"
+
+#include <unordered_map>
+
+#include "../node_util.h"
+#include "structure_compiler.h"
+
+namespace renkei::fhir {
+namespace {
+
+class Generator {
+ public:
+  Generator(StructureDef& sd, const Definitions& defs) : sd_(sd), defs_(defs) {}
+
+  void copyBase(const StructureDef& base) {
+    for (const ElementDef& e : base.elements) append(e, base, {});
+  }
+
+  Result<uint32_t> ensure(const std::string& id, int depth = 0) {
+    if (auto it = index_.find(id); it != index_.end()) return it->second;
+    if (depth > 64) return Status::invalidInput("element path too deep: " + id);
+    std::size_t dot = id.rfind('.');
+    if (dot == std::string::npos) return Status::invalidInput("unknown root element " + id);
+    std::string parentId = id.substr(0, dot);
+    std::string segment = id.substr(dot + 1);
+    std::size_t colon = segment.find(':');
+    if (colon != std::string::npos) return createSlice(id, parentId, segment, colon, depth);
+
+    auto parent = ensure(parentId, depth + 1);
+    if (!parent.ok()) return parent.status();
+    if (auto it = index_.find(id); it != index_.end()) return it->second;
+    RENKEI_RETURN_IF_ERROR(expandFromType(parent.value()));
+    if (auto it = index_.find(id); it != index_.end()) return it->second;
+    return Status::invalidInput("differential element " + id + " does not exist in the base");
+  }
+
+  void apply(uint32_t target, ElementPatch& p) {
+    ElementDef& e = sd_.elements[target];
+    const ElementDef& d = p.def;
+    if (p.sets & kSetMin) e.min = d.min;
+    if (p.sets & kSetMax) e.max = d.max;
+    if (p.sets & kSetTypes) e.types = d.types;
+    if (p.sets & kSetBinding) {
+      e.bindingStrength = d.bindingStrength;
+      e.valueSet = d.valueSet;
+    }
+    if (p.sets & kSetFixed) e.fixed = d.fixed;
+    if (p.sets & kSetPattern) e.pattern = d.pattern;
+    if (p.sets & kSetSlicing) e.slicing = d.slicing;
+    if (p.sets & kSetConstraints) {
+      for (const Constraint& c : d.constraints) e.constraints.push_back(c);
+    }
+    if (p.sets & kSetMustSupport) e.mustSupport = d.mustSupport;
+    if (p.sets & kSetModifier) e.isModifier = d.isModifier;
+    if (p.sets & kSetMaxLength) e.maxLength = d.maxLength;
+    if (p.sets & kSetContentReference) contentRefs_[target] = p.contentReference;
+  }
+
+  Status finish() { return linkElements(sd_, contentRefs_); }
+
+ private:
+  // How copied elements are renamed: id prefix and path prefix replacements.
+  struct Renaming {
+    std::string idFrom, idTo, pathFrom, pathTo;
+  };
+
+  // Appends a copy of `e` (from `src`), renamed.
+  uint32_t append(const ElementDef& e, const StructureDef& src, const Renaming& r) {
+    ElementDef c = e;
+    c.id = rename(e.id, r.idFrom, r.idTo);
+    c.path = rename(e.path, r.pathFrom, r.pathTo);
+    c.children.clear();
+    c.slices.clear();
+    uint32_t i = static_cast<uint32_t>(sd_.elements.size());
+    contentRefs_.push_back(e.contentReference == kNone
+                               ? std::string()
+                               : "#" + rename(src.elements[e.contentReference].id, r.idFrom, r.idTo));
+    index_[c.id] = i;
+    sd_.elements.push_back(std::move(c));
+    return i;
+  }
+
+  static std::string rename(const std::string& s, const std::string& from, const std::string& to) {
+    if (from.empty() || s.compare(0, from.size(), from) != 0) return s;
+    return to + s.substr(from.size());
+  }
+
+  // Copies the descendants of src.elements[i] (children and their slices), renamed.
+  void copyDescendants(const StructureDef& src, uint32_t i, const Renaming& r) {
+    for (uint32_t c : src.elements[i].children) {
+      append(src.elements[c], src, r);
+      copyDescendants(src, c, r);
+      for (uint32_t s : src.elements[c].slices) {
+        append(src.elements[s], src, r);
+        copyDescendants(src, s, r);
+      }
+    }
+  }
+
+  Result<uint32_t> createSlice(const std::string& id, const std::string& parentId,
+                               const std::string& segment, std::size_t colon, int depth) {
+    std::string sliceName = segment.substr(colon + 1);
+    std::size_t slash = sliceName.rfind('/');
+    std::string slicedId = slash == std::string::npos
+                               ? parentId + "." + segment.substr(0, colon)
+                               : parentId + "." + segment.substr(0, colon + 1 + slash);
+    auto sliced = ensure(slicedId, depth + 1);
+    if (!sliced.ok()) return sliced.status();
+    // Snapshot as it is now: the sliced element and its descendants become the slice's start.
+    StructureDef snapshotCopy;
+    snapshotCopy.elements = sd_.elements;
+    RENKEI_RETURN_IF_ERROR(linkElements(snapshotCopy, contentRefs_));
+    const ElementDef& base = snapshotCopy.elements[sliced.value()];
+    Renaming r{base.id, id, {}, {}};  // slices keep their paths
+    uint32_t i = append(base, snapshotCopy, r);
+    ElementDef& slice = sd_.elements[i];
+    slice.sliceName = sliceName;
+    slice.slicing.reset();
+    copyDescendants(snapshotCopy, sliced.value(), r);
+    return i;
+  }
+
+  Status expandFromType(uint32_t parent) {
+    const ElementDef& p = sd_.elements[parent];
+    if (p.types.size() != 1) {
+      return Status::invalidInput("cannot step into " + p.id + ": it does not have exactly one type");
+    }
+    const TypeRef& t = p.types.front();
+    const StructureDef* typeSd = nullptr;
+    if (!t.profiles.empty()) typeSd = defs_.structure(t.profiles.front());
+    if (typeSd == nullptr) typeSd = defs_.baseType(t.code);
+    if (typeSd == nullptr) return Status::notFound("type " + t.code + " of " + p.id + " is unknown");
+    Renaming r{typeSd->root().id, p.id, typeSd->root().path, p.path};
+    copyDescendants(*typeSd, 0, r);
+    return {};
+  }
+
+  StructureDef& sd_;
+  const Definitions& defs_;
+  std::unordered_map<std::string, uint32_t> index_;
+  std::vector<std::string> contentRefs_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<StructureDef>> generateSnapshot(const Node& resource,
+                                                       const Definitions& defs, Arena& arena,
+                                                       const std::string& origin) {
+  auto sd = compileHeader(resource);
+  sd->origin = origin;
+  const StructureDef* base = defs.structure(sd->baseDefinition);
+  if (base == nullptr) {
+    return Status::notFound(sd->url + ": base " + sd->baseDefinition + " is not loaded");
+  }
+  const Node* diff = resource.child("differential");
+  if (diff == nullptr) return Status::invalidInput(sd->url + ": neither snapshot nor differential");
+  Generator gen(*sd, defs);
+  gen.copyBase(*base);
+  Status failure;
+  forEachNamed(*diff, "element", [&](const Node& e) {
+    if (!failure.ok()) return;
+    ElementPatch patch = compileElement(e, arena, sd->url);
+    auto target = gen.ensure(patch.def.id);
+    if (!target.ok()) {
+      failure = Status(target.status().code(), sd->url + ": " + target.status().message());
+      return;
+    }
+    gen.apply(target.value(), patch);
+  });
+  if (!failure.ok()) return failure;
+  RENKEI_RETURN_IF_ERROR(gen.finish());
+  return sd;
+}
+
+}  // namespace renkei::fhir

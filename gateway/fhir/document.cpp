@@ -1,0 +1,18 @@
+// Document construction and issue location.
+#include "renkei/fhir/document.h"
+
+namespace renkei::fhir {
+
+Document::Document(SourceFormat format, std::string text)
+    : format_(format), text_(std::move(text)), lines_(text_), arena_(text_.size() * 3 + 4096) {}
+
+void Document::locate(std::vector<Issue>& issues) const {
+  for (Issue& i : issues) {
+    if (i.offset == kNoOffset || i.line != 0) continue;
+    TextPosition p = lines_.position(i.offset);
+    i.line = p.line;
+    i.column = p.column;
+  }
+}
+
+}  // namespace renkei::fhir

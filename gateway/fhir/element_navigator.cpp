@@ -1,0 +1,66 @@
+// Element matching and scope resolution over compiled StructureDefinitions.
+#include "renkei/fhir/element_navigator.h"
+
+namespace renkei::fhir {
+
+ElementScope ElementNavigator::rootScope(const StructureDef& sd) const {
+  return {&sd, &sd.root().children};
+}
+
+ElementScope ElementNavigator::typeScope(std::string_view typeName) const {
+  const StructureDef* sd = defs_.baseType(typeName);
+  if (sd == nullptr) return {};
+  return rootScope(*sd);
+}
+
+ElementMatch ElementNavigator::match(const ElementScope& scope, std::string_view name) const {
+  if (!scope.valid()) return {};
+  const auto& elements = scope.sd->elements;
+  uint32_t order = 0;
+  for (uint32_t idx : *scope.children) {
+    const ElementDef& d = elements[idx];
+    if (d.isChoice()) {
+      const std::string& prefix = d.choicePrefix;
+      if (name.size() > prefix.size() && name.compare(0, prefix.size(), prefix) == 0) {
+        std::string_view suffix = name.substr(prefix.size());
+        for (const TypeRef& t : d.types) {
+          if (t.choiceSuffix == suffix) return {scope.sd, idx, &t, t.code, order};
+        }
+      }
+    } else if (d.name == name) {
+      const TypeRef* t = d.types.size() == 1 ? &d.types.front() : nullptr;
+      std::string_view code = t ? std::string_view(t->code) : std::string_view();
+      if (d.contentReference != kNone) {
+        const ElementDef& target = elements[d.contentReference];
+        if (target.types.size() == 1) {
+          t = &target.types.front();
+          code = t->code;
+        }
+      }
+      return {scope.sd, idx, t, code, order};
+    }
+    ++order;
+  }
+  return {};
+}
+
+ElementScope ElementNavigator::childScope(const ElementMatch& m) const {
+  return childScope(*m.sd, m.index, m.type, m.typeCode);
+}
+
+ElementScope ElementNavigator::childScope(const StructureDef& sd, uint32_t index,
+                                          const TypeRef* type, std::string_view typeCode) const {
+  const ElementDef* d = &sd.elements[index];
+  if (d->contentReference != kNone) d = &sd.elements[d->contentReference];
+  if (!d->children.empty()) return {&sd, &d->children};
+  if (type != nullptr) {
+    for (const std::string& profile : type->profiles) {
+      const StructureDef* p = defs_.structure(profile);
+      if (p != nullptr && p->type == typeCode) return rootScope(*p);
+    }
+  }
+  if (typeCode.empty()) return {};
+  return typeScope(typeCode);
+}
+
+}  // namespace renkei::fhir

@@ -1,0 +1,489 @@
+// RapidJSON SAX handler that builds the FHIR node tree in a single pass.
+#include "renkei/fhir/json_reader.h"
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/reader.h>
+
+#include <cstring>
+#include <unordered_set>
+#include <vector>
+
+namespace renkei::fhir {
+namespace {
+
+using rapidjson::SizeType;
+
+constexpr std::string_view kTrue = "true";
+constexpr std::string_view kFalse = "false";
+
+class TreeBuilder {
+ public:
+  TreeBuilder(Document& doc, const char* buffer, uint32_t baseOffset, const ReadOptions& options)
+      : doc_(doc), buffer_(buffer), baseOffset_(baseOffset), options_(options) {}
+
+  void setStream(rapidjson::InsituStringStream* stream) { stream_ = stream; }
+  void setStreamingCallback(const std::function<void(const Node&)>* cb) { onResource_ = cb; }
+
+  bool Null() { return primitive({}, ValueKind::None, currentOffset()); }
+  bool Bool(bool b) { return primitive(b ? kTrue : kFalse, ValueKind::Boolean, currentOffset()); }
+  bool Int(int) { return true; }
+  bool Uint(unsigned) { return true; }
+  bool Int64(int64_t) { return true; }
+  bool Uint64(uint64_t) { return true; }
+  bool Double(double) { return true; }
+  bool RawNumber(const char* s, SizeType len, bool) {
+    return primitive({s, len}, ValueKind::Number, offsetOf(s));
+  }
+  bool String(const char* s, SizeType len, bool) {
+    return primitive({s, len}, ValueKind::String, offsetOf(s) - 1);
+  }
+
+  bool Key(const char* s, SizeType len, bool) {
+    if (!error_.empty()) return false;
+    Frame& f = frames_.back();
+    std::string_view key(s, len);
+    uint32_t off = offsetOf(s) - 1;
+    if (!noteKey(f, key)) return fail("duplicate JSON property '" + std::string(key) + "'", off);
+    f.key = key;
+    f.keyOffset = off;
+    ++f.members;
+    return true;
+  }
+
+  bool StartObject() {
+    if (!error_.empty()) return false;
+    if (!checkLimits()) return false;
+    uint32_t off = currentOffset() - 1;
+    if (frames_.empty()) {
+      Node* root = doc_.newNode({}, off);
+      root->flags |= kFromObject;
+      doc_.setRoot(root);
+      pushObject(root);
+      return true;
+    }
+    Frame& f = frames_.back();
+    if (f.type == Frame::Skip) {
+      frames_.push_back(skipFrame());
+      return true;
+    }
+    if (f.type == Frame::Object) {
+      auto [name, underscore] = splitKey(f.key);
+      if (!underscore && name == "resourceType") {
+        addIssue(IssueType::Structure, "resourceType must be a string", f.keyOffset);
+        frames_.push_back(skipFrame());
+        return true;
+      }
+      Node* n = memberNode(f, name, underscore, f.keyOffset);
+      n->flags |= underscore ? kFromUnderscore : kFromObject;
+      beginResourceIfStreaming(n);
+      pushObject(n);
+      return true;
+    }
+    // Inside an array.
+    Node* n = arrayItem(f, off);
+    n->flags |= f.underscore ? kFromUnderscore : kFromObject;
+    pushObject(n);
+    return true;
+  }
+
+  bool EndObject(SizeType) {
+    Frame f = frames_.back();
+    frames_.pop_back();
+    if (f.type == Frame::Object) {
+      if (f.bigKeys) bigKeySets_.pop_back();
+      keys_.resize(f.keyStart);
+      if (f.members == 0) {
+        addIssue(IssueType::Structure, "Object must have some content", f.node->offset);
+      }
+      if (streamingNode_ == f.node) finishStreamedResource();
+    }
+    return true;
+  }
+
+  bool StartArray() {
+    if (!error_.empty()) return false;
+    if (!checkLimits()) return false;
+    uint32_t off = currentOffset() - 1;
+    if (frames_.empty()) return fail("the document must be a JSON object, not an array", off);
+    Frame& f = frames_.back();
+    if (f.type == Frame::Skip) {
+      frames_.push_back(skipFrame());
+      return true;
+    }
+    if (f.type == Frame::Array) {
+      addIssue(IssueType::Structure, "Arrays of arrays are not allowed in FHIR JSON", off);
+      frames_.push_back(skipFrame());
+      return true;
+    }
+    auto [name, underscore] = splitKey(f.key);
+    if (!underscore && name == "resourceType") {
+      addIssue(IssueType::Structure, "resourceType must be a string", f.keyOffset);
+      frames_.push_back(skipFrame());
+      return true;
+    }
+    Frame a;
+    a.type = Frame::Array;
+    a.node = f.node;
+    a.key = name;
+    a.underscore = underscore;
+    a.keyOffset = f.keyOffset;
+    a.counterpartSeen = seenKey(f, underscore ? name : underscoreName(name));
+    frames_.push_back(a);
+    return true;
+  }
+
+  bool EndArray(SizeType count) {
+    Frame f = frames_.back();
+    frames_.pop_back();
+    if (f.type != Frame::Array) return true;
+    if (count == 0) {
+      addIssue(IssueType::Invalid,
+               "Array cannot be empty - the property should not be present if it has no values",
+               f.keyOffset, f.key);
+    } else if (f.counterpartSeen) {
+      uint32_t existing = 0;
+      for (const Node* c = f.node->firstChild; c; c = c->next) existing += (c->name == f.key);
+      if (existing != count) {
+        addIssue(IssueType::Structure,
+                 "The arrays '" + std::string(f.key) + "' and '_" + std::string(f.key) +
+                     "' must have the same number of items",
+                 f.keyOffset);
+      }
+    }
+    return true;
+  }
+
+  const std::string& error() const { return error_; }
+  uint32_t errorOffset() const { return errorOffset_; }
+  bool hasError() const { return !error_.empty(); }
+  bool limitHit() const { return limitHit_; }
+
+ private:
+  struct Frame {
+    enum Type { Object, Array, Skip } type = Skip;
+    Node* node = nullptr;
+    std::string_view key;
+    uint32_t keyOffset = 0;
+    uint32_t keyStart = 0;
+    uint32_t members = 0;
+    uint32_t index = 0;
+    Node* cursor = nullptr;
+    bool underscore = false;
+    bool counterpartSeen = false;
+    bool bigKeys = false;
+  };
+
+  static Frame skipFrame() { return Frame{}; }
+
+  static std::pair<std::string_view, bool> splitKey(std::string_view key) {
+    if (key.size() > 1 && key[0] == '_') return {key.substr(1), true};
+    return {key, false};
+  }
+  std::string_view underscoreName(std::string_view name) {
+    scratch_.assign("_");
+    scratch_.append(name);
+    return scratch_;
+  }
+
+  uint32_t offsetOf(const char* p) const {
+    return static_cast<uint32_t>(p - buffer_) + baseOffset_;
+  }
+  uint32_t currentOffset() const {
+    return static_cast<uint32_t>(stream_->Tell()) + baseOffset_;
+  }
+
+  void pushObject(Node* n) {
+    Frame f;
+    f.type = Frame::Object;
+    f.node = n;
+    f.keyStart = static_cast<uint32_t>(keys_.size());
+    frames_.push_back(f);
+  }
+
+  // Records a key of the current object; false when it is a duplicate.
+  bool noteKey(Frame& f, std::string_view key) {
+    if (f.bigKeys) return bigKeySets_.back().insert(key).second;
+    for (std::size_t i = f.keyStart; i < keys_.size(); ++i) {
+      if (keys_[i] == key) return false;
+    }
+    keys_.push_back(key);
+    if (keys_.size() - f.keyStart > 32) {
+      f.bigKeys = true;
+      bigKeySets_.emplace_back(keys_.begin() + f.keyStart, keys_.end());
+    }
+    return true;
+  }
+  bool seenKey(const Frame& f, std::string_view key) const {
+    if (f.bigKeys) return bigKeySets_.back().count(key) != 0;
+    for (std::size_t i = f.keyStart; i < keys_.size(); ++i) {
+      if (keys_[i] == key) return true;
+    }
+    return false;
+  }
+
+  bool checkLimits() {
+    if (frames_.size() >= options_.maxDepth) {
+      limitHit_ = true;
+      return fail("nesting deeper than the limit of " + std::to_string(options_.maxDepth),
+                  currentOffset());
+    }
+    return true;
+  }
+
+  Node* newNode(std::string_view name, uint32_t off) {
+    if (++nodeCount_ > options_.maxNodes) {
+      limitHit_ = true;
+      fail("more than " + std::to_string(options_.maxNodes) + " elements", off);
+    }
+    Arena& arena = streamingNode_ ? entryArena_ : doc_.arena();
+    Node* n = arena.make<Node>();
+    n->name = name;
+    n->offset = off;
+    return n;
+  }
+
+  // The node for object member `name`, reusing the one its `_name`/`name` counterpart created.
+  Node* memberNode(Frame& f, std::string_view name, bool underscore, uint32_t off) {
+    if (seenKey(f, underscore ? name : underscoreName(name))) {
+      for (Node* c = f.node->firstChild; c; c = c->next) {
+        if (c->name == name) return c;
+      }
+    }
+    Node* n = newNode(name, off);
+    f.node->append(n);
+    return n;
+  }
+
+  Node* arrayItem(Frame& a, uint32_t off) {
+    Node* n = nullptr;
+    if (a.counterpartSeen) {
+      for (Node* c = a.cursor ? a.cursor->next : a.node->firstChild; c; c = c->next) {
+        if (c->name == a.key) {
+          n = c;
+          break;
+        }
+      }
+    }
+    if (n == nullptr) {
+      n = newNode(a.key, off);
+      a.node->append(n);
+    }
+    if (!a.underscore) n->offset = off;
+    n->flags |= kFromArray;
+    a.cursor = n;
+    ++a.index;
+    return n;
+  }
+
+  bool primitive(std::string_view text, ValueKind kind, uint32_t off) {
+    if (!error_.empty()) return false;
+    if (frames_.empty()) return fail("the document must be a JSON object", off);
+    Frame& f = frames_.back();
+    if (f.type == Frame::Skip) return true;
+    if (f.type == Frame::Object) {
+      auto [name, underscore] = splitKey(f.key);
+      if (!underscore && name == "resourceType") {
+        if (kind != ValueKind::String) {
+          addIssue(IssueType::Structure, "resourceType must be a string", f.keyOffset);
+        } else {
+          f.node->resourceType = text;
+        }
+        return true;
+      }
+      if (kind == ValueKind::None) {
+        addIssue(IssueType::Invalid, "The property '" + std::string(f.key) + "' cannot be null",
+                 f.keyOffset, name);
+        return true;
+      }
+      if (underscore) {
+        addIssue(IssueType::Structure,
+                 "The property '" + std::string(f.key) + "' must be an object, not a primitive",
+                 f.keyOffset);
+        return true;
+      }
+      Node* n = memberNode(f, name, false, f.keyOffset);
+      n->offset = f.keyOffset;
+      n->value = text;
+      n->kind = kind;
+      return true;
+    }
+    // Array item.
+    if (f.underscore) {
+      if (kind == ValueKind::None) {
+        arrayItem(f, off);  // no id/extension at this index: keep alignment with the values
+        return true;
+      }
+      addIssue(IssueType::Structure,
+               "Items of '_" + std::string(f.key) + "' must be objects or null", off);
+      ++f.index;
+      return true;
+    }
+    Node* n = arrayItem(f, off);
+    if (kind == ValueKind::None) {
+      n->flags |= kNullInArray;
+      return true;
+    }
+    n->value = text;
+    n->kind = kind;
+    return true;
+  }
+
+  std::string path(std::string_view leaf) const {
+    std::string p;
+    for (std::size_t i = 1; i < frames_.size(); ++i) {
+      const Frame& f = frames_[i];
+      const Frame& parent = frames_[i - 1];
+      if (f.type == Frame::Array) continue;
+      if (parent.type == Frame::Array) {
+        p += '.';
+        p += parent.key;
+        p += '[' + std::to_string(parent.index - 1) + ']';
+      } else if (parent.type == Frame::Object) {
+        p += '.';
+        p += splitKey(parent.key).first;
+      }
+    }
+    if (!leaf.empty()) {
+      p += '.';
+      p += leaf;
+    }
+    return p;
+  }
+
+  void addIssue(IssueType type, std::string message, uint32_t off, std::string_view leaf = {}) {
+    Issue i;
+    i.severity = Severity::Error;
+    i.type = type;
+    i.message = std::move(message);
+    i.expression = path(leaf);  // made absolute with the resource type once it is known
+    i.offset = off;
+    doc_.issues().push_back(std::move(i));
+  }
+
+  bool fail(std::string message, uint32_t off) {
+    if (error_.empty()) {
+      error_ = std::move(message);
+      errorOffset_ = off;
+    }
+    return false;
+  }
+
+  void beginResourceIfStreaming(Node* n) {
+    if (onResource_ && streamingNode_ == nullptr && n->name == "resource" && frames_.size() == 3) {
+      streamingNode_ = n;
+    }
+  }
+  void finishStreamedResource() {
+    (*onResource_)(*streamingNode_);
+    // The entry's nodes lived in entryArena_; detach them and reuse the memory for the next one.
+    streamingNode_->firstChild = streamingNode_->lastChild = nullptr;
+    streamingNode_ = nullptr;
+    entryArena_.reset();
+  }
+
+  Document& doc_;
+  const char* buffer_;
+  uint32_t baseOffset_;
+  const ReadOptions& options_;
+  rapidjson::InsituStringStream* stream_ = nullptr;
+  const std::function<void(const Node&)>* onResource_ = nullptr;
+  Node* streamingNode_ = nullptr;
+  Arena entryArena_{256 * 1024};
+  std::vector<Frame> frames_;
+  std::vector<std::string_view> keys_;
+  std::vector<std::unordered_set<std::string_view>> bigKeySets_;
+  std::string scratch_;
+  std::string error_;
+  uint32_t errorOffset_ = 0;
+  uint32_t nodeCount_ = 0;
+  bool limitHit_ = false;
+};
+
+constexpr unsigned kBaseFlags = rapidjson::kParseInsituFlag | rapidjson::kParseValidateEncodingFlag |
+                                rapidjson::kParseNumbersAsStringsFlag;
+
+// Parses `doc`'s text; on success the tree is in `doc`, otherwise the status says why.
+ReadResult parse(std::unique_ptr<Document> doc, const ReadOptions& options,
+                 const std::function<void(const Node&)>* onResource) {
+  ReadResult out;
+  const std::string& text = doc->text();
+  if (text.size() > options.maxBytes) {
+    out.status = Status::tooLarge("input is " + std::to_string(text.size()) +
+                                  " bytes, over the limit of " + std::to_string(options.maxBytes));
+    return out;
+  }
+  if (const void* nul = std::memchr(text.data(), '\0', text.size())) {
+    uint32_t off = static_cast<uint32_t>(static_cast<const char*>(nul) - text.data());
+    out.position = doc->position(off);
+    out.status = Status::invalidInput("NUL byte in JSON input");
+    return out;
+  }
+  uint32_t base = 0;
+  if (text.size() >= 3 && std::memcmp(text.data(), "\xEF\xBB\xBF", 3) == 0) base = 3;
+
+  // In-situ parsing rewrites strings, so it works on a copy in the document's arena (the tree
+  // points into it) and the original text stays intact for line:column lookups.
+  std::size_t workSize = text.size() - base;
+  char* work = static_cast<char*>(doc->arena().allocate(workSize + 1, 1));
+  std::memcpy(work, text.data() + base, workSize);
+  work[workSize] = '\0';
+  TreeBuilder builder(*doc, work, base, options);
+  builder.setStreamingCallback(onResource);
+  rapidjson::InsituStringStream stream(work);
+  builder.setStream(&stream);
+  rapidjson::Reader reader;
+  rapidjson::ParseResult pr = options.allowComments
+      ? reader.Parse<kBaseFlags | rapidjson::kParseCommentsFlag>(stream, builder)
+      : reader.Parse<kBaseFlags>(stream, builder);
+
+  if (pr.IsError() || builder.hasError()) {
+    uint32_t off;
+    std::string msg;
+    if (builder.hasError()) {
+      off = builder.errorOffset();
+      msg = builder.error();
+      out.status = builder.limitHit() ? Status::tooLarge(msg) : Status::invalidInput(msg);
+    } else {
+      off = static_cast<uint32_t>(pr.Offset()) + base;
+      msg = std::string("JSON syntax error: ") + rapidjson::GetParseError_En(pr.Code());
+      out.status = Status::invalidInput(msg);
+    }
+    out.position = doc->position(off);
+    out.status = Status(out.status.code(), "line " + std::to_string(out.position.line) +
+                                               ", column " + std::to_string(out.position.column) +
+                                               ": " + out.status.message());
+    return out;
+  }
+  Node* root = doc->root();
+  if (root == nullptr) {
+    out.status = Status::invalidInput("the document must be a JSON object");
+    return out;
+  }
+  if (root->resourceType.empty() && onResource == nullptr) {
+    out.position = doc->position(root->offset);
+    out.status = Status::invalidInput("line " + std::to_string(out.position.line) + ", column " +
+                                      std::to_string(out.position.column) +
+                                      ": Unable to find resourceType property");
+    return out;
+  }
+  root->name = root->resourceType;
+  for (Issue& i : doc->issues()) i.expression = std::string(root->resourceType) + i.expression;
+  out.document = std::move(doc);
+  return out;
+}
+
+}  // namespace
+
+ReadResult readJson(std::string text, const ReadOptions& options) {
+  auto doc = std::make_unique<Document>(SourceFormat::Json, std::move(text));
+  return parse(std::move(doc), options, nullptr);
+}
+
+Status streamBundleResources(std::string text, const ReadOptions& options,
+                             const std::function<void(const Node&)>& onResource) {
+  auto doc = std::make_unique<Document>(SourceFormat::Json, std::move(text));
+  ReadResult r = parse(std::move(doc), options, &onResource);
+  return r.ok() ? Status{} : r.status;
+}
+
+}  // namespace renkei::fhir

@@ -1,0 +1,227 @@
+// Assigning repeating elements to slices: value, pattern, type, profile and exists
+// discriminators, with FHIR's special handling of extension URLs.
+#include "renkei/fhir/structure.h"
+#include "validation_run.h"
+#include "value_compare.h"
+
+namespace renkei::fhir {
+namespace {
+
+std::vector<std::string_view> splitPath(std::string_view path) {
+  std::vector<std::string_view> out;
+  if (path.empty() || path == "$this") return out;
+  std::size_t start = 0;
+  int depth = 0;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    if (path[i] == '(') ++depth;
+    if (path[i] == ')') --depth;
+    if (path[i] == '.' && depth == 0) {
+      out.push_back(path.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  out.push_back(path.substr(start));
+  return out;
+}
+
+std::string_view functionArgument(std::string_view seg, std::string_view fn) {
+  if (seg.size() < fn.size() + 2 || seg.compare(0, fn.size(), fn) != 0 || seg[fn.size()] != '(') {
+    return {};
+  }
+  std::string_view arg = seg.substr(fn.size() + 1, seg.size() - fn.size() - 2);
+  if (arg.size() >= 2 && (arg.front() == '\'' || arg.front() == '"')) arg = arg.substr(1, arg.size() - 2);
+  return arg;
+}
+
+}  // namespace
+
+void ValidationRun::collectAtPath(const Node& n, const std::vector<std::string_view>& segments,
+                                  std::size_t i, std::vector<const Node*>& out) {
+  if (i == segments.size()) {
+    out.push_back(&n);
+    return;
+  }
+  std::string_view seg = segments[i];
+  if (std::string_view url = functionArgument(seg, "extension"); !url.empty()) {
+    for (const Node* c = n.firstChild; c; c = c->next) {
+      if (c->name == "extension" && c->childValue("url") == url) collectAtPath(*c, segments, i + 1, out);
+    }
+    return;
+  }
+  if (seg == "resolve()") {
+    if (const Node* target = resolveLocally(n.childValue("reference")).target) {
+      collectAtPath(*target, segments, i + 1, out);
+    }
+    return;
+  }
+  if (!functionArgument(seg, "ofType").empty()) {
+    collectAtPath(n, segments, i + 1, out);
+    return;
+  }
+  for (const Node* c = n.firstChild; c; c = c->next) {
+    if (c->name == seg) collectAtPath(*c, segments, i + 1, out);
+  }
+}
+
+namespace {
+
+// The element definition reached by following `segments` from `start` inside `sd`, or -1.
+int32_t defAtPath(const StructureDef& sd, uint32_t start, const std::vector<std::string_view>& segments,
+                  std::size_t* consumed) {
+  uint32_t cur = start;
+  std::size_t i = 0;
+  for (; i < segments.size(); ++i) {
+    const ElementDef& e = sd.elements[cur];
+    const ElementDef& scope = e.contentReference != kNone ? sd.elements[e.contentReference] : e;
+    int32_t next = kNone;
+    std::string_view seg = segments[i];
+    std::string_view url = functionArgument(seg, "extension");
+    for (uint32_t c : scope.children) {
+      const ElementDef& ce = sd.elements[c];
+      if (!url.empty() && ce.name == "extension") {
+        for (uint32_t s : ce.slices) {
+          const ElementDef& slice = sd.elements[s];
+          for (const TypeRef& t : slice.types) {
+            for (const std::string& p : t.profiles) {
+              if (p == url) next = static_cast<int32_t>(s);
+            }
+          }
+        }
+      } else if (ce.name == seg || (ce.isChoice() && ce.choicePrefix == seg)) {
+        next = static_cast<int32_t>(c);
+      }
+      if (next != kNone) break;
+    }
+    if (next == kNone) break;
+    cur = static_cast<uint32_t>(next);
+  }
+  *consumed = i;
+  return static_cast<int32_t>(cur);
+}
+
+}  // namespace
+
+bool ValidationRun::conformsTo(const Node& node, const StructureDef& profile) {
+  std::vector<Issue> scratchIssues;
+  ValidationOptions quiet = options_;
+  quiet.maxIssues = 1;
+  ValidationRun nested(defs_, invariants_, quiet, nullptr, scratchIssues);
+  nested.path_ = path_;
+  nested.resources_ = resources_;
+  if (node.isResource()) {
+    nested.resources_.push_back(
+        {&node, resources_.empty() ? nullptr : resources_.back().bundle, nested.path_.size()});
+    nested.checkResourceAgainst(node, profile, Pass::Base);
+    if (&profile != defs_.baseType(profile.type)) nested.checkResourceAgainst(node, profile, Pass::Profile);
+  } else {
+    nested.checkChildren(node, nav_.rootScope(profile), Pass::Profile);
+    nested.checkFixedAndPattern(node, profile.root());
+  }
+  for (const Issue& i : scratchIssues) {
+    if (isErrorOrFatal(i.severity)) return false;
+  }
+  return true;
+}
+
+bool ValidationRun::discriminatorMatches(const Node& node, const StructureDef& sd, uint32_t sliceIdx,
+                                         const ElementDef& sliced, const Discriminator& d) {
+  const ElementDef& slice = sd.elements[sliceIdx];
+  const bool isExtension = sliced.name == "extension" || sliced.name == "modifierExtension";
+  if (isExtension && d.path == "url") {
+    std::string_view url = node.childValue("url");
+    for (const TypeRef& t : slice.types) {
+      for (const std::string& p : t.profiles) {
+        if (p == url) return true;
+      }
+    }
+    std::size_t consumed = 0;
+    std::vector<std::string_view> seg{"url"};
+    int32_t def = defAtPath(sd, sliceIdx, seg, &consumed);
+    if (consumed == 1 && def != kNone) {
+      const ElementDef& u = sd.elements[static_cast<uint32_t>(def)];
+      const Node* expected = u.fixed ? u.fixed : u.pattern;
+      return expected && expected->value == url;
+    }
+    return false;
+  }
+
+  std::vector<std::string_view> segments = splitPath(d.path);
+  std::vector<const Node*> found;
+  collectAtPath(node, segments, 0, found);
+
+  std::size_t consumed = 0;
+  int32_t defIdx = defAtPath(sd, sliceIdx, segments, &consumed);
+  if (defIdx == kNone) return false;
+  const ElementDef& target = sd.elements[static_cast<uint32_t>(defIdx)];
+
+  switch (d.type) {
+    case DiscriminatorType::Value:
+    case DiscriminatorType::Pattern: {
+      const Node* expected = target.fixed ? target.fixed : target.pattern;
+      bool pattern = target.fixed == nullptr;
+      // The path may continue inside a fixed or pattern value defined higher up.
+      for (std::size_t i = consumed; expected && i < segments.size(); ++i) {
+        expected = expected->child(segments[i]);
+      }
+      if (expected == nullptr) return false;
+      for (const Node* f : found) {
+        if (pattern ? containsPattern(*f, *expected) : equalsFixed(*f, *expected)) return true;
+      }
+      return false;
+    }
+    case DiscriminatorType::Type: {
+      if (consumed != segments.size()) return false;
+      for (const Node* f : found) {
+        std::string_view type = f->resourceType;
+        if (type.empty() && target.isChoice() && f->name.size() > target.choicePrefix.size()) {
+          type = f->name.substr(target.choicePrefix.size());
+        }
+        for (const TypeRef& t : target.types) {
+          if (t.code == type || t.choiceSuffix == type) return true;
+        }
+      }
+      return false;
+    }
+    case DiscriminatorType::Profile: {
+      if (consumed != segments.size()) return false;
+      for (const Node* f : found) {
+        for (const TypeRef& t : target.types) {
+          for (const std::string& url : t.profiles) {
+            const StructureDef* p = defs_.structure(url);
+            if (p && conformsTo(*f, *p)) return true;
+          }
+          for (const std::string& url : t.targetProfiles) {
+            const StructureDef* p = defs_.structure(url);
+            if (p && conformsTo(*f, *p)) return true;
+          }
+        }
+      }
+      return false;
+    }
+    case DiscriminatorType::Exists: {
+      if (consumed != segments.size()) return false;
+      if (target.max == 0) return found.empty();
+      if (target.min > 0) return !found.empty();
+      return false;
+    }
+  }
+  return false;
+}
+
+int ValidationRun::matchSlice(const Node& node, const StructureDef& sd, const ElementDef& sliced) {
+  const Slicing& slicing = *sliced.slicing;
+  if (slicing.discriminators.empty()) return -1;
+  for (std::size_t s = 0; s < sliced.slices.size(); ++s) {
+    bool all = true;
+    for (const Discriminator& d : slicing.discriminators) {
+      if (!discriminatorMatches(node, sd, sliced.slices[s], sliced, d)) {
+        all = false;
+        break;
+      }
+    }
+    if (all) return static_cast<int>(s);
+  }
+  return -1;
+}
+
+}  // namespace renkei::fhir

@@ -1,0 +1,169 @@
+// The state of one validation call and the checks it runs. Methods are grouped by concern in
+// element_checks.cpp, slicing.cpp, value_checks.cpp, binding_checks.cpp, extension_checks.cpp,
+// reference_checks.cpp and xhtml_checks.cpp.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "renkei/fhir/document.h"
+#include "renkei/fhir/element_navigator.h"
+#include "renkei/fhir/invariant_evaluator.h"
+#include "renkei/fhir/validator.h"
+
+namespace renkei::fhir {
+
+/// Where the resources of a Bundle can be found by reference.
+struct BundleIndex {
+  struct Entry {
+    const Node* entry;
+    const Node* resource;     ///< nullptr when the entry has none
+    std::string_view fullUrl;
+  };
+  std::string type;  ///< Bundle.type
+  std::vector<Entry> entries;
+  std::unordered_multimap<std::string, std::size_t> byFullUrl;  ///< fullUrl → entry
+  std::unordered_multimap<std::string, std::size_t> byTypeId;   ///< "Patient/1" → entry (no fullUrl)
+  std::unordered_map<const Node*, std::size_t> entryOfResource;
+};
+
+/// What resolving a reference inside the current resource or Bundle found.
+struct Resolution {
+  const Node* target = nullptr;
+  std::size_t matches = 0;  ///< more than one means the reference is ambiguous
+  bool searched = false;    ///< there was a Bundle or container to look in
+};
+
+/// Which walk is running: the base definition (all checks) or a profile (its constraints only).
+enum class Pass : uint8_t { Base, Profile };
+
+class ValidationRun {
+ public:
+  ValidationRun(const Definitions& defs, const InvariantEvaluator* invariants,
+                const ValidationOptions& options, const Document* document,
+                std::vector<Issue>& out);
+
+  void validateRoot(const Node& resource);
+
+  // --- element_checks.cpp ---
+  void checkResource(const Node& resource, const std::vector<std::string>& extraProfiles);
+  void checkResourceAgainst(const Node& resource, const StructureDef& sd, Pass pass);
+  void checkElement(const Node& node, const StructureDef& sd, uint32_t index, const TypeRef* type,
+                    std::string_view typeCode, Pass pass);
+  void checkChildren(const Node& node, const ElementScope& scope, Pass pass);
+  void checkPrimitive(const Node& node, const ElementDef& def, std::string_view typeCode,
+                      Pass pass);
+  void checkInvariants(const Node& node, const ElementDef& def, std::string_view typeCode,
+                       Pass pass);
+
+  // --- slicing.cpp ---
+  /// Index into `sliced.slices` of the slice `node` belongs to, or -1.
+  int matchSlice(const Node& node, const StructureDef& sd, const ElementDef& sliced);
+  /// True when `node` (a resource or an element) conforms to `profile`, checked silently.
+  bool conformsTo(const Node& node, const StructureDef& profile);
+
+  // --- value_checks.cpp ---
+  void checkFixedAndPattern(const Node& node, const ElementDef& def);
+
+  // --- binding_checks.cpp ---
+  void checkBinding(const Node& node, const ElementDef& def, std::string_view typeCode);
+  void checkCodingAgainstCodeSystem(const Node& coding);
+
+  // --- extension_checks.cpp ---
+  /// Validates an Extension against its definition; false when it was handled generically.
+  bool checkExtension(const Node& node, const ElementDef& def, const StructureDef& sd,
+                      Pass pass);
+
+  // --- reference_checks.cpp ---
+  void checkReference(const Node& node, const TypeRef* type);
+  void checkCanonical(const Node& node, const TypeRef* type);
+  void checkBundle(const Node& bundle);
+  void indexBundle(const Node& bundle, BundleIndex& index);
+
+  // --- value_checks.cpp ---
+  void checkAttachment(const Node& node);
+  void checkExampleUrl(const Node& node);
+
+  // --- resource_rules.cpp ---
+  void checkQuestionnaire(const Node& questionnaire);
+
+  // --- xhtml_checks.cpp ---
+  void checkXhtml(const Node& node);
+  void checkActiveContent(const Node& node, std::string_view typeCode);
+
+  // --- reporting ---
+  void report(Severity severity, IssueType type, const Node* at, std::string message,
+              std::string source = {});
+  /// Appends ".name" or ".name[i]" to the current path until the guard goes out of scope.
+  class PathGuard {
+   public:
+    PathGuard(std::string& path, std::string_view name, int index) : path_(path), mark_(path.size()) {
+      path_ += '.';
+      path_ += name;
+      if (index >= 0) {
+        path_ += '[';
+        path_ += std::to_string(index);
+        path_ += ']';
+      }
+    }
+    ~PathGuard() { path_.resize(mark_); }
+    PathGuard(const PathGuard&) = delete;
+    PathGuard& operator=(const PathGuard&) = delete;
+
+   private:
+    std::string& path_;
+    std::size_t mark_;
+  };
+  PathGuard enter(std::string_view name, int index) { return PathGuard(path_, name, index); }
+  const std::string& path() const { return path_; }
+
+  const Definitions& defs() const { return defs_; }
+  const ElementNavigator& nav() const { return nav_; }
+  const ValidationOptions& options() const { return options_; }
+  bool sourceIsJson() const { return document_ && document_->format() == SourceFormat::Json; }
+  bool sourceIsXml() const { return document_ && document_->format() == SourceFormat::Xml; }
+
+ private:
+  struct ResourceFrame {
+    const Node* resource;
+    const BundleIndex* bundle;  ///< innermost enclosing Bundle, if any
+    std::size_t pathStart;      ///< length of path_ when the resource was entered
+  };
+  /// The current element path relative to the resource, without indices ("Patient.name").
+  std::string elementPath() const;
+  bool extensionAllowedHere(const StructureDef& ext) const;
+  bool typedPathMatches(std::string_view expr, std::string_view host) const;
+  /// Resolves a reference from the current resource: contained ("#id") or in the enclosing
+  /// Bundle, following FHIR's fullUrl rules.
+  Resolution resolveLocally(std::string_view reference);
+  Resolution resolveInBundle(const BundleIndex& bundle, std::string_view reference,
+                             std::string_view fromFullUrl) const;
+  /// The fullUrl of the Bundle entry the current resource belongs to, if any.
+  std::string_view currentEntryFullUrl() const;
+  void checkDocumentReachability(const BundleIndex& bundle);
+  bool discriminatorMatches(const Node& node, const StructureDef& sd, uint32_t slice,
+                            const ElementDef& sliced, const Discriminator& d);
+  void collectAtPath(const Node& n, const std::vector<std::string_view>& segments, std::size_t i,
+                     std::vector<const Node*>& out);
+  /// Scratch list of (child, match) pairs used as a stack by checkChildren.
+  struct MatchedChild {
+    const Node* node;
+    ElementMatch match;
+  };
+
+  const Definitions& defs_;
+  ElementNavigator nav_;
+  const InvariantEvaluator* invariants_;
+  const ValidationOptions& options_;
+  const Document* document_;
+  std::vector<Issue>& out_;
+  std::string path_;
+  std::vector<ResourceFrame> resources_;
+  std::vector<MatchedChild> scratch_;
+  std::vector<std::string_view> hostTypes_;      ///< types of the elements being walked
+  std::vector<std::string_view> extensionUrls_;  ///< urls of the extensions being walked
+  bool truncated_ = false;
+};
+
+}  // namespace renkei::fhir

@@ -1,0 +1,21 @@
+// Reading whole inputs with a size cap, so that no outside file or stream can exhaust memory.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "renkei/core/status.h"
+
+namespace renkei {
+
+inline constexpr std::size_t kDefaultMaxInputBytes = 64u << 20;
+
+/// Reads a file; fails with TooLarge past `maxBytes`, Unavailable when it cannot be read.
+Result<std::string> readFileLimited(const std::string& path,
+                                    std::size_t maxBytes = kDefaultMaxInputBytes);
+/// Reads standard input to its end with the same cap.
+Result<std::string> readStdinLimited(std::size_t maxBytes = kDefaultMaxInputBytes);
+/// Writes `data` to `path` via a temporary file and rename.
+Status writeFileAtomically(const std::string& path, std::string_view data);
+
+}  // namespace renkei
