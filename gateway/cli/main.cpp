@@ -15,6 +15,8 @@ void usage() {
                "           validate FHIR R4 JSON or XML (exit 0 valid, 1 invalid, 2 unreadable)\n"
                "  convert --to json|xml [--pretty] FILE|-\n"
                "           convert between FHIR JSON and XML\n"
+               "  definitions [--package PATH]\n"
+               "           list loaded profiles and definition warnings (exit 1 on warnings)\n"
                "  help     this text\n"
                "\n"
                "common options:\n"
@@ -33,6 +35,7 @@ int main(int argc, char** argv) {
   std::string command = argv[1];
   if (command == "convert") return renkei::cli::runConvert(argc, argv);
   if (command == "validate") return renkei::cli::runValidate(argc, argv);
+  if (command == "definitions") return renkei::cli::runDefinitions(argc, argv);
   std::cerr << "renkei: unknown command '" << command << "' (try: renkei help)\n";
   return 2;
 }

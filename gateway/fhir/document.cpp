@@ -4,12 +4,17 @@
 namespace renkei::fhir {
 
 Document::Document(SourceFormat format, std::string text)
-    : format_(format), text_(std::move(text)), lines_(text_), arena_(text_.size() * 3 + 4096) {}
+    : format_(format), text_(std::move(text)), arena_(text_.size() * 3 + 4096) {}
+
+TextPosition Document::position(uint32_t offset) const {
+  std::call_once(linesOnce_, [this] { lines_ = LineIndex(text_); });
+  return lines_.position(offset);
+}
 
 void Document::locate(std::vector<Issue>& issues) const {
   for (Issue& i : issues) {
     if (i.offset == kNoOffset || i.line != 0) continue;
-    TextPosition p = lines_.position(i.offset);
+    TextPosition p = position(i.offset);
     i.line = p.line;
     i.column = p.column;
   }

@@ -4,7 +4,7 @@
 namespace renkei::fhir {
 
 ElementScope ElementNavigator::rootScope(const StructureDef& sd) const {
-  return {&sd, &sd.root().children};
+  return {&sd, &sd.root()};
 }
 
 ElementScope ElementNavigator::typeScope(std::string_view typeName) const {
@@ -16,18 +16,25 @@ ElementScope ElementNavigator::typeScope(std::string_view typeName) const {
 ElementMatch ElementNavigator::match(const ElementScope& scope, std::string_view name) const {
   if (!scope.valid()) return {};
   const auto& elements = scope.sd->elements;
-  uint32_t order = 0;
-  for (uint32_t idx : *scope.children) {
+  const auto& keys = scope.parent->childKeys;
+  const auto& children = scope.parent->children;
+  const uint32_t key = childNameKey(name);
+  const uint32_t choiceKey = choiceNameKey(name.empty() ? std::string_view("?") : name);
+  for (uint32_t order = 0; order < children.size(); ++order) {
+    // Most definitions are ruled out by length and first letter without touching them.
+    if (keys[order] != key && keys[order] != choiceKey) continue;
+    const uint32_t idx = children[order];
     const ElementDef& d = elements[idx];
     if (d.isChoice()) {
       const std::string& prefix = d.choicePrefix;
-      if (name.size() > prefix.size() && name.compare(0, prefix.size(), prefix) == 0) {
+      if (name.size() > prefix.size() && name[0] == prefix[0] &&
+          name.compare(0, prefix.size(), prefix) == 0) {
         std::string_view suffix = name.substr(prefix.size());
         for (const TypeRef& t : d.types) {
           if (t.choiceSuffix == suffix) return {scope.sd, idx, &t, t.code, order};
         }
       }
-    } else if (d.name == name) {
+    } else if (sameName(d.name, name)) {
       const TypeRef* t = d.types.size() == 1 ? &d.types.front() : nullptr;
       std::string_view code = t ? std::string_view(t->code) : std::string_view();
       if (d.contentReference != kNone) {
@@ -39,7 +46,6 @@ ElementMatch ElementNavigator::match(const ElementScope& scope, std::string_view
       }
       return {scope.sd, idx, t, code, order};
     }
-    ++order;
   }
   return {};
 }
@@ -52,12 +58,10 @@ ElementScope ElementNavigator::childScope(const StructureDef& sd, uint32_t index
                                           const TypeRef* type, std::string_view typeCode) const {
   const ElementDef* d = &sd.elements[index];
   if (d->contentReference != kNone) d = &sd.elements[d->contentReference];
-  if (!d->children.empty()) return {&sd, &d->children};
-  if (type != nullptr) {
-    for (const std::string& profile : type->profiles) {
-      const StructureDef* p = defs_.structure(profile);
-      if (p != nullptr && p->type == typeCode) return rootScope(*p);
-    }
+  if (!d->children.empty()) return {&sd, d};
+  if (type != nullptr && type->code == typeCode) {
+    if (type->profileSd) return rootScope(*type->profileSd);
+    if (type->typeSd) return rootScope(*type->typeSd);
   }
   if (typeCode.empty()) return {};
   return typeScope(typeCode);

@@ -8,6 +8,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "renkei/core/utf8.h"
+
 namespace renkei::fhir {
 namespace {
 
@@ -19,7 +21,10 @@ constexpr std::string_view kFalse = "false";
 class TreeBuilder {
  public:
   TreeBuilder(Document& doc, const char* buffer, uint32_t baseOffset, const ReadOptions& options)
-      : doc_(doc), buffer_(buffer), baseOffset_(baseOffset), options_(options) {}
+      : doc_(doc), buffer_(buffer), baseOffset_(baseOffset), options_(options) {
+    frames_.reserve(32);
+    keys_.reserve(128);
+  }
 
   void setStream(rapidjson::InsituStringStream* stream) { stream_ = stream; }
   void setStreamingCallback(const std::function<void(const Node&)>* cb) { onResource_ = cb; }
@@ -88,13 +93,13 @@ class TreeBuilder {
 
   bool EndObject(SizeType) {
     Frame f = frames_.back();
+    if (f.type == Frame::Object && f.members == 0) {
+      addIssue(IssueType::Structure, "Object must have some content", f.node->offset);
+    }
     frames_.pop_back();
     if (f.type == Frame::Object) {
       if (f.bigKeys) bigKeySets_.pop_back();
       keys_.resize(f.keyStart);
-      if (f.members == 0) {
-        addIssue(IssueType::Structure, "Object must have some content", f.node->offset);
-      }
       if (streamingNode_ == f.node) finishStreamedResource();
     }
     return true;
@@ -127,7 +132,7 @@ class TreeBuilder {
     a.key = name;
     a.underscore = underscore;
     a.keyOffset = f.keyOffset;
-    a.counterpartSeen = seenKey(f, underscore ? name : underscoreName(name));
+    a.counterpartSeen = counterpartSeen(f, name, underscore);
     frames_.push_back(a);
     return true;
   }
@@ -171,6 +176,8 @@ class TreeBuilder {
     bool underscore = false;
     bool counterpartSeen = false;
     bool bigKeys = false;
+    bool sawUnderscore = false;  ///< some key of this object starts with '_'
+
   };
 
   static Frame skipFrame() { return Frame{}; }
@@ -202,9 +209,10 @@ class TreeBuilder {
 
   // Records a key of the current object; false when it is a duplicate.
   bool noteKey(Frame& f, std::string_view key) {
+    if (key[0] == '_') f.sawUnderscore = true;
     if (f.bigKeys) return bigKeySets_.back().insert(key).second;
     for (std::size_t i = f.keyStart; i < keys_.size(); ++i) {
-      if (keys_[i] == key) return false;
+      if (sameName(keys_[i], key)) return false;
     }
     keys_.push_back(key);
     if (keys_.size() - f.keyStart > 32) {
@@ -216,9 +224,14 @@ class TreeBuilder {
   bool seenKey(const Frame& f, std::string_view key) const {
     if (f.bigKeys) return bigKeySets_.back().count(key) != 0;
     for (std::size_t i = f.keyStart; i < keys_.size(); ++i) {
-      if (keys_[i] == key) return true;
+      if (sameName(keys_[i], key)) return true;
     }
     return false;
+  }
+  // True when `name` (or `_name`) already appeared in the object: its node must be reused.
+  bool counterpartSeen(const Frame& f, std::string_view name, bool underscore) {
+    if (underscore) return seenKey(f, name);
+    return f.sawUnderscore && seenKey(f, underscoreName(name));
   }
 
   bool checkLimits() {
@@ -244,7 +257,7 @@ class TreeBuilder {
 
   // The node for object member `name`, reusing the one its `_name`/`name` counterpart created.
   Node* memberNode(Frame& f, std::string_view name, bool underscore, uint32_t off) {
-    if (seenKey(f, underscore ? name : underscoreName(name))) {
+    if (counterpartSeen(f, name, underscore)) {
       for (Node* c = f.node->firstChild; c; c = c->next) {
         if (c->name == name) return c;
       }
@@ -399,8 +412,9 @@ class TreeBuilder {
   bool limitHit_ = false;
 };
 
-constexpr unsigned kBaseFlags = rapidjson::kParseInsituFlag | rapidjson::kParseValidateEncodingFlag |
-                                rapidjson::kParseNumbersAsStringsFlag;
+// UTF-8 is validated for the whole input before parsing (much faster than RapidJSON's
+// per-character check), so the parser itself runs without kParseValidateEncodingFlag.
+constexpr unsigned kBaseFlags = rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag;
 
 // Parses `doc`'s text; on success the tree is in `doc`, otherwise the status says why.
 ReadResult parse(std::unique_ptr<Document> doc, const ReadOptions& options,
@@ -416,6 +430,13 @@ ReadResult parse(std::unique_ptr<Document> doc, const ReadOptions& options,
     uint32_t off = static_cast<uint32_t>(static_cast<const char*>(nul) - text.data());
     out.position = doc->position(off);
     out.status = Status::invalidInput("NUL byte in JSON input");
+    return out;
+  }
+  if (std::size_t bad = firstInvalidUtf8(text); bad != std::string_view::npos) {
+    out.position = doc->position(static_cast<uint32_t>(bad));
+    out.status = Status::invalidInput("line " + std::to_string(out.position.line) + ", column " +
+                                      std::to_string(out.position.column) +
+                                      ": the input is not valid UTF-8");
     return out;
   }
   uint32_t base = 0;

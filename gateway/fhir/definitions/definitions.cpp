@@ -14,12 +14,12 @@ const ElementDef* StructureDef::find(std::string_view id) const {
 }
 
 const StructureDef* Definitions::structure(std::string_view canonical) const {
-  auto it = byUrl_.find(std::string(canonicalWithoutVersion(canonical)));
+  auto it = byUrl_.find(canonicalWithoutVersion(canonical));
   return it == byUrl_.end() ? nullptr : it->second.get();
 }
 
 const StructureDef* Definitions::baseType(std::string_view typeName) const {
-  auto it = byType_.find(std::string(typeName));
+  auto it = byType_.find(typeName);
   return it == byType_.end() ? nullptr : it->second;
 }
 
@@ -69,6 +69,23 @@ void Definitions::link() {
     sd->base = sd->baseDefinition.empty() ? nullptr : structure(sd->baseDefinition);
     for (ElementDef& e : sd->elements) {
       if (!e.valueSet.empty()) e.boundValueSet = terminology_.valueSet(e.valueSet);
+      for (TypeRef& t : e.types) {
+        t.typeSd = baseType(t.code);
+        t.profileSd = nullptr;
+        t.targetTypes.clear();
+        for (const std::string& p : t.targetProfiles) {
+          const StructureDef* target = structure(p);
+          bool any = target == nullptr || target->type == "Resource" || target->type == "DomainResource";
+          t.targetTypes.push_back(any ? std::string_view("Resource") : std::string_view(target->type));
+        }
+        for (const std::string& p : t.profiles) {
+          const StructureDef* ps = structure(p);
+          if (ps && ps->type == t.code) {
+            t.profileSd = ps;
+            break;
+          }
+        }
+      }
     }
   }
 }

@@ -32,9 +32,10 @@ class Generator {
     auto parent = ensure(parentId, depth + 1);
     if (!parent.ok()) return parent.status();
     if (auto it = index_.find(id); it != index_.end()) return it->second;
-    RENKEI_RETURN_IF_ERROR(expandFromType(parent.value()));
+    Status expanded = expandFromType(parent.value());
     if (auto it = index_.find(id); it != index_.end()) return it->second;
-    return Status::invalidInput("differential element " + id + " does not exist in the base");
+    return Status::invalidInput("differential element " + id + " does not exist in the base" +
+                                (expanded.ok() ? "" : " (" + expanded.message() + ")"));
   }
 
   void apply(uint32_t target, ElementPatch& p) {
@@ -56,6 +57,7 @@ class Generator {
     if (p.sets & kSetMustSupport) e.mustSupport = d.mustSupport;
     if (p.sets & kSetModifier) e.isModifier = d.isModifier;
     if (p.sets & kSetMaxLength) e.maxLength = d.maxLength;
+    if (p.sets & kSetRegex) e.regex = d.regex;
     if (p.sets & kSetContentReference) contentRefs_[target] = p.contentReference;
   }
 
@@ -163,6 +165,10 @@ Result<std::unique_ptr<StructureDef>> generateSnapshot(const Node& resource,
   forEachNamed(*diff, "element", [&](const Node& e) {
     if (!failure.ok()) return;
     ElementPatch patch = compileElement(e, arena, sd->url);
+    if (!patch.error.empty()) {
+      failure = Status::invalidInput(sd->url + ": " + patch.error);
+      return;
+    }
     auto target = gen.ensure(patch.def.id);
     if (!target.ok()) {
       failure = Status(target.status().code(), sd->url + ": " + target.status().message());

@@ -12,6 +12,7 @@ namespace {
 constexpr std::string_view kFhirTypeExtension =
     "http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type";
 constexpr std::string_view kSystemPrefix = "http://hl7.org/fhirpath/System.";
+constexpr std::string_view kRegexExtension = "http://hl7.org/fhir/StructureDefinition/regex";
 
 std::string fhirTypeCode(const Node& type) {
   std::string code = childString(type, "code");
@@ -147,6 +148,16 @@ ElementPatch compileElement(const Node& e, Arena& arena, const std::string& sdUr
     d.isModifier = n->value == "true";
     p.sets |= kSetModifier;
   }
+  forEachNamed(e, "extension", [&](const Node& x) {
+    if (x.childValue("url") != kRegexExtension) return;
+    auto re = Regex::compile(x.childValue("valueString"));
+    if (re.ok()) {
+      d.regex = std::move(re).value();
+      p.sets |= kSetRegex;
+    } else {
+      p.error = re.status().message();
+    }
+  });
   forEachNamed(e, "representation", [&](const Node& r) {
     if (r.value == "xmlAttr") d.xmlAttribute = true;
   });
@@ -222,6 +233,17 @@ Status linkElements(StructureDef& sd, const std::vector<std::string>& contentRef
       sd.elements[parentIt->second].children.push_back(i);
     }
   }
+  for (ElementDef& e : sd.elements) {
+    e.childKeys.clear();
+    e.requiredChildren.clear();
+    for (uint32_t pos = 0; pos < e.children.size(); ++pos) {
+      const ElementDef& c = sd.elements[e.children[pos]];
+      e.childKeys.push_back(c.isChoice() ? choiceNameKey(c.choicePrefix) : childNameKey(c.name));
+      bool required = c.min > 0;
+      for (uint32_t s : c.slices) required |= sd.elements[s].min > 0;
+      if (required) e.requiredChildren.push_back(pos);
+    }
+  }
   for (uint32_t i = 0; i < sd.elements.size() && i < contentRefs.size(); ++i) {
     const std::string& ref = contentRefs[i];
     if (ref.empty()) continue;
@@ -252,11 +274,14 @@ Result<std::unique_ptr<StructureDef>> compileStructure(const Node& r, Arena& are
   const Node* snapshot = r.child("snapshot");
   if (snapshot == nullptr) return Status::invalidInput(sd->url + ": no snapshot");
   std::vector<std::string> contentRefs;
+  Status failure;
   forEachNamed(*snapshot, "element", [&](const Node& e) {
     ElementPatch p = compileElement(e, arena, sd->url);
+    if (!p.error.empty() && failure.ok()) failure = Status::invalidInput(sd->url + ": " + p.error);
     contentRefs.push_back(std::move(p.contentReference));
     sd->elements.push_back(std::move(p.def));
   });
+  if (!failure.ok()) return failure;
   if (sd->elements.empty()) return Status::invalidInput(sd->url + ": empty snapshot");
   RENKEI_RETURN_IF_ERROR(linkElements(*sd, contentRefs));
   return sd;

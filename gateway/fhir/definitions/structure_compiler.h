@@ -24,12 +24,14 @@ enum PatchField : uint32_t {
   kSetModifier = 1u << 9,
   kSetMaxLength = 1u << 10,
   kSetContentReference = 1u << 11,
+  kSetRegex = 1u << 12,
 };
 
 struct ElementPatch {
   ElementDef def;
   uint32_t sets = 0;
   std::string contentReference;  ///< "#Questionnaire.item", resolved when linking
+  std::string error;             ///< why the element cannot be used (e.g. a bad regex)
 };
 
 /// Compiles one ElementDefinition. Fixed/pattern values are copied into `arena`.

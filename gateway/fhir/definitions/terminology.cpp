@@ -51,7 +51,23 @@ bool Expansion::contains(std::string_view system, std::string_view code) const {
   return keys.find(std::string_view(k)) != keys.end();
 }
 
+// Large terminologies maintained outside FHIR. A package may ship a handful of their codes as a
+// "complete" CodeSystem under the real URL; that must not make every other code unknown.
+bool isExternalTerminology(std::string_view url) {
+  static constexpr std::string_view kExternal[] = {
+      "http://loinc.org", "http://snomed.info/sct", "http://unitsofmeasure.org",
+      "http://www.nlm.nih.gov/research/umls/rxnorm", "http://hl7.org/fhir/sid/icd-10",
+      "http://hl7.org/fhir/sid/icd-10-cm", "http://hl7.org/fhir/sid/icd-9-cm",
+      "http://hl7.org/fhir/sid/cvx", "http://hl7.org/fhir/sid/ndc", "urn:ietf:bcp:47",
+      "urn:ietf:bcp:13", "urn:iso:std:iso:3166", "urn:iso:std:iso:4217", "http://dicom.nema.org/resources/ontology/DCM"};
+  for (std::string_view e : kExternal) {
+    if (url == e) return true;
+  }
+  return false;
+}
+
 void Terminology::addCodeSystem(std::unique_ptr<CodeSystemDef> cs) {
+  if (isExternalTerminology(cs->url)) cs->content = "fragment";
   std::string url = cs->url;
   codeSystems_[url] = std::move(cs);
 }
@@ -62,12 +78,12 @@ void Terminology::addValueSet(std::unique_ptr<ValueSetDef> vs) {
 }
 
 const CodeSystemDef* Terminology::codeSystem(std::string_view url) const {
-  auto it = codeSystems_.find(std::string(canonicalWithoutVersion(url)));
+  auto it = codeSystems_.find(canonicalWithoutVersion(url));
   return it == codeSystems_.end() ? nullptr : it->second.get();
 }
 
 const ValueSetDef* Terminology::valueSet(std::string_view url) const {
-  auto it = valueSets_.find(std::string(canonicalWithoutVersion(url)));
+  auto it = valueSets_.find(canonicalWithoutVersion(url));
   return it == valueSets_.end() ? nullptr : it->second.get();
 }
 

@@ -1,5 +1,7 @@
 // Terminology: required and extensible bindings against locally expanded value sets, and codes
 // of locally known code systems. What cannot be checked locally is reported as information.
+#include <span>
+
 #include "renkei/fhir/terminology.h"
 #include "validation_run.h"
 
@@ -31,23 +33,29 @@ void ValidationRun::checkBinding(const Node& node, const ElementDef& def, std::s
   if (def.valueSet.empty()) return;
   const bool required = def.bindingStrength == BindingStrength::Required;
 
-  std::vector<CodeRef> codes;
+  // At most a handful of codings; a fixed buffer keeps this allocation-free.
+  constexpr std::size_t kMaxCodes = 16;
+  CodeRef codeBuffer[kMaxCodes];
+  std::size_t codeCount = 0;
+  auto add = [&](CodeRef c) {
+    if (codeCount < kMaxCodes) codeBuffer[codeCount++] = c;
+  };
   bool codeOnly = false;
   if (typeCode == "code" || typeCode == "string" || typeCode == "uri") {
     if (!node.hasValue()) return;
-    codes.push_back({{}, node.value, &node});
+    add({{}, node.value, &node});
     codeOnly = true;
   } else if (typeCode == "Coding" || isQuantityType(typeCode)) {
     std::string_view code = node.childValue("code");
     if (code.empty()) return;
-    codes.push_back({node.childValue("system"), code, &node});
+    add({node.childValue("system"), code, &node});
   } else if (typeCode == "CodeableConcept") {
     for (const Node* c = node.firstChild; c; c = c->next) {
       if (c->name == "coding" && !c->childValue("code").empty()) {
-        codes.push_back({c->childValue("system"), c->childValue("code"), c});
+        add({c->childValue("system"), c->childValue("code"), c});
       }
     }
-    if (codes.empty()) {
+    if (codeCount == 0) {
       if (required) {
         report(Severity::Error, IssueType::CodeInvalid, &node,
                "No code provided, and a code is required from the value set " + def.valueSet);
@@ -69,6 +77,7 @@ void ValidationRun::checkBinding(const Node& node, const ElementDef& def, std::s
   const Expansion& e = defs_.terminology().expand(*vs);
   bool anyMatch = false;
   bool undecided = false;
+  const std::span<const CodeRef> codes(codeBuffer, codeCount);
   for (const CodeRef& c : codes) {
     bool found = codeOnly || c.system.empty() ? e.containsCode(c.code) : e.contains(c.system, c.code);
     if (found) {

@@ -44,7 +44,39 @@ ValidationRun::ValidationRun(const Definitions& defs, const InvariantEvaluator* 
                              const ValidationOptions& options, const Document* document,
                              std::vector<Issue>& out)
     : defs_(defs), nav_(defs), invariants_(invariants), options_(options), document_(document),
-      out_(out) {}
+      out_(out) {
+  auto& pool = workspacePool();
+  if (pool.empty()) {
+    workspace_ = std::make_unique<Workspace>();
+  } else {
+    workspace_ = std::move(pool.back());
+    pool.pop_back();
+  }
+  swapWorkspace(*workspace_);
+}
+
+ValidationRun::~ValidationRun() {
+  swapWorkspace(*workspace_);
+  workspace_->path.clear();
+  workspace_->resources.clear();
+  workspace_->scratch.clear();
+  workspace_->hostTypes.clear();
+  workspace_->extensionUrls.clear();
+  workspacePool().push_back(std::move(workspace_));
+}
+
+std::vector<std::unique_ptr<ValidationRun::Workspace>>& ValidationRun::workspacePool() {
+  thread_local std::vector<std::unique_ptr<Workspace>> pool;
+  return pool;
+}
+
+void ValidationRun::swapWorkspace(Workspace& w) {
+  path_.swap(w.path);
+  resources_.swap(w.resources);
+  scratch_.swap(w.scratch);
+  hostTypes_.swap(w.hostTypes);
+  extensionUrls_.swap(w.extensionUrls);
+}
 
 void ValidationRun::report(Severity severity, IssueType type, const Node* at, std::string message,
                            std::string source) {
@@ -105,13 +137,14 @@ void ValidationRun::checkResource(const Node& r, const std::vector<std::string>&
   }
   checkResourceAgainst(r, *base, Pass::Base);
 
-  std::vector<std::string> profiles = extraProfiles;
+  std::vector<std::string_view> profiles(extraProfiles.begin(), extraProfiles.end());
   if (const Node* meta = r.child("meta")) {
     for (const Node* p = meta->firstChild; p; p = p->next) {
-      if (p->name == "profile" && p->hasValue()) profiles.emplace_back(p->value);
+      if (p->name == "profile" && p->hasValue()) profiles.push_back(p->value);
     }
   }
-  for (const std::string& url : profiles) {
+  for (std::string_view urlView : profiles) {
+    std::string url(urlView);
     const StructureDef* sd = defs_.structure(url);
     if (sd == nullptr) {
       report(Severity::Warning, IssueType::NotFound, &r,
@@ -132,6 +165,7 @@ void ValidationRun::checkResource(const Node& r, const std::vector<std::string>&
 }
 
 void ValidationRun::checkResourceAgainst(const Node& r, const StructureDef& sd, Pass pass) {
+  if (pass == Pass::Profile) walkedTwice_ = true;
   hostTypes_.push_back(r.resourceType);
   checkChildren(r, nav_.rootScope(sd), pass);
   hostTypes_.pop_back();
@@ -249,6 +283,17 @@ void ValidationRun::checkPrimitive(const Node& node, const ElementDef& def,
                  : std::string("Primitive element must have a value or extensions (ele-1)"));
     }
   }
+  if (def.regex && node.hasValue()) {
+    auto m = def.regex->fullMatch(node.value);
+    if (!m.ok()) {
+      report(Severity::Warning, IssueType::Processing, &node,
+             "The value could not be checked against the pattern: " + m.status().message());
+    } else if (!m.value()) {
+      report(Severity::Error, IssueType::Value, &node,
+             "The value '" + std::string(node.value.substr(0, 100)) +
+                 "' does not match the required pattern '" + def.regex->source() + "'");
+    }
+  }
   if (def.maxLength > 0 && node.value.size() > def.maxLength) {
     report(Severity::Error, IssueType::Invalid, &node,
            "The value is longer than the maximum length of " + std::to_string(def.maxLength));
@@ -293,83 +338,104 @@ void ValidationRun::checkChildren(const Node& node, const ElementScope& scope, P
     }
     scratch_.push_back({c, m});
   }
-  std::stable_sort(scratch_.begin() + static_cast<std::ptrdiff_t>(start), scratch_.end(),
-                   [](const MatchedChild& a, const MatchedChild& b) {
-                     return a.match.order < b.match.order;
-                   });
+  // Group by definition order; an insertion sort (stable, no allocation) because children mostly
+  // arrive in order already.
+  for (std::size_t i = start + 1; i < scratch_.size(); ++i) {
+    MatchedChild moving = scratch_[i];
+    std::size_t j = i;
+    while (j > start && scratch_[j - 1].match.order > moving.match.order) {
+      scratch_[j] = scratch_[j - 1];
+      --j;
+    }
+    scratch_[j] = moving;
+  }
   const std::size_t end = scratch_.size();
   const StructureDef& sd = *scope.sd;
-  std::size_t k = start;
-  for (uint32_t pos = 0; pos < scope.children->size(); ++pos) {
-    const uint32_t defIndex = (*scope.children)[pos];
-    const ElementDef& d = sd.elements[defIndex];
-    const std::size_t groupStart = k;
-    while (k < end && scratch_[k].match.order == pos) ++k;
-    const std::size_t count = k - groupStart;
-    if (count < d.min) {
-      report(Severity::Error, IssueType::Structure, &node,
-             d.path + ": minimum required = " + std::to_string(d.min) + ", but only found " +
-                 std::to_string(count) + " (from " + sd.url + ")");
-    }
-    if (d.max != kUnbounded && count > d.max) {
-      report(Severity::Error, IssueType::Structure, &node,
-             d.path + ": max allowed = " + cardinalityText(d.max) + ", but found " +
-                 std::to_string(count) + " (from " + sd.url + ")");
-    }
-    const bool sliced = d.slicing.has_value() && !d.slices.empty();
-    std::vector<uint32_t> sliceCounts(sliced ? d.slices.size() : 0, 0);
-    for (std::size_t i = groupStart; i < groupStart + count; ++i) {
-      const MatchedChild mc = scratch_[i];  // copy: recursion grows scratch_
-      const Node& c = *mc.node;
-      const int indexInGroup = static_cast<int>(i - groupStart);
-      if (pass == Pass::Base && sourceIsJson()) {
-        if (d.repeats() && !c.has(kFromArray)) {
-          auto g = enter(c.name, -1);
-          report(Severity::Error, IssueType::Invalid, &c,
-                 "The property " + std::string(c.name) + " must be a JSON Array, not a single value");
-        } else if (!d.repeats() && c.has(kFromArray)) {
-          auto g = enter(c.name, -1);
-          report(Severity::Error, IssueType::Invalid, &c,
-                 "The property " + std::string(c.name) + " must be a single value, not an array");
-        }
-      }
-      uint32_t ctxIndex = mc.match.index;
-      const TypeRef* type = mc.match.type;
-      if (sliced) {
-        int s = matchSlice(c, sd, d);
-        if (s >= 0) {
-          ++sliceCounts[static_cast<std::size_t>(s)];
-          ctxIndex = d.slices[static_cast<std::size_t>(s)];
-          const ElementDef& slice = sd.elements[ctxIndex];
-          for (const TypeRef& t : slice.types) {
-            if (t.code == mc.match.typeCode) type = &t;
-          }
-        } else if (d.slicing->rules == SlicingRules::Closed) {
-          auto g = enter(c.name, d.repeats() ? indexInGroup : -1);
-          report(Severity::Error, IssueType::Structure, &c,
-                 "This element does not match any known slice defined in the profile " + sd.url +
-                     " and slicing is closed");
-        }
-      }
-      auto g = enter(c.name, d.repeats() ? indexInGroup : -1);
-      checkElement(c, sd, ctxIndex, type, mc.match.typeCode, pass);
-    }
-    for (std::size_t s = 0; s < sliceCounts.size(); ++s) {
-      const ElementDef& slice = sd.elements[d.slices[s]];
-      if (sliceCounts[s] < slice.min) {
-        report(Severity::Error, IssueType::Structure, &node,
-               "Slice '" + d.path + ":" + slice.sliceName +
-                   "': a matching slice is required, but not found (from " + sd.url + ")");
-      }
-      if (slice.max != kUnbounded && sliceCounts[s] > slice.max) {
-        report(Severity::Error, IssueType::Structure, &node,
-               "Slice '" + d.path + ":" + slice.sliceName + "': max allowed = " +
-                   cardinalityText(slice.max) + ", but found " + std::to_string(sliceCounts[s]) +
-                   " (from " + sd.url + ")");
-      }
+  const std::vector<uint32_t>& children = scope.children();
+  // Required definitions with no instance element at all (the groups below cover the rest).
+  {
+    std::size_t k = start;
+    for (uint32_t pos : scope.parent->requiredChildren) {
+      while (k < end && scratch_[k].match.order < pos) ++k;
+      if (k < end && scratch_[k].match.order == pos) continue;
+      checkGroup(node, sd, children[pos], 0, 0, pass);
     }
   }
+  for (std::size_t k = start; k < end;) {
+    const uint32_t pos = scratch_[k].match.order;
+    std::size_t groupEnd = k;
+    while (groupEnd < end && scratch_[groupEnd].match.order == pos) ++groupEnd;
+    checkGroup(node, sd, children[pos], k, groupEnd - k, pass);
+    k = groupEnd;
+  }
   scratch_.resize(start);
+}
+
+void ValidationRun::checkGroup(const Node& node, const StructureDef& sd, uint32_t defIndex,
+                               std::size_t groupStart, std::size_t count, Pass pass) {
+  const ElementDef& d = sd.elements[defIndex];
+  if (count < d.min) {
+    report(Severity::Error, IssueType::Structure, &node,
+           d.path + ": minimum required = " + std::to_string(d.min) + ", but only found " +
+               std::to_string(count) + " (from " + sd.url + ")");
+  }
+  if (d.max != kUnbounded && count > d.max) {
+    report(Severity::Error, IssueType::Structure, &node,
+           d.path + ": max allowed = " + cardinalityText(d.max) + ", but found " +
+               std::to_string(count) + " (from " + sd.url + ")");
+  }
+  const bool sliced = d.slicing.has_value() && !d.slices.empty();
+  std::vector<uint32_t> sliceCounts(sliced ? d.slices.size() : 0, 0);
+  for (std::size_t i = groupStart; i < groupStart + count; ++i) {
+    const MatchedChild mc = scratch_[i];  // copy: recursion grows scratch_
+    const Node& c = *mc.node;
+    const int indexInGroup = static_cast<int>(i - groupStart);
+    if (pass == Pass::Base && sourceIsJson()) {
+      if (d.repeats() && !c.has(kFromArray)) {
+        auto g = enter(c.name, -1);
+        report(Severity::Error, IssueType::Invalid, &c,
+               "The property " + std::string(c.name) + " must be a JSON Array, not a single value");
+      } else if (!d.repeats() && c.has(kFromArray)) {
+        auto g = enter(c.name, -1);
+        report(Severity::Error, IssueType::Invalid, &c,
+               "The property " + std::string(c.name) + " must be a single value, not an array");
+      }
+    }
+    uint32_t ctxIndex = mc.match.index;
+    const TypeRef* type = mc.match.type;
+    if (sliced) {
+      int s = matchSlice(c, sd, d);
+      if (s >= 0) {
+        ++sliceCounts[static_cast<std::size_t>(s)];
+        ctxIndex = d.slices[static_cast<std::size_t>(s)];
+        const ElementDef& slice = sd.elements[ctxIndex];
+        for (const TypeRef& t : slice.types) {
+          if (t.code == mc.match.typeCode) type = &t;
+        }
+      } else if (d.slicing->rules == SlicingRules::Closed) {
+        auto g = enter(c.name, d.repeats() ? indexInGroup : -1);
+        report(Severity::Error, IssueType::Structure, &c,
+               "This element does not match any known slice defined in the profile " + sd.url +
+                   " and slicing is closed");
+      }
+    }
+    auto g = enter(c.name, d.repeats() ? indexInGroup : -1);
+    checkElement(c, sd, ctxIndex, type, mc.match.typeCode, pass);
+  }
+  for (std::size_t s = 0; s < d.slices.size() && sliced; ++s) {
+    const ElementDef& slice = sd.elements[d.slices[s]];
+    if (sliceCounts[s] < slice.min) {
+      report(Severity::Error, IssueType::Structure, &node,
+             "Slice '" + d.path + ":" + slice.sliceName +
+                 "': a matching slice is required, but not found (from " + sd.url + ")");
+    }
+    if (slice.max != kUnbounded && sliceCounts[s] > slice.max) {
+      report(Severity::Error, IssueType::Structure, &node,
+             "Slice '" + d.path + ":" + slice.sliceName + "': max allowed = " +
+                 cardinalityText(slice.max) + ", but found " + std::to_string(sliceCounts[s]) +
+                 " (from " + sd.url + ")");
+    }
+  }
 }
 
 void ValidationRun::checkInvariants(const Node& node, const ElementDef& def,

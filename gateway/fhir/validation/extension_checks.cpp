@@ -172,6 +172,7 @@ bool ValidationRun::checkExtension(const Node& node, const ElementDef& def, cons
     report(Severity::Error, IssueType::Invariant, &node,
            "Constraint failed: ext-1: 'Must have either extensions or value[x], not both'", "ext-1");
   }
+  walkedTwice_ = true;  // the slot's definition and the extension's own may both report
   extensionUrls_.push_back(url);
   hostTypes_.push_back("Extension");
   checkChildren(node, nav_.rootScope(*ext), Pass::Base);

@@ -2,6 +2,9 @@
 #include "primitive_rules.h"
 
 #include <cstdint>
+#include <cstring>
+
+#include "renkei/core/utf8.h"
 
 namespace renkei::fhir {
 namespace {
@@ -161,7 +164,14 @@ bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 std::string checkString(std::string_view v) {
   if (v.empty()) return "the value is empty (an element without a value must be left out)";
-  for (unsigned char c : v) {
+  std::size_t i = 0;
+  for (; i + 8 <= v.size(); i += 8) {  // skip words without any byte below 0x20
+    uint64_t w;
+    std::memcpy(&w, v.data() + i, 8);
+    if (anyControlByte(w)) break;
+  }
+  for (; i < v.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(v[i]);
     if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return "control characters are not allowed";
   }
   if (v.size() > 1024 * 1024) return "strings are limited to 1 MB";
@@ -215,6 +225,46 @@ bool isUuid(std::string_view v) {
   return true;
 }
 
+std::string checkDateOnly(std::string_view v) {
+  std::string why;
+  std::size_t n = parseDate(v, &why);
+  if (n == 0) return why;
+  return n == v.size() ? "" : "not a valid date (YYYY, YYYY-MM or YYYY-MM-DD)";
+}
+
+std::string checkTimeOnly(std::string_view v) {
+  std::string why;
+  std::size_t n = parseTime(v, &why);
+  if (n == 0) return why;
+  return n == v.size() ? "" : "not a valid time (hh:mm:ss)";
+}
+
+std::string checkCode(std::string_view v) {
+  if (v.empty()) return "the value is empty";
+  if (isSpace(v.front()) || isSpace(v.back())) return "codes cannot start or end with whitespace";
+  for (std::size_t i = 1; i < v.size(); ++i) {
+    if (isSpace(v[i]) && (v[i] != ' ' || isSpace(v[i - 1]))) return "codes may only contain single spaces";
+  }
+  return checkString(v);
+}
+
+std::string checkId(std::string_view v) {
+  if (v.empty() || v.size() > 64) return "ids are 1 to 64 characters";
+  for (char c : v) {
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || isDigit(c) || c == '-' || c == '.';
+    if (!ok) return "ids may only contain A-Z, a-z, 0-9, '-' and '.'";
+  }
+  return {};
+}
+
+std::string checkUri(std::string_view v) {
+  if (v.empty()) return "the value is empty";
+  for (char c : v) {
+    if (isSpace(c)) return "URIs cannot contain whitespace";
+  }
+  return checkString(v);
+}
+
 }  // namespace
 
 bool isJsonNumberPrimitive(std::string_view t) {
@@ -222,56 +272,52 @@ bool isJsonNumberPrimitive(std::string_view t) {
 }
 
 std::string primitiveProblem(std::string_view type, std::string_view v) {
-  if (type == "boolean") return v == "true" || v == "false" ? "" : "must be true or false";
-  if (type == "integer") return checkInt32(v, INT32_MIN) && v[0] != '+' ? "" : "not a valid integer";
-  if (type == "positiveInt") return checkInt32(v, 1) && v[0] != '-' ? "" : "not a positive integer";
-  if (type == "unsignedInt") {
-    return checkInt32(v, 0) && v[0] != '+' && v[0] != '-' ? "" : "not an unsigned integer";
-  }
-  if (type == "decimal") return isDecimal(v) ? "" : "not a valid decimal";
-  if (type == "date") {
-    std::string why;
-    std::size_t n = parseDate(v, &why);
-    if (n == 0) return why;
-    return n == v.size() ? "" : "not a valid date (YYYY, YYYY-MM or YYYY-MM-DD)";
-  }
-  if (type == "dateTime") return checkDateTime(v, false);
-  if (type == "instant") return checkDateTime(v, true);
-  if (type == "time") {
-    std::string why;
-    std::size_t n = parseTime(v, &why);
-    if (n == 0) return why;
-    return n == v.size() ? "" : "not a valid time (hh:mm:ss)";
-  }
-  if (type == "code") {
-    if (v.empty()) return "the value is empty";
-    if (isSpace(v.front()) || isSpace(v.back())) return "codes cannot start or end with whitespace";
-    for (std::size_t i = 1; i < v.size(); ++i) {
-      if (isSpace(v[i]) && (v[i] != ' ' || isSpace(v[i - 1]))) {
-        return "codes may only contain single spaces";
+  if (type.empty()) return {};
+  // Dispatch on the first letter: this runs for every primitive value.
+  switch (type[0]) {
+    case 'b':
+      if (type == "boolean") return v == "true" || v == "false" ? "" : "must be true or false";
+      if (type == "base64Binary") return isBase64(v) ? "" : "not valid base64";
+      break;
+    case 'c':
+      if (type == "code") return checkCode(v);
+      if (type == "canonical") return checkUri(v);
+      break;
+    case 'd':
+      if (type == "dateTime") return checkDateTime(v, false);
+      if (type == "date") return checkDateOnly(v);
+      if (type == "decimal") return isDecimal(v) ? "" : "not a valid decimal";
+      break;
+    case 'i':
+      if (type == "id") return checkId(v);
+      if (type == "integer") return checkInt32(v, INT32_MIN) && v[0] != '+' ? "" : "not a valid integer";
+      if (type == "instant") return checkDateTime(v, true);
+      break;
+    case 'm':
+      if (type == "markdown") return checkString(v);
+      break;
+    case 'o':
+      if (type == "oid") return isOid(v) ? "" : "not a valid OID (urn:oid:...)";
+      break;
+    case 'p':
+      if (type == "positiveInt") return checkInt32(v, 1) && v[0] != '-' ? "" : "not a positive integer";
+      break;
+    case 's':
+      if (type == "string") return checkString(v);
+      break;
+    case 't':
+      if (type == "time") return checkTimeOnly(v);
+      break;
+    case 'u':
+      if (type == "uri" || type == "url") return checkUri(v);
+      if (type == "uuid") return isUuid(v) ? "" : "not a valid UUID (urn:uuid: + lower-case hex)";
+      if (type == "unsignedInt") {
+        return checkInt32(v, 0) && v[0] != '+' && v[0] != '-' ? "" : "not an unsigned integer";
       }
-    }
-    return checkString(v);
+      break;
+    default:
+      break;
   }
-  if (type == "id") {
-    if (v.empty() || v.size() > 64) return "ids are 1 to 64 characters";
-    for (char c : v) {
-      bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || isDigit(c) || c == '-' || c == '.';
-      if (!ok) return "ids may only contain A-Z, a-z, 0-9, '-' and '.'";
-    }
-    return {};
-  }
-  if (type == "uri" || type == "url" || type == "canonical") {
-    if (v.empty()) return "the value is empty";
-    for (char c : v) {
-      if (isSpace(c)) return "URIs cannot contain whitespace";
-    }
-    return checkString(v);
-  }
-  if (type == "oid") return isOid(v) ? "" : "not a valid OID (urn:oid:...)";
-  if (type == "uuid") return isUuid(v) ? "" : "not a valid UUID (urn:uuid: + lower-case hex)";
-  if (type == "base64Binary") return isBase64(v) ? "" : "not valid base64";
-  if (type == "markdown" || type == "string") return checkString(v);
   return {};
 }
 

@@ -204,30 +204,17 @@ void ValidationRun::checkReference(const Node& node, const TypeRef* type) {
     local = true;
   }
 
-  // Allowed target types from the element's targetProfiles ("Resource" allows any).
-  std::vector<std::string_view> allowed;
-  bool any = type == nullptr || type->targetProfiles.empty();
-  if (!any) {
-    for (const std::string& p : type->targetProfiles) {
-      const StructureDef* sd = defs_.structure(p);
-      if (sd == nullptr || sd->type == "Resource" || sd->type == "DomainResource") {
-        any = true;
-        break;
-      }
-      allowed.push_back(sd->type);
-    }
-  }
+  // Allowed target types come from the element's targetProfiles ("Resource" allows any).
+  const std::vector<std::string_view>* targets = type ? &type->targetTypes : nullptr;
+  const bool any = targets == nullptr || targets->empty() ||
+                   std::find(targets->begin(), targets->end(), "Resource") != targets->end();
+  auto isAllowed = [&](std::string_view t) {
+    return any || std::find(targets->begin(), targets->end(), t) != targets->end();
+  };
   auto allowedText = [&] {
     std::string s;
-    for (std::string_view a : allowed) s += (s.empty() ? "" : ", ") + std::string(a);
+    for (std::string_view t : *targets) s += (s.empty() ? "" : ", ") + std::string(t);
     return s;
-  };
-  auto isAllowed = [&](std::string_view t) {
-    if (any) return true;
-    for (std::string_view a : allowed) {
-      if (a == t) return true;
-    }
-    return false;
   };
   if (!impliedType.empty() && !isAllowed(impliedType)) {
     report(Severity::Error, IssueType::Structure, refNode,

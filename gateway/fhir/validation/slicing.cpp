@@ -59,7 +59,10 @@ void ValidationRun::collectAtPath(const Node& n, const std::vector<std::string_v
     return;
   }
   for (const Node* c = n.firstChild; c; c = c->next) {
-    if (c->name == seg) collectAtPath(*c, segments, i + 1, out);
+    // "value" also reaches a choice element ("valueCode").
+    bool choice = c->name.size() > seg.size() && c->name.compare(0, seg.size(), seg) == 0 &&
+                  c->name[seg.size()] >= 'A' && c->name[seg.size()] <= 'Z';
+    if (c->name == seg || choice) collectAtPath(*c, segments, i + 1, out);
   }
 }
 
@@ -97,6 +100,42 @@ int32_t defAtPath(const StructureDef& sd, uint32_t start, const std::vector<std:
   }
   *consumed = i;
   return static_cast<int32_t>(cur);
+}
+
+// A slice defined by the fixed/pattern values of its descendants (a value discriminator on
+// "$this" whose element has none itself): the instance must carry every such value.
+// Returns false when nothing below `defIdx` is fixed (the slice cannot be recognised by value).
+bool matchesDescendantValues(const Node& instance, const StructureDef& sd, uint32_t defIdx,
+                             bool* sawConstraint) {
+  const ElementDef& d = sd.elements[defIdx];
+  for (uint32_t c : d.children) {
+    const ElementDef& cd = sd.elements[c];
+    const Node* expected = cd.fixed ? cd.fixed : cd.pattern;
+    bool childHasConstraint = false;
+    bool any = false;
+    for (const Node* n = instance.firstChild; n; n = n->next) {
+      if (n->name != cd.name) continue;
+      bool ok = true;
+      if (expected) {
+        childHasConstraint = true;
+        ok = cd.fixed ? equalsFixed(*n, *expected) : containsPattern(*n, *expected);
+      }
+      if (ok && !cd.children.empty()) ok = matchesDescendantValues(*n, sd, c, &childHasConstraint);
+      if (ok) any = true;
+    }
+    if (!any && !expected && !cd.children.empty()) {
+      // Nothing present: only a problem if something below is constrained.
+      bool below = false;
+      Node empty;
+      matchesDescendantValues(empty, sd, c, &below);
+      childHasConstraint = below;
+    }
+    if (childHasConstraint) {
+      *sawConstraint = true;
+      if (!any) return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace
@@ -162,6 +201,16 @@ bool ValidationRun::discriminatorMatches(const Node& node, const StructureDef& s
       // The path may continue inside a fixed or pattern value defined higher up.
       for (std::size_t i = consumed; expected && i < segments.size(); ++i) {
         expected = expected->child(segments[i]);
+      }
+      if (expected == nullptr && consumed == segments.size()) {
+        for (const Node* f : found) {
+          bool constrained = false;
+          if (matchesDescendantValues(*f, sd, static_cast<uint32_t>(defIdx), &constrained) &&
+              constrained) {
+            return true;
+          }
+        }
+        return false;
       }
       if (expected == nullptr) return false;
       for (const Node* f : found) {

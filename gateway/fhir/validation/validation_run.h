@@ -3,6 +3,8 @@
 // reference_checks.cpp and xhtml_checks.cpp.
 #pragma once
 
+#include <charconv>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -43,8 +45,14 @@ class ValidationRun {
   ValidationRun(const Definitions& defs, const InvariantEvaluator* invariants,
                 const ValidationOptions& options, const Document* document,
                 std::vector<Issue>& out);
+  ~ValidationRun();
+  ValidationRun(const ValidationRun&) = delete;
+  ValidationRun& operator=(const ValidationRun&) = delete;
 
   void validateRoot(const Node& resource);
+  /// True when some element was checked by more than one walk (base and a profile), so the
+  /// same finding may have been reported twice.
+  bool walkedTwice() const { return walkedTwice_; }
 
   // --- element_checks.cpp ---
   void checkResource(const Node& resource, const std::vector<std::string>& extraProfiles);
@@ -52,6 +60,10 @@ class ValidationRun {
   void checkElement(const Node& node, const StructureDef& sd, uint32_t index, const TypeRef* type,
                     std::string_view typeCode, Pass pass);
   void checkChildren(const Node& node, const ElementScope& scope, Pass pass);
+  /// Cardinality, slicing and recursion for the `count` instance children (at scratch_
+  /// [groupStart...]) that matched definition `defIndex`.
+  void checkGroup(const Node& node, const StructureDef& sd, uint32_t defIndex,
+                  std::size_t groupStart, std::size_t count, Pass pass);
   void checkPrimitive(const Node& node, const ElementDef& def, std::string_view typeCode,
                       Pass pass);
   void checkInvariants(const Node& node, const ElementDef& def, std::string_view typeCode,
@@ -102,8 +114,10 @@ class ValidationRun {
       path_ += '.';
       path_ += name;
       if (index >= 0) {
+        char digits[12];
+        auto end = std::to_chars(digits, digits + sizeof digits, index).ptr;
         path_ += '[';
-        path_ += std::to_string(index);
+        path_.append(digits, end);
         path_ += ']';
       }
     }
@@ -151,6 +165,17 @@ class ValidationRun {
     const Node* node;
     ElementMatch match;
   };
+  /// The growable buffers of a run, recycled per thread so a run allocates nothing up front.
+  struct Workspace {
+    std::string path;
+    std::vector<ResourceFrame> resources;
+    std::vector<MatchedChild> scratch;
+    std::vector<std::string_view> hostTypes;
+    std::vector<std::string_view> extensionUrls;
+  };
+  static std::vector<std::unique_ptr<Workspace>>& workspacePool();
+  void swapWorkspace(Workspace& w);
+  std::unique_ptr<Workspace> workspace_;
 
   const Definitions& defs_;
   ElementNavigator nav_;
@@ -164,6 +189,7 @@ class ValidationRun {
   std::vector<std::string_view> hostTypes_;      ///< types of the elements being walked
   std::vector<std::string_view> extensionUrls_;  ///< urls of the extensions being walked
   bool truncated_ = false;
+  bool walkedTwice_ = false;
 };
 
 }  // namespace renkei::fhir

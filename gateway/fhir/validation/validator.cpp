@@ -2,27 +2,34 @@
 // both the base and a profile walk, and locate issues in the source text.
 #include "renkei/fhir/validator.h"
 
-#include <unordered_set>
+#include <algorithm>
+#include <tuple>
 
 #include "validation_run.h"
 
 namespace renkei::fhir {
 namespace {
 
+// The base walk and a profile walk can report the same finding twice; keep the first of each.
 void dropDuplicates(std::vector<Issue>& issues) {
-  std::unordered_set<std::string> seen;
-  std::vector<Issue> kept;
-  kept.reserve(issues.size());
-  for (Issue& i : issues) {
-    std::string key;
-    key.reserve(i.expression.size() + i.message.size() + 4);
-    key += static_cast<char>('0' + static_cast<int>(i.severity));
-    key += i.expression;
-    key += '\x1f';
-    key += i.message;
-    if (seen.insert(std::move(key)).second) kept.push_back(std::move(i));
+  std::vector<std::size_t> order(issues.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  auto key = [&](std::size_t i) {
+    return std::tie(issues[i].severity, issues[i].expression, issues[i].message);
+  };
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key(a) < key(b); });
+  std::vector<char> drop(issues.size(), 0);
+  for (std::size_t k = 1; k < order.size(); ++k) {
+    if (key(order[k]) == key(order[k - 1])) drop[order[k]] = 1;
   }
-  issues = std::move(kept);
+  std::size_t w = 0;
+  for (std::size_t i = 0; i < issues.size(); ++i) {
+    if (!drop[i]) {
+      if (w != i) issues[w] = std::move(issues[i]);
+      ++w;
+    }
+  }
+  issues.resize(w);
 }
 
 }  // namespace
@@ -46,8 +53,8 @@ ValidationResult Validator::validate(const Document& document,
   if (document.root() != nullptr) {
     ValidationRun run(*definitions_, invariants_.get(), options, &document, result.issues);
     run.validateRoot(*document.root());
+    if (run.walkedTwice() && result.issues.size() > 1) dropDuplicates(result.issues);
   }
-  if (result.issues.size() > 1) dropDuplicates(result.issues);
   document.locate(result.issues);
   return result;
 }
@@ -56,7 +63,7 @@ ValidationResult Validator::validate(const Node& resource, const ValidationOptio
   ValidationResult result;
   ValidationRun run(*definitions_, invariants_.get(), options, nullptr, result.issues);
   run.validateRoot(resource);
-  if (result.issues.size() > 1) dropDuplicates(result.issues);
+  if (run.walkedTwice() && result.issues.size() > 1) dropDuplicates(result.issues);
   return result;
 }
 

@@ -17,10 +17,11 @@ namespace renkei {
 class Arena {
  public:
   explicit Arena(std::size_t firstBlockBytes = 16 * 1024) : nextBlockBytes_(firstBlockBytes) {}
+  ~Arena();
   Arena(const Arena&) = delete;
   Arena& operator=(const Arena&) = delete;
   Arena(Arena&&) noexcept = default;
-  Arena& operator=(Arena&&) noexcept = default;
+  Arena& operator=(Arena&&) noexcept = delete;
 
   void* allocate(std::size_t bytes, std::size_t align = alignof(std::max_align_t)) {
     std::size_t pad = (align - (reinterpret_cast<std::uintptr_t>(cur_) & (align - 1))) & (align - 1);
@@ -55,6 +56,7 @@ class Arena {
 
  private:
   void grow(std::size_t atLeast);
+  void release();
 
   struct Block {
     std::unique_ptr<char[]> data;

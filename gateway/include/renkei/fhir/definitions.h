@@ -45,8 +45,9 @@ class Definitions {
   void link();
 
  private:
-  std::unordered_map<std::string, std::unique_ptr<StructureDef>> byUrl_;
-  std::unordered_map<std::string, const StructureDef*> byType_;
+  std::unordered_map<std::string, std::unique_ptr<StructureDef>, StringViewHash, std::equal_to<>>
+      byUrl_;
+  std::unordered_map<std::string, const StructureDef*, StringViewHash, std::equal_to<>> byType_;
   Terminology terminology_;
   Arena arena_{1 << 20};
   std::vector<std::string> warnings_;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -40,14 +41,16 @@ class Document {
   std::vector<Issue>& issues() { return issues_; }
   const std::vector<Issue>& issues() const { return issues_; }
 
-  TextPosition position(uint32_t offset) const { return lines_.position(offset); }
+  /// Line and column of a byte offset (the line table is built on first use).
+  TextPosition position(uint32_t offset) const;
   /// Fills line/column of every issue that has an offset into this document's text.
   void locate(std::vector<Issue>& issues) const;
 
  private:
   SourceFormat format_;
   std::string text_;
-  LineIndex lines_;
+  mutable std::once_flag linesOnce_;
+  mutable LineIndex lines_;
   Arena arena_;
   Node* root_ = nullptr;
   std::vector<Issue> issues_;

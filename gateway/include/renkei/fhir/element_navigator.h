@@ -10,11 +10,13 @@
 
 namespace renkei::fhir {
 
-/// A set of sibling element definitions that instance children are matched against.
+/// A set of sibling element definitions that instance children are matched against: the
+/// children of `parent` in `sd`.
 struct ElementScope {
   const StructureDef* sd = nullptr;
-  const std::vector<uint32_t>* children = nullptr;
-  bool valid() const { return sd != nullptr && children != nullptr; }
+  const ElementDef* parent = nullptr;
+  bool valid() const { return sd != nullptr && parent != nullptr; }
+  const std::vector<uint32_t>& children() const { return parent->children; }
 };
 
 /// The definition an instance element matched, with its resolved type.

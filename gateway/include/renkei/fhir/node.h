@@ -21,6 +21,11 @@ enum NodeFlag : uint8_t {
   kXmlAttribute = 1 << 4,    ///< XML: came from an attribute (id, url)
 };
 
+/// Name equality for element names: length and first byte first, memcmp only when both match.
+inline bool sameName(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.empty() || (a[0] == b[0] && a.compare(b) == 0));
+}
+
 struct Node {
   std::string_view name;          ///< element name, e.g. "valueQuantity"
   std::string_view value;         ///< exact primitive text when kind != None
@@ -49,7 +54,7 @@ struct Node {
   /// First child with this name, or nullptr.
   const Node* child(std::string_view childName) const {
     for (const Node* c = firstChild; c; c = c->next) {
-      if (c->name == childName) return c;
+      if (sameName(c->name, childName)) return c;
     }
     return nullptr;
   }

@@ -3,17 +3,20 @@
 // re-parse paths.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "renkei/core/regex.h"
 #include "renkei/fhir/node.h"
 
 namespace renkei::fhir {
 
 struct ValueSetDef;
+struct StructureDef;
 
 inline constexpr uint32_t kUnbounded = UINT32_MAX;
 inline constexpr int32_t kNone = -1;
@@ -25,6 +28,11 @@ struct TypeRef {
   std::vector<std::string> profiles;        ///< type profiles (for Extension: the extension URL)
   std::vector<std::string> targetProfiles;  ///< for Reference/canonical: allowed targets
   std::string choiceSuffix;                 ///< how the type names a choice element ("Quantity")
+  // Resolved when definitions are linked, so walks never look types up by name:
+  const StructureDef* typeSd = nullptr;     ///< base definition of `code`
+  const StructureDef* profileSd = nullptr;  ///< first loaded profile of the same type, if any
+  /// Types the targetProfiles allow ("Resource" when any, empty when none are declared).
+  std::vector<std::string_view> targetTypes;
 };
 
 struct Constraint {
@@ -68,15 +76,32 @@ struct ElementDef {
   std::optional<Slicing> slicing;
   std::vector<uint32_t> children;  ///< direct children (not slices), in definition order
   std::vector<uint32_t> slices;    ///< the slices of this element, when it is sliced
+  /// Per child, a cheap key for matching instance names before comparing strings (see
+  /// childNameKey); a choice element's key only carries its first letter.
+  std::vector<uint32_t> childKeys;
+  /// Positions in `children` that must be present (min > 0, or a required slice).
+  std::vector<uint32_t> requiredChildren;
   int32_t parent = kNone;
   int32_t sliceOf = kNone;
   uint32_t maxLength = 0;
+  std::optional<Regex> regex;  ///< from the standard "regex" extension: the whole value must match
   bool isModifier = false;
   bool mustSupport = false;
   bool xmlAttribute = false;  ///< represented as an XML attribute (id, url, value)
   bool isChoice() const { return !choicePrefix.empty(); }
   bool repeats() const { return max != 1; }
 };
+
+/// Key of an element name for ElementDef::childKeys: length and first byte.
+inline uint32_t childNameKey(std::string_view name) {
+  return name.empty() ? 0u
+                      : (static_cast<uint32_t>(std::min<std::size_t>(name.size(), 0xFFFF)) << 8) |
+                            static_cast<unsigned char>(name[0]);
+}
+/// childKeys entry of a choice element ("value[x]"): any length, same first byte.
+inline uint32_t choiceNameKey(std::string_view prefix) {
+  return 0x80000000u | static_cast<unsigned char>(prefix[0]);
+}
 
 enum class StructureKind : uint8_t { PrimitiveType, ComplexType, Resource, Logical };
 

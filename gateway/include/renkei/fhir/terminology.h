@@ -94,9 +94,15 @@ class Terminology {
   void applyInclude(const ValueSetDef::Include& inc, Expansion& out, bool exclude,
                     int depth) const;
 
-  std::unordered_map<std::string, std::unique_ptr<CodeSystemDef>> codeSystems_;
-  std::unordered_map<std::string, std::unique_ptr<ValueSetDef>> valueSets_;
+  std::unordered_map<std::string, std::unique_ptr<CodeSystemDef>, StringViewHash, std::equal_to<>>
+      codeSystems_;
+  std::unordered_map<std::string, std::unique_ptr<ValueSetDef>, StringViewHash, std::equal_to<>>
+      valueSets_;
 };
+
+/// True for terminologies maintained outside FHIR (LOINC, SNOMED CT, UCUM, ...): never complete
+/// locally, whatever a package claims.
+bool isExternalTerminology(std::string_view url);
 
 /// Strips "|version" from a canonical reference.
 std::string_view canonicalWithoutVersion(std::string_view canonical);

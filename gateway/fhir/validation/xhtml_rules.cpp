@@ -1,0 +1,319 @@
+// Narrative element/attribute rules and the fast scanner for the plain XHTML subset.
+#include "xhtml_rules.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "renkei/core/utf8.h"
+
+namespace renkei::fhir {
+namespace {
+
+constexpr std::string_view kXhtmlNs = "http://www.w3.org/1999/xhtml";
+
+template <std::size_t N>
+bool inSorted(const std::array<std::string_view, N>& sorted, std::string_view s) {
+  return std::binary_search(sorted.begin(), sorted.end(), s);
+}
+
+// Names of up to 8 bytes packed into an integer, so membership is an integer binary search.
+uint64_t pack(std::string_view s) {
+  uint64_t v = 0;
+  for (char c : s) v = (v << 8) | static_cast<unsigned char>(c);
+  return v;
+}
+
+template <std::size_t N>
+class NameSet {
+ public:
+  explicit NameSet(const std::array<std::string_view, N>& names) : names_(names) {
+    for (std::string_view n : names) {
+      if (n.size() <= 8) packed_.push_back(pack(n));
+    }
+    std::sort(packed_.begin(), packed_.end());
+  }
+  bool contains(std::string_view s) const {
+    if (s.size() <= 8) return std::binary_search(packed_.begin(), packed_.end(), pack(s));
+    return inSorted(names_, s);
+  }
+
+ private:
+  const std::array<std::string_view, N>& names_;
+  std::vector<uint64_t> packed_;
+};
+
+constexpr std::array<std::string_view, 63> kElements = {
+    "a",     "abbr",  "acronym", "address", "area",   "b",      "bdo",    "big",   "blockquote",
+    "br",    "caption", "center", "cite",   "code",   "col",    "colgroup", "dd",  "del",
+    "dfn",   "div",   "dl",      "dt",      "em",     "font",   "h1",     "h2",    "h3",
+    "h4",    "h5",    "h6",      "hr",      "i",      "img",    "ins",    "kbd",   "label",
+    "li",    "map",   "nobr",    "ol",      "p",      "pre",    "q",      "s",     "samp",
+    "small", "span",  "strike",  "strong",  "sub",    "sup",    "table",  "tbody", "td",
+    "tfoot", "th",    "thead",   "tr",      "tt",     "u",      "ul",     "var",   "wbr"};
+
+constexpr std::array<std::string_view, 57> kAttributes = {
+    "abbr",     "accesskey", "align",   "alt",     "axis",     "bgcolor", "border",  "cellpadding",
+    "cellspacing", "char",   "charoff", "charset", "cite",     "class",   "clear",   "color",
+    "colspan",  "compact",   "coords",  "datetime", "dir",     "face",    "frame",   "headers",
+    "height",   "href",      "hreflang", "hspace", "id",       "lang",    "name",    "noshade",
+    "nowrap",   "rel",       "rev",     "reversed", "role",    "rowspan", "rules",   "scope",
+    "shape",    "size",      "span",    "src",     "start",    "style",   "summary", "tabindex",
+    "target",   "title",     "type",    "usemap",  "valign",   "value",   "vspace",  "width",
+    "xmlns"};
+
+bool hyperlinkSchemeAllowed(std::string_view href, std::string* scheme) {
+  std::size_t colon = href.find(':');
+  if (colon == std::string_view::npos) return true;  // relative or fragment
+  for (std::size_t i = 0; i < colon; ++i) {
+    char c = href[i];
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
+    if (!ok) return true;  // ':' belongs to a path, not a scheme
+  }
+  *scheme = std::string(href.substr(0, colon));
+  static constexpr std::array<std::string_view, 8> kOk = {"data", "ftp",  "ftps", "http",
+                                                          "https", "mailto", "sms", "tel"};
+  return inSorted(kOk, *scheme);
+}
+
+bool isNameStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+constexpr std::array<bool, 256> makeNameChars() {
+  std::array<bool, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = true;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = true;
+  for (int c = '0'; c <= '9'; ++c) t[c] = true;
+  t['_'] = t['-'] = t['.'] = true;
+  return t;
+}
+constexpr std::array<bool, 256> kNameChars = makeNameChars();
+inline bool isNameChar(char c) { return kNameChars[static_cast<unsigned char>(c)]; }
+bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// A reference starting at s[i] == '&': one of the five XML entities or a character reference
+// to a legal XML character. Returns its length, 0 when it is anything else.
+std::size_t referenceLength(std::string_view s, std::size_t i) {
+  std::size_t semi = s.find(';', i);
+  if (semi == std::string_view::npos || semi - i > 12) return 0;
+  std::string_view ref = s.substr(i + 1, semi - i - 1);
+  if (ref == "amp" || ref == "lt" || ref == "gt" || ref == "quot" || ref == "apos") {
+    return semi - i + 1;
+  }
+  if (ref.size() < 2 || ref[0] != '#') return 0;
+  uint32_t cp = 0;
+  bool hex = ref[1] == 'x';
+  std::string_view digits = ref.substr(hex ? 2 : 1);
+  if (digits.empty()) return 0;
+  for (char c : digits) {
+    int d = (c >= '0' && c <= '9') ? c - '0'
+            : (hex && c >= 'a' && c <= 'f') ? c - 'a' + 10
+            : (hex && c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                            : -1;
+    if (d < 0) return 0;
+    cp = cp * (hex ? 16 : 10) + static_cast<uint32_t>(d);
+    if (cp > 0x10FFFF) return 0;
+  }
+  bool legal = cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
+               (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
+  return legal ? semi - i + 1 : 0;
+}
+
+// Byte classes for the text scanner: plain content, whitespace, or something to look at.
+enum : uint8_t { kPlain = 0, kSpace = 1, kSpecial = 2 };
+constexpr std::array<uint8_t, 256> makeClasses() {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[c] = kSpecial;  // control characters
+  t['\t'] = t['\n'] = t['\r'] = t[' '] = kSpace;
+  t['<'] = t['&'] = t[']'] = t['"'] = t['\''] = kSpecial;
+  return t;
+}
+constexpr std::array<uint8_t, 256> kClasses = makeClasses();
+
+// Text or an attribute value up to `stop`: no '<' (or the quote), only known references, no
+// control characters. False when it falls outside the subset.
+bool plainRun(std::string_view s, std::size_t& i, char stop, bool& sawContent) {
+  const std::size_t n = s.size();
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  while (i < n) {
+    // Leading whitespace decides nothing; after the first visible byte only specials matter.
+    if (!sawContent) {
+      while (i < n && kClasses[p[i]] == kSpace) ++i;
+      if (i < n && kClasses[p[i]] == kPlain) sawContent = true;
+    }
+    while (i < n && kClasses[p[i]] != kSpecial) ++i;
+    if (i >= n) return true;
+    unsigned char c = p[i];
+    if (c == static_cast<unsigned char>(stop)) return true;
+    if (c == '"' || c == '\'') {  // the other quote: ordinary content
+      sawContent = true;
+      ++i;
+      continue;
+    }
+    if (c == '<') return false;
+    if (c == '&') {
+      std::size_t len = referenceLength(s, i);
+      if (len == 0) return false;
+      sawContent = true;
+      i += len;
+      continue;
+    }
+    if (c == ']') {
+      if (s.compare(i, 3, "]]>") == 0) return false;
+      sawContent = true;
+      ++i;
+      continue;
+    }
+    return false;  // a control character
+  }
+  return true;
+}
+
+}  // namespace
+
+void checkXhtmlElement(std::string_view name, int depth, XhtmlFindings& out) {
+  if (depth == 0) {
+    out.rootIsDiv = name == "div";
+    if (!out.rootIsDiv) {
+      out.problems.push_back("The narrative root element must be a div, not '" + std::string(name) + "'");
+    }
+  } else if (static const NameSet elements(kElements); !elements.contains(name)) {
+    out.problems.push_back("Invalid element name in the XHTML ('" + std::string(name) + "')");
+  }
+  if (name == "img") out.content = true;
+}
+
+void checkXhtmlAttribute(std::string_view element, std::string_view prefix, std::string_view name,
+                         std::string_view value, XhtmlFindings& out) {
+  if (prefix == "xml" && (name == "lang" || name == "space")) return;
+  static const NameSet attributes(kAttributes);
+  if (!prefix.empty() || !attributes.contains(name)) {
+    out.problems.push_back("Invalid attribute name in the XHTML ('" + std::string(name) + "' on '" +
+                           std::string(element) + "')");
+    return;
+  }
+  std::string scheme;
+  if (element == "a" && name == "href" && !hyperlinkSchemeAllowed(value, &scheme)) {
+    out.problems.push_back("Hyperlink scheme '" + scheme + "' in '" + std::string(value) +
+                           "' is not a valid hyperlinkable scheme");
+  }
+}
+
+FastScan scanXhtmlSubset(std::string_view s, XhtmlFindings& out) {
+  if (firstInvalidUtf8(s) != std::string_view::npos) return FastScan::NeedsFullParse;
+  thread_local std::vector<std::string_view> stack;
+  thread_local std::vector<std::string_view> attrNames;
+  stack.clear();
+  bool rootDone = false;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    if (s[i] != '<') {
+      bool content = false;
+      if (!plainRun(s, i, '<', content)) return FastScan::NeedsFullParse;
+      if (content && (stack.empty())) return FastScan::NeedsFullParse;  // text outside the root
+      out.content |= content;
+      continue;
+    }
+    if (s.compare(i, 4, "<!--") == 0) {
+      std::size_t end = s.find("--", i + 4);
+      if (end == std::string_view::npos || s.compare(end, 3, "-->") != 0) return FastScan::NeedsFullParse;
+      i = end + 3;
+      continue;
+    }
+    if (i + 1 >= s.size() || s[i + 1] == '!' || s[i + 1] == '?') return FastScan::NeedsFullParse;
+    if (s[i + 1] == '/') {
+      std::size_t start = i + 2, j = start;
+      while (j < s.size() && isNameChar(s[j])) ++j;
+      std::string_view name = s.substr(start, j - start);
+      while (j < s.size() && isSpace(s[j])) ++j;
+      if (j >= s.size() || s[j] != '>' || stack.empty() || stack.back() != name) {
+        return FastScan::NeedsFullParse;
+      }
+      stack.pop_back();
+      if (stack.empty()) rootDone = true;
+      i = j + 1;
+      continue;
+    }
+    // Start tag.
+    if (rootDone || !isNameStart(s[i + 1])) return FastScan::NeedsFullParse;
+    std::size_t j = i + 1;
+    while (j < s.size() && isNameChar(s[j])) ++j;
+    std::string_view name = s.substr(i + 1, j - i - 1);
+    if (j < s.size() && s[j] == ':') return FastScan::NeedsFullParse;  // prefixed element
+    const int depth = static_cast<int>(stack.size());
+    checkXhtmlElement(name, depth, out);
+    attrNames.clear();
+    bool xhtmlDefault = false;
+    bool selfClosing = false;
+    for (;;) {
+      std::size_t ws = j;
+      while (j < s.size() && isSpace(s[j])) ++j;
+      if (j >= s.size()) return FastScan::NeedsFullParse;
+      if (s[j] == '>') {
+        ++j;
+        break;
+      }
+      if (s[j] == '/') {
+        if (j + 1 >= s.size() || s[j + 1] != '>') return FastScan::NeedsFullParse;
+        selfClosing = true;
+        j += 2;
+        break;
+      }
+      if (j == ws || !isNameStart(s[j])) return FastScan::NeedsFullParse;
+      std::size_t an = j;
+      while (j < s.size() && (isNameChar(s[j]) || s[j] == ':')) ++j;
+      std::string_view attr = s.substr(an, j - an);
+      while (j < s.size() && isSpace(s[j])) ++j;
+      if (j >= s.size() || s[j] != '=') return FastScan::NeedsFullParse;
+      ++j;
+      while (j < s.size() && isSpace(s[j])) ++j;
+      if (j >= s.size() || (s[j] != '"' && s[j] != '\'')) return FastScan::NeedsFullParse;
+      char quote = s[j++];
+      std::size_t vs = j;
+      bool ignored = false;
+      if (!plainRun(s, j, quote, ignored) || j >= s.size()) return FastScan::NeedsFullParse;
+      std::string_view value = s.substr(vs, j - vs);
+      ++j;
+      if (std::find(attrNames.begin(), attrNames.end(), attr) != attrNames.end()) {
+        return FastScan::NeedsFullParse;  // duplicate attribute: not well-formed
+      }
+      attrNames.push_back(attr);
+      std::size_t colon = attr.find(':');
+      if (attr == "xmlns") {
+        if (value != kXhtmlNs) return FastScan::NeedsFullParse;
+        xhtmlDefault = true;
+        continue;
+      }
+      if (colon != std::string_view::npos) {
+        std::string_view prefix = attr.substr(0, colon);
+        if (prefix != "xml" || attr.find(':', colon + 1) != std::string_view::npos) {
+          return FastScan::NeedsFullParse;
+        }
+        checkXhtmlAttribute(name, prefix, attr.substr(colon + 1), value, out);
+        continue;
+      }
+      // References in href would need decoding before the scheme check.
+      if (attr == "href" && value.find('&') != std::string_view::npos &&
+          value.find('&') < value.find(':')) {
+        return FastScan::NeedsFullParse;
+      }
+      checkXhtmlAttribute(name, {}, attr, value, out);
+    }
+    if (depth == 0) {
+      if (!xhtmlDefault) return FastScan::NeedsFullParse;  // libxml2 reports the namespace
+      out.rootInXhtmlNamespace = true;
+    }
+    if (stack.size() >= 256) return FastScan::NeedsFullParse;
+    if (selfClosing) {
+      if (depth == 0) rootDone = true;
+    } else {
+      stack.push_back(name);
+    }
+    i = j;
+  }
+  if (!stack.empty() || !rootDone) return FastScan::NeedsFullParse;
+  return FastScan::Done;
+}
+
+}  // namespace renkei::fhir

@@ -1,0 +1,111 @@
+// Renkei's own profiles (fhir-profiles/): the sample patient conforms, and each rule it adds
+// over base R4 catches its violation at the right location.
+#include <gtest/gtest.h>
+
+#include "renkei/fhir/json_reader.h"
+#include "renkei/fhir/json_writer.h"
+#include "renkei/fhir/validator.h"
+#include "support/test_env.h"
+
+namespace renkei::fhir {
+namespace {
+
+class RenkeiProfiles : public ::testing::Test {
+ protected:
+  RenkeiProfiles()
+      : validator_(test::coreDefinitions()),
+        sample_(test::readText(test::sourceDir() / "samples/fhir/Patient-renkei-example.json")) {}
+
+  // Validates the sample after replacing `from` with `to` in its text.
+  ValidationResult variant(const std::string& from, const std::string& to) {
+    std::string text = sample_;
+    std::size_t at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    if (at != std::string::npos) text.replace(at, from.size(), to);
+    auto read = readJson(text);
+    EXPECT_TRUE(read.ok()) << read.status.message();
+    doc_ = std::move(read.document);
+    return validator_.validate(*doc_);
+  }
+
+  static std::vector<const Issue*> errors(const ValidationResult& r) {
+    std::vector<const Issue*> out;
+    for (const Issue& i : r.issues) {
+      if (isErrorOrFatal(i.severity)) out.push_back(&i);
+    }
+    return out;
+  }
+
+  Validator validator_;
+  std::string sample_;
+  std::unique_ptr<Document> doc_;
+};
+
+TEST_F(RenkeiProfiles, SamplePatientConforms) {
+  auto r = variant("\"gender\"", "\"gender\"");
+  EXPECT_TRUE(r.valid()) << (r.issues.empty() ? "" : r.issues.front().message);
+}
+
+TEST_F(RenkeiProfiles, MalformedJapanesePatientIdSystemIsCaught) {
+  auto r = variant("urn:oid:1.2.392.100495.20.3.51.11312345670", "urn:oid:1.2.392.100495.20.3.51.1131234567");
+  auto e = errors(r);
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0]->expression, "Patient.identifier[0].system");
+  EXPECT_NE(e[0]->message.find("does not match the required pattern"), std::string::npos);
+  EXPECT_GT(e[0]->line, 0u);
+}
+
+TEST_F(RenkeiProfiles, SyllabicNameWithoutKatakanaIsCaught) {
+  auto r = variant("\"family\": \"レンケイ\"", "\"family\": \"れんけい\"");
+  auto e = errors(r);
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0]->expression, "Patient.name[1].family");
+}
+
+TEST_F(RenkeiProfiles, HalfWidthKanaAndFullWidthSpacesAreCaught) {
+  auto half = variant("\"text\": \"レンケイ ハナコ\"", "\"text\": \"ﾚﾝｹｲ ﾊﾅｺ\"");
+  ASSERT_EQ(errors(half).size(), 1u);
+  EXPECT_EQ(errors(half)[0]->expression, "Patient.name[1].text");
+  auto ideographicSpace = variant("\"text\": \"連携 花子\"", "\"text\": \"連携\u3000花子\"");
+  ASSERT_EQ(errors(ideographicSpace).size(), 1u);
+  EXPECT_EQ(errors(ideographicSpace)[0]->expression, "Patient.name[0].text");
+}
+
+TEST_F(RenkeiProfiles, BadPostalCodeIsCaught) {
+  auto r = variant("\"163-8001\"", "\"1638001X\"");
+  auto e = errors(r);
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0]->expression, "Patient.address[0].postalCode");
+}
+
+TEST_F(RenkeiProfiles, MissingRequiredElementIsCaught) {
+  auto r = variant("\"birthDate\": \"1942-03-09\",", "");
+  auto e = errors(r);
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0]->expression, "Patient");
+  EXPECT_NE(e[0]->message.find("Patient.birthDate: minimum required = 1"), std::string::npos);
+}
+
+TEST_F(RenkeiProfiles, CareInsuranceNumbersFollowTheirNamingSystem) {
+  auto r = variant("\"131045:0000123456\"", "\"0000123456\"");
+  auto e = errors(r);
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0]->expression, "Patient.identifier[1].value");
+}
+
+TEST_F(RenkeiProfiles, OrganizationInstitutionCodeIsTenDigitsWithAValidCategory) {
+  Validator v(test::coreDefinitions());
+  auto check = [&](const std::string& code) {
+    auto read = readJson(R"({"resourceType":"Organization","meta":{"profile":[
+      "https://fhir.renkei.jp/StructureDefinition/RenkeiOrganization"]},"name":"新宿訪問看護",
+      "identifier":[{"system":"http://jpfhir.jp/fhir/core/IdSystem/insurance-medical-institution-no",
+      "value":")" + code + R"("}]})");
+    return v.validate(*read.document);
+  };
+  EXPECT_TRUE(check("1361234567").valid()) << "13 Tokyo, 6 visiting-nurse station";
+  EXPECT_FALSE(check("1321234567").valid()) << "fee category 2 does not exist";
+  EXPECT_FALSE(check("136123456").valid());
+}
+
+}  // namespace
+}  // namespace renkei::fhir

@@ -1,0 +1,111 @@
+// JSON and XML writers: canonical (definition-ordered, deterministic) output, exact decimals,
+// primitive extensions, and the JSON → XML → JSON fixed point.
+#include <gtest/gtest.h>
+
+#include "support/test_env.h"
+#include "renkei/fhir/json_reader.h"
+#include "renkei/fhir/json_writer.h"
+#include "renkei/fhir/xml_reader.h"
+#include "renkei/fhir/xml_writer.h"
+
+namespace renkei::fhir {
+namespace {
+
+class Writers : public ::testing::Test {
+ protected:
+  Writers() : nav_(*test::coreDefinitions()) {}
+
+  std::string jsonToJson(const std::string& json) {
+    auto r = readJson(json);
+    EXPECT_TRUE(r.ok()) << r.status.message();
+    return r.ok() ? writeJson(*r.document->root(), &nav_) : std::string();
+  }
+  std::string jsonToXml(const std::string& json) {
+    auto r = readJson(json);
+    EXPECT_TRUE(r.ok()) << r.status.message();
+    auto x = writeXml(*r.document->root(), nav_);
+    EXPECT_TRUE(x.ok()) << x.status().message();
+    return x.ok() ? x.value() : std::string();
+  }
+  std::string xmlToJson(const std::string& xml) {
+    auto r = readXml(xml);
+    EXPECT_TRUE(r.ok()) << r.status.message();
+    return r.ok() ? writeJson(*r.document->root(), &nav_) : std::string();
+  }
+
+  ElementNavigator nav_;
+};
+
+constexpr const char* kObservation = R"({
+  "valueQuantity": {"unit": "mmHg", "value": 120.50, "system": "http://unitsofmeasure.org", "code": "mm[Hg]"},
+  "status": "final",
+  "resourceType": "Observation",
+  "code": {"text": "血圧 <収縮期>"},
+  "referenceRange": [{"low": {"value": 1.0e0}}],
+  "note": [{"text": "line1\nline2\t\"quoted\""}],
+  "component": [{"code": {"text": "c"}, "valueBoolean": false}, {"code": {"text": "d"}, "valueInteger": -7}]
+})";
+
+TEST_F(Writers, JsonOutputIsInDefinitionOrderWithExactNumbers) {
+  std::string out = jsonToJson(kObservation);
+  EXPECT_EQ(out.find("\"resourceType\":\"Observation\""), 1u);
+  EXPECT_LT(out.find("\"status\""), out.find("\"code\""));
+  EXPECT_LT(out.find("\"code\""), out.find("\"valueQuantity\""));
+  EXPECT_NE(out.find("\"value\":120.50"), std::string::npos);
+  EXPECT_NE(out.find("\"value\":1.0e0"), std::string::npos);
+  EXPECT_NE(out.find("\"valueBoolean\":false"), std::string::npos);
+  EXPECT_NE(out.find("\"valueInteger\":-7"), std::string::npos);
+  EXPECT_EQ(out, jsonToJson(out)) << "canonical output is a fixed point";
+}
+
+TEST_F(Writers, JsonToXmlToJsonIsAFixedPoint) {
+  std::string canonical = jsonToJson(kObservation);
+  std::string xml = jsonToXml(canonical);
+  EXPECT_NE(xml.find("<value value=\"120.50\"/>"), std::string::npos);
+  EXPECT_NE(xml.find("line1&#10;line2&#9;&quot;quoted&quot;"), std::string::npos);
+  EXPECT_NE(xml.find("血圧 &lt;収縮期&gt;"), std::string::npos);
+  EXPECT_EQ(xmlToJson(xml), canonical);
+}
+
+TEST_F(Writers, PrimitiveExtensionsSurviveBothFormats) {
+  std::string json = R"({"resourceType":"Patient","name":[{"family":"Yamada","given":["Taro",null],
+    "_given":[null,{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/iso21090-EN-qualifier",
+    "valueCode":"IN"}]}]}],"_birthDate":{"id":"bd","extension":[{"url":
+    "http://hl7.org/fhir/StructureDefinition/patient-birthTime","valueDateTime":"1970-01-01T10:00:00+09:00"}]}})";
+  std::string canonical = jsonToJson(json);
+  EXPECT_NE(canonical.find("\"given\":[\"Taro\",null]"), std::string::npos) << canonical;
+  EXPECT_NE(canonical.find("\"_given\":[null,{"), std::string::npos) << canonical;
+  EXPECT_NE(canonical.find("\"_birthDate\":{\"id\":\"bd\""), std::string::npos) << canonical;
+  std::string xml = jsonToXml(canonical);
+  EXPECT_NE(xml.find("<birthDate id=\"bd\"><extension url="), std::string::npos) << xml;
+  EXPECT_EQ(xmlToJson(xml), canonical);
+}
+
+TEST_F(Writers, NarrativeAndContainedResourcesRoundTrip) {
+  std::string json = R"({"resourceType":"Patient","text":{"status":"generated","div":
+    "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>連携 &amp; 介護</p></div>"},"contained":[
+    {"resourceType":"Organization","id":"o1","name":"訪問看護ステーション"}],
+    "managingOrganization":{"reference":"#o1"}})";
+  std::string canonical = jsonToJson(json);
+  std::string xml = jsonToXml(canonical);
+  EXPECT_NE(xml.find("<contained><Organization><id value=\"o1\"/>"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>連携 &amp; 介護</p></div>"),
+            std::string::npos);
+  EXPECT_EQ(xmlToJson(xml), canonical);
+}
+
+TEST_F(Writers, XmlWriterRefusesElementsItCannotPlace) {
+  auto r = readJson(R"({"resourceType":"Patient","nickname":"x"})");
+  ASSERT_TRUE(r.ok());
+  auto x = writeXml(*r.document->root(), nav_);
+  ASSERT_FALSE(x.ok());
+  EXPECT_NE(x.status().message().find("nickname"), std::string::npos);
+}
+
+TEST_F(Writers, OutputIsDeterministic) {
+  EXPECT_EQ(jsonToJson(kObservation), jsonToJson(kObservation));
+  EXPECT_EQ(jsonToXml(kObservation), jsonToXml(kObservation));
+}
+
+}  // namespace
+}  // namespace renkei::fhir
