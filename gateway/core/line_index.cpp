@@ -7,6 +7,7 @@
 namespace renkei {
 
 LineIndex::LineIndex(std::string_view text) : text_(text) {
+  lineStarts_.reserve(text.size() / 24 + 8);  // a guess at the line count, to grow rarely
   lineStarts_.push_back(0);
   const char* base = text.data();
   const char* p = base;

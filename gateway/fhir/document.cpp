@@ -8,6 +8,12 @@ Document::Document(SourceFormat format, std::string text)
 
 TextPosition Document::position(uint32_t offset) const {
   std::call_once(linesOnce_, [this] { lines_ = LineIndex(text_); });
+  if (format_ == SourceFormat::Xml && offset > 0 && offset <= text_.size() &&
+      text_[offset - 1] == '>') {
+    // XML offsets point just past a start tag: report where the tag begins.
+    std::size_t lt = text_.rfind('<', offset - 1);
+    if (lt != std::string::npos) offset = static_cast<uint32_t>(lt);
+  }
   return lines_.position(offset);
 }
 

@@ -21,9 +21,10 @@ constexpr std::string_view kFalse = "false";
 class TreeBuilder {
  public:
   TreeBuilder(Document& doc, const char* buffer, uint32_t baseOffset, const ReadOptions& options)
-      : doc_(doc), buffer_(buffer), baseOffset_(baseOffset), options_(options) {
-    frames_.reserve(32);
-    keys_.reserve(128);
+      : doc_(doc), buffer_(buffer), baseOffset_(baseOffset), options_(options),
+        frames_(workspace().frames), keys_(workspace().keys) {
+    frames_.clear();
+    keys_.clear();
   }
 
   void setStream(rapidjson::InsituStringStream* stream) { stream_ = stream; }
@@ -402,8 +403,17 @@ class TreeBuilder {
   const std::function<void(const Node&)>* onResource_ = nullptr;
   Node* streamingNode_ = nullptr;
   Arena entryArena_{256 * 1024};
-  std::vector<Frame> frames_;
-  std::vector<std::string_view> keys_;
+  // Parsing state reused across documents on this thread (a parse never nests).
+  struct Workspace {
+    std::vector<Frame> frames;
+    std::vector<std::string_view> keys;
+  };
+  static Workspace& workspace() {
+    thread_local Workspace w;
+    return w;
+  }
+  std::vector<Frame>& frames_;
+  std::vector<std::string_view>& keys_;
   std::vector<std::unordered_set<std::string_view>> bigKeySets_;
   std::string scratch_;
   std::string error_;

@@ -52,99 +52,108 @@ class JsonEmitter {
     w_.StartObject();
     w_.Key("resourceType");
     w_.String(n.resourceType.data(), static_cast<rapidjson::SizeType>(n.resourceType.size()));
-    ElementScope scope = nav_ ? nav_->typeScope(n.resourceType) : ElementScope{};
-    members(n, scope, /*skipIdAndExtension=*/false);
+    members(n, nav_ ? nav_->typeScope(n.resourceType) : ElementScope{});
     w_.EndObject();
   }
 
  private:
-  void members(const Node& parent, const ElementScope& scope, bool primitiveParent) {
-    std::vector<ChildGroup> groups;
-    orderedChildGroups(parent, scope, nav_, groups);
-    for (const ChildGroup& g : groups) group(g, primitiveParent);
+  void members(const Node& parent, const ElementScope& scope) {
+    ChildOrder order(parent, scope, nav_);
+    order.forEachGroup([&](std::size_t first, std::size_t last) {
+      const ElementMatch match = order.item(first).match;  // copy: recursion moves the items
+      const std::string_view name = order.item(first).node->name;
+      const bool array = isArray(order, first, last, match);
+      if (isPrimitive(order, first, last, match)) {
+        primitiveGroup(order, first, last, name, match, array);
+        return;
+      }
+      key(name);
+      if (array) w_.StartArray();
+      for (std::size_t i = first; i < last; ++i) complex(*order.item(i).node, match);
+      if (array) w_.EndArray();
+    });
   }
 
-  bool isArray(const ChildGroup& g) const {
-    if (g.match) return g.match.def().repeats();
-    return g.nodes.size() > 1 || g.nodes.front()->has(kFromArray);
+  bool isArray(const ChildOrder& o, std::size_t first, std::size_t last,
+               const ElementMatch& m) const {
+    if (m) return m.def().repeats();
+    return last - first > 1 || o.item(first).node->has(kFromArray);
   }
 
-  bool isPrimitive(const ChildGroup& g) const {
-    if (g.match) return isPrimitiveTypeName(g.match.typeCode);
-    for (const Node* n : g.nodes) {
+  bool isPrimitive(const ChildOrder& o, std::size_t first, std::size_t last,
+                   const ElementMatch& m) const {
+    if (m) return isPrimitiveTypeName(m.typeCode);
+    for (std::size_t i = first; i < last; ++i) {
+      const Node* n = o.item(i).node;
       if (n->hasValue() && !n->has(kFromObject)) return true;
     }
     return false;
   }
 
-  void group(const ChildGroup& g, bool primitiveParent) {
-    const bool array = isArray(g);
-    if (isPrimitive(g)) {
-      primitiveGroup(g, array);
-      return;
-    }
-    key(g.name);
-    if (array) w_.StartArray();
-    for (const Node* n : g.nodes) complex(g, *n);
-    if (array) w_.EndArray();
-  }
-
-  void complex(const ChildGroup& g, const Node& n) {
+  void complex(const Node& n, const ElementMatch& match) {
     if (n.isResource()) {
       resource(n);
       return;
     }
     w_.StartObject();
-    ElementScope scope = (nav_ && g.match) ? nav_->childScope(g.match) : ElementScope{};
-    members(n, scope, false);
+    members(n, (nav_ && match) ? nav_->childScope(match) : ElementScope{});
     w_.EndObject();
   }
 
-  void primitiveGroup(const ChildGroup& g, bool array) {
-    std::string_view type = g.match ? g.match.typeCode : std::string_view();
+  void primitiveGroup(const ChildOrder& o, std::size_t first, std::size_t last,
+                      std::string_view name, const ElementMatch& match, bool array) {
+    std::string_view type = match ? match.typeCode : std::string_view();
     bool anyValue = false, anyExtra = false;
-    for (const Node* n : g.nodes) {
-      anyValue |= n->hasValue();
-      anyExtra |= n->hasChildren();
+    for (std::size_t i = first; i < last; ++i) {
+      anyValue |= o.item(i).node->hasValue();
+      anyExtra |= o.item(i).node->hasChildren();
     }
     if (anyValue) {
-      key(g.name);
+      key(name);
       if (array) w_.StartArray();
-      for (const Node* n : g.nodes) value(*n, type);
+      const Shape shape = shapeOf(type);
+      for (std::size_t i = first; i < last; ++i) value(*o.item(i).node, shape);
       if (array) w_.EndArray();
     }
     if (!anyExtra) return;
-    std::string underscored = "_" + std::string(g.name);
+    std::string underscored = "_" + std::string(name);
     key(underscored);
     if (array) w_.StartArray();
-    ElementScope scope =
-        (nav_ && !type.empty()) ? nav_->typeScope(type) : ElementScope{};
-    for (const Node* n : g.nodes) {
+    ElementScope scope = (nav_ && !type.empty()) ? nav_->typeScope(type) : ElementScope{};
+    for (std::size_t i = first; i < last; ++i) {
+      const Node* n = o.item(i).node;
       if (!n->hasChildren()) {
         w_.Null();
         continue;
       }
       w_.StartObject();
-      members(*n, scope, true);
+      members(*n, scope);
       w_.EndObject();
     }
     if (array) w_.EndArray();
   }
 
-  void value(const Node& n, std::string_view type) {
+  // How a primitive type is written: decided once per group of values.
+  enum class Shape { String, Number, Boolean, FromSource };
+  static Shape shapeOf(std::string_view type) {
+    if (type.empty()) return Shape::FromSource;
+    if (type == "boolean") return Shape::Boolean;
+    return isJsonNumberType(type) ? Shape::Number : Shape::String;
+  }
+
+  void value(const Node& n, Shape shape) {
     if (!n.hasValue()) {
       w_.Null();
       return;
     }
-    const auto len = static_cast<rapidjson::SizeType>(n.value.size());
-    bool asBool = type == "boolean" || (type.empty() && n.kind == ValueKind::Boolean);
-    bool asNumber = isJsonNumberType(type) || (type.empty() && n.kind == ValueKind::Number);
+    bool asBool = shape == Shape::Boolean || (shape == Shape::FromSource && n.kind == ValueKind::Boolean);
+    bool asNumber = shape == Shape::Number || (shape == Shape::FromSource && n.kind == ValueKind::Number);
     if (asBool && (n.value == "true" || n.value == "false")) {
       w_.Bool(n.value == "true");
     } else if (asNumber && looksLikeJsonNumber(n.value)) {
       w_.RawValue(n.value.data(), n.value.size(), rapidjson::kNumberType);
     } else {
-      w_.String(n.value.data(), len);
+      w_.String(n.value.data(), static_cast<rapidjson::SizeType>(n.value.size()));
     }
   }
 
@@ -158,7 +167,8 @@ class JsonEmitter {
 
 std::string writeJson(const Node& resource, const ElementNavigator* navigator,
                       const JsonWriteOptions& options) {
-  rapidjson::StringBuffer buf;
+  thread_local rapidjson::StringBuffer buf;  // reused: only the returned string is allocated
+  buf.Clear();
   if (options.pretty) {
     rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buf);
     w.SetIndent(' ', 2);
@@ -167,7 +177,12 @@ std::string writeJson(const Node& resource, const ElementNavigator* navigator,
     rapidjson::Writer<rapidjson::StringBuffer> w(buf);
     JsonEmitter<decltype(w)>(w, navigator).resource(resource);
   }
-  return std::string(buf.GetString(), buf.GetSize());
+  std::string out(buf.GetString(), buf.GetSize());
+  if (buf.GetSize() > (1u << 20)) {  // do not keep a huge buffer alive for the thread
+    buf.Clear();
+    buf.ShrinkToFit();
+  }
+  return out;
 }
 
 }  // namespace renkei::fhir

@@ -38,32 +38,36 @@ class XmlEmitter {
   }
 
   std::string take() { return std::move(out_); }
+  void reserve(std::size_t n) { out_.reserve(n); }
 
  private:
   // Writes attributes, closes the start tag, writes children and the end tag of `n` (named tag).
   Status content(const Node& n, const ElementScope& scope, std::string_view tag) {
-    std::vector<ChildGroup> groups;
-    orderedChildGroups(n, scope, &nav_, groups);
-    bool resource = n.isResource();
+    ChildOrder order(n, scope, &nav_);
+    const bool resource = n.isResource();
     if (n.hasValue() && !resource) {
       out_ += " value=\"";
       escapeAttribute(out_, n.value);
       out_ += '"';
     }
+    auto isAttribute = [&](const OrderedChild& c) {
+      return !resource && c.match && c.match.def().xmlAttribute;
+    };
     bool hasElements = false;
-    for (const ChildGroup& g : groups) {
-      if (!resource && g.match && g.match.def().xmlAttribute) {
-        for (const Node* c : g.nodes) {
-          out_ += ' ';
-          out_ += g.name;
-          out_ += "=\"";
-          escapeAttribute(out_, c->value);
-          out_ += '"';
+    order.forEachGroup([&](std::size_t first, std::size_t last) {
+      for (std::size_t i = first; i < last; ++i) {
+        const OrderedChild& c = order.item(i);
+        if (!isAttribute(c)) {
+          hasElements = true;
+          continue;
         }
-      } else {
-        hasElements = true;
+        out_ += ' ';
+        out_ += c.node->name;
+        out_ += "=\"";
+        escapeAttribute(out_, c.node->value);
+        out_ += '"';
       }
-    }
+    });
     if (!hasElements) {
       out_ += "/>";
       newline();
@@ -72,14 +76,21 @@ class XmlEmitter {
     out_ += '>';
     newline();
     ++depth_;
-    for (const ChildGroup& g : groups) {
-      if (!resource && g.match && g.match.def().xmlAttribute) continue;
-      if (!g.match) {
-        return Status::invalidInput("element '" + std::string(g.name) + "' is not defined for " +
-                                    std::string(tag) + " and cannot be written as XML");
+    Status failure;
+    order.forEachGroup([&](std::size_t first, std::size_t last) {
+      if (!failure.ok() || isAttribute(order.item(first))) return;
+      const ElementMatch match = order.item(first).match;  // copy: recursion moves the items
+      if (!match) {
+        failure = Status::invalidInput("element '" + std::string(order.item(first).node->name) +
+                                       "' is not defined for " + std::string(tag) +
+                                       " and cannot be written as XML");
+        return;
       }
-      for (const Node* c : g.nodes) RENKEI_RETURN_IF_ERROR(element(g, *c));
-    }
+      for (std::size_t i = first; i < last && failure.ok(); ++i) {
+        failure = element(*order.item(i).node, match);
+      }
+    });
+    RENKEI_RETURN_IF_ERROR(failure);
     --depth_;
     indent();
     out_ += "</";
@@ -89,8 +100,8 @@ class XmlEmitter {
     return {};
   }
 
-  Status element(const ChildGroup& g, const Node& n) {
-    if (g.match.typeCode == "xhtml") {
+  Status element(const Node& n, const ElementMatch& match) {
+    if (match.typeCode == "xhtml") {
       indent();
       out_ += n.value;
       newline();
@@ -98,7 +109,7 @@ class XmlEmitter {
     }
     indent();
     out_ += '<';
-    out_ += g.name;
+    out_ += n.name;
     if (n.isResource()) {
       out_ += '>';
       newline();
@@ -107,13 +118,12 @@ class XmlEmitter {
       --depth_;
       indent();
       out_ += "</";
-      out_ += g.name;
+      out_ += n.name;
       out_ += '>';
       newline();
       return {};
     }
-    ElementScope scope = nav_.childScope(g.match);
-    return content(n, scope, g.name);
+    return content(n, nav_.childScope(match), n.name);
   }
 
   void indent() {
@@ -134,6 +144,7 @@ class XmlEmitter {
 Result<std::string> writeXml(const Node& resource, const ElementNavigator& navigator,
                              const XmlWriteOptions& options) {
   XmlEmitter e(navigator, options);
+  e.reserve(8192);
   Status st = e.resource(resource, true);
   if (!st.ok()) return st;
   std::string body = e.take();

@@ -44,7 +44,13 @@ bool isExampleUrl(std::string_view url) {
 
 std::string ValidationRun::elementPath() const {
   std::string out;
-  if (resources_.empty()) return out;
+  elementPathInto(out);
+  return out;
+}
+
+void ValidationRun::elementPathInto(std::string& out) const {
+  out.clear();
+  if (resources_.empty()) return;
   const ResourceFrame& f = resources_.back();
   out.assign(f.resource->resourceType);
   std::string_view rest = std::string_view(path_).substr(f.pathStart);
@@ -55,7 +61,6 @@ std::string ValidationRun::elementPath() const {
     }
     out += rest[i];
   }
-  return out;
 }
 
 // "HumanName.family" names element family of any HumanName: the host path must end with the
@@ -74,10 +79,12 @@ bool ValidationRun::typedPathMatches(std::string_view expr, std::string_view hos
 
 bool ValidationRun::extensionAllowedHere(const StructureDef& ext) const {
   if (ext.contexts.empty()) return true;
-  std::string here = elementPath();
+  thread_local std::string here;  // reused: this runs for every extension
+  elementPathInto(here);
   // Drop the trailing ".extension"/".modifierExtension": the context is the element holding it.
   std::size_t dot = here.rfind('.');
-  std::string host = dot == std::string::npos ? here : here.substr(0, dot);
+  std::string_view host = dot == std::string::npos ? std::string_view(here)
+                                                   : std::string_view(here).substr(0, dot);
   std::string_view hostType = hostTypes_.empty() ? std::string_view() : hostTypes_.back();
   for (const ExtensionContext& c : ext.contexts) {
     if (c.type == "fhirpath") return true;
@@ -90,9 +97,9 @@ bool ValidationRun::extensionAllowedHere(const StructureDef& ext) const {
     const std::string& e = c.expression;
     if (e == "Element" || e == host || e == hostType) return true;
     if (typedPathMatches(e, host)) return true;
-    if ((e == "Resource" || e == "DomainResource") && host.find('.') == std::string::npos) return true;
+    if ((e == "Resource" || e == "DomainResource") && host.find('.') == std::string_view::npos) return true;
     if (!hostType.empty() && defs_.specializes(hostType, e)) return true;
-    if (host.find('.') == std::string::npos && defs_.specializes(host, e)) return true;
+    if (host.find('.') == std::string_view::npos && defs_.specializes(host, e)) return true;
   }
   return false;
 }

@@ -7,9 +7,9 @@
 namespace renkei::fhir {
 namespace {
 
-std::vector<std::string_view> splitPath(std::string_view path) {
-  std::vector<std::string_view> out;
-  if (path.empty() || path == "$this") return out;
+void splitPath(std::string_view path, std::vector<std::string_view>& out) {
+  out.clear();
+  if (path.empty() || path == "$this") return;
   std::size_t start = 0;
   int depth = 0;
   for (std::size_t i = 0; i < path.size(); ++i) {
@@ -21,7 +21,6 @@ std::vector<std::string_view> splitPath(std::string_view path) {
     }
   }
   out.push_back(path.substr(start));
-  return out;
 }
 
 std::string_view functionArgument(std::string_view seg, std::string_view fn) {
@@ -184,8 +183,11 @@ bool ValidationRun::discriminatorMatches(const Node& node, const StructureDef& s
     return false;
   }
 
-  std::vector<std::string_view> segments = splitPath(d.path);
-  std::vector<const Node*> found;
+  // Reused per thread: slice matching runs for every repeating element of a profile.
+  thread_local std::vector<std::string_view> segments;
+  thread_local std::vector<const Node*> found;
+  splitPath(d.path, segments);
+  found.clear();
   collectAtPath(node, segments, 0, found);
 
   std::size_t consumed = 0;
@@ -233,7 +235,9 @@ bool ValidationRun::discriminatorMatches(const Node& node, const StructureDef& s
     }
     case DiscriminatorType::Profile: {
       if (consumed != segments.size()) return false;
-      for (const Node* f : found) {
+      // conformsTo() validates again and may match slices itself: work on a private copy.
+      const std::vector<const Node*> candidates = found;
+      for (const Node* f : candidates) {
         for (const TypeRef& t : target.types) {
           for (const std::string& url : t.profiles) {
             const StructureDef* p = defs_.structure(url);

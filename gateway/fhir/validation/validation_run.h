@@ -146,6 +146,7 @@ class ValidationRun {
   };
   /// The current element path relative to the resource, without indices ("Patient.name").
   std::string elementPath() const;
+  void elementPathInto(std::string& out) const;
   bool extensionAllowedHere(const StructureDef& ext) const;
   bool typedPathMatches(std::string_view expr, std::string_view host) const;
   /// Resolves a reference from the current resource: contained ("#id") or in the enclosing

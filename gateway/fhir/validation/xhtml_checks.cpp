@@ -74,6 +74,8 @@ struct XhtmlScan {
   }
 };
 
+void ignoreGenericError(void*, const char*, ...) {}  // see xml_reader.cpp
+
 // One push-parser context per thread, reset for each narrative (creating one costs more than
 // parsing a typical div).
 class XhtmlParser {
@@ -88,6 +90,7 @@ class XhtmlParser {
     sax_.getEntity = &XhtmlScan::entity;
     sax_.serror = &XhtmlScan::error;
     ctxt_ = xmlCreatePushParserCtxt(&sax_, nullptr, nullptr, 0, nullptr);
+    xmlSetGenericErrorFunc(nullptr, &ignoreGenericError);
   }
   ~XhtmlParser() {
     if (ctxt_) xmlFreeParserCtxt(ctxt_);
@@ -96,7 +99,7 @@ class XhtmlParser {
   XhtmlParser& operator=(const XhtmlParser&) = delete;
 
   bool scan(std::string_view text, XhtmlScan& scan) {
-    if (ctxt_ == nullptr || xmlCtxtResetPush(ctxt_, nullptr, 0, nullptr, nullptr) != 0) return false;
+    if (ctxt_ == nullptr || xmlCtxtResetPush(ctxt_, nullptr, 0, nullptr, "UTF-8") != 0) return false;
     xmlCtxtUseOptions(ctxt_, XML_PARSE_NONET);
     ctxt_->userData = &scan;
     scan.ctxt = ctxt_;

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <vector>
 
-#include "renkei/core/utf8.h"
+#include "../xml/xml_lexer.h"
 
 namespace renkei::fhir {
 namespace {
@@ -79,97 +79,6 @@ bool hyperlinkSchemeAllowed(std::string_view href, std::string* scheme) {
   return inSorted(kOk, *scheme);
 }
 
-bool isNameStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-constexpr std::array<bool, 256> makeNameChars() {
-  std::array<bool, 256> t{};
-  for (int c = 'a'; c <= 'z'; ++c) t[c] = true;
-  for (int c = 'A'; c <= 'Z'; ++c) t[c] = true;
-  for (int c = '0'; c <= '9'; ++c) t[c] = true;
-  t['_'] = t['-'] = t['.'] = true;
-  return t;
-}
-constexpr std::array<bool, 256> kNameChars = makeNameChars();
-inline bool isNameChar(char c) { return kNameChars[static_cast<unsigned char>(c)]; }
-bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-// A reference starting at s[i] == '&': one of the five XML entities or a character reference
-// to a legal XML character. Returns its length, 0 when it is anything else.
-std::size_t referenceLength(std::string_view s, std::size_t i) {
-  std::size_t semi = s.find(';', i);
-  if (semi == std::string_view::npos || semi - i > 12) return 0;
-  std::string_view ref = s.substr(i + 1, semi - i - 1);
-  if (ref == "amp" || ref == "lt" || ref == "gt" || ref == "quot" || ref == "apos") {
-    return semi - i + 1;
-  }
-  if (ref.size() < 2 || ref[0] != '#') return 0;
-  uint32_t cp = 0;
-  bool hex = ref[1] == 'x';
-  std::string_view digits = ref.substr(hex ? 2 : 1);
-  if (digits.empty()) return 0;
-  for (char c : digits) {
-    int d = (c >= '0' && c <= '9') ? c - '0'
-            : (hex && c >= 'a' && c <= 'f') ? c - 'a' + 10
-            : (hex && c >= 'A' && c <= 'F') ? c - 'A' + 10
-                                            : -1;
-    if (d < 0) return 0;
-    cp = cp * (hex ? 16 : 10) + static_cast<uint32_t>(d);
-    if (cp > 0x10FFFF) return 0;
-  }
-  bool legal = cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
-               (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
-  return legal ? semi - i + 1 : 0;
-}
-
-// Byte classes for the text scanner: plain content, whitespace, or something to look at.
-enum : uint8_t { kPlain = 0, kSpace = 1, kSpecial = 2 };
-constexpr std::array<uint8_t, 256> makeClasses() {
-  std::array<uint8_t, 256> t{};
-  for (int c = 0; c < 0x20; ++c) t[c] = kSpecial;  // control characters
-  t['\t'] = t['\n'] = t['\r'] = t[' '] = kSpace;
-  t['<'] = t['&'] = t[']'] = t['"'] = t['\''] = kSpecial;
-  return t;
-}
-constexpr std::array<uint8_t, 256> kClasses = makeClasses();
-
-// Text or an attribute value up to `stop`: no '<' (or the quote), only known references, no
-// control characters. False when it falls outside the subset.
-bool plainRun(std::string_view s, std::size_t& i, char stop, bool& sawContent) {
-  const std::size_t n = s.size();
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  while (i < n) {
-    // Leading whitespace decides nothing; after the first visible byte only specials matter.
-    if (!sawContent) {
-      while (i < n && kClasses[p[i]] == kSpace) ++i;
-      if (i < n && kClasses[p[i]] == kPlain) sawContent = true;
-    }
-    while (i < n && kClasses[p[i]] != kSpecial) ++i;
-    if (i >= n) return true;
-    unsigned char c = p[i];
-    if (c == static_cast<unsigned char>(stop)) return true;
-    if (c == '"' || c == '\'') {  // the other quote: ordinary content
-      sawContent = true;
-      ++i;
-      continue;
-    }
-    if (c == '<') return false;
-    if (c == '&') {
-      std::size_t len = referenceLength(s, i);
-      if (len == 0) return false;
-      sawContent = true;
-      i += len;
-      continue;
-    }
-    if (c == ']') {
-      if (s.compare(i, 3, "]]>") == 0) return false;
-      sawContent = true;
-      ++i;
-      continue;
-    }
-    return false;  // a control character
-  }
-  return true;
-}
-
 }  // namespace
 
 void checkXhtmlElement(std::string_view name, int depth, XhtmlFindings& out) {
@@ -201,7 +110,7 @@ void checkXhtmlAttribute(std::string_view element, std::string_view prefix, std:
 }
 
 FastScan scanXhtmlSubset(std::string_view s, XhtmlFindings& out) {
-  if (firstInvalidUtf8(s) != std::string_view::npos) return FastScan::NeedsFullParse;
+  using namespace xmllex;
   thread_local std::vector<std::string_view> stack;
   thread_local std::vector<std::string_view> attrNames;
   stack.clear();
@@ -210,7 +119,7 @@ FastScan scanXhtmlSubset(std::string_view s, XhtmlFindings& out) {
   while (i < s.size()) {
     if (s[i] != '<') {
       bool content = false;
-      if (!plainRun(s, i, '<', content)) return FastScan::NeedsFullParse;
+      if (!run(s, i, '<', content)) return FastScan::NeedsFullParse;
       if (content && (stack.empty())) return FastScan::NeedsFullParse;  // text outside the root
       out.content |= content;
       continue;
@@ -272,7 +181,7 @@ FastScan scanXhtmlSubset(std::string_view s, XhtmlFindings& out) {
       char quote = s[j++];
       std::size_t vs = j;
       bool ignored = false;
-      if (!plainRun(s, j, quote, ignored) || j >= s.size()) return FastScan::NeedsFullParse;
+      if (!run(s, j, quote, ignored) || j >= s.size()) return FastScan::NeedsFullParse;
       std::string_view value = s.substr(vs, j - vs);
       ++j;
       if (std::find(attrNames.begin(), attrNames.end(), attr) != attrNames.end()) {

@@ -25,6 +25,7 @@ enum class FastScan {
   NeedsFullParse  ///< outside the subset this scanner handles: ask libxml2
 };
 
+/// `text` must be valid UTF-8, as every value of a parsed document is.
 /// Checks narrative XHTML written in the plain subset almost every narrative uses (elements,
 /// attributes, text, comments, the five XML entities and character references, the XHTML
 /// default namespace). It never accepts anything that is not well-formed XML; everything else

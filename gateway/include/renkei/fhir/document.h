@@ -62,6 +62,8 @@ struct ReadOptions {
   uint32_t maxDepth = 100;
   uint32_t maxNodes = 4'000'000;
   bool allowComments = false;  ///< JSON only: accept // and /* */ comments (not FHIR JSON)
+  /// XML only: try the subset scanner before libxml2 (off only to test one against the other).
+  bool xmlSubsetScanner = true;
 };
 
 /// Outcome of reading: a document, or the reason there is none and where it happened.

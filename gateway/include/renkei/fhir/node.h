@@ -28,7 +28,7 @@ inline bool sameName(std::string_view a, std::string_view b) {
 
 struct Node {
   std::string_view name;          ///< element name, e.g. "valueQuantity"
-  std::string_view value;         ///< exact primitive text when kind != None
+  std::string_view value;         ///< exact primitive text when kind != None (valid UTF-8)
   std::string_view resourceType;  ///< non-empty when this node is a resource
   Node* firstChild = nullptr;
   Node* lastChild = nullptr;

@@ -1,0 +1,77 @@
+// Differential comparison of the two XML readers.
+#include "xml_differential.h"
+
+#include <libxml/c14n.h>
+#include <libxml/parser.h>
+
+#include "renkei/fhir/xml_reader.h"
+
+namespace renkei::test {
+namespace {
+
+using fhir::Node;
+
+// Exclusive C14N of a narrative, so source text and a re-serialization compare equal.
+std::string canonicalXhtml(std::string_view div) {
+  xmlDocPtr doc = xmlReadMemory(div.data(), static_cast<int>(div.size()), nullptr, "UTF-8",
+                                XML_PARSE_NONET);
+  if (doc == nullptr) return "<unparseable>" + std::string(div);
+  xmlChar* out = nullptr;
+  int n = xmlC14NDocDumpMemory(doc, nullptr, XML_C14N_EXCLUSIVE_1_0, nullptr, 0, &out);
+  std::string result = n >= 0 ? std::string(reinterpret_cast<char*>(out), static_cast<std::size_t>(n))
+                              : "<c14n failed>";
+  xmlFree(out);
+  xmlFreeDoc(doc);
+  return result;
+}
+
+std::string compareNodes(const Node& a, const Node& b, const std::string& path) {
+  std::string here = path + "." + std::string(a.name);
+  if (a.name != b.name) return here + ": name " + std::string(a.name) + " vs " + std::string(b.name);
+  bool narrative = a.name == "div" && a.value.rfind("<div", 0) == 0;
+  if (narrative ? canonicalXhtml(a.value) != canonicalXhtml(b.value)
+                : (a.value != b.value || a.kind != b.kind)) {
+    return here + ": value '" + std::string(a.value) + "' vs '" + std::string(b.value) + "'";
+  }
+  if (a.resourceType != b.resourceType) return here + ": resource type differs";
+  if (a.flags != b.flags) return here + ": flags differ";
+  const Node* x = a.firstChild;
+  const Node* y = b.firstChild;
+  for (; x && y; x = x->next, y = y->next) {
+    std::string d = compareNodes(*x, *y, here);
+    if (!d.empty()) return d;
+  }
+  if (x || y) return here + ": different number of children";
+  return {};
+}
+
+}  // namespace
+
+std::string xmlReadersDisagree(const std::string& text) {
+  fhir::ReadOptions fast, slow;
+  slow.xmlSubsetScanner = false;
+  fhir::ReadResult a = fhir::readXml(text, fast);
+  fhir::ReadResult b = fhir::readXml(text, slow);
+  if (a.ok() != b.ok()) {
+    return std::string("scanner ") + (a.ok() ? "accepted" : "refused") + " what libxml2 " +
+           (b.ok() ? "accepted" : "refused: " + b.status.message()) +
+           (a.ok() ? "" : " (scanner: " + a.status.message() + ")");
+  }
+  if (!a.ok()) return {};
+  std::string d = compareNodes(*a.document->root(), *b.document->root(), "");
+  if (!d.empty()) return d;
+  const auto& ia = a.document->issues();
+  const auto& ib = b.document->issues();
+  if (ia.size() != ib.size()) return "different number of reader issues";
+  for (std::size_t i = 0; i < ia.size(); ++i) {
+    if (ia[i].message != ib[i].message || ia[i].expression != ib[i].expression) {
+      return "issue differs: '" + ia[i].message + "' vs '" + ib[i].message + "'";
+    }
+    if (a.document->position(ia[i].offset).line != b.document->position(ib[i].offset).line) {
+      return "issue line differs for '" + ia[i].message + "'";
+    }
+  }
+  return {};
+}
+
+}  // namespace renkei::test

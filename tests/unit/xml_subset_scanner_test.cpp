@@ -1,0 +1,60 @@
+// The XML subset scanner against libxml2 on inputs chosen to sit on the edge of the subset.
+#include <gtest/gtest.h>
+
+#include "support/xml_differential.h"
+
+namespace renkei::fhir {
+namespace {
+
+const char* const kInputs[] = {
+    R"(<Patient xmlns="http://hl7.org/fhir"/>)",
+    R"(<?xml version="1.0" encoding="UTF-8"?><Patient xmlns="http://hl7.org/fhir"><id value="a"/></Patient>)",
+    R"(<?xml version='1.0' encoding='utf-8' standalone='yes'?><Patient xmlns="http://hl7.org/fhir"/>)",
+    R"(<?xml version="1.1"?><Patient xmlns="http://hl7.org/fhir"/>)",
+    "\xEF\xBB\xBF<Patient xmlns=\"http://hl7.org/fhir\"><active value=\"true\"/></Patient>",
+    "<Patient xmlns=\"http://hl7.org/fhir\"><name><text value=\"a\r\nb\tc&#10;d &amp; &lt;e&gt; &#x3042;\"/></name></Patient>",
+    R"(<Patient xmlns="http://hl7.org/fhir" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://hl7.org/fhir x.xsd"/>)",
+    R"(<Patient xsi:schemaLocation="a b" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns="http://hl7.org/fhir"/>)",
+    R"(<Patient xmlns="http://hl7.org/fhir" xml:lang="ja"><active value="true" foo="1"/></Patient>)",
+    R"(<Patient xmlns="http://hl7.org/fhir"><!-- a -- b --><active value="true"/></Patient>)",
+    R"(<Patient xmlns="http://hl7.org/fhir"><!-- fine --><active value="true"/><!----></Patient>)",
+    R"(<Patient xmlns="http://hl7.org/fhir">text<active value="true"/></Patient>)",
+    R"(<Patient xmlns="http://hl7.org/fhir"><active value="true"></active ></Patient>)",
+    R"(<Patient xmlns="http://hl7.org/fhir"><active value="true"></Active></Patient>)",
+    R"(<Patient xmlns="http://hl7.org/fhir"><active value="true" value="false"/></Patient>)",
+    R"(<Patient xmlns="http://hl7.org/fhir"><active value="a<b"/></Patient>)",
+    R"(<Patient xmlns="http://hl7.org/fhir"><active value="a>b"/></Patient>)",
+    R"(<Patient xmlns="http://hl7.org/fhir"><active value="&nbsp;"/></Patient>)",
+    R"(<Patient xmlns="http://hl7.org/fhir"><active value="&#0;"/></Patient>)",
+    R"(<Patient xmlns="http://hl7.org/fhir"><![CDATA[x]]></Patient>)",
+    R"(<Patient xmlns="http://hl7.org/fhir"><?pi x?></Patient>)",
+    R"(<!DOCTYPE Patient><Patient xmlns="http://hl7.org/fhir"/>)",
+    R"(<f:Patient xmlns:f="http://hl7.org/fhir"><f:active value="true"/></f:Patient>)",
+    R"(<Patient><active value="true"/></Patient>)",
+    R"(<Patient xmlns="http://hl7.org/fhir"><active value="true"/></Patient><Patient/>)",
+    R"(<Patient xmlns="http://hl7.org/fhir"><active value="true"/></Patient>trailing)",
+    R"(<Patient xmlns="http://hl7.org/fhir"><active value="true"/></Patient>  <!-- c -->  )",
+    R"(<Patient xmlns="http://hl7.org/fhir"><active value="true"/>)",
+    R"(<Patient xmlns="http://hl7.org/fhir"><text><status value="generated"/><div xmlns="http://www.w3.org/1999/xhtml"><p class="x">a &amp; b <b>c</b></p><br/></div></text></Patient>)",
+    R"(<Patient xmlns="http://hl7.org/fhir"><text><div xmlns="http://www.w3.org/1999/xhtml" xml:lang="en"><p>x]]>y</p></div></text></Patient>)",
+    R"(<Patient xmlns="http://hl7.org/fhir" xmlns:h="http://www.w3.org/1999/xhtml"><text><h:div><h:p>x</h:p></h:div></text></Patient>)",
+    R"(<Patient xmlns="http://hl7.org/fhir"><contained><Organization><id value="o"/></Organization></contained></Patient>)",
+    R"(<Patient xmlns="http://hl7.org/fhir"><extension url="http://x.org/e"><valueString value="v"/></extension></Patient>)",
+    R"(<Patient xmlns="http://hl7.org/fhir"><name id="n1"><given value="A"/></name></Patient>)",
+    R"(<Patient xmlns="http://hl7.org/other"/>)",
+    R"(<Patient xmlns="http://hl7.org/fhir"><x xmlns="urn:other"/></Patient>)",
+    "<Patient xmlns=\"http://hl7.org/fhir\"><active value=\"\xC3\x28\"/></Patient>",
+    "<Patient xmlns=\"http://hl7.org/fhir\"><active value=\"\x01\"/></Patient>",
+    R"(<Patient xmlns="http://hl7.org/fhir"   ><active   value  =  "true"  /></Patient   >)",
+    R"(<Patient xmlns="http://hl7.org/fhir"><active value="true"/ ></Patient>)",
+    R"(<Patient xmlns="http://hl7.org/fhir"><1active value="true"/></Patient>)",
+};
+
+TEST(XmlSubsetScanner, AgreesWithLibxml2OnEdgeCases) {
+  for (const char* input : kInputs) {
+    EXPECT_EQ(test::xmlReadersDisagree(input), "") << input;
+  }
+}
+
+}  // namespace
+}  // namespace renkei::fhir
