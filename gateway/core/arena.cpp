@@ -57,8 +57,10 @@ Arena::~Arena() { release(); }
 
 void Arena::release() {
   if (BlockCache* c = cache()) {
+    if (first_.data) c->give(std::move(first_.data), first_.size);
     for (Block& b : blocks_) c->give(std::move(b.data), b.size);
   }
+  first_ = Block{};
   blocks_.clear();
   cur_ = end_ = nullptr;
   reserved_ = 0;
@@ -73,24 +75,30 @@ void Arena::grow(std::size_t atLeast) {
     data.reset(new char[size]);
     got = size;
   }
-  blocks_.push_back({std::move(data), got});
-  reserved_ += got;
-  cur_ = blocks_.back().data.get();
+  cur_ = data.get();
   end_ = cur_ + got;
+  reserved_ += got;
+  if (first_.data) {
+    blocks_.push_back({std::move(data), got});
+  } else {
+    first_ = {std::move(data), got};
+  }
   nextBlockBytes_ = std::min<std::size_t>(got * 2, 8u << 20);
 }
 
 void Arena::reset() {
-  if (blocks_.empty()) return;
-  auto largest = std::max_element(blocks_.begin(), blocks_.end(),
-                                  [](const Block& a, const Block& b) { return a.size < b.size; });
+  if (!first_.data) return;
+  // Keep the largest block as the new first block; return the rest.
+  Block* largest = &first_;
+  for (Block& b : blocks_) {
+    if (b.size > largest->size) largest = &b;
+  }
   Block keep = std::move(*largest);
-  blocks_.erase(largest);
   release();
-  reserved_ = keep.size;
-  cur_ = keep.data.get();
-  end_ = cur_ + keep.size;
-  blocks_.push_back(std::move(keep));
+  first_ = std::move(keep);
+  reserved_ = first_.size;
+  cur_ = first_.data.get();
+  end_ = cur_ + first_.size;
 }
 
 }  // namespace renkei

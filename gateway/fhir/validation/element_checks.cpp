@@ -95,14 +95,29 @@ void ValidationRun::report(Severity severity, IssueType type, const Node* at, st
   i.severity = severity;
   i.type = type;
   i.message = std::move(message);
-  i.expression = path_;
+  i.expression = path();
   i.offset = at ? at->offset : kNoOffset;
   i.source = std::move(source);
   out_.push_back(std::move(i));
 }
 
+std::string ValidationRun::path() const {
+  std::string out;
+  for (const PathSegment& s : path_) {
+    if (!out.empty()) out += '.';
+    out += s.name;
+    if (s.index >= 0) {
+      out += '[';
+      out += std::to_string(s.index);
+      out += ']';
+    }
+  }
+  return out;
+}
+
 void ValidationRun::validateRoot(const Node& resource) {
-  path_.assign(resource.resourceType);
+  path_.clear();
+  path_.push_back({resource.resourceType, -1});
   checkResource(resource, options_.profiles);
 }
 

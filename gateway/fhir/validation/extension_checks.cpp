@@ -53,13 +53,9 @@ void ValidationRun::elementPathInto(std::string& out) const {
   if (resources_.empty()) return;
   const ResourceFrame& f = resources_.back();
   out.assign(f.resource->resourceType);
-  std::string_view rest = std::string_view(path_).substr(f.pathStart);
-  for (std::size_t i = 0; i < rest.size(); ++i) {
-    if (rest[i] == '[') {
-      while (i < rest.size() && rest[i] != ']') ++i;
-      continue;
-    }
-    out += rest[i];
+  for (std::size_t i = f.pathStart; i < path_.size(); ++i) {
+    out += '.';
+    out += path_[i].name;
   }
 }
 

@@ -3,7 +3,6 @@
 // reference_checks.cpp and xhtml_checks.cpp.
 #pragma once
 
-#include <charconv>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -107,30 +106,28 @@ class ValidationRun {
   // --- reporting ---
   void report(Severity severity, IssueType type, const Node* at, std::string message,
               std::string source = {});
-  /// Appends ".name" or ".name[i]" to the current path until the guard goes out of scope.
+  /// One step of the current location: an element name and its index when it repeats.
+  struct PathSegment {
+    std::string_view name;
+    int index;  ///< -1 when the element does not repeat
+  };
+  /// Adds a step to the current location until the guard goes out of scope. The FHIRPath text
+  /// is only rendered when an issue is reported.
   class PathGuard {
    public:
-    PathGuard(std::string& path, std::string_view name, int index) : path_(path), mark_(path.size()) {
-      path_ += '.';
-      path_ += name;
-      if (index >= 0) {
-        char digits[12];
-        auto end = std::to_chars(digits, digits + sizeof digits, index).ptr;
-        path_ += '[';
-        path_.append(digits, end);
-        path_ += ']';
-      }
+    PathGuard(std::vector<PathSegment>& path, std::string_view name, int index) : path_(path) {
+      path_.push_back({name, index});
     }
-    ~PathGuard() { path_.resize(mark_); }
+    ~PathGuard() { path_.pop_back(); }
     PathGuard(const PathGuard&) = delete;
     PathGuard& operator=(const PathGuard&) = delete;
 
    private:
-    std::string& path_;
-    std::size_t mark_;
+    std::vector<PathSegment>& path_;
   };
   PathGuard enter(std::string_view name, int index) { return PathGuard(path_, name, index); }
-  const std::string& path() const { return path_; }
+  /// The current location as FHIRPath, e.g. "Bundle.entry[0].resource.name[1]".
+  std::string path() const;
 
   const Definitions& defs() const { return defs_; }
   const ElementNavigator& nav() const { return nav_; }
@@ -142,7 +139,7 @@ class ValidationRun {
   struct ResourceFrame {
     const Node* resource;
     const BundleIndex* bundle;  ///< innermost enclosing Bundle, if any
-    std::size_t pathStart;      ///< length of path_ when the resource was entered
+    std::size_t pathStart;      ///< depth of path_ when the resource was entered
   };
   /// The current element path relative to the resource, without indices ("Patient.name").
   std::string elementPath() const;
@@ -168,7 +165,7 @@ class ValidationRun {
   };
   /// The growable buffers of a run, recycled per thread so a run allocates nothing up front.
   struct Workspace {
-    std::string path;
+    std::vector<PathSegment> path;
     std::vector<ResourceFrame> resources;
     std::vector<MatchedChild> scratch;
     std::vector<std::string_view> hostTypes;
@@ -184,7 +181,7 @@ class ValidationRun {
   const ValidationOptions& options_;
   const Document* document_;
   std::vector<Issue>& out_;
-  std::string path_;
+  std::vector<PathSegment> path_;
   std::vector<ResourceFrame> resources_;
   std::vector<MatchedChild> scratch_;
   std::vector<std::string_view> hostTypes_;      ///< types of the elements being walked

@@ -26,23 +26,37 @@ uint64_t pack(std::string_view s) {
   return v;
 }
 
+// Membership of short names: up to 8 bytes packed into an integer and looked up in a small
+// open-addressed table (one or two probes); longer names fall back to a binary search.
 template <std::size_t N>
 class NameSet {
  public:
   explicit NameSet(const std::array<std::string_view, N>& names) : names_(names) {
+    slots_.fill(0);
     for (std::string_view n : names) {
-      if (n.size() <= 8) packed_.push_back(pack(n));
+      if (n.size() > 8) continue;
+      uint64_t key = pack(n);
+      std::size_t i = slot(key);
+      while (slots_[i] != 0) i = (i + 1) % slots_.size();
+      slots_[i] = key;
     }
-    std::sort(packed_.begin(), packed_.end());
   }
   bool contains(std::string_view s) const {
-    if (s.size() <= 8) return std::binary_search(packed_.begin(), packed_.end(), pack(s));
-    return inSorted(names_, s);
+    if (s.empty()) return false;
+    if (s.size() > 8) return inSorted(names_, s);
+    uint64_t key = pack(s);
+    for (std::size_t i = slot(key);; i = (i + 1) % slots_.size()) {
+      if (slots_[i] == key) return true;
+      if (slots_[i] == 0) return false;
+    }
   }
 
  private:
+  static std::size_t slot(uint64_t key) {
+    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> 56);  // 256 slots
+  }
   const std::array<std::string_view, N>& names_;
-  std::vector<uint64_t> packed_;
+  std::array<uint64_t, 256> slots_;
 };
 
 constexpr std::array<std::string_view, 63> kElements = {

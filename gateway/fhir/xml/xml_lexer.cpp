@@ -1,8 +1,33 @@
 // Byte-level scanning for the XML subset scanners.
 #include "xml_lexer.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace renkei::fhir::xmllex {
 namespace {
+
+// Index of the first byte of class kSpecial at or after i (n when none).
+std::size_t nextSpecial(const unsigned char* p, std::size_t i, std::size_t n) {
+#if defined(__SSE2__)
+  const __m128i lt = _mm_set1_epi8('<'), amp = _mm_set1_epi8('&'), rb = _mm_set1_epi8(']');
+  const __m128i dq = _mm_set1_epi8('"'), sq = _mm_set1_epi8('\''), gt = _mm_set1_epi8('>');
+  const __m128i ctl = _mm_set1_epi8(0x1F);
+  for (; i + 16 <= n; i += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    // Control characters: unsigned v <= 0x1F  <=>  min(v, 0x1F) == v.
+    __m128i hit = _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v);
+    hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, amp)));
+    hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, rb), _mm_cmpeq_epi8(v, gt)));
+    hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, dq), _mm_cmpeq_epi8(v, sq)));
+    int mask = _mm_movemask_epi8(hit);
+    if (mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+  }
+#endif
+  while (i < n && kClasses[p[i]] != kSpecial) ++i;
+  return i;
+}
 
 void appendUtf8(uint32_t cp, std::string& out) {
   if (cp < 0x80) {
@@ -64,7 +89,7 @@ bool run(std::string_view s, std::size_t& i, char stop, bool& sawContent) {
       while (i < n && kClasses[p[i]] == kSpace) ++i;
       if (i < n && kClasses[p[i]] == kPlain) sawContent = true;
     }
-    while (i < n && kClasses[p[i]] != kSpecial) ++i;
+    i = nextSpecial(p, i, n);
     if (i >= n) return true;
     unsigned char c = p[i];
     if (c == static_cast<unsigned char>(stop)) return true;

@@ -62,7 +62,8 @@ class Arena {
     std::unique_ptr<char[]> data;
     std::size_t size;
   };
-  std::vector<Block> blocks_;
+  Block first_{};              // most arenas never need a second block: no vector allocation
+  std::vector<Block> blocks_;  // blocks after the first
   char* cur_ = nullptr;
   char* end_ = nullptr;
   std::size_t nextBlockBytes_;
