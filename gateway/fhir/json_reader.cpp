@@ -74,7 +74,7 @@ class TreeBuilder {
     }
     if (f.type == Frame::Object) {
       auto [name, underscore] = splitKey(f.key);
-      if (!underscore && name == "resourceType") {
+      if (!underscore && name == "resourceType" && holdsResource(f)) {
         addIssue(IssueType::Structure, "resourceType must be a string", f.keyOffset);
         frames_.push_back(skipFrame());
         return true;
@@ -122,7 +122,7 @@ class TreeBuilder {
       return true;
     }
     auto [name, underscore] = splitKey(f.key);
-    if (!underscore && name == "resourceType") {
+    if (!underscore && name == "resourceType" && holdsResource(f)) {
       addIssue(IssueType::Structure, "resourceType must be a string", f.keyOffset);
       frames_.push_back(skipFrame());
       return true;
@@ -182,6 +182,15 @@ class TreeBuilder {
   };
 
   static Frame skipFrame() { return Frame{}; }
+
+  // In R4 JSON, "resourceType" marks a resource only in the root object and in the values of the
+  // Resource-typed elements (contained, entry.resource, parameter.resource, response.outcome);
+  // elsewhere (ExampleScenario.instance.resourceType) it is an ordinary element.
+  bool holdsResource(const Frame& f) const {
+    if (frames_.size() == 1) return true;
+    std::string_view n = f.node->name;
+    return n == "contained" || n == "resource" || n == "outcome";
+  }
 
   static std::pair<std::string_view, bool> splitKey(std::string_view key) {
     if (key.size() > 1 && key[0] == '_') return {key.substr(1), true};
@@ -296,7 +305,7 @@ class TreeBuilder {
     if (f.type == Frame::Skip) return true;
     if (f.type == Frame::Object) {
       auto [name, underscore] = splitKey(f.key);
-      if (!underscore && name == "resourceType") {
+      if (!underscore && name == "resourceType" && holdsResource(f)) {
         if (kind != ValueKind::String) {
           addIssue(IssueType::Structure, "resourceType must be a string", f.keyOffset);
         } else {

@@ -145,3 +145,19 @@ TEST(JsonReader, StreamsBundleEntriesOneAtATime) {
 
 }  // namespace
 }  // namespace renkei::fhir
+
+namespace renkei::fhir {
+namespace {
+
+TEST(JsonReader, ResourceTypeIsAnOrdinaryElementOutsideResourcePositions) {
+  auto r = readJson(R"({"resourceType":"ExampleScenario","instance":[{"resourceId":"a",
+                       "resourceType":"Patient"}],"contained":[{"resourceType":"Basic"}]})");
+  ASSERT_TRUE(r.ok()) << r.status.message();
+  const Node* instance = r.document->root()->child("instance");
+  EXPECT_FALSE(instance->isResource());
+  EXPECT_EQ(instance->childValue("resourceType"), "Patient");
+  EXPECT_EQ(r.document->root()->child("contained")->resourceType, "Basic");
+}
+
+}  // namespace
+}  // namespace renkei::fhir

@@ -56,6 +56,10 @@ ValidationResult Validator::validate(const Document& document,
     if (run.walkedTwice() && result.issues.size() > 1) dropDuplicates(result.issues);
   }
   document.locate(result.issues);
+  // Report in source order (the base walk and profile walks interleave otherwise).
+  std::stable_sort(result.issues.begin(), result.issues.end(), [](const Issue& a, const Issue& b) {
+    return a.offset != kNoOffset && (b.offset == kNoOffset || a.offset < b.offset);
+  });
   return result;
 }
 

@@ -14,10 +14,13 @@ std::size_t nextSpecial(const unsigned char* p, std::size_t i, std::size_t n) {
   const __m128i lt = _mm_set1_epi8('<'), amp = _mm_set1_epi8('&'), rb = _mm_set1_epi8(']');
   const __m128i dq = _mm_set1_epi8('"'), sq = _mm_set1_epi8('\''), gt = _mm_set1_epi8('>');
   const __m128i ctl = _mm_set1_epi8(0x1F);
+  const __m128i tab = _mm_set1_epi8('\t'), nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
   for (; i + 16 <= n; i += 16) {
     __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    // Control characters: unsigned v <= 0x1F  <=>  min(v, 0x1F) == v.
-    __m128i hit = _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v);
+    // Control characters other than tab, newline and carriage return (those are whitespace):
+    // unsigned v <= 0x1F  <=>  min(v, 0x1F) == v.
+    __m128i ws = _mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_or_si128(_mm_cmpeq_epi8(v, nl), _mm_cmpeq_epi8(v, cr)));
+    __m128i hit = _mm_andnot_si128(ws, _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v));
     hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, amp)));
     hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, rb), _mm_cmpeq_epi8(v, gt)));
     hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, dq), _mm_cmpeq_epi8(v, sq)));
