@@ -6,42 +6,10 @@
 #include <rapidjson/writer.h>
 
 #include "element_order.h"
+#include "validation/primitive_rules.h"
 
 namespace renkei::fhir {
 namespace {
-
-bool isJsonNumberType(std::string_view t) {
-  return t == "integer" || t == "decimal" || t == "positiveInt" || t == "unsignedInt" ||
-         t == "integer64";
-}
-
-// Strict JSON number grammar, so that a bad lexical value from XML is written as a string.
-bool looksLikeJsonNumber(std::string_view s) {
-  std::size_t i = 0;
-  if (i < s.size() && s[i] == '-') ++i;
-  if (i >= s.size()) return false;
-  if (s[i] == '0') {
-    ++i;
-  } else if (s[i] >= '1' && s[i] <= '9') {
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-  } else {
-    return false;
-  }
-  if (i < s.size() && s[i] == '.') {
-    ++i;
-    std::size_t start = i;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-    if (i == start) return false;
-  }
-  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-    std::size_t start = i;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-    if (i == start) return false;
-  }
-  return i == s.size();
-}
 
 template <typename Writer>
 class JsonEmitter {
@@ -138,7 +106,7 @@ class JsonEmitter {
   static Shape shapeOf(std::string_view type) {
     if (type.empty()) return Shape::FromSource;
     if (type == "boolean") return Shape::Boolean;
-    return isJsonNumberType(type) ? Shape::Number : Shape::String;
+    return isJsonNumberPrimitive(type) ? Shape::Number : Shape::String;
   }
 
   void value(const Node& n, Shape shape) {
@@ -150,7 +118,7 @@ class JsonEmitter {
     bool asNumber = shape == Shape::Number || (shape == Shape::FromSource && n.kind == ValueKind::Number);
     if (asBool && (n.value == "true" || n.value == "false")) {
       w_.Bool(n.value == "true");
-    } else if (asNumber && looksLikeJsonNumber(n.value)) {
+    } else if (asNumber && isDecimalText(n.value)) {  // else a bad lexical value from XML: a string
       w_.RawValue(n.value.data(), n.value.size(), rapidjson::kNumberType);
     } else {
       w_.String(n.value.data(), static_cast<rapidjson::SizeType>(n.value.size()));

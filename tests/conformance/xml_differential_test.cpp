@@ -5,6 +5,8 @@
 #include <filesystem>
 
 #include "support/test_env.h"
+#include "renkei/fhir/json_reader.h"
+#include "renkei/fhir/xml_reader.h"
 #include "support/xml_differential.h"
 
 namespace renkei::fhir {
@@ -26,6 +28,36 @@ TEST(XmlDifferential, ScannerAndLibxml2AgreeOnEverySuiteFile) {
   }
   std::cout << "XML differential: " << files << " files read identically by both readers\n";
   EXPECT_GT(files, 900);
+}
+
+// Every narrative in the official JSON and XML examples: both narrative checkers agree.
+void collectDivs(const Node& n, std::vector<std::string>& out) {
+  for (const Node* c = n.firstChild; c; c = c->next) {
+    if (c->name == "div" && c->hasValue()) out.emplace_back(c->value);
+    collectDivs(*c, out);
+  }
+}
+
+TEST(XmlDifferential, NarrativeCheckersAgreeOnEveryExampleNarrative) {
+  std::vector<std::string> divs;
+  if (auto json = test::npmPackage("hl7.fhir.r4.examples")) {
+    for (const auto& e : std::filesystem::directory_iterator(*json)) {
+      if (e.path().extension() != ".json" || e.path().filename() == "package.json") continue;
+      ReadOptions big;
+      big.maxBytes = 256u << 20;
+      auto r = readJson(test::readText(e.path()), big);
+      if (r.ok()) collectDivs(*r.document->root(), divs);
+    }
+  }
+  if (auto xml = test::sharedTestdata("fhir-r4-examples-xml/xml")) {
+    for (const auto& e : std::filesystem::directory_iterator(*xml)) {
+      auto r = readXml(test::readText(e.path()));
+      if (r.ok()) collectDivs(*r.document->root(), divs);
+    }
+  }
+  if (divs.empty()) GTEST_SKIP() << "no example narratives available (npm examples or ../shared)";
+  for (const std::string& div : divs) EXPECT_EQ(test::xhtmlCheckersDisagree(div), "") << div.substr(0, 200);
+  std::cout << "narratives: " << divs.size() << " checked identically by both checkers\n";
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include <libxml/c14n.h>
 #include <libxml/parser.h>
 
+#include "fhir/validation/xhtml_rules.h"
+#include "renkei/core/utf8.h"
 #include "renkei/fhir/xml_reader.h"
 
 namespace renkei::test {
@@ -70,6 +72,22 @@ std::string xmlReadersDisagree(const std::string& text) {
     if (a.document->position(ia[i].offset).line != b.document->position(ib[i].offset).line) {
       return "issue line differs for '" + ia[i].message + "'";
     }
+  }
+  return {};
+}
+
+std::string xhtmlCheckersDisagree(const std::string& div) {
+  if (firstInvalidUtf8(div) != std::string::npos) return {};  // parsed values are always UTF-8
+  fhir::XhtmlFindings fast, full;
+  if (fhir::scanXhtmlSubset(div, fast) != fhir::FastScan::Done) return {};
+  std::string fatal;
+  if (!fhir::checkXhtmlWithLibxml2(div, full, &fatal)) {
+    return "narrative scanner accepted what libxml2 refused: " + fatal;
+  }
+  if (fast.problems != full.problems) return "narrative findings differ";
+  if (fast.content != full.content || fast.rootIsDiv != full.rootIsDiv ||
+      fast.rootInXhtmlNamespace != full.rootInXhtmlNamespace) {
+    return "narrative flags differ";
   }
   return {};
 }

@@ -10,4 +10,8 @@ namespace renkei::test {
 /// builds the same tree with the same issues. Otherwise, what differs.
 std::string xmlReadersDisagree(const std::string& text);
 
+/// Empty when the narrative subset scanner and the libxml2 check agree on `div` (valid UTF-8):
+/// whenever the scanner answers, libxml2 finds it well-formed with the same findings.
+std::string xhtmlCheckersDisagree(const std::string& div);
+
 }  // namespace renkei::test

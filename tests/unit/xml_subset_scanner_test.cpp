@@ -48,11 +48,34 @@ const char* const kInputs[] = {
     R"(<Patient xmlns="http://hl7.org/fhir"   ><active   value  =  "true"  /></Patient   >)",
     R"(<Patient xmlns="http://hl7.org/fhir"><active value="true"/ ></Patient>)",
     R"(<Patient xmlns="http://hl7.org/fhir"><1active value="true"/></Patient>)",
+    // Found by the differential fuzzer: characters XML forbids inside a comment.
+    "<Patient xmlns=\"http://hl7.org/fhir\"><!-- a \x01 b --></Patient>",
+    "<Patient xmlns=\"http://hl7.org/fhir\"><active value=\"x\xEF\xBF\xBEy\"/></Patient>",
+    "<Patient xmlns=\"http://hl7.org/fhir\"><text><div xmlns=\"http://www.w3.org/1999/xhtml\">\xEF\xBF\xBF</div></text></Patient>",
 };
 
 TEST(XmlSubsetScanner, AgreesWithLibxml2OnEdgeCases) {
   for (const char* input : kInputs) {
     EXPECT_EQ(test::xmlReadersDisagree(input), "") << input;
+  }
+}
+
+const char* const kNarratives[] = {
+    R"(<div xmlns="http://www.w3.org/1999/xhtml"><p>a &amp; b</p></div>)",
+    R"(<div xmlns="http://www.w3.org/1999/xhtml"><script>x()</script><a href="javascript:x">y</a></div>)",
+    R"(<div xmlns="http://www.w3.org/1999/xhtml">  </div>)",
+    R"(<div><p>no namespace</p></div>)",
+    R"(<div xmlns="http://www.w3.org/1999/xhtml"><p onclick="x">a</p><img src="x.png"/></div>)",
+    R"(<div xmlns="http://www.w3.org/1999/xhtml" xml:lang="ja"><p>連携 &#x3042; &nbsp;</p></div>)",
+    R"(<div xmlns="http://www.w3.org/1999/xhtml"><!-- note --><p>x</p><!-- a -- b --></div>)",
+    R"(<div xmlns="http://www.w3.org/1999/xhtml"><p>unclosed</div>)",
+    R"(<div xmlns="http://www.w3.org/1999/xhtml"><a href="urn:uuid:1">link</a><a href="#x">here</a></div>)",
+    "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>line1\nline2\ttab</p></div>",
+};
+
+TEST(XhtmlSubsetScanner, AgreesWithLibxml2) {
+  for (const char* div : kNarratives) {
+    EXPECT_EQ(test::xhtmlCheckersDisagree(div), "") << div;
   }
 }
 

@@ -2,22 +2,11 @@
 // (extension vs modifierExtension) and context, and whose structure the extension must follow.
 #include <algorithm>
 
+#include "primitive_rules.h"
 #include "validation_run.h"
 
 namespace renkei::fhir {
 namespace {
-
-bool isAbsoluteUrl(std::string_view url) {
-  std::size_t colon = url.find(':');
-  if (colon == std::string_view::npos || colon == 0) return false;
-  for (std::size_t i = 0; i < colon; ++i) {
-    char c = url[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-              (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
-    if (!ok) return false;
-  }
-  return true;
-}
 
 // http://hl7.org/fhir/[version]/StructureDefinition/extension-[path]: an element of another FHIR
 // version carried as an extension. Their definitions are generated from that version's
@@ -114,7 +103,7 @@ bool ValidationRun::checkExtension(const Node& node, const ElementDef& def, cons
            "Extension.url is required in order to identify, use and validate the extension");
     return false;
   }
-  if (!isAbsoluteUrl(url)) {
+  if (!hasUriScheme(url)) {
     // A relative url names a sub-extension of a complex extension: a slice must define it.
     if (!def.sliceName.empty()) return false;
     if (sd.type == "Extension" && sd.isConstraint) {

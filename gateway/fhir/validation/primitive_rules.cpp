@@ -134,7 +134,7 @@ bool checkInt32(std::string_view s, int64_t min) {
   return v >= min && v <= INT32_MAX && (v >= INT32_MIN);
 }
 
-bool isDecimal(std::string_view s) {
+bool isDecimalImpl(std::string_view s) {
   std::size_t i = 0;
   if (i < s.size() && s[i] == '-') ++i;
   if (i >= s.size()) return false;
@@ -267,6 +267,20 @@ std::string checkUri(std::string_view v) {
 
 }  // namespace
 
+bool isDecimalText(std::string_view s) { return isDecimalImpl(s); }
+
+bool hasUriScheme(std::string_view s) {
+  std::size_t colon = s.find(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  for (std::size_t i = 0; i < colon; ++i) {
+    char c = s[i];
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
+    if (!ok) return false;
+  }
+  return true;
+}
+
 bool isJsonNumberPrimitive(std::string_view t) {
   return t == "integer" || t == "decimal" || t == "positiveInt" || t == "unsignedInt";
 }
@@ -286,7 +300,7 @@ std::string primitiveProblem(std::string_view type, std::string_view v) {
     case 'd':
       if (type == "dateTime") return checkDateTime(v, false);
       if (type == "date") return checkDateOnly(v);
-      if (type == "decimal") return isDecimal(v) ? "" : "not a valid decimal";
+      if (type == "decimal") return isDecimalImpl(v) ? "" : "not a valid decimal";
       break;
     case 'i':
       if (type == "id") return checkId(v);

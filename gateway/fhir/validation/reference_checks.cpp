@@ -10,18 +10,6 @@
 namespace renkei::fhir {
 namespace {
 
-bool hasScheme(std::string_view s) {
-  std::size_t colon = s.find(':');
-  if (colon == std::string_view::npos || colon == 0) return false;
-  for (std::size_t i = 0; i < colon; ++i) {
-    char c = s[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-              (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
-    if (!ok) return false;
-  }
-  return true;
-}
-
 // Splits "…/_history/v" off a reference.
 std::string_view withoutHistory(std::string_view ref, std::string_view* version) {
   std::size_t hist = ref.find("/_history/");
@@ -97,7 +85,7 @@ Resolution ValidationRun::resolveInBundle(const BundleIndex& bundle, std::string
   std::string_view base = withoutHistory(ref, &version);
   std::vector<std::string> keys;
   const std::unordered_multimap<std::string, std::size_t>* map = &bundle.byFullUrl;
-  if (hasScheme(base)) {
+  if (hasUriScheme(base)) {
     keys.emplace_back(base);
   } else {
     std::string_view ti = typeAndId(base);
@@ -183,7 +171,7 @@ void ValidationRun::checkReference(const Node& node, const TypeRef* type) {
                  ") are only allowed in transaction and batch Bundles");
     }
     return;
-  } else if (hasScheme(ref)) {
+  } else if (hasUriScheme(ref)) {
     std::string_view ti = typeAndId(ref);
     if (!ti.empty() && defs_.isResourceType(typeOf(ti))) impliedType = typeOf(ti);
   } else {
@@ -254,7 +242,7 @@ void ValidationRun::checkReference(const Node& node, const TypeRef* type) {
 void ValidationRun::checkCanonical(const Node& node, const TypeRef* type) {
   if (!node.hasValue()) return;
   std::string_view url = node.value;
-  if (!hasScheme(url) && url[0] != '#') {
+  if (!hasUriScheme(url) && url[0] != '#') {
     report(Severity::Error, IssueType::Invalid, &node,
            "Canonical URLs must be absolute URLs if they are not fragment references (" +
                std::string(url) + ")");
@@ -335,7 +323,7 @@ void ValidationRun::checkBundle(const Node& bundle) {
     auto g = enter("entry", static_cast<int>(i));
     const Node* res = e.resource;
     std::string_view fullUrl = e.fullUrl;
-    if (!fullUrl.empty() && !hasScheme(fullUrl)) {
+    if (!fullUrl.empty() && !hasUriScheme(fullUrl)) {
       report(Severity::Error, IssueType::Invalid, e.entry,
              "The fullUrl must be an absolute URL (not '" + std::string(fullUrl) + "')");
       continue;

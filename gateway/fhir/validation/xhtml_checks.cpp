@@ -5,6 +5,7 @@
 
 #include <cstring>
 
+#include "../xml/libxml2_push_parser.h"
 #include "validation_run.h"
 #include "xhtml_rules.h"
 
@@ -74,51 +75,28 @@ struct XhtmlScan {
   }
 };
 
-void ignoreGenericError(void*, const char*, ...) {}  // see xml_reader.cpp
-
-// One push-parser context per thread, reset for each narrative (creating one costs more than
-// parsing a typical div).
-class XhtmlParser {
- public:
-  XhtmlParser() {
-    std::memset(&sax_, 0, sizeof sax_);
-    sax_.initialized = XML_SAX2_MAGIC;
-    sax_.startElementNs = &XhtmlScan::start;
-    sax_.endElementNs = &XhtmlScan::end;
-    sax_.characters = &XhtmlScan::characters;
-    sax_.internalSubset = &XhtmlScan::refuseDtd;
-    sax_.getEntity = &XhtmlScan::entity;
-    sax_.serror = &XhtmlScan::error;
-    ctxt_ = xmlCreatePushParserCtxt(&sax_, nullptr, nullptr, 0, nullptr);
-    xmlSetGenericErrorFunc(nullptr, &ignoreGenericError);
-  }
-  ~XhtmlParser() {
-    if (ctxt_) xmlFreeParserCtxt(ctxt_);
-  }
-  XhtmlParser(const XhtmlParser&) = delete;
-  XhtmlParser& operator=(const XhtmlParser&) = delete;
-
-  bool scan(std::string_view text, XhtmlScan& scan) {
-    if (ctxt_ == nullptr || xmlCtxtResetPush(ctxt_, nullptr, 0, nullptr, "UTF-8") != 0) return false;
-    xmlCtxtUseOptions(ctxt_, XML_PARSE_NONET);
-    ctxt_->userData = &scan;
-    scan.ctxt = ctxt_;
-    xmlParseChunk(ctxt_, text.data(), static_cast<int>(text.size()), 1);
-    ctxt_->userData = nullptr;
-    return true;
-  }
-
- private:
-  xmlSAXHandler sax_;
-  xmlParserCtxtPtr ctxt_ = nullptr;
-};
+xmlSAXHandler makeHandler() {
+  xmlSAXHandler sax;
+  std::memset(&sax, 0, sizeof sax);
+  sax.initialized = XML_SAX2_MAGIC;
+  sax.startElementNs = &XhtmlScan::start;
+  sax.endElementNs = &XhtmlScan::end;
+  sax.characters = &XhtmlScan::characters;
+  sax.internalSubset = &XhtmlScan::refuseDtd;
+  sax.getEntity = &XhtmlScan::entity;
+  sax.serror = &XhtmlScan::error;
+  return sax;
+}
 
 }  // namespace
 
 bool checkXhtmlWithLibxml2(std::string_view text, XhtmlFindings& out, std::string* fatalError) {
-  thread_local XhtmlParser parser;
+  static const xmlSAXHandler handler = makeHandler();
+  thread_local ReusedPushParser parser(handler, XML_PARSE_NONET);
   XhtmlScan scan;
-  if (!parser.scan(text, scan)) {
+  scan.ctxt = parser.context();
+  bool wellFormed = false;
+  if (!parser.parse(text, &scan, &wellFormed)) {
     *fatalError = "the XML parser could not be started";
     return false;
   }

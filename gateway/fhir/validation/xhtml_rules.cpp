@@ -125,6 +125,7 @@ void checkXhtmlAttribute(std::string_view element, std::string_view prefix, std:
 
 FastScan scanXhtmlSubset(std::string_view s, XhtmlFindings& out) {
   using namespace xmllex;
+  if (hasXmlNonCharacters(s)) return FastScan::NeedsFullParse;
   thread_local std::vector<std::string_view> stack;
   thread_local std::vector<std::string_view> attrNames;
   stack.clear();
@@ -139,9 +140,8 @@ FastScan scanXhtmlSubset(std::string_view s, XhtmlFindings& out) {
       continue;
     }
     if (s.compare(i, 4, "<!--") == 0) {
-      std::size_t end = s.find("--", i + 4);
-      if (end == std::string_view::npos || s.compare(end, 3, "-->") != 0) return FastScan::NeedsFullParse;
-      i = end + 3;
+      i = commentEnd(s, i);
+      if (i == std::string_view::npos) return FastScan::NeedsFullParse;
       continue;
     }
     if (i + 1 >= s.size() || s[i + 1] == '!' || s[i + 1] == '?') return FastScan::NeedsFullParse;

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <vector>
 
+#include "libxml2_push_parser.h"
 #include "xml_sources.h"
 
 namespace renkei::fhir {
@@ -15,10 +16,6 @@ namespace {
 std::string_view sv(const xmlChar* s) {
   return s ? std::string_view(reinterpret_cast<const char*>(s)) : std::string_view();
 }
-
-// libxml2 reports some errors (encoding conversion) through its generic handler, which prints
-// to stderr; everything Renkei needs arrives through the structured handler instead.
-void ignoreGenericError(void*, const char*, ...) {}
 
 struct Session {
   XmlTreeBuilder* builder;
@@ -112,58 +109,36 @@ void onStructuredError(void* ctx, xmlErrorPtr err) {
   xmlStopParser(s.ctxt);
 }
 
-// One push-parser context per thread, reset for each document.
-class ReusedParser {
- public:
-  ReusedParser() {
-    std::memset(&sax_, 0, sizeof sax_);
-    sax_.initialized = XML_SAX2_MAGIC;
-    sax_.startElementNs = &onStart;
-    sax_.endElementNs = &onEnd;
-    sax_.characters = &onCharacters;
-    sax_.cdataBlock = &onCharacters;
-    sax_.internalSubset = &onInternalSubset;
-    sax_.entityDecl = &onEntityDecl;
-    sax_.getEntity = &onGetEntity;
-    sax_.reference = &onReference;
-    sax_.processingInstruction = &onProcessingInstruction;
-    sax_.serror = &onStructuredError;
-    ctxt_ = xmlCreatePushParserCtxt(&sax_, nullptr, nullptr, 0, nullptr);
-    xmlSetGenericErrorFunc(nullptr, &ignoreGenericError);
-  }
-  ~ReusedParser() {
-    if (ctxt_) xmlFreeParserCtxt(ctxt_);
-  }
-  ReusedParser(const ReusedParser&) = delete;
-  ReusedParser& operator=(const ReusedParser&) = delete;
-
-  bool parse(std::string_view body, uint32_t base, XmlTreeBuilder& builder, bool* wellFormed) {
-    // FHIR XML is UTF-8: say so, so libxml2 never guesses another encoding from the first bytes.
-    if (ctxt_ == nullptr || xmlCtxtResetPush(ctxt_, nullptr, 0, nullptr, "UTF-8") != 0) return false;
-    // NOENT makes libxml2 hand over attribute values with predefined entities decoded. It cannot
-    // expand anything else: every DOCTYPE (hence every entity declaration) stops the parser.
-    xmlCtxtUseOptions(ctxt_, XML_PARSE_NONET | XML_PARSE_NOENT | XML_PARSE_HUGE);
-    Session s{&builder, ctxt_, body, base, {}, {}};
-    ctxt_->userData = &s;
-    builder.serializeNarrative(true);
-    xmlParseChunk(ctxt_, body.data(), static_cast<int>(body.size()), 1);
-    *wellFormed = ctxt_->wellFormed != 0;
-    ctxt_->userData = nullptr;
-    builder.finish(base + static_cast<uint32_t>(body.size()));
-    return true;
-  }
-
- private:
-  xmlSAXHandler sax_;
-  xmlParserCtxtPtr ctxt_ = nullptr;
-};
+xmlSAXHandler makeHandler() {
+  xmlSAXHandler sax;
+  std::memset(&sax, 0, sizeof sax);
+  sax.initialized = XML_SAX2_MAGIC;
+  sax.startElementNs = &onStart;
+  sax.endElementNs = &onEnd;
+  sax.characters = &onCharacters;
+  sax.cdataBlock = &onCharacters;
+  sax.internalSubset = &onInternalSubset;
+  sax.entityDecl = &onEntityDecl;
+  sax.getEntity = &onGetEntity;
+  sax.reference = &onReference;
+  sax.processingInstruction = &onProcessingInstruction;
+  sax.serror = &onStructuredError;
+  return sax;
+}
 
 }  // namespace
 
 bool parseWithLibxml2(std::string_view body, uint32_t base, XmlTreeBuilder& builder,
                       bool* wellFormed) {
-  thread_local ReusedParser parser;
-  return parser.parse(body, base, builder, wellFormed);
+  static const xmlSAXHandler handler = makeHandler();
+  // NOENT makes libxml2 hand over attribute values with predefined entities decoded. It cannot
+  // expand anything else: every DOCTYPE (hence every entity declaration) stops the parser.
+  thread_local ReusedPushParser parser(handler, XML_PARSE_NONET | XML_PARSE_NOENT | XML_PARSE_HUGE);
+  Session s{&builder, parser.context(), body, base, {}, {}};
+  builder.serializeNarrative(true);
+  if (!parser.parse(body, &s, wellFormed)) return false;
+  builder.finish(base + static_cast<uint32_t>(body.size()));
+  return true;
 }
 
 }  // namespace renkei::fhir

@@ -142,6 +142,25 @@ std::size_t name(std::string_view s, std::size_t i, std::size_t* colon) {
   return j - i;
 }
 
+std::size_t commentEnd(std::string_view s, std::size_t i) {
+  std::size_t end = s.find("--", i + 4);
+  if (end == std::string_view::npos || s.compare(end, 3, "-->") != 0) return std::string_view::npos;
+  for (std::size_t k = i + 4; k < end; ++k) {
+    unsigned char c = static_cast<unsigned char>(s[k]);
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return std::string_view::npos;
+  }
+  return end + 3;
+}
+
+bool hasXmlNonCharacters(std::string_view s) {
+  for (std::size_t i = s.find('\xEF'); i != std::string_view::npos; i = s.find('\xEF', i + 1)) {
+    if (i + 2 < s.size() && s[i + 1] == '\xBF' && (s[i + 2] == '\xBE' || s[i + 2] == '\xBF')) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void attributeValue(std::string_view raw, std::string& out) {
   out.clear();
   for (std::size_t i = 0; i < raw.size();) {

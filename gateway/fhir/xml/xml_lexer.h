@@ -50,6 +50,13 @@ bool run(std::string_view s, std::size_t& i, char stop, bool& sawContent);
 /// Returns its length (0 when there is none) and where the prefix colon is (npos when none).
 std::size_t name(std::string_view s, std::size_t i, std::size_t* colon);
 
+/// For s[i] at the start of a comment ("<!--"): the offset just past its "-->", or npos when the
+/// comment is not well-formed (no end, "--" inside, or a character XML does not allow).
+std::size_t commentEnd(std::string_view s, std::size_t i);
+
+/// True when `s` (valid UTF-8) contains U+FFFE or U+FFFF, which XML does not allow anywhere.
+bool hasXmlNonCharacters(std::string_view s);
+
 /// The value of an attribute as an XML processor reports it: references decoded, then every
 /// tab, newline and carriage return (CRLF counting once) replaced by a space.
 void attributeValue(std::string_view raw, std::string& out);

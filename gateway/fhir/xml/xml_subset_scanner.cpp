@@ -81,7 +81,7 @@ struct OpenElement {
 
 SubsetScan scanXmlSubset(std::string_view s, uint32_t base, XmlTreeBuilder& b) {
   constexpr SubsetScan kFallback = SubsetScan::NeedsLibxml2;
-  if (firstInvalidUtf8(s) != std::string_view::npos) return kFallback;
+  if (firstInvalidUtf8(s) != std::string_view::npos || hasXmlNonCharacters(s)) return kFallback;
   thread_local std::vector<OpenElement> open;
   thread_local std::vector<RawAttribute> raw;
   thread_local std::vector<std::string> values;        // decoded copies, when needed
@@ -104,9 +104,8 @@ SubsetScan scanXmlSubset(std::string_view s, uint32_t base, XmlTreeBuilder& b) {
       continue;
     }
     if (s.compare(i, 4, "<!--") == 0) {
-      std::size_t end = s.find("--", i + 4);
-      if (end == std::string_view::npos || s.compare(end, 3, "-->") != 0) return kFallback;
-      i = end + 3;
+      i = commentEnd(s, i);
+      if (i == std::string_view::npos) return kFallback;
       continue;
     }
     if (i + 1 >= n || s[i + 1] == '!' || s[i + 1] == '?') return kFallback;

@@ -21,6 +21,18 @@ void escapeXml(std::string& out, std::string_view s, bool attribute) {
   }
 }
 
+// Serializes the attributes of a narrative element (the XHTML default namespace is implied).
+void appendAttributes(std::string& out, std::span<const XmlAttribute> attrs) {
+  for (const XmlAttribute& a : attrs) {
+    out += ' ';
+    if (a.nsUri == kXmlNamespace) out += "xml:";
+    out += a.local;
+    out += "=\"";
+    escapeXml(out, a.value, true);
+    out += '"';
+  }
+}
+
 }  // namespace
 
 XmlTreeBuilder::XmlTreeBuilder(Document& doc, std::string_view text, const ReadOptions& options)
@@ -75,14 +87,7 @@ void XmlTreeBuilder::startElement(std::string_view local, std::string_view nsUri
         escapeXml(xhtml_, nsUri, true);
         xhtml_ += '"';
       }
-      for (const XmlAttribute& a : attrs) {
-        xhtml_ += ' ';
-        if (a.nsUri == kXmlNamespace) xhtml_ += "xml:";
-        xhtml_ += a.local;
-        xhtml_ += "=\"";
-        escapeXml(xhtml_, a.value, true);
-        xhtml_ += '"';
-      }
+      appendAttributes(xhtml_, attrs);
       xhtmlTagOpen_ = true;
     }
     return;
@@ -101,14 +106,7 @@ void XmlTreeBuilder::startElement(std::string_view local, std::string_view nsUri
     frames_.back().node->append(xhtmlNode_);
     if (serializeNarrative_) {
       xhtml_.assign("<div xmlns=\"http://www.w3.org/1999/xhtml\"");
-      for (const XmlAttribute& a : attrs) {
-        xhtml_ += ' ';
-        if (a.nsUri == kXmlNamespace) xhtml_ += "xml:";
-        xhtml_ += a.local;
-        xhtml_ += "=\"";
-        escapeXml(xhtml_, a.value, true);
-        xhtml_ += '"';
-      }
+      appendAttributes(xhtml_, attrs);
       xhtmlTagOpen_ = true;
     }
     return;
