@@ -12,13 +12,24 @@
 namespace renkei::cli {
 namespace {
 
+// "line 3, column 5: message" → "message" (the position is reported separately).
+std::string withoutPosition(const std::string& message) {
+  if (message.rfind("line ", 0) != 0) return message;
+  std::size_t colon = message.find(": ");
+  return colon == std::string::npos ? message : message.substr(colon + 2);
+}
+
 void emit(const std::vector<fhir::Issue>& issues, const std::string& source, bool json,
-          std::size_t errors) {
+          std::size_t errors, bool unreadable = false) {
   if (json) {
     std::cout << fhir::operationOutcomeJson(issues) << '\n';
     return;
   }
   std::cout << fhir::issuesAsText(issues, source);
+  if (unreadable) {
+    std::cout << source << ": unreadable\n";
+    return;
+  }
   std::cout << source << ": " << (errors == 0 ? "valid" : "invalid") << " (" << errors
             << " error" << (errors == 1 ? "" : "s") << ", " << issues.size() - errors
             << " other issue" << (issues.size() - errors == 1 ? "" : "s") << ")\n";
@@ -65,7 +76,7 @@ int runValidate(int argc, char** argv) {
   for (const std::string& path : args->positionals()) {
     auto text = readInput(path);
     if (!text.ok()) {
-      emit({fhir::fatalIssue(text.status().message())}, path, json, 1);
+      emit({fhir::fatalIssue(text.status().message())}, path, json, 1, true);
       exitCode = 2;
       continue;
     }
@@ -73,8 +84,9 @@ int runValidate(int argc, char** argv) {
                                    path == "-" ? std::nullopt : fhir::formatFromName(path),
                                    readOptions);
     if (!read.ok()) {
-      emit({fhir::fatalIssue(read.status.message(), read.position.line, read.position.column)},
-           path, json, 1);
+      emit({fhir::fatalIssue(withoutPosition(read.status.message()), read.position.line,
+                             read.position.column)},
+           path, json, 1, true);
       exitCode = 2;
       continue;
     }

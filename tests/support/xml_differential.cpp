@@ -62,6 +62,12 @@ std::string xmlReadersDisagree(const std::string& text) {
   if (!a.ok()) return {};
   std::string d = compareNodes(*a.document->root(), *b.document->root(), "");
   if (!d.empty()) return d;
+  bool multiLineTags = false;
+  for (std::size_t lt = text.find('<'); lt != std::string::npos && !multiLineTags;
+       lt = text.find('<', lt + 1)) {
+    std::size_t gt = text.find('>', lt);
+    multiLineTags = text.find('\n', lt) < gt;
+  }
   const auto& ia = a.document->issues();
   const auto& ib = b.document->issues();
   if (ia.size() != ib.size()) return "different number of reader issues";
@@ -69,7 +75,10 @@ std::string xmlReadersDisagree(const std::string& text) {
     if (ia[i].message != ib[i].message || ia[i].expression != ib[i].expression) {
       return "issue differs: '" + ia[i].message + "' vs '" + ib[i].message + "'";
     }
-    if (a.document->position(ia[i].offset).line != b.document->position(ib[i].offset).line) {
+    // libxml2's line counter does not advance inside a tag (a multi-line attribute value), so
+    // the fallback's line is only comparable when no tag spans lines.
+    if (!multiLineTags && a.document->position(ia[i].offset).line !=
+                              b.document->position(ib[i].offset).line) {
       return "issue line differs for '" + ia[i].message + "'";
     }
   }
