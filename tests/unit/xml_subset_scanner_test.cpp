@@ -48,6 +48,8 @@ const char* const kInputs[] = {
     R"(<Patient xmlns="http://hl7.org/fhir"   ><active   value  =  "true"  /></Patient   >)",
     R"(<Patient xmlns="http://hl7.org/fhir"><active value="true"/ ></Patient>)",
     R"(<Patient xmlns="http://hl7.org/fhir"><1active value="true"/></Patient>)",
+    // Found by the differential fuzzer: a namespace name that is not a URI.
+    R"(<Patient xmlns="http://hl7.org/fhir"><a xmlns="http://x 1"/></Patient>)",
     // Found by the differential fuzzer: characters XML forbids inside a comment.
     "<Patient xmlns=\"http://hl7.org/fhir\"><!-- a \x01 b --></Patient>",
     "<Patient xmlns=\"http://hl7.org/fhir\"><active value=\"x\xEF\xBF\xBEy\"/></Patient>",

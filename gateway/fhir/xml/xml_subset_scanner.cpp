@@ -180,9 +180,10 @@ SubsetScan scanXmlSubset(std::string_view s, uint32_t base, XmlTreeBuilder& b) {
         decoded[k] = values[k];
       }
       if (r.qname == "xmlns") {
-        // Kept on the element stack, so it must point into the document, not a decode buffer.
-        if (needsDecoding(r.raw)) return kFallback;
-        e.defaultNs = decoded[k];
+        // Only the namespaces FHIR XML uses; libxml2 judges any other URI. (Kept on the element
+        // stack, the value also points into the document, never into a decode buffer.)
+        if (r.raw != kFhirNamespace && r.raw != kXhtmlNamespace) return kFallback;
+        e.defaultNs = r.raw;
       } else if (r.colon != std::string_view::npos && r.qname.substr(0, r.colon) == "xmlns") {
         if (r.qname.substr(r.colon + 1) != "xsi" || decoded[k] != kXsiNamespace) return kFallback;
         e.xsiDeclared = true;
