@@ -69,20 +69,26 @@ class Generator {
     std::string idFrom, idTo, pathFrom, pathTo;
   };
 
-  // Appends a copy of `e` (from `src`), renamed.
-  uint32_t append(const ElementDef& e, const StructureDef& src, const Renaming& r) {
-    ElementDef c = e;
-    c.id = rename(e.id, r.idFrom, r.idTo);
-    c.path = rename(e.path, r.pathFrom, r.pathTo);
+  // Appends a renamed copy of `e`; `contentRef` is its content reference ("#id" or empty).
+  uint32_t append(ElementDef c, const std::string& contentRef, const Renaming& r) {
+    c.id = rename(c.id, r.idFrom, r.idTo);
+    c.path = rename(c.path, r.pathFrom, r.pathTo);
     c.children.clear();
     c.slices.clear();
     uint32_t i = static_cast<uint32_t>(sd_.elements.size());
-    contentRefs_.push_back(e.contentReference == kNone
-                               ? std::string()
-                               : "#" + rename(src.elements[e.contentReference].id, r.idFrom, r.idTo));
+    contentRefs_.push_back(contentRef.empty() ? std::string()
+                                              : "#" + rename(contentRef.substr(1), r.idFrom, r.idTo));
     index_[c.id] = i;
     sd_.elements.push_back(std::move(c));
     return i;
+  }
+  // Appends a copy of element `e` of another definition `src`.
+  uint32_t append(const ElementDef& e, const StructureDef& src, const Renaming& r) {
+    return append(e, e.contentReference == kNone ? std::string() : "#" + src.elements[e.contentReference].id, r);
+  }
+  // Appends a copy of element `k` of the snapshot being generated.
+  uint32_t appendOwn(uint32_t k, const Renaming& r) {
+    return append(ElementDef(sd_.elements[k]), std::string(contentRefs_[k]), r);
   }
 
   static std::string rename(const std::string& s, const std::string& from, const std::string& to) {
@@ -111,17 +117,20 @@ class Generator {
                                : parentId + "." + segment.substr(0, colon + 1 + slash);
     auto sliced = ensure(slicedId, depth + 1);
     if (!sliced.ok()) return sliced.status();
-    // Snapshot as it is now: the sliced element and its descendants become the slice's start.
-    StructureDef snapshotCopy;
-    snapshotCopy.elements = sd_.elements;
-    RENKEI_RETURN_IF_ERROR(linkElements(snapshotCopy, contentRefs_));
-    const ElementDef& base = snapshotCopy.elements[sliced.value()];
-    Renaming r{base.id, id, {}, {}};  // slices keep their paths
-    uint32_t i = append(base, snapshotCopy, r);
-    ElementDef& slice = sd_.elements[i];
-    slice.sliceName = sliceName;
-    slice.slicing.reset();
-    copyDescendants(snapshotCopy, sliced.value(), r);
+    // The slice starts as a copy of the sliced element and its descendants (the elements whose
+    // id continues the sliced element's id), renamed into the slice; paths stay as they are.
+    const std::string from = sd_.elements[sliced.value()].id;
+    const std::string prefix = from + ".";
+    const std::size_t existing = sd_.elements.size();
+    Renaming r{from, id, {}, {}};
+    uint32_t i = appendOwn(sliced.value(), r);
+    sd_.elements[i].sliceName = sliceName;
+    sd_.elements[i].slicing.reset();
+    for (std::size_t k = 0; k < existing; ++k) {
+      if (sd_.elements[k].id.compare(0, prefix.size(), prefix) == 0) {
+        appendOwn(static_cast<uint32_t>(k), r);
+      }
+    }
     return i;
   }
 

@@ -175,7 +175,7 @@ void ValidationRun::checkResource(const Node& r, const std::vector<std::string>&
     checkResourceAgainst(r, *sd, Pass::Profile);
   }
   if (r.resourceType == "Bundle") checkBundle(r);
-  if (r.resourceType == "Questionnaire") checkQuestionnaire(r);
+  if (r.resourceType == "Questionnaire") checkQuestionnaireItems(r, r);
   resources_.pop_back();
 }
 

@@ -97,7 +97,7 @@ class ValidationRun {
   void checkExampleUrl(const Node& node);
 
   // --- resource_rules.cpp ---
-  void checkQuestionnaire(const Node& questionnaire);
+  void checkQuestionnaireItems(const Node& questionnaire, const Node& parent);
 
   // --- xhtml_checks.cpp ---
   void checkXhtml(const Node& node);
