@@ -33,14 +33,15 @@ auto withMatcher(const icu::RegexPattern& p, std::string_view text, F&& f)
 
 }  // namespace
 
-Result<Regex> Regex::compile(std::string_view pattern) {
+Result<Regex> Regex::compile(std::string_view pattern, Options options) {
   if (pattern.size() > 4096) return Status::tooLarge("regular expression longer than 4096 bytes");
   icu::UnicodeString p = icu::UnicodeString::fromUTF8(
       icu::StringPiece(pattern.data(), static_cast<int32_t>(pattern.size())));
   UParseError pe{};
   UErrorCode status = U_ZERO_ERROR;
   auto compiled = std::make_shared<Compiled>();
-  compiled->pattern.reset(icu::RegexPattern::compile(p, 0, pe, status));
+  compiled->pattern.reset(
+      icu::RegexPattern::compile(p, options.dotMatchesNewline ? UREGEX_DOTALL : 0, pe, status));
   if (U_FAILURE(status)) {
     return Status::invalidInput("invalid regular expression '" + std::string(pattern) +
                                 "' at offset " + std::to_string(pe.offset) + ": " +

@@ -16,6 +16,17 @@ class JsonEmitter {
  public:
   JsonEmitter(Writer& w, const ElementNavigator* nav) : w_(w), nav_(nav) {}
 
+  /// A complex element (or a resource) whose children are defined in `scope`.
+  void element(const Node& n, const ElementScope& scope) {
+    if (n.isResource()) {
+      resource(n);
+      return;
+    }
+    w_.StartObject();
+    members(n, scope);
+    w_.EndObject();
+  }
+
   void resource(const Node& n) {
     w_.StartObject();
     w_.Key("resourceType");
@@ -59,13 +70,7 @@ class JsonEmitter {
   }
 
   void complex(const Node& n, const ElementMatch& match) {
-    if (n.isResource()) {
-      resource(n);
-      return;
-    }
-    w_.StartObject();
-    members(n, (nav_ && match) ? nav_->childScope(match) : ElementScope{});
-    w_.EndObject();
+    element(n, (nav_ && match) ? nav_->childScope(match) : ElementScope{});
   }
 
   void primitiveGroup(const ChildOrder& o, std::size_t first, std::size_t last,
@@ -133,17 +138,21 @@ class JsonEmitter {
 
 }  // namespace
 
-std::string writeJson(const Node& resource, const ElementNavigator* navigator,
-                      const JsonWriteOptions& options) {
+namespace {
+
+template <typename Emit>
+std::string writeWith(const ElementNavigator* navigator, const JsonWriteOptions& options, Emit emit) {
   thread_local rapidjson::StringBuffer buf;  // reused: only the returned string is allocated
   buf.Clear();
   if (options.pretty) {
     rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buf);
     w.SetIndent(' ', 2);
-    JsonEmitter<decltype(w)>(w, navigator).resource(resource);
+    JsonEmitter<decltype(w)> e(w, navigator);
+    emit(e);
   } else {
     rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-    JsonEmitter<decltype(w)>(w, navigator).resource(resource);
+    JsonEmitter<decltype(w)> e(w, navigator);
+    emit(e);
   }
   std::string out(buf.GetString(), buf.GetSize());
   if (buf.GetSize() > (1u << 20)) {  // do not keep a huge buffer alive for the thread
@@ -151,6 +160,18 @@ std::string writeJson(const Node& resource, const ElementNavigator* navigator,
     buf.ShrinkToFit();
   }
   return out;
+}
+
+}  // namespace
+
+std::string writeJson(const Node& resource, const ElementNavigator* navigator,
+                      const JsonWriteOptions& options) {
+  return writeWith(navigator, options, [&](auto& e) { e.resource(resource); });
+}
+
+std::string writeJsonElement(const Node& element, const ElementScope& scope,
+                             const ElementNavigator* navigator, const JsonWriteOptions& options) {
+  return writeWith(navigator, options, [&](auto& e) { e.element(element, scope); });
 }
 
 }  // namespace renkei::fhir

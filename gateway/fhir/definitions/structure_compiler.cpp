@@ -283,6 +283,16 @@ Result<std::unique_ptr<StructureDef>> compileStructure(const Node& r, Arena& are
   });
   if (!failure.ok()) return failure;
   if (sd->elements.empty()) return Status::invalidInput(sd->url + ": empty snapshot");
+  if (sd->kind == StructureKind::Resource) {
+    // The logical id is published as System.String but defined as FHIR's id type (which
+    // FHIRPath's type() and is(id) report).
+    const std::string idPath = sd->elements.front().path + ".id";
+    for (ElementDef& d : sd->elements) {
+      if (d.path == idPath && d.types.size() == 1 && d.types.front().code == "string") {
+        d.types.front().code = "id";
+      }
+    }
+  }
   RENKEI_RETURN_IF_ERROR(linkElements(*sd, contentRefs));
   return sd;
 }

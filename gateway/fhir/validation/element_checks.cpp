@@ -8,6 +8,13 @@
 namespace renkei::fhir {
 namespace {
 
+/// The logical id of a resource ("Patient.id"), as opposed to element ids ("HumanName.id").
+bool isResourceIdDefinition(const ElementDef& def) {
+  const std::string& p = def.path;
+  return p.size() > 3 && p.compare(p.size() - 3, 3, ".id") == 0 &&
+         p.find('.') == p.size() - 3 && def.types.size() == 1 && def.types.front().code == "id";
+}
+
 constexpr std::string_view kCoreSdPrefix = "http://hl7.org/fhir/StructureDefinition/";
 
 // Checks the validator performs natively (they need no FHIRPath).
@@ -136,7 +143,7 @@ void ValidationRun::checkResource(const Node& r, const std::vector<std::string>&
   ResourceFrame frame{&r, resources_.empty() ? nullptr : resources_.back().bundle, path_.size()};
   BundleIndex bundleIndex;
   if (r.resourceType == "Bundle") {
-    indexBundle(r, bundleIndex);
+    bundleIndex = BundleIndex::build(r);
     frame.bundle = &bundleIndex;
   }
   resources_.push_back(frame);
@@ -278,6 +285,8 @@ void ValidationRun::checkPrimitive(const Node& node, const ElementDef& def,
       }
       if (typeCode == "xhtml") {
         checkXhtml(node);
+      } else if (isResourceIdDefinition(def)) {
+        // Checked with the resource, where contained resources may be treated leniently.
       } else {
         std::string why = primitiveProblem(typeCode, node.value);
         if (!why.empty()) {

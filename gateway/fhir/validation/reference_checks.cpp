@@ -10,24 +10,6 @@
 namespace renkei::fhir {
 namespace {
 
-// Splits "…/_history/v" off a reference.
-std::string_view withoutHistory(std::string_view ref, std::string_view* version) {
-  std::size_t hist = ref.find("/_history/");
-  if (hist == std::string_view::npos) return ref;
-  if (version) *version = ref.substr(hist + 10);
-  return ref.substr(0, hist);
-}
-
-// "…/Type/id" → "Type/id" (empty when the shape does not fit).
-std::string_view typeAndId(std::string_view url) {
-  url = withoutHistory(url, nullptr);
-  std::size_t slash = url.rfind('/');
-  if (slash == std::string_view::npos || slash == 0) return {};
-  std::size_t prev = url.rfind('/', slash - 1);
-  std::size_t start = prev == std::string_view::npos ? 0 : prev + 1;
-  return url.substr(start);
-}
-
 std::string_view typeOf(std::string_view typeId) { return typeId.substr(0, typeId.find('/')); }
 std::string_view idOf(std::string_view typeId) { return typeId.substr(typeId.find('/') + 1); }
 
@@ -49,99 +31,25 @@ void collectReferences(const Node& n, std::vector<std::string_view>& out) {
 
 }  // namespace
 
-void ValidationRun::indexBundle(const Node& bundle, BundleIndex& index) {
-  index.type = std::string(bundle.childValue("type"));
-  for (const Node* e = bundle.firstChild; e; e = e->next) {
-    if (e->name != "entry") continue;
-    const Node* res = e->child("resource");
-    if (res && !res->isResource()) res = nullptr;
-    std::size_t i = index.entries.size();
-    index.entries.push_back({e, res, e->childValue("fullUrl")});
-    if (res == nullptr) continue;
-    index.entryOfResource[res] = i;
-    std::string_view fullUrl = index.entries.back().fullUrl;
-    if (!fullUrl.empty()) {
-      index.byFullUrl.emplace(std::string(withoutHistory(fullUrl, nullptr)), i);
-    } else if (std::string_view id = res->childValue("id"); !id.empty()) {
-      index.byTypeId.emplace(std::string(res->resourceType) + "/" + std::string(id), i);
-    }
-  }
-}
-
 std::string_view ValidationRun::currentEntryFullUrl() const {
   for (auto it = resources_.rbegin(); it != resources_.rend(); ++it) {
     if (it->bundle == nullptr) continue;
-    auto found = it->bundle->entryOfResource.find(it->resource);
-    if (found != it->bundle->entryOfResource.end()) return it->bundle->entries[found->second].fullUrl;
+    std::string_view fullUrl = it->bundle->fullUrlOf(it->resource);
+    if (!fullUrl.empty()) return fullUrl;
   }
   return {};
 }
 
-Resolution ValidationRun::resolveInBundle(const BundleIndex& bundle, std::string_view ref,
-                                          std::string_view fromFullUrl) const {
-  Resolution r;
-  r.searched = true;
-  std::string_view version;
-  std::string_view base = withoutHistory(ref, &version);
-  std::vector<std::string> keys;
-  const std::unordered_multimap<std::string, std::size_t>* map = &bundle.byFullUrl;
-  if (hasUriScheme(base)) {
-    keys.emplace_back(base);
-  } else {
-    std::string_view ti = typeAndId(base);
-    if (ti.empty()) return r;
-    std::string_view fromTi = typeAndId(fromFullUrl);
-    if (isRestfulUrl(fromFullUrl) && !fromTi.empty()) {
-      std::string_view stem = withoutHistory(fromFullUrl, nullptr);
-      keys.push_back(std::string(stem.substr(0, stem.size() - fromTi.size())) + std::string(ti));
-    } else if (!fromFullUrl.empty()) {
-      keys.push_back("urn:uuid:" + std::string(idOf(ti)));
-    } else {
-      keys.emplace_back(ti);
-      map = &bundle.byTypeId;
-    }
-  }
-  for (const std::string& key : keys) {
-    auto [lo, hi] = map->equal_range(key);
-    for (auto it = lo; it != hi; ++it) {
-      const Node* res = bundle.entries[it->second].resource;
-      if (!version.empty()) {
-        const Node* meta = res->child("meta");
-        if (meta == nullptr || meta->childValue("versionId") != version) continue;
-      }
-      if (r.target == nullptr) r.target = res;
-      ++r.matches;
-    }
-  }
-  return r;
-}
-
 Resolution ValidationRun::resolveLocally(std::string_view ref) {
-  Resolution r;
-  if (ref.empty() || resources_.empty()) return r;
+  if (ref.empty() || resources_.empty()) return {};
   if (ref[0] == '#') {
     // Contained references resolve within the outermost resource that is not itself contained.
     std::size_t i = resources_.size() - 1;
     while (i > 0 && resources_[i].resource->name == "contained") --i;
-    const Node* container = resources_[i].resource;
-    r.searched = true;
-    if (ref.size() == 1) {
-      r.target = container;
-      r.matches = 1;
-      return r;
-    }
-    std::string_view id = ref.substr(1);
-    for (const Node* c = container->firstChild; c; c = c->next) {
-      if (c->name == "contained" && c->childValue("id") == id) {
-        r.target = c;
-        r.matches = 1;
-        break;
-      }
-    }
-    return r;
+    return resolveContained(*resources_[i].resource, ref);
   }
   const BundleIndex* bundle = resources_.back().bundle;
-  if (bundle == nullptr) return r;
+  if (bundle == nullptr) return {};
   return resolveInBundle(*bundle, ref, currentEntryFullUrl());
 }
 
@@ -172,10 +80,10 @@ void ValidationRun::checkReference(const Node& node, const TypeRef* type) {
     }
     return;
   } else if (hasUriScheme(ref)) {
-    std::string_view ti = typeAndId(ref);
+    std::string_view ti = referenceTypeAndId(ref);
     if (!ti.empty() && defs_.isResourceType(typeOf(ti))) impliedType = typeOf(ti);
   } else {
-    std::string_view ti = typeAndId(ref);
+    std::string_view ti = referenceTypeAndId(ref);
     if (ref.find('/') == std::string_view::npos) {
       report(Severity::Error, IssueType::Invalid, refNode,
              "Relative URLs must be of the format [ResourceName]/[id]. Encountered " +
@@ -349,7 +257,7 @@ void ValidationRun::checkBundle(const Node& bundle) {
       }
       continue;
     }
-    std::string_view ti = typeAndId(fullUrl);
+    std::string_view ti = referenceTypeAndId(fullUrl);
     bool restful = isRestfulUrl(fullUrl) && !ti.empty() && defs_.isResourceType(typeOf(ti));
     std::string_view id = res->childValue("id");
     if (restful && id.empty() && !isTransactionLike(type)) {

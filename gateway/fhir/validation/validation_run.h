@@ -11,30 +11,10 @@
 #include "renkei/fhir/document.h"
 #include "renkei/fhir/element_navigator.h"
 #include "renkei/fhir/invariant_evaluator.h"
+#include "renkei/fhir/reference_resolution.h"
 #include "renkei/fhir/validator.h"
 
 namespace renkei::fhir {
-
-/// Where the resources of a Bundle can be found by reference.
-struct BundleIndex {
-  struct Entry {
-    const Node* entry;
-    const Node* resource;     ///< nullptr when the entry has none
-    std::string_view fullUrl;
-  };
-  std::string type;  ///< Bundle.type
-  std::vector<Entry> entries;
-  std::unordered_multimap<std::string, std::size_t> byFullUrl;  ///< fullUrl → entry
-  std::unordered_multimap<std::string, std::size_t> byTypeId;   ///< "Patient/1" → entry (no fullUrl)
-  std::unordered_map<const Node*, std::size_t> entryOfResource;
-};
-
-/// What resolving a reference inside the current resource or Bundle found.
-struct Resolution {
-  const Node* target = nullptr;
-  std::size_t matches = 0;  ///< more than one means the reference is ambiguous
-  bool searched = false;    ///< there was a Bundle or container to look in
-};
 
 /// Which walk is running: the base definition (all checks) or a profile (its constraints only).
 enum class Pass : uint8_t { Base, Profile };
@@ -90,7 +70,6 @@ class ValidationRun {
   void checkReference(const Node& node, const TypeRef* type);
   void checkCanonical(const Node& node, const TypeRef* type);
   void checkBundle(const Node& bundle);
-  void indexBundle(const Node& bundle, BundleIndex& index);
 
   // --- value_checks.cpp ---
   void checkAttachment(const Node& node);
@@ -149,8 +128,6 @@ class ValidationRun {
   /// Resolves a reference from the current resource: contained ("#id") or in the enclosing
   /// Bundle, following FHIR's fullUrl rules.
   Resolution resolveLocally(std::string_view reference);
-  Resolution resolveInBundle(const BundleIndex& bundle, std::string_view reference,
-                             std::string_view fromFullUrl) const;
   /// The fullUrl of the Bundle entry the current resource belongs to, if any.
   std::string_view currentEntryFullUrl() const;
   void checkDocumentReachability(const BundleIndex& bundle);

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "../xml/libxml2_push_parser.h"
+#include "renkei/fhir/narrative.h"
 #include "validation_run.h"
 #include "xhtml_rules.h"
 
@@ -108,23 +109,33 @@ bool checkXhtmlWithLibxml2(std::string_view text, XhtmlFindings& out, std::strin
   return true;
 }
 
-void ValidationRun::checkXhtml(const Node& node) {
+NarrativeCheck checkNarrative(std::string_view xhtml) {
+  NarrativeCheck check;
   XhtmlFindings findings;
-  if (scanXhtmlSubset(node.value, findings) == FastScan::NeedsFullParse) {
+  if (scanXhtmlSubset(xhtml, findings) == FastScan::NeedsFullParse) {
     findings = XhtmlFindings{};
-    std::string fatal;
-    if (!checkXhtmlWithLibxml2(node.value, findings, &fatal)) {
-      report(Severity::Error, IssueType::Invalid, &node,
-             "The narrative XHTML is not well-formed: " + fatal);
-      return;
-    }
+    if (!checkXhtmlWithLibxml2(xhtml, findings, &check.fatalError)) return check;
   }
-  if (!findings.rootInXhtmlNamespace) {
+  check.wellFormed = true;
+  check.rootInXhtmlNamespace = findings.rootInXhtmlNamespace;
+  check.content = findings.content;
+  check.problems = std::move(findings.problems);
+  return check;
+}
+
+void ValidationRun::checkXhtml(const Node& node) {
+  NarrativeCheck check = checkNarrative(node.value);
+  if (!check.wellFormed) {
+    report(Severity::Error, IssueType::Invalid, &node,
+           "The narrative XHTML is not well-formed: " + check.fatalError);
+    return;
+  }
+  if (!check.rootInXhtmlNamespace) {
     report(Severity::Error, IssueType::Invalid, &node,
            "Wrong namespace on the XHTML (should be '" + std::string(kXhtmlNs) + "')");
   }
-  for (const std::string& p : findings.problems) report(Severity::Error, IssueType::Invalid, &node, p);
-  if (!findings.content) {
+  for (const std::string& p : check.problems) report(Severity::Error, IssueType::Invalid, &node, p);
+  if (!check.content) {
     report(Severity::Error, IssueType::Invariant, &node,
            "Constraint failed: txt-2: 'The narrative SHALL have some non-whitespace content'", "txt-2");
   }

@@ -12,8 +12,12 @@ namespace renkei {
 
 class Regex {
  public:
+  struct Options {
+    bool dotMatchesNewline = false;  ///< '.' also matches line ends (FHIRPath's single-line mode)
+  };
   /// Compiles `pattern` (ICU syntax, a superset of the XML Schema regexes FHIR uses).
-  static Result<Regex> compile(std::string_view pattern);
+  static Result<Regex> compile(std::string_view pattern, Options options);
+  static Result<Regex> compile(std::string_view pattern) { return compile(pattern, Options{}); }
 
   /// True when the whole of `text` matches; Unavailable when the time limit was hit.
   Result<bool> fullMatch(std::string_view text) const;

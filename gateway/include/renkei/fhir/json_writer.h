@@ -16,5 +16,9 @@ struct JsonWriteOptions {
 
 std::string writeJson(const Node& resource, const ElementNavigator* navigator,
                       const JsonWriteOptions& options = {});
+/// One complex element as a JSON object, its children defined in `scope` (a resource node is
+/// written as a resource).
+std::string writeJsonElement(const Node& element, const ElementScope& scope,
+                             const ElementNavigator* navigator, const JsonWriteOptions& options = {});
 
 }  // namespace renkei::fhir

@@ -1,0 +1,89 @@
+// The compiled form of an expression: an immutable tree of AstNodes in the program's arena,
+// with functions, variables, type specifiers and literal regular expressions resolved.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "functions.h"
+#include "renkei/core/arena.h"
+#include "renkei/core/regex.h"
+#include "renkei/fhir/definitions.h"
+#include "renkei/fhirpath/expression.h"
+#include "renkei/fhirpath/value.h"
+
+namespace renkei::fhirpath {
+
+enum class AstKind : uint8_t {
+  Literal,
+  EmptySet,  ///< {}
+  This,
+  Index,
+  Total,
+  Variable,
+  Member,    ///< name, applied to `source` (or the focus when there is none)
+  Function,  ///< function applied to `source` (or the focus)
+  Indexer,   ///< source[args[0]]
+  Negate,    ///< -args[0]
+  Binary,
+  Is,  ///< args[0] is type
+  As,  ///< args[0] as type
+};
+
+enum class BinaryOp : uint8_t {
+  Multiply, Divide, Div, Mod, Add, Subtract, Concatenate, Union,
+  Less, Greater, LessOrEqual, GreaterOrEqual, Equal, NotEqual, Equivalent, NotEquivalent,
+  In, Contains, And, Or, Xor, Implies,
+};
+
+/// A resolved type name: System.X or FHIR.X.
+struct TypeSpecifier {
+  bool system = false;
+  std::string_view name;
+  ValueType systemType = ValueType::Node;  ///< for System types
+  bool known = false;                      ///< the type exists
+  const fhir::StructureDef* sd = nullptr;  ///< FHIR: base definition, when definitions are loaded
+  /// FHIR abstract types (Resource, DomainResource, Element) match their specializations in
+  /// as() and ofType(), since no instance has them as its exact type.
+  bool abstract = false;
+};
+
+enum class VariableKind : uint8_t { Context, Resource, RootResource, Constant, User };
+
+struct AstNode {
+  AstKind kind = AstKind::Literal;
+  BinaryOp op = BinaryOp::Add;
+  FunctionId function = FunctionId::Empty;
+  VariableKind variable = VariableKind::Constant;
+  uint8_t argCount = 0;
+  /// Member without a source: the name may also be the type of the focus ("Patient.name").
+  bool mayNameType = false;
+  uint32_t offset = 0;  ///< where the node starts in the expression text
+  int32_t index = -1;   ///< user variable index, or compiled regex index
+  const AstNode* source = nullptr;
+  const AstNode* const* args = nullptr;
+  std::string_view name;
+  Item literal;
+  const TypeSpecifier* type = nullptr;
+
+  const AstNode& arg(std::size_t i) const { return *args[i]; }
+};
+
+struct Program {
+  std::string text;
+  CompileOptions options;
+  Arena arena{4096};
+  const AstNode* root = nullptr;
+  std::vector<Regex> regexes;  ///< patterns given as literals, compiled once
+
+  /// Allocates a node in the program's arena.
+  AstNode* newNode(AstKind kind, uint32_t offset) {
+    AstNode* n = arena.make<AstNode>();
+    n->kind = kind;
+    n->offset = offset;
+    return n;
+  }
+};
+
+}  // namespace renkei::fhirpath
