@@ -8,6 +8,7 @@
 #include "renkei/fhir/operation_outcome.h"
 #include "renkei/fhir/resource_reader.h"
 #include "renkei/fhir/validator.h"
+#include "renkei/fhirpath/invariants.h"
 
 namespace renkei::cli {
 namespace {
@@ -58,7 +59,7 @@ int runValidate(int argc, char** argv) {
     printError(defs.status().message());
     return 2;
   }
-  fhir::Validator validator(defs.value());
+  const auto validator = fhirpath::makeValidator(defs.value());
   fhir::ValidationOptions options;
   options.profiles = args->all("profile");
   options.securityChecks = args->has("security-checks");
@@ -90,7 +91,7 @@ int runValidate(int argc, char** argv) {
       exitCode = 2;
       continue;
     }
-    fhir::ValidationResult result = validator.validate(*read.document, options);
+    fhir::ValidationResult result = validator->validate(*read.document, options);
     std::size_t errors = result.errorCount();
     emit(result.issues, path, json, errors);
     if (errors > 0 && exitCode == 0) exitCode = 1;

@@ -6,5 +6,6 @@ namespace renkei::cli {
 int runConvert(int argc, char** argv);
 int runValidate(int argc, char** argv);
 int runDefinitions(int argc, char** argv);
+int runFhirPath(int argc, char** argv);
 
 }  // namespace renkei::cli

@@ -15,6 +15,9 @@ void usage() {
                "           validate FHIR R4 JSON or XML (exit 0 valid, 1 invalid, 2 unreadable)\n"
                "  convert --to json|xml [--pretty] FILE|-\n"
                "           convert between FHIR JSON and XML\n"
+               "  fhirpath [--strict] [--trace] [--var NAME=VALUE]... 'EXPRESSION' FILE|-\n"
+               "           evaluate FHIRPath on a resource; prints a JSON array of {type, value}\n"
+               "           (exit 0 evaluated, 1 evaluation error, 2 syntax error or unreadable)\n"
                "  definitions [--package PATH]\n"
                "           list loaded profiles and definition warnings (exit 1 on warnings)\n"
                "  help     this text\n"
@@ -36,6 +39,7 @@ int main(int argc, char** argv) {
   if (command == "convert") return renkei::cli::runConvert(argc, argv);
   if (command == "validate") return renkei::cli::runValidate(argc, argv);
   if (command == "definitions") return renkei::cli::runDefinitions(argc, argv);
+  if (command == "fhirpath") return renkei::cli::runFhirPath(argc, argv);
   std::cerr << "renkei: unknown command '" << command << "' (try: renkei help)\n";
   return 2;
 }

@@ -126,8 +126,12 @@ class Analyzer {
   Status function(const AstNode& n, const StaticSet& focus, const StaticSet& thisSet,
                   StaticSet& out) {
     using F = FunctionId;
-    StaticSet input = focus;
-    if (n.source != nullptr) RENKEI_RETURN_IF_ERROR(analyze(*n.source, focus, thisSet, input));
+    StaticSet input;
+    if (n.source != nullptr) {
+      RENKEI_RETURN_IF_ERROR(analyze(*n.source, focus, thisSet, input));
+    } else {
+      input = focus;
+    }
     const FunctionInfo& info = functionInfo(n.function);
     if (p_.options.checkOrderedFunctions && info.needsOrder && !input.ordered) {
       return fail(n, std::string(n.name) + "() needs an ordered input, but " +
@@ -179,6 +183,7 @@ class Analyzer {
   }
 
   Status analyze(const AstNode& n, const StaticSet& focus, const StaticSet& thisSet, StaticSet& out) {
+    out = StaticSet{};
     switch (n.kind) {
       case AstKind::Literal:
         out = n.literal.type == ValueType::Node ? StaticSet::anything()
@@ -192,8 +197,12 @@ class Analyzer {
                                                      : StaticSet::anything();
         return {};
       case AstKind::Member: {
-        StaticSet input = focus;
-        if (n.source != nullptr) RENKEI_RETURN_IF_ERROR(analyze(*n.source, focus, thisSet, input));
+        StaticSet input;
+        if (n.source != nullptr) {
+          RENKEI_RETURN_IF_ERROR(analyze(*n.source, focus, thisSet, input));
+        } else {
+          input = focus;
+        }
         if (defs_ == nullptr) {
           out = StaticSet::anything();
           return {};

@@ -49,6 +49,7 @@ std::optional<Decimal> calendarMonths(const Quantity& q) {
   return multiply(q.value, Decimal{12, 0});
 }
 
+/// Two numbers that compare as the quantities do.
 struct BaseValues {
   Decimal a, b;
 };
@@ -66,9 +67,9 @@ std::optional<BaseValues> toCommonBase(const Quantity& a, const Quantity& b, boo
   if (*ua == *ub) return BaseValues{a.value, b.value};
   auto ca = ucum::parse(*ua), cb = ucum::parse(*ub);
   if (!ca || !cb || ca->dims != cb->dims) return std::nullopt;
-  auto va = ucum::toBase(a.value, *ca), vb = ucum::toBase(b.value, *cb);
-  if (!va || !vb) return std::nullopt;
-  return BaseValues{*va, *vb};
+  auto cross = ucum::crossMultiply(a.value, *ca, b.value, *cb);
+  if (!cross) return std::nullopt;
+  return BaseValues{cross->a, cross->b};
 }
 
 }  // namespace

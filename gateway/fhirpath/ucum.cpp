@@ -14,6 +14,7 @@ struct Atom {
   Dimensions dims;
   bool metric;  ///< accepts prefixes
   std::string_view offset = "0";
+  std::string_view divisor = "1";
 };
 
 constexpr Dimensions dim(int m, int s, int g, int rad = 0, int k = 0, int c = 0, int cd = 0,
@@ -42,7 +43,7 @@ constexpr Atom kAtoms[] = {
     {"eq", "602213670000000000000000", dim(0, 0, 0), true},
     {"osm", "602213670000000000000000", dim(0, 0, 0), true},
     {"kat", "602213670000000000000000", dim(0, -1, 0), true},
-    {"U", "10036894500000000", dim(0, -1, 0), true},
+    {"U", "602213670000000000", dim(0, -1, 0), true, "0", "60"},
     {"sr", "1", dim(0, 0, 0, 2), true},
     {"Hz", "1", dim(0, -1, 0), true},
     {"Bq", "1", dim(0, -1, 0), true},
@@ -86,7 +87,7 @@ constexpr Atom kAtoms[] = {
     {"[iU]", "1", dim(0, 0, 0, 0, 0, 0, 0, 1), true},
     {"[IU]", "1", dim(0, 0, 0, 0, 0, 0, 0, 1), true},
     {"Cel", "1", dim(0, 0, 0, 0, 1), true, "273.15"},
-    {"[degF]", "0.5555555555555555555556", dim(0, 0, 0, 0, 1), false, "459.67"},
+    {"[degF]", "5", dim(0, 0, 0, 0, 1), false, "459.67", "9"},
 };
 
 struct Prefix {
@@ -123,10 +124,14 @@ struct Term {
 };
 
 bool multiplyInto(CanonicalUnit& acc, const CanonicalUnit& u, int exponent) {
+  const Decimal& up = exponent > 0 ? u.factor : u.divisor;
+  const Decimal& down = exponent > 0 ? u.divisor : u.factor;
   for (int i = 0; i < std::abs(exponent); ++i) {
-    auto f = exponent > 0 ? multiply(acc.factor, u.factor) : divide(acc.factor, u.factor);
-    if (!f) return false;
+    auto f = multiply(acc.factor, up);
+    auto d = multiply(acc.divisor, down);
+    if (!f || !d) return false;
     acc.factor = *f;
+    acc.divisor = *d;
   }
   for (std::size_t i = 0; i < acc.dims.size(); ++i) {
     acc.dims[i] = static_cast<int8_t>(acc.dims[i] + u.dims[i] * exponent);
@@ -174,7 +179,8 @@ class Parser {
   }
 
   static bool isIdentity(const Term& t) {
-    return t.unit.dims == Dimensions{} && t.unit.factor.mantissa == 1 && t.unit.factor.scale == 0;
+    return t.unit.dims == Dimensions{} && sameValue(t.unit.factor, Decimal{1, 0}) &&
+           sameValue(t.unit.divisor, Decimal{1, 0});
   }
 
   bool component(Term& out, int depth) {
@@ -273,6 +279,7 @@ class Parser {
     auto f = multiply(parseFactor(a.factor), prefix);
     if (!f) return false;
     out.unit.factor = *f;
+    out.unit.divisor = parseFactor(a.divisor);
     out.unit.dims = a.dims;
     out.unit.offset = parseFactor(a.offset);
     out.special = !out.unit.offset.isZero();
@@ -296,14 +303,27 @@ std::optional<CanonicalUnit> parse(std::string_view unit) {
 
 std::optional<Decimal> toBase(const Decimal& value, const CanonicalUnit& unit) {
   auto shifted = add(value, unit.offset);
-  if (!shifted) return std::nullopt;
-  return multiply(*shifted, unit.factor);
+  auto scaled = shifted ? multiply(*shifted, unit.factor) : std::nullopt;
+  if (!scaled) return std::nullopt;
+  return divide(*scaled, unit.divisor);
 }
 
 std::optional<Decimal> fromBase(const Decimal& value, const CanonicalUnit& unit) {
-  auto scaled = divide(value, unit.factor);
-  if (!scaled) return std::nullopt;
-  return subtract(*scaled, unit.offset);
+  auto scaled = multiply(value, unit.divisor);
+  auto inUnit = scaled ? divide(*scaled, unit.factor) : std::nullopt;
+  if (!inUnit) return std::nullopt;
+  return subtract(*inUnit, unit.offset);
+}
+
+std::optional<CrossValues> crossMultiply(const Decimal& a, const CanonicalUnit& ua, const Decimal& b,
+                                         const CanonicalUnit& ub) {
+  auto sa = add(a, ua.offset), sb = add(b, ub.offset);
+  if (!sa || !sb) return std::nullopt;
+  auto fa = multiply(*sa, ua.factor), fb = multiply(*sb, ub.factor);
+  auto xa = fa ? multiply(*fa, ub.divisor) : std::nullopt;
+  auto xb = fb ? multiply(*fb, ua.divisor) : std::nullopt;
+  if (!xa || !xb) return std::nullopt;
+  return CrossValues{*xa, *xb};
 }
 
 std::string baseUnitExpression(const Dimensions& dims) {

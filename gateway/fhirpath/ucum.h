@@ -17,7 +17,10 @@ namespace renkei::fhirpath::ucum {
 using Dimensions = std::array<int8_t, 8>;
 
 struct CanonicalUnit {
-  Decimal factor{1, 0};  ///< one of the unit, in base units
+  /// One of the unit is factor / divisor base units; kept as a fraction so conversions
+  /// through '/min' or '[degF]' (5/9 K) stay exact.
+  Decimal factor{1, 0};
+  Decimal divisor{1, 0};
   Dimensions dims{};
   /// Non-zero for units with an offset (Cel, [degF]): kelvin = (value + offset) × factor.
   Decimal offset{0, 0};
@@ -30,6 +33,13 @@ std::optional<CanonicalUnit> parse(std::string_view unit);
 /// `value` of `unit` in base units; nullopt when a result does not fit.
 std::optional<Decimal> toBase(const Decimal& value, const CanonicalUnit& unit);
 std::optional<Decimal> fromBase(const Decimal& value, const CanonicalUnit& unit);
+/// Exact comparison of `a` in unit `ua` with `b` in unit `ub` (same dimensions), by cross
+/// multiplication: the two numbers returned compare as the quantities do.
+struct CrossValues {
+  Decimal a, b;
+};
+std::optional<CrossValues> crossMultiply(const Decimal& a, const CanonicalUnit& ua, const Decimal& b,
+                                         const CanonicalUnit& ub);
 
 /// A UCUM expression for a product of base units ("g/m", "m2", "1" when dimensionless).
 std::string baseUnitExpression(const Dimensions& dims);

@@ -5,6 +5,7 @@
 #include "renkei/fhir/json_reader.h"
 #include "renkei/fhir/operation_outcome.h"
 #include "renkei/fhir/validator.h"
+#include "renkei/fhirpath/invariants.h"
 #include "support/test_env.h"
 #include "fhir/definitions/package_reader.h"
 
@@ -20,7 +21,7 @@ bool isConformanceResource(std::string_view type) {
 TEST(JpPackages, ExamplesValidateAgainstTheirOwnProfiles) {
   RENKEI_REQUIRE_SHARED(core, "jp-fhir-packages/jp-core.r4-1.1.2-url.tgz");
   RENKEI_REQUIRE_SHARED(clins, "jp-fhir-packages/jp-clins.r4-1.5.2-snap.tgz");
-  Validator validator(test::jpDefinitions());
+  const auto validator = fhirpath::makeValidator(test::jpDefinitions());
   int examples = 0, profiled = 0;
   for (const auto& pkg : {core, clins}) {
     Status st = readPackageFiles(pkg.string(), {}, [&](const std::string& name, std::string text) {
@@ -30,7 +31,7 @@ TEST(JpPackages, ExamplesValidateAgainstTheirOwnProfiles) {
       if (isConformanceResource(root.resourceType)) return;
       ++examples;
       if (const Node* meta = root.child("meta"); meta && meta->child("profile")) ++profiled;
-      ValidationResult r = validator.validate(*read.document);
+      ValidationResult r = validator->validate(*read.document);
       EXPECT_TRUE(r.valid()) << name << "\n" << issuesAsText(r.issues, name);
     });
     ASSERT_TRUE(st.ok()) << st.message();
@@ -43,14 +44,14 @@ TEST(JpPackages, ExamplesValidateAgainstTheirOwnProfiles) {
 TEST(JpPackages, JapaneseProfilesCatchViolations) {
   auto defs = test::jpDefinitions();
   if (!defs) GTEST_SKIP() << "../shared/testdata/jp-fhir-packages not found beside the checkout";
-  Validator validator(defs);
+  const auto validator = fhirpath::makeValidator(defs);
   auto read = readJson(R"({"resourceType":"Observation","meta":{"profile":[
     "http://jpfhir.jp/fhir/core/StructureDefinition/JP_Observation_LabResult"]},"status":"final",
     "category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category",
     "code":"vital-signs"}]}],"code":{"text":"x"},"subject":{"reference":"Patient/1"},
     "effectiveDateTime":"2024-01-01"})");
   ASSERT_TRUE(read.ok());
-  ValidationResult r = validator.validate(*read.document);
+  ValidationResult r = validator->validate(*read.document);
   bool sliceMissing = false;
   for (const Issue& i : r.issues) {
     if (i.message.find("Slice 'Observation.category:laboratory'") != std::string::npos) {

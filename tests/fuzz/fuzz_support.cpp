@@ -7,16 +7,17 @@
 #include "renkei/fhir/default_sources.h"
 #include "renkei/fhir/json_writer.h"
 #include "renkei/fhir/validator.h"
+#include "renkei/fhirpath/invariants.h"
 #include "renkei/fhir/xml_writer.h"
 
 namespace renkei::fuzz {
 namespace {
 
 const fhir::Validator& validator() {
-  static const fhir::Validator* v = [] {
+  static const std::shared_ptr<const fhir::Validator> v = [] {
     auto defs = fhir::loadDefinitions(fhir::defaultDefinitionSources());
     if (!defs.ok()) std::abort();  // the fuzz harness itself is misconfigured
-    return new fhir::Validator(defs.value());
+    return fhirpath::makeValidator(defs.value());
   }();
   return *v;
 }

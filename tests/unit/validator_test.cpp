@@ -8,6 +8,7 @@
 #include "renkei/fhir/operation_outcome.h"
 #include "renkei/fhir/resource_reader.h"
 #include "renkei/fhir/validator.h"
+#include "renkei/fhirpath/invariants.h"
 #include "support/test_env.h"
 
 namespace renkei::fhir {
@@ -15,13 +16,13 @@ namespace {
 
 class ValidatorTest : public ::testing::Test {
  protected:
-  ValidatorTest() : validator_(test::coreDefinitions()) {}
+  ValidatorTest() : validator_(fhirpath::makeValidator(test::coreDefinitions())) {}
 
   ValidationResult run(const std::string& text, const ValidationOptions& options = {}) {
     auto read = readResource(text, std::nullopt);
     EXPECT_TRUE(read.ok()) << read.status.message();
     doc_ = std::move(read.document);
-    return validator_.validate(*doc_, options);
+    return validator_->validate(*doc_, options);
   }
 
   static const Issue* find(const ValidationResult& r, std::string_view messagePart) {
@@ -31,7 +32,7 @@ class ValidatorTest : public ::testing::Test {
     return nullptr;
   }
 
-  Validator validator_;
+  std::shared_ptr<const Validator> validator_;
   std::unique_ptr<Document> doc_;
 };
 
@@ -194,7 +195,7 @@ TEST_F(ValidatorTest, IsSafeToShareAcrossThreads) {
     threads.emplace_back([&] {
       for (int i = 0; i < 50; ++i) {
         auto read = readResource(text, SourceFormat::Json);
-        errors += static_cast<int>(validator_.validate(*read.document).errorCount());
+        errors += static_cast<int>(validator_->validate(*read.document).errorCount());
       }
     });
   }

@@ -49,6 +49,13 @@ std::vector<const StructureDef*> Definitions::profiles() const {
   return out;
 }
 
+std::vector<const StructureDef*> Definitions::structures() const {
+  std::vector<const StructureDef*> out;
+  out.reserve(byUrl_.size());
+  for (const auto& [url, sd] : byUrl_) out.push_back(sd.get());
+  return out;
+}
+
 void Definitions::add(std::unique_ptr<StructureDef> sd) {
   // Packages often bundle copies of their dependencies' definitions: the first one loaded wins.
   if (byUrl_.count(sd->url) != 0) return;

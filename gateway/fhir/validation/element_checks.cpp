@@ -19,7 +19,7 @@ constexpr std::string_view kCoreSdPrefix = "http://hl7.org/fhir/StructureDefinit
 
 // Checks the validator performs natively (they need no FHIRPath).
 bool isNativeConstraint(std::string_view key) {
-  return key == "ele-1" || key == "txt-1" || key == "txt-2" || key == "ext-1";
+  return key == "ele-1" || key == "txt-1" || key == "txt-2" || key == "ext-1" || key == "dom-3";
 }
 
 // ele-1: an element needs a value or children other than its id.
@@ -183,6 +183,7 @@ void ValidationRun::checkResource(const Node& r, const std::vector<std::string>&
   }
   if (r.resourceType == "Bundle") checkBundle(r);
   if (r.resourceType == "Questionnaire") checkQuestionnaireItems(r, r);
+  checkContainedReferenced(r);
   resources_.pop_back();
 }
 
@@ -192,7 +193,7 @@ void ValidationRun::checkResourceAgainst(const Node& r, const StructureDef& sd, 
   checkChildren(r, nav_.rootScope(sd), pass);
   hostTypes_.pop_back();
   checkFixedAndPattern(r, sd.root());
-  checkInvariants(r, sd.root(), r.resourceType, pass);
+  checkInvariants(r, sd, sd.root(), r.resourceType, pass);
 }
 
 void ValidationRun::checkElement(const Node& node, const StructureDef& sd, uint32_t index,
@@ -227,7 +228,7 @@ void ValidationRun::checkElement(const Node& node, const StructureDef& sd, uint3
     return;
   }
   if (isPrimitiveTypeName(typeCode)) {
-    checkPrimitive(node, def, typeCode, pass);
+    checkPrimitive(node, sd, def, typeCode, pass);
     if (pass == Pass::Base && typeCode == "canonical") checkCanonical(node, type);
     return;
   }
@@ -259,11 +260,12 @@ void ValidationRun::checkElement(const Node& node, const StructureDef& sd, uint3
   if (pass == Pass::Base && typeCode == "Reference") checkReference(node, type);
   if (pass == Pass::Base && typeCode == "Coding") checkCodingAgainstCodeSystem(node);
   if (pass == Pass::Base && typeCode == "Attachment") checkAttachment(node);
-  checkInvariants(node, def, typeCode, pass);
+  checkInvariants(node, sd, def, typeCode, pass);
+  checkTypeInvariants(node, type, typeCode, pass);
 }
 
-void ValidationRun::checkPrimitive(const Node& node, const ElementDef& def,
-                                   std::string_view typeCode, Pass pass) {
+void ValidationRun::checkPrimitive(const Node& node, const StructureDef& sd,
+                                   const ElementDef& def, std::string_view typeCode, Pass pass) {
   if (pass == Pass::Base) {
     if (node.has(kFromObject)) {
       report(Severity::Error, IssueType::Structure, &node,
@@ -332,7 +334,7 @@ void ValidationRun::checkPrimitive(const Node& node, const ElementDef& def,
   }
   checkFixedAndPattern(node, def);
   checkBinding(node, def, typeCode);
-  checkInvariants(node, def, typeCode, pass);
+  checkInvariants(node, sd, def, typeCode, pass);
 }
 
 void ValidationRun::checkChildren(const Node& node, const ElementScope& scope, Pass pass) {
@@ -462,7 +464,7 @@ void ValidationRun::checkGroup(const Node& node, const StructureDef& sd, uint32_
   }
 }
 
-void ValidationRun::checkInvariants(const Node& node, const ElementDef& def,
+void ValidationRun::checkInvariants(const Node& node, const StructureDef& sd, const ElementDef& def,
                                     std::string_view typeCode, Pass pass) {
   if (invariants_ == nullptr) return;
   for (const Constraint& c : def.constraints) {
@@ -471,7 +473,18 @@ void ValidationRun::checkInvariants(const Node& node, const ElementDef& def,
     if (pass == Pass::Profile && c.source.compare(0, kCoreSdPrefix.size(), kCoreSdPrefix) == 0) {
       continue;
     }
-    InvariantScope scope{resources_.back().resource, resources_.front().resource, typeCode};
+    InvariantScope scope;
+    scope.resource = resources_.back().resource;
+    // %rootResource: the container of a contained resource, otherwise the resource itself.
+    std::size_t root = resources_.size() - 1;
+    while (root > 0 && resources_[root].resource->name == "contained") --root;
+    scope.rootResource = resources_[root].resource;
+    scope.focusType = typeCode;
+    scope.sd = &sd;
+    scope.element = static_cast<uint32_t>(&def - sd.elements.data());
+    for (std::size_t k = 0; k < def.types.size(); ++k) {
+      if (def.types[k].code == typeCode) scope.typeIndex = static_cast<uint8_t>(k);
+    }
     auto ok = invariants_->holds(c, node, scope);
     if (!ok.ok()) {
       report(Severity::Warning, IssueType::Processing, &node,
@@ -481,6 +494,17 @@ void ValidationRun::checkInvariants(const Node& node, const ElementDef& def,
              "Constraint failed: " + c.key + ": '" + c.human + "'", c.key);
     }
   }
+}
+
+void ValidationRun::checkTypeInvariants(const Node& node, const TypeRef* type,
+                                        std::string_view typeCode, Pass pass) {
+  const StructureDef* typeSd = nullptr;
+  if (pass == Pass::Base) {
+    typeSd = type && type->code == typeCode && type->typeSd ? type->typeSd : defs_.baseType(typeCode);
+  } else if (type && type->code == typeCode) {
+    typeSd = type->profileSd;
+  }
+  if (typeSd != nullptr) checkInvariants(node, *typeSd, typeSd->root(), typeCode, pass);
 }
 
 }  // namespace renkei::fhir

@@ -170,7 +170,7 @@ bool ValidationRun::checkExtension(const Node& node, const ElementDef& def, cons
   checkChildren(node, nav_.rootScope(*ext), Pass::Base);
   hostTypes_.pop_back();
   checkFixedAndPattern(node, def);
-  checkInvariants(node, ext->root(), "Extension", Pass::Base);
+  checkInvariants(node, *ext, ext->root(), "Extension", Pass::Base);
   extensionUrls_.pop_back();
   return true;
 }

@@ -22,6 +22,22 @@ bool isRestfulUrl(std::string_view url) {
   return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
 }
 
+/// Every local reference ("#id", "#") anywhere below `n`: reference elements, other
+/// primitives (canonical, uri) and links in narrative (src="#id", href="#id").
+void collectLocalReferences(const Node& n, std::vector<std::string_view>& out) {
+  for (const Node* c = n.firstChild; c; c = c->next) {
+    std::string_view v = c->value;
+    if (!v.empty() && v[0] == '#') out.push_back(v);
+    if (c->name == "div" && v.find("\"#") != std::string_view::npos) {
+      for (std::size_t at = v.find("\"#"); at != std::string_view::npos; at = v.find("\"#", at + 1)) {
+        std::size_t end = v.find('"', at + 1);
+        if (end != std::string_view::npos) out.push_back(v.substr(at + 1, end - at - 1));
+      }
+    }
+    collectLocalReferences(*c, out);
+  }
+}
+
 void collectReferences(const Node& n, std::vector<std::string_view>& out) {
   for (const Node* c = n.firstChild; c; c = c->next) {
     if (c->name == "reference" && c->hasValue() && !c->hasChildren()) out.push_back(c->value);
@@ -30,6 +46,35 @@ void collectReferences(const Node& n, std::vector<std::string_view>& out) {
 }
 
 }  // namespace
+
+void ValidationRun::checkContainedReferenced(const Node& resource) {
+  if (options_.lenientContained || resource.child("contained") == nullptr) return;
+  std::vector<std::string_view> references;
+  collectLocalReferences(resource, references);
+  int index = -1;
+  for (const Node* c = resource.firstChild; c; c = c->next) {
+    if (c->name != "contained") continue;
+    ++index;
+    std::string_view id = c->childValue("id");
+    bool referenced = false;
+    for (std::string_view r : references) {
+      if (r.size() == id.size() + 1 && r.substr(1) == id) referenced = true;
+    }
+    if (!referenced) {
+      std::vector<std::string_view> outward;
+      collectLocalReferences(*c, outward);
+      referenced = std::find(outward.begin(), outward.end(), "#") != outward.end();
+    }
+    if (!referenced) {
+      auto g = enter("contained", index);
+      report(Severity::Error, IssueType::Invariant, c,
+             "Constraint failed: dom-3: 'If the resource is contained in another resource, it "
+             "SHALL be referred to from elsewhere in the resource or SHALL refer to the "
+             "containing resource'",
+             "dom-3");
+    }
+  }
+}
 
 std::string_view ValidationRun::currentEntryFullUrl() const {
   for (auto it = resources_.rbegin(); it != resources_.rend(); ++it) {

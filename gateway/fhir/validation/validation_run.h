@@ -43,10 +43,14 @@ class ValidationRun {
   /// [groupStart...]) that matched definition `defIndex`.
   void checkGroup(const Node& node, const StructureDef& sd, uint32_t defIndex,
                   std::size_t groupStart, std::size_t count, Pass pass);
-  void checkPrimitive(const Node& node, const ElementDef& def, std::string_view typeCode,
-                      Pass pass);
-  void checkInvariants(const Node& node, const ElementDef& def, std::string_view typeCode,
-                       Pass pass);
+  void checkPrimitive(const Node& node, const StructureDef& sd, const ElementDef& def,
+                      std::string_view typeCode, Pass pass);
+  /// The constraints of `def` (an element of `sd`) on `node`, whose type is `typeCode`.
+  void checkInvariants(const Node& node, const StructureDef& sd, const ElementDef& def,
+                       std::string_view typeCode, Pass pass);
+  /// The constraints a complex type declares on its own root (per-1, ref-1, qty-3, ...).
+  void checkTypeInvariants(const Node& node, const TypeRef* type, std::string_view typeCode,
+                           Pass pass);
 
   // --- slicing.cpp ---
   /// Index into `sliced.slices` of the slice `node` belongs to, or -1.
@@ -70,6 +74,9 @@ class ValidationRun {
   void checkReference(const Node& node, const TypeRef* type);
   void checkCanonical(const Node& node, const TypeRef* type);
   void checkBundle(const Node& bundle);
+  /// dom-3: every contained resource is referenced from its container (by reference, by a
+  /// canonical or uri, or from the narrative) or refers to the container.
+  void checkContainedReferenced(const Node& resource);
 
   // --- value_checks.cpp ---
   void checkAttachment(const Node& node);

@@ -35,6 +35,8 @@ class Definitions {
   const std::vector<std::string>& loadWarnings() const { return warnings_; }
   /// Every profile (derivation = constraint) loaded, for listing.
   std::vector<const StructureDef*> profiles() const;
+  /// Every StructureDefinition loaded.
+  std::vector<const StructureDef*> structures() const;
 
   // Building; not thread-safe, done before the set is shared.
   void add(std::unique_ptr<StructureDef> sd);

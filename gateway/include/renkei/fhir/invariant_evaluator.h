@@ -14,6 +14,10 @@ struct InvariantScope {
   const Node* resource = nullptr;      ///< %resource: the resource containing the focus
   const Node* rootResource = nullptr;  ///< %rootResource: the outermost resource (e.g. the Bundle)
   std::string_view focusType;          ///< FHIR type of the focus element
+  /// The definition the focus matched: element `element` of `sd`, with its type at `typeIndex`.
+  const StructureDef* sd = nullptr;
+  uint32_t element = 0;
+  uint8_t typeIndex = 0;
 };
 
 class InvariantEvaluator {

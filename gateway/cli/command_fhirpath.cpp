@@ -1,0 +1,98 @@
+// `renkei fhirpath [--strict] [--trace] [--var NAME=VALUE]... 'EXPR' FILE|-`: evaluates a
+// FHIRPath expression against one resource (JSON or XML) and prints the result as a JSON array
+// of {"type", "value"}. Exit codes: 0 evaluated, 1 evaluation error, 2 syntax error,
+// unreadable input or usage. --trace prints trace() output on stderr (it may show patient data).
+#include <iostream>
+
+#include "cli_support.h"
+#include "commands.h"
+#include "renkei/fhir/resource_reader.h"
+#include "renkei/fhirpath/evaluator.h"
+#include "renkei/fhirpath/invariants.h"
+#include "renkei/fhirpath/output.h"
+
+namespace renkei::cli {
+
+int runFhirPath(int argc, char** argv) {
+  std::set<std::string> valued = kDefinitionOptions;
+  valued.insert("var");
+  auto args = Arguments::parse(argc, argv, 2, valued, {"strict", "trace"});
+  if (!args.ok()) {
+    printError(args.status().message());
+    return 2;
+  }
+  if (args->positionals().size() != 2) {
+    printError("usage: renkei fhirpath [--strict] [--trace] [--var NAME=VALUE]... "
+               "[--package PATH] 'EXPRESSION' FILE|-");
+    return 2;
+  }
+  const std::string& expressionText = args->positionals()[0];
+  const std::string& path = args->positionals()[1];
+  auto text = readInput(path);
+  if (!text.ok()) {
+    printError(text.status().message());
+    return 2;
+  }
+  auto read = fhir::readResource(std::move(text).value(),
+                                 path == "-" ? std::nullopt : fhir::formatFromName(path));
+  if (!read.ok()) {
+    printError(path + ": " + read.status.message());
+    return 2;
+  }
+  auto defs = loadDefinitionsFromArgs(*args);
+  if (!defs.ok()) {
+    printError(defs.status().message());
+    return 2;
+  }
+  const fhir::Node& root = *read.document->root();
+
+  fhirpath::CompileOptions options;
+  options.definitions = defs.value();
+  options.contextType = std::string(root.resourceType);
+  options.strict = args->has("strict");
+  fhirpath::Environment env;
+  for (const std::string& assignment : args->all("var")) {
+    const std::size_t eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      printError("--var needs NAME=VALUE, not '" + assignment + "'");
+      return 2;
+    }
+    options.variables.push_back(assignment.substr(0, eq));
+  }
+  // Variable values point into the argument strings, which outlive the evaluation.
+  for (const std::string& assignment : args->all("var")) {
+    std::string_view value(assignment);
+    value.remove_prefix(assignment.find('=') + 1);
+    env.variables.push_back({fhirpath::Item::ofString(value)});
+  }
+  auto expr = fhirpath::Expression::compile(expressionText, options);
+  if (!expr.ok()) {
+    printError(expr.status().message());
+    return 2;
+  }
+  const auto validator = fhirpath::makeValidator(defs.value());
+  env.conformsTo = [&](const fhirpath::Item& item, std::string_view url) -> Result<bool> {
+    if (defs.value()->structure(url) == nullptr) {
+      return Status::notFound("unknown profile " + std::string(url));
+    }
+    fhir::ValidationOptions vo;
+    vo.profiles.emplace_back(url);
+    return item.isNode() && validator->validate(*item.node.node, vo).valid();
+  };
+  if (args->has("trace")) {
+    env.trace = [&](std::string_view name, fhirpath::ItemSpan values) {
+      std::cerr << "trace " << name << ": " << fhirpath::resultToJson(values, defs.value().get())
+                << '\n';
+    };
+  }
+  fhirpath::Evaluator evaluator;
+  auto result = evaluator.evaluate(*expr, root, env);
+  if (!result.ok()) {
+    printError(result.status().message());
+    return 1;
+  }
+  std::cout << fhirpath::resultToJson(*result, defs.value().get()) << '\n';
+  return 0;
+}
+
+}  // namespace renkei::cli
