@@ -1,7 +1,9 @@
 // Benchmark driver for the FHIR core, measured the way ../shared/bench/peers measures its peers:
 // the same 86 inputs cycled to N items, a warm-up pass, then the median of RUNS timed passes.
 // Prints one JSON line per mode. Usage: bench_fhir <mode> [N] [RUNS]
-//   modes: json-parse, parse-validate, validate, xml2json, json2xml, definitions
+//   modes: json-parse, parse-validate, validate (with invariants), validate-core (without),
+//          xml2json, json2xml, fhirpath-compiled, fhirpath-evaluate, definitions
+//   FP_EXPR sets the FHIRPath expression (default: the peers' one).
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -21,6 +23,8 @@
 #include "renkei/fhir/validator.h"
 #include "renkei/fhir/xml_reader.h"
 #include "renkei/fhir/xml_writer.h"
+#include "renkei/fhirpath/evaluator.h"
+#include "renkei/fhirpath/invariants.h"
 
 namespace {
 
@@ -88,7 +92,8 @@ int main(int argc, char** argv) {
 
   auto t0 = std::chrono::steady_clock::now();
   auto defs = loadOrDie(defaultDefinitionSources());
-  Validator validator(defs);
+  const auto validator = renkei::fhirpath::makeValidator(defs);
+  Validator coreValidator(defs);
   ElementNavigator nav(*defs);
   std::vector<std::string> json = readDir(dataDir() / "po-json", ".json");
   std::vector<std::string> xml = readDir(dataDir() / "po-xml", ".xml");
@@ -97,9 +102,25 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::vector<std::unique_ptr<Document>> parsed;
-  if (mode == "validate") {
+  if (mode == "validate" || mode == "validate-core") {
     for (int i = 0; i < n; ++i) parsed.push_back(readJson(json[i % json.size()]).document);
   }
+  // The peers' FHIRPath inputs: the Patient examples among the JSON inputs, pre-parsed.
+  std::vector<std::unique_ptr<Document>> patients;
+  for (const std::string& text : json) {
+    auto r = readJson(text);
+    if (r.ok() && r.document->root()->resourceType == "Patient") patients.push_back(std::move(r.document));
+  }
+  const char* fpEnv = std::getenv("FP_EXPR");
+  const std::string fpText = fpEnv ? fpEnv : "Patient.name.where(use='official').family";
+  renkei::fhirpath::CompileOptions fpOptions;
+  fpOptions.definitions = defs;
+  auto fpExpr = renkei::fhirpath::Expression::compile(fpText, fpOptions);
+  if (!fpExpr.ok()) {
+    std::cerr << fpExpr.status().message() << "\n";
+    return 2;
+  }
+  renkei::fhirpath::Evaluator evaluator;
   double setupMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 
   std::size_t check = 0;
@@ -109,10 +130,21 @@ int main(int argc, char** argv) {
   } else if (mode == "parse-validate") {
     one = [&](int i) {
       auto r = readJson(json[i % json.size()]);
-      check += !validator.validate(*r.document).valid();
+      check += !validator->validate(*r.document).valid();
     };
   } else if (mode == "validate") {
-    one = [&](int i) { check += !validator.validate(*parsed[i]).valid(); };
+    one = [&](int i) { check += !validator->validate(*parsed[i]).valid(); };
+  } else if (mode == "validate-core") {
+    one = [&](int i) { check += !coreValidator.validate(*parsed[i]).valid(); };
+  } else if (mode == "fhirpath-compiled") {
+    one = [&](int i) {
+      check += evaluator.evaluate(*fpExpr, *patients[i % patients.size()]->root()).value().size;
+    };
+  } else if (mode == "fhirpath-evaluate") {
+    one = [&](int i) {
+      auto expr = renkei::fhirpath::Expression::compile(fpText, fpOptions);
+      check += evaluator.evaluate(*expr, *patients[i % patients.size()]->root()).value().size;
+    };
   } else if (mode == "xml2json") {
     one = [&](int i) { check += writeJson(*readXml(xml[i % xml.size()]).document->root(), &nav).size(); };
   } else if (mode == "json2xml") {

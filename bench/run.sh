@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs Renkei's FHIR-core benchmarks and the peers (../shared/bench/peers) on the same inputs in
+# Runs Renkei's FHIR-core and FHIRPath benchmarks and the peers (../shared/bench/peers) on the same inputs in
 # the same run, and prints one markdown table with the ratios. Results are also saved under
 # bench/results/. Usage: bench/run.sh [N] [RUNS]
 set -euo pipefail
@@ -41,6 +41,10 @@ peer medplum-validate
 peer fhirjs-xml2json;       ours xml2json "$N" "$RUNS"
 peer fhirjs-json2xml;       ours json2xml "$N" "$RUNS"
 peer json-parse;            ours json-parse "$N" "$RUNS"
+ours validate-core "$N" "$RUNS"
+peer fhirpath-compiled;     ours fhirpath-compiled "$N" "$RUNS"
+peer fhirpath-evaluate;     ours fhirpath-evaluate "$N" "$RUNS"
+peer medplum-fhirpath
 ours definitions
 jp=$shared/testdata/jp-fhir-packages
 ours definitions "$jp/jp-core.r4-1.1.2-url.tgz" "$jp/jp-clins.r4-1.5.2-snap.tgz"
@@ -53,19 +57,27 @@ pairs = [("parse + validate (JSON)", "parse-validate", "fhirjs-parse-validate", 
          ("validate (pre-parsed)", "validate", "fhirjs-validate", None),
          ("XML → JSON", "xml2json", "fhirjs-xml2json", 20),
          ("JSON → XML", "json2xml", "fhirjs-json2xml", 20),
-         ("JSON parse only", "json-parse", "json-parse", None)]
+         ("JSON parse only", "json-parse", "json-parse", None),
+         ("FHIRPath, compiled once", "fhirpath-compiled", "fhirpath-compiled", 10),
+         ("FHIRPath, parsed every call", "fhirpath-evaluate", "fhirpath-evaluate", None),
+         ("FHIRPath, compiled once", "fhirpath-compiled", "medplum-fhirpath", None)]
+peers = {"json-parse": "JSON.parse (node)", "fhirpath-compiled": "fhirpath.js 5.2.0",
+         "fhirpath-evaluate": "fhirpath.js 5.2.0", "medplum-fhirpath": "Medplum 5.2.13"}
 print("| operation | Renkei items/s | µs/item | peer | peer items/s | ratio | target |")
 print("|---|---:|---:|---|---:|---:|---|")
 for label, ours, theirs, target in pairs:
     a, b = get("renkei", ours), get("peer", theirs)
     if not a or not b: continue
     ratio = a["median_per_s"] / b["median_per_s"]
-    peer = "JSON.parse (node)" if theirs == "json-parse" else "FHIR.js 4.12.0"
+    peer = peers.get(theirs, "FHIR.js 4.12.0")
     t = f"≥ {target}× {'met' if ratio >= target else 'NOT met'}" if target else ""
     print(f"| {label} | {a['median_per_s']:,} | {a['median_us_per_item']:.1f} | {peer} | {b['median_per_s']:,} | {ratio:.1f}× | {t} |")
 m = get("peer", "medplum-validate"); v = get("renkei", "validate")
 if m and v:
     print(f"| validate vs Medplum | {v['median_per_s']:,} | {v['median_us_per_item']:.1f} | Medplum 5.2.13 | {m['median_per_s']:,} | {v['median_per_s']/m['median_per_s']:.1f}× | |")
+c = get("renkei", "validate-core")
+if c and v:
+    print(f"| validate without invariants | {c['median_per_s']:,} | {c['median_us_per_item']:.1f} | Renkei with invariants | {v['median_per_s']:,} | invariants cost {100 * (1 - v['median_per_s'] / c['median_per_s']):.0f}% | |")
 defs = [r for r in rows if r["mode"] == "definitions"]
 for d in defs:
     what = "R4 core + Renkei profiles" if d["packages"] == 1 else "R4 core + Renkei + JP Core + JP-CLINS"

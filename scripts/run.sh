@@ -35,3 +35,9 @@ set +e
 status=$?
 set -e
 echo "(exit status $status: 1 means the input is invalid, as expected for this sample)"
+
+echo
+echo "== renkei fhirpath: a routing rule and a lookup on the discharge notice"
+bundle=$here/samples/fhir/Bundle-discharge-notice.json
+"$renkei" fhirpath "entry.resource.ofType(Encounter).where(class.code = 'IMP' and status = 'finished').exists()" "$bundle"
+"$renkei" fhirpath "entry.resource.ofType(Encounter).subject.resolve().name.where(extension.value = 'IDE').text" "$bundle"

@@ -5,6 +5,7 @@
 
 #include "renkei/core/file_io.h"
 #include "renkei/fhir/default_sources.h"
+#include "renkei/fhir/resource_reader.h"
 
 namespace renkei::cli {
 
@@ -20,5 +21,17 @@ Result<std::string> readInput(const std::string& path) {
 }
 
 void printError(const std::string& message) { std::cerr << "renkei: " << message << '\n'; }
+
+std::unique_ptr<fhir::Document> readResourceArgument(const std::string& path) {
+  auto text = readInput(path);
+  if (!text.ok()) {
+    printError(text.status().message());
+    return nullptr;
+  }
+  auto read = fhir::readResource(std::move(text).value(),
+                                 path == "-" ? std::nullopt : fhir::formatFromName(path));
+  if (!read.ok()) printError(path + ": " + read.status.message());
+  return std::move(read.document);
+}
 
 }  // namespace renkei::cli

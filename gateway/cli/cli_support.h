@@ -22,4 +22,8 @@ Result<std::string> readInput(const std::string& path);
 /// Prints "renkei: message" on stderr.
 void printError(const std::string& message);
 
+/// Reads FILE or "-" as one FHIR resource (JSON or XML); prints why and returns nullptr when it
+/// cannot be read or parsed.
+std::unique_ptr<fhir::Document> readResourceArgument(const std::string& path);
+
 }  // namespace renkei::cli

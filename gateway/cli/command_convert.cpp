@@ -6,7 +6,6 @@
 #include "commands.h"
 #include "renkei/fhir/element_navigator.h"
 #include "renkei/fhir/json_writer.h"
-#include "renkei/fhir/resource_reader.h"
 #include "renkei/fhir/xml_writer.h"
 
 namespace renkei::cli {
@@ -25,24 +24,15 @@ int runConvert(int argc, char** argv) {
     return 2;
   }
   const std::string& path = args->positionals().front();
-  auto text = readInput(path);
-  if (!text.ok()) {
-    printError(text.status().message());
-    return 2;
-  }
-  auto read = fhir::readResource(std::move(text).value(),
-                                 path == "-" ? std::nullopt : fhir::formatFromName(path));
-  if (!read.ok()) {
-    printError(path + ": " + read.status.message());
-    return 2;
-  }
+  std::unique_ptr<fhir::Document> document = readResourceArgument(path);
+  if (document == nullptr) return 2;
   auto defs = loadDefinitionsFromArgs(*args);
   if (!defs.ok()) {
     printError(defs.status().message());
     return 2;
   }
   fhir::ElementNavigator nav(*defs.value());
-  const fhir::Node& root = *read.document->root();
+  const fhir::Node& root = *document->root();
   if (!defs.value()->isResourceType(root.resourceType)) {
     printError(path + ": '" + std::string(root.resourceType) + "' is not an R4 resource type");
     return 1;

@@ -6,7 +6,6 @@
 
 #include "cli_support.h"
 #include "commands.h"
-#include "renkei/fhir/resource_reader.h"
 #include "renkei/fhirpath/evaluator.h"
 #include "renkei/fhirpath/invariants.h"
 #include "renkei/fhirpath/output.h"
@@ -27,24 +26,14 @@ int runFhirPath(int argc, char** argv) {
     return 2;
   }
   const std::string& expressionText = args->positionals()[0];
-  const std::string& path = args->positionals()[1];
-  auto text = readInput(path);
-  if (!text.ok()) {
-    printError(text.status().message());
-    return 2;
-  }
-  auto read = fhir::readResource(std::move(text).value(),
-                                 path == "-" ? std::nullopt : fhir::formatFromName(path));
-  if (!read.ok()) {
-    printError(path + ": " + read.status.message());
-    return 2;
-  }
+  std::unique_ptr<fhir::Document> document = readResourceArgument(args->positionals()[1]);
+  if (document == nullptr) return 2;
   auto defs = loadDefinitionsFromArgs(*args);
   if (!defs.ok()) {
     printError(defs.status().message());
     return 2;
   }
-  const fhir::Node& root = *read.document->root();
+  const fhir::Node& root = *document->root();
 
   fhirpath::CompileOptions options;
   options.definitions = defs.value();
@@ -71,20 +60,13 @@ int runFhirPath(int argc, char** argv) {
     return 2;
   }
   const auto validator = fhirpath::makeValidator(defs.value());
-  env.conformsTo = [&](const fhirpath::Item& item, std::string_view url) -> Result<bool> {
-    if (defs.value()->structure(url) == nullptr) {
-      return Status::notFound("unknown profile " + std::string(url));
-    }
-    fhir::ValidationOptions vo;
-    vo.profiles.emplace_back(url);
-    return item.isNode() && validator->validate(*item.node.node, vo).valid();
+  const fhirpath::ConformanceCheck conformsTo = fhirpath::conformanceCheck(*validator);
+  env.conformsTo = &conformsTo;
+  const fhirpath::TraceSink trace = [&](std::string_view name, fhirpath::ItemSpan values) {
+    std::cerr << "trace " << name << ": " << fhirpath::resultToJson(values, defs.value().get())
+              << '\n';
   };
-  if (args->has("trace")) {
-    env.trace = [&](std::string_view name, fhirpath::ItemSpan values) {
-      std::cerr << "trace " << name << ": " << fhirpath::resultToJson(values, defs.value().get())
-                << '\n';
-    };
-  }
+  if (args->has("trace")) env.trace = &trace;
   fhirpath::Evaluator evaluator;
   auto result = evaluator.evaluate(*expr, root, env);
   if (!result.ok()) {

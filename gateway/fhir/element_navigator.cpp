@@ -13,39 +13,55 @@ ElementScope ElementNavigator::typeScope(std::string_view typeName) const {
   return rootScope(*sd);
 }
 
-ElementMatch ElementNavigator::match(const ElementScope& scope, std::string_view name) const {
-  if (!scope.valid()) return {};
+namespace {
+
+/// The match of `name` against the definition at `order` in `scope`, if it is one.
+ElementMatch matchAt(const ElementScope& scope, std::string_view name, uint32_t order,
+                     uint32_t key, uint32_t choiceKey) {
+  const uint32_t k = scope.parent->childKeys[order];
+  // Most definitions are ruled out by length and first letter without touching them.
+  if (k != key && k != choiceKey) return {};
   const auto& elements = scope.sd->elements;
-  const auto& keys = scope.parent->childKeys;
-  const auto& children = scope.parent->children;
+  const uint32_t idx = scope.parent->children[order];
+  const ElementDef& d = elements[idx];
+  if (d.isChoice()) {
+    const std::string& prefix = d.choicePrefix;
+    if (name.size() > prefix.size() && name[0] == prefix[0] &&
+        name.compare(0, prefix.size(), prefix) == 0) {
+      std::string_view suffix = name.substr(prefix.size());
+      for (const TypeRef& t : d.types) {
+        if (t.choiceSuffix == suffix) return {scope.sd, idx, &t, t.code, order};
+      }
+    }
+    return {};
+  }
+  if (!sameName(d.name, name)) return {};
+  const TypeRef* t = d.types.size() == 1 ? &d.types.front() : nullptr;
+  std::string_view code = t ? std::string_view(t->code) : std::string_view();
+  if (d.contentReference != kNone) {
+    const ElementDef& target = elements[d.contentReference];
+    if (target.types.size() == 1) {
+      t = &target.types.front();
+      code = t->code;
+    }
+  }
+  return {scope.sd, idx, t, code, order};
+}
+
+}  // namespace
+
+ElementMatch ElementNavigator::match(const ElementScope& scope, std::string_view name,
+                                     uint32_t hint) const {
+  if (!scope.valid()) return {};
+  const uint32_t count = static_cast<uint32_t>(scope.parent->children.size());
   const uint32_t key = childNameKey(name);
   const uint32_t choiceKey = choiceNameKey(name.empty() ? std::string_view("?") : name);
-  for (uint32_t order = 0; order < children.size(); ++order) {
-    // Most definitions are ruled out by length and first letter without touching them.
-    if (keys[order] != key && keys[order] != choiceKey) continue;
-    const uint32_t idx = children[order];
-    const ElementDef& d = elements[idx];
-    if (d.isChoice()) {
-      const std::string& prefix = d.choicePrefix;
-      if (name.size() > prefix.size() && name[0] == prefix[0] &&
-          name.compare(0, prefix.size(), prefix) == 0) {
-        std::string_view suffix = name.substr(prefix.size());
-        for (const TypeRef& t : d.types) {
-          if (t.choiceSuffix == suffix) return {scope.sd, idx, &t, t.code, order};
-        }
-      }
-    } else if (sameName(d.name, name)) {
-      const TypeRef* t = d.types.size() == 1 ? &d.types.front() : nullptr;
-      std::string_view code = t ? std::string_view(t->code) : std::string_view();
-      if (d.contentReference != kNone) {
-        const ElementDef& target = elements[d.contentReference];
-        if (target.types.size() == 1) {
-          t = &target.types.front();
-          code = t->code;
-        }
-      }
-      return {scope.sd, idx, t, code, order};
-    }
+  if (hint >= count) hint = 0;
+  for (uint32_t order = hint; order < count; ++order) {
+    if (ElementMatch m = matchAt(scope, name, order, key, choiceKey)) return m;
+  }
+  for (uint32_t order = 0; order < hint; ++order) {
+    if (ElementMatch m = matchAt(scope, name, order, key, choiceKey)) return m;
   }
   return {};
 }

@@ -40,6 +40,12 @@ std::string foldForEquivalence(std::string_view s) {
 /// Children of two complex nodes, pairwise by name, compared with `same`.
 template <typename Same>
 bool sameChildren(Engine& e, const Item& a, const Item& b, Same same) {
+  // Different element names or counts decide it before any typing.
+  const fhir::Node *x = a.node.node->firstChild, *y = b.node.node->firstChild;
+  for (; x && y; x = x->next, y = y->next) {
+    if (!fhir::sameName(x->name, y->name)) return false;
+  }
+  if (x != nullptr || y != nullptr) return false;
   Collection ca, cb;
   e.children(a, ca);
   e.children(b, cb);
@@ -51,10 +57,23 @@ bool sameChildren(Engine& e, const Item& a, const Item& b, Same same) {
   return true;
 }
 
+/// Identical text and shape: equal whatever the types (the common case, checked first).
+bool identicalNodes(const fhir::Node& a, const fhir::Node& b) {
+  if (a.value != b.value || a.hasValue() != b.hasValue() || a.resourceType != b.resourceType) {
+    return false;
+  }
+  const fhir::Node *x = a.firstChild, *y = b.firstChild;
+  for (; x && y; x = x->next, y = y->next) {
+    if (!fhir::sameName(x->name, y->name) || !identicalNodes(*x, *y)) return false;
+  }
+  return x == nullptr && y == nullptr;
+}
+
 }  // namespace
 
 std::optional<bool> itemsEqual(Engine& e, const Item& a, const Item& b) {
-  if (a.type == ValueType::Node && b.type == ValueType::Node && a.node.node == b.node.node) {
+  if (a.type == ValueType::Node && b.type == ValueType::Node &&
+      (a.node.node == b.node.node || identicalNodes(*a.node.node, *b.node.node))) {
     return true;
   }
   auto va = e.value(a), vb = e.value(b);
@@ -180,6 +199,12 @@ bool containsItem(Engine& e, ItemSpan items, const Item& item) {
     if (itemsEqual(e, i, item).value_or(false)) return true;
   }
   return false;
+}
+
+void appendDistinct(Engine& e, ItemSpan items, Collection& out, std::size_t from) {
+  for (const Item& i : items) {
+    if (!containsItem(e, {out.data + from, out.size - from}, i)) e.push(out, i);
+  }
 }
 
 std::optional<std::string> itemText(Engine& e, const Item& item) {

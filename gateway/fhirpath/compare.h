@@ -25,6 +25,8 @@ bool collectionsEquivalent(Engine& e, ItemSpan a, ItemSpan b);
 
 /// Is `item` already in `items` (by `=`; the same node counts at once)?
 bool containsItem(Engine& e, ItemSpan items, const Item& item);
+/// Appends each of `items` that is not yet among out[from...] (union, distinct(), intersect()).
+void appendDistinct(Engine& e, ItemSpan items, Collection& out, std::size_t from);
 
 /// The text form used by toString(), join() and string concatenation; nullopt for items
 /// without one (complex elements).

@@ -34,18 +34,16 @@ Status Engine::eval(const AstNode& n, const Frame& frame, Collection& out) {
       switch (n.variable) {
         case VariableKind::Context: push(out, context_); break;
         case VariableKind::Resource:
-          if (env_.resource != nullptr) {
-            push(out, resource(*env_.resource));
-          } else if (context_.isNode() && context_.node.node->isResource()) {
-            push(out, context_);
-          }
-          break;
         case VariableKind::RootResource: {
-          const fhir::Node* root = env_.rootResource ? env_.rootResource : env_.resource;
-          if (root != nullptr) {
-            push(out, resource(*root));
-          } else if (context_.isNode() && context_.node.node->isResource()) {
-            push(out, context_);
+          const fhir::Node* r = env_.resource;
+          if (n.variable == VariableKind::RootResource && env_.rootResource != nullptr) {
+            r = env_.rootResource;
+          }
+          const bool contextIsResource = context_.isNode() && context_.node.node->isResource();
+          if (r == nullptr || (contextIsResource && r == context_.node.node)) {
+            if (contextIsResource) push(out, context_);  // already typed: no lookup
+          } else {
+            push(out, resource(*r));
           }
           break;
         }
@@ -60,11 +58,8 @@ Status Engine::eval(const AstNode& n, const Frame& frame, Collection& out) {
       break;
     case AstKind::Member: {
       Collection input;
-      ItemSpan items = frame.focus;
-      if (n.source != nullptr) {
-        RENKEI_RETURN_IF_ERROR(eval(*n.source, frame, input));
-        items = input.span();
-      }
+      ItemSpan items;
+      RENKEI_RETURN_IF_ERROR(inputOf(n, frame, input, items));
       for (const Item& item : items) {
         if (item.type == ValueType::TypeInfo) {
           if (n.name == "namespace") push(out, Item::ofString(item.typeInfo->ns));
@@ -79,17 +74,14 @@ Status Engine::eval(const AstNode& n, const Frame& frame, Collection& out) {
             continue;
           }
         }
-        members(item, n.name, out);
+        members(item, n.name, out, &n);
       }
       break;
     }
     case AstKind::Function: {
       Collection input;
-      ItemSpan items = frame.focus;
-      if (n.source != nullptr) {
-        RENKEI_RETURN_IF_ERROR(eval(*n.source, frame, input));
-        items = input.span();
-      }
+      ItemSpan items;
+      RENKEI_RETURN_IF_ERROR(inputOf(n, frame, input, items));
       Call call{*this, n, frame, items, out};
       RENKEI_RETURN_IF_ERROR(callFunction(call));
       break;
@@ -125,7 +117,9 @@ Status Engine::eval(const AstNode& n, const Frame& frame, Collection& out) {
       break;
     }
   }
-  if (outOfMemory_) return Status::tooLarge("the evaluation needed more memory than its limit");
+  if (arena_.bytesReserved() > memoryLimit_) {
+    return Status::tooLarge("the evaluation needed more memory than its limit");
+  }
   return {};
 }
 
@@ -167,8 +161,9 @@ Status callFunction(Call& c) {
 }
 
 Result<std::optional<std::string_view>> Call::stringArg(std::size_t i) {
-  Collection v;
-  RENKEI_RETURN_IF_ERROR(arg(i, v));
+  Collection storage;
+  ItemSpan v;
+  RENKEI_RETURN_IF_ERROR(argSpan(i, storage, v));
   if (v.empty()) return std::optional<std::string_view>();
   if (v.size > 1) return error("argument " + std::to_string(i + 1) + " has several items");
   auto value = engine.value(v[0]);
@@ -180,8 +175,9 @@ Result<std::optional<std::string_view>> Call::stringArg(std::size_t i) {
 }
 
 Result<std::optional<int64_t>> Call::integerArg(std::size_t i) {
-  Collection v;
-  RENKEI_RETURN_IF_ERROR(arg(i, v));
+  Collection storage;
+  ItemSpan v;
+  RENKEI_RETURN_IF_ERROR(argSpan(i, storage, v));
   if (v.empty()) return std::optional<int64_t>();
   if (v.size > 1) return error("argument " + std::to_string(i + 1) + " has several items");
   auto value = engine.value(v[0]);

@@ -38,6 +38,30 @@ class Engine {
          const Item& context);
 
   Status eval(const AstNode& n, const Frame& frame, Collection& out);
+  /// Like eval(), but literals, $this and {} are viewed in place instead of copied into
+  /// `storage` (operands of operators and function arguments).
+  Status evalSpan(const AstNode& n, const Frame& frame, Collection& storage, ItemSpan& out) {
+    switch (n.kind) {
+      case AstKind::Literal: out = {&n.literal, 1}; return {};
+      case AstKind::EmptySet: out = {}; return {};
+      case AstKind::This:
+        out = frame.thisItem ? ItemSpan{frame.thisItem, 1} : ItemSpan{};
+        return {};
+      default: {
+        Status st = eval(n, frame, storage);
+        out = storage.span();
+        return st;
+      }
+    }
+  }
+  /// What a member or function applies to: its source's value, or the frame's focus.
+  Status inputOf(const AstNode& n, const Frame& frame, Collection& storage, ItemSpan& items) {
+    if (n.source == nullptr) {
+      items = frame.focus;
+      return {};
+    }
+    return evalSpan(*n.source, frame, storage, items);
+  }
   /// Evaluates a lambda argument for one item of `input`.
   Status evalFor(const AstNode& n, const Frame& outer, ItemSpan input, std::size_t i,
                  Collection& out);
@@ -70,7 +94,9 @@ class Engine {
   /// The FHIR type name of a node item ("HumanName", "code", "Patient"); empty when untyped.
   std::string_view fhirType(const Item& item) const;
   /// Children named `name` in FHIRPath terms (a choice element by its name without suffix).
-  void members(const Item& parent, std::string_view name, Collection& out);
+  /// `site` (a Member node) remembers the definition lookup between evaluations.
+  void members(const Item& parent, std::string_view name, Collection& out,
+               const AstNode* site = nullptr);
   /// Every child element (children()).
   void children(const Item& parent, Collection& out);
   /// The System value of a primitive or Quantity node, or the item itself when it has none
@@ -98,7 +124,6 @@ class Engine {
   const Environment& env_;
   Arena& arena_;
   std::size_t memoryLimit_;
-  bool outOfMemory_ = false;
   const fhir::Definitions* defs_;
   std::optional<fhir::ElementNavigator> nav_;
   Item context_;
@@ -117,6 +142,10 @@ struct Call {
 
   /// Evaluates value argument `i` in the caller's frame.
   Status arg(std::size_t i, Collection& values) { return engine.eval(node.arg(i), frame, values); }
+  /// The same, viewing literals in place (see Engine::evalSpan).
+  Status argSpan(std::size_t i, Collection& storage, ItemSpan& values) {
+    return engine.evalSpan(node.arg(i), frame, storage, values);
+  }
   /// Argument `i` as a single String / Integer (nullopt: empty); an error when it is not one.
   Result<std::optional<std::string_view>> stringArg(std::size_t i);
   Result<std::optional<int64_t>> integerArg(std::size_t i);

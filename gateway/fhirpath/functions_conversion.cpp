@@ -3,23 +3,13 @@
 #include "compare.h"
 #include "engine.h"
 #include "quantity_ops.h"
+#include "renkei/core/ascii.h"
 #include "ucum.h"
 
 namespace renkei::fhirpath {
 namespace {
 
 using F = FunctionId;
-
-bool equalsIgnoringCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 bool isIntegerText(std::string_view s) {
   std::size_t i = (!s.empty() && (s[0] == '+' || s[0] == '-')) ? 1 : 0;
@@ -58,10 +48,10 @@ std::optional<Item> toBoolean(const Item& v) {
     case ValueType::String: {
       std::string_view s = v.str();
       for (std::string_view t : {"true", "t", "yes", "y", "1", "1.0"}) {
-        if (equalsIgnoringCase(s, t)) return Item::ofBoolean(true);
+        if (equalsIgnoringAsciiCase(s, t)) return Item::ofBoolean(true);
       }
       for (std::string_view f : {"false", "f", "no", "n", "0", "0.0"}) {
-        if (equalsIgnoringCase(s, f)) return Item::ofBoolean(false);
+        if (equalsIgnoringAsciiCase(s, f)) return Item::ofBoolean(false);
       }
       return std::nullopt;
     }

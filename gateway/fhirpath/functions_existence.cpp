@@ -33,22 +33,37 @@ Status booleansOf(Call& c, bool want, bool all) {
   return {};
 }
 
-/// Items of `items` without repeats (first occurrence kept).
-void distinctInto(Engine& e, ItemSpan items, Collection& out) {
-  for (const Item& i : items) {
-    if (!containsItem(e, out.span(), i)) e.push(out, i);
+/// The criterion (argument 0) for input item `i`, evaluated into `scratch` (reused).
+Result<bool> criterionFor(Call& c, std::size_t i, Collection& scratch) {
+  scratch.size = 0;
+  RENKEI_RETURN_IF_ERROR(c.engine.evalFor(c.node.arg(0), c.frame, c.input, i, scratch));
+  return criterionHolds(c, scratch);
+}
+
+/// exists(criteria) when `want` is true, all(criteria) when false: stops at the first item
+/// whose criterion is not `!want`.
+Status anyOrAll(Call& c, bool want) {
+  Collection scratch;
+  for (std::size_t i = 0; i < c.input.size; ++i) {
+    auto holds = criterionFor(c, i, scratch);
+    if (!holds.ok()) return holds.status();
+    if (*holds == want) {
+      c.engine.push(c.out, Item::ofBoolean(want));
+      return {};
+    }
   }
+  c.engine.push(c.out, Item::ofBoolean(!want));
+  return {};
 }
 
 Status whereOrSelect(Call& c, bool where) {
+  Collection scratch;
   for (std::size_t i = 0; i < c.input.size; ++i) {
-    Collection r;
-    RENKEI_RETURN_IF_ERROR(c.engine.evalFor(c.node.arg(0), c.frame, c.input, i, r));
     if (!where) {
-      c.engine.append(c.out, r.span());
+      RENKEI_RETURN_IF_ERROR(c.engine.evalFor(c.node.arg(0), c.frame, c.input, i, c.out));
       continue;
     }
-    auto holds = criterionHolds(c, r);
+    auto holds = criterionFor(c, i, scratch);
     if (!holds.ok()) return holds.status();
     if (*holds) c.engine.push(c.out, c.input[i]);
   }
@@ -59,12 +74,13 @@ Status repeat(Call& c) {
   // Breadth-first over the projection; elements already reached are not followed again.
   Collection queue;
   c.engine.append(queue, c.input);
+  const std::size_t start = c.out.size;
   for (std::size_t next = 0; next < queue.size; ++next) {
     Collection r;
     RENKEI_RETURN_IF_ERROR(c.engine.evalFor(c.node.arg(0), c.frame, queue.span(), next, r));
     for (const Item& item : r.span()) {
       bool seen = false;
-      for (const Item& o : c.out.span()) {
+      for (const Item& o : ItemSpan{c.out.data + start, c.out.size - start}) {
         seen = item.isNode() ? (o.isNode() && o.node.node == item.node.node)
                              : itemsEqual(c.engine, o, item).value_or(false);
         if (seen) break;
@@ -172,15 +188,16 @@ Status sort(Call& c) {
 Status trace(Call& c) {
   auto name = c.stringArg(0);
   if (!name.ok()) return name.status();
-  if (c.engine.env().trace) {
+  const TraceSink* sink = c.engine.env().trace;
+  if (sink != nullptr && *sink) {
     if (c.node.argCount > 1) {
       Collection projected;
       for (std::size_t i = 0; i < c.input.size; ++i) {
         RENKEI_RETURN_IF_ERROR(c.engine.evalFor(c.node.arg(1), c.frame, c.input, i, projected));
       }
-      c.engine.env().trace(name->value_or(""), projected.span());
+      (*sink)(name->value_or(""), projected.span());
     } else {
-      c.engine.env().trace(name->value_or(""), c.input);
+      (*sink)(name->value_or(""), c.input);
     }
   }
   c.engine.append(c.out, c.input);
@@ -210,31 +227,8 @@ Status existenceFunction(Call& c) {
         e.push(c.out, Item::ofBoolean(!c.input.empty()));
         return {};
       }
-      for (std::size_t i = 0; i < c.input.size; ++i) {
-        Collection r;
-        RENKEI_RETURN_IF_ERROR(e.evalFor(c.node.arg(0), c.frame, c.input, i, r));
-        auto holds = criterionHolds(c, r);
-        if (!holds.ok()) return holds.status();
-        if (*holds) {
-          e.push(c.out, Item::ofBoolean(true));
-          return {};
-        }
-      }
-      e.push(c.out, Item::ofBoolean(false));
-      return {};
-    case F::All:
-      for (std::size_t i = 0; i < c.input.size; ++i) {
-        Collection r;
-        RENKEI_RETURN_IF_ERROR(e.evalFor(c.node.arg(0), c.frame, c.input, i, r));
-        auto holds = criterionHolds(c, r);
-        if (!holds.ok()) return holds.status();
-        if (!*holds) {
-          e.push(c.out, Item::ofBoolean(false));
-          return {};
-        }
-      }
-      e.push(c.out, Item::ofBoolean(true));
-      return {};
+      return anyOrAll(c, true);
+    case F::All: return anyOrAll(c, false);
     case F::AllTrue: return booleansOf(c, true, true);
     case F::AnyTrue: return booleansOf(c, true, false);
     case F::AllFalse: return booleansOf(c, false, true);
@@ -259,11 +253,11 @@ Status existenceFunction(Call& c) {
       e.push(c.out, Item::ofInteger(static_cast<int64_t>(c.input.size)));
       return {};
     case F::Distinct:
-      distinctInto(e, c.input, c.out);
+      appendDistinct(e, c.input, c.out, c.out.size);
       return {};
     case F::IsDistinct: {
       Collection d;
-      distinctInto(e, c.input, d);
+      appendDistinct(e, c.input, d, 0);
       e.push(c.out, Item::ofBoolean(d.size == c.input.size));
       return {};
     }

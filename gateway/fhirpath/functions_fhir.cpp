@@ -93,9 +93,10 @@ Status conformsTo(Call& c) {
   auto url = c.stringArg(0);
   if (!url.ok()) return url.status();
   if (!url->has_value()) return {};
-  if (!c.engine.env().conformsTo) return c.error("no validator is available to check profiles");
+  const ConformanceCheck* check = c.engine.env().conformsTo;
+  if (check == nullptr || !*check) return c.error("no validator is available to check profiles");
   for (const Item& i : c.input) {
-    auto r = c.engine.env().conformsTo(i, **url);
+    auto r = (*check)(i, **url);
     if (!r.ok()) return c.error(r.status().message());
     c.engine.push(c.out, Item::ofBoolean(*r));
   }

@@ -41,12 +41,13 @@ Status subsettingFunction(Call& c) {
     case F::Exclude: {
       Collection other;
       RENKEI_RETURN_IF_ERROR(c.arg(0, other));
+      const std::size_t start = c.out.size;
       for (const Item& i : in) {
         const bool inOther = containsItem(e, other.span(), i);
         if (c.node.function == F::Exclude) {
           if (!inOther) e.push(c.out, i);
-        } else if (inOther && !containsItem(e, c.out.span(), i)) {
-          e.push(c.out, i);
+        } else if (inOther) {
+          appendDistinct(e, {&i, 1}, c.out, start);
         }
       }
       return {};
@@ -60,11 +61,9 @@ Status subsettingFunction(Call& c) {
         e.append(c.out, other.span());
         return {};
       }
-      for (ItemSpan side : {in, other.span()}) {
-        for (const Item& i : side) {
-          if (!containsItem(e, c.out.span(), i)) e.push(c.out, i);
-        }
-      }
+      const std::size_t start = c.out.size;
+      appendDistinct(e, in, c.out, start);
+      appendDistinct(e, other.span(), c.out, start);
       return {};
     }
     default:

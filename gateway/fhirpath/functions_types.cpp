@@ -2,24 +2,6 @@
 #include "engine.h"
 
 namespace renkei::fhirpath {
-namespace {
-
-std::string_view systemTypeName(ValueType t) {
-  switch (t) {
-    case ValueType::Boolean: return "Boolean";
-    case ValueType::String: return "String";
-    case ValueType::Integer: return "Integer";
-    case ValueType::Decimal: return "Decimal";
-    case ValueType::Date: return "Date";
-    case ValueType::DateTime: return "DateTime";
-    case ValueType::Time: return "Time";
-    case ValueType::Quantity: return "Quantity";
-    default: return "TypeInfo";
-  }
-}
-
-}  // namespace
-
 Status applyTypeOperator(Engine& e, const AstNode& n, ItemSpan input, bool isTest,
                          Collection& out) {
   if (input.size > 1 && (isTest || !e.program().options.collectionAs)) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "expression_corrections.h"
+#include "focus_inputs.h"
 
 namespace renkei::fhirpath {
 namespace {
@@ -35,23 +36,38 @@ thread_local std::size_t EvaluatorLease::depth_ = 0;
 
 }  // namespace
 
+/// A compiled constraint and, when it reads the focus only through named children, its
+/// verdict for a focus that has none of them.
+struct FhirPathInvariants::Compiled {
+  Result<Expression> expression;
+  FocusInputs inputs;
+  std::optional<bool> verdictWhenAbsent;
+};
+
 FhirPathInvariants::FhirPathInvariants(std::shared_ptr<const fhir::Definitions> definitions)
     : definitions_(std::move(definitions)) {
   CompileOptions options;
   options.definitions = definitions_;
   options.collectionAs = true;
-  // Identical expressions (dom-2 ... dom-6 on every resource) compile once.
-  std::unordered_map<std::string, std::shared_ptr<const Result<Expression>>> byText;
+  // Identical expressions compile once per structure type: dom-2 ... dom-6 are shared by the
+  // elements of one resource type but not across types, so each compiled program sees one
+  // focus type and its member lookups stay cached.
+  std::unordered_map<std::string, std::shared_ptr<const Compiled>> byText;
   for (const fhir::StructureDef* sd : definitions_->structures()) {
     for (const fhir::ElementDef& d : sd->elements) {
       for (const fhir::Constraint& c : d.constraints) {
         if (c.expression.empty()) continue;
         const std::string_view text = correctedInvariant(c.key, c.expression);
         if (text != c.expression) ++corrected_;
-        auto& shared = byText[std::string(text)];
+        auto& shared = byText[sd->type + '\n' + std::string(text)];
         if (!shared) {
-          shared = std::make_shared<const Result<Expression>>(Expression::compile(text, options));
-          if (!shared->ok()) failures_.push_back(c.key + ": " + shared->status().message());
+          auto compiled = std::make_shared<Compiled>(Compiled{Expression::compile(text, options), {}, {}});
+          if (compiled->expression.ok()) {
+            precompute(*compiled);
+          } else {
+            failures_.push_back(c.key + ": " + compiled->expression.status().message());
+          }
+          shared = std::move(compiled);
         }
         compiled_.emplace(&c, shared);
       }
@@ -59,19 +75,35 @@ FhirPathInvariants::FhirPathInvariants(std::shared_ptr<const fhir::Definitions> 
   }
 }
 
+void FhirPathInvariants::precompute(Compiled& c) {
+  c.inputs = focusInputs(c.expression->program());
+  if (!c.inputs.onlyNamedChildren) return;
+  // The expression sees nothing but (absent) children: evaluate it once on an empty element.
+  static const fhir::Node kEmpty;
+  Evaluator evaluator;
+  auto result = evaluator.evaluate(*c.expression, Item::ofNode(&kEmpty, nullptr, 0));
+  if (!result.ok()) return;
+  auto verdict = asBoolean(*result);
+  if (verdict.ok()) c.verdictWhenAbsent = verdict->value_or(false);
+}
+
 Result<bool> FhirPathInvariants::holds(const fhir::Constraint& constraint, const fhir::Node& focus,
                                        const fhir::InvariantScope& scope) const {
   auto found = compiled_.find(&constraint);
   if (found == compiled_.end()) return Status::notFound("constraint " + constraint.key + " was not compiled");
-  const Result<Expression>& expr = *found->second;
+  const Compiled& compiled = *found->second;
+  const Result<Expression>& expr = compiled.expression;
   if (!expr.ok()) return expr.status();
-  const bool resourceRoot = scope.sd == nullptr || (focus.isResource() && scope.element == 0);
-  const Item item = resourceRoot ? resourceItem(definitions_.get(), focus)
-                                 : elementItem(*scope.sd, scope.element, focus, scope.typeIndex);
+  if (compiled.verdictWhenAbsent && !compiled.inputs.anyPresent(focus)) {
+    return *compiled.verdictWhenAbsent;
+  }
+  const Item item = scope.sd == nullptr
+                        ? resourceItem(definitions_.get(), focus)
+                        : elementItem(*scope.sd, scope.element, focus, scope.typeIndex);
   Environment env;
   env.resource = scope.resource;
   env.rootResource = scope.rootResource;
-  env.conformsTo = conformsTo_;
+  env.conformsTo = &conformsTo_;
   EvaluatorLease evaluator;
   if (evaluator.tooDeep()) return Status::tooLarge("conformsTo() nested too deeply");
   auto result = (*evaluator).evaluate(expr.value(), item, env);
@@ -86,17 +118,20 @@ std::shared_ptr<const fhir::Validator> makeValidator(
   auto invariants = std::make_shared<FhirPathInvariants>(definitions);
   auto validator = std::make_shared<fhir::Validator>(definitions, invariants);
   // The validator owns the invariants; the check refers back to it without owning it.
-  const fhir::Validator* raw = validator.get();
-  invariants->setConformanceCheck([raw, definitions](const Item& item, std::string_view url) -> Result<bool> {
-    if (definitions->structure(url) == nullptr) {
+  invariants->setConformanceCheck(conformanceCheck(*validator));
+  return validator;
+}
+
+ConformanceCheck conformanceCheck(const fhir::Validator& validator) {
+  return [&validator](const Item& item, std::string_view url) -> Result<bool> {
+    if (validator.definitions().structure(url) == nullptr) {
       return Status::notFound("unknown profile " + std::string(url));
     }
     if (!item.isNode()) return false;
     fhir::ValidationOptions options;
     options.profiles.emplace_back(url);
-    return raw->validate(*item.node.node, options).valid();
-  });
-  return validator;
+    return validator.validate(*item.node.node, options).valid();
+  };
 }
 
 }  // namespace renkei::fhirpath

@@ -84,11 +84,8 @@ Engine::Engine(const Program& program, const Environment& env, Arena& arena,
 void Engine::grow(Collection& c, uint32_t needed) {
   uint32_t cap = c.capacity < 4 ? 4 : c.capacity * 2;
   while (cap < needed) cap *= 2;
-  if (arena_.bytesReserved() > memoryLimit_) {
-    // Keep the evaluation safe; eval() reports the overflow at the next node.
-    outOfMemory_ = true;
-    cap = needed;
-  }
+  // Past the limit, grow only as needed; eval() reports the overflow at the end of the node.
+  if (arena_.bytesReserved() > memoryLimit_) cap = needed;
   auto* data = static_cast<Item*>(arena_.allocate(sizeof(Item) * cap, alignof(Item)));
   for (uint32_t i = 0; i < c.size; ++i) data[i] = c.data[i];
   c.data = data;
@@ -135,12 +132,27 @@ Item Engine::childItem(const fhir::ElementScope& scope, uint32_t index, const No
   return Item::ofNode(&child, scope.sd, index, typeIndex);
 }
 
-void Engine::members(const Item& parent, std::string_view name, Collection& out) {
+void Engine::members(const Item& parent, std::string_view name, Collection& out,
+                     const AstNode* site) {
   if (parent.type != ValueType::Node) return;
   const Node& node = *parent.node.node;
-  const fhir::ElementScope scope = scopeOf(parent);
+  const StructureDef* childSd = nullptr;
   uint32_t idx = 0;
-  if (const ElementDef* d = findMember(scope, name, idx)) {
+  const MemberCacheEntry* cached =
+      site ? site->memberCache.load(std::memory_order_acquire) : nullptr;
+  if (cached && parent.node.sd != nullptr && cached->parentSd == parent.node.sd &&
+      cached->parentElement == parent.element && cached->parentTypeIndex == parent.typeIndex) {
+    childSd = cached->childSd;
+    idx = cached->childIndex;
+  } else if (parent.node.sd != nullptr) {
+    const fhir::ElementScope scope = scopeOf(parent);
+    if (findMember(scope, name, idx) != nullptr) childSd = scope.sd;
+    if (site != nullptr) {
+      program_.rememberMember(*site, {parent.node.sd, parent.element, parent.typeIndex, childSd, idx});
+    }
+  }
+  const fhir::ElementScope scope{childSd, nullptr};
+  if (const ElementDef* d = childSd ? &childSd->elements[idx] : nullptr) {
     for (const Node* c = node.firstChild; c; c = c->next) {
       if (!present(*c)) continue;
       if (!d->isChoice()) {

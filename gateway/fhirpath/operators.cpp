@@ -17,19 +17,9 @@ std::string_view opText(BinaryOp op) {
 }
 
 std::string_view typeName(const Item& i) {
-  switch (i.type) {
-    case ValueType::Node: return "an element";
-    case ValueType::Boolean: return "Boolean";
-    case ValueType::String: return "String";
-    case ValueType::Integer: return "Integer";
-    case ValueType::Decimal: return "Decimal";
-    case ValueType::Date: return "Date";
-    case ValueType::DateTime: return "DateTime";
-    case ValueType::Time: return "Time";
-    case ValueType::Quantity: return "Quantity";
-    case ValueType::TypeInfo: return "a type";
-  }
-  return "?";
+  if (i.type == ValueType::Node) return "an element";
+  if (i.type == ValueType::TypeInfo) return "a type";
+  return systemTypeName(i.type);
 }
 
 /// The boolean reading of an operand (empty: unknown; one non-Boolean item: true).
@@ -42,9 +32,10 @@ Result<std::optional<bool>> logical(Engine& e, const AstNode& n, ItemSpan v) {
 }
 
 Status evalLogical(Engine& e, const AstNode& n, const Frame& f, Collection& out) {
-  Collection left;
-  RENKEI_RETURN_IF_ERROR(e.eval(n.arg(0), f, left));
-  auto l = logical(e, n, left.span());
+  Collection leftStorage;
+  ItemSpan left;
+  RENKEI_RETURN_IF_ERROR(e.evalSpan(n.arg(0), f, leftStorage, left));
+  auto l = logical(e, n, left);
   if (!l.ok()) return l.status();
   const std::optional<bool> a = *l;
   // Short cuts that make the right side irrelevant.
@@ -56,9 +47,10 @@ Status evalLogical(Engine& e, const AstNode& n, const Frame& f, Collection& out)
     e.push(out, Item::ofBoolean(true));
     return {};
   }
-  Collection right;
-  RENKEI_RETURN_IF_ERROR(e.eval(n.arg(1), f, right));
-  auto r = logical(e, n, right.span());
+  Collection rightStorage;
+  ItemSpan right;
+  RENKEI_RETURN_IF_ERROR(e.evalSpan(n.arg(1), f, rightStorage, right));
+  auto r = logical(e, n, right);
   if (!r.ok()) return r.status();
   const std::optional<bool> b = *r;
   std::optional<bool> result;
@@ -268,17 +260,15 @@ Status evalBinary(Engine& e, const AstNode& n, const Frame& f, Collection& out) 
     default:
       break;
   }
-  Collection left, right;
-  RENKEI_RETURN_IF_ERROR(e.eval(n.arg(0), f, left));
-  RENKEI_RETURN_IF_ERROR(e.eval(n.arg(1), f, right));
-  const ItemSpan l = left.span(), r = right.span();
+  Collection leftStorage, rightStorage;
+  ItemSpan l, r;
+  RENKEI_RETURN_IF_ERROR(e.evalSpan(n.arg(0), f, leftStorage, l));
+  RENKEI_RETURN_IF_ERROR(e.evalSpan(n.arg(1), f, rightStorage, r));
   switch (n.op) {
     case BinaryOp::Union: {
-      for (ItemSpan side : {l, r}) {
-        for (const Item& i : side) {
-          if (!containsItem(e, out.span(), i)) e.push(out, i);
-        }
-      }
+      const std::size_t start = out.size;
+      appendDistinct(e, l, out, start);
+      appendDistinct(e, r, out, start);
       return {};
     }
     case BinaryOp::Equal:

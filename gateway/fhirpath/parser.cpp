@@ -221,7 +221,8 @@ class Parser {
     AstNode* n = p_.newNode(AstKind::Member, at);
     n->source = source;
     n->name = name;
-    n->mayNameType = atPathStart;
+    // Type names are capitalized; element names never are.
+    n->mayNameType = atPathStart && !name.empty() && name[0] >= 'A' && name[0] <= 'Z';
     out = n;
     return {};
   }

@@ -2,7 +2,10 @@
 // with functions, variables, type specifiers and literal regular expressions resolved.
 #pragma once
 
+#include <atomic>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -51,6 +54,16 @@ struct TypeSpecifier {
 
 enum class VariableKind : uint8_t { Context, Resource, RootResource, Constant, User };
 
+/// What a member name resolved to for one parent element definition: remembered per AST node
+/// so repeated evaluations skip the definition lookup. Immutable once published.
+struct MemberCacheEntry {
+  const fhir::StructureDef* parentSd;
+  uint32_t parentElement;
+  uint8_t parentTypeIndex;
+  const fhir::StructureDef* childSd;  ///< where the child definition lives (nullptr: no member)
+  uint32_t childIndex;
+};
+
 struct AstNode {
   AstKind kind = AstKind::Literal;
   BinaryOp op = BinaryOp::Add;
@@ -66,6 +79,8 @@ struct AstNode {
   std::string_view name;
   Item literal;
   const TypeSpecifier* type = nullptr;
+  /// Member: the last resolution (see MemberCacheEntry); read and published atomically.
+  mutable std::atomic<const MemberCacheEntry*> memberCache{nullptr};
 
   const AstNode& arg(std::size_t i) const { return *args[i]; }
 };
@@ -77,6 +92,15 @@ struct Program {
   const AstNode* root = nullptr;
   std::vector<Regex> regexes;  ///< patterns given as literals, compiled once
 
+  /// Publishes a member resolution for `node` (bounded: polymorphic sites stop caching).
+  void rememberMember(const AstNode& node, const MemberCacheEntry& entry) const {
+    if (memberEntryCount_.load(std::memory_order_relaxed) >= kMaxMemberEntries) return;
+    std::lock_guard<std::mutex> lock(cacheMutex_);
+    memberEntries_.push_back(entry);
+    memberEntryCount_.store(memberEntries_.size(), std::memory_order_relaxed);
+    node.memberCache.store(&memberEntries_.back(), std::memory_order_release);
+  }
+
   /// Allocates a node in the program's arena.
   AstNode* newNode(AstKind kind, uint32_t offset) {
     AstNode* n = arena.make<AstNode>();
@@ -84,6 +108,12 @@ struct Program {
     n->offset = offset;
     return n;
   }
+
+ private:
+  static constexpr std::size_t kMaxMemberEntries = 4096;
+  mutable std::mutex cacheMutex_;
+  mutable std::deque<MemberCacheEntry> memberEntries_;  // stable addresses
+  mutable std::atomic<std::size_t> memberEntryCount_{0};
 };
 
 }  // namespace renkei::fhirpath

@@ -15,6 +15,7 @@
 #include "renkei/fhir/resource_reader.h"
 #include "renkei/fhir/validator.h"
 #include "renkei/fhirpath/evaluator.h"
+#include "renkei/fhirpath/invariants.h"
 #include "renkei/fhirpath/output.h"
 
 namespace renkei::fhirpath {
@@ -110,7 +111,10 @@ std::string describe(ItemSpan items) {
 class Runner {
  public:
   Runner(std::filesystem::path inputs, std::shared_ptr<const fhir::Definitions> defs)
-      : dir_(std::move(inputs)), defs_(std::move(defs)), validator_(defs_) {}
+      : dir_(std::move(inputs)),
+        defs_(std::move(defs)),
+        validator_(makeValidator(defs_)),
+        conformsTo_(conformanceCheck(*validator_)) {}
 
   /// Empty when the test passes; otherwise why it failed.
   std::string run(const SuiteTest& t) {
@@ -129,12 +133,7 @@ class Runner {
       return t.invalid.empty() ? "compile error: " + expr.status().message() : "";
     }
     Environment env;
-    env.conformsTo = [this, doc](const Item& item, std::string_view url) -> Result<bool> {
-      if (defs_->structure(url) == nullptr) return Status::notFound("unknown profile " + std::string(url));
-      fhir::ValidationOptions vo;
-      vo.profiles.push_back(std::string(url));
-      return item.isNode() && validator_.validate(*item.node.node, vo).valid();
-    };
+    env.conformsTo = &conformsTo_;
     static const fhir::Node kEmpty;
     const fhir::Node& focus = doc ? *doc->root() : kEmpty;
     auto result = evaluator_.evaluate(*expr, focus, env);
@@ -181,7 +180,8 @@ class Runner {
 
   std::filesystem::path dir_;
   std::shared_ptr<const fhir::Definitions> defs_;
-  fhir::Validator validator_;
+  std::shared_ptr<const fhir::Validator> validator_;
+  ConformanceCheck conformsTo_;
   Evaluator evaluator_;
   std::map<std::string, std::unique_ptr<fhir::Document>> docs_;
 };

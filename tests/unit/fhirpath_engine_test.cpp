@@ -137,6 +137,15 @@ TEST_F(FhirPathTest, MemoryLimitStopsRunawayEvaluations) {
   auto r = small.evaluate(*expr, p);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::TooLarge);
+  // A string that doubles 40 times would need a terabyte.
+  auto doubling = compile("(1|2|3|4|5|6|7|8|9|10|11|12|13|14|15|16|17|18|19|20|21|22|23|24|25|26|"
+                          "27|28|29|30|31|32|33|34|35|36|37|38|39|40).aggregate($total & $total, 'x')");
+  ASSERT_TRUE(doubling.ok());
+  Evaluator bounded;
+  bounded.memoryLimit = 1u << 20;
+  auto d = bounded.evaluate(*doubling, p);
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.status().code(), StatusCode::TooLarge);
 }
 
 TEST_F(FhirPathTest, CallerVariablesAndTrace) {
@@ -148,10 +157,11 @@ TEST_F(FhirPathTest, CallerVariablesAndTrace) {
   Environment env;
   env.variables.push_back({Item::ofString("13101")});
   std::size_t traced = 0;
-  env.trace = [&](std::string_view name, ItemSpan values) {
+  const TraceSink sink = [&](std::string_view name, ItemSpan values) {
     EXPECT_EQ(name, "names");
     traced += values.size;
   };
+  env.trace = &sink;
   auto r = evaluator_.evaluate(*expr, p, env);
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->size, 1u);

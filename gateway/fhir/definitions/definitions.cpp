@@ -1,6 +1,8 @@
 // Lookup of compiled definitions by canonical URL and by type name.
 #include "renkei/fhir/definitions.h"
 
+#include "renkei/fhir/validator.h"
+
 namespace renkei::fhir {
 namespace {
 constexpr std::string_view kCoreSdPrefix = "http://hl7.org/fhir/StructureDefinition/";
@@ -76,6 +78,7 @@ void Definitions::link() {
     sd->base = sd->baseDefinition.empty() ? nullptr : structure(sd->baseDefinition);
     for (ElementDef& e : sd->elements) {
       if (!e.valueSet.empty()) e.boundValueSet = terminology_.valueSet(e.valueSet);
+      for (Constraint& c : e.constraints) c.checkedNatively = isNativelyCheckedConstraint(c.key);
       for (TypeRef& t : e.types) {
         t.typeSd = baseType(t.code);
         t.profileSd = nullptr;

@@ -17,10 +17,6 @@ bool isResourceIdDefinition(const ElementDef& def) {
 
 constexpr std::string_view kCoreSdPrefix = "http://hl7.org/fhir/StructureDefinition/";
 
-// Checks the validator performs natively (they need no FHIRPath).
-bool isNativeConstraint(std::string_view key) {
-  return key == "ele-1" || key == "txt-1" || key == "txt-2" || key == "ext-1" || key == "dom-3";
-}
 
 // ele-1: an element needs a value or children other than its id.
 bool hasContentBesidesId(const Node& n) {
@@ -184,6 +180,7 @@ void ValidationRun::checkResource(const Node& r, const std::vector<std::string>&
   if (r.resourceType == "Bundle") checkBundle(r);
   if (r.resourceType == "Questionnaire") checkQuestionnaireItems(r, r);
   checkContainedReferenced(r);
+  checkNarrativePresent(r, *base);
   resources_.pop_back();
 }
 
@@ -339,9 +336,10 @@ void ValidationRun::checkPrimitive(const Node& node, const StructureDef& sd,
 
 void ValidationRun::checkChildren(const Node& node, const ElementScope& scope, Pass pass) {
   const std::size_t start = scratch_.size();
-  uint32_t lastOrder = 0;
+  uint32_t lastOrder = 0, hint = 0;
   for (const Node* c = node.firstChild; c; c = c->next) {
-    ElementMatch m = nav_.match(scope, c->name);
+    ElementMatch m = nav_.match(scope, c->name, hint);
+    if (m) hint = m.order;
     if (!m) {
       auto g = enter(c->name, -1);
       if (pass == Pass::Base) {
@@ -468,7 +466,7 @@ void ValidationRun::checkInvariants(const Node& node, const StructureDef& sd, co
                                     std::string_view typeCode, Pass pass) {
   if (invariants_ == nullptr) return;
   for (const Constraint& c : def.constraints) {
-    if (isNativeConstraint(c.key) || c.expression.empty()) continue;
+    if (c.checkedNatively || c.expression.empty()) continue;
     // A profile's snapshot repeats the core constraints the base walk already evaluated.
     if (pass == Pass::Profile && c.source.compare(0, kCoreSdPrefix.size(), kCoreSdPrefix) == 0) {
       continue;

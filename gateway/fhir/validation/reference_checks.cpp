@@ -108,8 +108,11 @@ void ValidationRun::checkReference(const Node& node, const TypeRef* type) {
   if (ref[0] == '#') {
     if (resolveLocally(ref).target == nullptr) {
       auto g = enter("reference", -1);
-      report(Severity::Error, IssueType::Structure, refNode,
-             "The contained resource '" + std::string(ref.substr(1)) + "' is not found");
+      report(Severity::Error, IssueType::Invariant, refNode,
+             "The contained resource '" + std::string(ref.substr(1)) +
+                 "' is not found (ref-1: SHALL have a contained resource if a local reference is "
+                 "provided)",
+             "ref-1");
     }
     return;
   }

@@ -77,6 +77,8 @@ class ValidationRun {
   /// dom-3: every contained resource is referenced from its container (by reference, by a
   /// canonical or uri, or from the narrative) or refers to the container.
   void checkContainedReferenced(const Node& resource);
+  /// dom-6 (a warning): a resource that is not contained should have a narrative.
+  void checkNarrativePresent(const Node& resource, const StructureDef& sd);
 
   // --- value_checks.cpp ---
   void checkAttachment(const Node& node);

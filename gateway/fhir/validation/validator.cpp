@@ -8,6 +8,11 @@
 #include "validation_run.h"
 
 namespace renkei::fhir {
+
+bool isNativelyCheckedConstraint(std::string_view key) {
+  return key == "ele-1" || key == "txt-1" || key == "txt-2" || key == "ext-1" || key == "dom-3" ||
+         key == "dom-6" || key == "ref-1";
+}
 namespace {
 
 // The base walk and a profile walk can report the same finding twice; keep the first of each.

@@ -141,6 +141,18 @@ void ValidationRun::checkXhtml(const Node& node) {
   }
 }
 
+void ValidationRun::checkNarrativePresent(const Node& resource, const StructureDef& sd) {
+  if (resource.name == "contained") return;
+  bool declared = false;
+  for (const Constraint& c : sd.root().constraints) declared |= c.key == "dom-6";
+  if (!declared) return;
+  const Node* text = resource.child("text");
+  if (text != nullptr && text->child("div") != nullptr) return;
+  report(Severity::Warning, IssueType::Invariant, &resource,
+         "Constraint failed: dom-6: 'A resource should have narrative for robust management'",
+         "dom-6");
+}
+
 void ValidationRun::checkActiveContent(const Node& node, std::string_view typeCode) {
   if (typeCode != "string" && typeCode != "markdown") return;
   std::string_view v = node.value;

@@ -3,6 +3,7 @@
 // text inside FHIR elements, anything malformed) sends the document to libxml2 instead.
 #include <vector>
 
+#include "renkei/core/ascii.h"
 #include "renkei/core/utf8.h"
 #include "xml_lexer.h"
 #include "xml_sources.h"
@@ -11,17 +12,6 @@ namespace renkei::fhir {
 namespace {
 
 using namespace xmllex;
-
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 // <?xml version="1.0" encoding="UTF-8" standalone="..."?>: returns the offset after it, or 0.
 std::size_t xmlDeclaration(std::string_view s) {
@@ -44,7 +34,7 @@ std::size_t xmlDeclaration(std::string_view s) {
     std::string_view value = body.substr(eq + 2, close - eq - 2);
     if (key == "version" && !version && value == "1.0") {
       version = true;
-    } else if (key == "encoding" && version && (equalsIgnoreCase(value, "UTF-8") || equalsIgnoreCase(value, "UTF8"))) {
+    } else if (key == "encoding" && version && (equalsIgnoringAsciiCase(value, "UTF-8") || equalsIgnoringAsciiCase(value, "UTF8"))) {
     } else if (key == "standalone" && version && (value == "yes" || value == "no")) {
     } else {
       return 0;

@@ -43,7 +43,12 @@ class ElementNavigator {
   ElementScope typeScope(std::string_view typeName) const;
   /// Matches an element name among the scope's children (choice names like "valueQuantity"
   /// resolve to "value[x]" with type Quantity). Slices are not considered here.
-  ElementMatch match(const ElementScope& scope, std::string_view name) const;
+  ElementMatch match(const ElementScope& scope, std::string_view name) const {
+    return match(scope, name, 0);
+  }
+  /// The same, searching from definition position `hint` first (instance children mostly
+  /// come in definition order, so the previous match's position finds the next one at once).
+  ElementMatch match(const ElementScope& scope, std::string_view name, uint32_t hint) const;
   /// Where the children of an element matched by `m` are defined.
   ElementScope childScope(const ElementMatch& m) const;
   /// Children of element `index` of `sd` when the instance has type `typeCode`.

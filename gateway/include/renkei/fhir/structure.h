@@ -38,6 +38,9 @@ struct TypeRef {
 struct Constraint {
   std::string key;
   bool isError = true;  ///< severity error (true) or warning (false)
+  /// The validator checks this one itself (set when definitions are linked; see
+  /// isNativelyCheckedConstraint), so its expression is not evaluated.
+  bool checkedNatively = false;
   std::string human;
   std::string expression;
   std::string source;  ///< the StructureDefinition that defined it

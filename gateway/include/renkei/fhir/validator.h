@@ -37,6 +37,11 @@ struct ValidationResult {
   std::size_t errorCount() const;
 };
 
+/// Constraint keys the validator checks with native code instead of their FHIRPath: element
+/// content (ele-1), narrative (txt-1, txt-2, dom-6), extension shape (ext-1), local references
+/// (ref-1, dom-3).
+bool isNativelyCheckedConstraint(std::string_view key);
+
 class Validator {
  public:
   explicit Validator(std::shared_ptr<const Definitions> definitions,

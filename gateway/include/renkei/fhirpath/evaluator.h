@@ -34,8 +34,10 @@ struct Environment {
   const fhir::Node* rootResource = nullptr;  ///< %rootResource (defaults to %resource)
   /// Values of the caller's %variables, in the order of CompileOptions::variables.
   std::vector<std::vector<Item>> variables;
-  ConformanceCheck conformsTo;
-  TraceSink trace;
+  /// conformsTo() (nullptr: an evaluation error) and trace() (nullptr: values are dropped);
+  /// both must outlive the evaluation.
+  const ConformanceCheck* conformsTo = nullptr;
+  const TraceSink* trace = nullptr;
   /// The value of now() (and today(), timeOfDay()); the current time when unset.
   std::optional<Temporal> now;
 };

@@ -37,8 +37,10 @@ class FhirPathInvariants : public fhir::InvariantEvaluator {
   std::size_t correctedCount() const { return corrected_; }
 
  private:
+  struct Compiled;
+  static void precompute(Compiled& c);
   std::shared_ptr<const fhir::Definitions> definitions_;
-  std::unordered_map<const fhir::Constraint*, std::shared_ptr<const Result<Expression>>> compiled_;
+  std::unordered_map<const fhir::Constraint*, std::shared_ptr<const Compiled>> compiled_;
   std::vector<std::string> failures_;
   std::size_t corrected_ = 0;
   ConformanceCheck conformsTo_;
@@ -47,5 +49,9 @@ class FhirPathInvariants : public fhir::InvariantEvaluator {
 /// A validator whose invariants run on FHIRPath (conformsTo() wired to the validator itself).
 std::shared_ptr<const fhir::Validator> makeValidator(
     std::shared_ptr<const fhir::Definitions> definitions);
+
+/// conformsTo() answered by `validator` (which must outlive the check): NotFound for unknown
+/// profiles, otherwise whether the element validates against the profile.
+ConformanceCheck conformanceCheck(const fhir::Validator& validator);
 
 }  // namespace renkei::fhirpath

@@ -26,6 +26,13 @@ enum class ValueType : uint8_t {
   TypeInfo,  ///< the result of type(): a name in a namespace
 };
 
+/// The System type's name ("Boolean", "DateTime"); "Element" for Node, "TypeInfo" for TypeInfo.
+constexpr std::string_view systemTypeName(ValueType t) {
+  constexpr std::string_view kNames[] = {"Element", "Boolean", "String",   "Integer", "Decimal",
+                                         "Date",    "DateTime", "Time",   "Quantity", "TypeInfo"};
+  return kNames[static_cast<int>(t)];
+}
+
 struct Quantity {
   Decimal value;
   std::string_view unit;  ///< a UCUM code, or a calendar keyword when `calendar`
