@@ -4,6 +4,7 @@
 #include <array>
 
 #include "lexer.h"
+#include "renkei/core/utf8.h"
 
 namespace renkei::fhirpath {
 namespace {
@@ -525,6 +526,11 @@ Status parseProgram(Program& program) {
   if (program.text.size() > program.options.maxLength) {
     return Status::tooLarge("expression longer than " +
                             std::to_string(program.options.maxLength) + " bytes");
+  }
+  if (std::size_t bad = firstInvalidUtf8(program.text); bad != std::string_view::npos) {
+    return Status::invalidInput("syntax error at " +
+                                describePosition(program.text, static_cast<uint32_t>(bad)) +
+                                ": the expression is not valid UTF-8");
   }
   return Parser(program).run();
 }

@@ -214,17 +214,33 @@ class Parser {
     return true;
   }
 
+  /// A signed exponent of at most two digits ("2", "-1"); nullopt when malformed.
+  static std::optional<int> exponentValue(std::string_view e) {
+    bool negative = false;
+    if (!e.empty() && (e[0] == '+' || e[0] == '-')) {
+      negative = e[0] == '-';
+      e.remove_prefix(1);
+    }
+    if (e.empty() || e.size() > 2) return std::nullopt;
+    int v = 0;
+    for (char c : e) {
+      if (c < '0' || c > '9') return std::nullopt;
+      v = v * 10 + (c - '0');
+    }
+    return negative ? -v : v;
+  }
+
   bool applyExponent(Term& t) {
-    std::size_t start = pos_;
+    const std::size_t start = pos_;
     if (pos_ < s_.size() && (s_[pos_] == '+' || s_[pos_] == '-')) ++pos_;
     while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') ++pos_;
     if (pos_ == start) return true;
-    int e = std::stoi(std::string(s_.substr(start, pos_ - start)));
-    if (e == 1) return true;
-    if (t.special || e < -9 || e > 9) return false;
+    auto e = exponentValue(s_.substr(start, pos_ - start));
+    if (!e || t.special || *e == 0) return false;
+    if (*e == 1) return true;
     CanonicalUnit base = t.unit;
     t.unit = {};
-    return multiplyInto(t.unit, base, e);
+    return multiplyInto(t.unit, base, *e);
   }
 
   static bool allDigits(std::string_view s) {
@@ -252,9 +268,9 @@ class Parser {
     std::string_view symbol = text.substr(0, symbolEnd);
     int exponent = 1;
     if (symbolEnd < text.size()) {
-      std::string_view e = text.substr(symbolEnd);
-      if (e.size() > 3) return false;
-      exponent = std::stoi(std::string(e));
+      auto e = exponentValue(text.substr(symbolEnd));
+      if (!e) return false;
+      exponent = *e;
     }
     if (!resolveSymbol(symbol, out)) return false;
     if (exponent == 1) return true;

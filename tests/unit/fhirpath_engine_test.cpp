@@ -82,6 +82,9 @@ TEST_F(FhirPathTest, SyntaxErrorsCarryTheirPosition) {
   EXPECT_FALSE(compile("%undeclared").ok());
   EXPECT_FALSE(compile("x.is(NoSuchType)").ok());
   EXPECT_FALSE(compile("'a'.matches('(')").ok());
+  auto bytes = compile("name = 'caf\xC3'");
+  ASSERT_FALSE(bytes.ok());
+  EXPECT_NE(bytes.status().message().find("not valid UTF-8"), std::string::npos);
 }
 
 TEST_F(FhirPathTest, StrictModeAndChoiceNames) {

@@ -110,3 +110,39 @@ TEST_F(RenkeiProfiles, OrganizationInstitutionCodeIsTenDigitsWithAValidCategory)
 
 }  // namespace
 }  // namespace renkei::fhir
+
+namespace renkei::fhir {
+namespace {
+
+TEST_F(RenkeiProfiles, BirthDateInTheFutureFailsItsInvariant) {
+  auto r = variant("\"birthDate\": \"1942-03-09\"", "\"birthDate\": \"2999-01-01\"");
+  auto e = errors(r);
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0]->expression, "Patient");
+  EXPECT_NE(e[0]->message.find("renkei-pat-1: 'The date of birth is not in the future'"),
+            std::string::npos) << e[0]->message;
+}
+
+TEST_F(RenkeiProfiles, DischargeWithoutEndFailsItsInvariant) {
+  const std::string bundle = test::readText(test::sourceDir() / "samples/fhir/Bundle-discharge-notice.json");
+  auto ok = readJson(bundle);
+  ASSERT_TRUE(ok.ok());
+  EXPECT_TRUE(validator_->validate(*ok.document).valid());
+  // The same discharge with period.end removed.
+  std::string text = bundle;
+  const std::string end = "\"end\": \"2026-11-20T11:30:00+09:00\"";
+  const std::size_t at = text.find(end);
+  ASSERT_NE(at, std::string::npos);
+  const std::size_t comma = text.rfind(',', at);
+  text.erase(comma, at + end.size() - comma);
+  auto read = readJson(text);
+  ASSERT_TRUE(read.ok()) << read.status.message();
+  auto r = validator_->validate(*read.document);
+  auto e = errors(r);
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0]->expression, "Bundle.entry[3].resource");
+  EXPECT_NE(e[0]->message.find("renkei-enc-1"), std::string::npos) << e[0]->message;
+}
+
+}  // namespace
+}  // namespace renkei::fhir
