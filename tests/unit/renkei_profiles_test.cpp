@@ -108,12 +108,6 @@ TEST_F(RenkeiProfiles, OrganizationInstitutionCodeIsTenDigitsWithAValidCategory)
   EXPECT_FALSE(check("136123456").valid());
 }
 
-}  // namespace
-}  // namespace renkei::fhir
-
-namespace renkei::fhir {
-namespace {
-
 TEST_F(RenkeiProfiles, BirthDateInTheFutureFailsItsInvariant) {
   auto r = variant("\"birthDate\": \"1942-03-09\"", "\"birthDate\": \"2999-01-01\"");
   auto e = errors(r);
@@ -121,6 +115,13 @@ TEST_F(RenkeiProfiles, BirthDateInTheFutureFailsItsInvariant) {
   EXPECT_EQ(e[0]->expression, "Patient");
   EXPECT_NE(e[0]->message.find("renkei-pat-1: 'The date of birth is not in the future'"),
             std::string::npos) << e[0]->message;
+}
+
+TEST_F(RenkeiProfiles, ImpossibleBirthDateIsReportedOnceNotAsAnInvariantFailure) {
+  auto r = variant("\"birthDate\": \"1942-03-09\"", "\"birthDate\": \"1942-02-30\"");
+  ASSERT_EQ(r.issues.size(), 1u);
+  EXPECT_EQ(r.issues[0].expression, "Patient.birthDate");
+  EXPECT_NE(r.issues[0].message.find("day 30 does not exist"), std::string::npos);
 }
 
 TEST_F(RenkeiProfiles, DischargeWithoutEndFailsItsInvariant) {
