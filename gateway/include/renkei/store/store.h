@@ -1,0 +1,149 @@
+// The durable store behind the pipeline: raw inputs (content-addressed), messages and their
+// states, and the outbox (one row per message and destination). One interface, two
+// implementations (SQLite embedded, PostgreSQL shared by several instances), one conformance suite.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "renkei/core/status.h"
+
+namespace renkei::store {
+
+/// Message states: RECEIVED → ROUTED | UNROUTED | FAILED (normalization or validation failed).
+inline constexpr const char* kReceived = "RECEIVED";
+inline constexpr const char* kRouted = "ROUTED";
+inline constexpr const char* kUnrouted = "UNROUTED";
+inline constexpr const char* kFailed = "FAILED";
+/// Delivery states: QUEUED → SENT | RETRYING → … | DEAD.
+inline constexpr const char* kQueued = "QUEUED";
+inline constexpr const char* kRetrying = "RETRYING";
+inline constexpr const char* kSent = "SENT";
+inline constexpr const char* kDead = "DEAD";
+
+/// What a source hands over: the bytes and where they came from.
+struct RawInput {
+  std::string source;          ///< configured source name
+  std::string sender;          ///< organization or peer, when known
+  std::string name;            ///< file name or request path
+  std::string idempotencyKey;  ///< the source's key; SHA-256 of the bytes when empty
+  std::string bytes;
+};
+
+struct IntakeReceipt {
+  int64_t messageId = 0;
+  bool duplicate = false;  ///< the same (source, key) was already committed
+  std::string sha256;
+  std::string state;       ///< the (original) message's state
+  std::string error;       ///< the (original) message's error, for FAILED
+};
+
+struct StoredMessage {
+  int64_t id = 0;
+  std::string source, sender, name, idempotencyKey, sha256, state, error, routing;
+  int64_t receivedMs = 0;
+  int64_t duplicates = 0;
+};
+
+/// One delivery the router decided on, before it is queued.
+struct PlannedDelivery {
+  std::string destination;
+  std::string orderingKey;  ///< deliveries with the same (destination, key) go out in order
+};
+
+/// The outcome of normalizing and routing one message, committed with its outbox rows at once.
+struct RoutingOutcome {
+  int64_t messageId = 0;
+  std::string state;     ///< kRouted, kUnrouted or kFailed
+  std::string error;     ///< for kFailed: the reason (an OperationOutcome JSON)
+  std::string routing;   ///< what matched and why (JSON)
+  std::string canonical; ///< the canonical FHIR JSON the sinks render from
+  std::vector<PlannedDelivery> deliveries;
+};
+
+struct OutboxRow {
+  int64_t id = 0;
+  int64_t messageId = 0;
+  std::string destination, orderingKey, idempotencyKey, state, lastError, responseBody;
+  int attempts = 0;
+  int64_t nextAttemptMs = 0;
+  int64_t createdMs = 0;
+  int64_t receivedMs = 0;  ///< when the message was received (for latency)
+  std::string leaseOwner;
+  int64_t leaseUntilMs = 0;
+  std::string canonical;   ///< filled by claimDeliveries
+};
+
+/// What happened to one delivery attempt.
+struct DeliveryUpdate {
+  int64_t outboxId = 0;
+  std::string state;        ///< kSent, kRetrying or kDead
+  int64_t nextAttemptMs = 0;
+  std::string lastError;
+  std::string responseBody;
+};
+
+struct QueueStats {
+  std::string destination;
+  std::string state;
+  int64_t count = 0;
+  int64_t oldestCreatedMs = 0;
+};
+
+struct OutboxFilter {
+  std::string state;        ///< empty: any
+  std::string destination;  ///< empty: any
+  int64_t limit = 100;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  /// Commits every input (raw bytes content-addressed, a message row in RECEIVED) in one
+  /// transaction; an input whose (source, key) is known is recorded as a duplicate instead.
+  virtual Result<std::vector<IntakeReceipt>> intake(const std::vector<RawInput>& inputs,
+                                                    int64_t nowMs) = 0;
+  /// Leases up to `limit` RECEIVED messages whose lease has expired, for normalization.
+  virtual Result<std::vector<StoredMessage>> claimReceived(const std::string& owner, int limit,
+                                                           int64_t nowMs, int64_t leaseMs) = 0;
+  virtual Result<std::string> rawBytes(const std::string& sha256) = 0;
+  /// Commits the outcomes (message state, routing record, outbox rows) in one transaction.
+  /// A message no longer leased by `owner` (or already routed) is left alone.
+  virtual Status recordRouting(const std::vector<RoutingOutcome>& outcomes,
+                               const std::string& owner, int64_t nowMs) = 0;
+  /// Leases due deliveries: QUEUED/RETRYING, due, lease expired, and first in line for their
+  /// (destination, ordering key).
+  virtual Result<std::vector<OutboxRow>> claimDeliveries(const std::string& owner, int limit,
+                                                         int64_t nowMs, int64_t leaseMs) = 0;
+  /// Records attempt results for rows still leased by `owner`; returns how many were applied.
+  virtual Result<int> recordDeliveries(const std::vector<DeliveryUpdate>& updates,
+                                       const std::string& owner) = 0;
+
+  virtual Result<std::optional<StoredMessage>> message(int64_t id) = 0;
+  virtual Result<std::vector<OutboxRow>> outbox(const OutboxFilter& filter) = 0;
+  virtual Result<std::optional<OutboxRow>> outboxRow(int64_t id) = 0;
+  /// Makes a RETRYING or DEAD row due now (attempts kept); false when no such row.
+  virtual Result<bool> retryNow(int64_t outboxId, int64_t nowMs) = 0;
+  /// Queues the message again to `destination` (same idempotency key); returns the new row id.
+  virtual Result<int64_t> replay(int64_t messageId, const std::string& destination,
+                                 int64_t nowMs) = 0;
+  virtual Result<std::vector<QueueStats>> queueStats() = 0;
+  /// Drops raw bytes received before `cutoffMs` whose messages are all finished; returns count.
+  virtual Result<int64_t> purgeRaw(int64_t cutoffMs) = 0;
+  virtual int schemaVersion() = 0;
+};
+
+struct StoreConfig {
+  std::string kind = "sqlite";  ///< "sqlite" or "postgres"
+  std::string path;             ///< SQLite database file
+  std::string url;              ///< PostgreSQL connection string
+};
+
+/// Opens the store and applies pending schema migrations.
+Result<std::unique_ptr<Store>> openStore(const StoreConfig& config);
+
+}  // namespace renkei::store

@@ -1,0 +1,101 @@
+// openStore: connects to SQLite (WAL, synchronous=FULL) or PostgreSQL and applies the versioned
+// migrations embedded from gateway/store/sql/<backend>/ (a PostgreSQL advisory lock keeps two
+// instances from migrating at once).
+#include <filesystem>
+#include <string_view>
+
+#include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/SQLite/Connector.h>
+
+#include "sql_store.h"
+
+namespace renkei::embedded {
+extern const std::string_view kSqliteMigration001;
+extern const std::string_view kPostgresMigration001;
+}  // namespace renkei::embedded
+
+namespace renkei::store {
+namespace {
+
+struct Migration {
+  int version;
+  std::string_view sql;
+};
+
+std::vector<Migration> migrationsFor(Dialect d) {
+  if (d == Dialect::Sqlite) return {{1, embedded::kSqliteMigration001}};
+  return {{1, embedded::kPostgresMigration001}};
+}
+
+/// Splits a migration script into statements at semicolons ending a line; drops comments.
+std::vector<std::string> statements(std::string_view script) {
+  std::vector<std::string> out;
+  std::string current;
+  std::size_t start = 0;
+  while (start < script.size()) {
+    std::size_t end = script.find('\n', start);
+    if (end == std::string_view::npos) end = script.size();
+    std::string_view line = script.substr(start, end - start);
+    start = end + 1;
+    if (line.rfind("--", 0) == 0) continue;
+    current.append(line).push_back('\n');
+    if (!line.empty() && line.back() == ';') {
+      out.push_back(current);
+      current.clear();
+    }
+  }
+  if (current.find_first_not_of(" \n\t") != std::string::npos) out.push_back(current);
+  return out;
+}
+
+Status migrate(SqlDatabase& db) {
+  RENKEI_RETURN_IF_ERROR(guarded([&] {
+    db.exec("CREATE TABLE IF NOT EXISTS store_schema (version INTEGER NOT NULL, applied_ms "
+            "BIGINT NOT NULL)");
+    return Status::okStatus();
+  }));
+  return inTransaction(db, [&] {
+    if (db.dialect() == Dialect::Postgres) db.exec("SELECT pg_advisory_xact_lock(7255001)");
+    auto rows = db.query("SELECT COALESCE(MAX(version), 0) FROM store_schema");
+    const int current = rows.empty() ? 0 : static_cast<int>(integer(rows[0][0]));
+    for (const Migration& m : migrationsFor(db.dialect())) {
+      if (m.version <= current) continue;
+      for (const std::string& sql : statements(m.sql)) db.exec(sql);
+      db.exec("INSERT INTO store_schema (version, applied_ms) VALUES (?, ?)",
+              {Poco::Int64(m.version), Poco::Int64(0)});
+    }
+    return Status::okStatus();
+  });
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> openStore(const StoreConfig& config) {
+  std::unique_ptr<SqlDatabase> db;
+  Status opened = guarded([&] {
+    if (config.kind == "sqlite") {
+      Poco::Data::SQLite::Connector::registerConnector();
+      const std::filesystem::path path(config.path);
+      if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+      db = std::make_unique<SqlDatabase>(
+          Dialect::Sqlite, std::make_unique<Poco::Data::Session>("SQLite", config.path));
+      db->exec("PRAGMA journal_mode=WAL");
+      db->exec("PRAGMA synchronous=FULL");
+      db->exec("PRAGMA busy_timeout=10000");
+      db->exec("PRAGMA foreign_keys=ON");
+      return Status::okStatus();
+    }
+    if (config.kind == "postgres") {
+      Poco::Data::PostgreSQL::Connector::registerConnector();
+      db = std::make_unique<SqlDatabase>(
+          Dialect::Postgres, std::make_unique<Poco::Data::Session>("PostgreSQL", config.url));
+      return Status::okStatus();
+    }
+    return Status::invalidInput("store kind must be sqlite or postgres, not '" + config.kind + "'");
+  });
+  if (!opened.ok()) return opened;
+  RENKEI_RETURN_IF_ERROR(migrate(*db));
+  return std::unique_ptr<Store>(std::make_unique<SqlStore>(std::move(db)));
+}
+
+}  // namespace renkei::store

@@ -1,0 +1,166 @@
+// SqlDatabase: placeholder rewriting, value binding and exception-to-Status translation.
+#include "sql_database.h"
+
+#include <functional>
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/Statement.h>
+#include <Poco/Exception.h>
+
+namespace renkei::store {
+
+using Poco::Data::Keywords::bind;
+using Poco::Data::Keywords::into;
+
+SqlDatabase::SqlDatabase(Dialect dialect, std::unique_ptr<Poco::Data::Session> session)
+    : dialect_(dialect), session_(std::move(session)) {}
+
+std::string SqlDatabase::translate(std::string_view sql) const {
+  if (dialect_ == Dialect::Sqlite) return std::string(sql);
+  std::string out;
+  out.reserve(sql.size() + 16);
+  int n = 0;
+  bool quoted = false;
+  for (char c : sql) {
+    if (c == '\'') quoted = !quoted;
+    if (c == '?' && !quoted) {
+      out += '$';
+      out += std::to_string(++n);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+void bindAll(Poco::Data::Statement& st, const std::vector<SqlParam>& params) {
+  for (const SqlParam& p : params) {
+    std::visit([&](const auto& v) { st, bind(v); }, p);
+  }
+}
+
+}  // namespace
+
+void SqlDatabase::exec(std::string_view sql, const std::vector<SqlParam>& params) {
+  Poco::Data::Statement st(*session_);
+  st << translate(sql);
+  bindAll(st, params);
+  st.execute();
+}
+
+std::vector<SqlRow> SqlDatabase::query(std::string_view sql, const std::vector<SqlParam>& params) {
+  Poco::Data::Statement st(*session_);
+  st << translate(sql);
+  bindAll(st, params);
+  st.execute();
+  Poco::Data::RecordSet rs(st);
+  std::vector<SqlRow> rows;
+  const std::size_t columns = rs.columnCount();
+  bool more = rs.moveFirst();
+  while (more) {
+    SqlRow row;
+    row.reserve(columns);
+    for (std::size_t c = 0; c < columns; ++c) row.push_back(rs[c]);
+    rows.push_back(std::move(row));
+    more = rs.moveNext();
+  }
+  return rows;
+}
+
+Poco::Int64 SqlDatabase::insert(std::string_view sql, const std::vector<SqlParam>& params) {
+  if (dialect_ == Dialect::Postgres) {
+    Poco::Int64 id = 0;
+    Poco::Data::Statement st(*session_);
+    st << translate(std::string(sql) + " RETURNING id");
+    bindAll(st, params);
+    st, into(id);
+    st.execute();
+    return id;
+  }
+  exec(sql, params);
+  Poco::Int64 id = 0;
+  *session_ << "SELECT last_insert_rowid()", into(id), Poco::Data::Keywords::now;
+  return id;
+}
+
+Poco::Data::BLOB SqlDatabase::blob(std::string_view sql, const std::vector<SqlParam>& params) {
+  Poco::Data::BLOB out;
+  Poco::Data::Statement st(*session_);
+  st << translate(sql);
+  bindAll(st, params);
+  st, into(out);
+  st.execute();
+  return out;
+}
+
+void SqlDatabase::begin() {
+  if (dialect_ == Dialect::Sqlite) {
+    *session_ << "BEGIN IMMEDIATE", Poco::Data::Keywords::now;
+  } else {
+    *session_ << "BEGIN", Poco::Data::Keywords::now;
+  }
+}
+void SqlDatabase::commit() { *session_ << "COMMIT", Poco::Data::Keywords::now; }
+void SqlDatabase::rollback() { *session_ << "ROLLBACK", Poco::Data::Keywords::now; }
+
+const char* SqlDatabase::lockRows() const {
+  return dialect_ == Dialect::Postgres ? " FOR UPDATE SKIP LOCKED" : "";
+}
+
+namespace {
+
+Status fromException(const std::string& what, bool conflict) {
+  return conflict ? Status::conflict("store: " + what) : Status::unavailable("store: " + what);
+}
+
+bool looksLikeConflict(const std::string& text) {
+  return text.find("UNIQUE") != std::string::npos || text.find("unique") != std::string::npos ||
+         text.find("duplicate key") != std::string::npos;
+}
+
+}  // namespace
+
+Status guarded(const std::function<Status()>& body) {
+  try {
+    return body();
+  } catch (const Poco::Exception& e) {
+    return fromException(e.displayText(), looksLikeConflict(e.displayText()));
+  } catch (const std::exception& e) {
+    return fromException(e.what(), looksLikeConflict(e.what()));
+  }
+}
+
+Status inTransaction(SqlDatabase& db, const std::function<Status()>& body) {
+  Status began = guarded([&] {
+    db.begin();
+    return Status::okStatus();
+  });
+  if (!began.ok()) return began;
+  Status st = guarded(body);
+  if (st.ok()) {
+    st = guarded([&] {
+      db.commit();
+      return Status::okStatus();
+    });
+    if (st.ok()) return st;
+  }
+  Status ignored = guarded([&] {
+    db.rollback();
+    return Status::okStatus();
+  });
+  (void)ignored;
+  return st;
+}
+
+std::string text(const Poco::Dynamic::Var& v) { return v.isEmpty() ? std::string() : v.toString(); }
+
+Poco::Int64 integer(const Poco::Dynamic::Var& v) {
+  if (v.isEmpty()) return 0;
+  Poco::Int64 out = 0;
+  v.convert(out);
+  return out;
+}
+
+}  // namespace renkei::store

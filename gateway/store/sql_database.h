@@ -1,0 +1,60 @@
+// A thin layer over one POCO Data session: SQL written once with `?` placeholders (rewritten to
+// $n for PostgreSQL), parameters bound by value, rows returned as POCO Vars, transactions as a
+// scope. POCO exceptions are turned into Status here, at the store boundary.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <Poco/Data/LOB.h>
+#include <Poco/Data/Session.h>
+#include <Poco/Dynamic/Var.h>
+#include <Poco/Types.h>
+
+#include "renkei/core/status.h"
+
+namespace renkei::store {
+
+enum class Dialect { Sqlite, Postgres };
+
+using SqlParam = std::variant<Poco::Int64, std::string, Poco::Data::BLOB>;
+using SqlRow = std::vector<Poco::Dynamic::Var>;
+
+class SqlDatabase {
+ public:
+  SqlDatabase(Dialect dialect, std::unique_ptr<Poco::Data::Session> session);
+
+  Dialect dialect() const { return dialect_; }
+  /// Runs a statement; throws Poco::Exception (callers sit inside `guarded`).
+  void exec(std::string_view sql, const std::vector<SqlParam>& params = {});
+  std::vector<SqlRow> query(std::string_view sql, const std::vector<SqlParam>& params = {});
+  /// INSERT … returning the new row's id.
+  Poco::Int64 insert(std::string_view sql, const std::vector<SqlParam>& params);
+  Poco::Data::BLOB blob(std::string_view sql, const std::vector<SqlParam>& params);
+
+  void begin();
+  void commit();
+  void rollback();
+  /// `FOR UPDATE SKIP LOCKED` on PostgreSQL, nothing on SQLite (one writer at a time).
+  const char* lockRows() const;
+
+ private:
+  std::string translate(std::string_view sql) const;
+  Dialect dialect_;
+  std::unique_ptr<Poco::Data::Session> session_;
+};
+
+/// Runs `body` in a transaction; commits when it returns ok, rolls back otherwise or on a
+/// POCO/std exception (turned into Unavailable or Conflict).
+Status inTransaction(SqlDatabase& db, const std::function<Status()>& body);
+/// Runs `body` and turns exceptions into statuses, without a transaction.
+Status guarded(const std::function<Status()>& body);
+
+std::string text(const Poco::Dynamic::Var& v);
+Poco::Int64 integer(const Poco::Dynamic::Var& v);
+
+}  // namespace renkei::store

@@ -1,0 +1,41 @@
+// SqlStore: the Store interface over SQLite or PostgreSQL (see store.h for the contract).
+#pragma once
+
+#include <mutex>
+
+#include "renkei/store/store.h"
+#include "sql_database.h"
+
+namespace renkei::store {
+
+class SqlStore : public Store {
+ public:
+  explicit SqlStore(std::unique_ptr<SqlDatabase> db);
+
+  Result<std::vector<IntakeReceipt>> intake(const std::vector<RawInput>& inputs,
+                                            int64_t nowMs) override;
+  Result<std::vector<StoredMessage>> claimReceived(const std::string& owner, int limit,
+                                                   int64_t nowMs, int64_t leaseMs) override;
+  Result<std::string> rawBytes(const std::string& sha256) override;
+  Status recordRouting(const std::vector<RoutingOutcome>& outcomes, const std::string& owner,
+                       int64_t nowMs) override;
+  Result<std::vector<OutboxRow>> claimDeliveries(const std::string& owner, int limit,
+                                                 int64_t nowMs, int64_t leaseMs) override;
+  Result<int> recordDeliveries(const std::vector<DeliveryUpdate>& updates,
+                               const std::string& owner) override;
+  Result<std::optional<StoredMessage>> message(int64_t id) override;
+  Result<std::vector<OutboxRow>> outbox(const OutboxFilter& filter) override;
+  Result<std::optional<OutboxRow>> outboxRow(int64_t id) override;
+  Result<bool> retryNow(int64_t outboxId, int64_t nowMs) override;
+  Result<int64_t> replay(int64_t messageId, const std::string& destination,
+                         int64_t nowMs) override;
+  Result<std::vector<QueueStats>> queueStats() override;
+  Result<int64_t> purgeRaw(int64_t cutoffMs) override;
+  int schemaVersion() override;
+
+ private:
+  std::mutex mutex_;
+  std::unique_ptr<SqlDatabase> db_;
+};
+
+}  // namespace renkei::store

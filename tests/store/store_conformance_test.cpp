@@ -1,0 +1,249 @@
+// The Store contract, run on every backend: durable intake with duplicates, leases that expire,
+// routing committed with its outbox rows, per-(destination, ordering key) order, retry and dead
+// states, replay with the same idempotency key, retention, and migrations on reopen.
+#include <gtest/gtest.h>
+
+#include "store/store_backends.h"
+
+namespace renkei::store {
+namespace {
+
+class StoreConformance : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    std::string why;
+    auto config = test::freshStoreConfig(GetParam(), why);
+    if (!config) GTEST_SKIP() << why;
+    config_ = *config;
+    auto opened = openStore(config_);
+    ASSERT_TRUE(opened.ok()) << opened.status().toString();
+    store_ = std::move(opened.value());
+  }
+  void TearDown() override {
+    store_.reset();
+    if (config_.kind == "sqlite") {
+      for (const char* suffix : {"", "-wal", "-shm"}) std::remove((config_.path + suffix).c_str());
+    }
+  }
+
+  RawInput input(const std::string& bytes, const std::string& key = "") {
+    return {"inbox", "clinic-1", "file.json", key, bytes};
+  }
+  int64_t intakeOne(const std::string& bytes) {
+    auto r = store_->intake({input(bytes)}, 1000);
+    EXPECT_TRUE(r.ok()) << r.status().toString();
+    return r.ok() ? r.value()[0].messageId : 0;
+  }
+  /// Intakes, claims and routes one message to `destinations`, all with one ordering key.
+  int64_t routed(const std::string& bytes, std::vector<std::string> destinations,
+                 const std::string& ordering = "patient-1") {
+    const int64_t id = intakeOne(bytes);
+    auto claimed = store_->claimReceived("a", 100, 2000, 30000);
+    EXPECT_TRUE(claimed.ok());
+    RoutingOutcome o{id, kRouted, "", "{}", bytes, {}};
+    for (auto& d : destinations) o.deliveries.push_back({d, ordering});
+    EXPECT_TRUE(store_->recordRouting({o}, "a", 2000).ok());
+    return id;
+  }
+
+  StoreConfig config_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreConformance, IntakeCommitsRawBytesAndRecordsDuplicates) {
+  auto first = store_->intake({input("{\"a\":1}"), input("{\"b\":2}")}, 1000);
+  ASSERT_TRUE(first.ok()) << first.status().toString();
+  ASSERT_EQ(first->size(), 2u);
+  EXPECT_FALSE(first.value()[0].duplicate);
+  EXPECT_EQ(first.value()[0].state, kReceived);
+  EXPECT_NE(first.value()[0].messageId, first.value()[1].messageId);
+
+  auto again = store_->intake({input("{\"a\":1}")}, 1500);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again.value()[0].duplicate);
+  EXPECT_EQ(again.value()[0].messageId, first.value()[0].messageId);
+
+  auto m = store_->message(first.value()[0].messageId);
+  ASSERT_TRUE(m.ok() && m.value().has_value());
+  EXPECT_EQ(m.value()->duplicates, 1);
+  EXPECT_EQ(m.value()->sender, "clinic-1");
+  auto raw = store_->rawBytes(m.value()->sha256);
+  ASSERT_TRUE(raw.ok());
+  EXPECT_EQ(raw.value(), "{\"a\":1}");
+  EXPECT_EQ(m.value()->sha256.size(), 64u);
+}
+
+TEST_P(StoreConformance, SourceKeysDecideDuplicatesNotBytes) {
+  auto r = store_->intake({input("same", "key-1"), input("same", "key-2")}, 1);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r.value()[1].duplicate) << "different keys are different inputs";
+  EXPECT_EQ(r.value()[0].sha256, r.value()[1].sha256) << "bytes are stored once";
+  auto dup = store_->intake({input("other bytes", "key-1")}, 2);
+  ASSERT_TRUE(dup.ok());
+  EXPECT_TRUE(dup.value()[0].duplicate);
+}
+
+TEST_P(StoreConformance, BinaryBytesSurviveIntact) {
+  std::string bytes("\x00\xff\x01\x89PNG\r\n", 9);
+  const int64_t id = intakeOne(bytes);
+  auto m = store_->message(id);
+  auto raw = store_->rawBytes(m.value()->sha256);
+  ASSERT_TRUE(raw.ok()) << raw.status().toString();
+  EXPECT_EQ(raw.value(), bytes);
+}
+
+TEST_P(StoreConformance, ReceivedMessagesAreLeasedUntilTheLeaseExpires) {
+  const int64_t id = intakeOne("x");
+  auto a = store_->claimReceived("a", 10, 2000, 1000);
+  ASSERT_TRUE(a.ok());
+  ASSERT_EQ(a->size(), 1u);
+  EXPECT_EQ(a.value()[0].id, id);
+  EXPECT_TRUE(store_->claimReceived("b", 10, 2500, 1000)->empty()) << "still leased by a";
+  auto b = store_->claimReceived("b", 10, 3001, 1000);
+  ASSERT_EQ(b->size(), 1u) << "a's lease expired";
+  // a's late outcome is ignored; b's counts.
+  ASSERT_TRUE(store_->recordRouting({{id, kRouted, "", "{}", "x", {{"d1", "p"}}}}, "a", 3100).ok());
+  EXPECT_EQ(store_->message(id).value()->state, kReceived);
+  ASSERT_TRUE(store_->recordRouting({{id, kRouted, "", "{}", "x", {{"d1", "p"}}}}, "b", 3100).ok());
+  EXPECT_EQ(store_->message(id).value()->state, kRouted);
+  EXPECT_EQ(store_->outbox({})->size(), 1u);
+}
+
+TEST_P(StoreConformance, FailedNormalizationIsKeptWithItsReason) {
+  const int64_t id = intakeOne("not json");
+  ASSERT_EQ(store_->claimReceived("a", 10, 2000, 1000)->size(), 1u);
+  ASSERT_TRUE(store_->recordRouting({{id, kFailed, "{\"issue\":[]}", "", "", {}}}, "a", 2000).ok());
+  auto m = store_->message(id).value();
+  EXPECT_EQ(m->state, kFailed);
+  EXPECT_EQ(m->error, "{\"issue\":[]}");
+  auto dup = store_->intake({input("not json")}, 3000);
+  EXPECT_EQ(dup.value()[0].state, kFailed) << "a resent bad file reports the original outcome";
+}
+
+TEST_P(StoreConformance, OneRowPerDestinationWithStableIdempotencyKeys) {
+  const int64_t id = routed("m1", {"hospital", "nurse"});
+  auto rows = store_->outbox({});
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ(rows.value()[0].messageId, id);
+  EXPECT_EQ(rows.value()[0].state, kQueued);
+  EXPECT_NE(rows.value()[0].idempotencyKey, rows.value()[1].idempotencyKey);
+  EXPECT_EQ(rows.value()[0].idempotencyKey.rfind("rk-", 0), 0u);
+}
+
+TEST_P(StoreConformance, DeliveriesGoOutInOrderPerDestinationAndOrderingKey) {
+  routed("first", {"hospital"}, "patient-1");
+  routed("second", {"hospital"}, "patient-1");
+  routed("other patient", {"hospital"}, "patient-2");
+  auto claimed = store_->claimDeliveries("w", 10, 5000, 30000);
+  ASSERT_TRUE(claimed.ok()) << claimed.status().toString();
+  ASSERT_EQ(claimed->size(), 2u) << "patient-1's second message waits for its first";
+  EXPECT_EQ(claimed.value()[0].canonical, "first");
+  EXPECT_EQ(claimed.value()[1].canonical, "other patient");
+  EXPECT_EQ(claimed.value()[0].attempts, 1);
+
+  ASSERT_EQ(store_->recordDeliveries({{claimed.value()[0].id, kSent, 0, "", ""}}, "w").value(), 1);
+  auto next = store_->claimDeliveries("w", 10, 5001, 30000);
+  ASSERT_EQ(next->size(), 1u);
+  EXPECT_EQ(next.value()[0].canonical, "second");
+}
+
+TEST_P(StoreConformance, RetryWaitsForItsTimeAndHoldsItsLine) {
+  routed("first", {"hospital"});
+  routed("second", {"hospital"});
+  auto c = store_->claimDeliveries("w", 10, 5000, 30000).value();
+  ASSERT_EQ(c.size(), 1u);
+  ASSERT_EQ(store_->recordDeliveries({{c[0].id, kRetrying, 9000, "HTTP 503", "busy"}}, "w").value(),
+            1);
+  EXPECT_TRUE(store_->claimDeliveries("w", 10, 8999, 30000)->empty())
+      << "not due yet, and the second waits behind it";
+  auto again = store_->claimDeliveries("w", 10, 9000, 30000).value();
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].id, c[0].id);
+  EXPECT_EQ(again[0].attempts, 2);
+  EXPECT_EQ(again[0].lastError, "HTTP 503");
+}
+
+TEST_P(StoreConformance, DeadLettersKeepTheResponseAndCanBeRetried) {
+  routed("m", {"hospital"});
+  auto c = store_->claimDeliveries("w", 10, 5000, 30000).value();
+  ASSERT_TRUE(store_->recordDeliveries({{c[0].id, kDead, 0, "HTTP 403", "{\"forbidden\":1}"}}, "w")
+                  .ok());
+  auto dead = store_->outbox({kDead, "", 10}).value();
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].responseBody, "{\"forbidden\":1}");
+  EXPECT_TRUE(store_->claimDeliveries("w", 10, 6000, 30000)->empty());
+  EXPECT_TRUE(store_->retryNow(c[0].id, 7000).value());
+  EXPECT_EQ(store_->claimDeliveries("w", 10, 7000, 30000)->size(), 1u);
+  EXPECT_FALSE(store_->retryNow(999999, 7000).value());
+}
+
+TEST_P(StoreConformance, ExpiredDeliveryLeasesAreTakenOverAndLateResultsIgnored) {
+  routed("m", {"hospital"});
+  auto a = store_->claimDeliveries("instance-a", 10, 5000, 1000).value();
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_TRUE(store_->claimDeliveries("instance-b", 10, 5500, 1000)->empty());
+  auto b = store_->claimDeliveries("instance-b", 10, 6001, 1000).value();
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].idempotencyKey, a[0].idempotencyKey);
+  EXPECT_EQ(store_->recordDeliveries({{a[0].id, kSent, 0, "", ""}}, "instance-a").value(), 0);
+  EXPECT_EQ(store_->recordDeliveries({{b[0].id, kSent, 0, "", ""}}, "instance-b").value(), 1);
+  EXPECT_EQ(store_->outboxRow(a[0].id).value()->state, kSent);
+}
+
+TEST_P(StoreConformance, ReplayQueuesTheMessageAgainWithTheSameKey) {
+  const int64_t id = routed("m", {"hospital"});
+  auto c = store_->claimDeliveries("w", 10, 5000, 30000).value();
+  ASSERT_TRUE(store_->recordDeliveries({{c[0].id, kSent, 0, "", ""}}, "w").ok());
+  auto replayed = store_->replay(id, "hospital", 6000);
+  ASSERT_TRUE(replayed.ok()) << replayed.status().toString();
+  auto row = store_->outboxRow(replayed.value()).value();
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->state, kQueued);
+  EXPECT_EQ(row->idempotencyKey, c[0].idempotencyKey);
+  EXPECT_EQ(row->canonical, "m");
+  EXPECT_EQ(store_->replay(424242, "hospital", 1).status().code(), StatusCode::NotFound);
+}
+
+TEST_P(StoreConformance, QueueStatsCountByDestinationAndState) {
+  routed("a", {"hospital", "nurse"});
+  routed("b", {"hospital"}, "patient-2");
+  auto stats = store_->queueStats().value();
+  ASSERT_EQ(stats.size(), 2u);
+  EXPECT_EQ(stats[0].destination, "hospital");
+  EXPECT_EQ(stats[0].state, kQueued);
+  EXPECT_EQ(stats[0].count, 2);
+  EXPECT_EQ(stats[0].oldestCreatedMs, 2000);
+  EXPECT_EQ(stats[1].destination, "nurse");
+}
+
+TEST_P(StoreConformance, RetentionPurgesOnlyFinishedOldInputs) {
+  const int64_t done = routed("delivered", {"hospital"});
+  routed("pending", {"hospital"}, "patient-2");
+  auto c = store_->claimDeliveries("w", 10, 5000, 30000).value();
+  ASSERT_EQ(c.size(), 2u);
+  ASSERT_TRUE(store_->recordDeliveries({{c[0].id, kSent, 0, "", ""}}, "w").ok());
+  EXPECT_EQ(store_->purgeRaw(500).value(), 0) << "nothing received before the cutoff";
+  EXPECT_EQ(store_->purgeRaw(1001).value(), 1) << "only the delivered one";
+  auto m = store_->message(done).value();
+  EXPECT_EQ(store_->rawBytes(m->sha256).status().code(), StatusCode::NotFound);
+  EXPECT_EQ(store_->replay(done, "hospital", 1).status().code(), StatusCode::Conflict)
+      << "a purged message cannot be replayed";
+}
+
+TEST_P(StoreConformance, ReopeningKeepsDataAndSchemaVersion) {
+  const int64_t id = intakeOne("kept");
+  EXPECT_EQ(store_->schemaVersion(), 1);
+  store_.reset();
+  auto reopened = openStore(config_);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().toString();
+  store_ = std::move(reopened.value());
+  EXPECT_EQ(store_->schemaVersion(), 1);
+  EXPECT_TRUE(store_->message(id).value().has_value());
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace renkei::store
