@@ -7,5 +7,8 @@ int runConvert(int argc, char** argv);
 int runValidate(int argc, char** argv);
 int runDefinitions(int argc, char** argv);
 int runFhirPath(int argc, char** argv);
+int runServe(int argc, char** argv);
+int runCheckConfig(int argc, char** argv);
+int runOutbox(int argc, char** argv);
 
 }  // namespace renkei::cli

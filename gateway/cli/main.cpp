@@ -20,6 +20,12 @@ void usage() {
                "           (exit 0 evaluated, 1 evaluation error, 2 syntax error or unreadable)\n"
                "  definitions [--package PATH]\n"
                "           list loaded profiles and definition warnings (exit 1 on warnings)\n"
+               "  serve --config FILE [--daemon] [--pidfile=FILE]\n"
+               "           run the gateway (sources, pipeline, deliveries, /metrics, /healthz)\n"
+               "  check-config FILE\n"
+               "           check a gateway config; prints every error with its JSON pointer\n"
+               "  outbox --config FILE list|dead|show|retry|replay ...\n"
+               "           inspect and operate the delivery queue\n"
                "  help     this text\n"
                "\n"
                "common options:\n"
@@ -40,6 +46,9 @@ int main(int argc, char** argv) {
   if (command == "validate") return renkei::cli::runValidate(argc, argv);
   if (command == "definitions") return renkei::cli::runDefinitions(argc, argv);
   if (command == "fhirpath") return renkei::cli::runFhirPath(argc, argv);
+  if (command == "serve") return renkei::cli::runServe(argc, argv);
+  if (command == "check-config") return renkei::cli::runCheckConfig(argc, argv);
+  if (command == "outbox") return renkei::cli::runOutbox(argc, argv);
   std::cerr << "renkei: unknown command '" << command << "' (try: renkei help)\n";
   return 2;
 }

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -53,7 +54,14 @@ Result<std::string> readStdinLimited(std::size_t maxBytes) {
 }
 
 Status writeFileAtomically(const std::string& path, std::string_view data) {
-  std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  // A hidden temporary beside the target, unique per process and call, so folder watchers skip
+  // it and concurrent writers never share one.
+  static std::atomic<uint64_t> counter{0};
+  const std::size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
+  const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  std::string tmp = dir + "/." + base + ".tmp-" + std::to_string(::getpid()) + "-" +
+                    std::to_string(++counter);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::unavailable("cannot create " + tmp + ": " + std::strerror(errno));
   std::size_t done = 0;
@@ -76,6 +84,12 @@ Status writeFileAtomically(const std::string& path, std::string_view data) {
     int e = errno;
     ::unlink(tmp.c_str());
     return Status::unavailable("cannot rename to " + path + ": " + std::strerror(e));
+  }
+  // Make the rename itself durable.
+  int dirFd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dirFd >= 0) {
+    ::fsync(dirFd);
+    ::close(dirFd);
   }
   return {};
 }

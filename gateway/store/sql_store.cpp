@@ -172,10 +172,12 @@ Status SqlStore::recordRouting(const std::vector<RoutingOutcome>& outcomes,
   return inTransaction(*db_, [&] {
     for (const RoutingOutcome& o : outcomes) {
       auto rows = db_->query(
-          std::string("SELECT state, lease_owner, source, idempotency_key FROM pipeline_message "
-                      "WHERE id = ?") + (db_->dialect() == Dialect::Postgres ? " FOR UPDATE" : ""),
+          std::string("SELECT state, lease_owner, source, idempotency_key, lease_until_ms FROM "
+                      "pipeline_message WHERE id = ?") +
+              (db_->dialect() == Dialect::Postgres ? " FOR UPDATE" : ""),
           params({o.messageId}));
-      if (rows.empty() || text(rows[0][0]) != kReceived || text(rows[0][1]) != owner) continue;
+      if (rows.empty() || text(rows[0][0]) != kReceived) continue;
+      if (text(rows[0][1]) != owner && integer(rows[0][4]) >= nowMs) continue;
       const std::string source = text(rows[0][2]);
       const std::string key = text(rows[0][3]);
       db_->exec("UPDATE pipeline_message SET state = ?, error = ?, routing = ?, canonical = ?, "
@@ -360,6 +362,17 @@ Result<std::vector<QueueStats>> SqlStore::queueStats() {
   });
   if (!st.ok()) return st;
   return out;
+}
+
+Status SqlStore::releaseLeases(const std::string& owner) {
+  std::lock_guard lock(mutex_);
+  return inTransaction(*db_, [&] {
+    db_->exec("UPDATE pipeline_message SET lease_owner = '', lease_until_ms = 0 WHERE lease_owner = ?",
+              params({owner}));
+    db_->exec("UPDATE delivery_outbox SET lease_owner = '', lease_until_ms = 0 WHERE lease_owner = ?",
+              params({owner}));
+    return Status::okStatus();
+  });
 }
 
 Result<int64_t> SqlStore::purgeRaw(int64_t cutoffMs) {

@@ -30,6 +30,7 @@ class SqlStore : public Store {
   Result<int64_t> replay(int64_t messageId, const std::string& destination,
                          int64_t nowMs) override;
   Result<std::vector<QueueStats>> queueStats() override;
+  Status releaseLeases(const std::string& owner) override;
   Result<int64_t> purgeRaw(int64_t cutoffMs) override;
   int schemaVersion() override;
 

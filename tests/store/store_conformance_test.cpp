@@ -191,6 +191,14 @@ TEST_P(StoreConformance, ExpiredDeliveryLeasesAreTakenOverAndLateResultsIgnored)
   EXPECT_EQ(store_->outboxRow(a[0].id).value()->state, kSent);
 }
 
+TEST_P(StoreConformance, ARestartedInstanceTakesBackItsOwnLeasesAtOnce) {
+  routed("m", {"hospital"});
+  ASSERT_EQ(store_->claimDeliveries("host-1", 10, 5000, 60000)->size(), 1u);
+  EXPECT_TRUE(store_->claimDeliveries("host-1", 10, 5001, 60000)->empty());
+  ASSERT_TRUE(store_->releaseLeases("host-1").ok());
+  EXPECT_EQ(store_->claimDeliveries("host-1", 10, 5002, 60000)->size(), 1u);
+}
+
 TEST_P(StoreConformance, ReplayQueuesTheMessageAgainWithTheSameKey) {
   const int64_t id = routed("m", {"hospital"});
   auto c = store_->claimDeliveries("w", 10, 5000, 30000).value();

@@ -15,7 +15,8 @@ Result<std::string> readFileLimited(const std::string& path,
                                     std::size_t maxBytes = kDefaultMaxInputBytes);
 /// Reads standard input to its end with the same cap.
 Result<std::string> readStdinLimited(std::size_t maxBytes = kDefaultMaxInputBytes);
-/// Writes `data` to `path` via a temporary file and rename.
+/// Writes `data` to `path` durably: a hidden temporary beside it, fsync, rename, fsync of the
+/// folder. Readers see the old file or the whole new one, never a partial one.
 Status writeFileAtomically(const std::string& path, std::string_view data);
 
 }  // namespace renkei

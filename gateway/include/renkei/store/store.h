@@ -112,7 +112,8 @@ class Store {
                                                            int64_t nowMs, int64_t leaseMs) = 0;
   virtual Result<std::string> rawBytes(const std::string& sha256) = 0;
   /// Commits the outcomes (message state, routing record, outbox rows) in one transaction.
-  /// A message no longer leased by `owner` (or already routed) is left alone.
+  /// Applies to messages still RECEIVED and either leased by `owner` or not leased by anyone
+  /// now; others (routed meanwhile, or leased by another instance) are left alone.
   virtual Status recordRouting(const std::vector<RoutingOutcome>& outcomes,
                                const std::string& owner, int64_t nowMs) = 0;
   /// Leases due deliveries: QUEUED/RETRYING, due, lease expired, and first in line for their
@@ -132,6 +133,9 @@ class Store {
   virtual Result<int64_t> replay(int64_t messageId, const std::string& destination,
                                  int64_t nowMs) = 0;
   virtual Result<std::vector<QueueStats>> queueStats() = 0;
+  /// Ends every lease held by `owner` (an instance restarting under its own name takes its
+  /// unfinished work back at once instead of waiting for the leases to expire).
+  virtual Status releaseLeases(const std::string& owner) = 0;
   /// Drops raw bytes received before `cutoffMs` whose messages are all finished; returns count.
   virtual Result<int64_t> purgeRaw(int64_t cutoffMs) = 0;
   virtual int schemaVersion() = 0;

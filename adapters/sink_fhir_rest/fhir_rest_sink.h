@@ -1,0 +1,27 @@
+// The fhir_rest sink: delivers a message to a FHIR R4 server so that a repeat is harmless. In
+// "transaction" mode a Bundle's entries (or a single resource) go out as one transaction Bundle of
+// PUTs; in "put" mode the root resource is PUT as it is. Either way every resource id is derived
+// from the delivery's idempotency key, which is also sent as the Idempotency-Key header.
+#pragma once
+
+#include <string>
+
+#include "renkei/core/status.h"
+#include "renkei/pipeline/adapter_registry.h"
+
+namespace renkei::adapters {
+
+/// A resource id (≤ 64 chars, [A-Za-z0-9-]) derived from the delivery key and the resource's
+/// original identity (fullUrl or Type/id).
+std::string deterministicId(std::string_view idempotencyKey, std::string_view originalIdentity);
+
+/// The transaction Bundle for a canonical message: each resource gets a deterministic id and a
+/// PUT request, and references between them are rewritten to the new ids.
+Result<std::string> transactionBundle(std::string_view canonicalJson, std::string_view key);
+
+/// The resource with its id set to `id` (for "put" mode).
+Result<std::string> resourceWithId(std::string_view canonicalJson, const std::string& id);
+
+void registerFhirRestSink(pipeline::AdapterRegistry& registry);
+
+}  // namespace renkei::adapters

@@ -1,0 +1,49 @@
+// The watched-folder source. A file is taken only when it is complete: size and mtime unchanged
+// across two polls, older than min_age_ms, not a dot-file, *.tmp or *.part, and (optionally) with
+// its done-file present. It moves to processing/, is committed to the store, and only then moves
+// to done/YYYY-MM-DD/ — or to failed/ with <name>.reason.json when it cannot be used. Nothing is
+// deleted; files over max_file_bytes are never read into memory.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "renkei/pipeline/adapter_registry.h"
+
+namespace renkei::adapters {
+
+struct FolderSourceOptions {
+  std::filesystem::path path;
+  std::string sender;
+  int64_t pollMs = 1000;
+  int64_t minAgeMs = 2000;
+  int64_t maxFileBytes = 32 << 20;
+  int batch = 200;
+  std::string doneFileSuffix;  ///< e.g. ".done": wait for "<name>.done" beside the file
+};
+
+/// Which files of a folder are ready, poll after poll (pure: no moves, testable alone).
+class StabilityTracker {
+ public:
+  struct Seen {
+    std::uintmax_t size = 0;
+    int64_t mtimeMs = 0;
+  };
+  /// Files that are ready now, given this poll's observations (name → size, mtime).
+  std::vector<std::string> ready(const std::map<std::string, Seen>& observed, int64_t nowMs,
+                                 int64_t minAgeMs);
+  void forget(const std::string& name) { last_.erase(name); }
+
+ private:
+  std::map<std::string, Seen> last_;
+};
+
+/// True for names the source never takes: dot-files, *.tmp, *.part, *.reason.json.
+bool ignoredName(const std::string& name);
+
+void registerFolderSource(pipeline::AdapterRegistry& registry);
+
+}  // namespace renkei::adapters

@@ -1,0 +1,139 @@
+// `renkei outbox --config FILE list|dead|show|retry|replay …`: the operator's view of the
+// delivery queue in the configured store (works while the daemon runs). Prints no message
+// content, only states, destinations, errors and receivers' responses.
+#include <ctime>
+#include <iostream>
+
+#include "cli_support.h"
+#include "commands.h"
+#include "renkei/config/gateway_config.h"
+#include "renkei/pipeline/pipeline.h"
+
+namespace renkei::cli {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: renkei outbox --config FILE list [--state S] [--destination D] [--limit N]\n"
+    "       renkei outbox --config FILE dead [--destination D]\n"
+    "       renkei outbox --config FILE show OUTBOX_ID\n"
+    "       renkei outbox --config FILE retry OUTBOX_ID\n"
+    "       renkei outbox --config FILE replay MESSAGE_ID --to DESTINATION";
+
+std::string timeText(int64_t ms) {
+  if (ms <= 0) return "-";
+  std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
+}
+
+void printRows(const std::vector<store::OutboxRow>& rows) {
+  std::cout << "id\tmessage\tdestination\tstate\tattempts\tnext_attempt\tlast_error\n";
+  for (const store::OutboxRow& r : rows) {
+    std::cout << r.id << '\t' << r.messageId << '\t' << r.destination << '\t' << r.state << '\t'
+              << r.attempts << '\t'
+              << (r.state == store::kRetrying || r.state == store::kQueued ? timeText(r.nextAttemptMs)
+                                                                            : "-")
+              << '\t' << r.lastError << '\n';
+  }
+}
+
+Result<int64_t> idArgument(const std::vector<std::string>& p, std::size_t at) {
+  if (p.size() <= at) return Status::invalidInput(kUsage);
+  try {
+    return static_cast<int64_t>(std::stoll(p[at]));
+  } catch (const std::exception&) {
+    return Status::invalidInput("not an id: " + p[at]);
+  }
+}
+
+}  // namespace
+
+int runOutbox(int argc, char** argv) {
+  auto args = Arguments::parse(argc, argv, 2, {"config", "state", "destination", "limit", "to"}, {});
+  if (!args.ok() || !args->has("config") || args->positionals().empty()) {
+    printError(args.ok() ? kUsage : args.status().message());
+    return 2;
+  }
+  pipeline::AdapterRegistry registry;
+  pipeline::registerBuiltinAdapters(registry);
+  std::vector<config::ConfigError> errors;
+  auto config = config::loadConfig(args->get("config"), registry, errors);
+  if (!config.ok()) {
+    for (const auto& e : errors) printError(e.pointer + ": " + e.message);
+    return 2;
+  }
+  auto opened = store::openStore(config->store);
+  if (!opened.ok()) {
+    printError(opened.status().toString());
+    return 2;
+  }
+  store::Store& store = *opened.value();
+  const std::vector<std::string>& p = args->positionals();
+  const std::string& action = p[0];
+  if (action == "list" || action == "dead") {
+    store::OutboxFilter filter;
+    filter.state = action == "dead" ? store::kDead : args->get("state");
+    filter.destination = args->get("destination");
+    filter.limit = std::stoll(args->get("limit", "100"));
+    auto rows = store.outbox(filter);
+    if (!rows.ok()) {
+      printError(rows.status().toString());
+      return 1;
+    }
+    printRows(rows.value());
+    return 0;
+  }
+  auto id = idArgument(p, 1);
+  if (!id.ok()) {
+    printError(id.status().message());
+    return 2;
+  }
+  if (action == "show") {
+    auto row = store.outboxRow(id.value());
+    if (!row.ok() || !row.value()) {
+      printError("no outbox row " + p[1]);
+      return 1;
+    }
+    const store::OutboxRow& r = *row.value();
+    printRows({r});
+    std::cout << "idempotency_key\t" << r.idempotencyKey << "\ncreated\t" << timeText(r.createdMs)
+              << "\nreceived\t" << timeText(r.receivedMs) << "\nresponse_body\t" << r.responseBody
+              << '\n';
+    auto message = store.message(r.messageId);
+    if (message.ok() && message.value()) {
+      std::cout << "message_state\t" << message.value()->state << "\nrouting\t"
+                << message.value()->routing << '\n';
+    }
+    return 0;
+  }
+  if (action == "retry") {
+    auto done = store.retryNow(id.value(), pipeline::systemNowMs());
+    if (!done.ok() || !done.value()) {
+      printError("outbox row " + p[1] + " is not RETRYING or DEAD");
+      return 1;
+    }
+    std::cout << "outbox row " << p[1] << " is due now\n";
+    return 0;
+  }
+  if (action == "replay") {
+    if (!args->has("to")) {
+      printError(kUsage);
+      return 2;
+    }
+    auto replayed = store.replay(id.value(), args->get("to"), pipeline::systemNowMs());
+    if (!replayed.ok()) {
+      printError(replayed.status().message());
+      return 1;
+    }
+    std::cout << "message " << p[1] << " queued again to " << args->get("to") << " as outbox row "
+              << replayed.value() << '\n';
+    return 0;
+  }
+  printError(kUsage);
+  return 2;
+}
+
+}  // namespace renkei::cli

@@ -1,0 +1,28 @@
+// What sources submit to: durable commit first, then normalization; the result tells a source
+// whether it may acknowledge (committed) and how the input fared (for done/ or failed/).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "renkei/core/status.h"
+#include "renkei/store/store.h"
+
+namespace renkei::pipeline {
+
+struct SubmitResult {
+  Status committed;        ///< not ok: nothing was stored; the source must not acknowledge
+  int64_t messageId = 0;
+  bool duplicate = false;
+  std::string state;       ///< store::kRouted, kUnrouted, kFailed, or kReceived (processed later)
+  std::string error;       ///< for kFailed: an OperationOutcome JSON
+};
+
+class Intake {
+ public:
+  virtual ~Intake() = default;
+  /// Commits all inputs in one transaction, then normalizes and routes the new ones.
+  virtual std::vector<SubmitResult> submit(std::vector<store::RawInput> inputs) = 0;
+};
+
+}  // namespace renkei::pipeline

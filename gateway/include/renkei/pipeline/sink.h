@@ -1,0 +1,40 @@
+// The sink contract: deliver one outbox row and say Delivered, Retry (transient: network errors,
+// 408, 429, 5xx except 501) or Reject (permanent: other 4xx, bad rendering). Sinks must not throw;
+// exceptions from libraries are caught inside them and become Retry or Reject.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "renkei/fhir/node.h"
+
+namespace renkei::pipeline {
+
+enum class Outcome { Delivered, Retry, Reject };
+
+struct DeliveryResult {
+  Outcome outcome = Outcome::Delivered;
+  std::string detail;            ///< for logs and the outbox: "HTTP 503", "connection refused"
+  std::string responseBody;      ///< what the receiver said (kept for dead letters)
+  std::optional<int64_t> retryAfterMs;  ///< the receiver's Retry-After, when given
+};
+
+/// One delivery: the canonical message as parsed JSON text and tree, and its stable key.
+struct DeliveryRequest {
+  int64_t outboxId = 0;
+  int64_t messageId = 0;
+  std::string idempotencyKey;     ///< the same on every attempt and replay
+  std::string_view canonicalJson;
+  const fhir::Node* root = nullptr;
+};
+
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  virtual DeliveryResult deliver(const DeliveryRequest& request) = 0;
+};
+
+/// Classifies an HTTP status code: 2xx Delivered; 408, 429 and 5xx except 501 Retry; else Reject.
+Outcome classifyHttpStatus(int status);
+
+}  // namespace renkei::pipeline

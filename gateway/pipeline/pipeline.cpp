@@ -1,0 +1,267 @@
+// Pipeline: intake, the normalize/route step and the delivery loop over the Store.
+#include "renkei/pipeline/pipeline.h"
+
+#include <chrono>
+#include <random>
+
+#include "renkei/core/json_log.h"
+#include "renkei/fhir/resource_reader.h"
+#include "renkei/routing/message_facts.h"
+
+namespace renkei::pipeline {
+
+int64_t systemNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Pipeline::Pipeline(std::shared_ptr<store::Store> store,
+                   std::shared_ptr<const Normalizer> normalizer,
+                   std::shared_ptr<const routing::Router> router,
+                   std::map<std::string, std::shared_ptr<Sink>> sinks, PipelineOptions options,
+                   std::shared_ptr<Metrics> metrics, Clock clock)
+    : store_(std::move(store)),
+      normalizer_(std::move(normalizer)),
+      router_(std::move(router)),
+      sinks_(std::move(sinks)),
+      options_(std::move(options)),
+      metrics_(std::move(metrics)),
+      clock_(std::move(clock)) {}
+
+Pipeline::~Pipeline() { stop(); }
+
+std::vector<store::RoutingOutcome> Pipeline::normalizeAndRoute(
+    const std::vector<std::pair<store::StoredMessage, std::string>>& messages) {
+  std::vector<store::RoutingOutcome> outcomes;
+  outcomes.reserve(messages.size());
+  for (const auto& [message, bytes] : messages) {
+    store::RoutingOutcome o;
+    o.messageId = message.id;
+    Normalized n = normalizer_->normalize(bytes, message.name);
+    if (!n.document) {
+      o.state = store::kFailed;
+      o.error = n.error;
+      outcomes.push_back(std::move(o));
+      continue;
+    }
+    const fhir::Node& root = *n.document->root();
+    const routing::MessageFacts facts = routing::collectFacts(root);
+    routing::RoutingDecision decision = router_->decide(message.source, root, facts);
+    o.routing = std::move(decision.record);
+    o.canonical = std::move(n.canonical);
+    o.state = decision.destinations.empty() ? store::kUnrouted : store::kRouted;
+    const std::string ordering =
+        facts.patientKey.empty() ? "message-" + std::to_string(message.id) : facts.patientKey;
+    for (const std::string& d : decision.destinations) o.deliveries.push_back({d, ordering});
+    outcomes.push_back(std::move(o));
+  }
+  return outcomes;
+}
+
+std::vector<SubmitResult> Pipeline::submit(std::vector<store::RawInput> inputs) {
+  std::vector<SubmitResult> results(inputs.size());
+  const int64_t now = clock_();
+  auto receipts = store_->intake(inputs, now);
+  if (!receipts.ok()) {
+    for (SubmitResult& r : results) r.committed = receipts.status();
+    JsonLog::write(LogLevel::Error, "intake_failed",
+                   {{"inputs", std::to_string(inputs.size())},
+                    {"error", receipts.status().toString()}});
+    return results;
+  }
+  std::vector<std::pair<store::StoredMessage, std::string>> fresh;
+  std::vector<std::size_t> freshIndex;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const store::IntakeReceipt& receipt = receipts.value()[i];
+    results[i].messageId = receipt.messageId;
+    results[i].duplicate = receipt.duplicate;
+    results[i].state = receipt.state;
+    results[i].error = receipt.error;
+    metrics_->countIntake(inputs[i].source, receipt.duplicate ? "duplicate" : "accepted");
+    if (receipt.state != store::kReceived) continue;
+    store::StoredMessage m;
+    m.id = receipt.messageId;
+    m.source = inputs[i].source;
+    m.name = inputs[i].name;
+    if (receipt.duplicate) {
+      // Committed earlier but not yet routed (a crash in between): route it now from the store.
+      auto raw = store_->rawBytes(receipt.sha256);
+      if (!raw.ok()) continue;
+      fresh.emplace_back(std::move(m), std::move(raw).value());
+    } else {
+      fresh.emplace_back(std::move(m), std::move(inputs[i].bytes));
+    }
+    freshIndex.push_back(i);
+  }
+  if (fresh.empty()) return results;
+  std::vector<store::RoutingOutcome> outcomes = normalizeAndRoute(fresh);
+  Status routed = store_->recordRouting(outcomes, options_.owner, clock_());
+  if (!routed.ok()) {
+    // The inputs are committed; the background processor routes them later.
+    JsonLog::write(LogLevel::Warn, "routing_deferred", {{"error", routed.toString()}});
+    return results;
+  }
+  for (std::size_t k = 0; k < outcomes.size(); ++k) {
+    auto current = store_->message(outcomes[k].messageId);
+    SubmitResult& r = results[freshIndex[k]];
+    if (current.ok() && current.value()) {
+      r.state = current.value()->state;
+      r.error = r.state == store::kFailed ? outcomes[k].error : "";
+    }
+    JsonLog::write(LogLevel::Info, "message_routed",
+                   {{"message", std::to_string(outcomes[k].messageId)},
+                    {"state", r.state},
+                    {"deliveries", std::to_string(outcomes[k].deliveries.size())}});
+  }
+  notifyWork();
+  return results;
+}
+
+int Pipeline::processReceivedOnce() {
+  auto claimed = store_->claimReceived(options_.owner, options_.batchSize, clock_(),
+                                       options_.leaseMs);
+  if (!claimed.ok() || claimed->empty()) return 0;
+  std::vector<std::pair<store::StoredMessage, std::string>> work;
+  std::vector<store::RoutingOutcome> missing;
+  for (store::StoredMessage& m : claimed.value()) {
+    auto raw = store_->rawBytes(m.sha256);
+    if (!raw.ok()) {
+      missing.push_back({m.id, store::kFailed, "raw input missing: " + raw.status().message(), "",
+                         "", {}});
+      continue;
+    }
+    work.emplace_back(std::move(m), std::move(raw).value());
+  }
+  std::vector<store::RoutingOutcome> outcomes = normalizeAndRoute(work);
+  outcomes.insert(outcomes.end(), missing.begin(), missing.end());
+  Status st = store_->recordRouting(outcomes, options_.owner, clock_());
+  if (!st.ok()) {
+    JsonLog::write(LogLevel::Warn, "routing_failed", {{"error", st.toString()}});
+    return 0;
+  }
+  notifyWork();
+  return static_cast<int>(outcomes.size());
+}
+
+store::DeliveryUpdate Pipeline::attempt(const store::OutboxRow& row) {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  store::DeliveryUpdate u;
+  u.outboxId = row.id;
+  auto sink = sinks_.find(row.destination);
+  DeliveryResult result;
+  const int64_t started = clock_();
+  if (sink == sinks_.end()) {
+    result = {Outcome::Reject, "destination '" + row.destination + "' is not configured", "", {}};
+  } else {
+    auto read = fhir::readResource(row.canonical, fhir::SourceFormat::Json);
+    if (!read.ok()) {
+      result = {Outcome::Reject, "stored canonical message unreadable: " + read.status.message(),
+                "", {}};
+    } else {
+      DeliveryRequest request{row.id, row.messageId, row.idempotencyKey, read.document->text(),
+                              read.document->root()};
+      result = sink->second->deliver(request);
+    }
+  }
+  const int64_t finished = clock_();
+  metrics_->observeAttempt(row.destination, static_cast<double>(finished - started) / 1000.0);
+  u.lastError = result.outcome == Outcome::Delivered ? "" : result.detail;
+  u.responseBody = result.responseBody.substr(0, 64 * 1024);
+  switch (result.outcome) {
+    case Outcome::Delivered:
+      u.state = store::kSent;
+      metrics_->countDelivery(row.destination, "delivered");
+      metrics_->observeLatency(row.destination,
+                               static_cast<double>(finished - row.receivedMs) / 1000.0);
+      break;
+    case Outcome::Retry:
+      if (options_.retry.exhausted(row.attempts)) {
+        u.state = store::kDead;
+        u.lastError += " (gave up after " + std::to_string(row.attempts) + " attempts)";
+        metrics_->countDelivery(row.destination, "dead");
+      } else {
+        u.state = store::kRetrying;
+        const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(random);
+        u.nextAttemptMs = finished + options_.retry.delayMs(row.attempts, result.retryAfterMs, unit);
+        metrics_->countDelivery(row.destination, "retry");
+      }
+      break;
+    case Outcome::Reject:
+      u.state = store::kDead;
+      metrics_->countDelivery(row.destination, "rejected");
+      break;
+  }
+  if (result.outcome != Outcome::Delivered) {
+    JsonLog::write(LogLevel::Warn, "delivery_failed",
+                   {{"outbox", std::to_string(row.id)},
+                    {"destination", row.destination},
+                    {"attempt", std::to_string(row.attempts)},
+                    {"state", u.state},
+                    {"error", result.detail}});
+  }
+  return u;
+}
+
+int Pipeline::deliverOnce() {
+  auto claimed = store_->claimDeliveries(options_.owner, options_.batchSize, clock_(),
+                                         options_.leaseMs);
+  if (!claimed.ok()) {
+    JsonLog::write(LogLevel::Warn, "claim_failed", {{"error", claimed.status().toString()}});
+    return 0;
+  }
+  if (claimed->empty()) return 0;
+  std::vector<store::DeliveryUpdate> updates;
+  updates.reserve(claimed->size());
+  for (const store::OutboxRow& row : claimed.value()) updates.push_back(attempt(row));
+  auto applied = store_->recordDeliveries(updates, options_.owner);
+  if (!applied.ok()) {
+    JsonLog::write(LogLevel::Error, "record_deliveries_failed",
+                   {{"error", applied.status().toString()}});
+  }
+  return static_cast<int>(updates.size());
+}
+
+void Pipeline::notifyWork() {
+  {
+    std::lock_guard lock(wakeMutex_);
+    ++wakeups_;
+  }
+  wake_.notify_all();
+}
+
+void Pipeline::waitForWork() {
+  std::unique_lock lock(wakeMutex_);
+  const uint64_t seen = wakeups_;
+  wake_.wait_for(lock, std::chrono::milliseconds(options_.pollMs),
+                 [&] { return wakeups_ != seen || !running_; });
+}
+
+void Pipeline::processorLoop() {
+  while (running_) {
+    if (processReceivedOnce() == 0) waitForWork();
+  }
+}
+
+void Pipeline::deliveryLoop() {
+  while (running_) {
+    if (deliverOnce() == 0) waitForWork();
+  }
+}
+
+void Pipeline::start() {
+  if (running_.exchange(true)) return;
+  threads_.emplace_back([this] { processorLoop(); });
+  for (int i = 0; i < options_.deliveryWorkers; ++i) {
+    threads_.emplace_back([this] { deliveryLoop(); });
+  }
+}
+
+void Pipeline::stop() {
+  if (!running_.exchange(false)) return;
+  wake_.notify_all();
+  for (std::thread& t : threads_) t.join();
+  threads_.clear();
+}
+
+}  // namespace renkei::pipeline

@@ -1,0 +1,167 @@
+// Rule matching: criteria are checked in a fixed order and the first one that fails is the
+// rule's reason for not matching; a match lists every criterion that held.
+#include "renkei/routing/router.h"
+
+#include <algorithm>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "renkei/fhirpath/evaluator.h"
+#include "renkei/fhirpath/expression.h"
+
+namespace renkei::routing {
+
+struct Router::Compiled {
+  RouteRule rule;
+  std::vector<std::string> municipalityCodes;
+  std::shared_ptr<const fhirpath::Expression> condition;
+};
+
+Router::~Router() = default;
+
+Result<std::shared_ptr<const Router>> Router::compile(
+    std::vector<RouteRule> rules, std::shared_ptr<const fhir::Definitions> definitions) {
+  std::shared_ptr<Router> router(new Router());
+  router->definitions_ = definitions;
+  std::string errors;
+  for (RouteRule& rule : rules) {
+    auto c = std::make_unique<Compiled>();
+    for (const std::string& m : rule.municipalities) {
+      const Municipality* found = MunicipalityTable::tokyo().find(m);
+      if (found == nullptr) {
+        errors += "route '" + rule.name + "': unknown municipality '" + m + "'\n";
+      } else {
+        c->municipalityCodes.push_back(found->code);
+      }
+    }
+    for (const std::string& e : rule.events) {
+      if (e != "admission" && e != "discharge" && e != "other") {
+        errors += "route '" + rule.name + "': event must be admission, discharge or other, not '" +
+                  e + "'\n";
+      }
+    }
+    if (!rule.condition.empty()) {
+      fhirpath::CompileOptions options;
+      options.definitions = definitions;
+      auto expr = fhirpath::Expression::compile(rule.condition, options);
+      if (!expr.ok()) {
+        errors += "route '" + rule.name + "': condition: " + expr.status().message() + "\n";
+      } else {
+        c->condition = std::make_shared<const fhirpath::Expression>(std::move(expr).value());
+      }
+    }
+    c->rule = std::move(rule);
+    router->rules_.push_back(std::move(c));
+  }
+  if (!errors.empty()) {
+    errors.pop_back();
+    return Status::invalidInput(errors);
+  }
+  return std::shared_ptr<const Router>(router);
+}
+
+namespace {
+
+bool intersects(const std::vector<std::string>& wanted, const std::vector<std::string>& present) {
+  for (const std::string& w : wanted) {
+    if (std::find(present.begin(), present.end(), w) != present.end()) return true;
+  }
+  return false;
+}
+
+std::string joined(const std::vector<std::string>& list) {
+  std::string out;
+  for (const std::string& s : list) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+}  // namespace
+
+RoutingDecision Router::decide(const std::string& source, const fhir::Node& root,
+                               const MessageFacts& facts) const {
+  thread_local fhirpath::Evaluator evaluator;
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  RoutingDecision decision;
+  w.StartObject();
+  w.Key("facts");
+  w.StartObject();
+  w.Key("resourceTypes");
+  w.String(joined(facts.resourceTypes));
+  w.Key("event");
+  w.String(std::string(eventKindName(facts.event)));
+  w.Key("municipality");
+  w.String(facts.municipality ? facts.municipality->code : "");
+  w.EndObject();
+  w.Key("rules");
+  w.StartArray();
+  for (const auto& c : rules_) {
+    const RouteRule& r = c->rule;
+    std::vector<std::string> held;
+    std::string failed;
+    auto check = [&](bool applies, bool ok, std::string why) {
+      if (!applies || !failed.empty()) return;
+      if (ok) {
+        held.push_back(std::move(why));
+      } else {
+        failed = "no: " + why;
+      }
+    };
+    check(!r.sources.empty(),
+          std::find(r.sources.begin(), r.sources.end(), source) != r.sources.end(),
+          "source " + source + " in [" + joined(r.sources) + "]");
+    check(!r.resourceTypes.empty(), intersects(r.resourceTypes, facts.resourceTypes),
+          "resource type in [" + joined(r.resourceTypes) + "]");
+    check(!r.profiles.empty(), intersects(r.profiles, facts.profiles),
+          "profile in [" + joined(r.profiles) + "]");
+    check(!c->municipalityCodes.empty(),
+          facts.municipality != nullptr &&
+              std::find(c->municipalityCodes.begin(), c->municipalityCodes.end(),
+                        facts.municipality->code) != c->municipalityCodes.end(),
+          "patient municipality " + std::string(facts.municipality ? facts.municipality->code
+                                                                   : "unknown") +
+              " in [" + joined(c->municipalityCodes) + "]");
+    check(!r.events.empty(),
+          std::find(r.events.begin(), r.events.end(), eventKindName(facts.event)) != r.events.end(),
+          "event " + std::string(eventKindName(facts.event)) + " in [" + joined(r.events) + "]");
+    if (c->condition && failed.empty()) {
+      auto result = evaluator.evaluate(*c->condition, root);
+      if (!result.ok()) {
+        failed = "no: condition could not be evaluated: " + result.status().message();
+      } else {
+        const auto verdict = fhirpath::asBoolean(*result);
+        const bool yes = verdict.ok() && verdict.value().has_value() && *verdict.value();
+        check(true, yes, "condition " + r.condition);
+      }
+    }
+    w.StartObject();
+    w.Key("route");
+    w.String(r.name);
+    w.Key("matched");
+    w.Bool(failed.empty());
+    w.Key("reasons");
+    w.StartArray();
+    if (failed.empty()) {
+      if (held.empty()) w.String("matches every message");
+      for (const std::string& h : held) w.String(h);
+    } else {
+      w.String(failed);
+    }
+    w.EndArray();
+    w.EndObject();
+    if (!failed.empty()) continue;
+    for (const std::string& d : r.destinations) {
+      if (std::find(decision.destinations.begin(), decision.destinations.end(), d) ==
+          decision.destinations.end()) {
+        decision.destinations.push_back(d);
+      }
+    }
+  }
+  w.EndArray();
+  w.EndObject();
+  decision.record = buffer.GetString();
+  return decision;
+}
+
+}  // namespace renkei::routing

@@ -1,0 +1,106 @@
+// AdminServer: request routing for /metrics and /healthz on POCO's HTTPServer.
+#include "admin_server.h"
+
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+
+#include "renkei/pipeline/pipeline.h"
+
+namespace renkei::server {
+namespace {
+
+using Poco::Net::HTTPResponse;
+
+class Handler : public Poco::Net::HTTPRequestHandler {
+ public:
+  Handler(store::Store& store, pipeline::Metrics& metrics) : store_(store), metrics_(metrics) {}
+
+  void handleRequest(Poco::Net::HTTPServerRequest& req,
+                     Poco::Net::HTTPServerResponse& res) override {
+    const std::string path = req.getURI().substr(0, req.getURI().find('?'));
+    if (req.getMethod() != "GET") {
+      reply(res, HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "text/plain", "GET only\n");
+      return;
+    }
+    if (path == "/healthz") {
+      auto stats = store_.queueStats();
+      if (stats.ok()) {
+        reply(res, HTTPResponse::HTTP_OK, "text/plain", "ok\n");
+      } else {
+        reply(res, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "text/plain", "store unavailable\n");
+      }
+      return;
+    }
+    if (path == "/metrics") {
+      auto stats = store_.queueStats();
+      std::string body = metrics_.render(stats.ok() ? stats.value() : std::vector<store::QueueStats>{},
+                                         pipeline::systemNowMs());
+      body += "# HELP renkei_store_up Whether the store answered this scrape.\n"
+              "# TYPE renkei_store_up gauge\nrenkei_store_up " +
+              std::string(stats.ok() ? "1" : "0") + "\n";
+      reply(res, HTTPResponse::HTTP_OK, "text/plain; version=0.0.4", body);
+      return;
+    }
+    reply(res, HTTPResponse::HTTP_NOT_FOUND, "text/plain", "not found\n");
+  }
+
+ private:
+  static void reply(Poco::Net::HTTPServerResponse& res, HTTPResponse::HTTPStatus status,
+                    const std::string& type, const std::string& body) {
+    res.setStatus(status);
+    res.setContentType(type);
+    res.setContentLength(static_cast<std::streamsize>(body.size()));
+    res.send() << body;
+  }
+  store::Store& store_;
+  pipeline::Metrics& metrics_;
+};
+
+class Factory : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  Factory(store::Store& store, pipeline::Metrics& metrics) : store_(store), metrics_(metrics) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+    return new Handler(store_, metrics_);  // owned and deleted by POCO
+  }
+
+ private:
+  store::Store& store_;
+  pipeline::Metrics& metrics_;
+};
+
+}  // namespace
+
+AdminServer::AdminServer(std::shared_ptr<store::Store> store,
+                         std::shared_ptr<pipeline::Metrics> metrics)
+    : store_(std::move(store)), metrics_(std::move(metrics)) {}
+
+AdminServer::~AdminServer() { stop(); }
+
+Status AdminServer::start(const std::string& listen) {
+  try {
+    Poco::Net::ServerSocket socket{Poco::Net::SocketAddress(listen)};
+    port_ = socket.address().port();
+    auto params = new Poco::Net::HTTPServerParams;  // reference-counted by POCO
+    params->setMaxThreads(4);
+    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*store_, *metrics_), socket, params);
+    server_->start();
+    return Status::okStatus();
+  } catch (const Poco::Exception& e) {
+    return Status::unavailable("admin endpoint " + listen + ": " + e.displayText());
+  }
+}
+
+void AdminServer::stop() {
+  if (server_) {
+    server_->stopAll(true);
+    server_.reset();
+  }
+}
+
+}  // namespace renkei::server

@@ -1,0 +1,34 @@
+// The admin HTTP endpoint (POCO HTTPServer): GET /metrics (Prometheus text) and GET /healthz
+// (200 when the store answers, 503 otherwise). It serves no patient data.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "renkei/core/status.h"
+#include "renkei/pipeline/metrics.h"
+#include "renkei/store/store.h"
+
+namespace Poco::Net {
+class HTTPServer;
+}
+
+namespace renkei::server {
+
+class AdminServer {
+ public:
+  AdminServer(std::shared_ptr<store::Store> store, std::shared_ptr<pipeline::Metrics> metrics);
+  ~AdminServer();
+  /// Listens on "host:port" (port 0 picks a free one).
+  Status start(const std::string& listen);
+  void stop();
+  int port() const { return port_; }
+
+ private:
+  std::shared_ptr<store::Store> store_;
+  std::shared_ptr<pipeline::Metrics> metrics_;
+  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  int port_ = 0;
+};
+
+}  // namespace renkei::server
