@@ -112,6 +112,7 @@ void registerCsvFolderSink(pipeline::AdapterRegistry& registry) {
         std::error_code ec;
         std::filesystem::create_directories(path, ec);
         if (ec) return Status::unavailable("sink " + ctx.name + ": cannot create " + path);
+        removeStaleTemporaries(path);
         return std::shared_ptr<pipeline::Sink>(std::make_shared<CsvFolderSink>(
             path, pipeline::configString(*ctx.config, "encoding", "UTF-8") == "CP932"));
       });

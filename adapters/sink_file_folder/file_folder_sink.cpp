@@ -49,6 +49,7 @@ void registerFileFolderSink(pipeline::AdapterRegistry& registry) {
         std::error_code ec;
         std::filesystem::create_directories(path, ec);
         if (ec) return Status::unavailable("sink " + ctx.name + ": cannot create " + path);
+        removeStaleTemporaries(path);
         return std::shared_ptr<pipeline::Sink>(std::make_shared<FileFolderSink>(
             path, pipeline::configString(*ctx.config, "format", "json") == "xml",
             ctx.definitions));

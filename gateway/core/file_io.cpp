@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -92,6 +93,19 @@ Status writeFileAtomically(const std::string& path, std::string_view data) {
     ::close(dirFd);
   }
   return {};
+}
+
+int removeStaleTemporaries(const std::string& dir) {
+  int removed = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.size() > 1 && name[0] == '.' && name.find(".tmp-") != std::string::npos &&
+        std::filesystem::remove(e.path(), ec)) {
+      ++removed;
+    }
+  }
+  return removed;
 }
 
 }  // namespace renkei

@@ -66,11 +66,11 @@ const Municipality* patientMunicipality(const fhir::Node& patient) {
   const MunicipalityTable& table = MunicipalityTable::tokyo();
   for (const fhir::Node& a : patient.children()) {
     if (a.name != "address") continue;
-    std::string lines(a.childValue("text"));
-    for (const fhir::Node& l : a.children()) {
-      if (l.name == "line") lines.append(l.value);
+    const std::string_view state = a.childValue("state");
+    if (!state.empty() && state != "東京都" && state != "13") continue;
+    if (const Municipality* m = table.fromAddress(a.childValue("city"), a.childValue("text"))) {
+      return m;
     }
-    if (const Municipality* m = table.fromAddress(a.childValue("city"), lines)) return m;
   }
   return nullptr;
 }

@@ -75,10 +75,12 @@ const Municipality* MunicipalityTable::fromAddress(std::string_view city,
   for (const Municipality& m : rows_) {
     if (!city.empty() && m.name == city) return &m;
   }
-  for (const Municipality* m : byLength_) {
-    if ((!city.empty() && city.find(m->name) != std::string_view::npos) ||
-        (!text.empty() && text.find(m->name) != std::string_view::npos)) {
-      return m;
+  // In free text the name must open it or follow 東京都, so that 大阪市北区 is not 北区.
+  static constexpr std::string_view kTokyo = "東京都";
+  for (std::string_view t : {city, text}) {
+    if (t.rfind(kTokyo, 0) == 0) t.remove_prefix(kTokyo.size());
+    for (const Municipality* m : byLength_) {
+      if (t.rfind(m->name, 0) == 0) return m;
     }
   }
   return nullptr;

@@ -1,6 +1,7 @@
 // openStore: connects to SQLite (WAL, synchronous=FULL) or PostgreSQL and applies the versioned
 // migrations embedded from gateway/store/sql/<backend>/ (a PostgreSQL advisory lock keeps two
 // instances from migrating at once).
+#include <chrono>
 #include <filesystem>
 #include <string_view>
 
@@ -49,20 +50,22 @@ std::vector<std::string> statements(std::string_view script) {
 }
 
 Status migrate(SqlDatabase& db) {
-  RENKEI_RETURN_IF_ERROR(guarded([&] {
+  return inTransaction(db, [&] {
+    // Instances starting together must not race on the DDL: PostgreSQL serializes them on an
+    // advisory lock (DDL is transactional there); SQLite's BEGIN IMMEDIATE already does.
+    if (db.dialect() == Dialect::Postgres) db.exec("SELECT pg_advisory_xact_lock(7255001)");
     db.exec("CREATE TABLE IF NOT EXISTS store_schema (version INTEGER NOT NULL, applied_ms "
             "BIGINT NOT NULL)");
-    return Status::okStatus();
-  }));
-  return inTransaction(db, [&] {
-    if (db.dialect() == Dialect::Postgres) db.exec("SELECT pg_advisory_xact_lock(7255001)");
     auto rows = db.query("SELECT COALESCE(MAX(version), 0) FROM store_schema");
     const int current = rows.empty() ? 0 : static_cast<int>(integer(rows[0][0]));
     for (const Migration& m : migrationsFor(db.dialect())) {
       if (m.version <= current) continue;
       for (const std::string& sql : statements(m.sql)) db.exec(sql);
       db.exec("INSERT INTO store_schema (version, applied_ms) VALUES (?, ?)",
-              {Poco::Int64(m.version), Poco::Int64(0)});
+              {Poco::Int64(m.version),
+               Poco::Int64(std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count())});
     }
     return Status::okStatus();
   });

@@ -25,8 +25,8 @@ class MunicipalityTable {
   const Municipality* byCode(std::string_view code) const;
   /// By code, Japanese name or romaji (case-insensitive), for config values.
   const Municipality* find(std::string_view codeOrName) const;
-  /// The municipality an address names: its city (市区町村) exactly, else the longest name found
-  /// in its text or lines.
+  /// The municipality an address names: its city (市区町村) exactly, else the longest name that
+  /// opens its city or text (after an optional 東京都).
   const Municipality* fromAddress(std::string_view city, std::string_view text) const;
 
  private:

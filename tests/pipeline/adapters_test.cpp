@@ -1,0 +1,87 @@
+// Pure parts of the adapters: the idempotent transaction Bundle, the flat CSV and CP932, the
+// retry arithmetic and HTTP status classification.
+#include <gtest/gtest.h>
+
+#include "renkei/fhir/resource_reader.h"
+#include "renkei/pipeline/retry_policy.h"
+#include "renkei/pipeline/sink.h"
+#include "sink_csv_folder/csv_folder_sink.h"
+#include "sink_fhir_rest/fhir_rest_sink.h"
+
+namespace renkei::adapters {
+namespace {
+
+const char* kBundle = R"({"resourceType":"Bundle","type":"collection","entry":[
+  {"fullUrl":"urn:uuid:11111111-1111-4111-8111-111111111111",
+   "resource":{"resourceType":"Patient","id":"p","name":[{"family":"連携"}]}},
+  {"fullUrl":"urn:uuid:22222222-2222-4222-8222-222222222222",
+   "resource":{"resourceType":"Encounter","status":"finished",
+     "subject":{"reference":"urn:uuid:11111111-1111-4111-8111-111111111111"}}}]})";
+
+TEST(TransactionBundle, PutsEveryResourceUnderAnIdFromTheKeyAndRewritesReferences) {
+  auto a = transactionBundle(kBundle, "rk-key-1");
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  const std::string patientId = deterministicId("rk-key-1", "urn:uuid:11111111-1111-4111-8111-111111111111");
+  EXPECT_NE(a->find("\"type\":\"transaction\""), std::string::npos);
+  EXPECT_NE(a->find("\"url\":\"Patient/" + patientId + "\""), std::string::npos) << *a;
+  EXPECT_NE(a->find("\"reference\":\"Patient/" + patientId + "\""), std::string::npos) << *a;
+  EXPECT_EQ(a->find("urn:uuid:1111"), std::string::npos) << "no dangling reference";
+  EXPECT_EQ(transactionBundle(kBundle, "rk-key-1").value(), *a) << "deterministic";
+  EXPECT_NE(transactionBundle(kBundle, "rk-key-2").value(), *a) << "another delivery, other ids";
+  EXPECT_LE(patientId.size(), 64u);
+}
+
+TEST(TransactionBundle, ASingleResourceBecomesOnePut) {
+  auto t = transactionBundle(R"({"resourceType":"Patient","id":"x"})", "k");
+  ASSERT_TRUE(t.ok());
+  EXPECT_NE(t->find("\"url\":\"Patient/" + deterministicId("k", "Patient/x") + "\""),
+            std::string::npos);
+  EXPECT_FALSE(transactionBundle("not json", "k").ok());
+}
+
+TEST(FlatCsv, OneRowPerValueWithQuoting) {
+  auto read = fhir::readResource(
+      R"({"resourceType":"Patient","id":"p1","name":[{"family":"連携","given":["花子","a,\"b\""]}]})",
+      fhir::SourceFormat::Json);
+  ASSERT_TRUE(read.ok());
+  const std::string csv = flatCsv(*read.document->root());
+  EXPECT_EQ(csv.substr(0, csv.find("\r\n")), "resource_type,resource_id,path,value");
+  EXPECT_NE(csv.find("Patient,p1,Patient.name[0].family[0],連携\r\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("Patient,p1,Patient.name[0].given[1],\"a,\"\"b\"\"\"\r\n"), std::string::npos)
+      << csv;
+}
+
+TEST(Cp932, ConvertsJapaneseAndRefusesWhatItCannotHold) {
+  auto ok = toCp932("連携,ｶﾅ,①");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok.value(), std::string("\x98\x41\x8c\x67,\xb6\xc5,\x87\x40"));
+  EXPECT_FALSE(toCp932("𠮷野家").ok());
+}
+
+TEST(RetryPolicy, BacksOffExponentiallyWithJitterUpToTheCap) {
+  pipeline::RetryPolicy p;
+  EXPECT_EQ(p.delayMs(1, std::nullopt, 0.5), 1000);
+  EXPECT_EQ(p.delayMs(2, std::nullopt, 0.5), 2000);
+  EXPECT_EQ(p.delayMs(3, std::nullopt, 0.5), 4000);
+  EXPECT_EQ(p.delayMs(30, std::nullopt, 0.5), 300000) << "capped";
+  EXPECT_EQ(p.delayMs(1, std::nullopt, 0.0), 800);
+  EXPECT_EQ(p.delayMs(1, std::nullopt, 0.999999), 1199);
+  EXPECT_EQ(p.delayMs(1, 7000, 0.5), 7000) << "Retry-After";
+  EXPECT_EQ(p.delayMs(1, 86400000, 0.5), 300000) << "Retry-After within the cap";
+  EXPECT_FALSE(p.exhausted(1000)) << "0 attempts means forever";
+  p.maxAttempts = 3;
+  EXPECT_TRUE(p.exhausted(3));
+}
+
+TEST(HttpStatus, DeliveredRetryOrReject) {
+  using pipeline::Outcome;
+  EXPECT_EQ(pipeline::classifyHttpStatus(200), Outcome::Delivered);
+  EXPECT_EQ(pipeline::classifyHttpStatus(201), Outcome::Delivered);
+  for (int s : {408, 429, 500, 502, 503, 504}) EXPECT_EQ(pipeline::classifyHttpStatus(s), Outcome::Retry) << s;
+  for (int s : {400, 401, 403, 404, 409, 412, 422, 501}) {
+    EXPECT_EQ(pipeline::classifyHttpStatus(s), Outcome::Reject) << s;
+  }
+}
+
+}  // namespace
+}  // namespace renkei::adapters

@@ -1,0 +1,82 @@
+// The config checker: every error at once with its JSON pointer, comments allowed, unknown keys
+// rejected, adapter schemas applied, references checked, relative paths resolved.
+#include <gtest/gtest.h>
+
+#include "renkei/config/gateway_config.h"
+#include "support/test_env.h"
+
+namespace renkei::config {
+namespace {
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override { pipeline::registerBuiltinAdapters(registry_); }
+  Result<GatewayConfig> parse(const std::string& text) {
+    errors_.clear();
+    return parseConfig(text, "/etc/renkei", registry_, errors_);
+  }
+  bool hasError(const std::string& pointer, const std::string& fragment) const {
+    for (const ConfigError& e : errors_) {
+      if (e.pointer == pointer && e.message.find(fragment) != std::string::npos) return true;
+    }
+    return false;
+  }
+  pipeline::AdapterRegistry registry_;
+  std::vector<ConfigError> errors_;
+};
+
+TEST_F(ConfigTest, TheSampleConfigIsValid) {
+  std::vector<ConfigError> errors;
+  auto c = loadConfig((test::sourceDir() / "samples/config/renkei.json").string(), registry_, errors);
+  ASSERT_TRUE(c.ok()) << (errors.empty() ? "" : errors[0].pointer + " " + errors[0].message);
+  EXPECT_EQ(c->sources.size(), 1u);
+  EXPECT_EQ(c->routes.size(), 2u);
+  EXPECT_EQ(c->store.kind, "sqlite");
+  EXPECT_EQ(c->store.path.substr(c->store.path.size() - 9), "renkei.db");
+}
+
+TEST_F(ConfigTest, EveryErrorIsReportedWithItsPointer) {
+  auto c = parse(R"({
+    // comments are allowed
+    "stor": {},
+    "delivery": {"workers": 0},
+    "sources": {"a": {"type": "folder"}, "b": {"type": "ftp"}},
+    "sinks": {"h": {"type": "fhir_rest", "base_url": "ftp://x"},
+              "f": {"type": "file_folder", "path": "out", "colour": "red"}},
+    "routes": [{"name": "r", "from": ["zz"], "to": ["nope"], "municipalities": ["大阪市"],
+                "condition": "name.where(", "extra": 1}]
+  })");
+  ASSERT_FALSE(c.ok());
+  EXPECT_TRUE(hasError("/stor", "unknown key"));
+  EXPECT_TRUE(hasError("/delivery/workers", "minimum"));
+  EXPECT_TRUE(hasError("/sources/a", "required"));
+  EXPECT_TRUE(hasError("/sources/b/type", "unknown source type 'ftp'"));
+  EXPECT_TRUE(hasError("/sinks/h/base_url", "pattern"));
+  EXPECT_TRUE(hasError("/sinks/f/colour", "unknown key"));
+  EXPECT_TRUE(hasError("/routes/0/extra", "unknown key"));
+  EXPECT_TRUE(hasError("/routes/0/from/0", "no source named 'zz'"));
+  EXPECT_TRUE(hasError("/routes/0/to/0", "no sink named 'nope'"));
+  EXPECT_TRUE(hasError("/routes/0/municipalities/0", "unknown municipality"));
+  EXPECT_TRUE(hasError("/routes/0/condition", "syntax error"));
+  EXPECT_GE(errors_.size(), 11u);
+}
+
+TEST_F(ConfigTest, NotJsonSaysWhere) {
+  ASSERT_FALSE(parse("{\"sources\": ").ok());
+  ASSERT_EQ(errors_.size(), 1u);
+  EXPECT_NE(errors_[0].message.find("not JSON at byte"), std::string::npos);
+}
+
+TEST_F(ConfigTest, RelativePathsResolveAgainstTheConfigFolder) {
+  auto c = parse(R"({"data_dir": "data", "sources": {"in": {"type": "folder", "path": "inbox"}},
+    "sinks": {"out": {"type": "file_folder", "path": "/abs/out"}},
+    "routes": [{"name": "all", "to": ["out"]}]})");
+  ASSERT_TRUE(c.ok()) << errors_[0].pointer << errors_[0].message;
+  EXPECT_EQ(c->dataDir, "/etc/renkei/data");
+  EXPECT_EQ(c->store.path, "/etc/renkei/data/renkei.db");
+  EXPECT_STREQ((*c->sources[0].second)["path"].GetString(), "/etc/renkei/inbox");
+  EXPECT_STREQ((*c->sinks[0].second)["path"].GetString(), "/abs/out");
+}
+
+}  // namespace
+}  // namespace renkei::config
