@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds Renkei (Release) and runs its main job on the sample data: every sample is validated
-# against R4 and Renkei's profiles, and converted to the other FHIR format under
-# build-release/samples-out/. Installs its own Debian packages and definition files first.
+# Builds Renkei (Release) and runs the gateway daemon on the embedded store (SQLite) with the
+# sample config: it watches var/inbox (seeded with the sample FHIR files), validates and routes
+# them, and delivers to folders under var/outbox/. Installs its own Debian packages first.
+# Stop it with Ctrl-C (a clean drain). RENKEI_RUN_SECONDS=N stops it after N seconds.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 "$here/scripts/install-deps.sh"
@@ -9,35 +10,23 @@ cmake -S "$here" -B "$here/build-release" -DCMAKE_BUILD_TYPE=Release -DRENKEI_BU
   -DRENKEI_BUILD_BENCH=OFF >/dev/null
 cmake --build "$here/build-release" --target renkei -j"$(nproc)"
 renkei=$here/build-release/gateway/renkei
-out=$here/build-release/samples-out
-mkdir -p "$out"
+config=$here/samples/config/renkei.json
 
-echo
-echo "== renkei validate: the samples (R4 + Renkei profiles)"
-"$renkei" validate "$here"/samples/fhir/*.json "$here"/samples/fhir/*.xml
+"$renkei" check-config "$config"
+mkdir -p "$here/var/inbox"
+cp "$here"/samples/fhir/*.json "$here"/samples/fhir/*.xml "$here"/samples/fhir/invalid/*.json \
+  "$here/var/inbox/"
+cat <<MSG
 
-echo
-echo "== renkei convert: JSON <-> XML into $out"
-for f in "$here"/samples/fhir/*.json "$here"/samples/fhir/*.xml; do
-  name=$(basename "$f")
-  case "$name" in
-    *.json) target=xml ;;
-    *) target=json ;;
-  esac
-  "$renkei" convert --to "$target" --pretty "$f" > "$out/${name%.*}.$target"
-  echo "$name -> ${name%.*}.$target"
-done
+Renkei is starting with $config
+  inbox      $here/var/inbox        (drop FHIR JSON/XML files here; done/ and failed/ inside)
+  outboxes   $here/var/outbox/*     (deliveries per destination)
+  metrics    http://127.0.0.1:9464/metrics   health http://127.0.0.1:9464/healthz
+  queue      $renkei outbox --config $config list
+Ctrl-C stops it after in-flight deliveries finish.
 
-echo
-echo "== renkei validate --format json: a sheet with mistakes, as an OperationOutcome"
-set +e
-"$renkei" validate --format json "$here/samples/fhir/invalid/Patient-with-errors.json"
-status=$?
-set -e
-echo "(exit status $status: 1 means the input is invalid, as expected for this sample)"
-
-echo
-echo "== renkei fhirpath: a routing rule and a lookup on the discharge notice"
-bundle=$here/samples/fhir/Bundle-discharge-notice.json
-"$renkei" fhirpath "entry.resource.ofType(Encounter).where(class.code = 'IMP' and status = 'finished').exists()" "$bundle"
-"$renkei" fhirpath "entry.resource.ofType(Encounter).subject.resolve().name.where(extension.value = 'IDE').text" "$bundle"
+MSG
+if [ -n "${RENKEI_RUN_SECONDS:-}" ]; then
+  exec timeout --signal=TERM "$RENKEI_RUN_SECONDS" "$renkei" serve --config "$config"
+fi
+exec "$renkei" serve --config "$config"

@@ -78,10 +78,14 @@ std::string jsonEscape(std::string_view s) {
   return out;
 }
 
-/// `dir/name`, or `dir/name-<n>` when taken, so nothing is overwritten.
+/// `dir/name`, or `dir/stem-<n>.ext` when taken, so nothing is overwritten.
 fs::path freePath(const fs::path& dir, const std::string& name) {
   fs::path p = dir / name;
-  for (int n = 1; fs::exists(p); ++n) p = dir / (name + "-" + std::to_string(n));
+  const fs::path stem = fs::path(name).stem();
+  const fs::path ext = fs::path(name).extension();
+  for (int n = 1; fs::exists(p); ++n) {
+    p = dir / (stem.string() + "-" + std::to_string(n) + ext.string());
+  }
   return p;
 }
 
