@@ -96,18 +96,22 @@ std::vector<SubmitResult> Pipeline::submit(std::vector<store::RawInput> inputs) 
   }
   if (fresh.empty()) return results;
   std::vector<store::RoutingOutcome> outcomes = normalizeAndRoute(fresh);
-  Status routed = store_->recordRouting(outcomes, options_.owner, clock_());
+  auto routed = store_->recordRouting(outcomes, options_.owner, clock_());
   if (!routed.ok()) {
     // The inputs are committed; the background processor routes them later.
-    JsonLog::write(LogLevel::Warn, "routing_deferred", {{"error", routed.toString()}});
+    JsonLog::write(LogLevel::Warn, "routing_deferred", {{"error", routed.status().toString()}});
     return results;
   }
   for (std::size_t k = 0; k < outcomes.size(); ++k) {
-    auto current = store_->message(outcomes[k].messageId);
     SubmitResult& r = results[freshIndex[k]];
-    if (current.ok() && current.value()) {
+    if (routed.value()[k]) {
+      r.state = outcomes[k].state;
+      r.error = outcomes[k].error;
+    } else if (auto current = store_->message(outcomes[k].messageId);
+               current.ok() && current.value()) {
+      // Routed meanwhile by another worker or instance: report what it decided.
       r.state = current.value()->state;
-      r.error = r.state == store::kFailed ? outcomes[k].error : "";
+      r.error = current.value()->error;
     }
     JsonLog::write(LogLevel::Info, "message_routed",
                    {{"message", std::to_string(outcomes[k].messageId)},
@@ -135,9 +139,9 @@ int Pipeline::processReceivedOnce() {
   }
   std::vector<store::RoutingOutcome> outcomes = normalizeAndRoute(work);
   outcomes.insert(outcomes.end(), missing.begin(), missing.end());
-  Status st = store_->recordRouting(outcomes, options_.owner, clock_());
+  auto st = store_->recordRouting(outcomes, options_.owner, clock_());
   if (!st.ok()) {
-    JsonLog::write(LogLevel::Warn, "routing_failed", {{"error", st.toString()}});
+    JsonLog::write(LogLevel::Warn, "routing_failed", {{"error", st.status().toString()}});
     return 0;
   }
   notifyWork();

@@ -3,6 +3,7 @@
 // leases keep several instances from taking the same work.
 #include "sql_store.h"
 
+#include <map>
 #include <mutex>
 
 #include <Poco/Data/PostgreSQL/Connector.h>
@@ -71,6 +72,28 @@ std::string idList(const std::vector<Poco::Int64>& ids) {
   return out;
 }
 
+/// "(?, ?, …)" with `columns` placeholders, repeated `rows` times and comma-separated.
+std::string valueRows(std::size_t rows, std::size_t columns) {
+  std::string row = "(";
+  for (std::size_t c = 0; c < columns; ++c) row += c == 0 ? "?" : ", ?";
+  row += ")";
+  std::string out;
+  for (std::size_t r = 0; r < rows; ++r) out += (r == 0 ? "" : ", ") + row;
+  return out;
+}
+
+std::string placeholders(std::size_t n) { return valueRows(1, n).substr(1, n * 3 - 2); }
+
+/// Rows per multi-row statement: well under SQLite's and PostgreSQL's parameter limits.
+constexpr std::size_t kChunk = 200;
+
+template <typename T, typename F>
+void inChunks(const std::vector<T>& items, F&& body) {
+  for (std::size_t at = 0; at < items.size(); at += kChunk) {
+    body(at, std::min(items.size(), at + kChunk));
+  }
+}
+
 }  // namespace
 
 SqlStore::SqlStore(std::unique_ptr<SqlDatabase> db) : db_(std::move(db)) {}
@@ -79,43 +102,123 @@ Result<std::vector<IntakeReceipt>> SqlStore::intake(const std::vector<RawInput>&
                                                     int64_t nowMs) {
   std::lock_guard lock(mutex_);
   std::vector<IntakeReceipt> receipts;
+  std::vector<std::string> keys(inputs.size());
+  std::vector<std::string> hashes(inputs.size());
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    hashes[i] = sha256Hex(inputs[i].bytes);
+    keys[i] = inputs[i].idempotencyKey.empty() ? hashes[i] : inputs[i].idempotencyKey;
+  }
   Status st = inTransaction(*db_, [&] {
-    receipts.clear();
-    for (const RawInput& in : inputs) {
-      IntakeReceipt r;
-      r.sha256 = sha256Hex(in.bytes);
-      const std::string key = in.idempotencyKey.empty() ? r.sha256 : in.idempotencyKey;
-      auto known = db_->query(
-          "SELECT id, state, error FROM pipeline_message WHERE source = ? AND idempotency_key = ?",
-          params({in.source, key}));
-      if (!known.empty()) {
+    receipts.assign(inputs.size(), IntakeReceipt{});
+    // Known (source, key) pairs and known raw bytes, a chunk of inputs per statement.
+    std::map<std::pair<std::string, std::string>, SqlRow> known;
+    std::map<std::string, bool> rawPurged;
+    inChunks(inputs, [&](std::size_t from, std::size_t to) {
+      std::vector<SqlParam> keyParams, hashParams;
+      for (std::size_t i = from; i < to; ++i) {
+        keyParams.emplace_back(keys[i]);
+        hashParams.emplace_back(hashes[i]);
+      }
+      for (SqlRow& r : db_->query("SELECT source, idempotency_key, id, state, error FROM "
+                                  "pipeline_message WHERE idempotency_key IN (" +
+                                      placeholders(to - from) + ")",
+                                  keyParams)) {
+        known[{text(r[0]), text(r[1])}] = std::move(r);
+      }
+      for (const SqlRow& r : db_->query("SELECT sha256, purged FROM intake_raw WHERE sha256 IN (" +
+                                            placeholders(to - from) + ")",
+                                        hashParams)) {
+        rawPurged[text(r[0])] = integer(r[1]) != 0;
+      }
+    });
+    std::vector<std::size_t> fresh;
+    std::vector<std::size_t> freshRaw;
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      IntakeReceipt& r = receipts[i];
+      r.sha256 = hashes[i];
+      auto k = known.find({inputs[i].source, keys[i]});
+      if (k != known.end() && k->second.empty()) continue;  // repeated within this batch
+      if (k != known.end()) {
         r.duplicate = true;
-        r.messageId = integer(known[0][0]);
-        r.state = text(known[0][1]);
-        r.error = text(known[0][2]);
+        r.messageId = integer(k->second[2]);
+        r.state = text(k->second[3]);
+        r.error = text(k->second[4]);
         db_->exec("UPDATE pipeline_message SET duplicates = duplicates + 1 WHERE id = ?",
                   params({r.messageId}));
         db_->exec("INSERT INTO intake_duplicate (message_id, name, received_ms) VALUES (?, ?, ?)",
-                  params({r.messageId, in.name, nowMs}));
-        receipts.push_back(std::move(r));
+                  params({r.messageId, inputs[i].name, nowMs}));
         continue;
       }
-      auto raw = db_->query("SELECT purged FROM intake_raw WHERE sha256 = ?", params({r.sha256}));
-      Poco::Data::BLOB bytes(reinterpret_cast<const unsigned char*>(in.bytes.data()),
-                             in.bytes.size());
-      if (raw.empty()) {
-        db_->exec("INSERT INTO intake_raw (sha256, bytes, size, first_ms) VALUES (?, ?, ?, ?)",
-                  params({r.sha256, bytes, static_cast<Poco::Int64>(in.bytes.size()), nowMs}));
-      } else if (integer(raw[0][0]) != 0) {
+      // The same key twice in one batch: the second is a duplicate of the first.
+      known[{inputs[i].source, keys[i]}] = SqlRow{};
+      fresh.push_back(i);
+      auto raw = rawPurged.find(hashes[i]);
+      if (raw == rawPurged.end()) {
+        rawPurged[hashes[i]] = false;
+        freshRaw.push_back(i);
+      } else if (raw->second) {
         db_->exec("UPDATE intake_raw SET bytes = ?, purged = 0 WHERE sha256 = ?",
-                  params({bytes, r.sha256}));
+                  params({Poco::Data::BLOB(reinterpret_cast<const unsigned char*>(inputs[i].bytes.data()),
+                                           inputs[i].bytes.size()),
+                          hashes[i]}));
+        raw->second = false;
       }
-      r.messageId = db_->insert(
-          "INSERT INTO pipeline_message (source, sender, name, idempotency_key, sha256, "
-          "received_ms, state) VALUES (?, ?, ?, ?, ?, ?, ?)",
-          params({in.source, in.sender, in.name, key, r.sha256, nowMs, std::string(kReceived)}));
-      r.state = kReceived;
-      receipts.push_back(std::move(r));
+    }
+    inChunks(freshRaw, [&](std::size_t from, std::size_t to) {
+      std::vector<SqlParam> p;
+      for (std::size_t k = from; k < to; ++k) {
+        const RawInput& in = inputs[freshRaw[k]];
+        p.emplace_back(hashes[freshRaw[k]]);
+        p.emplace_back(Poco::Data::BLOB(reinterpret_cast<const unsigned char*>(in.bytes.data()),
+                                        in.bytes.size()));
+        p.emplace_back(static_cast<Poco::Int64>(in.bytes.size()));
+        p.emplace_back(Poco::Int64(nowMs));
+      }
+      db_->exec("INSERT INTO intake_raw (sha256, bytes, size, first_ms) VALUES " +
+                    valueRows(to - from, 4),
+                p);
+    });
+    inChunks(fresh, [&](std::size_t from, std::size_t to) {
+      std::vector<SqlParam> p, keyParams;
+      for (std::size_t k = from; k < to; ++k) {
+        const RawInput& in = inputs[fresh[k]];
+        for (SqlParam v : {SqlParam(in.source), SqlParam(in.sender), SqlParam(in.name),
+                           SqlParam(keys[fresh[k]]), SqlParam(hashes[fresh[k]]),
+                           SqlParam(Poco::Int64(nowMs)), SqlParam(std::string(kReceived))}) {
+          p.push_back(std::move(v));
+        }
+        keyParams.emplace_back(keys[fresh[k]]);
+      }
+      db_->exec("INSERT INTO pipeline_message (source, sender, name, idempotency_key, sha256, "
+                "received_ms, state) VALUES " + valueRows(to - from, 7),
+                p);
+      std::map<std::pair<std::string, std::string>, Poco::Int64> ids;
+      for (const SqlRow& r : db_->query("SELECT source, idempotency_key, id FROM pipeline_message "
+                                        "WHERE idempotency_key IN (" + placeholders(to - from) + ")",
+                                        keyParams)) {
+        ids[{text(r[0]), text(r[1])}] = integer(r[2]);
+      }
+      for (std::size_t k = from; k < to; ++k) {
+        IntakeReceipt& r = receipts[fresh[k]];
+        r.messageId = ids[{inputs[fresh[k]].source, keys[fresh[k]]}];
+        r.state = kReceived;
+      }
+    });
+    // Same-batch repeats point at the message their first copy created.
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      if (receipts[i].messageId != 0) continue;
+      for (std::size_t j : fresh) {
+        if (j < i && inputs[j].source == inputs[i].source && keys[j] == keys[i]) {
+          receipts[i].duplicate = true;
+          receipts[i].messageId = receipts[j].messageId;
+          receipts[i].state = kReceived;
+          db_->exec("UPDATE pipeline_message SET duplicates = duplicates + 1 WHERE id = ?",
+                    params({receipts[i].messageId}));
+          db_->exec("INSERT INTO intake_duplicate (message_id, name, received_ms) VALUES (?, ?, ?)",
+                    params({receipts[i].messageId, inputs[i].name, nowMs}));
+          break;
+        }
+      }
     }
     return Status::okStatus();
   });
@@ -166,33 +269,78 @@ Result<std::string> SqlStore::rawBytes(const std::string& sha256) {
   return out;
 }
 
-Status SqlStore::recordRouting(const std::vector<RoutingOutcome>& outcomes,
-                               const std::string& owner, int64_t nowMs) {
+Result<std::vector<bool>> SqlStore::recordRouting(const std::vector<RoutingOutcome>& outcomes,
+                                                  const std::string& owner, int64_t nowMs) {
   std::lock_guard lock(mutex_);
-  return inTransaction(*db_, [&] {
-    for (const RoutingOutcome& o : outcomes) {
-      auto rows = db_->query(
-          std::string("SELECT state, lease_owner, source, idempotency_key, lease_until_ms FROM "
-                      "pipeline_message WHERE id = ?") +
-              (db_->dialect() == Dialect::Postgres ? " FOR UPDATE" : ""),
-          params({o.messageId}));
-      if (rows.empty() || text(rows[0][0]) != kReceived) continue;
-      if (text(rows[0][1]) != owner && integer(rows[0][4]) >= nowMs) continue;
-      const std::string source = text(rows[0][2]);
-      const std::string key = text(rows[0][3]);
-      db_->exec("UPDATE pipeline_message SET state = ?, error = ?, routing = ?, canonical = ?, "
-                "lease_owner = '', lease_until_ms = 0 WHERE id = ?",
-                params({o.state, o.error, o.routing, o.canonical, o.messageId}));
-      for (const PlannedDelivery& d : o.deliveries) {
-        db_->exec("INSERT INTO delivery_outbox (message_id, destination, ordering_key, "
-                  "idempotency_key, state, next_attempt_ms, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                  params({o.messageId, d.destination, d.orderingKey,
-                          deliveryKey(source, key, d.destination), std::string(kQueued), nowMs,
-                          nowMs}));
+  std::vector<bool> applied;
+  Status st = inTransaction(*db_, [&] {
+    applied.assign(outcomes.size(), false);
+    std::map<Poco::Int64, SqlRow> current;
+    inChunks(outcomes, [&](std::size_t from, std::size_t to) {
+      std::vector<SqlParam> ids;
+      for (std::size_t i = from; i < to; ++i) ids.emplace_back(Poco::Int64(outcomes[i].messageId));
+      for (SqlRow& r : db_->query(std::string("SELECT id, state, lease_owner, lease_until_ms, source, "
+                                              "idempotency_key FROM pipeline_message WHERE id IN (") +
+                                      placeholders(to - from) + ")" +
+                                      (db_->dialect() == Dialect::Postgres ? " FOR UPDATE" : ""),
+                                  ids)) {
+        current[integer(r[0])] = std::move(r);
       }
+    });
+    std::vector<std::size_t> apply;
+    for (std::size_t i = 0; i < outcomes.size(); ++i) {
+      auto it = current.find(outcomes[i].messageId);
+      if (it == current.end() || text(it->second[1]) != kReceived) continue;
+      if (text(it->second[2]) != owner && integer(it->second[3]) >= nowMs) continue;
+      applied[i] = true;
+      apply.push_back(i);
     }
+    inChunks(apply, [&](std::size_t from, std::size_t to) {
+      // One UPDATE … FROM a literal table of new values (SQLite ≥ 3.33 and PostgreSQL).
+      std::string rows;
+      std::vector<SqlParam> p;
+      for (std::size_t k = from; k < to; ++k) {
+        const RoutingOutcome& o = outcomes[apply[k]];
+        rows += std::string(k == from ? "SELECT " : " UNION ALL SELECT ") +
+                "CAST(? AS BIGINT) AS id, CAST(? AS TEXT) AS state, CAST(? AS TEXT) AS error, "
+                "CAST(? AS TEXT) AS routing, CAST(? AS TEXT) AS canonical";
+        for (SqlParam v : {SqlParam(Poco::Int64(o.messageId)), SqlParam(o.state), SqlParam(o.error),
+                           SqlParam(o.routing), SqlParam(o.canonical)}) {
+          p.push_back(std::move(v));
+        }
+      }
+      db_->exec("UPDATE pipeline_message SET state = v.state, error = v.error, routing = v.routing, "
+                "canonical = v.canonical, lease_owner = '', lease_until_ms = 0 FROM (" + rows +
+                    ") AS v WHERE pipeline_message.id = v.id",
+                p);
+    });
+    std::vector<std::pair<std::size_t, const PlannedDelivery*>> deliveries;
+    for (std::size_t i : apply) {
+      for (const PlannedDelivery& d : outcomes[i].deliveries) deliveries.emplace_back(i, &d);
+    }
+    inChunks(deliveries, [&](std::size_t from, std::size_t to) {
+      std::vector<SqlParam> p;
+      for (std::size_t k = from; k < to; ++k) {
+        const RoutingOutcome& o = outcomes[deliveries[k].first];
+        const PlannedDelivery& d = *deliveries[k].second;
+        const SqlRow& m = current[o.messageId];
+        for (SqlParam v : {SqlParam(Poco::Int64(o.messageId)), SqlParam(d.destination),
+                           SqlParam(d.orderingKey),
+                           SqlParam(deliveryKey(text(m[4]), text(m[5]), d.destination)),
+                           SqlParam(std::string(kQueued)), SqlParam(Poco::Int64(nowMs)),
+                           SqlParam(Poco::Int64(nowMs))}) {
+          p.push_back(std::move(v));
+        }
+      }
+      db_->exec("INSERT INTO delivery_outbox (message_id, destination, ordering_key, "
+                "idempotency_key, state, next_attempt_ms, created_ms) VALUES " +
+                    valueRows(to - from, 7),
+                p);
+    });
     return Status::okStatus();
   });
+  if (!st.ok()) return st;
+  return applied;
 }
 
 Result<std::vector<OutboxRow>> SqlStore::claimDeliveries(const std::string& owner, int limit,
@@ -234,15 +382,34 @@ Result<int> SqlStore::recordDeliveries(const std::vector<DeliveryUpdate>& update
   int applied = 0;
   Status st = inTransaction(*db_, [&] {
     applied = 0;
-    for (const DeliveryUpdate& u : updates) {
-      auto rows = db_->query("SELECT lease_owner FROM delivery_outbox WHERE id = ?",
-                             params({u.outboxId}));
-      if (rows.empty() || text(rows[0][0]) != owner) continue;
-      db_->exec("UPDATE delivery_outbox SET state = ?, next_attempt_ms = ?, last_error = ?, "
-                "response_body = ?, lease_owner = '', lease_until_ms = 0 WHERE id = ?",
-                params({u.state, u.nextAttemptMs, u.lastError, u.responseBody, u.outboxId}));
-      ++applied;
-    }
+    inChunks(updates, [&](std::size_t from, std::size_t to) {
+      std::string rows;
+      std::vector<SqlParam> p;
+      for (std::size_t k = from; k < to; ++k) {
+        const DeliveryUpdate& u = updates[k];
+        rows += std::string(k == from ? "SELECT " : " UNION ALL SELECT ") +
+                "CAST(? AS BIGINT) AS id, CAST(? AS TEXT) AS state, CAST(? AS BIGINT) AS next_at, "
+                "CAST(? AS TEXT) AS last_error, CAST(? AS TEXT) AS body";
+        for (SqlParam v : {SqlParam(Poco::Int64(u.outboxId)), SqlParam(u.state),
+                           SqlParam(Poco::Int64(u.nextAttemptMs)), SqlParam(u.lastError),
+                           SqlParam(u.responseBody)}) {
+          p.push_back(std::move(v));
+        }
+      }
+      std::vector<SqlParam> ids;
+      for (std::size_t k = from; k < to; ++k) ids.emplace_back(Poco::Int64(updates[k].outboxId));
+      ids.emplace_back(owner);
+      auto mine = db_->query("SELECT COUNT(*) FROM delivery_outbox WHERE id IN (" +
+                                 placeholders(to - from) + ") AND lease_owner = ?",
+                             ids);
+      applied += static_cast<int>(integer(mine[0][0]));
+      p.emplace_back(owner);
+      db_->exec("UPDATE delivery_outbox SET state = v.state, next_attempt_ms = v.next_at, "
+                "last_error = v.last_error, response_body = v.body, lease_owner = '', "
+                "lease_until_ms = 0 FROM (" + rows +
+                    ") AS v WHERE delivery_outbox.id = v.id AND delivery_outbox.lease_owner = ?",
+                p);
+    });
     return Status::okStatus();
   });
   if (!st.ok()) return st;

@@ -17,8 +17,8 @@ class SqlStore : public Store {
   Result<std::vector<StoredMessage>> claimReceived(const std::string& owner, int limit,
                                                    int64_t nowMs, int64_t leaseMs) override;
   Result<std::string> rawBytes(const std::string& sha256) override;
-  Status recordRouting(const std::vector<RoutingOutcome>& outcomes, const std::string& owner,
-                       int64_t nowMs) override;
+  Result<std::vector<bool>> recordRouting(const std::vector<RoutingOutcome>& outcomes,
+                                          const std::string& owner, int64_t nowMs) override;
   Result<std::vector<OutboxRow>> claimDeliveries(const std::string& owner, int limit,
                                                  int64_t nowMs, int64_t leaseMs) override;
   Result<int> recordDeliveries(const std::vector<DeliveryUpdate>& updates,

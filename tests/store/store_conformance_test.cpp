@@ -1,6 +1,9 @@
 // The Store contract, run on every backend: durable intake with duplicates, leases that expire,
 // routing committed with its outbox rows, per-(destination, ordering key) order, retry and dead
 // states, replay with the same idempotency key, retention, and migrations on reopen.
+#include <algorithm>
+#include <set>
+
 #include <gtest/gtest.h>
 
 #include "store/store_backends.h"
@@ -81,6 +84,42 @@ TEST_P(StoreConformance, SourceKeysDecideDuplicatesNotBytes) {
   auto dup = store_->intake({input("other bytes", "key-1")}, 2);
   ASSERT_TRUE(dup.ok());
   EXPECT_TRUE(dup.value()[0].duplicate);
+}
+
+TEST_P(StoreConformance, ARepeatWithinOneBatchIsADuplicateOfItsFirstCopy) {
+  auto r = store_->intake({input("same"), input("other"), input("same")}, 1);
+  ASSERT_TRUE(r.ok()) << r.status().toString();
+  EXPECT_FALSE(r.value()[0].duplicate);
+  EXPECT_TRUE(r.value()[2].duplicate);
+  EXPECT_EQ(r.value()[2].messageId, r.value()[0].messageId);
+  EXPECT_NE(r.value()[1].messageId, r.value()[0].messageId);
+  EXPECT_EQ(store_->message(r.value()[0].messageId).value()->duplicates, 1);
+}
+
+TEST_P(StoreConformance, LargeBatchesCommitTogether) {
+  std::vector<RawInput> batch;
+  for (int i = 0; i < 450; ++i) batch.push_back(input("input " + std::to_string(i)));
+  auto r = store_->intake(batch, 1);
+  ASSERT_TRUE(r.ok()) << r.status().toString();
+  std::set<int64_t> ids;
+  for (const auto& receipt : r.value()) ids.insert(receipt.messageId);
+  EXPECT_EQ(ids.size(), 450u);
+  auto claimed = store_->claimReceived("a", 1000, 2, 1000).value();
+  ASSERT_EQ(claimed.size(), 450u);
+  std::vector<RoutingOutcome> outcomes;
+  for (const auto& m : claimed) {
+    outcomes.push_back({m.id, kRouted, "", "{}", "c", {{"d1", "p" + std::to_string(m.id)}, {"d2", "p"}}});
+  }
+  auto applied = store_->recordRouting(outcomes, "a", 3);
+  ASSERT_TRUE(applied.ok()) << applied.status().toString();
+  EXPECT_EQ(std::count(applied->begin(), applied->end(), true), 450);
+  EXPECT_EQ(store_->outbox({"", "d1", 1000})->size(), 450u);
+  auto rows = store_->claimDeliveries("w", 1000, 4, 1000).value();
+  EXPECT_EQ(rows.size(), 451u) << "d1 all distinct lines; d2 one line, so only its head";
+  std::vector<DeliveryUpdate> updates;
+  for (const auto& row : rows) updates.push_back({row.id, kSent, 0, "", ""});
+  EXPECT_EQ(store_->recordDeliveries(updates, "w").value(), 451);
+  EXPECT_EQ(store_->outbox({kSent, "", 1000})->size(), 451u);
 }
 
 TEST_P(StoreConformance, BinaryBytesSurviveIntact) {

@@ -114,8 +114,9 @@ class Store {
   /// Commits the outcomes (message state, routing record, outbox rows) in one transaction.
   /// Applies to messages still RECEIVED and either leased by `owner` or not leased by anyone
   /// now; others (routed meanwhile, or leased by another instance) are left alone.
-  virtual Status recordRouting(const std::vector<RoutingOutcome>& outcomes,
-                               const std::string& owner, int64_t nowMs) = 0;
+  /// Returns, per outcome, whether it was applied.
+  virtual Result<std::vector<bool>> recordRouting(const std::vector<RoutingOutcome>& outcomes,
+                                                  const std::string& owner, int64_t nowMs) = 0;
   /// Leases due deliveries: QUEUED/RETRYING, due, lease expired, and first in line for their
   /// (destination, ordering key).
   virtual Result<std::vector<OutboxRow>> claimDeliveries(const std::string& owner, int limit,
