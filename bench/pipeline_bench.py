@@ -114,6 +114,8 @@ def main():
     ap.add_argument("--rate", type=int, default=2000)
     ap.add_argument("--pg-url", default=os.environ.get("RENKEI_TEST_PG_URL", ""))
     ap.add_argument("--phases", default="fsync,burst,paced")
+    ap.add_argument("--soak", type=int, default=0,
+                    help="also feed this many messages in rounds of 10,000, sampling RSS per round")
     args = ap.parse_args()
 
     work = tempfile.mkdtemp(prefix="renkei-bench-", dir=os.environ.get("BENCH_TMP", "/var/tmp"))
@@ -189,6 +191,27 @@ def main():
                 "throughput_per_s": round(len(arrivals) / (last - start)),
                 "p50_ms": round(percentile(latencies, 50), 1), "p99_ms": round(percentile(latencies, 99), 1),
                 "rss_mb_max": round(max(rss) / 1024, 1)})
+        if args.soak:
+            round_size, fed, curve = 10000, 0, []
+            soak_start = time.time()
+            while fed < args.soak:
+                base_count = receiver.count()
+                for i in range(round_size):
+                    data = patient(fed + i, "S")
+                    name = "S%08d.json" % (fed + i)
+                    with open(os.path.join(staging, name), "wb") as f:
+                        f.write(data)
+                    os.rename(os.path.join(staging, name), os.path.join(inbox, name))
+                while receiver.count() < base_count + round_size:
+                    time.sleep(0.05)
+                fed += round_size
+                # done/ holds every input; an operator archives it, so does the soak.
+                shutil.rmtree(os.path.join(inbox, "done"), ignore_errors=True)
+                if fed % 100000 == 0 or fed >= args.soak:
+                    curve.append((fed, round(rss_kb(daemon.pid) / 1024, 1)))
+            results.append({"phase": "soak", "store": args.store, "messages": fed,
+                            "throughput_per_s": round(fed / (time.time() - soak_start)),
+                            "rss_mb_by_messages": curve})
         results.append({"phase": "memory", "store": args.store,
                         "rss_mb_started": round(rss_started / 1024, 1),
                         "rss_mb_last": round(rss[-1] / 1024, 1), "rss_mb_max": round(max(rss) / 1024, 1),
