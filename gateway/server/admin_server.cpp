@@ -29,8 +29,7 @@ class Handler : public Poco::Net::HTTPRequestHandler {
       return;
     }
     if (path == "/healthz") {
-      auto stats = store_.queueStats();
-      if (stats.ok()) {
+      if (store_.schemaVersion() > 0) {
         reply(res, HTTPResponse::HTTP_OK, "text/plain", "ok\n");
       } else {
         reply(res, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "text/plain", "store unavailable\n");

@@ -93,13 +93,26 @@ void GatewayRuntime::purgeRetention() {
   }
 }
 
+void GatewayRuntime::retentionLoop() {
+  std::unique_lock lock(retentionMutex_);
+  while (started_) {
+    lock.unlock();
+    purgeRetention();
+    lock.lock();
+    retentionWake_.wait_for(lock, std::chrono::hours(1), [&] { return !started_; });
+  }
+}
+
 Status GatewayRuntime::start() {
   if (started_) return Status::okStatus();
-  purgeRetention();
   if (admin_) RENKEI_RETURN_IF_ERROR(admin_->start(config_.adminListen));
   pipeline_->start();
   for (auto& s : sources_) RENKEI_RETURN_IF_ERROR(s->start());
-  started_ = true;
+  {
+    std::lock_guard lock(retentionMutex_);
+    started_ = true;
+  }
+  if (config_.retentionRawDays > 0) retentionThread_ = std::thread([this] { retentionLoop(); });
   JsonLog::write(LogLevel::Info, "gateway_started",
                  {{"sources", std::to_string(sources_.size())},
                   {"store", config_.store.kind},
@@ -108,8 +121,13 @@ Status GatewayRuntime::start() {
 }
 
 void GatewayRuntime::stop() {
-  if (!started_) return;
-  started_ = false;
+  {
+    std::lock_guard lock(retentionMutex_);
+    if (!started_) return;
+    started_ = false;
+  }
+  retentionWake_.notify_all();
+  if (retentionThread_.joinable()) retentionThread_.join();
   for (auto& s : sources_) s->stop();
   pipeline_->stop();
   if (admin_) admin_->stop();

@@ -110,21 +110,27 @@ Result<std::vector<IntakeReceipt>> SqlStore::intake(const std::vector<RawInput>&
   }
   Status st = inTransaction(*db_, [&] {
     receipts.assign(inputs.size(), IntakeReceipt{});
-    // Known (source, key) pairs and known raw bytes, a chunk of inputs per statement.
+    // Known (source, key) pairs (the unique index leads with source) and known raw bytes, a
+    // chunk of inputs per statement.
     std::map<std::pair<std::string, std::string>, SqlRow> known;
     std::map<std::string, bool> rawPurged;
+    std::map<std::string, std::vector<std::size_t>> bySource;
+    for (std::size_t i = 0; i < inputs.size(); ++i) bySource[inputs[i].source].push_back(i);
+    for (const auto& [source, indexes] : bySource) {
+      inChunks(indexes, [&](std::size_t from, std::size_t to) {
+        std::vector<SqlParam> p{SqlParam(source)};
+        for (std::size_t k = from; k < to; ++k) p.emplace_back(keys[indexes[k]]);
+        for (SqlRow& r : db_->query("SELECT source, idempotency_key, id, state, error FROM "
+                                    "pipeline_message WHERE source = ? AND idempotency_key IN (" +
+                                        placeholders(to - from) + ")",
+                                    p)) {
+          known[{text(r[0]), text(r[1])}] = std::move(r);
+        }
+      });
+    }
     inChunks(inputs, [&](std::size_t from, std::size_t to) {
-      std::vector<SqlParam> keyParams, hashParams;
-      for (std::size_t i = from; i < to; ++i) {
-        keyParams.emplace_back(keys[i]);
-        hashParams.emplace_back(hashes[i]);
-      }
-      for (SqlRow& r : db_->query("SELECT source, idempotency_key, id, state, error FROM "
-                                  "pipeline_message WHERE idempotency_key IN (" +
-                                      placeholders(to - from) + ")",
-                                  keyParams)) {
-        known[{text(r[0]), text(r[1])}] = std::move(r);
-      }
+      std::vector<SqlParam> hashParams;
+      for (std::size_t i = from; i < to; ++i) hashParams.emplace_back(hashes[i]);
       for (const SqlRow& r : db_->query("SELECT sha256, purged FROM intake_raw WHERE sha256 IN (" +
                                             placeholders(to - from) + ")",
                                         hashParams)) {
@@ -179,7 +185,8 @@ Result<std::vector<IntakeReceipt>> SqlStore::intake(const std::vector<RawInput>&
                 p);
     });
     inChunks(fresh, [&](std::size_t from, std::size_t to) {
-      std::vector<SqlParam> p, keyParams;
+      std::vector<SqlParam> p;
+      std::map<std::string, std::vector<SqlParam>> keysBySource;
       for (std::size_t k = from; k < to; ++k) {
         const RawInput& in = inputs[fresh[k]];
         for (SqlParam v : {SqlParam(in.source), SqlParam(in.sender), SqlParam(in.name),
@@ -187,16 +194,21 @@ Result<std::vector<IntakeReceipt>> SqlStore::intake(const std::vector<RawInput>&
                            SqlParam(Poco::Int64(nowMs)), SqlParam(std::string(kReceived))}) {
           p.push_back(std::move(v));
         }
-        keyParams.emplace_back(keys[fresh[k]]);
+        auto& sourceKeys = keysBySource[in.source];
+        if (sourceKeys.empty()) sourceKeys.emplace_back(in.source);
+        sourceKeys.emplace_back(keys[fresh[k]]);
       }
       db_->exec("INSERT INTO pipeline_message (source, sender, name, idempotency_key, sha256, "
                 "received_ms, state) VALUES " + valueRows(to - from, 7),
                 p);
       std::map<std::pair<std::string, std::string>, Poco::Int64> ids;
-      for (const SqlRow& r : db_->query("SELECT source, idempotency_key, id FROM pipeline_message "
-                                        "WHERE idempotency_key IN (" + placeholders(to - from) + ")",
-                                        keyParams)) {
-        ids[{text(r[0]), text(r[1])}] = integer(r[2]);
+      for (const auto& [source, sourceKeys] : keysBySource) {
+        for (const SqlRow& r : db_->query("SELECT source, idempotency_key, id FROM pipeline_message "
+                                          "WHERE source = ? AND idempotency_key IN (" +
+                                              placeholders(sourceKeys.size() - 1) + ")",
+                                          sourceKeys)) {
+          ids[{text(r[0]), text(r[1])}] = integer(r[2]);
+        }
       }
       for (std::size_t k = from; k < to; ++k) {
         IntakeReceipt& r = receipts[fresh[k]];
@@ -520,8 +532,11 @@ Result<std::vector<QueueStats>> SqlStore::queueStats() {
   std::lock_guard lock(mutex_);
   std::vector<QueueStats> out;
   Status st = guarded([&] {
+    // Delivered rows are left out: they only grow, and would make every scrape a full scan
+    // (renkei_deliveries_total counts them instead).
     auto rows = db_->query("SELECT destination, state, COUNT(*), MIN(created_ms) FROM "
-                           "delivery_outbox GROUP BY destination, state ORDER BY destination, state");
+                           "delivery_outbox WHERE state IN ('QUEUED', 'RETRYING', 'DEAD') "
+                           "GROUP BY destination, state ORDER BY destination, state");
     for (const SqlRow& r : rows) {
       out.push_back({text(r[0]), text(r[1]), integer(r[2]), integer(r[3])});
     }

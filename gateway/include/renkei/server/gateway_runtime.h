@@ -3,8 +3,11 @@
 // start() brings them up in dependency order; stop() drains them in reverse.
 #pragma once
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "renkei/config/gateway_config.h"
@@ -31,6 +34,7 @@ class GatewayRuntime {
  private:
   GatewayRuntime() = default;
   void purgeRetention();
+  void retentionLoop();
 
   config::GatewayConfig config_;
   std::shared_ptr<store::Store> store_;
@@ -39,6 +43,9 @@ class GatewayRuntime {
   std::vector<std::shared_ptr<pipeline::Source>> sources_;
   std::unique_ptr<AdminServer> admin_;
   bool started_ = false;
+  std::mutex retentionMutex_;
+  std::condition_variable retentionWake_;
+  std::thread retentionThread_;
 };
 
 }  // namespace renkei::server

@@ -133,6 +133,7 @@ class Store {
   /// Queues the message again to `destination` (same idempotency key); returns the new row id.
   virtual Result<int64_t> replay(int64_t messageId, const std::string& destination,
                                  int64_t nowMs) = 0;
+  /// Rows per destination and state, for QUEUED, RETRYING and DEAD (not SENT).
   virtual Result<std::vector<QueueStats>> queueStats() = 0;
   /// Ends every lease held by `owner` (an instance restarting under its own name takes its
   /// unfinished work back at once instead of waiting for the leases to expire).
