@@ -19,8 +19,11 @@ import signal
 import subprocess
 import sys
 import tempfile
+import re
+import socket
 import threading
 import time
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -131,8 +134,18 @@ def main():
         base = " ".join(p for p in args.pg_url.split() if not p.startswith("dbname="))
         subprocess.run(["psql", base + " dbname=postgres", "-q", "-c", "CREATE DATABASE " + name], check=True)
         store = {"kind": "postgres", "url": base + " dbname=" + name}
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    admin_port = probe.getsockname()[1]
+    probe.close()
+
+    def commits():
+        text = urllib.request.urlopen("http://127.0.0.1:%d/metrics" % admin_port, timeout=5).read().decode()
+        return int(re.search(r"^renkei_store_commits_total (\d+)$", text, re.M).group(1))
+
     config = {
         "instance_name": "bench", "data_dir": os.path.join(work, "data"), "store": store,
+        "admin": {"listen": "127.0.0.1:%d" % admin_port},
         "log": {"level": "error"},
         "delivery": {"workers": 4, "batch": 256, "poll_ms": 5},
         "sources": {"inbox": {"type": "folder", "path": inbox, "poll_ms": 20, "min_age_ms": 0, "batch": 1000}},
@@ -167,6 +180,7 @@ def main():
                     f.write(data)
                 keys.append(delivery_key("inbox", data, "receiver"))
             base_count = receiver.count()
+            base_commits = commits()
             start = time.time()
             for i in range(args.n):
                 if phase == "paced":
@@ -184,11 +198,14 @@ def main():
                 arrivals = {k: receiver.arrivals[k] for k in keys if k in receiver.arrivals}
             last = max(arrivals.values())
             latencies = [(arrivals[k] - drops[k]) * 1000 for k in arrivals]
+            phase_commits = commits() - base_commits
             results.append({
                 "phase": phase, "store": args.store, "messages": args.n,
                 "delivered": len(arrivals),
                 "offered_per_s": args.rate if phase == "paced" else None,
                 "throughput_per_s": round(len(arrivals) / (last - start)),
+                "commits": phase_commits, "commits_per_s": round(phase_commits / (last - start)),
+                "messages_per_commit": round(len(arrivals) / max(1, phase_commits), 1),
                 "p50_ms": round(percentile(latencies, 50), 1), "p99_ms": round(percentile(latencies, 99), 1),
                 "rss_mb_max": round(max(rss) / 1024, 1)})
         if args.soak:

@@ -24,12 +24,13 @@ python3 - "$raw" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 fsync = next(r["fsync_per_s"] for r in rows if r["phase"] == "fsync")
-print("| store | burst msgs/s | paced: offered → delivered msgs/s | p50 ms | p99 ms | RSS start → end MB |")
-print("|---|---:|---:|---:|---:|---|")
+print("| store | burst msgs/s | commits/s (msgs per commit) | paced: offered → delivered msgs/s | p50 ms | p99 ms | RSS start → end MB |")
+print("|---|---:|---:|---:|---:|---:|---|")
 for store in ("sqlite", "postgres"):
     get = lambda p: next((r for r in rows if r["store"] == store and r["phase"] == p), {})
     b, p, m = get("burst"), get("paced"), get("memory")
-    print("| %s | %s | %s → %s | %s | %s | %s → %s |" % (store, b.get("throughput_per_s"),
+    print("| %s | %s | %s (%s) | %s → %s | %s | %s | %s → %s |" % (store, b.get("throughput_per_s"),
+          b.get("commits_per_s"), b.get("messages_per_commit"),
           p.get("offered_per_s"), p.get("throughput_per_s"), p.get("p50_ms"), p.get("p99_ms"),
           m.get("rss_mb_started"), m.get("rss_mb_last")))
 print("\ndisk: %d fsync/s (4 KB write + fdatasync) in the same run" % fsync)

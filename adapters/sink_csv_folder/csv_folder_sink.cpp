@@ -1,8 +1,6 @@
 // csv_folder sink implementation: flattening, CP932 conversion through ICU, atomic write.
 #include "csv_folder_sink.h"
 
-#include <filesystem>
-
 #include <unicode/ucnv.h>
 #include <unicode/unistr.h>
 
@@ -109,10 +107,8 @@ void registerCsvFolderSink(pipeline::AdapterRegistry& registry) {
       "csv_folder", embedded::kCsvFolderSinkSchema,
       [](const pipeline::AdapterContext& ctx) -> Result<std::shared_ptr<pipeline::Sink>> {
         const std::string path = pipeline::configString(*ctx.config, "path");
-        std::error_code ec;
-        std::filesystem::create_directories(path, ec);
-        if (ec) return Status::unavailable("sink " + ctx.name + ": cannot create " + path);
-        removeStaleTemporaries(path);
+        Status ready = prepareOutputFolder(path);
+        if (!ready.ok()) return Status::unavailable("sink " + ctx.name + ": " + ready.message());
         return std::shared_ptr<pipeline::Sink>(std::make_shared<CsvFolderSink>(
             path, pipeline::configString(*ctx.config, "encoding", "UTF-8") == "CP932"));
       });

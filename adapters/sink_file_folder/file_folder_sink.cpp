@@ -1,8 +1,6 @@
 // file_folder sink implementation.
 #include "file_folder_sink.h"
 
-#include <filesystem>
-
 #include "renkei/core/file_io.h"
 #include "renkei/fhir/element_navigator.h"
 #include "renkei/fhir/xml_writer.h"
@@ -46,10 +44,8 @@ void registerFileFolderSink(pipeline::AdapterRegistry& registry) {
       "file_folder", embedded::kFileFolderSinkSchema,
       [](const pipeline::AdapterContext& ctx) -> Result<std::shared_ptr<pipeline::Sink>> {
         const std::string path = pipeline::configString(*ctx.config, "path");
-        std::error_code ec;
-        std::filesystem::create_directories(path, ec);
-        if (ec) return Status::unavailable("sink " + ctx.name + ": cannot create " + path);
-        removeStaleTemporaries(path);
+        Status ready = prepareOutputFolder(path);
+        if (!ready.ok()) return Status::unavailable("sink " + ctx.name + ": " + ready.message());
         return std::shared_ptr<pipeline::Sink>(std::make_shared<FileFolderSink>(
             path, pipeline::configString(*ctx.config, "format", "json") == "xml",
             ctx.definitions));

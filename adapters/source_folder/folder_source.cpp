@@ -11,6 +11,9 @@
 #include <mutex>
 #include <thread>
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include "renkei/core/file_io.h"
 #include "renkei/core/json_log.h"
 #include "renkei/store/store.h"
@@ -63,19 +66,26 @@ std::string today() {
   return buf;
 }
 
-std::string jsonEscape(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      out += ' ';
-    } else {
-      out += static_cast<char>(c);
-    }
+/// The reason file's JSON: what failed and, for a validation failure, its OperationOutcome.
+std::string reasonJson(const std::string& file, const std::string& source, int64_t messageId,
+                       const std::string& reason, const std::string& operationOutcome) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("file");
+  w.String(file);
+  w.Key("source");
+  w.String(source);
+  w.Key("message_id");
+  w.Int64(messageId);
+  w.Key("reason");
+  w.String(reason);
+  if (!operationOutcome.empty()) {
+    w.Key("operation_outcome");
+    w.RawValue(operationOutcome.data(), operationOutcome.size(), rapidjson::kObjectType);
   }
-  return out;
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
 }
 
 /// `dir/name`, or `dir/stem-<n>.ext` when taken, so nothing is overwritten.
@@ -211,12 +221,8 @@ class FolderSource : public pipeline::Source {
             const std::string& operationOutcome) {
     std::error_code ec;
     const fs::path target = freePath(options_.path / "failed", name);
-    std::string json = "{\"file\":\"" + jsonEscape(name) + "\",\"source\":\"" + jsonEscape(name_) +
-                       "\",\"message_id\":" + std::to_string(messageId) + ",\"reason\":\"" +
-                       jsonEscape(reason) + "\"";
-    if (!operationOutcome.empty()) json += ",\"operation_outcome\":" + operationOutcome;
-    json += "}\n";
-    Status written = writeFileAtomically(target.string() + ".reason.json", json);
+    Status written = writeFileAtomically(target.string() + ".reason.json",
+                                         reasonJson(name, name_, messageId, reason, operationOutcome));
     fs::rename(options_.path / "processing" / name, target, ec);
     JsonLog::write(LogLevel::Warn, "input_failed",
                    {{"source", name_},

@@ -95,17 +95,17 @@ Status writeFileAtomically(const std::string& path, std::string_view data) {
   return {};
 }
 
-int removeStaleTemporaries(const std::string& dir) {
-  int removed = 0;
+Status prepareOutputFolder(const std::string& dir) {
   std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::unavailable("cannot create " + dir + ": " + ec.message());
   for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
     const std::string name = e.path().filename().string();
-    if (name.size() > 1 && name[0] == '.' && name.find(".tmp-") != std::string::npos &&
-        std::filesystem::remove(e.path(), ec)) {
-      ++removed;
+    if (name.size() > 1 && name[0] == '.' && name.find(".tmp-") != std::string::npos) {
+      std::filesystem::remove(e.path(), ec);
     }
   }
-  return removed;
+  return {};
 }
 
 }  // namespace renkei

@@ -42,7 +42,10 @@ class Handler : public Poco::Net::HTTPRequestHandler {
                                          pipeline::systemNowMs());
       body += "# HELP renkei_store_up Whether the store answered this scrape.\n"
               "# TYPE renkei_store_up gauge\nrenkei_store_up " +
-              std::string(stats.ok() ? "1" : "0") + "\n";
+              std::string(stats.ok() ? "1" : "0") + "\n" +
+              "# HELP renkei_store_commits_total Store transactions committed by this process.\n"
+              "# TYPE renkei_store_commits_total counter\nrenkei_store_commits_total " +
+              std::to_string(store_.commitCount()) + "\n";
       reply(res, HTTPResponse::HTTP_OK, "text/plain; version=0.0.4", body);
       return;
     }

@@ -102,7 +102,10 @@ void SqlDatabase::begin() {
     *session_ << "BEGIN", Poco::Data::Keywords::now;
   }
 }
-void SqlDatabase::commit() { *session_ << "COMMIT", Poco::Data::Keywords::now; }
+void SqlDatabase::commit() {
+  *session_ << "COMMIT", Poco::Data::Keywords::now;
+  ++commits_;
+}
 void SqlDatabase::rollback() { *session_ << "ROLLBACK", Poco::Data::Keywords::now; }
 
 const char* SqlDatabase::lockRows() const {

@@ -3,6 +3,7 @@
 // scope. POCO exceptions are turned into Status here, at the store boundary.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -39,6 +40,8 @@ class SqlDatabase {
   void begin();
   void commit();
   void rollback();
+  /// Transactions committed so far (each is one durable flush: one fsync on SQLite).
+  int64_t commits() const { return commits_; }
   /// `FOR UPDATE SKIP LOCKED` on PostgreSQL, nothing on SQLite (one writer at a time).
   const char* lockRows() const;
 
@@ -46,6 +49,7 @@ class SqlDatabase {
   std::string translate(std::string_view sql) const;
   Dialect dialect_;
   std::unique_ptr<Poco::Data::Session> session_;
+  std::atomic<int64_t> commits_{0};
 };
 
 /// Runs `body` in a transaction; commits when it returns ok, rolls back otherwise or on a

@@ -110,6 +110,12 @@ Result<std::vector<IntakeReceipt>> SqlStore::intake(const std::vector<RawInput>&
   }
   Status st = inTransaction(*db_, [&] {
     receipts.assign(inputs.size(), IntakeReceipt{});
+    auto recordDuplicate = [&](int64_t messageId, const std::string& name) {
+      db_->exec("UPDATE pipeline_message SET duplicates = duplicates + 1 WHERE id = ?",
+                params({messageId}));
+      db_->exec("INSERT INTO intake_duplicate (message_id, name, received_ms) VALUES (?, ?, ?)",
+                params({messageId, name, nowMs}));
+    };
     // Known (source, key) pairs (the unique index leads with source) and known raw bytes, a
     // chunk of inputs per statement.
     std::map<std::pair<std::string, std::string>, SqlRow> known;
@@ -149,10 +155,7 @@ Result<std::vector<IntakeReceipt>> SqlStore::intake(const std::vector<RawInput>&
         r.messageId = integer(k->second[2]);
         r.state = text(k->second[3]);
         r.error = text(k->second[4]);
-        db_->exec("UPDATE pipeline_message SET duplicates = duplicates + 1 WHERE id = ?",
-                  params({r.messageId}));
-        db_->exec("INSERT INTO intake_duplicate (message_id, name, received_ms) VALUES (?, ?, ?)",
-                  params({r.messageId, inputs[i].name, nowMs}));
+        recordDuplicate(r.messageId, inputs[i].name);
         continue;
       }
       // The same key twice in one batch: the second is a duplicate of the first.
@@ -224,10 +227,7 @@ Result<std::vector<IntakeReceipt>> SqlStore::intake(const std::vector<RawInput>&
           receipts[i].duplicate = true;
           receipts[i].messageId = receipts[j].messageId;
           receipts[i].state = kReceived;
-          db_->exec("UPDATE pipeline_message SET duplicates = duplicates + 1 WHERE id = ?",
-                    params({receipts[i].messageId}));
-          db_->exec("INSERT INTO intake_duplicate (message_id, name, received_ms) VALUES (?, ?, ?)",
-                    params({receipts[i].messageId, inputs[i].name, nowMs}));
+          recordDuplicate(receipts[i].messageId, inputs[i].name);
           break;
         }
       }

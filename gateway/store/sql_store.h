@@ -33,6 +33,7 @@ class SqlStore : public Store {
   Status releaseLeases(const std::string& owner) override;
   Result<int64_t> purgeRaw(int64_t cutoffMs) override;
   int schemaVersion() override;
+  int64_t commitCount() const override { return db_->commits(); }
 
  private:
   std::mutex mutex_;

@@ -19,8 +19,8 @@ Result<std::string> readStdinLimited(std::size_t maxBytes = kDefaultMaxInputByte
 /// folder. Readers see the old file or the whole new one, never a partial one.
 Status writeFileAtomically(const std::string& path, std::string_view data);
 
-/// Removes temporaries writeFileAtomically left in `dir` when a process died mid-write; returns
-/// how many.
-int removeStaleTemporaries(const std::string& dir);
+/// Creates `dir` if needed and removes the temporaries writeFileAtomically left there when a
+/// process died mid-write (for sinks that own an output folder).
+Status prepareOutputFolder(const std::string& dir);
 
 }  // namespace renkei

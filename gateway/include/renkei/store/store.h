@@ -141,6 +141,8 @@ class Store {
   /// Drops raw bytes received before `cutoffMs` whose messages are all finished; returns count.
   virtual Result<int64_t> purgeRaw(int64_t cutoffMs) = 0;
   virtual int schemaVersion() = 0;
+  /// Transactions this process has committed (for /metrics: group commit at work).
+  virtual int64_t commitCount() const = 0;
 };
 
 struct StoreConfig {
