@@ -27,6 +27,7 @@ Ctrl-C stops it after in-flight deliveries finish.
 
 MSG
 if [ -n "${RENKEI_RUN_SECONDS:-}" ]; then
-  exec timeout --signal=TERM "$RENKEI_RUN_SECONDS" "$renkei" serve --config "$config"
+  timeout --signal=TERM "$RENKEI_RUN_SECONDS" "$renkei" serve --config "$config" || [ $? -eq 124 ]
+  exit 0
 fi
 exec "$renkei" serve --config "$config"

@@ -58,6 +58,8 @@ def main():
         assert not failed, "inputs failed: %s" % failed[:5]
         done = sum(len(fs) for _, _, fs in os.walk(os.path.join(inbox, "done")))
         assert done == n, "done/ holds %d of %d inputs" % (done, n)
+        daemon.terminate()
+        assert daemon.wait(timeout=60) == 0, "SIGTERM must drain and exit 0"
         print("crash test: %d inputs, %d kills, delivered to %d + %d destinations in %.1fs; "
               "%d repeated deliveries, all with the same idempotency key" %
               (n, killed, len(everyone), len(shinjuku), time.time() - started, repeats))
