@@ -2,6 +2,7 @@
 // store: transient failures are retried with backoff, permanent ones dead-lettered with the
 // receiver's body, a hanging receiver times out and is retried, Retry-After is honoured.
 #include <deque>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -42,6 +43,10 @@ class ScriptedServer {
     std::lock_guard lock(mutex_);
     return received_;
   }
+  std::string authorization() {
+    std::lock_guard lock(mutex_);
+    return authorization_;
+  }
 
  private:
   class Handler : public Poco::Net::HTTPRequestHandler {
@@ -55,6 +60,7 @@ class ScriptedServer {
       {
         std::lock_guard lock(s_.mutex_);
         s_.received_.emplace_back(req.get("Idempotency-Key", ""), body);
+        s_.authorization_ = req.get("Authorization", "");
         if (!s_.script_.empty()) {
           next = s_.script_.front();
           s_.script_.pop_front();
@@ -84,6 +90,7 @@ class ScriptedServer {
   std::mutex mutex_;
   std::deque<Scripted> script_;
   std::vector<std::pair<std::string, std::string>> received_;
+  std::string authorization_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
   int port_ = 0;
 };
@@ -172,6 +179,25 @@ TEST_F(FhirRestSinkTest, AHangingReceiverTimesOutAndIsRetried) {
   std::this_thread::sleep_for(std::chrono::milliseconds(1400));  // let the slow handler finish
   pipeline_->deliverOnce();
   EXPECT_EQ(onlyRow().state, store::kSent);
+}
+
+TEST_F(FhirRestSinkTest, PutModeSendsTheResourceUnderItsDeterministicIdWithTheBearerToken) {
+  ScriptedServer server({});
+  const std::string tokenFile = (dir_.path() / "token").string();
+  {
+    std::ofstream(tokenFile) << "s3cret-token\n";
+  }
+  build(R"({"hospital": {"type": "fhir_rest", "mode": "put", "bearer_token_file": ")" + tokenFile +
+            R"(", "base_url": "http://127.0.0.1:)" + std::to_string(server.port()) + R"(/fhir"}})",
+        "hospital");
+  submitOne(patientJson("p1"));
+  pipeline_->deliverOnce();
+  EXPECT_EQ(onlyRow().state, store::kSent);
+  EXPECT_EQ(server.authorization(), "Bearer s3cret-token");
+  auto received = server.received();
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_NE(received[0].second.find("\"resourceType\":\"Patient\""), std::string::npos);
+  EXPECT_NE(received[0].second.find("\"id\":\"rk"), std::string::npos) << received[0].second;
 }
 
 TEST_F(FhirRestSinkTest, ARefusedConnectionIsRetried) {

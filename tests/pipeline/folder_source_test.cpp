@@ -15,13 +15,15 @@ namespace fs = std::filesystem;
 
 class FolderSourceTest : public PipelineFixture {
  protected:
+  /// Extra source settings, e.g. R"(, "done_file_suffix": ".done")".
+  virtual std::string extraSettings() const { return ""; }
   void SetUp() override {
     build(R"({"out": {"type": "file_folder", "path": ")" + (dir_.path() / "out").string() + "\"}}",
           "out");
     inbox_ = dir_.path() / "inbox";
     fs::create_directories(inbox_);
     config_.Parse((R"({"type": "folder", "path": ")" + inbox_.string() +
-                   R"(", "poll_ms": 20, "min_age_ms": 300})")
+                   R"(", "poll_ms": 20, "min_age_ms": 300)" + extraSettings() + "}")
                       .c_str());
     pipeline::AdapterContext ctx{"inbox", &config_, nullptr, pipeline_.get(), metrics_};
     auto source = registry_.source("folder")->makeSource(ctx);
@@ -96,6 +98,33 @@ TEST_F(FolderSourceTest, IgnoredNamesAreLeftAlone) {
   EXPECT_TRUE(fs::exists(inbox_ / "x.tmp"));
   EXPECT_TRUE(fs::exists(inbox_ / "y.part"));
   EXPECT_EQ(count(inbox_ / "done"), 0u);
+}
+
+class FolderSourceWithLimits : public FolderSourceTest {
+ protected:
+  std::string extraSettings() const override {
+    return R"(, "done_file_suffix": ".done", "max_file_bytes": 2000)";
+  }
+};
+
+TEST_F(FolderSourceWithLimits, AFileWaitsForItsDoneFile) {
+  ASSERT_TRUE(writeFileAtomically((inbox_ / "a.json").string(), patientJson("a")).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  EXPECT_TRUE(fs::exists(inbox_ / "a.json")) << "no done-file yet";
+  ASSERT_TRUE(writeFileAtomically((inbox_ / "a.json.done").string(), "").ok());
+  waitFor([&] { return count(inbox_ / "done") == 1; });
+  EXPECT_EQ(count(inbox_ / "done"), 1u);
+  EXPECT_FALSE(fs::exists(inbox_ / "a.json.done")) << "the marker is consumed";
+}
+
+TEST_F(FolderSourceWithLimits, AFileOverTheCapIsNeverReadAndFailsWithAReason) {
+  ASSERT_TRUE(writeFileAtomically((inbox_ / "big.json").string(), std::string(5000, ' ')).ok());
+  ASSERT_TRUE(writeFileAtomically((inbox_ / "big.json.done").string(), "").ok());
+  waitFor([&] { return fs::exists(inbox_ / "failed" / "big.json.reason.json"); });
+  ASSERT_TRUE(fs::exists(inbox_ / "failed" / "big.json"));
+  EXPECT_EQ(fs::file_size(inbox_ / "failed" / "big.json"), 5000u) << "kept as it came";
+  EXPECT_NE(readText(inbox_ / "failed" / "big.json.reason.json").find("TooLarge"), std::string::npos);
+  EXPECT_TRUE(store_->outbox({})->empty());
 }
 
 TEST(StabilityTracker, NeedsTwoEqualObservationsAndTheMinimumAge) {

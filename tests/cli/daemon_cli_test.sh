@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# The daemon and its operator commands as municipal IT uses them: check-config (ok and every
+# error with its pointer), serve on a temporary folder with a receiver that always refuses,
+# /healthz and /metrics, then outbox list, dead, show, retry and replay, and a clean SIGTERM.
+# Usage: daemon_cli_test.sh RENKEI_BINARY SOURCE_DIR
+set -u
+renkei=$1
+src=$2
+work=$(mktemp -d /tmp/renkei-daemon-cli.XXXXXX)
+failures=0
+daemon=""
+cleanup() {
+  [ -n "$daemon" ] && kill "$daemon" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+check() {  # name expected_exit expected_output_substring command...
+  local name=$1 want_exit=$2 want_out=$3
+  shift 3
+  local out code
+  out=$("$@" 2>&1)
+  code=$?
+  if [ "$code" != "$want_exit" ] || [[ "$out" != *"$want_out"* ]]; then
+    echo "FAIL $name: exit $code (want $want_exit), output: $out"
+    failures=$((failures + 1))
+  else
+    echo "ok   $name"
+  fi
+}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+check "sample config is valid" 0 "ok (1 sources, 3 sinks, 2 routes, store sqlite)" \
+  "$renkei" check-config "$src/samples/config/renkei.json"
+printf '{"sources": {}, "sinks": {"x": {"type": "fax"}}, "routes": [{"name": "r", "to": ["y"]}], "colour": 1}' > "$work/bad.json"
+check "config errors with pointers" 1 "/colour: unknown key" "$renkei" check-config "$work/bad.json"
+check "config errors name the sink type" 1 "/sinks/x/type: unknown sink type 'fax'" "$renkei" check-config "$work/bad.json"
+check "config errors name the route target" 1 "/routes/0/to/0: no sink named 'y'" "$renkei" check-config "$work/bad.json"
+
+# A receiver that answers 403 with a body: every delivery becomes a dead letter.
+receiver_port=$(free_port)
+python3 - "$receiver_port" <<'PY' &
+import sys
+from http.server import BaseHTTPRequestHandler, HTTPServer
+class H(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        body = b'{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"forbidden"}]}'
+        self.send_response(403)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+class Quiet(HTTPServer):
+    def handle_error(self, *a):
+        pass  # the daemon closing its connection at shutdown is expected
+Quiet(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PY
+receiver=$!
+admin_port=$(free_port)
+cat > "$work/renkei.json" <<JSON
+{
+  "data_dir": "data", "admin": {"listen": "127.0.0.1:$admin_port"},
+  "log": {"level": "warn", "file": "renkei.log"},
+  "sources": {"inbox": {"type": "folder", "path": "inbox", "poll_ms": 50, "min_age_ms": 0}},
+  "sinks": {"hospital": {"type": "fhir_rest", "base_url": "http://127.0.0.1:$receiver_port/fhir"},
+            "archive": {"type": "file_folder", "path": "archive"}},
+  "routes": [{"name": "all", "to": ["hospital"]}]
+}
+JSON
+"$renkei" serve --config "$work/renkei.json" &
+daemon=$!
+mkdir -p "$work/inbox"
+cp "$src/samples/fhir/Patient-renkei-example.json" "$work/inbox/"
+for _ in $(seq 1 100); do
+  "$renkei" outbox --config "$work/renkei.json" dead 2>/dev/null | grep -q "HTTP 403" && break
+  sleep 0.1
+done
+check "healthz" 0 "ok" curl -sf "http://127.0.0.1:$admin_port/healthz"
+check "metrics count the rejection" 0 'renkei_deliveries_total{destination="hospital",outcome="rejected"} 1' \
+  curl -sf "http://127.0.0.1:$admin_port/metrics"
+check "metrics show the dead letter" 0 'renkei_outbox_messages{destination="hospital",state="DEAD"} 1' \
+  curl -sf "http://127.0.0.1:$admin_port/metrics"
+check "outbox dead lists it" 0 "hospital	DEAD	1" "$renkei" outbox --config "$work/renkei.json" dead
+check "outbox show keeps the receiver's body" 0 '"code":"forbidden"' \
+  "$renkei" outbox --config "$work/renkei.json" show 1
+check "outbox show has the routing record" 0 '"route":"all","matched":true' \
+  "$renkei" outbox --config "$work/renkei.json" show 1
+check "outbox retry makes it due" 0 "outbox row 1 is due now" \
+  "$renkei" outbox --config "$work/renkei.json" retry 1
+check "outbox replay to another destination" 0 "queued again to archive" \
+  "$renkei" outbox --config "$work/renkei.json" replay 1 --to archive
+for _ in $(seq 1 100); do
+  ls "$work/archive"/*.json >/dev/null 2>&1 && break
+  sleep 0.1
+done
+check "the replay was delivered" 0 ".json" ls "$work/archive"
+check "unknown row" 1 "no outbox row 99" "$renkei" outbox --config "$work/renkei.json" show 99
+check "patient data stays out of the log" 1 "" grep -q "連携" "$work/renkei.log"
+
+kill -TERM "$daemon"
+wait "$daemon"
+code=$?
+daemon=""
+kill "$receiver" 2>/dev/null
+if [ "$code" != 0 ]; then
+  echo "FAIL SIGTERM: exit $code"
+  failures=$((failures + 1))
+else
+  echo "ok   SIGTERM exits 0"
+fi
+exit $((failures > 0))
