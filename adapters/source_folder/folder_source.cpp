@@ -221,9 +221,10 @@ class FolderSource : public pipeline::Source {
             const std::string& operationOutcome) {
     std::error_code ec;
     const fs::path target = freePath(options_.path / "failed", name);
+    // The input first, then its reason: a reason file always has its input beside it.
+    fs::rename(options_.path / "processing" / name, target, ec);
     Status written = writeFileAtomically(target.string() + ".reason.json",
                                          reasonJson(name, name_, messageId, reason, operationOutcome));
-    fs::rename(options_.path / "processing" / name, target, ec);
     JsonLog::write(LogLevel::Warn, "input_failed",
                    {{"source", name_},
                     {"message", std::to_string(messageId)},
