@@ -147,7 +147,7 @@ def main():
         "instance_name": "bench", "data_dir": os.path.join(work, "data"), "store": store,
         "admin": {"listen": "127.0.0.1:%d" % admin_port},
         "log": {"level": "error"},
-        "delivery": {"workers": 4, "batch": 256, "poll_ms": 5},
+        "delivery": {"workers": 4, "batch": 256, "poll_ms": 20},
         "sources": {"inbox": {"type": "folder", "path": inbox, "poll_ms": 20, "min_age_ms": 0, "batch": 1000}},
         "sinks": {"receiver": {"type": "fhir_rest", "base_url": "http://127.0.0.1:%d/fhir" % receiver.port}},
         "routes": [{"name": "all", "to": ["receiver"]}],

@@ -112,6 +112,30 @@ const char* SqlDatabase::lockRows() const {
   return dialect_ == Dialect::Postgres ? " FOR UPDATE SKIP LOCKED" : "";
 }
 
+std::string SqlDatabase::valuesTable(
+    std::size_t rows, const std::vector<std::pair<const char*, const char*>>& columns) const {
+  std::string values = "VALUES ";
+  for (std::size_t r = 0; r < rows; ++r) {
+    values += r == 0 ? "(" : ", (";
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      if (c > 0) values += ", ";
+      // Types on the first row fix each column's type for PostgreSQL.
+      values += r == 0 ? std::string("CAST(? AS ") + columns[c].second + ")" : std::string("?");
+    }
+    values += ")";
+  }
+  std::string names;
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    names += (c == 0 ? "" : ", ") + std::string(columns[c].first);
+  }
+  if (dialect_ == Dialect::Postgres) return "(" + values + ") AS v(" + names + ")";
+  std::string select = "SELECT ";
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    select += (c == 0 ? "column" : ", column") + std::to_string(c + 1) + " AS " + columns[c].first;
+  }
+  return "(" + select + " FROM (" + values + ")) AS v";
+}
+
 namespace {
 
 Status fromException(const std::string& what, bool conflict) {

@@ -44,6 +44,11 @@ class SqlDatabase {
   int64_t commits() const { return commits_; }
   /// `FOR UPDATE SKIP LOCKED` on PostgreSQL, nothing on SQLite (one writer at a time).
   const char* lockRows() const;
+  /// A literal table `v` of `rows` rows of placeholders for `UPDATE … FROM`, its columns named
+  /// and typed by (name, SQL type): VALUES with a column list on PostgreSQL, VALUES renamed by a
+  /// SELECT on SQLite (which names them column1, column2, …).
+  std::string valuesTable(std::size_t rows,
+                          const std::vector<std::pair<const char*, const char*>>& columns) const;
 
  private:
   std::string translate(std::string_view sql) const;

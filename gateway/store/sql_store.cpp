@@ -309,21 +309,20 @@ Result<std::vector<bool>> SqlStore::recordRouting(const std::vector<RoutingOutco
     }
     inChunks(apply, [&](std::size_t from, std::size_t to) {
       // One UPDATE … FROM a literal table of new values (SQLite ≥ 3.33 and PostgreSQL).
-      std::string rows;
       std::vector<SqlParam> p;
       for (std::size_t k = from; k < to; ++k) {
         const RoutingOutcome& o = outcomes[apply[k]];
-        rows += std::string(k == from ? "SELECT " : " UNION ALL SELECT ") +
-                "CAST(? AS BIGINT) AS id, CAST(? AS TEXT) AS state, CAST(? AS TEXT) AS error, "
-                "CAST(? AS TEXT) AS routing, CAST(? AS TEXT) AS canonical";
         for (SqlParam v : {SqlParam(Poco::Int64(o.messageId)), SqlParam(o.state), SqlParam(o.error),
                            SqlParam(o.routing), SqlParam(o.canonical)}) {
           p.push_back(std::move(v));
         }
       }
       db_->exec("UPDATE pipeline_message SET state = v.state, error = v.error, routing = v.routing, "
-                "canonical = v.canonical, lease_owner = '', lease_until_ms = 0 FROM (" + rows +
-                    ") AS v WHERE pipeline_message.id = v.id",
+                "canonical = v.canonical, lease_owner = '', lease_until_ms = 0 FROM " +
+                    db_->valuesTable(to - from, {{"id", "BIGINT"}, {"state", "TEXT"},
+                                                 {"error", "TEXT"}, {"routing", "TEXT"},
+                                                 {"canonical", "TEXT"}}) +
+                    " WHERE pipeline_message.id = v.id",
                 p);
     });
     std::vector<std::pair<std::size_t, const PlannedDelivery*>> deliveries;
@@ -395,13 +394,9 @@ Result<int> SqlStore::recordDeliveries(const std::vector<DeliveryUpdate>& update
   Status st = inTransaction(*db_, [&] {
     applied = 0;
     inChunks(updates, [&](std::size_t from, std::size_t to) {
-      std::string rows;
       std::vector<SqlParam> p;
       for (std::size_t k = from; k < to; ++k) {
         const DeliveryUpdate& u = updates[k];
-        rows += std::string(k == from ? "SELECT " : " UNION ALL SELECT ") +
-                "CAST(? AS BIGINT) AS id, CAST(? AS TEXT) AS state, CAST(? AS BIGINT) AS next_at, "
-                "CAST(? AS TEXT) AS last_error, CAST(? AS TEXT) AS body";
         for (SqlParam v : {SqlParam(Poco::Int64(u.outboxId)), SqlParam(u.state),
                            SqlParam(Poco::Int64(u.nextAttemptMs)), SqlParam(u.lastError),
                            SqlParam(u.responseBody)}) {
@@ -418,8 +413,11 @@ Result<int> SqlStore::recordDeliveries(const std::vector<DeliveryUpdate>& update
       p.emplace_back(owner);
       db_->exec("UPDATE delivery_outbox SET state = v.state, next_attempt_ms = v.next_at, "
                 "last_error = v.last_error, response_body = v.body, lease_owner = '', "
-                "lease_until_ms = 0 FROM (" + rows +
-                    ") AS v WHERE delivery_outbox.id = v.id AND delivery_outbox.lease_owner = ?",
+                "lease_until_ms = 0 FROM " +
+                    db_->valuesTable(to - from, {{"id", "BIGINT"}, {"state", "TEXT"},
+                                                 {"next_at", "BIGINT"}, {"last_error", "TEXT"},
+                                                 {"body", "TEXT"}}) +
+                    " WHERE delivery_outbox.id = v.id AND delivery_outbox.lease_owner = ?",
                 p);
     });
     return Status::okStatus();
