@@ -10,5 +10,6 @@ int runFhirPath(int argc, char** argv);
 int runServe(int argc, char** argv);
 int runCheckConfig(int argc, char** argv);
 int runOutbox(int argc, char** argv);
+int runToken(int argc, char** argv);
 
 }  // namespace renkei::cli

@@ -1,8 +1,6 @@
 // The fhir_rest sink over TLS against a real in-process HTTPS server (POCO NetSSL) with
 // certificates made by openssl for this test: a trusted server with client-certificate
 // authentication delivers; an untrusted server is a retryable failure, never a plaintext fallback.
-#include <cstdlib>
-#include <fstream>
 
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -15,6 +13,7 @@
 #include <Poco/StreamCopier.h>
 
 #include "pipeline/pipeline_fixture.h"
+#include "support/test_certificates.h"
 
 namespace renkei::test {
 namespace {
@@ -59,33 +58,12 @@ class HttpsServer {
   int port_ = 0;
 };
 
-/// A CA, a server certificate for 127.0.0.1 and a client certificate, all signed by the CA.
-bool makeCertificates(const std::filesystem::path& dir) {
-  const std::string d = dir.string();
-  const std::string script =
-      "cd '" + d + "' && "
-      "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 "
-      "-subj '/CN=Renkei Test CA' >/dev/null 2>&1 && "
-      "openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr "
-      "-subj '/CN=127.0.0.1' >/dev/null 2>&1 && "
-      "printf 'subjectAltName=IP:127.0.0.1\\n' > san.ext && "
-      "openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt "
-      "-days 2 -extfile san.ext >/dev/null 2>&1 && "
-      "openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr "
-      "-subj '/CN=renkei-gateway' >/dev/null 2>&1 && "
-      "openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out client.crt "
-      "-days 2 >/dev/null 2>&1 && "
-      "openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out other.crt -days 2 "
-      "-subj '/CN=Someone Else' >/dev/null 2>&1";
-  return std::system(script.c_str()) == 0;
-}
-
 class FhirRestTlsTest : public PipelineFixture {
  protected:
   void SetUp() override {
     certs_ = dir_.path() / "certs";
     std::filesystem::create_directories(certs_);
-    if (!makeCertificates(certs_)) GTEST_SKIP() << "openssl could not make test certificates";
+    if (!makeTestCertificates(certs_)) GTEST_SKIP() << "openssl could not make test certificates";
   }
   std::string sinkJson(int port, const std::string& caFile, bool clientCert) {
     std::string tls = R"("ca_file": ")" + (certs_ / caFile).string() + "\"";

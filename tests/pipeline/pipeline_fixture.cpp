@@ -15,16 +15,17 @@ void PipelineFixture::build(const std::string& sinksJson, const std::string& rou
   ASSERT_TRUE(opened.ok()) << opened.status().toString();
   store_ = std::shared_ptr<store::Store>(std::move(opened).value());
   auto defs = coreDefinitions();
-  auto normalizer = std::make_shared<const pipeline::Normalizer>(
+  normalizer_ = std::make_shared<const pipeline::Normalizer>(
       defs, fhirpath::makeValidator(defs), pipeline::NormalizeOptions{});
   routing::RouteRule all;
   all.name = "all";
   all.destinations = {routeTo};
   auto router = routing::Router::compile({all}, defs);
   ASSERT_TRUE(router.ok());
+  router_ = router.value();
   sinkConfig_.Parse(sinksJson.c_str());
   ASSERT_FALSE(sinkConfig_.HasParseError());
-  std::map<std::string, std::shared_ptr<pipeline::Sink>> sinks;
+  std::map<std::string, std::shared_ptr<pipeline::Sink>>& sinks = sinks_;
   for (auto& m : sinkConfig_.GetObject()) {
     const pipeline::AdapterType* type = registry_.sink(m.value["type"].GetString());
     ASSERT_NE(type, nullptr);
@@ -37,9 +38,17 @@ void PipelineFixture::build(const std::string& sinksJson, const std::string& rou
   options.owner = "test";
   options.retry = retry;
   auto clock = clock_;
-  pipeline_ = std::make_unique<pipeline::Pipeline>(store_, normalizer, router.value(),
-                                                   std::move(sinks), options, metrics_,
-                                                   [clock] { return clock->load(); });
+  pipeline_ = std::make_unique<pipeline::Pipeline>(store_, normalizer_, router_, sinks, options,
+                                                   metrics_, [clock] { return clock->load(); });
+}
+
+std::unique_ptr<pipeline::Pipeline> PipelineFixture::pipelineOver(std::shared_ptr<store::Store> store,
+                                                                  const std::string& owner) {
+  pipeline::PipelineOptions options;
+  options.owner = owner;
+  auto clock = clock_;
+  return std::make_unique<pipeline::Pipeline>(std::move(store), normalizer_, router_, sinks_,
+                                              options, metrics_, [clock] { return clock->load(); });
 }
 
 pipeline::SubmitResult PipelineFixture::submitOne(const std::string& bytes, const std::string& name) {

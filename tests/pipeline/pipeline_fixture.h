@@ -19,6 +19,9 @@ class PipelineFixture : public ::testing::Test {
   /// Builds the pipeline: sinks as {"name": {config}, ...}, one catch-all route to `routeTo`.
   void build(const std::string& sinksJson, const std::string& routeTo,
              pipeline::RetryPolicy retry = {});
+  /// A pipeline over `store` (another instance sharing it, or a PostgreSQL store).
+  std::unique_ptr<pipeline::Pipeline> pipelineOver(std::shared_ptr<store::Store> store,
+                                                   const std::string& owner);
   pipeline::SubmitResult submitOne(const std::string& bytes, const std::string& name = "in.json");
   store::OutboxRow onlyRow();
   int64_t now() const { return clock_->load(); }
@@ -32,6 +35,9 @@ class PipelineFixture : public ::testing::Test {
   std::shared_ptr<pipeline::Metrics> metrics_ = std::make_shared<pipeline::Metrics>();
   std::shared_ptr<std::atomic<int64_t>> clock_ = std::make_shared<std::atomic<int64_t>>(1'700'000'000'000);
   std::unique_ptr<pipeline::Pipeline> pipeline_;
+  std::map<std::string, std::shared_ptr<pipeline::Sink>> sinks_;
+  std::shared_ptr<const routing::Router> router_;
+  std::shared_ptr<const pipeline::Normalizer> normalizer_;
   rapidjson::Document sinkConfig_;
 };
 

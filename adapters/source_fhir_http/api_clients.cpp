@@ -1,0 +1,46 @@
+// Token lookup by SHA-256 and scope matching.
+#include "api_clients.h"
+
+#include "renkei/core/digest.h"
+
+namespace renkei::adapters {
+
+bool ApiClient::allows(std::string_view resourceType, std::string_view access) const {
+  for (const std::string& scope : scopes) {
+    const std::size_t slash = scope.find('/');
+    const std::size_t dot = scope.rfind('.');
+    if (slash == std::string::npos || dot == std::string::npos || dot < slash) continue;
+    const std::string_view type = std::string_view(scope).substr(slash + 1, dot - slash - 1);
+    const std::string_view what = std::string_view(scope).substr(dot + 1);
+    if ((type == "*" || type == resourceType) && (what == "*" || what == access)) return true;
+  }
+  return false;
+}
+
+ApiClients::ApiClients(const rapidjson::Value& list) {
+  if (!list.IsArray()) return;
+  for (const auto& c : list.GetArray()) {
+    ApiClient client;
+    client.id = c["id"].GetString();
+    client.organization = c["organization"].GetString();
+    client.tokenSha256 = c["token_sha256"].GetString();
+    for (const auto& s : c["scopes"].GetArray()) client.scopes.emplace_back(s.GetString());
+    clients_.push_back(std::move(client));
+  }
+}
+
+const ApiClient* ApiClients::authenticate(std::string_view bearerToken) const {
+  if (bearerToken.empty()) return nullptr;
+  const std::string hash = sha256Hex(bearerToken);
+  const ApiClient* found = nullptr;
+  for (const ApiClient& c : clients_) {
+    unsigned char diff = c.tokenSha256.size() == hash.size() ? 0 : 1;
+    for (std::size_t i = 0; i < hash.size() && i < c.tokenSha256.size(); ++i) {
+      diff |= static_cast<unsigned char>(c.tokenSha256[i] ^ hash[i]);
+    }
+    if (diff == 0) found = &c;
+  }
+  return found;
+}
+
+}  // namespace renkei::adapters

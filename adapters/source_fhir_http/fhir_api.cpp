@@ -1,0 +1,360 @@
+// FhirApi: authentication, routing of FHIR interactions, and the mapping of pipeline results to
+// HTTP statuses and OperationOutcomes.
+#include "fhir_api.h"
+
+#include <algorithm>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "renkei/fhir/operation_outcome.h"
+#include "renkei/fhir/resource_reader.h"
+#include "renkei/fhir/structure.h"
+#include "renkei/store/store.h"
+
+namespace renkei::adapters {
+namespace {
+
+std::string header(const ApiRequest& r, const std::string& name) {
+  auto it = r.headers.find(name);
+  return it == r.headers.end() ? std::string() : it->second;
+}
+
+bool isResourceTypeName(std::string_view s) {
+  return !s.empty() && s[0] >= 'A' && s[0] <= 'Z' &&
+         std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+         });
+}
+
+/// The request's FHIR format from Content-Type; nullopt when unsupported.
+std::optional<fhir::SourceFormat> contentFormat(const ApiRequest& r) {
+  std::string type = header(r, "content-type");
+  type = type.substr(0, type.find(';'));
+  if (type == "application/fhir+json" || type == "application/json") return fhir::SourceFormat::Json;
+  if (type == "application/fhir+xml" || type == "application/xml") return fhir::SourceFormat::Xml;
+  return std::nullopt;
+}
+
+/// "a=1&b=2" with its parameters sorted, so equal conditions give equal keys.
+std::string normalizedQuery(std::string_view query) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start <= query.size()) {
+    std::size_t amp = query.find('&', start);
+    if (amp == std::string_view::npos) amp = query.size();
+    if (amp > start) parts.emplace_back(query.substr(start, amp - start));
+    start = amp + 1;
+  }
+  std::sort(parts.begin(), parts.end());
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : "&") + p;
+  return out;
+}
+
+/// The status for a message the pipeline failed: 400 when it did not parse, else 422.
+int failureStatus(const std::string& operationOutcome) {
+  return operationOutcome.find("\"severity\":\"fatal\"") != std::string::npos ? 400 : 422;
+}
+
+ApiResponse withBody(int status, std::string body) {
+  ApiResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+}  // namespace
+
+ApiResponse outcomeResponse(int status, std::string_view severity, std::string_view code,
+                            const std::string& text) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("resourceType");
+  w.String("OperationOutcome");
+  w.Key("issue");
+  w.StartArray();
+  w.StartObject();
+  w.Key("severity");
+  w.String(severity.data(), static_cast<rapidjson::SizeType>(severity.size()));
+  w.Key("code");
+  w.String(code.data(), static_cast<rapidjson::SizeType>(code.size()));
+  w.Key("diagnostics");
+  w.String(text);
+  w.EndObject();
+  w.EndArray();
+  w.EndObject();
+  return withBody(status, buffer.GetString());
+}
+
+FhirApi::FhirApi(std::string sourceName, std::string base, std::shared_ptr<const ApiClients> clients,
+                 std::shared_ptr<const fhir::Definitions> definitions,
+                 std::shared_ptr<const fhir::Validator> validator, pipeline::Intake* intake)
+    : source_(std::move(sourceName)),
+      base_(std::move(base)),
+      clients_(std::move(clients)),
+      definitions_(std::move(definitions)),
+      validator_(std::move(validator)),
+      intake_(intake) {
+  while (!base_.empty() && base_.back() == '/') base_.pop_back();
+}
+
+ApiResponse FhirApi::handle(const ApiRequest& request) const {
+  if (request.path.rfind(base_, 0) != 0 ||
+      (request.path.size() > base_.size() && request.path[base_.size()] != '/')) {
+    return outcomeResponse(404, "error", "not-found", "no FHIR endpoint at " + request.path);
+  }
+  std::string rest = request.path.substr(base_.size());
+  while (!rest.empty() && rest.front() == '/') rest.erase(0, 1);
+  while (!rest.empty() && rest.back() == '/') rest.pop_back();
+  std::vector<std::string> segments;
+  for (std::size_t start = 0; start < rest.size();) {
+    std::size_t slash = rest.find('/', start);
+    if (slash == std::string::npos) slash = rest.size();
+    segments.push_back(rest.substr(start, slash - start));
+    start = slash + 1;
+  }
+
+  if (segments.size() == 1 && segments[0] == "metadata") {
+    if (request.method != "GET") return outcomeResponse(405, "error", "not-supported", "GET only");
+    return capabilityStatement();
+  }
+  // Everything else needs an authenticated client.
+  const std::string authorization = header(request, "authorization");
+  const ApiClient* client = authorization.rfind("Bearer ", 0) == 0
+                                ? clients_->authenticate(authorization.substr(7))
+                                : nullptr;
+  if (client == nullptr) {
+    ApiResponse r = outcomeResponse(401, "error", "login", "a valid bearer token is required");
+    r.headers["WWW-Authenticate"] = "Bearer";
+    return r;
+  }
+  const bool isPost = request.method == "POST";
+  if (segments.empty()) {
+    if (!isPost) return outcomeResponse(405, "error", "not-supported", "POST a transaction or batch Bundle");
+    return accept(request, *client, "Bundle", "transaction|batch");
+  }
+  if (segments.size() == 1 && segments[0] == "$validate") {
+    if (!isPost) return outcomeResponse(405, "error", "not-supported", "POST only");
+    return validate(request, "");
+  }
+  if (segments.size() == 1 && segments[0] == "$process-message") {
+    if (!isPost) return outcomeResponse(405, "error", "not-supported", "POST only");
+    return accept(request, *client, "Bundle", "message");
+  }
+  if (!isResourceTypeName(segments[0]) || !definitions_->isResourceType(segments[0])) {
+    return outcomeResponse(404, "error", "not-found", "unknown resource type '" + segments[0] + "'");
+  }
+  const std::string& type = segments[0];
+  if (segments.size() == 2 && segments[1] == "$validate") {
+    if (!isPost) return outcomeResponse(405, "error", "not-supported", "POST only");
+    return validate(request, type);
+  }
+  if (segments.size() == 1 && isPost) {
+    return accept(request, *client, type, type == "Bundle" ? "document|collection" : "");
+  }
+  return outcomeResponse(501, "error", "not-supported",
+                         request.method + " " + request.path +
+                             " is not implemented; see [base]/metadata for what is");
+}
+
+ApiResponse FhirApi::validate(const ApiRequest& request, std::string_view type) const {
+  auto format = contentFormat(request);
+  if (!format) return outcomeResponse(415, "error", "not-supported", "send application/fhir+json or application/fhir+xml");
+  auto read = fhir::readResource(request.body, format);
+  if (!read.ok()) {
+    return withBody(400, fhir::operationOutcomeJson(
+                             {fhir::fatalIssue(read.status.message(), read.position.line,
+                                               read.position.column)}));
+  }
+  const fhir::Node* root = read.document->root();
+  if (root->resourceType == "Parameters") {
+    return outcomeResponse(400, "error", "not-supported",
+                           "send the resource itself, not a Parameters resource");
+  }
+  if (!type.empty() && root->resourceType != type) {
+    return outcomeResponse(400, "error", "invalid",
+                           "the body is a " + std::string(root->resourceType) + ", not a " +
+                               std::string(type));
+  }
+  fhir::ValidationResult result = validator_->validate(*read.document);
+  if (result.issues.empty()) {
+    return outcomeResponse(200, "information", "informational", "no issues found");
+  }
+  return withBody(200, fhir::operationOutcomeJson(result.issues));
+}
+
+ApiResponse FhirApi::accept(const ApiRequest& request, const ApiClient& client,
+                            std::string_view type, std::string_view bundleTypes) const {
+  auto format = contentFormat(request);
+  if (!format) {
+    return outcomeResponse(415, "error", "not-supported",
+                           "send application/fhir+json or application/fhir+xml");
+  }
+  // A cheap look at the root first: protocol errors are answered without storing anything.
+  auto read = fhir::readResource(request.body, format);
+  if (read.ok()) {
+    const fhir::Node& root = *read.document->root();
+    if (root.resourceType != type) {
+      return outcomeResponse(400, "error", "invalid",
+                             "the body is a " + std::string(root.resourceType) + ", not a " +
+                                 std::string(type));
+    }
+    if (!bundleTypes.empty()) {
+      const std::string bundleType(root.childValue("type"));
+      if (std::string("|" + std::string(bundleTypes) + "|").find("|" + bundleType + "|") ==
+          std::string::npos) {
+        return outcomeResponse(400, "error", "invalid",
+                               "a Bundle of type " + std::string(bundleTypes) +
+                                   " is expected here, not '" + bundleType + "'");
+      }
+    }
+    std::vector<std::string_view> types{root.resourceType};
+    if (root.resourceType == "Bundle") {
+      for (const fhir::Node& e : root.children()) {
+        if (e.name != "entry") continue;
+        if (const fhir::Node* r = e.child("resource")) types.push_back(r->resourceType);
+      }
+    }
+    for (std::string_view t : types) {
+      if (!client.allows(t, "write")) {
+        return outcomeResponse(403, "error", "forbidden",
+                               "client " + client.id + " may not write " + std::string(t));
+      }
+    }
+  }
+  // The idempotency key: a conditional create's condition, else the client's request id, else
+  // (empty) the SHA-256 of the bytes, so that a resent request is recognised either way.
+  std::string key;
+  const std::string condition = header(request, "if-none-exist");
+  const std::string requestId = !header(request, "idempotency-key").empty()
+                                    ? header(request, "idempotency-key")
+                                    : header(request, "x-request-id");
+  if (!condition.empty()) {
+    key = "if-none-exist:" + client.organization + ":" + std::string(type) + "?" +
+          normalizedQuery(condition);
+  } else if (!requestId.empty()) {
+    key = "request:" + client.organization + ":" + requestId;
+  }
+  store::RawInput input{source_, client.organization,
+                        std::string(type) + (format == fhir::SourceFormat::Xml ? ".xml" : ".json"),
+                        key, request.body};
+  pipeline::SubmitResult result;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    result = intake_->submit({input})[0];
+    // Two identical requests racing on PostgreSQL: the loser's insert hits the unique key and
+    // rolls back; trying again finds the winner's commit.
+    if (result.committed.code() != StatusCode::Conflict) break;
+  }
+  if (!result.committed.ok()) {
+    ApiResponse r = outcomeResponse(503, "error", "transient",
+                                    "the input could not be stored; nothing was accepted");
+    r.headers["Retry-After"] = "5";
+    return r;
+  }
+  if (result.state == store::kFailed) return withBody(failureStatus(result.error), result.error);
+  const std::string id = std::to_string(result.messageId);
+  ApiResponse r = outcomeResponse(
+      result.duplicate ? 200 : 201, "information", result.duplicate ? "duplicate" : "informational",
+      result.duplicate ? "already accepted as message " + id + "; not stored again"
+                       : "accepted as message " + id + " and committed; it will be routed");
+  r.headers["X-Renkei-Message"] = id;
+  return r;
+}
+
+ApiResponse FhirApi::capabilityStatement() const {
+  // Exactly what is implemented: create (conditional with If-None-Exist) of every concrete
+  // resource type, $validate, transaction and batch, $process-message. No read or search yet.
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  auto operation = [&](const char* name, const char* definition) {
+    w.StartObject();
+    w.Key("name");
+    w.String(name);
+    w.Key("definition");
+    w.String(definition);
+    w.EndObject();
+  };
+  w.StartObject();
+  w.Key("resourceType");
+  w.String("CapabilityStatement");
+  w.Key("status");
+  w.String("active");
+  w.Key("date");
+  w.String("2026-11-21");
+  w.Key("kind");
+  w.String("instance");
+  w.Key("software");
+  w.StartObject();
+  w.Key("name");
+  w.String("Renkei");
+  w.Key("version");
+  w.String("0.1.0");
+  w.EndObject();
+  w.Key("fhirVersion");
+  w.String("4.0.1");
+  w.Key("format");
+  w.StartArray();
+  w.String("application/fhir+json");
+  w.String("application/fhir+xml");
+  w.EndArray();
+  w.Key("rest");
+  w.StartArray();
+  w.StartObject();
+  w.Key("mode");
+  w.String("server");
+  w.Key("documentation");
+  w.String("Every write is answered only after it is durably committed, then validated and routed "
+           "to its recipients. Responses are OperationOutcomes in JSON. Read, search, update and "
+           "history are not implemented yet.");
+  w.Key("security");
+  w.StartObject();
+  w.Key("description");
+  w.String("Bearer token per API client, bound to one organization; scopes system/<type>.write; "
+           "TLS 1.2 or later, client certificates when configured.");
+  w.EndObject();
+  w.Key("resource");
+  w.StartArray();
+  for (const fhir::StructureDef* sd : definitions_->structures()) {
+    if (sd->kind != fhir::StructureKind::Resource || sd->abstract || sd->isConstraint) continue;
+    w.StartObject();
+    w.Key("type");
+    w.String(sd->type);
+    w.Key("interaction");
+    w.StartArray();
+    w.StartObject();
+    w.Key("code");
+    w.String("create");
+    w.EndObject();
+    w.EndArray();
+    w.Key("conditionalCreate");
+    w.Bool(true);
+    w.Key("operation");
+    w.StartArray();
+    operation("validate", "http://hl7.org/fhir/OperationDefinition/Resource-validate");
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("interaction");
+  w.StartArray();
+  for (const char* code : {"transaction", "batch"}) {
+    w.StartObject();
+    w.Key("code");
+    w.String(code);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("operation");
+  w.StartArray();
+  operation("process-message", "http://hl7.org/fhir/OperationDefinition/MessageHeader-process-message");
+  operation("validate", "http://hl7.org/fhir/OperationDefinition/Resource-validate");
+  w.EndArray();
+  w.EndObject();
+  w.EndArray();
+  w.EndObject();
+  return withBody(200, buffer.GetString());
+}
+
+}  // namespace renkei::adapters

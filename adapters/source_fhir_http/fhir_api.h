@@ -1,0 +1,58 @@
+// The FHIR REST API of the hospitals' endpoint, independent of the HTTP server: a request in, a
+// response out. Writes (transaction, batch, document and message Bundles, single-resource
+// creates with If-None-Exist) enter the durable pipeline and are answered only after the commit;
+// $validate validates without storing; metadata states what is implemented.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "api_clients.h"
+#include "renkei/fhir/definitions.h"
+#include "renkei/fhir/validator.h"
+#include "renkei/pipeline/intake.h"
+
+namespace renkei::adapters {
+
+struct ApiRequest {
+  std::string method;
+  std::string path;   ///< without the query string
+  std::string query;  ///< after '?', undecoded
+  std::map<std::string, std::string> headers;  ///< lower-case names
+  std::string body;
+};
+
+struct ApiResponse {
+  int status = 200;
+  std::map<std::string, std::string> headers;
+  std::string body;  ///< FHIR JSON
+};
+
+class FhirApi {
+ public:
+  FhirApi(std::string sourceName, std::string base, std::shared_ptr<const ApiClients> clients,
+          std::shared_ptr<const fhir::Definitions> definitions,
+          std::shared_ptr<const fhir::Validator> validator, pipeline::Intake* intake);
+
+  ApiResponse handle(const ApiRequest& request) const;
+
+ private:
+  ApiResponse capabilityStatement() const;
+  ApiResponse validate(const ApiRequest& request, std::string_view type) const;
+  ApiResponse accept(const ApiRequest& request, const ApiClient& client, std::string_view type,
+                     std::string_view expectedBundleType) const;
+
+  std::string source_;
+  std::string base_;
+  std::shared_ptr<const ApiClients> clients_;
+  std::shared_ptr<const fhir::Definitions> definitions_;
+  std::shared_ptr<const fhir::Validator> validator_;
+  pipeline::Intake* intake_;
+};
+
+/// An OperationOutcome response with one issue.
+ApiResponse outcomeResponse(int status, std::string_view severity, std::string_view code,
+                            const std::string& text);
+
+}  // namespace renkei::adapters

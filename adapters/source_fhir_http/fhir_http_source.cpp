@@ -1,0 +1,193 @@
+// fhir_http source: server set-up, request reading with the size cap, response writing.
+#include "fhir_http_source.h"
+
+#include <chrono>
+#include <thread>
+
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/SecureServerSocket.h>
+#include <Poco/Net/ServerSocket.h>
+
+#include "fhir_api.h"
+#include "renkei/core/json_log.h"
+#include "renkei/fhirpath/invariants.h"
+
+namespace renkei::embedded {
+extern const std::string_view kFhirHttpSourceSchema;
+}
+
+namespace renkei::adapters {
+namespace {
+
+struct ServerOptions {
+  std::string listen;
+  bool plain = false;
+  std::string certFile, keyFile, caFile;
+  bool requireClientCert = false;
+  int64_t maxRequestBytes = 32 << 20;
+  int threads = 8;
+  int queue = 64;
+};
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+class ApiHandler : public Poco::Net::HTTPRequestHandler {
+ public:
+  ApiHandler(const FhirApi& api, int64_t maxBytes) : api_(api), maxBytes_(maxBytes) {}
+
+  void handleRequest(Poco::Net::HTTPServerRequest& req,
+                     Poco::Net::HTTPServerResponse& res) override {
+    ApiResponse response;
+    try {
+      response = serve(req);
+    } catch (const Poco::Exception& e) {
+      response = outcomeResponse(400, "error", "invalid", "the request could not be read");
+    }
+    for (const auto& [name, value] : response.headers) res.set(name, value);
+    res.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
+    res.setContentType("application/fhir+json; charset=utf-8");
+    res.setContentLength(static_cast<std::streamsize>(response.body.size()));
+    res.send() << response.body;
+  }
+
+ private:
+  ApiResponse serve(Poco::Net::HTTPServerRequest& req) {
+    if (req.hasContentLength() && req.getContentLength64() > maxBytes_) {
+      return outcomeResponse(413, "error", "too-costly",
+                             "the request is larger than " + std::to_string(maxBytes_) + " bytes");
+    }
+    ApiRequest request;
+    request.method = req.getMethod();
+    const std::string& uri = req.getURI();
+    const std::size_t q = uri.find('?');
+    request.path = uri.substr(0, q);
+    if (q != std::string::npos) request.query = uri.substr(q + 1);
+    for (const auto& [name, value] : req) request.headers[lower(name)] = value;
+    std::istream& in = req.stream();
+    char buffer[16384];
+    while (in) {
+      in.read(buffer, sizeof buffer);
+      request.body.append(buffer, static_cast<std::size_t>(in.gcount()));
+      if (static_cast<int64_t>(request.body.size()) > maxBytes_) {
+        return outcomeResponse(413, "error", "too-costly",
+                               "the request is larger than " + std::to_string(maxBytes_) + " bytes");
+      }
+    }
+    return api_.handle(request);
+  }
+
+  const FhirApi& api_;
+  int64_t maxBytes_;
+};
+
+class ApiHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  ApiHandlerFactory(const FhirApi& api, int64_t maxBytes) : api_(api), maxBytes_(maxBytes) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+    return new ApiHandler(api_, maxBytes_);  // owned and deleted by POCO
+  }
+
+ private:
+  const FhirApi& api_;
+  int64_t maxBytes_;
+};
+
+class FhirHttpSource : public pipeline::Source {
+ public:
+  FhirHttpSource(std::string name, ServerOptions options, std::unique_ptr<FhirApi> api)
+      : name_(std::move(name)), options_(std::move(options)), api_(std::move(api)) {}
+  ~FhirHttpSource() override { stop(); }
+
+  Status start() override {
+    try {
+      const Poco::Net::SocketAddress address(options_.listen);
+      std::unique_ptr<Poco::Net::ServerSocket> socket;
+      if (options_.plain) {
+        socket = std::make_unique<Poco::Net::ServerSocket>(address, options_.queue);
+      } else {
+        Poco::Net::Context::Ptr context = new Poco::Net::Context(
+            Poco::Net::Context::TLS_SERVER_USE, options_.keyFile, options_.certFile,
+            options_.caFile,
+            options_.requireClientCert ? Poco::Net::Context::VERIFY_STRICT
+                                       : Poco::Net::Context::VERIFY_NONE);
+        context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+        // Client certificates identify organizations, not hosts: no name check against the peer.
+        context->enableExtendedCertificateVerification(false);
+        socket = std::make_unique<Poco::Net::SecureServerSocket>(address, options_.queue, context);
+      }
+      port_ = socket->address().port();
+      auto* params = new Poco::Net::HTTPServerParams;  // reference-counted by POCO
+      params->setMaxThreads(options_.threads);
+      params->setMaxQueued(options_.queue);
+      params->setKeepAlive(true);
+      server_ = std::make_unique<Poco::Net::HTTPServer>(
+          new ApiHandlerFactory(*api_, options_.maxRequestBytes), *socket, params);
+      server_->start();
+    } catch (const Poco::Exception& e) {
+      return Status::unavailable("source " + name_ + ": cannot listen on " + options_.listen +
+                                 ": " + e.displayText());
+    }
+    JsonLog::write(LogLevel::Info, "fhir_endpoint_listening",
+                   {{"source", name_}, {"port", std::to_string(port_)},
+                    {"tls", options_.plain ? "off" : "on"}});
+    return Status::okStatus();
+  }
+
+  void stop() override {
+    if (!server_) return;
+    server_->stop();  // no new connections; requests in progress finish
+    for (int i = 0; i < 100 && server_->currentConnections() > 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    server_->stopAll(true);
+    server_.reset();
+  }
+
+ private:
+  std::string name_;
+  ServerOptions options_;
+  std::unique_ptr<FhirApi> api_;
+  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  int port_ = 0;
+};
+
+}  // namespace
+
+void registerFhirHttpSource(pipeline::AdapterRegistry& registry) {
+  registry.addSource(
+      "fhir_http", embedded::kFhirHttpSourceSchema,
+      [](const pipeline::AdapterContext& ctx) -> Result<std::shared_ptr<pipeline::Source>> {
+        const rapidjson::Value& c = *ctx.config;
+        ServerOptions o;
+        o.listen = pipeline::configString(c, "listen");
+        o.plain = pipeline::configBool(c, "plain_http", false);
+        auto tls = c.FindMember("tls");
+        if (tls != c.MemberEnd()) {
+          o.certFile = pipeline::configString(tls->value, "cert_file");
+          o.keyFile = pipeline::configString(tls->value, "key_file");
+          o.caFile = pipeline::configString(tls->value, "ca_file");
+          o.requireClientCert = pipeline::configBool(tls->value, "require_client_cert", false);
+          o.plain = false;
+        }
+        o.maxRequestBytes = pipeline::configInt(c, "max_request_bytes", o.maxRequestBytes);
+        o.threads = static_cast<int>(pipeline::configInt(c, "threads", o.threads));
+        o.queue = static_cast<int>(pipeline::configInt(c, "queue", o.queue));
+        auto api = std::make_unique<FhirApi>(
+            ctx.name, pipeline::configString(c, "base", "/fhir"),
+            std::make_shared<const ApiClients>(c["clients"]), ctx.definitions,
+            fhirpath::makeValidator(ctx.definitions), ctx.intake);
+        return std::shared_ptr<pipeline::Source>(
+            std::make_shared<FhirHttpSource>(ctx.name, std::move(o), std::move(api)));
+      });
+}
+
+}  // namespace renkei::adapters

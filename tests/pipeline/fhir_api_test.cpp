@@ -1,0 +1,197 @@
+// The FHIR API behind the hospitals' endpoint, driven request by request over a real pipeline and
+// store: authentication and scopes, acceptance only after commit, the status of every failure,
+// $validate without storing, and conditional creates that never duplicate under concurrency —
+// on SQLite and on PostgreSQL with two gateways sharing the store.
+#include <atomic>
+#include <thread>
+
+#include "pipeline/pipeline_fixture.h"
+#include "renkei/core/digest.h"
+#include "renkei/fhirpath/invariants.h"
+#include "source_fhir_http/fhir_api.h"
+#include "support/test_env.h"
+
+namespace renkei::test {
+namespace {
+
+using adapters::ApiRequest;
+using adapters::ApiResponse;
+
+class FhirApiTest : public PipelineFixture {
+ protected:
+  void SetUp() override {
+    build(R"({"out": {"type": "file_folder", "path": ")" + (dir_.path() / "out").string() + "\"}}",
+          "out");
+    clients_.Parse((R"([{"id": "hospital-a", "organization": "org-a", "token_sha256": ")" +
+                    sha256Hex("token-a") +
+                    R"(", "scopes": ["system/*.write"]}, {"id": "reader", "organization": "org-b", "token_sha256": ")" +
+                    sha256Hex("token-b") + R"(", "scopes": ["system/Patient.read"]}])")
+                       .c_str());
+    api_ = makeApi(pipeline_.get());
+  }
+  std::unique_ptr<adapters::FhirApi> makeApi(pipeline::Intake* intake) {
+    auto defs = coreDefinitions();
+    return std::make_unique<adapters::FhirApi>("hospital", "/fhir",
+                                               std::make_shared<const adapters::ApiClients>(clients_),
+                                               defs, fhirpath::makeValidator(defs), intake);
+  }
+  static ApiRequest post(const std::string& path, const std::string& body,
+                         const std::string& token = "token-a") {
+    ApiRequest r;
+    r.method = "POST";
+    r.path = path;
+    r.body = body;
+    r.headers["content-type"] = "application/fhir+json";
+    if (!token.empty()) r.headers["authorization"] = "Bearer " + token;
+    return r;
+  }
+  std::size_t messages() { return store_->outbox({})->size(); }
+
+  rapidjson::Document clients_;
+  std::unique_ptr<adapters::FhirApi> api_;
+};
+
+TEST_F(FhirApiTest, MetadataIsPublicAndSaysWhatIsImplemented) {
+  ApiRequest r;
+  r.method = "GET";
+  r.path = "/fhir/metadata";
+  ApiResponse res = api_->handle(r);
+  EXPECT_EQ(res.status, 200);
+  EXPECT_NE(res.body.find("\"resourceType\":\"CapabilityStatement\""), std::string::npos);
+  EXPECT_NE(res.body.find("{\"type\":\"Patient\",\"interaction\":[{\"code\":\"create\"}]"),
+            std::string::npos);
+  EXPECT_EQ(res.body.find("\"search-type\""), std::string::npos) << "search is not claimed";
+}
+
+TEST_F(FhirApiTest, NoTokenOrAWrongOneIs401AndAMissingScopeIs403) {
+  ApiResponse none = api_->handle(post("/fhir/Patient", patientJson("p1"), ""));
+  EXPECT_EQ(none.status, 401);
+  EXPECT_EQ(none.headers["WWW-Authenticate"], "Bearer");
+  EXPECT_EQ(api_->handle(post("/fhir/Patient", patientJson("p1"), "token-x")).status, 401);
+  ApiResponse forbidden = api_->handle(post("/fhir/Patient", patientJson("p1"), "token-b"));
+  EXPECT_EQ(forbidden.status, 403);
+  EXPECT_NE(forbidden.body.find("\"code\":\"forbidden\""), std::string::npos);
+  EXPECT_EQ(messages(), 0u) << "nothing stored for a rejected client";
+}
+
+TEST_F(FhirApiTest, ACreateIsAnsweredAfterItIsCommittedAndRouted) {
+  ApiResponse res = api_->handle(post("/fhir/Patient", patientJson("p1")));
+  ASSERT_EQ(res.status, 201) << res.body;
+  const int64_t id = std::stoll(res.headers["X-Renkei-Message"]);
+  auto m = store_->message(id).value();
+  ASSERT_TRUE(m.has_value());
+  EXPECT_EQ(m->state, store::kRouted);
+  EXPECT_EQ(m->sender, "org-a");
+  EXPECT_EQ(messages(), 1u);
+  ApiResponse again = api_->handle(post("/fhir/Patient", patientJson("p1")));
+  EXPECT_EQ(again.status, 200) << "a resent request is recognised";
+  EXPECT_EQ(again.headers["X-Renkei-Message"], res.headers["X-Renkei-Message"]);
+  EXPECT_EQ(messages(), 1u);
+}
+
+TEST_F(FhirApiTest, FailuresGetTheRightStatusAndAnOperationOutcome) {
+  std::string invalid = patientJson("p1");
+  invalid.replace(invalid.find("\"female\""), 8, "\"woman\"");
+  ApiResponse unprocessable = api_->handle(post("/fhir/Patient", invalid));
+  EXPECT_EQ(unprocessable.status, 422);
+  EXPECT_NE(unprocessable.body.find("\"expression\":[\"Patient.gender\"]"), std::string::npos)
+      << unprocessable.body;
+
+  ApiResponse malformed = api_->handle(post("/fhir/Patient", "{\"resourceType\": \"Patient\",\n  \"id\": }"));
+  EXPECT_EQ(malformed.status, 400);
+  EXPECT_NE(malformed.body.find("operationoutcome-issue-line"), std::string::npos) << malformed.body;
+
+  EXPECT_EQ(api_->handle(post("/fhir/Observation", patientJson("p1"))).status, 400) << "type mismatch";
+  ApiRequest xmlAsText = post("/fhir/Patient", patientJson("p1"));
+  xmlAsText.headers["content-type"] = "text/plain";
+  EXPECT_EQ(api_->handle(xmlAsText).status, 415);
+  EXPECT_EQ(api_->handle(post("/fhir/Unicorn", "{}")).status, 404);
+  EXPECT_EQ(api_->handle(post("/other/Patient", "{}")).status, 404);
+  ApiRequest read = post("/fhir/Patient/p1", "");
+  read.method = "GET";
+  EXPECT_EQ(api_->handle(read).status, 501);
+  ApiRequest getBase = read;
+  getBase.path = "/fhir";
+  EXPECT_EQ(api_->handle(getBase).status, 405);
+  EXPECT_EQ(api_->handle(post("/fhir", R"({"resourceType":"Bundle","type":"collection"})")).status,
+            400) << "the base takes transaction and batch Bundles only";
+}
+
+TEST_F(FhirApiTest, ValidateReportsWithoutStoring) {
+  std::string invalid = patientJson("p1");
+  invalid.replace(invalid.find("\"female\""), 8, "\"woman\"");
+  ApiResponse res = api_->handle(post("/fhir/Patient/$validate", invalid));
+  EXPECT_EQ(res.status, 200);
+  EXPECT_NE(res.body.find("Patient.gender"), std::string::npos);
+  EXPECT_EQ(api_->handle(post("/fhir/$validate", patientJson("p2"))).status, 200);
+  EXPECT_EQ(api_->handle(post("/fhir/Observation/$validate", patientJson("p2"))).status, 400);
+  EXPECT_EQ(messages(), 0u);
+}
+
+TEST_F(FhirApiTest, TransactionDocumentAndMessageBundlesAreAccepted) {
+  const std::string entry = R"({"fullUrl":"urn:uuid:5b8c9d1e-2f3a-4b5c-8d6e-7f8091a2b3c4","resource":)" +
+                            patientJson("p9") + R"(,"request":{"method":"POST","url":"Patient"}})";
+  ApiResponse tx = api_->handle(post("/fhir", R"({"resourceType":"Bundle","type":"transaction","entry":[)" + entry + "]}"));
+  EXPECT_EQ(tx.status, 201) << tx.body;
+  const std::string bundle = readText(sourceDir() / "samples/fhir/Bundle-discharge-notice.json");
+  EXPECT_EQ(api_->handle(post("/fhir/Bundle", bundle)).status, 201);
+  EXPECT_EQ(api_->handle(post("/fhir/$process-message", bundle)).status, 400)
+      << "a collection is not a message";
+  EXPECT_EQ(messages(), 2u);
+}
+
+/// Fires `n` identical conditional creates from `n` threads at the given APIs (round robin).
+std::vector<int> parallelConditionalCreates(const std::vector<adapters::FhirApi*>& apis, int n,
+                                            const std::string& body) {
+  std::vector<int> statuses(n);
+  std::atomic<bool> go{false};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i) {
+    threads.emplace_back([&, i] {
+      ApiRequest r;
+      r.method = "POST";
+      r.path = "/fhir/Patient";
+      r.body = body;
+      r.headers["content-type"] = "application/fhir+json";
+      r.headers["authorization"] = "Bearer token-a";
+      r.headers["if-none-exist"] = "identifier=urn:oid:1.2.392.100495.20.3.51.11312345678|race";
+      while (!go) std::this_thread::yield();
+      statuses[i] = apis[i % apis.size()]->handle(r).status;
+    });
+  }
+  go = true;
+  for (auto& t : threads) t.join();
+  return statuses;
+}
+
+TEST_F(FhirApiTest, FiftyParallelIdenticalConditionalCreatesMakeOneMessageOnSqlite) {
+  for (int round = 0; round < 3; ++round) {
+    // Later rounds send the same condition again: all of them find the first round's message.
+    const auto statuses = parallelConditionalCreates({api_.get()}, 50, patientJson("race"));
+    EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 201), round == 0 ? 1 : 0);
+    EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200), round == 0 ? 49 : 50);
+  }
+  EXPECT_EQ(messages(), 1u);
+}
+
+TEST_F(FhirApiTest, FiftyParallelIdenticalConditionalCreatesMakeOneMessageOnPostgres) {
+  std::string why;
+  auto config = freshStoreConfig("postgres", why);
+  if (!config) GTEST_SKIP() << why;
+  // Two gateways, each with its own connection to one PostgreSQL database.
+  auto a = store::openStore(*config);
+  auto b = store::openStore(*config);
+  ASSERT_TRUE(a.ok() && b.ok());
+  std::shared_ptr<store::Store> storeA(std::move(a).value()), storeB(std::move(b).value());
+  auto pipelineA = pipelineOver(storeA, "gateway-a");
+  auto pipelineB = pipelineOver(storeB, "gateway-b");
+  auto apiA = makeApi(pipelineA.get());
+  auto apiB = makeApi(pipelineB.get());
+  const auto statuses = parallelConditionalCreates({apiA.get(), apiB.get()}, 50, patientJson("race"));
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 201), 1);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200), 49);
+  EXPECT_EQ(storeA->outbox({})->size(), 1u) << "exactly one message, routed once";
+}
+
+}  // namespace
+}  // namespace renkei::test
