@@ -17,6 +17,7 @@
 #include "fhir_api.h"
 #include "renkei/core/json_log.h"
 #include "renkei/fhirpath/invariants.h"
+#include "renkei/pipeline/group_commit_intake.h"
 
 namespace renkei::embedded {
 extern const std::string_view kFhirHttpSourceSchema;
@@ -103,8 +104,12 @@ class ApiHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
 
 class FhirHttpSource : public pipeline::Source {
  public:
-  FhirHttpSource(std::string name, ServerOptions options, std::unique_ptr<FhirApi> api)
-      : name_(std::move(name)), options_(std::move(options)), api_(std::move(api)) {}
+  FhirHttpSource(std::string name, ServerOptions options,
+                 std::unique_ptr<pipeline::GroupCommitIntake> intake, std::unique_ptr<FhirApi> api)
+      : name_(std::move(name)),
+        options_(std::move(options)),
+        intake_(std::move(intake)),
+        api_(std::move(api)) {}
   ~FhirHttpSource() override { stop(); }
 
   Status start() override {
@@ -155,6 +160,7 @@ class FhirHttpSource : public pipeline::Source {
  private:
   std::string name_;
   ServerOptions options_;
+  std::unique_ptr<pipeline::GroupCommitIntake> intake_;  ///< outlives the server's requests
   std::unique_ptr<FhirApi> api_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
   int port_ = 0;
@@ -181,12 +187,16 @@ void registerFhirHttpSource(pipeline::AdapterRegistry& registry) {
         o.maxRequestBytes = pipeline::configInt(c, "max_request_bytes", o.maxRequestBytes);
         o.threads = static_cast<int>(pipeline::configInt(c, "threads", o.threads));
         o.queue = static_cast<int>(pipeline::configInt(c, "queue", o.queue));
+        // Requests arrive one per thread: group-commit them so that concurrent requests share
+        // one intake and one routing transaction.
+        auto intake = std::make_unique<pipeline::GroupCommitIntake>(*ctx.intake,
+                                                                    static_cast<std::size_t>(o.threads) * 4);
         auto api = std::make_unique<FhirApi>(
             ctx.name, pipeline::configString(c, "base", "/fhir"),
             std::make_shared<const ApiClients>(c["clients"]), ctx.definitions,
-            fhirpath::makeValidator(ctx.definitions), ctx.intake);
-        return std::shared_ptr<pipeline::Source>(
-            std::make_shared<FhirHttpSource>(ctx.name, std::move(o), std::move(api)));
+            fhirpath::makeValidator(ctx.definitions), intake.get());
+        return std::shared_ptr<pipeline::Source>(std::make_shared<FhirHttpSource>(
+            ctx.name, std::move(o), std::move(intake), std::move(api)));
       });
 }
 

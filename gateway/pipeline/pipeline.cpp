@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <random>
+#include <set>
 
 #include "renkei/core/json_log.h"
 #include "renkei/fhir/resource_reader.h"
@@ -31,38 +32,58 @@ Pipeline::Pipeline(std::shared_ptr<store::Store> store,
 
 Pipeline::~Pipeline() { stop(); }
 
-std::vector<store::RoutingOutcome> Pipeline::normalizeAndRoute(
-    const std::vector<std::pair<store::StoredMessage, std::string>>& messages) {
-  std::vector<store::RoutingOutcome> outcomes;
-  outcomes.reserve(messages.size());
-  for (const auto& [message, bytes] : messages) {
-    store::RoutingOutcome o;
-    o.messageId = message.id;
-    Normalized n = normalizer_->normalize(bytes, message.name);
-    if (!n.document) {
-      o.state = store::kFailed;
-      o.error = n.error;
-      outcomes.push_back(std::move(o));
-      continue;
-    }
-    const fhir::Node& root = *n.document->root();
-    const routing::MessageFacts facts = routing::collectFacts(root);
-    routing::RoutingDecision decision = router_->decide(message.source, root, facts);
-    o.routing = std::move(decision.record);
-    o.canonical = std::move(n.canonical);
-    o.state = decision.destinations.empty() ? store::kUnrouted : store::kRouted;
-    const std::string ordering =
-        facts.patientKey.empty() ? "message-" + std::to_string(message.id) : facts.patientKey;
-    for (const std::string& d : decision.destinations) o.deliveries.push_back({d, ordering});
-    outcomes.push_back(std::move(o));
+store::RoutingOutcome Pipeline::normalizeAndRoute(const std::string& source,
+                                                  const std::string& name,
+                                                  std::string bytes) const {
+  store::RoutingOutcome o;
+  Normalized n = normalizer_->normalize(std::move(bytes), name);
+  if (!n.document) {
+    o.state = store::kFailed;
+    o.error = n.error;
+    return o;
   }
-  return outcomes;
+  const fhir::Node& root = *n.document->root();
+  const routing::MessageFacts facts = routing::collectFacts(root);
+  routing::RoutingDecision decision = router_->decide(source, root, facts);
+  o.routing = std::move(decision.record);
+  o.canonical = std::move(n.canonical);
+  o.state = decision.destinations.empty() ? store::kUnrouted : store::kRouted;
+  for (const std::string& d : decision.destinations) o.deliveries.push_back({d, facts.patientKey});
+  return o;
+}
+
+namespace {
+
+/// Gives the outcome its message id, and deliveries without a patient their message's own line.
+void bind(store::RoutingOutcome& o, int64_t messageId) {
+  o.messageId = messageId;
+  for (store::PlannedDelivery& d : o.deliveries) {
+    if (d.orderingKey.empty()) d.orderingKey = "message-" + std::to_string(messageId);
+  }
+}
+
+}  // namespace
+
+PreparedInput Pipeline::prepare(store::RawInput input) const {
+  PreparedInput p;
+  p.outcome = normalizeAndRoute(input.source, input.name, input.bytes);
+  p.input = std::move(input);
+  return p;
 }
 
 std::vector<SubmitResult> Pipeline::submit(std::vector<store::RawInput> inputs) {
+  std::vector<PreparedInput> prepared;
+  prepared.reserve(inputs.size());
+  for (store::RawInput& in : inputs) prepared.push_back(prepare(std::move(in)));
+  return submitPrepared(std::move(prepared));
+}
+
+std::vector<SubmitResult> Pipeline::submitPrepared(std::vector<PreparedInput> inputs) {
   std::vector<SubmitResult> results(inputs.size());
-  const int64_t now = clock_();
-  auto receipts = store_->intake(inputs, now);
+  std::vector<store::RawInput> raw;
+  raw.reserve(inputs.size());
+  for (const PreparedInput& p : inputs) raw.push_back(p.input);
+  auto receipts = store_->intake(raw, clock_());
   if (!receipts.ok()) {
     for (SubmitResult& r : results) r.committed = receipts.status();
     JsonLog::write(LogLevel::Error, "intake_failed",
@@ -70,54 +91,65 @@ std::vector<SubmitResult> Pipeline::submit(std::vector<store::RawInput> inputs) 
                     {"error", receipts.status().toString()}});
     return results;
   }
-  std::vector<std::pair<store::StoredMessage, std::string>> fresh;
-  std::vector<std::size_t> freshIndex;
+  std::vector<store::RoutingOutcome> outcomes;
+  std::vector<std::size_t> outcomeIndex;
+  std::set<int64_t> routing;  // a repeat within the batch is routed once, with its first copy
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const store::IntakeReceipt& receipt = receipts.value()[i];
     results[i].messageId = receipt.messageId;
     results[i].duplicate = receipt.duplicate;
     results[i].state = receipt.state;
     results[i].error = receipt.error;
-    metrics_->countIntake(inputs[i].source, receipt.duplicate ? "duplicate" : "accepted");
-    if (receipt.state != store::kReceived) continue;
-    store::StoredMessage m;
-    m.id = receipt.messageId;
-    m.source = inputs[i].source;
-    m.name = inputs[i].name;
+    metrics_->countIntake(inputs[i].input.source, receipt.duplicate ? "duplicate" : "accepted");
+    if (receipt.state != store::kReceived || !routing.insert(receipt.messageId).second) continue;
     if (receipt.duplicate) {
-      // Committed earlier but not yet routed (a crash in between): route it now from the store.
-      auto raw = store_->rawBytes(receipt.sha256);
-      if (!raw.ok()) continue;
-      fresh.emplace_back(std::move(m), std::move(raw).value());
+      // Committed earlier (or earlier in this batch) but not routed yet: route it from the
+      // stored bytes, which may differ from these.
+      auto stored = store_->rawBytes(receipt.sha256);
+      if (!stored.ok()) continue;
+      outcomes.push_back(normalizeAndRoute(inputs[i].input.source, inputs[i].input.name,
+                                           std::move(stored).value()));
     } else {
-      fresh.emplace_back(std::move(m), std::move(inputs[i].bytes));
+      outcomes.push_back(std::move(inputs[i].outcome));
     }
-    freshIndex.push_back(i);
+    bind(outcomes.back(), receipt.messageId);
+    outcomeIndex.push_back(i);
   }
-  if (fresh.empty()) return results;
-  std::vector<store::RoutingOutcome> outcomes = normalizeAndRoute(fresh);
+  if (outcomes.empty()) return results;
   auto routed = store_->recordRouting(outcomes, options_.owner, clock_());
   if (!routed.ok()) {
     // The inputs are committed; the background processor routes them later.
     JsonLog::write(LogLevel::Warn, "routing_deferred", {{"error", routed.status().toString()}});
     return results;
   }
+  std::size_t deliveries = 0;
   for (std::size_t k = 0; k < outcomes.size(); ++k) {
-    SubmitResult& r = results[freshIndex[k]];
+    SubmitResult& r = results[outcomeIndex[k]];
+    deliveries += outcomes[k].deliveries.size();
     if (routed.value()[k]) {
       r.state = outcomes[k].state;
       r.error = outcomes[k].error;
     } else if (auto current = store_->message(outcomes[k].messageId);
                current.ok() && current.value()) {
-      // Routed meanwhile by another worker or instance: report what it decided.
+      // Routed meanwhile (a repeat in the same batch, another worker or instance).
       r.state = current.value()->state;
       r.error = current.value()->error;
     }
-    JsonLog::write(LogLevel::Info, "message_routed",
-                   {{"message", std::to_string(outcomes[k].messageId)},
-                    {"state", r.state},
-                    {"deliveries", std::to_string(outcomes[k].deliveries.size())}});
   }
+  // Same-batch repeats of a new input report the state their first copy got.
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (!results[i].duplicate || results[i].state != store::kReceived) continue;
+    for (std::size_t j = 0; j < i; ++j) {
+      if (results[j].messageId == results[i].messageId) {
+        results[i].state = results[j].state;
+        results[i].error = results[j].error;
+        break;
+      }
+    }
+  }
+  JsonLog::write(LogLevel::Debug, "messages_routed",
+                 {{"messages", std::to_string(outcomes.size())},
+                  {"deliveries", std::to_string(deliveries)}});
   notifyWork();
   return results;
 }
@@ -126,19 +158,17 @@ int Pipeline::processReceivedOnce() {
   auto claimed = store_->claimReceived(options_.owner, options_.batchSize, clock_(),
                                        options_.leaseMs);
   if (!claimed.ok() || claimed->empty()) return 0;
-  std::vector<std::pair<store::StoredMessage, std::string>> work;
-  std::vector<store::RoutingOutcome> missing;
+  std::vector<store::RoutingOutcome> outcomes;
   for (store::StoredMessage& m : claimed.value()) {
     auto raw = store_->rawBytes(m.sha256);
     if (!raw.ok()) {
-      missing.push_back({m.id, store::kFailed, "raw input missing: " + raw.status().message(), "",
-                         "", {}});
+      outcomes.push_back({m.id, store::kFailed, "raw input missing: " + raw.status().message(),
+                          "", "", {}});
       continue;
     }
-    work.emplace_back(std::move(m), std::move(raw).value());
+    outcomes.push_back(normalizeAndRoute(m.source, m.name, std::move(raw).value()));
+    bind(outcomes.back(), m.id);
   }
-  std::vector<store::RoutingOutcome> outcomes = normalizeAndRoute(work);
-  outcomes.insert(outcomes.end(), missing.begin(), missing.end());
   auto st = store_->recordRouting(outcomes, options_.owner, clock_());
   if (!st.ok()) {
     JsonLog::write(LogLevel::Warn, "routing_failed", {{"error", st.status().toString()}});

@@ -4,6 +4,7 @@
 #include "sql_store.h"
 
 #include <map>
+#include <set>
 #include <mutex>
 
 #include <Poco/Data/PostgreSQL/Connector.h>
@@ -300,9 +301,11 @@ Result<std::vector<bool>> SqlStore::recordRouting(const std::vector<RoutingOutco
       }
     });
     std::vector<std::size_t> apply;
+    std::set<Poco::Int64> applying;
     for (std::size_t i = 0; i < outcomes.size(); ++i) {
       auto it = current.find(outcomes[i].messageId);
       if (it == current.end() || text(it->second[1]) != kReceived) continue;
+      if (!applying.insert(outcomes[i].messageId).second) continue;  // once per message
       if (text(it->second[2]) != owner && integer(it->second[3]) >= nowMs) continue;
       applied[i] = true;
       apply.push_back(i);

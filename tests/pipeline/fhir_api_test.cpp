@@ -8,6 +8,7 @@
 #include "pipeline/pipeline_fixture.h"
 #include "renkei/core/digest.h"
 #include "renkei/fhirpath/invariants.h"
+#include "renkei/pipeline/group_commit_intake.h"
 #include "source_fhir_http/fhir_api.h"
 #include "support/test_env.h"
 
@@ -172,6 +173,27 @@ TEST_F(FhirApiTest, FiftyParallelIdenticalConditionalCreatesMakeOneMessageOnSqli
     EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200), round == 0 ? 49 : 50);
   }
   EXPECT_EQ(messages(), 1u);
+}
+
+TEST_F(FhirApiTest, GroupCommitBatchesConcurrentRequestsAndStillMakesOneMessage) {
+  pipeline::GroupCommitIntake grouped(*pipeline_, 64);
+  auto api = makeApi(&grouped);
+  const auto statuses = parallelConditionalCreates({api.get()}, 50, patientJson("race"));
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 201), 1);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200), 49);
+  EXPECT_EQ(messages(), 1u) << "repeats inside one batch are routed once";
+  std::vector<std::thread> different;
+  std::atomic<int> created{0};
+  for (int i = 0; i < 20; ++i) {
+    different.emplace_back([&, i] {
+      if (api->handle(post("/fhir/Patient", patientJson("g" + std::to_string(i)))).status == 201) {
+        ++created;
+      }
+    });
+  }
+  for (auto& t : different) t.join();
+  EXPECT_EQ(created.load(), 20);
+  EXPECT_EQ(messages(), 21u);
 }
 
 TEST_F(FhirApiTest, FiftyParallelIdenticalConditionalCreatesMakeOneMessageOnPostgres) {

@@ -18,11 +18,22 @@ struct SubmitResult {
   std::string error;       ///< for kFailed: an OperationOutcome JSON
 };
 
+/// An input normalized and routed but not yet committed (its outcome has no message id yet).
+struct PreparedInput {
+  store::RawInput input;
+  store::RoutingOutcome outcome;
+};
+
 class Intake {
  public:
   virtual ~Intake() = default;
   /// Commits all inputs in one transaction, then normalizes and routes the new ones.
   virtual std::vector<SubmitResult> submit(std::vector<store::RawInput> inputs) = 0;
+  /// The same in two steps, so that many threads can normalize in parallel and one commits
+  /// their inputs together: `prepare` touches no store and is thread-safe; `submitPrepared`
+  /// commits the raw inputs, then the prepared outcomes of the new ones.
+  virtual PreparedInput prepare(store::RawInput input) const = 0;
+  virtual std::vector<SubmitResult> submitPrepared(std::vector<PreparedInput> inputs) = 0;
 };
 
 }  // namespace renkei::pipeline

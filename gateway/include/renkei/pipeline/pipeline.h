@@ -44,6 +44,8 @@ class Pipeline : public Intake {
   ~Pipeline() override;
 
   std::vector<SubmitResult> submit(std::vector<store::RawInput> inputs) override;
+  PreparedInput prepare(store::RawInput input) const override;
+  std::vector<SubmitResult> submitPrepared(std::vector<PreparedInput> inputs) override;
 
   /// Starts the background processor (RECEIVED leftovers) and the delivery workers.
   void start();
@@ -58,8 +60,9 @@ class Pipeline : public Intake {
   void notifyWork();
 
  private:
-  std::vector<store::RoutingOutcome> normalizeAndRoute(
-      const std::vector<std::pair<store::StoredMessage, std::string>>& messages);
+  /// Normalizes and routes one input; an empty ordering key means "this message's own line".
+  store::RoutingOutcome normalizeAndRoute(const std::string& source, const std::string& name,
+                                          std::string bytes) const;
   store::DeliveryUpdate attempt(const store::OutboxRow& row);
   void processorLoop();
   void deliveryLoop();

@@ -1,0 +1,85 @@
+// GroupCommitIntake: a queue of jobs drained by one committer thread.
+#include "renkei/pipeline/group_commit_intake.h"
+
+namespace renkei::pipeline {
+
+struct GroupCommitIntake::Job {
+  std::vector<PreparedInput> inputs;
+  std::vector<SubmitResult> results;
+  bool done = false;
+  std::mutex mutex;
+  std::condition_variable finished;
+};
+
+GroupCommitIntake::GroupCommitIntake(Intake& inner, std::size_t maxBatch)
+    : inner_(inner), maxBatch_(maxBatch), committer_([this] { loop(); }) {}
+
+GroupCommitIntake::~GroupCommitIntake() {
+  {
+    std::lock_guard lock(mutex_);
+    running_ = false;
+  }
+  queued_.notify_all();
+  committer_.join();
+}
+
+PreparedInput GroupCommitIntake::prepare(store::RawInput input) const {
+  return inner_.prepare(std::move(input));
+}
+
+std::vector<SubmitResult> GroupCommitIntake::submitPrepared(std::vector<PreparedInput> inputs) {
+  return inner_.submitPrepared(std::move(inputs));
+}
+
+std::vector<SubmitResult> GroupCommitIntake::submit(std::vector<store::RawInput> inputs) {
+  auto job = std::make_shared<Job>();
+  // Normalization and routing run here, in the caller's thread, in parallel with other callers;
+  // only the commits are serialized.
+  for (store::RawInput& in : inputs) job->inputs.push_back(inner_.prepare(std::move(in)));
+  {
+    std::lock_guard lock(mutex_);
+    if (!running_) {
+      std::vector<SubmitResult> refused(job->inputs.size());
+      for (SubmitResult& r : refused) r.committed = Status::unavailable("the gateway is stopping");
+      return refused;
+    }
+    queue_.push_back(job);
+  }
+  queued_.notify_one();
+  std::unique_lock lock(job->mutex);
+  job->finished.wait(lock, [&] { return job->done; });
+  return std::move(job->results);
+}
+
+void GroupCommitIntake::loop() {
+  while (true) {
+    std::vector<std::shared_ptr<Job>> batch;
+    {
+      std::unique_lock lock(mutex_);
+      queued_.wait(lock, [&] { return !queue_.empty() || !running_; });
+      if (queue_.empty()) return;  // stopping, nothing left to commit
+      std::size_t inputs = 0;
+      while (!queue_.empty() && (batch.empty() || inputs + queue_.front()->inputs.size() <= maxBatch_)) {
+        inputs += queue_.front()->inputs.size();
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    std::vector<PreparedInput> all;
+    for (auto& job : batch) {
+      for (auto& in : job->inputs) all.push_back(std::move(in));
+    }
+    std::vector<SubmitResult> results = inner_.submitPrepared(std::move(all));
+    std::size_t at = 0;
+    for (auto& job : batch) {
+      {
+        std::lock_guard lock(job->mutex);
+        for (std::size_t i = 0; i < job->inputs.size(); ++i) job->results.push_back(results[at++]);
+        job->done = true;
+      }
+      job->finished.notify_one();
+    }
+  }
+}
+
+}  // namespace renkei::pipeline
