@@ -13,13 +13,16 @@ cmake -S "$here" -B "$here/build-bench" -DCMAKE_BUILD_TYPE=Release -DRENKEI_BUIL
 cmake --build "$here/build-bench" --target renkei -j"$(nproc)" >/dev/null
 renkei=$here/build-bench/gateway/renkei
 work=$(mktemp -d /var/tmp/renkei-http-bench.XXXXXX)
-trap 'kill $daemon 2>/dev/null; wait $daemon 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $daemon 2>/dev/null; wait $daemon 2>/dev/null; [ -n "${RENKEI_KEEP_WORK:-}" ] || rm -rf "$work"' EXIT
 (cd "$work" && openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 2 \
   -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1)
 token=bench-token
 hash=$(printf %s "$token" | sha256sum | cut -d' ' -f1)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-plain=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+read -r port plain < <(python3 -c '
+import socket
+a, b = socket.socket(), socket.socket()
+a.bind(("127.0.0.1", 0)); b.bind(("127.0.0.1", 0))
+print(a.getsockname()[1], b.getsockname()[1])')
 client='"clients": [{"id": "bench", "organization": "bench-hospital", "token_sha256": "'$hash'", "scopes": ["system/*.write"]}]'
 cat > "$work/renkei.json" <<JSON
 {

@@ -117,7 +117,7 @@ class FhirHttpSource : public pipeline::Source {
       const Poco::Net::SocketAddress address(options_.listen);
       std::unique_ptr<Poco::Net::ServerSocket> socket;
       if (options_.plain) {
-        socket = std::make_unique<Poco::Net::ServerSocket>(address, options_.queue);
+        socket = std::make_unique<Poco::Net::ServerSocket>();
       } else {
         Poco::Net::Context::Ptr context = new Poco::Net::Context(
             Poco::Net::Context::TLS_SERVER_USE, options_.keyFile, options_.certFile,
@@ -127,8 +127,12 @@ class FhirHttpSource : public pipeline::Source {
         context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
         // Client certificates identify organizations, not hosts: no name check against the peer.
         context->enableExtendedCertificateVerification(false);
-        socket = std::make_unique<Poco::Net::SecureServerSocket>(address, options_.queue, context);
+        socket = std::make_unique<Poco::Net::SecureServerSocket>(context);
       }
+      // SO_REUSEADDR for quick restarts, but not SO_REUSEPORT (POCO's default): a second
+      // listener on the same port must fail, not silently share its connections.
+      socket->bind(address, true, false);
+      socket->listen(options_.queue);
       port_ = socket->address().port();
       auto* params = new Poco::Net::HTTPServerParams;  // reference-counted by POCO
       params->setMaxThreads(options_.threads);

@@ -122,6 +122,18 @@ TEST_F(FhirHttpServerTest, TooLargeIs413AndNothingIsStored) {
   EXPECT_TRUE(store_->outbox({})->empty());
 }
 
+TEST_F(FhirHttpServerTest, ASecondListenerOnTheSamePortFailsToStart) {
+  start(R"("plain_http": true)");
+  rapidjson::Document again;
+  again.CopyFrom(config_, again.GetAllocator());
+  pipeline::AdapterContext ctx{"twin", &again, coreDefinitions(), pipeline_.get(), metrics_};
+  auto twin = registry_.source("fhir_http")->makeSource(ctx);
+  ASSERT_TRUE(twin.ok());
+  Status started = twin.value()->start();
+  EXPECT_FALSE(started.ok()) << "must not share the port (SO_REUSEPORT)";
+  twin.value()->stop();
+}
+
 TEST(FhirHttpSourceConfig, PlainHttpOnlyWhenTheConfigSaysSo) {
   pipeline::AdapterRegistry registry;
   pipeline::registerBuiltinAdapters(registry);
