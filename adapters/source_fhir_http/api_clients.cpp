@@ -25,6 +25,7 @@ ApiClients::ApiClients(const rapidjson::Value& list) {
     client.organization = c["organization"].GetString();
     client.tokenSha256 = c["token_sha256"].GetString();
     for (const auto& s : c["scopes"].GetArray()) client.scopes.emplace_back(s.GetString());
+    if (c.HasMember("requests_per_second")) client.requestsPerSecond = c["requests_per_second"].GetDouble();
     clients_.push_back(std::move(client));
   }
 }

@@ -16,6 +16,7 @@ struct ApiClient {
   std::string organization;
   std::string tokenSha256;
   std::vector<std::string> scopes;
+  double requestsPerSecond = 0;  ///< 0: no limit
 
   /// Whether a scope grants `access` ("read" or "write") on `resourceType`.
   bool allows(std::string_view resourceType, std::string_view access) const;

@@ -90,17 +90,51 @@ ApiResponse outcomeResponse(int status, std::string_view severity, std::string_v
 
 FhirApi::FhirApi(std::string sourceName, std::string base, std::shared_ptr<const ApiClients> clients,
                  std::shared_ptr<const fhir::Definitions> definitions,
-                 std::shared_ptr<const fhir::Validator> validator, pipeline::Intake* intake)
+                 std::shared_ptr<const fhir::Validator> validator, pipeline::Intake* intake,
+                 AuditTrail* audit)
     : source_(std::move(sourceName)),
       base_(std::move(base)),
       clients_(std::move(clients)),
       definitions_(std::move(definitions)),
       validator_(std::move(validator)),
-      intake_(intake) {
+      intake_(intake),
+      audit_(audit) {
   while (!base_.empty() && base_.back() == '/') base_.pop_back();
 }
 
+bool RateLimiter::allow(const ApiClient& client) {
+  if (client.requestsPerSecond <= 0) return true;
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(mutex_);
+  Bucket& b = buckets_[client.id];
+  if (b.last == std::chrono::steady_clock::time_point{}) {
+    b.tokens = client.requestsPerSecond;
+  } else {
+    const double seconds = std::chrono::duration<double>(now - b.last).count();
+    b.tokens = std::min(client.requestsPerSecond, b.tokens + seconds * client.requestsPerSecond);
+  }
+  b.last = now;
+  if (b.tokens < 1.0) return false;
+  b.tokens -= 1.0;
+  return true;
+}
+
 ApiResponse FhirApi::handle(const ApiRequest& request) const {
+  const ApiClient* client = nullptr;
+  ApiResponse response = route(request, client);
+  if (audit_ != nullptr) {
+    auto message = response.headers.find("X-Renkei-Message");
+    audit_->record({std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count(),
+                    source_, client ? client->id : "", client ? client->organization : "",
+                    request.method, request.path, response.status,
+                    message == response.headers.end() ? 0 : std::stoll(message->second)});
+  }
+  return response;
+}
+
+ApiResponse FhirApi::route(const ApiRequest& request, const ApiClient*& client) const {
   if (request.path.rfind(base_, 0) != 0 ||
       (request.path.size() > base_.size() && request.path[base_.size()] != '/')) {
     return outcomeResponse(404, "error", "not-found", "no FHIR endpoint at " + request.path);
@@ -122,12 +156,17 @@ ApiResponse FhirApi::handle(const ApiRequest& request) const {
   }
   // Everything else needs an authenticated client.
   const std::string authorization = header(request, "authorization");
-  const ApiClient* client = authorization.rfind("Bearer ", 0) == 0
-                                ? clients_->authenticate(authorization.substr(7))
-                                : nullptr;
+  client = authorization.rfind("Bearer ", 0) == 0 ? clients_->authenticate(authorization.substr(7))
+                                                  : nullptr;
   if (client == nullptr) {
     ApiResponse r = outcomeResponse(401, "error", "login", "a valid bearer token is required");
     r.headers["WWW-Authenticate"] = "Bearer";
+    return r;
+  }
+  if (!limiter_.allow(*client)) {
+    ApiResponse r = outcomeResponse(429, "error", "throttled",
+                                    "client " + client->id + " is over its request rate");
+    r.headers["Retry-After"] = "1";
     return r;
   }
   const bool isPost = request.method == "POST";

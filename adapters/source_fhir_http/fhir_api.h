@@ -4,11 +4,14 @@
 // $validate validates without storing; metadata states what is implemented.
 #pragma once
 
+#include <chrono>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <string>
 
 #include "api_clients.h"
+#include "audit_trail.h"
 #include "renkei/fhir/definitions.h"
 #include "renkei/fhir/validator.h"
 #include "renkei/pipeline/intake.h"
@@ -23,6 +26,21 @@ struct ApiRequest {
   std::string body;
 };
 
+/// Requests per second per client (token buckets refilled continuously; burst = one second).
+class RateLimiter {
+ public:
+  /// True when `client` may make a request now; false means answer 429.
+  bool allow(const ApiClient& client);
+
+ private:
+  struct Bucket {
+    double tokens = 0;
+    std::chrono::steady_clock::time_point last{};
+  };
+  std::mutex mutex_;
+  std::map<std::string, Bucket> buckets_;
+};
+
 struct ApiResponse {
   int status = 200;
   std::map<std::string, std::string> headers;
@@ -33,11 +51,14 @@ class FhirApi {
  public:
   FhirApi(std::string sourceName, std::string base, std::shared_ptr<const ApiClients> clients,
           std::shared_ptr<const fhir::Definitions> definitions,
-          std::shared_ptr<const fhir::Validator> validator, pipeline::Intake* intake);
+          std::shared_ptr<const fhir::Validator> validator, pipeline::Intake* intake,
+          AuditTrail* audit = nullptr);
 
+  /// Handles one request and records it in the audit trail.
   ApiResponse handle(const ApiRequest& request) const;
 
  private:
+  ApiResponse route(const ApiRequest& request, const ApiClient*& client) const;
   ApiResponse capabilityStatement() const;
   ApiResponse validate(const ApiRequest& request, std::string_view type) const;
   ApiResponse accept(const ApiRequest& request, const ApiClient& client, std::string_view type,
@@ -49,6 +70,8 @@ class FhirApi {
   std::shared_ptr<const fhir::Definitions> definitions_;
   std::shared_ptr<const fhir::Validator> validator_;
   pipeline::Intake* intake_;
+  AuditTrail* audit_;
+  mutable RateLimiter limiter_;
 };
 
 /// An OperationOutcome response with one issue.

@@ -105,10 +105,12 @@ class ApiHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
 class FhirHttpSource : public pipeline::Source {
  public:
   FhirHttpSource(std::string name, ServerOptions options,
-                 std::unique_ptr<pipeline::GroupCommitIntake> intake, std::unique_ptr<FhirApi> api)
+                 std::unique_ptr<pipeline::GroupCommitIntake> intake,
+                 std::unique_ptr<AuditTrail> audit, std::unique_ptr<FhirApi> api)
       : name_(std::move(name)),
         options_(std::move(options)),
         intake_(std::move(intake)),
+        audit_(std::move(audit)),
         api_(std::move(api)) {}
   ~FhirHttpSource() override { stop(); }
 
@@ -159,12 +161,14 @@ class FhirHttpSource : public pipeline::Source {
     }
     server_->stopAll(true);
     server_.reset();
+    audit_->flush();
   }
 
  private:
   std::string name_;
   ServerOptions options_;
   std::unique_ptr<pipeline::GroupCommitIntake> intake_;  ///< outlives the server's requests
+  std::unique_ptr<AuditTrail> audit_;
   std::unique_ptr<FhirApi> api_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
   int port_ = 0;
@@ -195,12 +199,13 @@ void registerFhirHttpSource(pipeline::AdapterRegistry& registry) {
         // one intake and one routing transaction.
         auto intake = std::make_unique<pipeline::GroupCommitIntake>(*ctx.intake,
                                                                     static_cast<std::size_t>(o.threads) * 4);
+        auto audit = std::make_unique<AuditTrail>(ctx.store);
         auto api = std::make_unique<FhirApi>(
             ctx.name, pipeline::configString(c, "base", "/fhir"),
             std::make_shared<const ApiClients>(c["clients"]), ctx.definitions,
-            fhirpath::makeValidator(ctx.definitions), intake.get());
+            fhirpath::makeValidator(ctx.definitions), intake.get(), audit.get());
         return std::shared_ptr<pipeline::Source>(std::make_shared<FhirHttpSource>(
-            ctx.name, std::move(o), std::move(intake), std::move(api)));
+            ctx.name, std::move(o), std::move(intake), std::move(audit), std::move(api)));
       });
 }
 

@@ -72,7 +72,7 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::create(
   for (const auto& [name, value] : config.sources) {
     const pipeline::AdapterType* type = registry.source((*value)["type"].GetString());
     pipeline::AdapterContext ctx{name, value, definitions.value(), rt->pipeline_.get(),
-                                 rt->metrics_};
+                                 rt->metrics_, rt->store_};
     auto source = type->makeSource(ctx);
     if (!source.ok()) return source.status();
     rt->sources_.push_back(std::move(source).value());

@@ -12,7 +12,9 @@
 
 namespace renkei::embedded {
 extern const std::string_view kSqliteMigration001;
+extern const std::string_view kSqliteMigration002;
 extern const std::string_view kPostgresMigration001;
+extern const std::string_view kPostgresMigration002;
 }  // namespace renkei::embedded
 
 namespace renkei::store {
@@ -24,8 +26,10 @@ struct Migration {
 };
 
 std::vector<Migration> migrationsFor(Dialect d) {
-  if (d == Dialect::Sqlite) return {{1, embedded::kSqliteMigration001}};
-  return {{1, embedded::kPostgresMigration001}};
+  if (d == Dialect::Sqlite) {
+    return {{1, embedded::kSqliteMigration001}, {2, embedded::kSqliteMigration002}};
+  }
+  return {{1, embedded::kPostgresMigration001}, {2, embedded::kPostgresMigration002}};
 }
 
 /// Splits a migration script into statements at semicolons ending a line; drops comments.

@@ -580,6 +580,43 @@ Result<int64_t> SqlStore::purgeRaw(int64_t cutoffMs) {
   return purged;
 }
 
+Status SqlStore::recordAudit(const std::vector<AuditRecord>& records) {
+  std::lock_guard lock(mutex_);
+  return inTransaction(*db_, [&] {
+    inChunks(records, [&](std::size_t from, std::size_t to) {
+      std::vector<SqlParam> p;
+      for (std::size_t k = from; k < to; ++k) {
+        const AuditRecord& a = records[k];
+        for (SqlParam v : {SqlParam(Poco::Int64(a.atMs)), SqlParam(a.source), SqlParam(a.client),
+                           SqlParam(a.organization), SqlParam(a.method), SqlParam(a.path),
+                           SqlParam(Poco::Int64(a.status)), SqlParam(Poco::Int64(a.messageId))}) {
+          p.push_back(std::move(v));
+        }
+      }
+      db_->exec("INSERT INTO api_audit (at_ms, source, client, organization, method, path, status, "
+                "message_id) VALUES " + valueRows(to - from, 8),
+                p);
+    });
+    return Status::okStatus();
+  });
+}
+
+Result<std::vector<AuditRecord>> SqlStore::audit(int64_t limit) {
+  std::lock_guard lock(mutex_);
+  std::vector<AuditRecord> out;
+  Status st = guarded([&] {
+    for (const SqlRow& r : db_->query("SELECT at_ms, source, client, organization, method, path, "
+                                      "status, message_id FROM api_audit ORDER BY id DESC LIMIT ?",
+                                      params({Poco::Int64(limit)}))) {
+      out.push_back({integer(r[0]), text(r[1]), text(r[2]), text(r[3]), text(r[4]), text(r[5]),
+                     static_cast<int>(integer(r[6])), integer(r[7])});
+    }
+    return Status::okStatus();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
 int SqlStore::schemaVersion() {
   std::lock_guard lock(mutex_);
   int version = 0;

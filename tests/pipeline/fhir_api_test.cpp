@@ -26,7 +26,8 @@ class FhirApiTest : public PipelineFixture {
     clients_.Parse((R"([{"id": "hospital-a", "organization": "org-a", "token_sha256": ")" +
                     sha256Hex("token-a") +
                     R"(", "scopes": ["system/*.write"]}, {"id": "reader", "organization": "org-b", "token_sha256": ")" +
-                    sha256Hex("token-b") + R"(", "scopes": ["system/Patient.read"]}])")
+                    sha256Hex("token-b") + R"(", "scopes": ["system/Patient.read"]}, {"id": "slow", "organization": "org-c", "token_sha256": ")" +
+                    sha256Hex("token-c") + R"(", "scopes": ["system/*.write"], "requests_per_second": 2}])")
                        .c_str());
     api_ = makeApi(pipeline_.get());
   }
@@ -139,6 +140,39 @@ TEST_F(FhirApiTest, TransactionDocumentAndMessageBundlesAreAccepted) {
   EXPECT_EQ(api_->handle(post("/fhir/$process-message", bundle)).status, 400)
       << "a collection is not a message";
   EXPECT_EQ(messages(), 2u);
+}
+
+TEST_F(FhirApiTest, AClientOverItsRateGets429) {
+  std::vector<int> statuses;
+  for (int i = 0; i < 4; ++i) {
+    statuses.push_back(api_->handle(post("/fhir/Patient", patientJson("r" + std::to_string(i)), "token-c")).status);
+  }
+  EXPECT_EQ(statuses, (std::vector<int>{201, 201, 429, 429})) << "a burst of 2, then 2 per second";
+  ApiResponse throttled = api_->handle(post("/fhir/Patient", patientJson("r9"), "token-c"));
+  EXPECT_EQ(throttled.headers["Retry-After"], "1");
+  EXPECT_EQ(api_->handle(post("/fhir/Patient", patientJson("r10"))).status, 201)
+      << "other clients are not affected";
+}
+
+TEST_F(FhirApiTest, EveryRequestIsAuditedWithoutItsQueryOrContent) {
+  adapters::AuditTrail trail(store_);
+  auto defs = coreDefinitions();
+  adapters::FhirApi api("hospital", "/fhir", std::make_shared<const adapters::ApiClients>(clients_),
+                        defs, fhirpath::makeValidator(defs), pipeline_.get(), &trail);
+  api.handle(post("/fhir/Patient", patientJson("a1"), ""));
+  ApiRequest created = post("/fhir/Patient", patientJson("a2"));
+  created.query = "name=%E9%80%A3%E6%90%BA";
+  const std::string message = api.handle(created).headers["X-Renkei-Message"];
+  trail.flush();
+  auto rows = store_->audit(10).value();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].status, 201);
+  EXPECT_EQ(rows[0].client, "hospital-a");
+  EXPECT_EQ(rows[0].organization, "org-a");
+  EXPECT_EQ(rows[0].path, "/fhir/Patient");
+  EXPECT_EQ(std::to_string(rows[0].messageId), message);
+  EXPECT_EQ(rows[1].status, 401);
+  EXPECT_EQ(rows[1].client, "");
 }
 
 /// Fires `n` identical conditional creates from `n` threads at the given APIs (round robin).

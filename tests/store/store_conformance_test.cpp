@@ -278,14 +278,25 @@ TEST_P(StoreConformance, RetentionPurgesOnlyFinishedOldInputs) {
       << "a purged message cannot be replayed";
 }
 
+TEST_P(StoreConformance, AuditRecordsAreKeptNewestFirst) {
+  ASSERT_TRUE(store_->recordAudit({{1000, "hospital", "a", "org-a", "POST", "/fhir/Patient", 201, 7},
+                                   {1001, "hospital", "", "", "POST", "/fhir/Patient", 401, 0}})
+                  .ok());
+  auto rows = store_->audit(10).value();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].status, 401);
+  EXPECT_EQ(rows[1].client, "a");
+  EXPECT_EQ(rows[1].messageId, 7);
+}
+
 TEST_P(StoreConformance, ReopeningKeepsDataAndSchemaVersion) {
   const int64_t id = intakeOne("kept");
-  EXPECT_EQ(store_->schemaVersion(), 1);
+  EXPECT_EQ(store_->schemaVersion(), 2);
   store_.reset();
   auto reopened = openStore(config_);
   ASSERT_TRUE(reopened.ok()) << reopened.status().toString();
   store_ = std::move(reopened.value());
-  EXPECT_EQ(store_->schemaVersion(), 1);
+  EXPECT_EQ(store_->schemaVersion(), 2);
   EXPECT_TRUE(store_->message(id).value().has_value());
 }
 

@@ -34,6 +34,7 @@ struct AdapterContext {
   std::shared_ptr<const fhir::Definitions> definitions;
   Intake* intake = nullptr;          ///< sources submit here
   std::shared_ptr<Metrics> metrics;
+  std::shared_ptr<store::Store> store;  ///< for sources that keep their own records (audit)
 };
 
 using SinkFactory = std::function<Result<std::shared_ptr<Sink>>(const AdapterContext&)>;

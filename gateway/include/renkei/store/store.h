@@ -93,6 +93,14 @@ struct QueueStats {
   int64_t oldestCreatedMs = 0;
 };
 
+/// One request to an API source: who asked what, and how it ended (no patient data).
+struct AuditRecord {
+  int64_t atMs = 0;
+  std::string source, client, organization, method, path;
+  int status = 0;
+  int64_t messageId = 0;
+};
+
 struct OutboxFilter {
   std::string state;        ///< empty: any
   std::string destination;  ///< empty: any
@@ -141,6 +149,9 @@ class Store {
   /// Drops raw bytes received before `cutoffMs` whose messages are all finished; returns count.
   virtual Result<int64_t> purgeRaw(int64_t cutoffMs) = 0;
   virtual int schemaVersion() = 0;
+  virtual Status recordAudit(const std::vector<AuditRecord>& records) = 0;
+  /// The newest `limit` audit records, newest first.
+  virtual Result<std::vector<AuditRecord>> audit(int64_t limit) = 0;
   /// Transactions this process has committed (for /metrics: group commit at work).
   virtual int64_t commitCount() const = 0;
 };
