@@ -6,7 +6,6 @@ destination, and any repeat the receiver sees carries the same idempotency key.
 usage: crash_test.py RENKEI_BINARY [N] [KILLS]"""
 import os
 import random
-import shutil
 import sys
 import tempfile
 import time
@@ -64,13 +63,7 @@ def main():
               "%d repeated deliveries, all with the same idempotency key" %
               (n, killed, len(everyone), len(shinjuku), time.time() - started, repeats))
     finally:
-        daemon.terminate()
-        daemon.wait()
-        receiver.close()
-        if os.environ.get("RENKEI_KEEP_WORK"):
-            print("work folder kept:", work)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+        e2e.tear_down([daemon], receiver, work)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ starting/killing the real renkei daemon with a generated config."""
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import threading
@@ -158,3 +159,17 @@ def visible_files(folder):
 
 def random_pause(rng, low, high):
     time.sleep(rng.uniform(low, high))
+
+
+def tear_down(daemons, receiver, work):
+    """Stops the daemons still running and the receiver; removes the work folder unless
+    RENKEI_KEEP_WORK is set."""
+    for d in daemons:
+        if d.poll() is None:
+            d.terminate()
+            d.wait()
+    receiver.close()
+    if os.environ.get("RENKEI_KEEP_WORK"):
+        print("work folder kept:", work)
+    else:
+        shutil.rmtree(work, ignore_errors=True)

@@ -7,7 +7,6 @@ usage: multi_instance_test.py RENKEI_BINARY [N]   (needs $RENKEI_TEST_PG_URL; sc
 starts a throwaway cluster and sets it)"""
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -88,15 +87,7 @@ def main():
               "after %d deliveries; b finished the rest; %d repeats, all with the same key" %
               (n, b_share, killed_at, repeats))
     finally:
-        for d in daemons.values():
-            if d.poll() is None:
-                d.terminate()
-                d.wait()
-        receiver.close()
-        if os.environ.get("RENKEI_KEEP_WORK"):
-            print("work folder kept:", work)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+        e2e.tear_down(list(daemons.values()), receiver, work)
 
 
 if __name__ == "__main__":
