@@ -127,7 +127,7 @@ Result<std::vector<IntakeReceipt>> SqlStore::intake(const std::vector<RawInput>&
       inChunks(indexes, [&](std::size_t from, std::size_t to) {
         std::vector<SqlParam> p{SqlParam(source)};
         for (std::size_t k = from; k < to; ++k) p.emplace_back(keys[indexes[k]]);
-        for (SqlRow& r : db_->query("SELECT source, idempotency_key, id, state, error FROM "
+        for (SqlRow& r : db_->query("SELECT source, idempotency_key, id, state, error, sha256 FROM "
                                     "pipeline_message WHERE source = ? AND idempotency_key IN (" +
                                         placeholders(to - from) + ")",
                                     p)) {
@@ -156,6 +156,7 @@ Result<std::vector<IntakeReceipt>> SqlStore::intake(const std::vector<RawInput>&
         r.messageId = integer(k->second[2]);
         r.state = text(k->second[3]);
         r.error = text(k->second[4]);
+        r.sha256 = text(k->second[5]);  // the original's bytes, not these
         recordDuplicate(r.messageId, inputs[i].name);
         continue;
       }
@@ -227,6 +228,7 @@ Result<std::vector<IntakeReceipt>> SqlStore::intake(const std::vector<RawInput>&
         if (j < i && inputs[j].source == inputs[i].source && keys[j] == keys[i]) {
           receipts[i].duplicate = true;
           receipts[i].messageId = receipts[j].messageId;
+          receipts[i].sha256 = receipts[j].sha256;
           receipts[i].state = kReceived;
           recordDuplicate(receipts[i].messageId, inputs[i].name);
           break;

@@ -81,9 +81,13 @@ TEST_P(StoreConformance, SourceKeysDecideDuplicatesNotBytes) {
   ASSERT_TRUE(r.ok());
   EXPECT_FALSE(r.value()[1].duplicate) << "different keys are different inputs";
   EXPECT_EQ(r.value()[0].sha256, r.value()[1].sha256) << "bytes are stored once";
-  auto dup = store_->intake({input("other bytes", "key-1")}, 2);
+  auto dup = store_->intake({input("other bytes", "key-1"), input("more bytes", "key-3"),
+                             input("third bytes", "key-3")}, 2);
   ASSERT_TRUE(dup.ok());
   EXPECT_TRUE(dup.value()[0].duplicate);
+  EXPECT_EQ(dup.value()[0].sha256, r.value()[0].sha256) << "a duplicate names the original's bytes";
+  EXPECT_TRUE(dup.value()[2].duplicate);
+  EXPECT_EQ(dup.value()[2].sha256, dup.value()[1].sha256) << "also within one batch";
 }
 
 TEST_P(StoreConformance, ARepeatWithinOneBatchIsADuplicateOfItsFirstCopy) {

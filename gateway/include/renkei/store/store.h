@@ -36,7 +36,7 @@ struct RawInput {
 struct IntakeReceipt {
   int64_t messageId = 0;
   bool duplicate = false;  ///< the same (source, key) was already committed
-  std::string sha256;
+  std::string sha256;      ///< of the stored bytes (for a duplicate: the original's)
   std::string state;       ///< the (original) message's state
   std::string error;       ///< the (original) message's error, for FAILED
 };
