@@ -57,7 +57,7 @@ class FhirRestSink : public pipeline::Sink {
       body = std::move(bundle).value();
       path.pop_back();
     } else {
-      const std::string id = deterministicId(request.idempotencyKey, type);
+      const std::string id = pipeline::deterministicId(request.idempotencyKey, type);
       auto withId = resourceWithId(request.canonicalJson, id);
       if (!withId.ok()) return {Outcome::Reject, withId.status().message(), "", {}};
       body = std::move(withId).value();

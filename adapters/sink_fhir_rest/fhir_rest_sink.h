@@ -8,15 +8,13 @@
 
 #include "renkei/core/status.h"
 #include "renkei/pipeline/adapter_registry.h"
+#include "renkei/pipeline/resource_ids.h"
 
 namespace renkei::adapters {
 
-/// A resource id (≤ 64 chars, [A-Za-z0-9-]) derived from the delivery key and the resource's
-/// original identity (fullUrl or Type/id).
-std::string deterministicId(std::string_view idempotencyKey, std::string_view originalIdentity);
-
-/// The transaction Bundle for a canonical message: each resource gets a deterministic id and a
-/// PUT request, and references between them are rewritten to the new ids.
+/// The transaction Bundle for a canonical message: each resource (a transaction or batch Bundle's
+/// entries, or the message as a whole) gets a deterministic id and a PUT request, and references
+/// between them are rewritten to the new ids.
 Result<std::string> transactionBundle(std::string_view canonicalJson, std::string_view key);
 
 /// The resource with its id set to `id` (for "put" mode).

@@ -57,6 +57,35 @@ int failureStatus(const std::string& operationOutcome) {
   return operationOutcome.find("\"severity\":\"fatal\"") != std::string::npos ? 400 : 422;
 }
 
+/// A transaction-response Bundle: one entry per resource, with its status and location.
+std::string transactionResponse(const pipeline::SubmitResult& result, int status) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("resourceType");
+  w.String("Bundle");
+  w.Key("type");
+  w.String("transaction-response");
+  w.Key("entry");
+  w.StartArray();
+  for (const auto& [type, id] : result.resources) {
+    w.StartObject();
+    w.Key("response");
+    w.StartObject();
+    w.Key("status");
+    w.String(status == 201 ? "201 Created" : "200 OK");
+    w.Key("location");
+    w.String(type + "/" + id + "/_history/1");
+    w.Key("etag");
+    w.String("W/\"1\"");
+    w.EndObject();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return buffer.GetString();
+}
+
 ApiResponse withBody(int status, std::string body) {
   ApiResponse r;
   r.status = status;
@@ -91,13 +120,14 @@ ApiResponse outcomeResponse(int status, std::string_view severity, std::string_v
 FhirApi::FhirApi(std::string sourceName, std::string base, std::shared_ptr<const ApiClients> clients,
                  std::shared_ptr<const fhir::Definitions> definitions,
                  std::shared_ptr<const fhir::Validator> validator, pipeline::Intake* intake,
-                 AuditTrail* audit)
+                 std::shared_ptr<store::Store> store, AuditTrail* audit)
     : source_(std::move(sourceName)),
       base_(std::move(base)),
       clients_(std::move(clients)),
       definitions_(std::move(definitions)),
       validator_(std::move(validator)),
       intake_(intake),
+      store_(std::move(store)),
       audit_(audit) {
   while (!base_.empty() && base_.back() == '/') base_.pop_back();
 }
@@ -193,9 +223,45 @@ ApiResponse FhirApi::route(const ApiRequest& request, const ApiClient*& client) 
   if (segments.size() == 1 && isPost) {
     return accept(request, *client, type, type == "Bundle" ? "document|collection" : "");
   }
+  if (request.method == "GET" && (segments.size() == 2 ||
+                                  (segments.size() == 4 && segments[2] == "_history"))) {
+    int64_t version = 0;
+    if (segments.size() == 4) {
+      try {
+        version = std::stoll(segments[3]);
+      } catch (const std::exception&) {
+        version = -1;
+      }
+      if (version <= 0) return outcomeResponse(404, "error", "not-found", "no such version");
+    }
+    return read(*client, type, segments[1], version);
+  }
   return outcomeResponse(501, "error", "not-supported",
                          request.method + " " + request.path +
                              " is not implemented; see [base]/metadata for what is");
+}
+
+ApiResponse FhirApi::read(const ApiClient& client, const std::string& type, const std::string& id,
+                          int64_t version) const {
+  if (!client.allows(type, "read")) {
+    return outcomeResponse(403, "error", "forbidden", "client " + client.id + " may not read " + type);
+  }
+  if (!store_) return outcomeResponse(501, "error", "not-supported", "reads are not configured");
+  auto found = store_->resource(type, id, version);
+  if (!found.ok()) {
+    ApiResponse r = outcomeResponse(503, "error", "transient", "the store is unavailable");
+    r.headers["Retry-After"] = "5";
+    return r;
+  }
+  // Another organization's resource is answered exactly like a missing one: no leak.
+  if (!found.value() || found.value()->organization != client.organization) {
+    return outcomeResponse(404, "error", "not-found", type + "/" + id + " is not known");
+  }
+  ApiResponse r = withBody(200, found.value()->content);
+  r.headers["ETag"] = "W/\"" + std::to_string(found.value()->version) + "\"";
+  r.headers["Content-Location"] =
+      base_ + "/" + type + "/" + id + "/_history/" + std::to_string(found.value()->version);
+  return r;
 }
 
 ApiResponse FhirApi::validate(const ApiRequest& request, std::string_view type) const {
@@ -294,17 +360,26 @@ ApiResponse FhirApi::accept(const ApiRequest& request, const ApiClient& client,
   }
   if (result.state == store::kFailed) return withBody(failureStatus(result.error), result.error);
   const std::string id = std::to_string(result.messageId);
-  ApiResponse r = outcomeResponse(
-      result.duplicate ? 200 : 201, "information", result.duplicate ? "duplicate" : "informational",
-      result.duplicate ? "already accepted as message " + id + "; not stored again"
-                       : "accepted as message " + id + " and committed; it will be routed");
+  const int status = result.duplicate ? 200 : 201;
+  ApiResponse r;
+  if (bundleTypes == "transaction|batch") {
+    r = withBody(status, transactionResponse(result, status));
+  } else {
+    r = outcomeResponse(status, "information", result.duplicate ? "duplicate" : "informational",
+                        result.duplicate ? "already accepted as message " + id + "; not stored again"
+                                         : "accepted as message " + id + " and committed; it will be routed");
+    if (!result.resources.empty()) {
+      const auto& [rtype, rid] = result.resources.front();
+      r.headers["Location"] = base_ + "/" + rtype + "/" + rid + "/_history/1";
+    }
+  }
   r.headers["X-Renkei-Message"] = id;
   return r;
 }
 
 ApiResponse FhirApi::capabilityStatement() const {
-  // Exactly what is implemented: create (conditional with If-None-Exist) of every concrete
-  // resource type, $validate, transaction and batch, $process-message. No read or search yet.
+  // Exactly what is implemented: create (conditional with If-None-Exist), read and vread of every
+  // concrete resource type, $validate, transaction and batch, $process-message. No search yet.
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   auto operation = [&](const char* name, const char* definition) {
@@ -345,8 +420,8 @@ ApiResponse FhirApi::capabilityStatement() const {
   w.String("server");
   w.Key("documentation");
   w.String("Every write is answered only after it is durably committed, then validated and routed "
-           "to its recipients. Responses are OperationOutcomes in JSON. Read, search, update and "
-           "history are not implemented yet.");
+           "to its recipients. A client reads what its organization submitted. Search, update, "
+           "delete and history are not implemented yet.");
   w.Key("security");
   w.StartObject();
   w.Key("description");
@@ -362,10 +437,12 @@ ApiResponse FhirApi::capabilityStatement() const {
     w.String(sd->type);
     w.Key("interaction");
     w.StartArray();
-    w.StartObject();
-    w.Key("code");
-    w.String("create");
-    w.EndObject();
+    for (const char* code : {"create", "read", "vread"}) {
+      w.StartObject();
+      w.Key("code");
+      w.String(code);
+      w.EndObject();
+    }
     w.EndArray();
     w.Key("conditionalCreate");
     w.Bool(true);

@@ -52,7 +52,7 @@ class FhirApi {
   FhirApi(std::string sourceName, std::string base, std::shared_ptr<const ApiClients> clients,
           std::shared_ptr<const fhir::Definitions> definitions,
           std::shared_ptr<const fhir::Validator> validator, pipeline::Intake* intake,
-          AuditTrail* audit = nullptr);
+          std::shared_ptr<store::Store> store, AuditTrail* audit = nullptr);
 
   /// Handles one request and records it in the audit trail.
   ApiResponse handle(const ApiRequest& request) const;
@@ -63,6 +63,8 @@ class FhirApi {
   ApiResponse validate(const ApiRequest& request, std::string_view type) const;
   ApiResponse accept(const ApiRequest& request, const ApiClient& client, std::string_view type,
                      std::string_view expectedBundleType) const;
+  ApiResponse read(const ApiClient& client, const std::string& type, const std::string& id,
+                   int64_t version) const;
 
   std::string source_;
   std::string base_;
@@ -70,6 +72,7 @@ class FhirApi {
   std::shared_ptr<const fhir::Definitions> definitions_;
   std::shared_ptr<const fhir::Validator> validator_;
   pipeline::Intake* intake_;
+  std::shared_ptr<store::Store> store_;
   AuditTrail* audit_;
   mutable RateLimiter limiter_;
 };

@@ -203,7 +203,7 @@ void registerFhirHttpSource(pipeline::AdapterRegistry& registry) {
         auto api = std::make_unique<FhirApi>(
             ctx.name, pipeline::configString(c, "base", "/fhir"),
             std::make_shared<const ApiClients>(c["clients"]), ctx.definitions,
-            fhirpath::makeValidator(ctx.definitions), intake.get(), audit.get());
+            fhirpath::makeValidator(ctx.definitions), intake.get(), ctx.store, audit.get());
         return std::shared_ptr<pipeline::Source>(std::make_shared<FhirHttpSource>(
             ctx.name, std::move(o), std::move(intake), std::move(audit), std::move(api)));
       });

@@ -5,8 +5,10 @@
 #include <random>
 #include <set>
 
+#include "renkei/core/digest.h"
 #include "renkei/core/json_log.h"
 #include "renkei/fhir/resource_reader.h"
+#include "renkei/pipeline/resource_ids.h"
 #include "renkei/routing/message_facts.h"
 
 namespace renkei::pipeline {
@@ -64,9 +66,23 @@ void bind(store::RoutingOutcome& o, int64_t messageId) {
 
 }  // namespace
 
+namespace {
+
+/// Adds the message's resources under their server ids, which follow from (source, input key):
+/// a repeat of the input names the same resources.
+void addResources(store::RoutingOutcome& o, const std::string& source, const std::string& key) {
+  if (o.state == store::kFailed) return;
+  auto resources = identifyResources(o.canonical, source + "\n" + key);
+  if (resources.ok()) o.resources = std::move(resources).value();
+}
+
+}  // namespace
+
 PreparedInput Pipeline::prepare(store::RawInput input) const {
   PreparedInput p;
   p.outcome = normalizeAndRoute(input.source, input.name, input.bytes);
+  addResources(p.outcome, input.source,
+               input.idempotencyKey.empty() ? sha256Hex(input.bytes) : input.idempotencyKey);
   p.input = std::move(input);
   return p;
 }
@@ -96,6 +112,9 @@ std::vector<SubmitResult> Pipeline::submitPrepared(std::vector<PreparedInput> in
   std::set<int64_t> routing;  // a repeat within the batch is routed once, with its first copy
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const store::IntakeReceipt& receipt = receipts.value()[i];
+    for (const store::ResourceCopy& r : inputs[i].outcome.resources) {
+      results[i].resources.emplace_back(r.type, r.id);
+    }
     results[i].messageId = receipt.messageId;
     results[i].duplicate = receipt.duplicate;
     results[i].state = receipt.state;
@@ -109,6 +128,9 @@ std::vector<SubmitResult> Pipeline::submitPrepared(std::vector<PreparedInput> in
       if (!stored.ok()) continue;
       outcomes.push_back(normalizeAndRoute(inputs[i].input.source, inputs[i].input.name,
                                            std::move(stored).value()));
+      addResources(outcomes.back(), inputs[i].input.source,
+                   inputs[i].input.idempotencyKey.empty() ? receipt.sha256
+                                                          : inputs[i].input.idempotencyKey);
     } else {
       outcomes.push_back(std::move(inputs[i].outcome));
     }
@@ -167,6 +189,7 @@ int Pipeline::processReceivedOnce() {
       continue;
     }
     outcomes.push_back(normalizeAndRoute(m.source, m.name, std::move(raw).value()));
+    addResources(outcomes.back(), m.source, m.idempotencyKey);
     bind(outcomes.back(), m.id);
   }
   auto st = store_->recordRouting(outcomes, options_.owner, clock_());

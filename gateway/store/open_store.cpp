@@ -15,6 +15,8 @@ extern const std::string_view kSqliteMigration001;
 extern const std::string_view kSqliteMigration002;
 extern const std::string_view kPostgresMigration001;
 extern const std::string_view kPostgresMigration002;
+extern const std::string_view kSqliteMigration003;
+extern const std::string_view kPostgresMigration003;
 }  // namespace renkei::embedded
 
 namespace renkei::store {
@@ -27,9 +29,13 @@ struct Migration {
 
 std::vector<Migration> migrationsFor(Dialect d) {
   if (d == Dialect::Sqlite) {
-    return {{1, embedded::kSqliteMigration001}, {2, embedded::kSqliteMigration002}};
+    return {{1, embedded::kSqliteMigration001},
+            {2, embedded::kSqliteMigration002},
+            {3, embedded::kSqliteMigration003}};
   }
-  return {{1, embedded::kPostgresMigration001}, {2, embedded::kPostgresMigration002}};
+  return {{1, embedded::kPostgresMigration001},
+          {2, embedded::kPostgresMigration002},
+          {3, embedded::kPostgresMigration003}};
 }
 
 /// Splits a migration script into statements at semicolons ending a line; drops comments.

@@ -295,7 +295,8 @@ Result<std::vector<bool>> SqlStore::recordRouting(const std::vector<RoutingOutco
       std::vector<SqlParam> ids;
       for (std::size_t i = from; i < to; ++i) ids.emplace_back(Poco::Int64(outcomes[i].messageId));
       for (SqlRow& r : db_->query(std::string("SELECT id, state, lease_owner, lease_until_ms, source, "
-                                              "idempotency_key FROM pipeline_message WHERE id IN (") +
+                                              "idempotency_key, sender FROM pipeline_message "
+                                              "WHERE id IN (") +
                                       placeholders(to - from) + ")" +
                                       (db_->dialect() == Dialect::Postgres ? " FOR UPDATE" : ""),
                                   ids)) {
@@ -353,10 +354,52 @@ Result<std::vector<bool>> SqlStore::recordRouting(const std::vector<RoutingOutco
                     valueRows(to - from, 7),
                 p);
     });
+    std::vector<std::pair<std::size_t, const ResourceCopy*>> resources;
+    for (std::size_t i : apply) {
+      for (const ResourceCopy& r : outcomes[i].resources) resources.emplace_back(i, &r);
+    }
+    inChunks(resources, [&](std::size_t from, std::size_t to) {
+      std::vector<SqlParam> p;
+      for (std::size_t k = from; k < to; ++k) {
+        const RoutingOutcome& o = outcomes[resources[k].first];
+        const ResourceCopy& r = *resources[k].second;
+        for (SqlParam v : {SqlParam(r.type), SqlParam(r.id), SqlParam(Poco::Int64(1)),
+                           SqlParam(text(current[o.messageId][6])),
+                           SqlParam(Poco::Int64(o.messageId)), SqlParam(Poco::Int64(nowMs)),
+                           SqlParam(r.json)}) {
+          p.push_back(std::move(v));
+        }
+      }
+      db_->exec("INSERT INTO fhir_resource (resource_type, id, version, organization, message_id, "
+                "updated_ms, content) VALUES " + valueRows(to - from, 7) +
+                    " ON CONFLICT DO NOTHING",
+                p);
+    });
     return Status::okStatus();
   });
   if (!st.ok()) return st;
   return applied;
+}
+
+Result<std::optional<StoredResource>> SqlStore::resource(const std::string& type,
+                                                         const std::string& id, int64_t version) {
+  std::lock_guard lock(mutex_);
+  std::optional<StoredResource> out;
+  Status st = guarded([&] {
+    auto rows = db_->query(
+        "SELECT resource_type, id, version, organization, message_id, updated_ms, content FROM "
+        "fhir_resource WHERE resource_type = ? AND id = ? AND (? = 0 OR version = ?) "
+        "ORDER BY version DESC LIMIT 1",
+        params({type, id, Poco::Int64(version), Poco::Int64(version)}));
+    if (!rows.empty()) {
+      const SqlRow& r = rows[0];
+      out = StoredResource{text(r[0]), text(r[1]), integer(r[2]), text(r[3]),
+                           integer(r[4]), integer(r[5]), text(r[6])};
+    }
+    return Status::okStatus();
+  });
+  if (!st.ok()) return st;
+  return out;
 }
 
 Result<std::vector<OutboxRow>> SqlStore::claimDeliveries(const std::string& owner, int limit,

@@ -33,6 +33,8 @@ class SqlStore : public Store {
   Status releaseLeases(const std::string& owner) override;
   Result<int64_t> purgeRaw(int64_t cutoffMs) override;
   int schemaVersion() override;
+  Result<std::optional<StoredResource>> resource(const std::string& type, const std::string& id,
+                                                 int64_t version) override;
   Status recordAudit(const std::vector<AuditRecord>& records) override;
   Result<std::vector<AuditRecord>> audit(int64_t limit) override;
   int64_t commitCount() const override { return db_->commits(); }

@@ -11,7 +11,7 @@
 namespace renkei::adapters {
 namespace {
 
-const char* kBundle = R"({"resourceType":"Bundle","type":"collection","entry":[
+const char* kBundle = R"({"resourceType":"Bundle","type":"transaction","entry":[
   {"fullUrl":"urn:uuid:11111111-1111-4111-8111-111111111111",
    "resource":{"resourceType":"Patient","id":"p","name":[{"family":"連携"}]}},
   {"fullUrl":"urn:uuid:22222222-2222-4222-8222-222222222222",
@@ -21,7 +21,7 @@ const char* kBundle = R"({"resourceType":"Bundle","type":"collection","entry":[
 TEST(TransactionBundle, PutsEveryResourceUnderAnIdFromTheKeyAndRewritesReferences) {
   auto a = transactionBundle(kBundle, "rk-key-1");
   ASSERT_TRUE(a.ok()) << a.status().message();
-  const std::string patientId = deterministicId("rk-key-1", "urn:uuid:11111111-1111-4111-8111-111111111111");
+  const std::string patientId = pipeline::deterministicId("rk-key-1", "urn:uuid:11111111-1111-4111-8111-111111111111");
   EXPECT_NE(a->find("\"type\":\"transaction\""), std::string::npos);
   EXPECT_NE(a->find("\"url\":\"Patient/" + patientId + "\""), std::string::npos) << *a;
   EXPECT_NE(a->find("\"reference\":\"Patient/" + patientId + "\""), std::string::npos) << *a;
@@ -31,10 +31,17 @@ TEST(TransactionBundle, PutsEveryResourceUnderAnIdFromTheKeyAndRewritesReference
   EXPECT_LE(patientId.size(), 64u);
 }
 
+TEST(TransactionBundle, ADocumentTravelsWhole) {
+  auto t = transactionBundle(R"({"resourceType":"Bundle","id":"d","type":"document","entry":[]})", "k");
+  ASSERT_TRUE(t.ok());
+  EXPECT_NE(t->find("\"url\":\"Bundle/" + pipeline::deterministicId("k", "Bundle/d") + "\""),
+            std::string::npos) << *t;
+}
+
 TEST(TransactionBundle, ASingleResourceBecomesOnePut) {
   auto t = transactionBundle(R"({"resourceType":"Patient","id":"x"})", "k");
   ASSERT_TRUE(t.ok());
-  EXPECT_NE(t->find("\"url\":\"Patient/" + deterministicId("k", "Patient/x") + "\""),
+  EXPECT_NE(t->find("\"url\":\"Patient/" + pipeline::deterministicId("k", "Patient/x") + "\""),
             std::string::npos);
   EXPECT_FALSE(transactionBundle("not json", "k").ok());
 }

@@ -25,7 +25,7 @@ class FhirApiTest : public PipelineFixture {
           "out");
     clients_.Parse((R"([{"id": "hospital-a", "organization": "org-a", "token_sha256": ")" +
                     sha256Hex("token-a") +
-                    R"(", "scopes": ["system/*.write"]}, {"id": "reader", "organization": "org-b", "token_sha256": ")" +
+                    R"(", "scopes": ["system/*.write", "system/*.read"]}, {"id": "reader", "organization": "org-b", "token_sha256": ")" +
                     sha256Hex("token-b") + R"(", "scopes": ["system/Patient.read"]}, {"id": "slow", "organization": "org-c", "token_sha256": ")" +
                     sha256Hex("token-c") + R"(", "scopes": ["system/*.write"], "requests_per_second": 2}])")
                        .c_str());
@@ -35,7 +35,7 @@ class FhirApiTest : public PipelineFixture {
     auto defs = coreDefinitions();
     return std::make_unique<adapters::FhirApi>("hospital", "/fhir",
                                                std::make_shared<const adapters::ApiClients>(clients_),
-                                               defs, fhirpath::makeValidator(defs), intake);
+                                               defs, fhirpath::makeValidator(defs), intake, store_);
   }
   static ApiRequest post(const std::string& path, const std::string& body,
                          const std::string& token = "token-a") {
@@ -60,7 +60,7 @@ TEST_F(FhirApiTest, MetadataIsPublicAndSaysWhatIsImplemented) {
   ApiResponse res = api_->handle(r);
   EXPECT_EQ(res.status, 200);
   EXPECT_NE(res.body.find("\"resourceType\":\"CapabilityStatement\""), std::string::npos);
-  EXPECT_NE(res.body.find("{\"type\":\"Patient\",\"interaction\":[{\"code\":\"create\"}]"),
+  EXPECT_NE(res.body.find("{\"type\":\"Patient\",\"interaction\":[{\"code\":\"create\"},{\"code\":\"read\"},{\"code\":\"vread\"}]"),
             std::string::npos);
   EXPECT_EQ(res.body.find("\"search-type\""), std::string::npos) << "search is not claimed";
 }
@@ -109,14 +109,70 @@ TEST_F(FhirApiTest, FailuresGetTheRightStatusAndAnOperationOutcome) {
   EXPECT_EQ(api_->handle(xmlAsText).status, 415);
   EXPECT_EQ(api_->handle(post("/fhir/Unicorn", "{}")).status, 404);
   EXPECT_EQ(api_->handle(post("/other/Patient", "{}")).status, 404);
-  ApiRequest read = post("/fhir/Patient/p1", "");
-  read.method = "GET";
-  EXPECT_EQ(api_->handle(read).status, 501);
-  ApiRequest getBase = read;
+  ApiRequest search = post("/fhir/Patient/p1/$everything", "");
+  search.method = "GET";
+  EXPECT_EQ(api_->handle(search).status, 501);
+  ApiRequest getBase = search;
   getBase.path = "/fhir";
   EXPECT_EQ(api_->handle(getBase).status, 405);
   EXPECT_EQ(api_->handle(post("/fhir", R"({"resourceType":"Bundle","type":"collection"})")).status,
             400) << "the base takes transaction and batch Bundles only";
+}
+
+ApiRequest get(const std::string& path, const std::string& token) {
+  ApiRequest r;
+  r.method = "GET";
+  r.path = path;
+  r.headers["authorization"] = "Bearer " + token;
+  return r;
+}
+
+TEST_F(FhirApiTest, ACreatedResourceCanBeReadByItsOrganizationOnly) {
+  ApiResponse created = api_->handle(post("/fhir/Patient", patientJson("p1")));
+  ASSERT_EQ(created.status, 201);
+  const std::string location = created.headers["Location"];
+  ASSERT_EQ(location.rfind("/fhir/Patient/rk", 0), 0u) << location;
+  ASSERT_EQ(location.substr(location.size() - 11), "/_history/1");
+  const std::string path = location.substr(0, location.size() - 11);
+  const std::string id = path.substr(path.rfind('/') + 1);
+
+  ApiResponse read = api_->handle(get(path, "token-a"));
+  EXPECT_EQ(read.status, 200);
+  EXPECT_NE(read.body.find("\"id\":\"" + id + "\""), std::string::npos) << read.body;
+  EXPECT_EQ(read.headers["ETag"], "W/\"1\"");
+  EXPECT_EQ(api_->handle(get(location, "token-a")).status, 200) << "vread";
+  EXPECT_EQ(api_->handle(get(path + "/_history/2", "token-a")).status, 404);
+  EXPECT_EQ(api_->handle(get("/fhir/Patient/rk-unknown", "token-a")).status, 404);
+  ApiResponse other = api_->handle(get(path, "token-b"));
+  EXPECT_EQ(other.status, 404) << "another organization's resource is not revealed, not even as 403";
+  EXPECT_EQ(api_->handle(get(path, "token-c")).status, 403) << "no read scope";
+
+  ApiResponse again = api_->handle(post("/fhir/Patient", patientJson("p1")));
+  EXPECT_EQ(again.headers["Location"], location) << "a repeat names the same resource";
+}
+
+TEST_F(FhirApiTest, ATransactionAnswersWithLocationsAndRewrittenReferences) {
+  const std::string patient = R"({"fullUrl":"urn:uuid:5b8c9d1e-2f3a-4b5c-8d6e-7f8091a2b3c4","resource":)" +
+                              patientJson("t1") + R"(,"request":{"method":"POST","url":"Patient"}})";
+  const std::string observation = R"({"fullUrl":"urn:uuid:6c9dae2f-3a4b-4c5d-9e7f-8091a2b3c4d5","resource":)"
+      R"({"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"8867-4"}]},)"
+      R"("subject":{"reference":"urn:uuid:5b8c9d1e-2f3a-4b5c-8d6e-7f8091a2b3c4"},"valueQuantity":{"value":72,"unit":"/min",)"
+      R"("system":"http://unitsofmeasure.org","code":"/min"}},"request":{"method":"POST","url":"Observation"}})";
+  ApiResponse tx = api_->handle(post("/fhir", R"({"resourceType":"Bundle","type":"transaction","entry":[)" +
+                                                  patient + "," + observation + "]}"));
+  ASSERT_EQ(tx.status, 201) << tx.body;
+  rapidjson::Document bundle;
+  bundle.Parse(tx.body.c_str());
+  ASSERT_STREQ(bundle["type"].GetString(), "transaction-response");
+  ASSERT_EQ(bundle["entry"].Size(), 2u);
+  EXPECT_STREQ(bundle["entry"][0]["response"]["status"].GetString(), "201 Created");
+  const std::string patientLocation = bundle["entry"][0]["response"]["location"].GetString();
+  const std::string observationLocation = bundle["entry"][1]["response"]["location"].GetString();
+  const std::string patientRef = patientLocation.substr(0, patientLocation.find("/_history"));
+  ApiResponse obs = api_->handle(get("/fhir/" + observationLocation, "token-a"));
+  ASSERT_EQ(obs.status, 200);
+  EXPECT_NE(obs.body.find("\"reference\":\"" + patientRef + "\""), std::string::npos) << obs.body;
+  EXPECT_EQ(api_->handle(get("/fhir/" + patientRef, "token-a")).status, 200);
 }
 
 TEST_F(FhirApiTest, ValidateReportsWithoutStoring) {
@@ -158,7 +214,7 @@ TEST_F(FhirApiTest, EveryRequestIsAuditedWithoutItsQueryOrContent) {
   adapters::AuditTrail trail(store_);
   auto defs = coreDefinitions();
   adapters::FhirApi api("hospital", "/fhir", std::make_shared<const adapters::ApiClients>(clients_),
-                        defs, fhirpath::makeValidator(defs), pipeline_.get(), &trail);
+                        defs, fhirpath::makeValidator(defs), pipeline_.get(), store_, &trail);
   api.handle(post("/fhir/Patient", patientJson("a1"), ""));
   ApiRequest created = post("/fhir/Patient", patientJson("a2"));
   created.query = "name=%E9%80%A3%E6%90%BA";

@@ -282,6 +282,24 @@ TEST_P(StoreConformance, RetentionPurgesOnlyFinishedOldInputs) {
       << "a purged message cannot be replayed";
 }
 
+TEST_P(StoreConformance, RoutedResourcesAreStoredForTheSender) {
+  const int64_t id = intakeOne("m");
+  ASSERT_EQ(store_->claimReceived("a", 10, 2000, 1000)->size(), 1u);
+  RoutingOutcome o{id, kRouted, "", "{}", "m", {}};
+  o.resources = {{"Patient", "rk1", R"({"resourceType":"Patient","id":"rk1"})"},
+                 {"Observation", "rk2", R"({"resourceType":"Observation","id":"rk2"})"}};
+  ASSERT_TRUE(store_->recordRouting({o, o}, "a", 2500).ok()) << "the same outcome twice is applied once";
+  auto p = store_->resource("Patient", "rk1", 0).value();
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->version, 1);
+  EXPECT_EQ(p->organization, "clinic-1");
+  EXPECT_EQ(p->messageId, id);
+  EXPECT_EQ(p->content, R"({"resourceType":"Patient","id":"rk1"})");
+  EXPECT_TRUE(store_->resource("Patient", "rk1", 1).value().has_value());
+  EXPECT_FALSE(store_->resource("Patient", "rk1", 2).value().has_value());
+  EXPECT_FALSE(store_->resource("Patient", "rk2", 0).value().has_value()) << "type and id together";
+}
+
 TEST_P(StoreConformance, AuditRecordsAreKeptNewestFirst) {
   ASSERT_TRUE(store_->recordAudit({{1000, "hospital", "a", "org-a", "POST", "/fhir/Patient", 201, 7},
                                    {1001, "hospital", "", "", "POST", "/fhir/Patient", 401, 0}})
@@ -295,12 +313,12 @@ TEST_P(StoreConformance, AuditRecordsAreKeptNewestFirst) {
 
 TEST_P(StoreConformance, ReopeningKeepsDataAndSchemaVersion) {
   const int64_t id = intakeOne("kept");
-  EXPECT_EQ(store_->schemaVersion(), 2);
+  EXPECT_EQ(store_->schemaVersion(), 3);
   store_.reset();
   auto reopened = openStore(config_);
   ASSERT_TRUE(reopened.ok()) << reopened.status().toString();
   store_ = std::move(reopened.value());
-  EXPECT_EQ(store_->schemaVersion(), 2);
+  EXPECT_EQ(store_->schemaVersion(), 3);
   EXPECT_TRUE(store_->message(id).value().has_value());
 }
 

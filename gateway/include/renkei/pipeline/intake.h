@@ -16,6 +16,8 @@ struct SubmitResult {
   bool duplicate = false;
   std::string state;       ///< store::kRouted, kUnrouted, kFailed, or kReceived (processed later)
   std::string error;       ///< for kFailed: an OperationOutcome JSON
+  /// (type, server id) of each resource the input carries, in order (empty when it failed).
+  std::vector<std::pair<std::string, std::string>> resources;
 };
 
 /// An input normalized and routed but not yet committed (its outcome has no message id yet).

@@ -54,6 +54,22 @@ struct PlannedDelivery {
   std::string orderingKey;  ///< deliveries with the same (destination, key) go out in order
 };
 
+/// A resource a message carries, under its server id (see pipeline/resource_ids.h).
+struct ResourceCopy {
+  std::string type;
+  std::string id;
+  std::string json;
+};
+
+struct StoredResource {
+  std::string type, id;
+  int64_t version = 0;
+  std::string organization;  ///< the sender of the message that carried it
+  int64_t messageId = 0;
+  int64_t updatedMs = 0;
+  std::string content;
+};
+
 /// The outcome of normalizing and routing one message, committed with its outbox rows at once.
 struct RoutingOutcome {
   int64_t messageId = 0;
@@ -62,6 +78,7 @@ struct RoutingOutcome {
   std::string routing;   ///< what matched and why (JSON)
   std::string canonical; ///< the canonical FHIR JSON the sinks render from
   std::vector<PlannedDelivery> deliveries;
+  std::vector<ResourceCopy> resources;  ///< stored as version 1, owned by the message's sender
 };
 
 struct OutboxRow {
@@ -149,6 +166,10 @@ class Store {
   /// Drops raw bytes received before `cutoffMs` whose messages are all finished; returns count.
   virtual Result<int64_t> purgeRaw(int64_t cutoffMs) = 0;
   virtual int schemaVersion() = 0;
+  /// A stored resource: `version` 0 means the latest.
+  virtual Result<std::optional<StoredResource>> resource(const std::string& type,
+                                                         const std::string& id,
+                                                         int64_t version) = 0;
   virtual Status recordAudit(const std::vector<AuditRecord>& records) = 0;
   /// The newest `limit` audit records, newest first.
   virtual Result<std::vector<AuditRecord>> audit(int64_t limit) = 0;

@@ -1,0 +1,26 @@
+// Server ids for the resources a message carries: each resource (a transaction or batch Bundle's
+// entries; any other resource, documents and messages included, as a whole) gets an id derived from a key and its original identity (fullUrl, else
+// Type/id), and references between them are rewritten to Type/newId. The same key and message
+// always give the same ids, so a repeat — a retry, a replay, a resent request — names the same
+// resources. Used for the store's resource copies and by the fhir_rest sink.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "renkei/core/status.h"
+#include "renkei/store/store.h"
+
+namespace renkei::pipeline {
+
+/// A resource with its new id and rewritten references.
+using IdentifiedResource = store::ResourceCopy;
+
+/// An id (≤ 64 characters, [A-Za-z0-9]) from the key and the original identity.
+std::string deterministicId(std::string_view key, std::string_view originalIdentity);
+
+Result<std::vector<IdentifiedResource>> identifyResources(std::string_view canonicalJson,
+                                                          std::string_view key);
+
+}  // namespace renkei::pipeline

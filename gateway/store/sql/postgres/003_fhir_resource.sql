@@ -1,0 +1,13 @@
+-- Renkei store, schema version 3 (PostgreSQL): the resources accepted messages carry, under their
+-- server ids, for reads through the FHIR endpoint; each belongs to the organization that sent it.
+CREATE TABLE fhir_resource (
+  resource_type TEXT NOT NULL,
+  id            TEXT NOT NULL,
+  version       BIGINT NOT NULL,
+  organization  TEXT NOT NULL,
+  message_id    BIGINT NOT NULL,
+  updated_ms    BIGINT NOT NULL,
+  content       TEXT NOT NULL,
+  PRIMARY KEY (resource_type, id, version)
+);
+CREATE INDEX fhir_resource_message ON fhir_resource(message_id);
