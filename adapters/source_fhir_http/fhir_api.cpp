@@ -3,6 +3,9 @@
 #include "fhir_api.h"
 
 #include <algorithm>
+#include <cctype>
+
+#include <Poco/URI.h>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -10,6 +13,7 @@
 #include "renkei/fhir/operation_outcome.h"
 #include "renkei/fhir/resource_reader.h"
 #include "renkei/fhir/structure.h"
+#include "renkei/pipeline/search_values.h"
 #include "renkei/store/store.h"
 
 namespace renkei::adapters {
@@ -223,6 +227,7 @@ ApiResponse FhirApi::route(const ApiRequest& request, const ApiClient*& client) 
   if (segments.size() == 1 && isPost) {
     return accept(request, *client, type, type == "Bundle" ? "document|collection" : "");
   }
+  if (request.method == "GET" && segments.size() == 1) return search(request, *client, type);
   if (request.method == "GET" && (segments.size() == 2 ||
                                   (segments.size() == 4 && segments[2] == "_history"))) {
     int64_t version = 0;
@@ -262,6 +267,155 @@ ApiResponse FhirApi::read(const ApiClient& client, const std::string& type, cons
   r.headers["Content-Location"] =
       base_ + "/" + type + "/" + id + "/_history/" + std::to_string(found.value()->version);
   return r;
+}
+
+namespace {
+
+/// The supported search parameters per type (besides _id, _count and _offset).
+const std::map<std::string, std::vector<std::string>, std::less<>>& searchParameters() {
+  static const std::map<std::string, std::vector<std::string>, std::less<>> params = {
+      {"Patient", {"identifier", "name", "birthdate", "gender"}},
+      {"Encounter", {"patient", "date", "class"}},
+  };
+  return params;
+}
+
+/// A date criterion with FHIR's prefixes; partial dates (e.g. 1942) cover their whole period.
+store::SearchCriterion dateCriterion(const std::string& param, std::string value) {
+  std::string prefix = "eq";
+  if (value.size() > 2 && std::isalpha(static_cast<unsigned char>(value[0]))) {
+    prefix = value.substr(0, 2);
+    value.erase(0, 2);
+  }
+  const bool partial = value.size() < 10;
+  // '~' sorts after every digit and '-': "1950~" is after every date in 1950.
+  if (prefix == "gt") return {param, ">", partial ? value + "~" : value};
+  if (prefix == "le") return {param, "<=", partial ? value + "~" : value};
+  if (prefix == "ge") return {param, ">=", value};
+  if (prefix == "lt") return {param, "<", value};
+  return {param, partial ? "prefix" : "=", value};
+}
+
+}  // namespace
+
+ApiResponse FhirApi::search(const ApiRequest& request, const ApiClient& client,
+                            const std::string& type) const {
+  if (!client.allows(type, "read")) {
+    return outcomeResponse(403, "error", "forbidden", "client " + client.id + " may not read " + type);
+  }
+  if (!store_) return outcomeResponse(501, "error", "not-supported", "search is not configured");
+  std::vector<store::SearchCriterion> criteria;
+  int64_t count = 50, offset = 0;
+  auto supported = searchParameters().find(type);
+  std::size_t start = 0;
+  while (start < request.query.size()) {
+    std::size_t amp = request.query.find('&', start);
+    if (amp == std::string::npos) amp = request.query.size();
+    const std::string pair = request.query.substr(start, amp - start);
+    start = amp + 1;
+    if (pair.empty()) continue;
+    const std::size_t eq = pair.find('=');
+    std::string name, value;
+    Poco::URI::decode(pair.substr(0, eq), name);
+    if (eq != std::string::npos) Poco::URI::decode(pair.substr(eq + 1), value, true);
+    try {
+      if (name == "_count") {
+        count = std::clamp<int64_t>(std::stoll(value), 1, 500);
+        continue;
+      }
+      if (name == "_offset") {
+        offset = std::max<int64_t>(0, std::stoll(value));
+        continue;
+      }
+    } catch (const std::exception&) {
+      return outcomeResponse(400, "error", "invalid", name + " must be a number");
+    }
+    const bool known = name == "_id" ||
+                       (supported != searchParameters().end() &&
+                        std::find(supported->second.begin(), supported->second.end(), name) !=
+                            supported->second.end());
+    if (!known) {
+      return outcomeResponse(400, "error", "not-supported",
+                             "search parameter '" + name + "' is not supported on " + type +
+                                 " (see [base]/metadata)");
+    }
+    if (name == "identifier") {
+      criteria.push_back(value.find('|') != std::string::npos
+                             ? store::SearchCriterion{"identifier", "=", value}
+                             : store::SearchCriterion{"identifier:value", "=", value});
+    } else if (name == "name") {
+      criteria.push_back({"name", "prefix", pipeline::normalizeName(value)});
+    } else if (name == "birthdate" || name == "date") {
+      criteria.push_back(dateCriterion(name, value));
+    } else if (name == "patient") {
+      criteria.push_back({"patient", "=", value.rfind("Patient/", 0) == 0 ? value : "Patient/" + value});
+    } else {
+      criteria.push_back({name, "=", value});
+    }
+  }
+  int64_t total = 0;
+  auto found = store_->search(type, client.organization, criteria, count, offset, total);
+  if (!found.ok()) {
+    ApiResponse r = outcomeResponse(503, "error", "transient", "the store is unavailable");
+    r.headers["Retry-After"] = "5";
+    return r;
+  }
+  auto pageUrl = [&](int64_t pageOffset) {
+    std::string url = base_ + "/" + type + "?";
+    std::string kept;
+    std::size_t at = 0;
+    while (at < request.query.size()) {
+      std::size_t amp = request.query.find('&', at);
+      if (amp == std::string::npos) amp = request.query.size();
+      const std::string pair = request.query.substr(at, amp - at);
+      at = amp + 1;
+      if (!pair.empty() && pair.rfind("_offset=", 0) != 0 && pair.rfind("_count=", 0) != 0) {
+        kept += pair + "&";
+      }
+    }
+    return url + kept + "_count=" + std::to_string(count) + "&_offset=" + std::to_string(pageOffset);
+  };
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("resourceType");
+  w.String("Bundle");
+  w.Key("type");
+  w.String("searchset");
+  w.Key("total");
+  w.Int64(total);
+  w.Key("link");
+  w.StartArray();
+  auto link = [&](const char* relation, const std::string& url) {
+    w.StartObject();
+    w.Key("relation");
+    w.String(relation);
+    w.Key("url");
+    w.String(url);
+    w.EndObject();
+  };
+  link("self", pageUrl(offset));
+  if (offset + count < total) link("next", pageUrl(offset + count));
+  if (offset > 0) link("previous", pageUrl(std::max<int64_t>(0, offset - count)));
+  w.EndArray();
+  w.Key("entry");
+  w.StartArray();
+  for (const store::StoredResource& r : found.value()) {
+    w.StartObject();
+    w.Key("fullUrl");
+    w.String(base_ + "/" + r.type + "/" + r.id);
+    w.Key("resource");
+    w.RawValue(r.content.data(), r.content.size(), rapidjson::kObjectType);
+    w.Key("search");
+    w.StartObject();
+    w.Key("mode");
+    w.String("match");
+    w.EndObject();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return withBody(200, buffer.GetString());
 }
 
 ApiResponse FhirApi::validate(const ApiRequest& request, std::string_view type) const {
@@ -378,8 +532,8 @@ ApiResponse FhirApi::accept(const ApiRequest& request, const ApiClient& client,
 }
 
 ApiResponse FhirApi::capabilityStatement() const {
-  // Exactly what is implemented: create (conditional with If-None-Exist), read and vread of every
-  // concrete resource type, $validate, transaction and batch, $process-message. No search yet.
+  // Exactly what is implemented: create (conditional with If-None-Exist), read, vread and search
+  // of every concrete resource type, $validate, transaction and batch, $process-message.
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   auto operation = [&](const char* name, const char* definition) {
@@ -420,8 +574,8 @@ ApiResponse FhirApi::capabilityStatement() const {
   w.String("server");
   w.Key("documentation");
   w.String("Every write is answered only after it is durably committed, then validated and routed "
-           "to its recipients. A client reads what its organization submitted. Search, update, "
-           "delete and history are not implemented yet.");
+           "to its recipients. A client reads and searches what its organization submitted. "
+           "Update, delete and history are not implemented yet.");
   w.Key("security");
   w.StartObject();
   w.Key("description");
@@ -437,7 +591,7 @@ ApiResponse FhirApi::capabilityStatement() const {
     w.String(sd->type);
     w.Key("interaction");
     w.StartArray();
-    for (const char* code : {"create", "read", "vread"}) {
+    for (const char* code : {"create", "read", "vread", "search-type"}) {
       w.StartObject();
       w.Key("code");
       w.String(code);
@@ -446,6 +600,26 @@ ApiResponse FhirApi::capabilityStatement() const {
     w.EndArray();
     w.Key("conditionalCreate");
     w.Bool(true);
+    w.Key("searchParam");
+    w.StartArray();
+    std::vector<std::pair<std::string, std::string>> params = {{"_id", "token"}};
+    if (auto it = searchParameters().find(sd->type); it != searchParameters().end()) {
+      for (const std::string& p : it->second) {
+        params.emplace_back(p, p == "birthdate" || p == "date"     ? "date"
+                               : p == "name"                         ? "string"
+                               : p == "patient"                      ? "reference"
+                                                                     : "token");
+      }
+    }
+    for (const auto& [name, kind] : params) {
+      w.StartObject();
+      w.Key("name");
+      w.String(name);
+      w.Key("type");
+      w.String(kind);
+      w.EndObject();
+    }
+    w.EndArray();
     w.Key("operation");
     w.StartArray();
     operation("validate", "http://hl7.org/fhir/OperationDefinition/Resource-validate");

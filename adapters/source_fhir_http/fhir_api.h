@@ -65,6 +65,8 @@ class FhirApi {
                      std::string_view expectedBundleType) const;
   ApiResponse read(const ApiClient& client, const std::string& type, const std::string& id,
                    int64_t version) const;
+  ApiResponse search(const ApiRequest& request, const ApiClient& client,
+                     const std::string& type) const;
 
   std::string source_;
   std::string base_;

@@ -8,6 +8,7 @@
 #include <rapidjson/writer.h>
 
 #include "renkei/core/digest.h"
+#include "renkei/pipeline/search_values.h"
 
 namespace renkei::pipeline {
 namespace {
@@ -83,6 +84,7 @@ Result<std::vector<IdentifiedResource>> identifyResources(std::string_view canon
     } else {
       r.AddMember("id", Value(out[i].id.c_str(), in.GetAllocator()), in.GetAllocator());
     }
+    out[i].search = searchValues(r);
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
     r.Accept(writer);

@@ -17,6 +17,8 @@ extern const std::string_view kPostgresMigration001;
 extern const std::string_view kPostgresMigration002;
 extern const std::string_view kSqliteMigration003;
 extern const std::string_view kPostgresMigration003;
+extern const std::string_view kSqliteMigration004;
+extern const std::string_view kPostgresMigration004;
 }  // namespace renkei::embedded
 
 namespace renkei::store {
@@ -31,11 +33,13 @@ std::vector<Migration> migrationsFor(Dialect d) {
   if (d == Dialect::Sqlite) {
     return {{1, embedded::kSqliteMigration001},
             {2, embedded::kSqliteMigration002},
-            {3, embedded::kSqliteMigration003}};
+            {3, embedded::kSqliteMigration003},
+            {4, embedded::kSqliteMigration004}};
   }
   return {{1, embedded::kPostgresMigration001},
           {2, embedded::kPostgresMigration002},
-          {3, embedded::kPostgresMigration003}};
+          {3, embedded::kPostgresMigration003},
+          {4, embedded::kPostgresMigration004}};
 }
 
 /// Splits a migration script into statements at semicolons ending a line; drops comments.

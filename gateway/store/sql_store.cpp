@@ -375,6 +375,22 @@ Result<std::vector<bool>> SqlStore::recordRouting(const std::vector<RoutingOutco
                     " ON CONFLICT DO NOTHING",
                 p);
     });
+    std::vector<std::pair<const ResourceCopy*, const std::pair<std::string, std::string>*>> values;
+    for (const auto& [i, r] : resources) {
+      for (const auto& v : r->search) values.emplace_back(r, &v);
+    }
+    inChunks(values, [&](std::size_t from, std::size_t to) {
+      std::vector<SqlParam> p;
+      for (std::size_t k = from; k < to; ++k) {
+        for (SqlParam v : {SqlParam(values[k].first->type), SqlParam(values[k].first->id),
+                           SqlParam(values[k].second->first), SqlParam(values[k].second->second)}) {
+          p.push_back(std::move(v));
+        }
+      }
+      db_->exec("INSERT INTO fhir_search (resource_type, id, param, value) VALUES " +
+                    valueRows(to - from, 4),
+                p);
+    });
     return Status::okStatus();
   });
   if (!st.ok()) return st;
@@ -623,6 +639,54 @@ Result<int64_t> SqlStore::purgeRaw(int64_t cutoffMs) {
   });
   if (!st.ok()) return st;
   return purged;
+}
+
+Result<std::vector<StoredResource>> SqlStore::search(const std::string& type,
+                                                    const std::string& organization,
+                                                    const std::vector<SearchCriterion>& criteria,
+                                                    int64_t count, int64_t offset, int64_t& total) {
+  std::lock_guard lock(mutex_);
+  std::vector<StoredResource> out;
+  Status st = guarded([&] {
+    std::string where = " FROM fhir_resource r WHERE r.resource_type = ? AND r.organization = ?";
+    std::vector<SqlParam> p{SqlParam(type), SqlParam(organization)};
+    for (const SearchCriterion& c : criteria) {
+      if (c.param == "_id") {
+        where += " AND r.id = ?";
+        p.emplace_back(c.value);
+        continue;
+      }
+      std::string op = c.op == "prefix" ? "LIKE" : c.op;
+      if (op != "LIKE" && op != "=" && op != ">=" && op != "<=" && op != ">" && op != "<") op = "=";
+      where += " AND EXISTS (SELECT 1 FROM fhir_search s WHERE s.resource_type = r.resource_type "
+               "AND s.id = r.id AND s.param = ? AND s.value " + op + " ?)";
+      p.emplace_back(c.param);
+      std::string value = c.value;
+      if (op == "LIKE") {
+        std::string escaped;
+        for (char ch : value) {
+          if (ch == '%' || ch == '_' || ch == '\\') continue;  // wildcards are not search syntax
+          escaped += ch;
+        }
+        value = escaped + "%";
+      }
+      p.emplace_back(value);
+    }
+    auto counted = db_->query("SELECT COUNT(*)" + where, p);
+    total = counted.empty() ? 0 : integer(counted[0][0]);
+    p.emplace_back(Poco::Int64(count));
+    p.emplace_back(Poco::Int64(offset));
+    for (const SqlRow& r : db_->query("SELECT r.resource_type, r.id, r.version, r.organization, "
+                                      "r.message_id, r.updated_ms, r.content" + where +
+                                          " ORDER BY r.id LIMIT ? OFFSET ?",
+                                      p)) {
+      out.push_back({text(r[0]), text(r[1]), integer(r[2]), text(r[3]), integer(r[4]),
+                     integer(r[5]), text(r[6])});
+    }
+    return Status::okStatus();
+  });
+  if (!st.ok()) return st;
+  return out;
 }
 
 Status SqlStore::recordAudit(const std::vector<AuditRecord>& records) {

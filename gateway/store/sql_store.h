@@ -35,6 +35,10 @@ class SqlStore : public Store {
   int schemaVersion() override;
   Result<std::optional<StoredResource>> resource(const std::string& type, const std::string& id,
                                                  int64_t version) override;
+  Result<std::vector<StoredResource>> search(const std::string& type, const std::string& organization,
+                                             const std::vector<SearchCriterion>& criteria,
+                                             int64_t count, int64_t offset,
+                                             int64_t& total) override;
   Status recordAudit(const std::vector<AuditRecord>& records) override;
   Result<std::vector<AuditRecord>> audit(int64_t limit) override;
   int64_t commitCount() const override { return db_->commits(); }

@@ -60,9 +60,10 @@ TEST_F(FhirApiTest, MetadataIsPublicAndSaysWhatIsImplemented) {
   ApiResponse res = api_->handle(r);
   EXPECT_EQ(res.status, 200);
   EXPECT_NE(res.body.find("\"resourceType\":\"CapabilityStatement\""), std::string::npos);
-  EXPECT_NE(res.body.find("{\"type\":\"Patient\",\"interaction\":[{\"code\":\"create\"},{\"code\":\"read\"},{\"code\":\"vread\"}]"),
+  EXPECT_NE(res.body.find("{\"type\":\"Patient\",\"interaction\":[{\"code\":\"create\"},{\"code\":\"read\"},{\"code\":\"vread\"},{\"code\":\"search-type\"}]"),
             std::string::npos);
-  EXPECT_EQ(res.body.find("\"search-type\""), std::string::npos) << "search is not claimed";
+  EXPECT_NE(res.body.find("{\"name\":\"birthdate\",\"type\":\"date\"}"), std::string::npos);
+  EXPECT_EQ(res.body.find("\"update\""), std::string::npos) << "update is not claimed";
 }
 
 TEST_F(FhirApiTest, NoTokenOrAWrongOneIs401AndAMissingScopeIs403) {
@@ -173,6 +174,81 @@ TEST_F(FhirApiTest, ATransactionAnswersWithLocationsAndRewrittenReferences) {
   ASSERT_EQ(obs.status, 200);
   EXPECT_NE(obs.body.find("\"reference\":\"" + patientRef + "\""), std::string::npos) << obs.body;
   EXPECT_EQ(api_->handle(get("/fhir/" + patientRef, "token-a")).status, 200);
+}
+
+ApiRequest searchRequest(const std::string& type, const std::string& query,
+                         const std::string& token = "token-a") {
+  ApiRequest r = get("/fhir/" + type, token);
+  r.query = query;
+  return r;
+}
+
+int64_t totalOf(const ApiResponse& r) {
+  rapidjson::Document d;
+  d.Parse(r.body.c_str());
+  return d.IsObject() && d.HasMember("total") ? d["total"].GetInt64() : -1;
+}
+
+TEST_F(FhirApiTest, PatientSearchNormalizesJapaneseNames) {
+  const std::string kana = R"({"resourceType":"Patient","identifier":[{"system":"urn:oid:1.2.392.100495.20.3.51.11312345678","value":"K1"}],)"
+                           R"("name":[{"family":"レンケイ","given":["ハナコ"]}],"gender":"female","birthDate":"1942-03-09"})";
+  ASSERT_EQ(api_->handle(post("/fhir/Patient", kana)).status, 201);
+  ASSERT_EQ(api_->handle(post("/fhir/Patient", patientJson("x1"))).status, 201);
+  // Half-width katakana, hiragana, full name without a space: all find レンケイ ハナコ.
+  for (const char* q : {"name=%EF%BE%9A%EF%BE%9D%EF%BD%B9%EF%BD%B2", "name=%E3%82%8C%E3%82%93%E3%81%91%E3%81%84",
+                        "name=%E3%83%AC%E3%83%B3%E3%82%B1%E3%82%A4%E3%83%8F%E3%83%8A%E3%82%B3"}) {
+    ApiResponse r = api_->handle(searchRequest("Patient", q));
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(totalOf(r), 1) << q;
+  }
+  EXPECT_EQ(totalOf(api_->handle(searchRequest("Patient", "name=%E9%80%A3%E6%90%BA"))), 1) << "連携";
+  EXPECT_EQ(totalOf(api_->handle(searchRequest("Patient", "identifier=urn:oid:1.2.392.100495.20.3.51.11312345678%7CK1"))), 1);
+  EXPECT_EQ(totalOf(api_->handle(searchRequest("Patient", "identifier=K1"))), 1);
+  EXPECT_EQ(totalOf(api_->handle(searchRequest("Patient", "gender=female&birthdate=lt1950"))), 2);
+  EXPECT_EQ(totalOf(api_->handle(searchRequest("Patient", "birthdate=1942"))), 2);
+  EXPECT_EQ(totalOf(api_->handle(searchRequest("Patient", "birthdate=gt1942"))), 0);
+  EXPECT_EQ(totalOf(api_->handle(searchRequest("Patient", "gender=female", "token-b"))), 0)
+      << "another organization sees none of them";
+  EXPECT_EQ(api_->handle(searchRequest("Patient", "address=x")).status, 400);
+}
+
+TEST_F(FhirApiTest, SearchPagesWithNextLinks) {
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(api_->handle(post("/fhir/Patient", patientJson("pg" + std::to_string(i)))).status, 201);
+  }
+  ApiResponse first = api_->handle(searchRequest("Patient", "gender=female&_count=2"));
+  rapidjson::Document d;
+  d.Parse(first.body.c_str());
+  EXPECT_EQ(d["total"].GetInt64(), 3);
+  EXPECT_EQ(d["entry"].Size(), 2u);
+  std::string next;
+  for (const auto& l : d["link"].GetArray()) {
+    if (std::string(l["relation"].GetString()) == "next") next = l["url"].GetString();
+  }
+  ASSERT_EQ(next, "/fhir/Patient?gender=female&_count=2&_offset=2");
+  ApiResponse second = api_->handle(searchRequest("Patient", next.substr(next.find('?') + 1)));
+  d.Parse(second.body.c_str());
+  EXPECT_EQ(d["entry"].Size(), 1u);
+}
+
+TEST_F(FhirApiTest, EncounterSearchByPatientDateAndClass) {
+  const std::string patient = R"({"fullUrl":"urn:uuid:5b8c9d1e-2f3a-4b5c-8d6e-7f8091a2b3c4","resource":)" +
+                              patientJson("e1") + R"(,"request":{"method":"POST","url":"Patient"}})";
+  const std::string encounter = R"({"fullUrl":"urn:uuid:6c9dae2f-3a4b-4c5d-9e7f-8091a2b3c4d5","resource":)"
+      R"({"resourceType":"Encounter","status":"finished","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"IMP"},)"
+      R"("subject":{"reference":"urn:uuid:5b8c9d1e-2f3a-4b5c-8d6e-7f8091a2b3c4"},"period":{"start":"2026-11-01T10:00:00+09:00","end":"2026-11-20T11:30:00+09:00"}},)"
+      R"("request":{"method":"POST","url":"Encounter"}})";
+  ApiResponse tx = api_->handle(post("/fhir", R"({"resourceType":"Bundle","type":"transaction","entry":[)" +
+                                                  patient + "," + encounter + "]}"));
+  ASSERT_EQ(tx.status, 201) << tx.body;
+  rapidjson::Document bundle;
+  bundle.Parse(tx.body.c_str());
+  std::string patientId = bundle["entry"][0]["response"]["location"].GetString();
+  patientId = patientId.substr(8, patientId.find("/_history") - 8);
+  EXPECT_EQ(totalOf(api_->handle(searchRequest("Encounter", "patient=" + patientId))), 1);
+  EXPECT_EQ(totalOf(api_->handle(searchRequest("Encounter", "patient=Patient/" + patientId + "&class=IMP"))), 1);
+  EXPECT_EQ(totalOf(api_->handle(searchRequest("Encounter", "date=ge2026-11-01&class=AMB"))), 0);
+  EXPECT_EQ(totalOf(api_->handle(searchRequest("Encounter", "date=2026-11"))), 1);
 }
 
 TEST_F(FhirApiTest, ValidateReportsWithoutStoring) {

@@ -300,6 +300,34 @@ TEST_P(StoreConformance, RoutedResourcesAreStoredForTheSender) {
   EXPECT_FALSE(store_->resource("Patient", "rk2", 0).value().has_value()) << "type and id together";
 }
 
+TEST_P(StoreConformance, SearchMatchesEveryCriterionWithinTheOrganization) {
+  const int64_t id = intakeOne("m");
+  ASSERT_EQ(store_->claimReceived("a", 10, 2000, 1000)->size(), 1u);
+  RoutingOutcome o{id, kRouted, "", "{}", "m", {}};
+  o.resources = {{"Patient", "p1", "{1}", {{"gender", "female"}, {"birthdate", "1942-03-09"}, {"name", "れんけい"}}},
+                 {"Patient", "p2", "{2}", {{"gender", "male"}, {"birthdate", "1950-01-01"}, {"name", "れんけい"}}},
+                 {"Patient", "p3", "{3}", {{"gender", "female"}, {"birthdate", "1960-12-31"}, {"name", "やまだ"}}}};
+  ASSERT_TRUE(store_->recordRouting({o}, "a", 2500).ok());
+  int64_t total = 0;
+  auto women = store_->search("Patient", "clinic-1", {{"gender", "=", "female"}}, 10, 0, total).value();
+  EXPECT_EQ(total, 2);
+  ASSERT_EQ(women.size(), 2u);
+  EXPECT_EQ(women[0].id, "p1");
+  auto older = store_->search("Patient", "clinic-1", {{"gender", "=", "female"}, {"birthdate", "<", "1950"}},
+                              10, 0, total).value();
+  ASSERT_EQ(older.size(), 1u);
+  EXPECT_EQ(older[0].content, "{1}");
+  EXPECT_EQ(store_->search("Patient", "clinic-1", {{"name", "prefix", "れん"}}, 10, 0, total)->size(), 2u);
+  EXPECT_EQ(store_->search("Patient", "clinic-1", {{"name", "prefix", "%"}}, 10, 0, total)->size(), 3u)
+      << "a wildcard in the query is not a wildcard";
+  EXPECT_EQ(store_->search("Patient", "clinic-1", {{"_id", "=", "p3"}}, 10, 0, total)->size(), 1u);
+  EXPECT_TRUE(store_->search("Patient", "other-org", {}, 10, 0, total)->empty());
+  auto page = store_->search("Patient", "clinic-1", {}, 2, 2, total).value();
+  EXPECT_EQ(total, 3);
+  ASSERT_EQ(page.size(), 1u);
+  EXPECT_EQ(page[0].id, "p3");
+}
+
 TEST_P(StoreConformance, AuditRecordsAreKeptNewestFirst) {
   ASSERT_TRUE(store_->recordAudit({{1000, "hospital", "a", "org-a", "POST", "/fhir/Patient", 201, 7},
                                    {1001, "hospital", "", "", "POST", "/fhir/Patient", 401, 0}})
@@ -313,12 +341,12 @@ TEST_P(StoreConformance, AuditRecordsAreKeptNewestFirst) {
 
 TEST_P(StoreConformance, ReopeningKeepsDataAndSchemaVersion) {
   const int64_t id = intakeOne("kept");
-  EXPECT_EQ(store_->schemaVersion(), 3);
+  EXPECT_EQ(store_->schemaVersion(), 4);
   store_.reset();
   auto reopened = openStore(config_);
   ASSERT_TRUE(reopened.ok()) << reopened.status().toString();
   store_ = std::move(reopened.value());
-  EXPECT_EQ(store_->schemaVersion(), 3);
+  EXPECT_EQ(store_->schemaVersion(), 4);
   EXPECT_TRUE(store_->message(id).value().has_value());
 }
 

@@ -59,6 +59,14 @@ struct ResourceCopy {
   std::string type;
   std::string id;
   std::string json;
+  std::vector<std::pair<std::string, std::string>> search;  ///< (parameter, value) to index
+};
+
+/// One search criterion: `param` compared with `value` by `op` ("=", "prefix", ">=", "<=", ">", "<").
+struct SearchCriterion {
+  std::string param;
+  std::string op;
+  std::string value;
 };
 
 struct StoredResource {
@@ -170,6 +178,13 @@ class Store {
   virtual Result<std::optional<StoredResource>> resource(const std::string& type,
                                                          const std::string& id,
                                                          int64_t version) = 0;
+  /// Resources of `type` owned by `organization` matching every criterion ("_id" matches the
+  /// id), ordered by id; `total` receives the number of matches.
+  virtual Result<std::vector<StoredResource>> search(const std::string& type,
+                                                     const std::string& organization,
+                                                     const std::vector<SearchCriterion>& criteria,
+                                                     int64_t count, int64_t offset,
+                                                     int64_t& total) = 0;
   virtual Status recordAudit(const std::vector<AuditRecord>& records) = 0;
   /// The newest `limit` audit records, newest first.
   virtual Result<std::vector<AuditRecord>> audit(int64_t limit) = 0;
