@@ -361,7 +361,7 @@ ApiResponse FhirApi::search(const ApiRequest& request, const ApiClient& client,
     return r;
   }
   auto pageUrl = [&](int64_t pageOffset) {
-    std::string url = base_ + "/" + type + "?";
+    std::string url = request.origin + base_ + "/" + type + "?";
     std::string kept;
     std::size_t at = 0;
     while (at < request.query.size()) {
@@ -403,7 +403,7 @@ ApiResponse FhirApi::search(const ApiRequest& request, const ApiClient& client,
   for (const store::StoredResource& r : found.value()) {
     w.StartObject();
     w.Key("fullUrl");
-    w.String(base_ + "/" + r.type + "/" + r.id);
+    w.String(request.origin + base_ + "/" + r.type + "/" + r.id);
     w.Key("resource");
     w.RawValue(r.content.data(), r.content.size(), rapidjson::kObjectType);
     w.Key("search");
@@ -515,17 +515,31 @@ ApiResponse FhirApi::accept(const ApiRequest& request, const ApiClient& client,
   if (result.state == store::kFailed) return withBody(failureStatus(result.error), result.error);
   const std::string id = std::to_string(result.messageId);
   const int status = result.duplicate ? 200 : 201;
+  // Prefer: return=representation (the default, as clients expect), minimal, or OperationOutcome.
+  const std::string prefer = header(request, "prefer");
   ApiResponse r;
-  if (bundleTypes == "transaction|batch") {
-    r = withBody(status, transactionResponse(result, status));
-  } else {
+  if (prefer.find("return=OperationOutcome") != std::string::npos) {
     r = outcomeResponse(status, "information", result.duplicate ? "duplicate" : "informational",
                         result.duplicate ? "already accepted as message " + id + "; not stored again"
                                          : "accepted as message " + id + " and committed; it will be routed");
-    if (!result.resources.empty()) {
-      const auto& [rtype, rid] = result.resources.front();
-      r.headers["Location"] = base_ + "/" + rtype + "/" + rid + "/_history/1";
+  } else if (prefer.find("return=minimal") != std::string::npos) {
+    r = withBody(status, "");
+  } else if (bundleTypes == "transaction|batch") {
+    r = withBody(status, transactionResponse(result, status));
+  } else {
+    std::optional<store::StoredResource> stored;
+    if (store_ && !result.resources.empty()) {
+      auto found = store_->resource(result.resources.front().first, result.resources.front().second, 0);
+      if (found.ok()) stored = found.value();
     }
+    r = stored ? withBody(status, stored->content)
+               : outcomeResponse(status, "information", "informational",
+                                 "accepted as message " + id + "; it will be routed");
+  }
+  if (bundleTypes != "transaction|batch" && !result.resources.empty()) {
+    const auto& [rtype, rid] = result.resources.front();
+    r.headers["Location"] = request.origin + base_ + "/" + rtype + "/" + rid + "/_history/1";
+    r.headers["ETag"] = "W/\"1\"";
   }
   r.headers["X-Renkei-Message"] = id;
   return r;

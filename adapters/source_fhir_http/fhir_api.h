@@ -24,6 +24,7 @@ struct ApiRequest {
   std::string query;  ///< after '?', undecoded
   std::map<std::string, std::string> headers;  ///< lower-case names
   std::string body;
+  std::string origin;  ///< "https://host:port" as the client addressed us (for absolute links)
 };
 
 /// Requests per second per client (token buckets refilled continuously; burst = one second).

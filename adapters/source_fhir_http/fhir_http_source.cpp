@@ -43,7 +43,8 @@ std::string lower(std::string s) {
 
 class ApiHandler : public Poco::Net::HTTPRequestHandler {
  public:
-  ApiHandler(const FhirApi& api, int64_t maxBytes) : api_(api), maxBytes_(maxBytes) {}
+  ApiHandler(const FhirApi& api, int64_t maxBytes, bool secure)
+      : api_(api), maxBytes_(maxBytes), secure_(secure) {}
 
   void handleRequest(Poco::Net::HTTPServerRequest& req,
                      Poco::Net::HTTPServerResponse& res) override {
@@ -73,6 +74,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     request.path = uri.substr(0, q);
     if (q != std::string::npos) request.query = uri.substr(q + 1);
     for (const auto& [name, value] : req) request.headers[lower(name)] = value;
+    if (req.has("Host")) request.origin = std::string(secure_ ? "https://" : "http://") + req.get("Host");
     std::istream& in = req.stream();
     char buffer[16384];
     while (in) {
@@ -88,18 +90,21 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
 
   const FhirApi& api_;
   int64_t maxBytes_;
+  bool secure_;
 };
 
 class ApiHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  ApiHandlerFactory(const FhirApi& api, int64_t maxBytes) : api_(api), maxBytes_(maxBytes) {}
+  ApiHandlerFactory(const FhirApi& api, int64_t maxBytes, bool secure)
+      : api_(api), maxBytes_(maxBytes), secure_(secure) {}
   Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-    return new ApiHandler(api_, maxBytes_);  // owned and deleted by POCO
+    return new ApiHandler(api_, maxBytes_, secure_);  // owned and deleted by POCO
   }
 
  private:
   const FhirApi& api_;
   int64_t maxBytes_;
+  bool secure_;
 };
 
 class FhirHttpSource : public pipeline::Source {
@@ -141,7 +146,7 @@ class FhirHttpSource : public pipeline::Source {
       params->setMaxQueued(options_.queue);
       params->setKeepAlive(true);
       server_ = std::make_unique<Poco::Net::HTTPServer>(
-          new ApiHandlerFactory(*api_, options_.maxRequestBytes), *socket, params);
+          new ApiHandlerFactory(*api_, options_.maxRequestBytes, !options_.plain), *socket, params);
       server_->start();
     } catch (const Poco::Exception& e) {
       return Status::unavailable("source " + name_ + ": cannot listen on " + options_.listen +

@@ -152,6 +152,26 @@ TEST_F(FhirApiTest, ACreatedResourceCanBeReadByItsOrganizationOnly) {
   EXPECT_EQ(again.headers["Location"], location) << "a repeat names the same resource";
 }
 
+TEST_F(FhirApiTest, CreateReturnsTheRepresentationUnlessPreferSaysOtherwise) {
+  ApiResponse full = api_->handle(post("/fhir/Patient", patientJson("v1")));
+  ASSERT_EQ(full.status, 201);
+  EXPECT_NE(full.body.find("\"resourceType\":\"Patient\""), std::string::npos);
+  EXPECT_NE(full.body.find("\"id\":\"rk"), std::string::npos) << "the server id, not the client's";
+  EXPECT_EQ(full.headers["ETag"], "W/\"1\"");
+  ApiRequest minimal = post("/fhir/Patient", patientJson("v2"));
+  minimal.headers["prefer"] = "return=minimal";
+  ApiResponse m = api_->handle(minimal);
+  EXPECT_EQ(m.status, 201);
+  EXPECT_TRUE(m.body.empty());
+  EXPECT_FALSE(m.headers["Location"].empty());
+  ApiRequest outcome = post("/fhir/Patient", patientJson("v3"));
+  outcome.headers["prefer"] = "return=OperationOutcome";
+  EXPECT_NE(api_->handle(outcome).body.find("OperationOutcome"), std::string::npos);
+  ApiResponse repeat = api_->handle(post("/fhir/Patient", patientJson("v1")));
+  EXPECT_EQ(repeat.status, 200);
+  EXPECT_EQ(repeat.body, full.body) << "a repeat returns the resource it already made";
+}
+
 TEST_F(FhirApiTest, ATransactionAnswersWithLocationsAndRewrittenReferences) {
   const std::string patient = R"({"fullUrl":"urn:uuid:5b8c9d1e-2f3a-4b5c-8d6e-7f8091a2b3c4","resource":)" +
                               patientJson("t1") + R"(,"request":{"method":"POST","url":"Patient"}})";
