@@ -10,7 +10,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "renkei/fhir/element_navigator.h"
 #include "renkei/fhir/operation_outcome.h"
+#include "renkei/fhir/xml_writer.h"
 #include "renkei/fhir/resource_reader.h"
 #include "renkei/fhir/structure.h"
 #include "renkei/pipeline/search_values.h"
@@ -156,6 +158,7 @@ bool RateLimiter::allow(const ApiClient& client) {
 ApiResponse FhirApi::handle(const ApiRequest& request) const {
   const ApiClient* client = nullptr;
   ApiResponse response = route(request, client);
+  negotiateFormat(request, response);
   if (audit_ != nullptr) {
     auto message = response.headers.find("X-Renkei-Message");
     audit_->record({std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -166,6 +169,26 @@ ApiResponse FhirApi::handle(const ApiRequest& request) const {
                     message == response.headers.end() ? 0 : std::stoll(message->second)});
   }
   return response;
+}
+
+void FhirApi::negotiateFormat(const ApiRequest& request, ApiResponse& response) const {
+  std::string format;
+  const std::size_t at = request.query.find("_format=");
+  if (at != std::string::npos && (at == 0 || request.query[at - 1] == '&')) {
+    Poco::URI::decode(request.query.substr(at + 8, request.query.find('&', at) - at - 8), format);
+  }
+  const std::string accept = header(request, "accept");
+  const bool xml = format == "xml" || format.find("xml") != std::string::npos ||
+                   (format.empty() && accept.find("xml") != std::string::npos &&
+                    accept.find("json") == std::string::npos);
+  if (!xml || response.body.empty()) return;
+  auto read = fhir::readResource(response.body, fhir::SourceFormat::Json);
+  if (!read.ok()) return;
+  const fhir::ElementNavigator navigator(*definitions_);
+  auto written = fhir::writeXml(*read.document->root(), navigator);
+  if (!written.ok()) return;
+  response.body = std::move(written).value();
+  response.contentType = "application/fhir+xml; charset=utf-8";
 }
 
 ApiResponse FhirApi::route(const ApiRequest& request, const ApiClient*& client) const {

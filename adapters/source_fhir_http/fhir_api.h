@@ -45,7 +45,8 @@ class RateLimiter {
 struct ApiResponse {
   int status = 200;
   std::map<std::string, std::string> headers;
-  std::string body;  ///< FHIR JSON
+  std::string body;  ///< FHIR JSON, or XML when contentType says so
+  std::string contentType = "application/fhir+json; charset=utf-8";
 };
 
 class FhirApi {
@@ -60,6 +61,8 @@ class FhirApi {
 
  private:
   ApiResponse route(const ApiRequest& request, const ApiClient*& client) const;
+  /// Rewrites a JSON response as FHIR XML when Accept or _format asks for XML.
+  void negotiateFormat(const ApiRequest& request, ApiResponse& response) const;
   ApiResponse capabilityStatement() const;
   ApiResponse validate(const ApiRequest& request, std::string_view type) const;
   ApiResponse accept(const ApiRequest& request, const ApiClient& client, std::string_view type,

@@ -56,7 +56,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     }
     for (const auto& [name, value] : response.headers) res.set(name, value);
     res.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
-    res.setContentType("application/fhir+json; charset=utf-8");
+    res.setContentType(response.contentType);
     res.setContentLength(static_cast<std::streamsize>(response.body.size()));
     res.send() << response.body;
   }

@@ -172,6 +172,25 @@ TEST_F(FhirApiTest, CreateReturnsTheRepresentationUnlessPreferSaysOtherwise) {
   EXPECT_EQ(repeat.body, full.body) << "a repeat returns the resource it already made";
 }
 
+TEST_F(FhirApiTest, XmlIsSpokenBothWays) {
+  ApiRequest xml = post("/fhir/Patient",
+                        R"(<Patient xmlns="http://hl7.org/fhir"><gender value="male"/>)"
+                        R"(<birthDate value="1950-01-01"/></Patient>)");
+  xml.headers["content-type"] = "application/fhir+xml";
+  xml.headers["accept"] = "application/fhir+xml";
+  ApiResponse created = api_->handle(xml);
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.contentType, "application/fhir+xml; charset=utf-8");
+  EXPECT_NE(created.body.find("<Patient xmlns=\"http://hl7.org/fhir\"><id value=\"rk"), std::string::npos)
+      << created.body;
+  const std::string location = created.headers["Location"];
+  ApiRequest read = get(location.substr(0, location.find("/_history")), "token-a");
+  read.query = "_format=xml";
+  EXPECT_NE(api_->handle(read).body.find("<gender value=\"male\"/>"), std::string::npos);
+  read.query = "";
+  EXPECT_EQ(api_->handle(read).contentType, "application/fhir+json; charset=utf-8");
+}
+
 TEST_F(FhirApiTest, ATransactionAnswersWithLocationsAndRewrittenReferences) {
   const std::string patient = R"({"fullUrl":"urn:uuid:5b8c9d1e-2f3a-4b5c-8d6e-7f8091a2b3c4","resource":)" +
                               patientJson("t1") + R"(,"request":{"method":"POST","url":"Patient"}})";
