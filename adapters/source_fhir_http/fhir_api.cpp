@@ -15,6 +15,7 @@
 #include "renkei/fhir/xml_writer.h"
 #include "renkei/fhir/resource_reader.h"
 #include "renkei/fhir/structure.h"
+#include "renkei/pipeline/adapter_registry.h"
 #include "renkei/pipeline/search_values.h"
 #include "renkei/store/store.h"
 
@@ -269,6 +270,102 @@ ApiResponse FhirApi::route(const ApiRequest& request, const ApiClient*& client) 
                              " is not implemented; see [base]/metadata for what is");
 }
 
+ApiResponse FhirApi::acceptBatch(const ApiRequest& request, const ApiClient& client) const {
+  // Each entry is its own input with its own outcome: one failing entry fails only itself.
+  rapidjson::Document bundle;
+  bundle.Parse(request.body.data(), request.body.size());
+  struct Entry {
+    int status = 0;
+    std::string outcome;   ///< OperationOutcome JSON for a failed entry
+    std::string location;
+    int64_t input = -1;    ///< index into `inputs`
+  };
+  std::vector<Entry> entries;
+  std::vector<store::RawInput> inputs;
+  auto entryList = bundle.FindMember("entry");
+  if (entryList != bundle.MemberEnd() && entryList->value.IsArray()) {
+    for (const auto& e : entryList->value.GetArray()) {
+      Entry entry;
+      auto resource = e.FindMember("resource");
+      auto req = e.FindMember("request");
+      const std::string method =
+          req != e.MemberEnd() && req->value.IsObject() ? pipeline::configString(req->value, "method") : "";
+      if (resource == e.MemberEnd() || !resource->value.IsObject() || method != "POST") {
+        entry.status = method.empty() || method == "POST" ? 400 : 501;
+        entry.outcome = outcomeResponse(entry.status, "error", "not-supported",
+                                        "a batch entry must POST a resource").body;
+        entries.push_back(std::move(entry));
+        continue;
+      }
+      const std::string type = pipeline::configString(resource->value, "resourceType");
+      if (!client.allows(type, "write")) {
+        entry.status = 403;
+        entry.outcome = outcomeResponse(403, "error", "forbidden", "may not write " + type).body;
+        entries.push_back(std::move(entry));
+        continue;
+      }
+      rapidjson::StringBuffer buffer;
+      rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+      resource->value.Accept(w);
+      const std::string condition = pipeline::configString(req->value, "ifNoneExist");
+      std::string key;
+      if (!condition.empty()) {
+        key = "if-none-exist:" + client.organization + ":" + type + "?" + normalizedQuery(condition);
+      }
+      entry.input = static_cast<int64_t>(inputs.size());
+      inputs.push_back({source_, client.organization, type + ".json", key, buffer.GetString()});
+      entries.push_back(std::move(entry));
+    }
+  }
+  std::vector<pipeline::SubmitResult> results;
+  if (!inputs.empty()) results = intake_->submit(inputs);
+  for (Entry& entry : entries) {
+    if (entry.input < 0) continue;
+    const pipeline::SubmitResult& r = results[static_cast<std::size_t>(entry.input)];
+    if (!r.committed.ok()) {
+      entry.status = 503;
+      entry.outcome = outcomeResponse(503, "error", "transient", "not stored; try again").body;
+    } else if (r.state == store::kFailed) {
+      entry.status = failureStatus(r.error);
+      entry.outcome = r.error;
+    } else {
+      entry.status = r.duplicate ? 200 : 201;
+      if (!r.resources.empty()) {
+        entry.location = r.resources.front().first + "/" + r.resources.front().second + "/_history/1";
+      }
+    }
+  }
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("resourceType");
+  w.String("Bundle");
+  w.Key("type");
+  w.String("batch-response");
+  w.Key("entry");
+  w.StartArray();
+  for (const Entry& entry : entries) {
+    w.StartObject();
+    w.Key("response");
+    w.StartObject();
+    w.Key("status");
+    w.String(std::to_string(entry.status));
+    if (!entry.location.empty()) {
+      w.Key("location");
+      w.String(entry.location);
+    }
+    if (!entry.outcome.empty()) {
+      w.Key("outcome");
+      w.RawValue(entry.outcome.data(), entry.outcome.size(), rapidjson::kObjectType);
+    }
+    w.EndObject();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return withBody(200, buffer.GetString());
+}
+
 ApiResponse FhirApi::read(const ApiClient& client, const std::string& type, const std::string& id,
                           int64_t version) const {
   if (!client.allows(type, "read")) {
@@ -490,6 +587,9 @@ ApiResponse FhirApi::accept(const ApiRequest& request, const ApiClient& client,
         return outcomeResponse(400, "error", "invalid",
                                "a Bundle of type " + std::string(bundleTypes) +
                                    " is expected here, not '" + bundleType + "'");
+      }
+      if (bundleType == "batch" && format == fhir::SourceFormat::Json) {
+        return acceptBatch(request, client);
       }
     }
     std::vector<std::string_view> types{root.resourceType};

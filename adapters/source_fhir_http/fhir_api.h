@@ -67,6 +67,7 @@ class FhirApi {
   ApiResponse validate(const ApiRequest& request, std::string_view type) const;
   ApiResponse accept(const ApiRequest& request, const ApiClient& client, std::string_view type,
                      std::string_view expectedBundleType) const;
+  ApiResponse acceptBatch(const ApiRequest& request, const ApiClient& client) const;
   ApiResponse read(const ApiClient& client, const std::string& type, const std::string& id,
                    int64_t version) const;
   ApiResponse search(const ApiRequest& request, const ApiClient& client,

@@ -172,6 +172,32 @@ TEST_F(FhirApiTest, CreateReturnsTheRepresentationUnlessPreferSaysOtherwise) {
   EXPECT_EQ(repeat.body, full.body) << "a repeat returns the resource it already made";
 }
 
+TEST_F(FhirApiTest, ABatchAnswersEachEntryOnItsOwn) {
+  std::string invalid = patientJson("b2");
+  invalid.replace(invalid.find("\"female\""), 8, "\"woman\"");
+  const std::string body = R"({"resourceType":"Bundle","type":"batch","entry":[)"
+      R"({"resource":)" + patientJson("b1") + R"(,"request":{"method":"POST","url":"Patient"}},)"
+      R"({"resource":)" + invalid + R"(,"request":{"method":"POST","url":"Patient"}},)"
+      R"({"resource":)" + patientJson("b3") + R"(,"request":{"method":"DELETE","url":"Patient/x"}},)"
+      R"({"resource":)" + patientJson("b4") + R"(,"request":{"method":"POST","url":"Patient","ifNoneExist":"identifier=x|b4"}}]})";
+  ApiResponse res = api_->handle(post("/fhir", body));
+  ASSERT_EQ(res.status, 200) << res.body;
+  rapidjson::Document d;
+  d.Parse(res.body.c_str());
+  ASSERT_STREQ(d["type"].GetString(), "batch-response");
+  ASSERT_EQ(d["entry"].Size(), 4u);
+  EXPECT_STREQ(d["entry"][0]["response"]["status"].GetString(), "201");
+  EXPECT_STREQ(d["entry"][1]["response"]["status"].GetString(), "422");
+  EXPECT_TRUE(d["entry"][1]["response"].HasMember("outcome"));
+  EXPECT_STREQ(d["entry"][2]["response"]["status"].GetString(), "501");
+  EXPECT_STREQ(d["entry"][3]["response"]["status"].GetString(), "201");
+  const std::string location = d["entry"][0]["response"]["location"].GetString();
+  EXPECT_EQ(api_->handle(get("/fhir/" + location, "token-a")).status, 200);
+  ApiResponse again = api_->handle(post("/fhir", body));
+  d.Parse(again.body.c_str());
+  EXPECT_STREQ(d["entry"][3]["response"]["status"].GetString(), "200") << "its condition now matches";
+}
+
 TEST_F(FhirApiTest, XmlIsSpokenBothWays) {
   ApiRequest xml = post("/fhir/Patient",
                         R"(<Patient xmlns="http://hl7.org/fhir"><gender value="male"/>)"
