@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks the hospitals' endpoint with wrk on loopback (keep-alive): 10-entry transaction
 # Bundles, each a new input, accepted only after the durable commit (SQLite), over HTTPS and plain
-# HTTP: maximum rate, then a steady 1,000 requests/s for the p99 (wrk2-style pacing is not in
-# Debian's wrk, so the steady run uses a fixed connection count and reports its latency).
+# HTTP, with and without keeping resource copies for read and search: maximum rate, then a
+# closed-loop run with 4 connections for latency (Debian's wrk cannot pace a constant rate).
 # Usage: bench/run_fhir_http.sh [SECONDS]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,11 +18,11 @@ trap 'kill $daemon 2>/dev/null; wait $daemon 2>/dev/null; [ -n "${RENKEI_KEEP_WO
   -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1)
 token=bench-token
 hash=$(printf %s "$token" | sha256sum | cut -d' ' -f1)
-read -r port plain < <(python3 -c '
+read -r port plain pushonly < <(python3 -c '
 import socket
-a, b = socket.socket(), socket.socket()
-a.bind(("127.0.0.1", 0)); b.bind(("127.0.0.1", 0))
-print(a.getsockname()[1], b.getsockname()[1])')
+s = [socket.socket() for _ in range(3)]
+for x in s: x.bind(("127.0.0.1", 0))
+print(*[x.getsockname()[1] for x in s])')
 client='"clients": [{"id": "bench", "organization": "bench-hospital", "token_sha256": "'$hash'", "scopes": ["system/*.write"]}]'
 cat > "$work/renkei.json" <<JSON
 {
@@ -31,7 +31,9 @@ cat > "$work/renkei.json" <<JSON
     "https": {"type": "fhir_http", "listen": "127.0.0.1:$port", "threads": 16, "queue": 256,
               "tls": {"cert_file": "cert.pem", "key_file": "key.pem"}, $client},
     "http": {"type": "fhir_http", "listen": "127.0.0.1:$plain", "threads": 16, "queue": 256,
-             "plain_http": true, $client}
+             "plain_http": true, $client},
+    "push-only": {"type": "fhir_http", "listen": "127.0.0.1:$pushonly", "threads": 16, "queue": 256,
+                  "plain_http": true, "keep_resources": false, $client}
   },
   "sinks": {"archive": {"type": "file_folder", "path": "out"}},
   "routes": [{"name": "none", "from": ["https"], "events": ["admission"], "to": ["archive"]}]
@@ -41,13 +43,19 @@ JSON
 daemon=$!
 sleep 2
 lua=$here/bench/fhir_http/post_transaction.lua
+if [ -n "${RENKEI_BENCH_DEBUG:-}" ]; then
+  curl -sv -X POST -H "Authorization: Bearer $token" -H "Content-Type: application/fhir+json" \
+    --data-binary @"$here/bench/fhir_http/transaction-10.json" "http://127.0.0.1:$plain/fhir" 2>&1 | tail -5
+  exit 0
+fi
 run() {  # label url threads connections
   echo "== $1: wrk -t$3 -c$4 -d${secs}s $2"
   RENKEI_TOKEN=$token wrk -t"$3" -c"$4" -d"${secs}s" --latency -s "$lua" "$2" | \
-    grep -E "Requests/sec|Non-2xx|Latency|  50%|  99%|requests in"
+    grep -E "Requests/sec|Non-2xx|Latency|  50%|  99%|requests in|Socket errors"
 }
 run "HTTPS, maximum" "https://127.0.0.1:$port/fhir" 2 32
 run "plain HTTP, maximum" "http://127.0.0.1:$plain/fhir" 2 32
+run "plain HTTP, maximum, keep_resources false" "http://127.0.0.1:$pushonly/fhir" 2 32
 run "HTTPS, 4 connections" "https://127.0.0.1:$port/fhir" 1 4
 messages=$(sqlite3 "$work/data/renkei.db" "select count(*) from pipeline_message" 2>/dev/null || echo "?")
 echo "messages committed: $messages"

@@ -127,7 +127,7 @@ ApiResponse outcomeResponse(int status, std::string_view severity, std::string_v
 FhirApi::FhirApi(std::string sourceName, std::string base, std::shared_ptr<const ApiClients> clients,
                  std::shared_ptr<const fhir::Definitions> definitions,
                  std::shared_ptr<const fhir::Validator> validator, pipeline::Intake* intake,
-                 std::shared_ptr<store::Store> store, AuditTrail* audit)
+                 std::shared_ptr<store::Store> store, AuditTrail* audit, bool keepResources)
     : source_(std::move(sourceName)),
       base_(std::move(base)),
       clients_(std::move(clients)),
@@ -135,7 +135,8 @@ FhirApi::FhirApi(std::string sourceName, std::string base, std::shared_ptr<const
       validator_(std::move(validator)),
       intake_(intake),
       store_(std::move(store)),
-      audit_(audit) {
+      audit_(audit),
+      keepResources_(keepResources) {
   while (!base_.empty() && base_.back() == '/') base_.pop_back();
 }
 
@@ -313,7 +314,8 @@ ApiResponse FhirApi::acceptBatch(const ApiRequest& request, const ApiClient& cli
         key = "if-none-exist:" + client.organization + ":" + type + "?" + normalizedQuery(condition);
       }
       entry.input = static_cast<int64_t>(inputs.size());
-      inputs.push_back({source_, client.organization, type + ".json", key, buffer.GetString()});
+      inputs.push_back({source_, client.organization, type + ".json", key, buffer.GetString(),
+                        keepResources_});
       entries.push_back(std::move(entry));
     }
   }
@@ -371,7 +373,9 @@ ApiResponse FhirApi::read(const ApiClient& client, const std::string& type, cons
   if (!client.allows(type, "read")) {
     return outcomeResponse(403, "error", "forbidden", "client " + client.id + " may not read " + type);
   }
-  if (!store_) return outcomeResponse(501, "error", "not-supported", "reads are not configured");
+  if (!store_ || !keepResources_) {
+    return outcomeResponse(501, "error", "not-supported", "this endpoint keeps no resources to read");
+  }
   auto found = store_->resource(type, id, version);
   if (!found.ok()) {
     ApiResponse r = outcomeResponse(503, "error", "transient", "the store is unavailable");
@@ -423,7 +427,9 @@ ApiResponse FhirApi::search(const ApiRequest& request, const ApiClient& client,
   if (!client.allows(type, "read")) {
     return outcomeResponse(403, "error", "forbidden", "client " + client.id + " may not read " + type);
   }
-  if (!store_) return outcomeResponse(501, "error", "not-supported", "search is not configured");
+  if (!store_ || !keepResources_) {
+    return outcomeResponse(501, "error", "not-supported", "this endpoint keeps no resources to search");
+  }
   std::vector<store::SearchCriterion> criteria;
   int64_t count = 50, offset = 0;
   auto supported = searchParameters().find(type);
@@ -621,7 +627,7 @@ ApiResponse FhirApi::accept(const ApiRequest& request, const ApiClient& client,
   }
   store::RawInput input{source_, client.organization,
                         std::string(type) + (format == fhir::SourceFormat::Xml ? ".xml" : ".json"),
-                        key, request.body};
+                        key, request.body, keepResources_};
   pipeline::SubmitResult result;
   for (int attempt = 0; attempt < 3; ++attempt) {
     result = intake_->submit({input})[0];

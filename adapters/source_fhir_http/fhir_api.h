@@ -54,7 +54,8 @@ class FhirApi {
   FhirApi(std::string sourceName, std::string base, std::shared_ptr<const ApiClients> clients,
           std::shared_ptr<const fhir::Definitions> definitions,
           std::shared_ptr<const fhir::Validator> validator, pipeline::Intake* intake,
-          std::shared_ptr<store::Store> store, AuditTrail* audit = nullptr);
+          std::shared_ptr<store::Store> store, AuditTrail* audit = nullptr,
+          bool keepResources = true);
 
   /// Handles one request and records it in the audit trail.
   ApiResponse handle(const ApiRequest& request) const;
@@ -81,6 +82,7 @@ class FhirApi {
   pipeline::Intake* intake_;
   std::shared_ptr<store::Store> store_;
   AuditTrail* audit_;
+  bool keepResources_;  ///< store accepted resources for read and search
   mutable RateLimiter limiter_;
 };
 

@@ -13,6 +13,7 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/ThreadPool.h>
 
 #include "fhir_api.h"
 #include "renkei/core/json_log.h"
@@ -145,8 +146,12 @@ class FhirHttpSource : public pipeline::Source {
       params->setMaxThreads(options_.threads);
       params->setMaxQueued(options_.queue);
       params->setKeepAlive(true);
+      // An own thread pool: POCO's default pool is shared by every server in the process, and
+      // one endpoint's keep-alive connections must not starve another endpoint or /metrics.
+      pool_ = std::make_unique<Poco::ThreadPool>(2, options_.threads);
       server_ = std::make_unique<Poco::Net::HTTPServer>(
-          new ApiHandlerFactory(*api_, options_.maxRequestBytes, !options_.plain), *socket, params);
+          new ApiHandlerFactory(*api_, options_.maxRequestBytes, !options_.plain), *pool_, *socket,
+          params);
       server_->start();
     } catch (const Poco::Exception& e) {
       return Status::unavailable("source " + name_ + ": cannot listen on " + options_.listen +
@@ -175,6 +180,7 @@ class FhirHttpSource : public pipeline::Source {
   std::unique_ptr<pipeline::GroupCommitIntake> intake_;  ///< outlives the server's requests
   std::unique_ptr<AuditTrail> audit_;
   std::unique_ptr<FhirApi> api_;
+  std::unique_ptr<Poco::ThreadPool> pool_;  ///< declared before server_: outlives it
   std::unique_ptr<Poco::Net::HTTPServer> server_;
   int port_ = 0;
 };
@@ -208,7 +214,8 @@ void registerFhirHttpSource(pipeline::AdapterRegistry& registry) {
         auto api = std::make_unique<FhirApi>(
             ctx.name, pipeline::configString(c, "base", "/fhir"),
             std::make_shared<const ApiClients>(c["clients"]), ctx.definitions,
-            fhirpath::makeValidator(ctx.definitions), intake.get(), ctx.store, audit.get());
+            fhirpath::makeValidator(ctx.definitions), intake.get(), ctx.store, audit.get(),
+            pipeline::configBool(c, "keep_resources", true));
         return std::shared_ptr<pipeline::Source>(std::make_shared<FhirHttpSource>(
             ctx.name, std::move(o), std::move(intake), std::move(audit), std::move(api)));
       });

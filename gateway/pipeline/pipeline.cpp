@@ -81,8 +81,10 @@ void addResources(store::RoutingOutcome& o, const std::string& source, const std
 PreparedInput Pipeline::prepare(store::RawInput input) const {
   PreparedInput p;
   p.outcome = normalizeAndRoute(input.source, input.name, input.bytes);
-  addResources(p.outcome, input.source,
-               input.idempotencyKey.empty() ? sha256Hex(input.bytes) : input.idempotencyKey);
+  if (input.keepResources) {
+    addResources(p.outcome, input.source,
+                 input.idempotencyKey.empty() ? sha256Hex(input.bytes) : input.idempotencyKey);
+  }
   p.input = std::move(input);
   return p;
 }
@@ -128,9 +130,11 @@ std::vector<SubmitResult> Pipeline::submitPrepared(std::vector<PreparedInput> in
       if (!stored.ok()) continue;
       outcomes.push_back(normalizeAndRoute(inputs[i].input.source, inputs[i].input.name,
                                            std::move(stored).value()));
-      addResources(outcomes.back(), inputs[i].input.source,
-                   inputs[i].input.idempotencyKey.empty() ? receipt.sha256
-                                                          : inputs[i].input.idempotencyKey);
+      if (inputs[i].input.keepResources) {
+        addResources(outcomes.back(), inputs[i].input.source,
+                     inputs[i].input.idempotencyKey.empty() ? receipt.sha256
+                                                            : inputs[i].input.idempotencyKey);
+      }
     } else {
       outcomes.push_back(std::move(inputs[i].outcome));
     }
@@ -189,6 +193,7 @@ int Pipeline::processReceivedOnce() {
       continue;
     }
     outcomes.push_back(normalizeAndRoute(m.source, m.name, std::move(raw).value()));
+    // Whether the source wanted resource copies is not stored; a recovered message keeps them.
     addResources(outcomes.back(), m.source, m.idempotencyKey);
     bind(outcomes.back(), m.id);
   }

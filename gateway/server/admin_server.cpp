@@ -9,6 +9,7 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
+#include <Poco/ThreadPool.h>
 
 #include "renkei/pipeline/pipeline.h"
 
@@ -90,7 +91,10 @@ Status AdminServer::start(const std::string& listen) {
     port_ = socket.address().port();
     auto params = new Poco::Net::HTTPServerParams;  // reference-counted by POCO
     params->setMaxThreads(4);
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*store_, *metrics_), socket, params);
+    // Its own pool, so busy FHIR endpoints never leave /metrics and /healthz without a thread.
+    pool_ = std::make_unique<Poco::ThreadPool>(1, 4);
+    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*store_, *metrics_), *pool_, socket,
+                                                      params);
     server_->start();
     return Status::okStatus();
   } catch (const Poco::Exception& e) {

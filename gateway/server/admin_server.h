@@ -9,9 +9,12 @@
 #include "renkei/pipeline/metrics.h"
 #include "renkei/store/store.h"
 
-namespace Poco::Net {
+namespace Poco {
+class ThreadPool;
+namespace Net {
 class HTTPServer;
 }
+}  // namespace Poco
 
 namespace renkei::server {
 
@@ -27,6 +30,7 @@ class AdminServer {
  private:
   std::shared_ptr<store::Store> store_;
   std::shared_ptr<pipeline::Metrics> metrics_;
+  std::unique_ptr<Poco::ThreadPool> pool_;  ///< outlives server_
   std::unique_ptr<Poco::Net::HTTPServer> server_;
   int port_ = 0;
 };

@@ -31,6 +31,7 @@ struct RawInput {
   std::string name;            ///< file name or request path
   std::string idempotencyKey;  ///< the source's key; SHA-256 of the bytes when empty
   std::string bytes;
+  bool keepResources = false;  ///< store the resources it carries for reads and search
 };
 
 struct IntakeReceipt {

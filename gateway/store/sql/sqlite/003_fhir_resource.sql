@@ -10,4 +10,3 @@ CREATE TABLE fhir_resource (
   content       TEXT NOT NULL,
   PRIMARY KEY (resource_type, id, version)
 );
-CREATE INDEX fhir_resource_message ON fhir_resource(message_id);

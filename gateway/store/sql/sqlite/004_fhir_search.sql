@@ -6,5 +6,4 @@ CREATE TABLE fhir_search (
   param         TEXT NOT NULL,
   value         TEXT NOT NULL
 );
-CREATE INDEX fhir_search_value ON fhir_search(resource_type, param, value);
-CREATE INDEX fhir_search_resource ON fhir_search(resource_type, id);
+CREATE INDEX fhir_search_value ON fhir_search(resource_type, param, value, id);
