@@ -198,6 +198,22 @@ TEST_F(FhirApiTest, ABatchAnswersEachEntryOnItsOwn) {
   EXPECT_STREQ(d["entry"][3]["response"]["status"].GetString(), "200") << "its condition now matches";
 }
 
+TEST_F(FhirApiTest, APushOnlyEndpointKeepsNoResourceCopies) {
+  auto defs = coreDefinitions();
+  adapters::FhirApi pushOnly("hospital", "/fhir", std::make_shared<const adapters::ApiClients>(clients_),
+                             defs, fhirpath::makeValidator(defs), pipeline_.get(), store_, nullptr,
+                             false);
+  ApiResponse created = pushOnly.handle(post("/fhir/Patient", patientJson("push")));
+  EXPECT_EQ(created.status, 201);
+  EXPECT_EQ(created.headers.count("Location"), 0u);
+  EXPECT_EQ(messages(), 1u) << "still committed and routed";
+  ApiRequest search = get("/fhir/Patient", "token-a");
+  search.query = "gender=female";
+  EXPECT_EQ(pushOnly.handle(search).status, 501);
+  int64_t total = 0;
+  EXPECT_TRUE(store_->search("Patient", "org-a", {}, 10, 0, total)->empty());
+}
+
 TEST_F(FhirApiTest, XmlIsSpokenBothWays) {
   ApiRequest xml = post("/fhir/Patient",
                         R"(<Patient xmlns="http://hl7.org/fhir"><gender value="male"/>)"
