@@ -59,6 +59,17 @@ std::string normalizedQuery(std::string_view query) {
   return out;
 }
 
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+/// Opens a Bundle object of `type` (the caller writes the rest and closes it).
+void beginBundle(JsonWriter& w, const char* type) {
+  w.StartObject();
+  w.Key("resourceType");
+  w.String("Bundle");
+  w.Key("type");
+  w.String(type);
+}
+
 /// The status for a message the pipeline failed: 400 when it did not parse, else 422.
 int failureStatus(const std::string& operationOutcome) {
   return operationOutcome.find("\"severity\":\"fatal\"") != std::string::npos ? 400 : 422;
@@ -68,11 +79,7 @@ int failureStatus(const std::string& operationOutcome) {
 std::string transactionResponse(const pipeline::SubmitResult& result, int status) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  w.StartObject();
-  w.Key("resourceType");
-  w.String("Bundle");
-  w.Key("type");
-  w.String("transaction-response");
+  beginBundle(w, "transaction-response");
   w.Key("entry");
   w.StartArray();
   for (const auto& [type, id] : result.resources) {
@@ -339,11 +346,7 @@ ApiResponse FhirApi::acceptBatch(const ApiRequest& request, const ApiClient& cli
   }
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  w.StartObject();
-  w.Key("resourceType");
-  w.String("Bundle");
-  w.Key("type");
-  w.String("batch-response");
+  beginBundle(w, "batch-response");
   w.Key("entry");
   w.StartArray();
   for (const Entry& entry : entries) {
@@ -503,11 +506,7 @@ ApiResponse FhirApi::search(const ApiRequest& request, const ApiClient& client,
   };
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  w.StartObject();
-  w.Key("resourceType");
-  w.String("Bundle");
-  w.Key("type");
-  w.String("searchset");
+  beginBundle(w, "searchset");
   w.Key("total");
   w.Int64(total);
   w.Key("link");
