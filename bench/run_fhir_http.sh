@@ -43,11 +43,6 @@ JSON
 daemon=$!
 sleep 2
 lua=$here/bench/fhir_http/post_transaction.lua
-if [ -n "${RENKEI_BENCH_DEBUG:-}" ]; then
-  curl -sv -X POST -H "Authorization: Bearer $token" -H "Content-Type: application/fhir+json" \
-    --data-binary @"$here/bench/fhir_http/transaction-10.json" "http://127.0.0.1:$plain/fhir" 2>&1 | tail -5
-  exit 0
-fi
 run() {  # label url threads connections
   echo "== $1: wrk -t$3 -c$4 -d${secs}s $2"
   RENKEI_TOKEN=$token wrk -t"$3" -c"$4" -d"${secs}s" --latency -s "$lua" "$2" | \
