@@ -157,7 +157,7 @@ Status callFunction(Call& c) {
     case F::ConformsTo: case F::HtmlChecks:
       return fhirFunction(c);
   }
-  return c.error("not implemented");
+  return c.error("internal error: function without a dispatcher entry");
 }
 
 Result<std::optional<std::string_view>> Call::stringArg(std::size_t i) {
