@@ -22,7 +22,7 @@ if(NOT TARGET PostgreSQL::client)
   target_link_libraries(PostgreSQL::client INTERFACE PostgreSQL::PostgreSQL)
 endif()
 find_package(OpenSSL REQUIRED)
-find_package(Poco REQUIRED COMPONENTS Net NetSSL Crypto Data DataSQLite DataPostgreSQL)
+find_package(Poco REQUIRED COMPONENTS Net NetSSL Crypto JWT Data DataSQLite DataPostgreSQL)
 
 # Embeds a text file (SQL migrations, JSON Schemas, data tables) into a target as
 # `extern const std::string_view SYMBOL` in namespace renkei::embedded.

@@ -1,6 +1,11 @@
 // Token lookup by SHA-256 and scope matching.
 #include "api_clients.h"
 
+#include <Poco/Crypto/RSAKey.h>
+#include <Poco/JWT/Signer.h>
+#include <Poco/JWT/Token.h>
+#include <Poco/Timestamp.h>
+
 #include "renkei/core/digest.h"
 
 namespace renkei::adapters {
@@ -23,18 +28,52 @@ ApiClients::ApiClients(const rapidjson::Value& list) {
     ApiClient client;
     client.id = c["id"].GetString();
     client.organization = c["organization"].GetString();
-    client.tokenSha256 = c["token_sha256"].GetString();
+    if (c.HasMember("token_sha256")) client.tokenSha256 = c["token_sha256"].GetString();
+    if (c.HasMember("jwt_public_key_file")) {
+      client.jwt = std::make_shared<Poco::JWT::Signer>(Poco::SharedPtr<Poco::Crypto::RSAKey>(
+          new Poco::Crypto::RSAKey(c["jwt_public_key_file"].GetString())));
+      client.jwt->setAlgorithms({Poco::JWT::Signer::ALGO_RS256});
+    }
     for (const auto& s : c["scopes"].GetArray()) client.scopes.emplace_back(s.GetString());
     if (c.HasMember("requests_per_second")) client.requestsPerSecond = c["requests_per_second"].GetDouble();
     clients_.push_back(std::move(client));
   }
 }
 
+namespace {
+
+bool looksLikeJwt(std::string_view token) {
+  const std::size_t first = token.find('.');
+  return first != std::string_view::npos && token.find('.', first + 1) != std::string_view::npos;
+}
+
+}  // namespace
+
 const ApiClient* ApiClients::authenticate(std::string_view bearerToken) const {
-  if (bearerToken.empty()) return nullptr;
+  if (bearerToken.empty() || bearerToken.size() > 16384) return nullptr;
+  if (looksLikeJwt(bearerToken)) {
+    for (const ApiClient& c : clients_) {
+      if (!c.jwt) continue;
+      Poco::JWT::Token token;
+      try {
+        if (!c.jwt->tryVerify(std::string(bearerToken), token)) continue;
+      } catch (const Poco::Exception&) {
+        continue;  // malformed: not this client's
+      }
+      const Poco::Timestamp now;
+      const Poco::Timestamp expires = token.getExpiration();
+      if (token.getIssuer() != c.id || expires == Poco::Timestamp(0) || expires <= now ||
+          expires - now > kMaxJwtLifetimeSeconds * Poco::Timestamp::resolution()) {
+        continue;
+      }
+      return &c;
+    }
+    return nullptr;
+  }
   const std::string hash = sha256Hex(bearerToken);
   const ApiClient* found = nullptr;
   for (const ApiClient& c : clients_) {
+    if (c.tokenSha256.empty()) continue;
     unsigned char diff = c.tokenSha256.size() == hash.size() ? 0 : 1;
     for (std::size_t i = 0; i < hash.size() && i < c.tokenSha256.size(); ++i) {
       diff |= static_cast<unsigned char>(c.tokenSha256[i] ^ hash[i]);

@@ -1,20 +1,27 @@
 // API clients of the FHIR endpoint: each bound to one organization, authenticated by an opaque
-// bearer token stored only as its SHA-256, and authorized by SMART backend-services style scopes
-// (system/*.write, system/Patient.read, system/Bundle.*).
+// bearer token stored only as its SHA-256, or by a JWT it signs with its own RSA key (RS256,
+// issuer = client id, short expiry; verified with POCO JWT), and authorized by SMART
+// backend-services style scopes (system/*.write, system/Patient.read, system/Bundle.*).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <rapidjson/document.h>
 
+namespace Poco::JWT {
+class Signer;
+}
+
 namespace renkei::adapters {
 
 struct ApiClient {
   std::string id;
   std::string organization;
-  std::string tokenSha256;
+  std::string tokenSha256;                  ///< empty when the client uses JWTs
+  std::shared_ptr<Poco::JWT::Signer> jwt;   ///< verifies the client's RS256 JWTs, if configured
   std::vector<std::string> scopes;
   double requestsPerSecond = 0;  ///< 0: no limit
 
@@ -22,10 +29,16 @@ struct ApiClient {
   bool allows(std::string_view resourceType, std::string_view access) const;
 };
 
+/// JWTs may live at most this long (SMART backend services: five minutes).
+inline constexpr int64_t kMaxJwtLifetimeSeconds = 300;
+
 class ApiClients {
  public:
+  /// Reads the clients; a client's public key file that cannot be read is an error (throws
+  /// Poco::Exception, caught by the source's factory).
   explicit ApiClients(const rapidjson::Value& list);
-  /// The client whose token this is (compared in constant time), or nullptr.
+  /// The client this bearer token authenticates — an opaque token (compared by SHA-256 in
+  /// constant time) or a JWT with a valid signature, issuer and expiry — or nullptr.
   const ApiClient* authenticate(std::string_view bearerToken) const;
 
  private:

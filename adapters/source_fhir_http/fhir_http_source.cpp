@@ -210,10 +210,16 @@ void registerFhirHttpSource(pipeline::AdapterRegistry& registry) {
         // one intake and one routing transaction.
         auto intake = std::make_unique<pipeline::GroupCommitIntake>(*ctx.intake,
                                                                     static_cast<std::size_t>(o.threads) * 4);
+        std::shared_ptr<const ApiClients> clients;
+        try {
+          clients = std::make_shared<const ApiClients>(c["clients"]);
+        } catch (const Poco::Exception& e) {
+          return Status::invalidInput("source " + ctx.name + ": " + e.displayText());
+        }
         auto audit = std::make_unique<AuditTrail>(ctx.store);
         auto api = std::make_unique<FhirApi>(
             ctx.name, pipeline::configString(c, "base", "/fhir"),
-            std::make_shared<const ApiClients>(c["clients"]), ctx.definitions,
+            clients, ctx.definitions,
             fhirpath::makeValidator(ctx.definitions), intake.get(), ctx.store, audit.get(),
             pipeline::configBool(c, "keep_resources", true));
         return std::shared_ptr<pipeline::Source>(std::make_shared<FhirHttpSource>(

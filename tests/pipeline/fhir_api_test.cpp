@@ -3,7 +3,12 @@
 // $validate without storing, and conditional creates that never duplicate under concurrency —
 // on SQLite and on PostgreSQL with two gateways sharing the store.
 #include <atomic>
+#include <cstdlib>
 #include <thread>
+
+#include <Poco/Crypto/RSAKey.h>
+#include <Poco/JWT/Signer.h>
+#include <Poco/JWT/Token.h>
 
 #include "pipeline/pipeline_fixture.h"
 #include "renkei/core/digest.h"
@@ -353,6 +358,40 @@ TEST_F(FhirApiTest, TransactionDocumentAndMessageBundlesAreAccepted) {
   EXPECT_EQ(api_->handle(post("/fhir/$process-message", bundle)).status, 400)
       << "a collection is not a message";
   EXPECT_EQ(messages(), 2u);
+}
+
+TEST_F(FhirApiTest, AClientMayAuthenticateWithAJwtSignedByItsOwnKey) {
+  const auto keys = dir_.path() / "keys";
+  std::filesystem::create_directories(keys);
+  const std::string script = "cd '" + keys.string() + "' && openssl genrsa -out key.pem 2048 2>/dev/null && "
+                             "openssl rsa -in key.pem -pubout -out pub.pem 2>/dev/null && "
+                             "openssl genrsa -out other.pem 2048 2>/dev/null";
+  if (std::system(script.c_str()) != 0) GTEST_SKIP() << "openssl could not make keys";
+  rapidjson::Document config;
+  config.Parse((R"([{"id": "jwt-client", "organization": "org-j", "jwt_public_key_file": ")" +
+                (keys / "pub.pem").string() + R"(", "scopes": ["system/*.write"]}])")
+                   .c_str());
+  auto defs = coreDefinitions();
+  adapters::FhirApi api("hospital", "/fhir", std::make_shared<const adapters::ApiClients>(config), defs,
+                        fhirpath::makeValidator(defs), pipeline_.get(), store_);
+  auto jwt = [&](const std::string& keyFile, const std::string& issuer, int64_t lifetimeSeconds) {
+    Poco::JWT::Signer signer(Poco::SharedPtr<Poco::Crypto::RSAKey>(
+        new Poco::Crypto::RSAKey("", (keys / keyFile).string())));
+    Poco::JWT::Token token;
+    token.setIssuer(issuer);
+    token.setExpiration(Poco::Timestamp() + lifetimeSeconds * Poco::Timestamp::resolution());
+    return signer.sign(token, Poco::JWT::Signer::ALGO_RS256);
+  };
+  int n = 0;
+  auto status = [&](const std::string& token) {
+    return api.handle(post("/fhir/Patient", patientJson("j" + std::to_string(++n)), token)).status;
+  };
+  EXPECT_EQ(status(jwt("key.pem", "jwt-client", 60)), 201);
+  EXPECT_EQ(status(jwt("key.pem", "jwt-client", -10)), 401) << "expired";
+  EXPECT_EQ(status(jwt("key.pem", "jwt-client", 3600)), 401) << "lives longer than five minutes";
+  EXPECT_EQ(status(jwt("key.pem", "someone-else", 60)), 401) << "another issuer";
+  EXPECT_EQ(status(jwt("other.pem", "jwt-client", 60)), 401) << "signed with another key";
+  EXPECT_EQ(status("not.a.jwt"), 401);
 }
 
 TEST_F(FhirApiTest, AClientOverItsRateGets429) {
