@@ -16,6 +16,7 @@
 #include "renkei/fhir/resource_reader.h"
 #include "renkei/fhir/structure.h"
 #include "renkei/pipeline/adapter_registry.h"
+#include "renkei/pipeline/pipeline.h"
 #include "renkei/pipeline/search_values.h"
 #include "renkei/store/store.h"
 
@@ -170,10 +171,7 @@ ApiResponse FhirApi::handle(const ApiRequest& request) const {
   negotiateFormat(request, response);
   if (audit_ != nullptr) {
     auto message = response.headers.find("X-Renkei-Message");
-    audit_->record({std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch())
-                        .count(),
-                    source_, client ? client->id : "", client ? client->organization : "",
+    audit_->record({pipeline::systemNowMs(), source_, client ? client->id : "", client ? client->organization : "",
                     request.method, request.path, response.status,
                     message == response.headers.end() ? 0 : std::stoll(message->second)});
   }

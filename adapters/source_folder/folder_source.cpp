@@ -16,6 +16,7 @@
 
 #include "renkei/core/file_io.h"
 #include "renkei/core/json_log.h"
+#include "renkei/pipeline/pipeline.h"
 #include "renkei/store/store.h"
 
 namespace renkei::embedded {
@@ -50,12 +51,6 @@ std::vector<std::string> StabilityTracker::ready(const std::map<std::string, See
 }
 
 namespace {
-
-int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string today() {
   std::time_t t = std::time(nullptr);
@@ -168,7 +163,7 @@ class FolderSource : public pipeline::Source {
       observed[name] = {static_cast<std::uintmax_t>(st.st_size),
                         static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000};
     }
-    std::vector<std::string> ready = tracker_.ready(observed, nowMs(), options_.minAgeMs);
+    std::vector<std::string> ready = tracker_.ready(observed, pipeline::systemNowMs(), options_.minAgeMs);
     std::vector<std::string> claimed;
     for (const std::string& name : ready) {
       if (claimed.size() >= static_cast<std::size_t>(options_.batch)) break;

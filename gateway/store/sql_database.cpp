@@ -138,8 +138,18 @@ std::string SqlDatabase::valuesTable(
 
 namespace {
 
+/// The database's message without the parts that can quote row values (PostgreSQL's DETAIL
+/// names the conflicting key, which may hold an identifier): statuses end up in logs.
+std::string withoutValues(const std::string& what) {
+  std::string out = what.substr(0, what.find("DETAIL"));
+  out = out.substr(0, out.find('\n'));
+  while (!out.empty() && (out.back() == ' ' || out.back() == '\n')) out.pop_back();
+  return out;
+}
+
 Status fromException(const std::string& what, bool conflict) {
-  return conflict ? Status::conflict("store: " + what) : Status::unavailable("store: " + what);
+  const std::string message = "store: " + withoutValues(what);
+  return conflict ? Status::conflict(message) : Status::unavailable(message);
 }
 
 bool looksLikeConflict(const std::string& text) {
