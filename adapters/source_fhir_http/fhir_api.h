@@ -1,19 +1,23 @@
 // The FHIR REST API of the hospitals' endpoint, independent of the HTTP server: a request in, a
-// response out. Writes (transaction, batch, document and message Bundles, single-resource
-// creates with If-None-Exist) enter the durable pipeline and are answered only after the commit;
-// $validate validates without storing; metadata states what is implemented.
+// response out. Writes (transaction, batch, document and message Bundles, creates with
+// If-None-Exist, updates and conditional updates with If-Match) enter the durable pipeline and
+// are answered only after the commit; $validate validates without storing; metadata states what
+// is implemented. Handlers live in fhir_api_write.cpp, fhir_api_read.cpp and
+// capability_statement.cpp.
 #pragma once
 
 #include <chrono>
 #include <map>
 #include <mutex>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "api_clients.h"
 #include "audit_trail.h"
 #include "renkei/fhir/definitions.h"
 #include "renkei/fhir/validator.h"
+#include "renkei/fhir/resource_reader.h"
 #include "renkei/pipeline/intake.h"
 
 namespace renkei::adapters {
@@ -69,10 +73,33 @@ class FhirApi {
   ApiResponse accept(const ApiRequest& request, const ApiClient& client, std::string_view type,
                      std::string_view expectedBundleType) const;
   ApiResponse acceptBatch(const ApiRequest& request, const ApiClient& client) const;
+  /// PUT Type/id, or with an empty id a conditional update (PUT Type?criteria).
+  ApiResponse update(const ApiRequest& request, const ApiClient& client, const std::string& type,
+                     std::string id) const;
   ApiResponse read(const ApiClient& client, const std::string& type, const std::string& id,
                    int64_t version) const;
   ApiResponse search(const ApiRequest& request, const ApiClient& client,
                      const std::string& type) const;
+
+  /// Refuses a write whose body is not what the URL says, or that the client may not make;
+  /// nullopt when it may go on (a body that does not parse goes on: the pipeline records it).
+  std::optional<ApiResponse> checkWrite(const ApiClient& client, std::string_view type,
+                                        std::string_view bundleTypes,
+                                        const fhir::ReadResult& read) const;
+  /// What a condition (If-None-Exist, conditional update) matches among the client's resources:
+  /// a response to give instead (400, 412 for several matches, 503), or the one match, or none.
+  struct Matches {
+    std::optional<ApiResponse> response;
+    std::optional<store::StoredResource> resource;
+  };
+  Matches findMatches(const ApiClient& client, const std::string& type,
+                      const std::string& query) const;
+  pipeline::SubmitResult submitOne(const store::RawInput& input) const;
+  /// The answer to a committed (or failed) write, shaped by Prefer.
+  ApiResponse writeResponse(const ApiRequest& request, const ApiClient& client,
+                            const pipeline::SubmitResult& result, bool transaction) const;
+  /// A resource with its ETag, Last-Modified and Content-Location.
+  ApiResponse resourceResponse(int status, const store::StoredResource& resource) const;
 
   std::string source_;
   std::string base_;

@@ -68,12 +68,26 @@ void bind(store::RoutingOutcome& o, int64_t messageId) {
 
 namespace {
 
-/// Adds the message's resources under their server ids, which follow from (source, input key):
-/// a repeat of the input names the same resources.
-void addResources(store::RoutingOutcome& o, const std::string& source, const std::string& key) {
-  if (o.state == store::kFailed) return;
-  auto resources = identifyResources(o.canonical, source + "\n" + key);
+/// Adds the message's resources when its write intent keeps them, under their server ids, which
+/// follow from (source, input key): a repeat of the input names the same resources.
+void addResources(store::RoutingOutcome& o, const std::string& source, const std::string& key,
+                  const std::string& writeIntent) {
+  const WriteIntent intent = decodeWriteIntent(writeIntent);
+  if (o.state == store::kFailed || !intent.keepResources) return;
+  auto resources = identifyResources(o.canonical, source + "\n" + key, intent);
   if (resources.ok()) o.resources = std::move(resources).value();
+}
+
+/// Records routing outcomes; two instances writing the same resource version at once make one
+/// of them see a conflict, and the next try finds the other's version.
+Result<std::vector<bool>> recordRoutingRetrying(store::Store& store,
+                                                std::vector<store::RoutingOutcome>& outcomes,
+                                                const std::string& owner, int64_t nowMs) {
+  auto routed = store.recordRouting(outcomes, owner, nowMs);
+  for (int attempt = 1; attempt < 3 && routed.status().code() == StatusCode::Conflict; ++attempt) {
+    routed = store.recordRouting(outcomes, owner, nowMs);
+  }
+  return routed;
 }
 
 }  // namespace
@@ -81,10 +95,9 @@ void addResources(store::RoutingOutcome& o, const std::string& source, const std
 PreparedInput Pipeline::prepare(store::RawInput input) const {
   PreparedInput p;
   p.outcome = normalizeAndRoute(input.source, input.name, input.bytes);
-  if (input.keepResources) {
-    addResources(p.outcome, input.source,
-                 input.idempotencyKey.empty() ? sha256Hex(input.bytes) : input.idempotencyKey);
-  }
+  addResources(p.outcome, input.source,
+               input.idempotencyKey.empty() ? sha256Hex(input.bytes) : input.idempotencyKey,
+               input.writeIntent);
   p.input = std::move(input);
   return p;
 }
@@ -115,7 +128,7 @@ std::vector<SubmitResult> Pipeline::submitPrepared(std::vector<PreparedInput> in
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const store::IntakeReceipt& receipt = receipts.value()[i];
     for (const store::ResourceCopy& r : inputs[i].outcome.resources) {
-      results[i].resources.emplace_back(r.type, r.id);
+      results[i].resources.push_back({r.type, r.id, 0, false});
     }
     results[i].messageId = receipt.messageId;
     results[i].duplicate = receipt.duplicate;
@@ -130,11 +143,10 @@ std::vector<SubmitResult> Pipeline::submitPrepared(std::vector<PreparedInput> in
       if (!stored.ok()) continue;
       outcomes.push_back(normalizeAndRoute(inputs[i].input.source, inputs[i].input.name,
                                            std::move(stored).value()));
-      if (inputs[i].input.keepResources) {
-        addResources(outcomes.back(), inputs[i].input.source,
-                     inputs[i].input.idempotencyKey.empty() ? receipt.sha256
-                                                            : inputs[i].input.idempotencyKey);
-      }
+      addResources(outcomes.back(), inputs[i].input.source,
+                   inputs[i].input.idempotencyKey.empty() ? receipt.sha256
+                                                          : inputs[i].input.idempotencyKey,
+                   inputs[i].input.writeIntent);
     } else {
       outcomes.push_back(std::move(inputs[i].outcome));
     }
@@ -142,7 +154,7 @@ std::vector<SubmitResult> Pipeline::submitPrepared(std::vector<PreparedInput> in
     outcomeIndex.push_back(i);
   }
   if (outcomes.empty()) return results;
-  auto routed = store_->recordRouting(outcomes, options_.owner, clock_());
+  auto routed = recordRoutingRetrying(*store_, outcomes, options_.owner, clock_());
   if (!routed.ok()) {
     // The inputs are committed; the background processor routes them later.
     JsonLog::write(LogLevel::Warn, "routing_deferred", {{"error", routed.status().toString()}});
@@ -155,6 +167,10 @@ std::vector<SubmitResult> Pipeline::submitPrepared(std::vector<PreparedInput> in
     if (routed.value()[k]) {
       r.state = outcomes[k].state;
       r.error = outcomes[k].error;
+      r.resources.clear();
+      for (const store::ResourceCopy& c : outcomes[k].resources) {
+        r.resources.push_back({c.type, c.id, c.version, c.created});
+      }
     } else if (auto current = store_->message(outcomes[k].messageId);
                current.ok() && current.value()) {
       // Routed meanwhile (a repeat in the same batch, another worker or instance).
@@ -193,11 +209,10 @@ int Pipeline::processReceivedOnce() {
       continue;
     }
     outcomes.push_back(normalizeAndRoute(m.source, m.name, std::move(raw).value()));
-    // Whether the source wanted resource copies is not stored; a recovered message keeps them.
-    addResources(outcomes.back(), m.source, m.idempotencyKey);
+    addResources(outcomes.back(), m.source, m.idempotencyKey, m.writeIntent);
     bind(outcomes.back(), m.id);
   }
-  auto st = store_->recordRouting(outcomes, options_.owner, clock_());
+  auto st = recordRoutingRetrying(*store_, outcomes, options_.owner, clock_());
   if (!st.ok()) {
     JsonLog::write(LogLevel::Warn, "routing_failed", {{"error", st.status().toString()}});
     return 0;

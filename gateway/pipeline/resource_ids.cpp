@@ -2,6 +2,7 @@
 #include "renkei/pipeline/resource_ids.h"
 
 #include <map>
+#include <optional>
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -36,19 +37,60 @@ std::string memberString(const Value& v, const char* key) {
   return it != v.MemberEnd() && it->value.IsString() ? it->value.GetString() : "";
 }
 
+/// Removes what the store assigns (meta.versionId, meta.lastUpdated), and meta if that empties it.
+void dropServerMeta(Value& resource) {
+  auto meta = resource.FindMember("meta");
+  if (meta == resource.MemberEnd() || !meta->value.IsObject()) return;
+  meta->value.RemoveMember("versionId");
+  meta->value.RemoveMember("lastUpdated");
+  if (meta->value.ObjectEmpty()) resource.RemoveMember("meta");
+}
+
+/// A client-named target: the entry's request when it is PUT Type/id (no condition).
+struct ClientTarget {
+  std::string id;
+  int64_t ifMatch = 0;
+};
+
+std::optional<ClientTarget> putTarget(const Value& entry, const std::string& type) {
+  auto request = entry.FindMember("request");
+  if (request == entry.MemberEnd() || !request->value.IsObject()) return std::nullopt;
+  if (memberString(request->value, "method") != "PUT") return std::nullopt;
+  const std::string url = memberString(request->value, "url");
+  if (url.rfind(type + "/", 0) != 0 || url.find_first_of("?/", type.size() + 1) != std::string::npos) {
+    return std::nullopt;
+  }
+  return ClientTarget{url.substr(type.size() + 1),
+                      versionFromETag(memberString(request->value, "ifMatch"))};
+}
+
 }  // namespace
 
 std::string deterministicId(std::string_view key, std::string_view originalIdentity) {
   return "rk" + sha256Hex(std::string(key) + "\n" + std::string(originalIdentity)).substr(0, 40);
 }
 
+int64_t versionFromETag(std::string_view etag) {
+  if (etag.rfind("W/", 0) == 0) etag.remove_prefix(2);
+  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') etag = etag.substr(1, etag.size() - 2);
+  if (etag.empty() || etag.size() > 18) return 0;
+  int64_t version = 0;
+  for (char c : etag) {
+    if (c < '0' || c > '9') return 0;
+    version = version * 10 + (c - '0');
+  }
+  return version;
+}
+
 Result<std::vector<IdentifiedResource>> identifyResources(std::string_view canonicalJson,
-                                                          std::string_view key) {
+                                                          std::string_view key,
+                                                          const WriteIntent& intent) {
   rapidjson::Document in;
   in.Parse(canonicalJson.data(), canonicalJson.size());
   if (in.HasParseError() || !in.IsObject()) return Status::invalidInput("canonical JSON unreadable");
   std::vector<Value*> resources;
   std::vector<std::string> fullUrls;
+  std::vector<std::optional<ClientTarget>> targets;
   const std::string bundleType = memberString(in, "type");
   if (memberString(in, "resourceType") == "Bundle" &&
       (bundleType == "transaction" || bundleType == "batch")) {
@@ -59,11 +101,17 @@ Result<std::vector<IdentifiedResource>> identifyResources(std::string_view canon
         if (r == entry.MemberEnd() || !r->value.IsObject()) continue;
         resources.push_back(&r->value);
         fullUrls.push_back(memberString(entry, "fullUrl"));
+        targets.push_back(putTarget(entry, memberString(r->value, "resourceType")));
       }
     }
   } else {
     resources.push_back(&in);
     fullUrls.emplace_back();
+    if (intent.isUpdate()) {
+      targets.push_back(ClientTarget{intent.updateId, intent.ifMatch});
+    } else {
+      targets.emplace_back();
+    }
   }
   std::map<std::string, std::string> references;  // original reference → Type/newId
   std::vector<IdentifiedResource> out;
@@ -71,13 +119,20 @@ Result<std::vector<IdentifiedResource>> identifyResources(std::string_view canon
     const std::string type = memberString(*resources[i], "resourceType");
     const std::string oldId = memberString(*resources[i], "id");
     const std::string identity = !fullUrls[i].empty() ? fullUrls[i] : type + "/" + oldId;
-    out.push_back({type, deterministicId(key, identity), ""});
+    IdentifiedResource copy{type, deterministicId(key, identity), "", {}};
+    if (targets[i]) {
+      copy.id = targets[i]->id;
+      copy.update = true;
+      copy.ifMatch = targets[i]->ifMatch;
+    }
+    out.push_back(std::move(copy));
     if (!fullUrls[i].empty()) references[fullUrls[i]] = type + "/" + out.back().id;
     if (!oldId.empty()) references[type + "/" + oldId] = type + "/" + out.back().id;
   }
   for (std::size_t i = 0; i < resources.size(); ++i) {
     Value& r = *resources[i];
     rewriteReferences(r, references, in.GetAllocator());
+    dropServerMeta(r);
     auto idMember = r.FindMember("id");
     if (idMember != r.MemberEnd()) {
       idMember->value.SetString(out[i].id.c_str(), in.GetAllocator());

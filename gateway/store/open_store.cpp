@@ -19,6 +19,8 @@ extern const std::string_view kSqliteMigration003;
 extern const std::string_view kPostgresMigration003;
 extern const std::string_view kSqliteMigration004;
 extern const std::string_view kPostgresMigration004;
+extern const std::string_view kSqliteMigration005;
+extern const std::string_view kPostgresMigration005;
 }  // namespace renkei::embedded
 
 namespace renkei::store {
@@ -34,12 +36,14 @@ std::vector<Migration> migrationsFor(Dialect d) {
     return {{1, embedded::kSqliteMigration001},
             {2, embedded::kSqliteMigration002},
             {3, embedded::kSqliteMigration003},
-            {4, embedded::kSqliteMigration004}};
+            {4, embedded::kSqliteMigration004},
+            {5, embedded::kSqliteMigration005}};
   }
   return {{1, embedded::kPostgresMigration001},
           {2, embedded::kPostgresMigration002},
           {3, embedded::kPostgresMigration003},
-          {4, embedded::kPostgresMigration004}};
+          {4, embedded::kPostgresMigration004},
+          {5, embedded::kPostgresMigration005}};
 }
 
 /// Splits a migration script into statements at semicolons ending a line; drops comments.

@@ -11,6 +11,8 @@
 #include <Poco/Data/SQLite/Connector.h>
 
 #include "renkei/core/digest.h"
+#include "resource_versions.h"
+#include "sql_statements.h"
 
 namespace renkei::store {
 namespace {
@@ -35,11 +37,12 @@ StoredMessage messageFrom(const SqlRow& r) {
   m.error = text(r[8]);
   m.routing = text(r[9]);
   m.duplicates = integer(r[10]);
+  m.writeIntent = text(r[11]);
   return m;
 }
 constexpr const char* kMessageColumns =
     "id, source, sender, name, idempotency_key, sha256, received_ms, state, error, routing, "
-    "duplicates";
+    "duplicates, write_intent";
 
 OutboxRow outboxFrom(const SqlRow& r) {
   OutboxRow o;
@@ -71,28 +74,6 @@ std::string idList(const std::vector<Poco::Int64>& ids) {
     out += std::to_string(id);
   }
   return out;
-}
-
-/// "(?, ?, …)" with `columns` placeholders, repeated `rows` times and comma-separated.
-std::string valueRows(std::size_t rows, std::size_t columns) {
-  std::string row = "(";
-  for (std::size_t c = 0; c < columns; ++c) row += c == 0 ? "?" : ", ?";
-  row += ")";
-  std::string out;
-  for (std::size_t r = 0; r < rows; ++r) out += (r == 0 ? "" : ", ") + row;
-  return out;
-}
-
-std::string placeholders(std::size_t n) { return valueRows(1, n).substr(1, n * 3 - 2); }
-
-/// Rows per multi-row statement: well under SQLite's and PostgreSQL's parameter limits.
-constexpr std::size_t kChunk = 200;
-
-template <typename T, typename F>
-void inChunks(const std::vector<T>& items, F&& body) {
-  for (std::size_t at = 0; at < items.size(); at += kChunk) {
-    body(at, std::min(items.size(), at + kChunk));
-  }
 }
 
 }  // namespace
@@ -196,7 +177,8 @@ Result<std::vector<IntakeReceipt>> SqlStore::intake(const std::vector<RawInput>&
         const RawInput& in = inputs[fresh[k]];
         for (SqlParam v : {SqlParam(in.source), SqlParam(in.sender), SqlParam(in.name),
                            SqlParam(keys[fresh[k]]), SqlParam(hashes[fresh[k]]),
-                           SqlParam(Poco::Int64(nowMs)), SqlParam(std::string(kReceived))}) {
+                           SqlParam(Poco::Int64(nowMs)), SqlParam(std::string(kReceived)),
+                           SqlParam(in.writeIntent)}) {
           p.push_back(std::move(v));
         }
         auto& sourceKeys = keysBySource[in.source];
@@ -204,7 +186,7 @@ Result<std::vector<IntakeReceipt>> SqlStore::intake(const std::vector<RawInput>&
         sourceKeys.emplace_back(keys[fresh[k]]);
       }
       db_->exec("INSERT INTO pipeline_message (source, sender, name, idempotency_key, sha256, "
-                "received_ms, state) VALUES " + valueRows(to - from, 7),
+                "received_ms, state, write_intent) VALUES " + valueRows(to - from, 8),
                 p);
       std::map<std::pair<std::string, std::string>, Poco::Int64> ids;
       for (const auto& [source, sourceKeys] : keysBySource) {
@@ -284,10 +266,11 @@ Result<std::string> SqlStore::rawBytes(const std::string& sha256) {
   return out;
 }
 
-Result<std::vector<bool>> SqlStore::recordRouting(const std::vector<RoutingOutcome>& outcomes,
+Result<std::vector<bool>> SqlStore::recordRouting(std::vector<RoutingOutcome>& outcomes,
                                                   const std::string& owner, int64_t nowMs) {
   std::lock_guard lock(mutex_);
   std::vector<bool> applied;
+  std::vector<std::string> failed;  ///< per outcome: the version conflict that fails it
   Status st = inTransaction(*db_, [&] {
     applied.assign(outcomes.size(), false);
     std::map<Poco::Int64, SqlRow> current;
@@ -313,13 +296,27 @@ Result<std::vector<bool>> SqlStore::recordRouting(const std::vector<RoutingOutco
       applied[i] = true;
       apply.push_back(i);
     }
+    // Resource versions first: an update whose If-Match is stale fails its whole message.
+    failed.assign(outcomes.size(), std::string());
+    ResourceVersions versions(*db_, nowMs);
+    for (std::size_t i : apply) {
+      if (outcomes[i].state == kFailed || outcomes[i].resources.empty()) continue;
+      if (auto conflict = versions.plan(text(current[outcomes[i].messageId][6]),
+                                        outcomes[i].messageId, outcomes[i].resources)) {
+        failed[i] = std::move(*conflict);
+      }
+    }
     inChunks(apply, [&](std::size_t from, std::size_t to) {
       // One UPDATE … FROM a literal table of new values (SQLite ≥ 3.33 and PostgreSQL).
       std::vector<SqlParam> p;
       for (std::size_t k = from; k < to; ++k) {
-        const RoutingOutcome& o = outcomes[apply[k]];
-        for (SqlParam v : {SqlParam(Poco::Int64(o.messageId)), SqlParam(o.state), SqlParam(o.error),
-                           SqlParam(o.routing), SqlParam(o.canonical)}) {
+        const std::size_t i = apply[k];
+        const RoutingOutcome& o = outcomes[i];
+        const bool conflict = !failed[i].empty();
+        for (SqlParam v : {SqlParam(Poco::Int64(o.messageId)),
+                           SqlParam(std::string(conflict ? kFailed : o.state)),
+                           SqlParam(conflict ? failed[i] : o.error), SqlParam(o.routing),
+                           SqlParam(o.canonical)}) {
           p.push_back(std::move(v));
         }
       }
@@ -333,6 +330,7 @@ Result<std::vector<bool>> SqlStore::recordRouting(const std::vector<RoutingOutco
     });
     std::vector<std::pair<std::size_t, const PlannedDelivery*>> deliveries;
     for (std::size_t i : apply) {
+      if (!failed[i].empty()) continue;
       for (const PlannedDelivery& d : outcomes[i].deliveries) deliveries.emplace_back(i, &d);
     }
     inChunks(deliveries, [&](std::size_t from, std::size_t to) {
@@ -354,59 +352,34 @@ Result<std::vector<bool>> SqlStore::recordRouting(const std::vector<RoutingOutco
                     valueRows(to - from, 7),
                 p);
     });
-    std::vector<std::pair<std::size_t, const ResourceCopy*>> resources;
-    for (std::size_t i : apply) {
-      for (const ResourceCopy& r : outcomes[i].resources) resources.emplace_back(i, &r);
-    }
-    inChunks(resources, [&](std::size_t from, std::size_t to) {
-      std::vector<SqlParam> p;
-      for (std::size_t k = from; k < to; ++k) {
-        const RoutingOutcome& o = outcomes[resources[k].first];
-        const ResourceCopy& r = *resources[k].second;
-        for (SqlParam v : {SqlParam(r.type), SqlParam(r.id), SqlParam(Poco::Int64(1)),
-                           SqlParam(text(current[o.messageId][6])),
-                           SqlParam(Poco::Int64(o.messageId)), SqlParam(Poco::Int64(nowMs)),
-                           SqlParam(r.json)}) {
-          p.push_back(std::move(v));
-        }
-      }
-      db_->exec("INSERT INTO fhir_resource (resource_type, id, version, organization, message_id, "
-                "updated_ms, content) VALUES " + valueRows(to - from, 7) +
-                    " ON CONFLICT DO NOTHING",
-                p);
-    });
-    std::vector<std::pair<const ResourceCopy*, const std::pair<std::string, std::string>*>> values;
-    for (const auto& [i, r] : resources) {
-      for (const auto& v : r->search) values.emplace_back(r, &v);
-    }
-    inChunks(values, [&](std::size_t from, std::size_t to) {
-      std::vector<SqlParam> p;
-      for (std::size_t k = from; k < to; ++k) {
-        for (SqlParam v : {SqlParam(values[k].first->type), SqlParam(values[k].first->id),
-                           SqlParam(values[k].second->first), SqlParam(values[k].second->second)}) {
-          p.push_back(std::move(v));
-        }
-      }
-      db_->exec("INSERT INTO fhir_search (resource_type, id, param, value) VALUES " +
-                    valueRows(to - from, 4),
-                p);
-    });
+    versions.write();
     return Status::okStatus();
   });
+  if (st.ok()) {
+    for (std::size_t i = 0; i < outcomes.size(); ++i) {
+      if (failed[i].empty()) continue;
+      outcomes[i].state = kFailed;
+      outcomes[i].error = std::move(failed[i]);
+      outcomes[i].deliveries.clear();
+      outcomes[i].resources.clear();
+    }
+  }
   if (!st.ok()) return st;
   return applied;
 }
 
 Result<std::optional<StoredResource>> SqlStore::resource(const std::string& type,
-                                                         const std::string& id, int64_t version) {
+                                                         const std::string& id,
+                                                         const std::string& organization,
+                                                         int64_t version) {
   std::lock_guard lock(mutex_);
   std::optional<StoredResource> out;
   Status st = guarded([&] {
     auto rows = db_->query(
         "SELECT resource_type, id, version, organization, message_id, updated_ms, content FROM "
-        "fhir_resource WHERE resource_type = ? AND id = ? AND (? = 0 OR version = ?) "
-        "ORDER BY version DESC LIMIT 1",
-        params({type, id, Poco::Int64(version), Poco::Int64(version)}));
+        "fhir_resource WHERE resource_type = ? AND id = ? AND organization = ? AND "
+        "(? = 0 OR version = ?) ORDER BY version DESC LIMIT 1",
+        params({type, id, organization, Poco::Int64(version), Poco::Int64(version)}));
     if (!rows.empty()) {
       const SqlRow& r = rows[0];
       out = StoredResource{text(r[0]), text(r[1]), integer(r[2]), text(r[3]),
@@ -648,7 +621,8 @@ Result<std::vector<StoredResource>> SqlStore::search(const std::string& type,
   std::lock_guard lock(mutex_);
   std::vector<StoredResource> out;
   Status st = guarded([&] {
-    std::string where = " FROM fhir_resource r WHERE r.resource_type = ? AND r.organization = ?";
+    std::string where =
+        " FROM fhir_resource r WHERE r.resource_type = ? AND r.organization = ? AND r.current = 1";
     std::vector<SqlParam> p{SqlParam(type), SqlParam(organization)};
     for (const SearchCriterion& c : criteria) {
       if (c.param == "_id") {
@@ -659,7 +633,8 @@ Result<std::vector<StoredResource>> SqlStore::search(const std::string& type,
       std::string op = c.op == "prefix" ? "LIKE" : c.op;
       if (op != "LIKE" && op != "=" && op != ">=" && op != "<=" && op != ">" && op != "<") op = "=";
       where += " AND EXISTS (SELECT 1 FROM fhir_search s WHERE s.resource_type = r.resource_type "
-               "AND s.id = r.id AND s.param = ? AND s.value " + op + " ?)";
+               "AND s.organization = r.organization AND s.id = r.id AND s.version = r.version "
+               "AND s.param = ? AND s.value " + op + " ?)";
       p.emplace_back(c.param);
       std::string value = c.value;
       if (op == "LIKE") {

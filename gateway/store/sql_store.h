@@ -17,7 +17,7 @@ class SqlStore : public Store {
   Result<std::vector<StoredMessage>> claimReceived(const std::string& owner, int limit,
                                                    int64_t nowMs, int64_t leaseMs) override;
   Result<std::string> rawBytes(const std::string& sha256) override;
-  Result<std::vector<bool>> recordRouting(const std::vector<RoutingOutcome>& outcomes,
+  Result<std::vector<bool>> recordRouting(std::vector<RoutingOutcome>& outcomes,
                                           const std::string& owner, int64_t nowMs) override;
   Result<std::vector<OutboxRow>> claimDeliveries(const std::string& owner, int limit,
                                                  int64_t nowMs, int64_t leaseMs) override;
@@ -34,6 +34,7 @@ class SqlStore : public Store {
   Result<int64_t> purgeRaw(int64_t cutoffMs) override;
   int schemaVersion() override;
   Result<std::optional<StoredResource>> resource(const std::string& type, const std::string& id,
+                                                 const std::string& organization,
                                                  int64_t version) override;
   Result<std::vector<StoredResource>> search(const std::string& type, const std::string& organization,
                                              const std::vector<SearchCriterion>& criteria,

@@ -10,53 +10,14 @@
 #include <Poco/JWT/Signer.h>
 #include <Poco/JWT/Token.h>
 
-#include "pipeline/pipeline_fixture.h"
+#include "pipeline/fhir_api_fixture.h"
 #include "renkei/core/digest.h"
-#include "renkei/fhirpath/invariants.h"
 #include "renkei/pipeline/group_commit_intake.h"
-#include "source_fhir_http/fhir_api.h"
 #include "support/test_env.h"
 
 namespace renkei::test {
 namespace {
 
-using adapters::ApiRequest;
-using adapters::ApiResponse;
-
-class FhirApiTest : public PipelineFixture {
- protected:
-  void SetUp() override {
-    build(R"({"out": {"type": "file_folder", "path": ")" + (dir_.path() / "out").string() + "\"}}",
-          "out");
-    clients_.Parse((R"([{"id": "hospital-a", "organization": "org-a", "token_sha256": ")" +
-                    sha256Hex("token-a") +
-                    R"(", "scopes": ["system/*.write", "system/*.read"]}, {"id": "reader", "organization": "org-b", "token_sha256": ")" +
-                    sha256Hex("token-b") + R"(", "scopes": ["system/Patient.read"]}, {"id": "slow", "organization": "org-c", "token_sha256": ")" +
-                    sha256Hex("token-c") + R"(", "scopes": ["system/*.write"], "requests_per_second": 2}])")
-                       .c_str());
-    api_ = makeApi(pipeline_.get());
-  }
-  std::unique_ptr<adapters::FhirApi> makeApi(pipeline::Intake* intake) {
-    auto defs = coreDefinitions();
-    return std::make_unique<adapters::FhirApi>("hospital", "/fhir",
-                                               std::make_shared<const adapters::ApiClients>(clients_),
-                                               defs, fhirpath::makeValidator(defs), intake, store_);
-  }
-  static ApiRequest post(const std::string& path, const std::string& body,
-                         const std::string& token = "token-a") {
-    ApiRequest r;
-    r.method = "POST";
-    r.path = path;
-    r.body = body;
-    r.headers["content-type"] = "application/fhir+json";
-    if (!token.empty()) r.headers["authorization"] = "Bearer " + token;
-    return r;
-  }
-  std::size_t messages() { return store_->outbox({})->size(); }
-
-  rapidjson::Document clients_;
-  std::unique_ptr<adapters::FhirApi> api_;
-};
 
 TEST_F(FhirApiTest, MetadataIsPublicAndSaysWhatIsImplemented) {
   ApiRequest r;
@@ -65,10 +26,11 @@ TEST_F(FhirApiTest, MetadataIsPublicAndSaysWhatIsImplemented) {
   ApiResponse res = api_->handle(r);
   EXPECT_EQ(res.status, 200);
   EXPECT_NE(res.body.find("\"resourceType\":\"CapabilityStatement\""), std::string::npos);
-  EXPECT_NE(res.body.find("{\"type\":\"Patient\",\"interaction\":[{\"code\":\"create\"},{\"code\":\"read\"},{\"code\":\"vread\"},{\"code\":\"search-type\"}]"),
+  EXPECT_NE(res.body.find("{\"type\":\"Patient\",\"interaction\":[{\"code\":\"create\"},{\"code\":\"update\"},{\"code\":\"read\"},{\"code\":\"vread\"},{\"code\":\"search-type\"}]"),
             std::string::npos);
   EXPECT_NE(res.body.find("{\"name\":\"birthdate\",\"type\":\"date\"}"), std::string::npos);
-  EXPECT_EQ(res.body.find("\"update\""), std::string::npos) << "update is not claimed";
+  EXPECT_NE(res.body.find("\"conditionalUpdate\":true"), std::string::npos);
+  EXPECT_EQ(res.body.find("\"delete\""), std::string::npos) << "delete is not claimed";
 }
 
 TEST_F(FhirApiTest, NoTokenOrAWrongOneIs401AndAMissingScopeIs403) {
@@ -125,13 +87,6 @@ TEST_F(FhirApiTest, FailuresGetTheRightStatusAndAnOperationOutcome) {
             400) << "the base takes transaction and batch Bundles only";
 }
 
-ApiRequest get(const std::string& path, const std::string& token) {
-  ApiRequest r;
-  r.method = "GET";
-  r.path = path;
-  r.headers["authorization"] = "Bearer " + token;
-  return r;
-}
 
 TEST_F(FhirApiTest, ACreatedResourceCanBeReadByItsOrganizationOnly) {
   ApiResponse created = api_->handle(post("/fhir/Patient", patientJson("p1")));

@@ -289,15 +289,79 @@ TEST_P(StoreConformance, RoutedResourcesAreStoredForTheSender) {
   o.resources = {{"Patient", "rk1", R"({"resourceType":"Patient","id":"rk1"})"},
                  {"Observation", "rk2", R"({"resourceType":"Observation","id":"rk2"})"}};
   ASSERT_TRUE(store_->recordRouting({o, o}, "a", 2500).ok()) << "the same outcome twice is applied once";
-  auto p = store_->resource("Patient", "rk1", 0).value();
+  auto p = store_->resource("Patient", "rk1", "clinic-1", 0).value();
   ASSERT_TRUE(p.has_value());
   EXPECT_EQ(p->version, 1);
   EXPECT_EQ(p->organization, "clinic-1");
   EXPECT_EQ(p->messageId, id);
   EXPECT_EQ(p->content, R"({"resourceType":"Patient","id":"rk1"})");
-  EXPECT_TRUE(store_->resource("Patient", "rk1", 1).value().has_value());
-  EXPECT_FALSE(store_->resource("Patient", "rk1", 2).value().has_value());
-  EXPECT_FALSE(store_->resource("Patient", "rk2", 0).value().has_value()) << "type and id together";
+  EXPECT_TRUE(store_->resource("Patient", "rk1", "clinic-1", 1).value().has_value());
+  EXPECT_FALSE(store_->resource("Patient", "rk1", "clinic-1", 2).value().has_value());
+  EXPECT_FALSE(store_->resource("Patient", "rk2", "clinic-1", 0).value().has_value())
+      << "type and id together";
+  EXPECT_FALSE(store_->resource("Patient", "rk1", "other-org", 0).value().has_value())
+      << "each organization has its own id space";
+}
+
+TEST_P(StoreConformance, UpdatesAreVersionedAndIfMatchIsCheckedInTheCommit) {
+  auto update = [&](const std::string& bytes, const std::string& content, int64_t ifMatch,
+                    const std::string& name) {
+    const int64_t id = intakeOne(bytes);
+    EXPECT_EQ(store_->claimReceived("a", 10, 2000, 1000)->size(), 1u);
+    std::vector<RoutingOutcome> o{{id, kRouted, "", "{}", bytes, {{"hospital", "p"}}}};
+    ResourceCopy copy{"Patient", "p", content, {{"name", name}}};
+    copy.update = true;
+    copy.ifMatch = ifMatch;
+    o[0].resources = {copy};
+    EXPECT_TRUE(store_->recordRouting(o, "a", 2500).ok());
+    return o[0];
+  };
+  auto first = update("u1", "{1}", 0, "たろう");
+  EXPECT_EQ(first.resources[0].version, 1);
+  EXPECT_TRUE(first.resources[0].created) << "an update of nothing creates version 1";
+  auto second = update("u2", "{2}", 0, "はなこ");
+  EXPECT_EQ(second.resources[0].version, 2);
+  EXPECT_FALSE(second.resources[0].created);
+  auto same = update("u3", "{2}", 0, "はなこ");
+  EXPECT_EQ(same.resources[0].version, 2) << "unchanged content makes no new version";
+  auto stale = update("u4", "{4}", 1, "じろう");
+  EXPECT_EQ(stale.state, kFailed);
+  EXPECT_NE(stale.error.find(std::string("\"code\":\"") + kVersionConflictCode + "\""), std::string::npos);
+  EXPECT_TRUE(stale.deliveries.empty());
+  EXPECT_EQ(store_->message(stale.messageId).value()->state, kFailed);
+  EXPECT_EQ(store_->outbox({"", "", 100}).value().size(), 3u) << "the stale update is not delivered";
+  auto fresh = update("u5", "{5}", 2, "じろう");
+  EXPECT_EQ(fresh.resources[0].version, 3);
+
+  auto current = store_->resource("Patient", "p", "clinic-1", 0).value();
+  ASSERT_TRUE(current.has_value());
+  EXPECT_EQ(current->version, 3);
+  EXPECT_EQ(current->content, "{5}");
+  EXPECT_EQ(store_->resource("Patient", "p", "clinic-1", 1).value()->content, "{1}");
+  int64_t total = 0;
+  EXPECT_TRUE(store_->search("Patient", "clinic-1", {{"name", "=", "たろう"}}, 10, 0, total)->empty())
+      << "an old version's values do not match";
+  auto found = store_->search("Patient", "clinic-1", {{"name", "=", "じろう"}}, 10, 0, total).value();
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].version, 3);
+  EXPECT_EQ(store_->search("Patient", "clinic-1", {}, 10, 0, total)->size(), 1u)
+      << "search sees current versions only";
+}
+
+TEST_P(StoreConformance, UpdatesOfOneResourceInOneBatchFollowEachOther) {
+  const int64_t a = intakeOne("b1");
+  const int64_t b = intakeOne("b2");
+  ASSERT_EQ(store_->claimReceived("a", 10, 2000, 1000)->size(), 2u);
+  std::vector<RoutingOutcome> o{{a, kRouted, "", "{}", "b1", {}}, {b, kRouted, "", "{}", "b2", {}}};
+  for (auto& outcome : o) {
+    ResourceCopy copy{"Patient", "q", outcome.canonical, {}};
+    copy.update = true;
+    outcome.resources = {copy};
+  }
+  o[1].resources[0].ifMatch = 1;
+  ASSERT_TRUE(store_->recordRouting(o, "a", 2500).ok());
+  EXPECT_EQ(o[0].resources[0].version, 1);
+  EXPECT_EQ(o[1].resources[0].version, 2) << "the second sees the first's version in the same commit";
 }
 
 TEST_P(StoreConformance, SearchMatchesEveryCriterionWithinTheOrganization) {
@@ -341,12 +405,12 @@ TEST_P(StoreConformance, AuditRecordsAreKeptNewestFirst) {
 
 TEST_P(StoreConformance, ReopeningKeepsDataAndSchemaVersion) {
   const int64_t id = intakeOne("kept");
-  EXPECT_EQ(store_->schemaVersion(), 4);
+  EXPECT_EQ(store_->schemaVersion(), 5);
   store_.reset();
   auto reopened = openStore(config_);
   ASSERT_TRUE(reopened.ok()) << reopened.status().toString();
   store_ = std::move(reopened.value());
-  EXPECT_EQ(store_->schemaVersion(), 4);
+  EXPECT_EQ(store_->schemaVersion(), 5);
   EXPECT_TRUE(store_->message(id).value().has_value());
 }
 

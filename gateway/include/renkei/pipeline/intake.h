@@ -10,14 +10,21 @@
 
 namespace renkei::pipeline {
 
+/// A resource an input wrote: its server id and the version its content has.
+struct WrittenResource {
+  std::string type, id;
+  int64_t version = 0;   ///< 0 when not known (routing deferred, or the input is a repeat)
+  bool created = false;  ///< the input created the resource (else it updated or repeated it)
+};
+
 struct SubmitResult {
   Status committed;        ///< not ok: nothing was stored; the source must not acknowledge
   int64_t messageId = 0;
   bool duplicate = false;
   std::string state;       ///< store::kRouted, kUnrouted, kFailed, or kReceived (processed later)
   std::string error;       ///< for kFailed: an OperationOutcome JSON
-  /// (type, server id) of each resource the input carries, in order (empty when it failed).
-  std::vector<std::pair<std::string, std::string>> resources;
+  /// Each resource the input carries, in order (empty when it failed).
+  std::vector<WrittenResource> resources;
 };
 
 /// An input normalized and routed but not yet committed (its outcome has no message id yet).

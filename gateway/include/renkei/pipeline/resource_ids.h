@@ -1,8 +1,11 @@
 // Server ids for the resources a message carries: each resource (a transaction or batch Bundle's
-// entries; any other resource, documents and messages included, as a whole) gets an id derived from a key and its original identity (fullUrl, else
-// Type/id), and references between them are rewritten to Type/newId. The same key and message
-// always give the same ids, so a repeat — a retry, a replay, a resent request — names the same
-// resources. Used for the store's resource copies and by the fhir_rest sink.
+// entries; any other resource, documents and messages included, as a whole) gets an id derived
+// from a key and its original identity (fullUrl, else Type/id), and references between them are
+// rewritten to Type/newId. The same key and message always give the same ids, so a repeat — a
+// retry, a replay, a resent request — names the same resources. Resources the client names
+// itself (an update, or a transaction entry PUT to Type/id) keep their ids and become updates.
+// meta.versionId and meta.lastUpdated are dropped: the store assigns them. Used for the store's
+// resource copies and by the fhir_rest sink.
 #pragma once
 
 #include <string>
@@ -10,6 +13,7 @@
 #include <vector>
 
 #include "renkei/core/status.h"
+#include "renkei/pipeline/write_intent.h"
 #include "renkei/store/store.h"
 
 namespace renkei::pipeline {
@@ -21,6 +25,10 @@ using IdentifiedResource = store::ResourceCopy;
 std::string deterministicId(std::string_view key, std::string_view originalIdentity);
 
 Result<std::vector<IdentifiedResource>> identifyResources(std::string_view canonicalJson,
-                                                          std::string_view key);
+                                                          std::string_view key,
+                                                          const WriteIntent& intent = {});
+
+/// The version in an ETag or If-Match value (W/"3", "3" or 3); 0 when there is none.
+int64_t versionFromETag(std::string_view etag);
 
 }  // namespace renkei::pipeline

@@ -31,7 +31,9 @@ struct RawInput {
   std::string name;            ///< file name or request path
   std::string idempotencyKey;  ///< the source's key; SHA-256 of the bytes when empty
   std::string bytes;
-  bool keepResources = false;  ///< store the resources it carries for reads and search
+  /// What kind of write this is, kept with the message so that routing it later (after a
+  /// crash) treats it the same; opaque to the store (see pipeline/write_intent.h).
+  std::string writeIntent;
 };
 
 struct IntakeReceipt {
@@ -44,7 +46,7 @@ struct IntakeReceipt {
 
 struct StoredMessage {
   int64_t id = 0;
-  std::string source, sender, name, idempotencyKey, sha256, state, error, routing;
+  std::string source, sender, name, idempotencyKey, sha256, state, error, routing, writeIntent;
   int64_t receivedMs = 0;
   int64_t duplicates = 0;
 };
@@ -55,12 +57,20 @@ struct PlannedDelivery {
   std::string orderingKey;  ///< deliveries with the same (destination, key) go out in order
 };
 
-/// A resource a message carries, under its server id (see pipeline/resource_ids.h).
+/// A resource a message carries, under its server id (see pipeline/resource_ids.h). Resources
+/// are named by (type, id, organization): each organization has its own id space.
 struct ResourceCopy {
   std::string type;
   std::string id;
   std::string json;
   std::vector<std::pair<std::string, std::string>> search;  ///< (parameter, value) to index
+  /// False: a server-assigned id, stored once as version 1. True: the client named the resource
+  /// (PUT); it becomes the next version of the organization's resource, or version 1.
+  bool update = false;
+  int64_t ifMatch = 0;  ///< for an update: the version the client expects to replace (0: any)
+  // Filled in by recordRouting:
+  int64_t version = 0;  ///< the version this message's content has
+  bool created = false; ///< this message created the resource
 };
 
 /// One search criterion: `param` compared with `value` by `op` ("=", "prefix", ">=", "<=", ">", "<").
@@ -73,7 +83,7 @@ struct SearchCriterion {
 struct StoredResource {
   std::string type, id;
   int64_t version = 0;
-  std::string organization;  ///< the sender of the message that carried it
+  std::string organization;  ///< the sender of the message that wrote this version
   int64_t messageId = 0;
   int64_t updatedMs = 0;
   std::string content;
@@ -87,8 +97,12 @@ struct RoutingOutcome {
   std::string routing;   ///< what matched and why (JSON)
   std::string canonical; ///< the canonical FHIR JSON the sinks render from
   std::vector<PlannedDelivery> deliveries;
-  std::vector<ResourceCopy> resources;  ///< stored as version 1, owned by the message's sender
+  std::vector<ResourceCopy> resources;  ///< stored under the message's sender
 };
+
+/// The OperationOutcome code recordRouting gives a message whose update names a version that is
+/// not the current one (If-Match); the endpoint answers it with 412.
+inline constexpr const char* kVersionConflictCode = "conflict";
 
 struct OutboxRow {
   int64_t id = 0;
@@ -145,12 +159,20 @@ class Store {
   virtual Result<std::vector<StoredMessage>> claimReceived(const std::string& owner, int limit,
                                                            int64_t nowMs, int64_t leaseMs) = 0;
   virtual Result<std::string> rawBytes(const std::string& sha256) = 0;
-  /// Commits the outcomes (message state, routing record, outbox rows) in one transaction.
-  /// Applies to messages still RECEIVED and either leased by `owner` or not leased by anyone
-  /// now; others (routed meanwhile, or leased by another instance) are left alone.
-  /// Returns, per outcome, whether it was applied.
-  virtual Result<std::vector<bool>> recordRouting(const std::vector<RoutingOutcome>& outcomes,
+  /// Commits the outcomes (message state, routing record, outbox rows, resource versions) in one
+  /// transaction. Applies to messages still RECEIVED and either leased by `owner` or not leased
+  /// by anyone now; others (routed meanwhile, or leased by another instance) are left alone.
+  /// Returns, per outcome, whether it was applied. On success the applied outcomes' resources
+  /// carry their versions; an outcome whose update's If-Match is not the current version is
+  /// committed as FAILED (error code kVersionConflictCode), with no deliveries and no resources.
+  /// Two instances writing the same version at once: one commits, the other gets Conflict.
+  virtual Result<std::vector<bool>> recordRouting(std::vector<RoutingOutcome>& outcomes,
                                                   const std::string& owner, int64_t nowMs) = 0;
+  /// The same, for callers that do not need the versions back.
+  Result<std::vector<bool>> recordRouting(std::vector<RoutingOutcome>&& outcomes,
+                                          const std::string& owner, int64_t nowMs) {
+    return recordRouting(outcomes, owner, nowMs);
+  }
   /// Leases due deliveries: QUEUED/RETRYING, due, lease expired, and first in line for their
   /// (destination, ordering key).
   virtual Result<std::vector<OutboxRow>> claimDeliveries(const std::string& owner, int limit,
@@ -175,12 +197,13 @@ class Store {
   /// Drops raw bytes received before `cutoffMs` whose messages are all finished; returns count.
   virtual Result<int64_t> purgeRaw(int64_t cutoffMs) = 0;
   virtual int schemaVersion() = 0;
-  /// A stored resource: `version` 0 means the latest.
+  /// The organization's resource: `version` 0 means the current one.
   virtual Result<std::optional<StoredResource>> resource(const std::string& type,
                                                          const std::string& id,
+                                                         const std::string& organization,
                                                          int64_t version) = 0;
-  /// Resources of `type` owned by `organization` matching every criterion ("_id" matches the
-  /// id), ordered by id; `total` receives the number of matches.
+  /// Current versions of `type` owned by `organization` matching every criterion ("_id"
+  /// matches the id), ordered by id; `total` receives the number of matches.
   virtual Result<std::vector<StoredResource>> search(const std::string& type,
                                                      const std::string& organization,
                                                      const std::vector<SearchCriterion>& criteria,

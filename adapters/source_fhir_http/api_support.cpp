@@ -1,0 +1,215 @@
+// Shared helpers of the FHIR endpoint (see api_support.h).
+#include "api_support.h"
+
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+#include <map>
+
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/Timestamp.h>
+#include <Poco/URI.h>
+
+#include <rapidjson/document.h>
+
+#include "renkei/pipeline/search_values.h"
+
+namespace renkei::adapters {
+
+std::string header(const ApiRequest& r, const std::string& name) {
+  auto it = r.headers.find(name);
+  return it == r.headers.end() ? std::string() : it->second;
+}
+
+bool isResourceTypeName(std::string_view s) {
+  return !s.empty() && s[0] >= 'A' && s[0] <= 'Z' &&
+         std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+         });
+}
+
+std::optional<fhir::SourceFormat> contentFormat(const ApiRequest& r) {
+  std::string type = header(r, "content-type");
+  type = type.substr(0, type.find(';'));
+  if (type == "application/fhir+json" || type == "application/json") return fhir::SourceFormat::Json;
+  if (type == "application/fhir+xml" || type == "application/xml") return fhir::SourceFormat::Xml;
+  return std::nullopt;
+}
+
+std::string normalizedQuery(std::string_view query) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start <= query.size()) {
+    std::size_t amp = query.find('&', start);
+    if (amp == std::string_view::npos) amp = query.size();
+    if (amp > start) parts.emplace_back(query.substr(start, amp - start));
+    start = amp + 1;
+  }
+  std::sort(parts.begin(), parts.end());
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : "&") + p;
+  return out;
+}
+
+ApiResponse withBody(int status, std::string body) {
+  ApiResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+ApiResponse storeUnavailable() {
+  ApiResponse r = outcomeResponse(503, "error", "transient", "the store is unavailable; try again");
+  r.headers["Retry-After"] = "5";
+  return r;
+}
+
+void beginBundle(JsonWriter& w, const char* type) {
+  w.StartObject();
+  w.Key("resourceType");
+  w.String("Bundle");
+  w.Key("type");
+  w.String(type);
+}
+
+int failureStatus(const std::string& operationOutcome) {
+  if (operationOutcome.find("\"severity\":\"fatal\"") != std::string::npos) return 400;
+  if (operationOutcome.find(std::string("\"code\":\"") + store::kVersionConflictCode + "\"") !=
+      std::string::npos) {
+    return 412;
+  }
+  return 422;
+}
+
+std::string instantFromMs(int64_t ms) {
+  const Poco::Timestamp at(static_cast<Poco::Timestamp::TimeVal>(ms) * 1000);
+  return Poco::DateTimeFormatter::format(at, "%Y-%m-%dT%H:%M:%s") + "Z";
+}
+
+std::string httpDateFromMs(int64_t ms) {
+  const Poco::Timestamp at(static_cast<Poco::Timestamp::TimeVal>(ms) * 1000);
+  return Poco::DateTimeFormatter::format(at, Poco::DateTimeFormat::HTTP_FORMAT);
+}
+
+std::string withServerMeta(const store::StoredResource& resource) {
+  rapidjson::Document d;
+  d.Parse(resource.content.data(), resource.content.size());
+  if (d.HasParseError() || !d.IsObject()) return resource.content;
+  auto& a = d.GetAllocator();
+  auto meta = d.FindMember("meta");
+  if (meta == d.MemberEnd() || !meta->value.IsObject()) {
+    d.RemoveMember("meta");
+    // meta follows id (and resourceType) in FHIR's element order.
+    rapidjson::Value rebuilt(rapidjson::kObjectType);
+    for (auto& m : d.GetObject()) {
+      const std::string_view name = m.name.GetString();
+      rebuilt.AddMember(m.name, m.value, a);
+      if (name == "id") rebuilt.AddMember("meta", rapidjson::Value(rapidjson::kObjectType), a);
+    }
+    if (!rebuilt.HasMember("meta")) rebuilt.AddMember("meta", rapidjson::Value(rapidjson::kObjectType), a);
+    d.SetObject();
+    for (auto& m : rebuilt.GetObject()) d.AddMember(m.name, m.value, a);
+    meta = d.FindMember("meta");
+  }
+  const std::string version = std::to_string(resource.version);
+  const std::string updated = instantFromMs(resource.updatedMs);
+  rapidjson::Value fresh(rapidjson::kObjectType);
+  fresh.AddMember("versionId", rapidjson::Value(version.c_str(), a), a);
+  fresh.AddMember("lastUpdated", rapidjson::Value(updated.c_str(), a), a);
+  for (auto& m : meta->value.GetObject()) {
+    const std::string_view name = m.name.GetString();
+    if (name != "versionId" && name != "lastUpdated") fresh.AddMember(m.name, m.value, a);
+  }
+  meta->value = fresh;
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  d.Accept(w);
+  return buffer.GetString();
+}
+
+const std::vector<std::pair<std::string, std::string>>& searchParameters(const std::string& type) {
+  static const std::map<std::string, std::vector<std::pair<std::string, std::string>>> params = {
+      {"Patient", {{"identifier", "token"}, {"name", "string"}, {"birthdate", "date"}, {"gender", "token"}}},
+      {"Encounter", {{"patient", "reference"}, {"date", "date"}, {"class", "token"}}},
+  };
+  static const std::vector<std::pair<std::string, std::string>> none;
+  auto it = params.find(type);
+  return it == params.end() ? none : it->second;
+}
+
+namespace {
+
+/// A date criterion with FHIR's prefixes; partial dates (e.g. 1942) cover their whole period.
+store::SearchCriterion dateCriterion(const std::string& param, std::string value) {
+  std::string prefix = "eq";
+  if (value.size() > 2 && std::isalpha(static_cast<unsigned char>(value[0]))) {
+    prefix = value.substr(0, 2);
+    value.erase(0, 2);
+  }
+  const bool partial = value.size() < 10;
+  // '~' sorts after every digit and '-': "1950~" is after every date in 1950.
+  if (prefix == "gt") return {param, ">", partial ? value + "~" : value};
+  if (prefix == "le") return {param, "<=", partial ? value + "~" : value};
+  if (prefix == "ge") return {param, ">=", value};
+  if (prefix == "lt") return {param, "<", value};
+  return {param, partial ? "prefix" : "=", value};
+}
+
+}  // namespace
+
+ParsedSearch parseSearch(const std::string& type, const std::string& query) {
+  ParsedSearch out;
+  const auto& supported = searchParameters(type);
+  std::size_t start = 0;
+  while (start < query.size()) {
+    std::size_t amp = query.find('&', start);
+    if (amp == std::string::npos) amp = query.size();
+    const std::string pair = query.substr(start, amp - start);
+    start = amp + 1;
+    if (pair.empty()) continue;
+    const std::size_t eq = pair.find('=');
+    std::string name, value;
+    Poco::URI::decode(pair.substr(0, eq), name);
+    if (eq != std::string::npos) Poco::URI::decode(pair.substr(eq + 1), value, true);
+    if (name == "_format") continue;
+    try {
+      if (name == "_count") {
+        out.count = std::clamp<int64_t>(std::stoll(value), 1, 500);
+        continue;
+      }
+      if (name == "_offset") {
+        out.offset = std::max<int64_t>(0, std::stoll(value));
+        continue;
+      }
+    } catch (const std::exception&) {
+      out.error = name + " must be a number";
+      return out;
+    }
+    const bool known = name == "_id" || std::any_of(supported.begin(), supported.end(),
+                                                    [&](const auto& p) { return p.first == name; });
+    if (!known) {
+      out.error = "search parameter '" + name + "' is not supported on " + type +
+                  " (see [base]/metadata)";
+      return out;
+    }
+    if (name == "identifier") {
+      out.criteria.push_back(value.find('|') != std::string::npos
+                                 ? store::SearchCriterion{"identifier", "=", value}
+                                 : store::SearchCriterion{"identifier:value", "=", value});
+    } else if (name == "name") {
+      out.criteria.push_back({"name", "prefix", pipeline::normalizeName(value)});
+    } else if (name == "birthdate" || name == "date") {
+      out.criteria.push_back(dateCriterion(name, value));
+    } else if (name == "patient") {
+      out.criteria.push_back(
+          {"patient", "=", value.rfind("Patient/", 0) == 0 ? value : "Patient/" + value});
+    } else {
+      out.criteria.push_back({name, "=", value});
+    }
+  }
+  return out;
+}
+
+}  // namespace renkei::adapters

@@ -1,0 +1,56 @@
+// Small pieces the FHIR endpoint's handlers share: request headers and formats, OperationOutcome
+// and Bundle responses, search criteria parsing, and the server-owned meta of stored resources.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "fhir_api.h"
+#include "renkei/fhir/resource_reader.h"
+#include "renkei/store/store.h"
+
+namespace renkei::adapters {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+/// A request header by lower-case name; empty when absent.
+std::string header(const ApiRequest& r, const std::string& name);
+bool isResourceTypeName(std::string_view s);
+/// The request's FHIR format from Content-Type; nullopt when unsupported.
+std::optional<fhir::SourceFormat> contentFormat(const ApiRequest& r);
+/// "a=1&b=2" with its parameters sorted, so equal conditions give equal keys.
+std::string normalizedQuery(std::string_view query);
+
+ApiResponse withBody(int status, std::string body);
+/// 503 with Retry-After: the store could not be reached; nothing was done.
+ApiResponse storeUnavailable();
+/// Opens a Bundle object of `type` (the caller writes the rest and closes it).
+void beginBundle(JsonWriter& w, const char* type);
+/// The status for a message the pipeline failed: 400 when it did not parse, 412 for a version
+/// conflict (If-Match), else 422.
+int failureStatus(const std::string& operationOutcome);
+
+/// A stored resource's JSON with meta.versionId and meta.lastUpdated set from the store.
+std::string withServerMeta(const store::StoredResource& resource);
+/// The FHIR instant of milliseconds since the epoch, in UTC.
+std::string instantFromMs(int64_t ms);
+/// The HTTP date of milliseconds since the epoch (Last-Modified).
+std::string httpDateFromMs(int64_t ms);
+
+/// Search criteria parsed from a query string, or the reason the query is not supported.
+struct ParsedSearch {
+  std::vector<store::SearchCriterion> criteria;
+  int64_t count = 50;
+  int64_t offset = 0;
+  std::string error;  ///< non-empty: answer 400 with it
+};
+ParsedSearch parseSearch(const std::string& type, const std::string& query);
+/// Search parameters supported per type (besides _id, _count and _offset), with their kinds.
+const std::vector<std::pair<std::string, std::string>>& searchParameters(const std::string& type);
+
+}  // namespace renkei::adapters

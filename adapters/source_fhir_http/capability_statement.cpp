@@ -1,0 +1,127 @@
+// The endpoint's CapabilityStatement: exactly the interactions, search parameters and operations
+// FhirApi implements, for every concrete resource type of the loaded definitions.
+#include "api_support.h"
+#include "fhir_api.h"
+#include "renkei/fhir/structure.h"
+
+namespace renkei::adapters {
+
+ApiResponse FhirApi::capabilityStatement() const {
+  // Exactly what is implemented: create (conditional with If-None-Exist), read, vread and search
+  // of every concrete resource type, $validate, transaction and batch, $process-message.
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  auto operation = [&](const char* name, const char* definition) {
+    w.StartObject();
+    w.Key("name");
+    w.String(name);
+    w.Key("definition");
+    w.String(definition);
+    w.EndObject();
+  };
+  w.StartObject();
+  w.Key("resourceType");
+  w.String("CapabilityStatement");
+  w.Key("status");
+  w.String("active");
+  w.Key("date");
+  w.String("2026-11-21");
+  w.Key("kind");
+  w.String("instance");
+  w.Key("software");
+  w.StartObject();
+  w.Key("name");
+  w.String("Renkei");
+  w.Key("version");
+  w.String("0.1.0");
+  w.EndObject();
+  w.Key("fhirVersion");
+  w.String("4.0.1");
+  w.Key("format");
+  w.StartArray();
+  w.String("application/fhir+json");
+  w.String("application/fhir+xml");
+  w.EndArray();
+  w.Key("rest");
+  w.StartArray();
+  w.StartObject();
+  w.Key("mode");
+  w.String("server");
+  w.Key("documentation");
+  w.String("Every write is answered only after it is durably committed, then validated and routed "
+           "to its recipients. Each organization has its own id space; a client reads and "
+           "searches what its organization wrote. Updates are versioned (ETag, If-Match); "
+           "delete and history are not implemented.");
+  w.Key("security");
+  w.StartObject();
+  w.Key("description");
+  w.String("Bearer token per API client, bound to one organization; scopes system/<type>.write; "
+           "TLS 1.2 or later, client certificates when configured.");
+  w.EndObject();
+  w.Key("resource");
+  w.StartArray();
+  for (const fhir::StructureDef* sd : definitions_->structures()) {
+    if (sd->kind != fhir::StructureKind::Resource || sd->abstract || sd->isConstraint) continue;
+    w.StartObject();
+    w.Key("type");
+    w.String(sd->type);
+    w.Key("interaction");
+    w.StartArray();
+    for (const char* code : {"create", "update", "read", "vread", "search-type"}) {
+      w.StartObject();
+      w.Key("code");
+      w.String(code);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.Key("versioning");
+    w.String("versioned-update");
+    w.Key("readHistory");
+    w.Bool(false);
+    w.Key("updateCreate");
+    w.Bool(true);
+    w.Key("conditionalCreate");
+    w.Bool(true);
+    w.Key("conditionalUpdate");
+    w.Bool(true);
+    w.Key("searchParam");
+    w.StartArray();
+    std::vector<std::pair<std::string, std::string>> params = {{"_id", "token"}};
+    for (const auto& p : searchParameters(sd->type)) params.push_back(p);
+    for (const auto& [name, kind] : params) {
+      w.StartObject();
+      w.Key("name");
+      w.String(name);
+      w.Key("type");
+      w.String(kind);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.Key("operation");
+    w.StartArray();
+    operation("validate", "http://hl7.org/fhir/OperationDefinition/Resource-validate");
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("interaction");
+  w.StartArray();
+  for (const char* code : {"transaction", "batch"}) {
+    w.StartObject();
+    w.Key("code");
+    w.String(code);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("operation");
+  w.StartArray();
+  operation("process-message", "http://hl7.org/fhir/OperationDefinition/MessageHeader-process-message");
+  operation("validate", "http://hl7.org/fhir/OperationDefinition/Resource-validate");
+  w.EndArray();
+  w.EndObject();
+  w.EndArray();
+  w.EndObject();
+  return withBody(200, buffer.GetString());
+}
+
+}  // namespace renkei::adapters

@@ -1,0 +1,106 @@
+// Reads of the FHIR endpoint: read and vread of one resource, and search with paging. A client
+// sees only its own organization's resources; another organization's look exactly like missing
+// ones.
+#include "api_support.h"
+#include "fhir_api.h"
+
+namespace renkei::adapters {
+
+ApiResponse FhirApi::read(const ApiClient& client, const std::string& type, const std::string& id,
+                          int64_t version) const {
+  if (!client.allows(type, "read")) {
+    return outcomeResponse(403, "error", "forbidden", "client " + client.id + " may not read " + type);
+  }
+  if (!store_ || !keepResources_) {
+    return outcomeResponse(501, "error", "not-supported", "this endpoint keeps no resources to read");
+  }
+  auto found = store_->resource(type, id, client.organization, version);
+  if (!found.ok()) return storeUnavailable();
+  if (!found.value()) {
+    return outcomeResponse(404, "error", "not-found",
+                           type + "/" + id + (version > 0 ? "/_history/" + std::to_string(version) : "") +
+                               " is not known");
+  }
+  return resourceResponse(200, *found.value());
+}
+
+ApiResponse FhirApi::resourceResponse(int status, const store::StoredResource& resource) const {
+  ApiResponse r = withBody(status, withServerMeta(resource));
+  const std::string version = std::to_string(resource.version);
+  r.headers["ETag"] = "W/\"" + version + "\"";
+  r.headers["Last-Modified"] = httpDateFromMs(resource.updatedMs);
+  r.headers["Content-Location"] =
+      base_ + "/" + resource.type + "/" + resource.id + "/_history/" + version;
+  return r;
+}
+
+ApiResponse FhirApi::search(const ApiRequest& request, const ApiClient& client,
+                            const std::string& type) const {
+  if (!client.allows(type, "read")) {
+    return outcomeResponse(403, "error", "forbidden", "client " + client.id + " may not read " + type);
+  }
+  if (!store_ || !keepResources_) {
+    return outcomeResponse(501, "error", "not-supported", "this endpoint keeps no resources to search");
+  }
+  const ParsedSearch parsed = parseSearch(type, request.query);
+  if (!parsed.error.empty()) return outcomeResponse(400, "error", "not-supported", parsed.error);
+  const int64_t count = parsed.count, offset = parsed.offset;
+  int64_t total = 0;
+  auto found = store_->search(type, client.organization, parsed.criteria, count, offset, total);
+  if (!found.ok()) return storeUnavailable();
+  auto pageUrl = [&](int64_t pageOffset) {
+    std::string url = request.origin + base_ + "/" + type + "?";
+    std::string kept;
+    std::size_t at = 0;
+    while (at < request.query.size()) {
+      std::size_t amp = request.query.find('&', at);
+      if (amp == std::string::npos) amp = request.query.size();
+      const std::string pair = request.query.substr(at, amp - at);
+      at = amp + 1;
+      if (!pair.empty() && pair.rfind("_offset=", 0) != 0 && pair.rfind("_count=", 0) != 0) {
+        kept += pair + "&";
+      }
+    }
+    return url + kept + "_count=" + std::to_string(count) + "&_offset=" + std::to_string(pageOffset);
+  };
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  beginBundle(w, "searchset");
+  w.Key("total");
+  w.Int64(total);
+  w.Key("link");
+  w.StartArray();
+  auto link = [&](const char* relation, const std::string& url) {
+    w.StartObject();
+    w.Key("relation");
+    w.String(relation);
+    w.Key("url");
+    w.String(url);
+    w.EndObject();
+  };
+  link("self", pageUrl(offset));
+  if (offset + count < total) link("next", pageUrl(offset + count));
+  if (offset > 0) link("previous", pageUrl(std::max<int64_t>(0, offset - count)));
+  w.EndArray();
+  w.Key("entry");
+  w.StartArray();
+  for (const store::StoredResource& r : found.value()) {
+    w.StartObject();
+    w.Key("fullUrl");
+    w.String(request.origin + base_ + "/" + r.type + "/" + r.id);
+    w.Key("resource");
+    const std::string content = withServerMeta(r);
+    w.RawValue(content.data(), content.size(), rapidjson::kObjectType);
+    w.Key("search");
+    w.StartObject();
+    w.Key("mode");
+    w.String("match");
+    w.EndObject();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return withBody(200, buffer.GetString());
+}
+
+}  // namespace renkei::adapters

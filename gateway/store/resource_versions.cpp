@@ -1,0 +1,138 @@
+// ResourceVersions: version decisions against the fhir_resource table and multi-row writes.
+#include "resource_versions.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "sql_statements.h"
+
+namespace renkei::store {
+namespace {
+
+std::string versionConflict(const ResourceCopy& r, int64_t currentVersion) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  const std::string what = r.type + "/" + r.id;
+  w.StartObject();
+  w.Key("resourceType");
+  w.String("OperationOutcome");
+  w.Key("issue");
+  w.StartArray();
+  w.StartObject();
+  w.Key("severity");
+  w.String("error");
+  w.Key("code");
+  w.String(kVersionConflictCode);
+  w.Key("diagnostics");
+  const std::string text =
+      currentVersion == 0
+          ? what + " does not exist, so version " + std::to_string(r.ifMatch) +
+                " (If-Match) cannot be replaced"
+          : what + " is at version " + std::to_string(currentVersion) + ", not " +
+                std::to_string(r.ifMatch) + " (If-Match): read it again and reapply the change";
+  w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
+  w.EndObject();
+  w.EndArray();
+  w.EndObject();
+  return buffer.GetString();
+}
+
+}  // namespace
+
+std::optional<ResourceVersions::Version> ResourceVersions::current(const Key& key) {
+  auto known = latest_.find(key);
+  if (known != latest_.end()) return known->second;
+  std::optional<Version> found;
+  auto rows = db_.query(
+      "SELECT version, content FROM fhir_resource WHERE resource_type = ? AND id = ? AND "
+      "organization = ? AND current = 1 ORDER BY version DESC LIMIT 1",
+      {SqlParam(std::get<0>(key)), SqlParam(std::get<1>(key)), SqlParam(std::get<2>(key))});
+  if (!rows.empty()) found = Version{integer(rows[0][0]), text(rows[0][1])};
+  latest_[key] = found;
+  return found;
+}
+
+std::optional<std::string> ResourceVersions::plan(const std::string& organization,
+                                                  int64_t messageId,
+                                                  std::vector<ResourceCopy>& resources) {
+  std::vector<Planned> mine;
+  std::map<Key, std::optional<Version>> next;
+  for (ResourceCopy& r : resources) {
+    Key key{r.type, r.id, organization};
+    if (!r.update) {
+      // A server-assigned id names exactly this message's resource: version 1, written once.
+      r.version = 1;
+      r.created = true;
+      mine.push_back({key, 1, messageId, &r});
+      continue;
+    }
+    auto planned = next.find(key);
+    std::optional<Version> now = planned != next.end() ? planned->second : current(key);
+    const int64_t nowVersion = now ? now->number : 0;
+    if (r.ifMatch > 0 && r.ifMatch != nowVersion) return versionConflict(r, nowVersion);
+    r.created = !now;
+    if (now && now->content == r.json) {
+      r.version = nowVersion;  // nothing changed: no new version
+      continue;
+    }
+    r.version = nowVersion + 1;
+    next[key] = Version{r.version, r.json};
+    mine.push_back({key, r.version, messageId, &r});
+  }
+  for (auto& [key, version] : next) latest_[key] = std::move(version);
+  planned_.insert(planned_.end(), mine.begin(), mine.end());
+  return std::nullopt;
+}
+
+void ResourceVersions::write() {
+  std::vector<const Planned*> created, updated;
+  for (const Planned& v : planned_) (v.resource->update ? updated : created).push_back(&v);
+  // A server-assigned id written again (a replayed message) keeps its first copy; a client
+  // version written twice at once by two instances is a primary-key conflict: one commits.
+  for (const auto* group : {&created, &updated}) {
+    inChunks(*group, [&](std::size_t from, std::size_t to) {
+      std::vector<SqlParam> p;
+      for (std::size_t k = from; k < to; ++k) {
+        const Planned& v = *(*group)[k];
+        for (SqlParam value : {SqlParam(std::get<0>(v.key)), SqlParam(std::get<1>(v.key)),
+                               SqlParam(std::get<2>(v.key)), SqlParam(Poco::Int64(v.version)),
+                               SqlParam(Poco::Int64(v.messageId)), SqlParam(Poco::Int64(nowMs_)),
+                               SqlParam(v.resource->json)}) {
+          p.push_back(std::move(value));
+        }
+      }
+      db_.exec("INSERT INTO fhir_resource (resource_type, id, organization, version, message_id, "
+               "updated_ms, content) VALUES " + valueRows(to - from, 7) +
+                   (group == &created ? " ON CONFLICT DO NOTHING" : ""),
+               p);
+    });
+  }
+  for (const Planned& v : planned_) {
+    if (v.version <= 1) continue;
+    db_.exec("UPDATE fhir_resource SET current = 0 WHERE resource_type = ? AND id = ? AND "
+             "organization = ? AND version < ? AND current = 1",
+             {SqlParam(std::get<0>(v.key)), SqlParam(std::get<1>(v.key)),
+              SqlParam(std::get<2>(v.key)), SqlParam(Poco::Int64(v.version))});
+  }
+  std::vector<std::pair<const Planned*, const std::pair<std::string, std::string>*>> values;
+  for (const Planned& v : planned_) {
+    for (const auto& value : v.resource->search) values.emplace_back(&v, &value);
+  }
+  inChunks(values, [&](std::size_t from, std::size_t to) {
+    std::vector<SqlParam> p;
+    for (std::size_t k = from; k < to; ++k) {
+      const Planned& v = *values[k].first;
+      for (SqlParam value : {SqlParam(std::get<0>(v.key)), SqlParam(std::get<1>(v.key)),
+                             SqlParam(std::get<2>(v.key)), SqlParam(Poco::Int64(v.version)),
+                             SqlParam(values[k].second->first), SqlParam(values[k].second->second)}) {
+        p.push_back(std::move(value));
+      }
+    }
+    db_.exec("INSERT INTO fhir_search (resource_type, id, organization, version, param, value) "
+             "VALUES " + valueRows(to - from, 6),
+             p);
+  });
+  planned_.clear();
+}
+
+}  // namespace renkei::store

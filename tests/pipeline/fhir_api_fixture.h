@@ -1,0 +1,64 @@
+// The fixture of the FHIR API tests: a real pipeline and store behind an FhirApi with three
+// clients (org-a writes and reads everything, org-b reads Patients, org-c writes slowly).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <rapidjson/document.h>
+
+#include "pipeline/pipeline_fixture.h"
+#include "renkei/core/digest.h"
+#include "renkei/fhirpath/invariants.h"
+#include "source_fhir_http/fhir_api.h"
+#include "support/test_env.h"
+
+namespace renkei::test {
+
+using adapters::ApiRequest;
+using adapters::ApiResponse;
+
+class FhirApiTest : public PipelineFixture {
+ protected:
+  void SetUp() override {
+    build(R"({"out": {"type": "file_folder", "path": ")" + (dir_.path() / "out").string() + "\"}}",
+          "out");
+    clients_.Parse((R"([{"id": "hospital-a", "organization": "org-a", "token_sha256": ")" +
+                    sha256Hex("token-a") +
+                    R"(", "scopes": ["system/*.write", "system/*.read"]}, {"id": "reader", "organization": "org-b", "token_sha256": ")" +
+                    sha256Hex("token-b") + R"(", "scopes": ["system/Patient.read"]}, {"id": "slow", "organization": "org-c", "token_sha256": ")" +
+                    sha256Hex("token-c") + R"(", "scopes": ["system/*.write"], "requests_per_second": 2}])")
+                       .c_str());
+    api_ = makeApi(pipeline_.get());
+  }
+  std::unique_ptr<adapters::FhirApi> makeApi(pipeline::Intake* intake) {
+    auto defs = coreDefinitions();
+    return std::make_unique<adapters::FhirApi>("hospital", "/fhir",
+                                               std::make_shared<const adapters::ApiClients>(clients_),
+                                               defs, fhirpath::makeValidator(defs), intake, store_);
+  }
+  static ApiRequest post(const std::string& path, const std::string& body,
+                         const std::string& token = "token-a") {
+    ApiRequest r;
+    r.method = "POST";
+    r.path = path;
+    r.body = body;
+    r.headers["content-type"] = "application/fhir+json";
+    if (!token.empty()) r.headers["authorization"] = "Bearer " + token;
+    return r;
+  }
+  std::size_t messages() { return store_->outbox({})->size(); }
+
+  rapidjson::Document clients_;
+  std::unique_ptr<adapters::FhirApi> api_;
+};
+
+inline ApiRequest get(const std::string& path, const std::string& token) {
+  ApiRequest r;
+  r.method = "GET";
+  r.path = path;
+  r.headers["authorization"] = "Bearer " + token;
+  return r;
+}
+
+}  // namespace renkei::test
