@@ -9,6 +9,19 @@
 #include "renkei/core/digest.h"
 
 namespace renkei::adapters {
+namespace {
+
+/// "AB:CD:…" or "abcd…" → "abcd…".
+std::string normalizedFingerprint(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == ':') continue;
+    out += static_cast<char>(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
+  }
+  return out;
+}
+
+}  // namespace
 
 bool ApiClient::allows(std::string_view resourceType, std::string_view access) const {
   for (const std::string& scope : scopes) {
@@ -33,6 +46,9 @@ ApiClients::ApiClients(const rapidjson::Value& list) {
       client.jwt = std::make_shared<Poco::JWT::Signer>(Poco::SharedPtr<Poco::Crypto::RSAKey>(
           new Poco::Crypto::RSAKey(c["jwt_public_key_file"].GetString())));
       client.jwt->setAlgorithms({Poco::JWT::Signer::ALGO_RS256});
+    }
+    if (c.HasMember("certificate_sha256")) {
+      client.certificateSha256 = normalizedFingerprint(c["certificate_sha256"].GetString());
     }
     for (const auto& s : c["scopes"].GetArray()) client.scopes.emplace_back(s.GetString());
     if (c.HasMember("requests_per_second")) client.requestsPerSecond = c["requests_per_second"].GetDouble();
@@ -81,6 +97,22 @@ const ApiClient* ApiClients::authenticate(std::string_view bearerToken) const {
     if (diff == 0) found = &c;
   }
   return found;
+}
+
+const ApiClient* ApiClients::byCertificate(std::string_view sha256Fingerprint) const {
+  const std::string wanted = normalizedFingerprint(sha256Fingerprint);
+  if (wanted.size() != 64) return nullptr;
+  for (const ApiClient& c : clients_) {
+    if (c.certificateSha256 == wanted) return &c;
+  }
+  return nullptr;
+}
+
+bool ApiClients::anyCertificateClients() const {
+  for (const ApiClient& c : clients_) {
+    if (!c.certificateSha256.empty()) return true;
+  }
+  return false;
 }
 
 }  // namespace renkei::adapters

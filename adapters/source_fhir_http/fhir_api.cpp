@@ -43,7 +43,8 @@ ApiResponse outcomeResponse(int status, std::string_view severity, std::string_v
 FhirApi::FhirApi(std::string sourceName, std::string base, std::shared_ptr<const ApiClients> clients,
                  std::shared_ptr<const fhir::Definitions> definitions,
                  std::shared_ptr<const fhir::Validator> validator, pipeline::Intake* intake,
-                 std::shared_ptr<store::Store> store, AuditTrail* audit, bool keepResources)
+                 std::shared_ptr<store::Store> store, AuditTrail* audit, bool keepResources,
+                 Recipients recipients)
     : source_(std::move(sourceName)),
       base_(std::move(base)),
       clients_(std::move(clients)),
@@ -52,7 +53,8 @@ FhirApi::FhirApi(std::string sourceName, std::string base, std::shared_ptr<const
       intake_(intake),
       store_(std::move(store)),
       audit_(audit),
-      keepResources_(keepResources) {
+      keepResources_(keepResources),
+      recipients_(std::move(recipients)) {
   while (!base_.empty() && base_.back() == '/') base_.pop_back();
 }
 
@@ -128,10 +130,16 @@ ApiResponse FhirApi::route(const ApiRequest& request, const ApiClient*& client) 
   }
   // Everything else needs an authenticated client.
   const std::string authorization = header(request, "authorization");
-  client = authorization.rfind("Bearer ", 0) == 0 ? clients_->authenticate(authorization.substr(7))
-                                                  : nullptr;
+  // A bearer token when one is sent (a wrong one is not rescued by a certificate), else the
+  // verified TLS client certificate.
+  if (authorization.rfind("Bearer ", 0) == 0) {
+    client = clients_->authenticate(authorization.substr(7));
+  } else if (authorization.empty() && !request.clientCertificateSha256.empty()) {
+    client = clients_->byCertificate(request.clientCertificateSha256);
+  }
   if (client == nullptr) {
-    ApiResponse r = outcomeResponse(401, "error", "login", "a valid bearer token is required");
+    ApiResponse r = outcomeResponse(401, "error", "login",
+                                    "a valid bearer token or a registered client certificate is required");
     r.headers["WWW-Authenticate"] = "Bearer";
     return r;
   }

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "api_clients.h"
 #include "audit_trail.h"
@@ -29,6 +30,8 @@ struct ApiRequest {
   std::map<std::string, std::string> headers;  ///< lower-case names
   std::string body;
   std::string origin;  ///< "https://host:port" as the client addressed us (for absolute links)
+  /// SHA-256 fingerprint (hex) of the TLS client certificate the handshake verified; empty if none.
+  std::string clientCertificateSha256;
 };
 
 /// Requests per second per client (token buckets refilled continuously; burst = one second).
@@ -53,13 +56,16 @@ struct ApiResponse {
   std::string contentType = "application/fhir+json; charset=utf-8";
 };
 
+/// Organization → the destinations that deliver to it: what was routed there, it may read.
+using Recipients = std::map<std::string, std::vector<std::string>>;
+
 class FhirApi {
  public:
   FhirApi(std::string sourceName, std::string base, std::shared_ptr<const ApiClients> clients,
           std::shared_ptr<const fhir::Definitions> definitions,
           std::shared_ptr<const fhir::Validator> validator, pipeline::Intake* intake,
           std::shared_ptr<store::Store> store, AuditTrail* audit = nullptr,
-          bool keepResources = true);
+          bool keepResources = true, Recipients recipients = {});
 
   /// Handles one request and records it in the audit trail.
   ApiResponse handle(const ApiRequest& request) const;
@@ -98,6 +104,7 @@ class FhirApi {
   /// The answer to a committed (or failed) write, shaped by Prefer.
   ApiResponse writeResponse(const ApiRequest& request, const ApiClient& client,
                             const pipeline::SubmitResult& result, bool transaction) const;
+  store::ReadScope readScope(const ApiClient& client) const;
   /// A resource with its ETag, Last-Modified and Content-Location.
   ApiResponse resourceResponse(int status, const store::StoredResource& resource) const;
 
@@ -110,6 +117,7 @@ class FhirApi {
   std::shared_ptr<store::Store> store_;
   AuditTrail* audit_;
   bool keepResources_;  ///< store accepted resources for read and search
+  Recipients recipients_;
   mutable RateLimiter limiter_;
 };
 

@@ -1,6 +1,6 @@
 // Reads of the FHIR endpoint: read and vread of one resource, and search with paging. A client
-// sees only its own organization's resources; another organization's look exactly like missing
-// ones.
+// sees its own organization's resources and those routed to the destinations that deliver to its
+// organization (config `recipients`); any other looks exactly like a missing one.
 #include "api_support.h"
 #include "fhir_api.h"
 
@@ -14,7 +14,7 @@ ApiResponse FhirApi::read(const ApiClient& client, const std::string& type, cons
   if (!store_ || !keepResources_) {
     return outcomeResponse(501, "error", "not-supported", "this endpoint keeps no resources to read");
   }
-  auto found = store_->resource(type, id, client.organization, version);
+  auto found = store_->resource(type, id, readScope(client), version);
   if (!found.ok()) return storeUnavailable();
   if (!found.value()) {
     return outcomeResponse(404, "error", "not-found",
@@ -22,6 +22,11 @@ ApiResponse FhirApi::read(const ApiClient& client, const std::string& type, cons
                                " is not known");
   }
   return resourceResponse(200, *found.value());
+}
+
+store::ReadScope FhirApi::readScope(const ApiClient& client) const {
+  auto sent = recipients_.find(client.organization);
+  return {client.organization, sent == recipients_.end() ? std::vector<std::string>{} : sent->second};
 }
 
 ApiResponse FhirApi::resourceResponse(int status, const store::StoredResource& resource) const {
@@ -46,7 +51,7 @@ ApiResponse FhirApi::search(const ApiRequest& request, const ApiClient& client,
   if (!parsed.error.empty()) return outcomeResponse(400, "error", "not-supported", parsed.error);
   const int64_t count = parsed.count, offset = parsed.offset;
   int64_t total = 0;
-  auto found = store_->search(type, client.organization, parsed.criteria, count, offset, total);
+  auto found = store_->search(type, readScope(client), parsed.criteria, count, offset, total);
   if (!found.ok()) return storeUnavailable();
   auto pageUrl = [&](int64_t pageOffset) {
     std::string url = request.origin + base_ + "/" + type + "?";

@@ -108,7 +108,7 @@ ApiResponse FhirApi::writeResponse(const ApiRequest& request, const ApiClient& c
   std::optional<store::StoredResource> stored;
   if (!transaction && store_ && keepResources_ && !result.resources.empty()) {
     const pipeline::WrittenResource& first = result.resources.front();
-    auto found = store_->resource(first.type, first.id, client.organization, first.version);
+    auto found = store_->resource(first.type, first.id, {client.organization, {}}, first.version);
     if (found.ok()) stored = found.value();
   }
   // Prefer: return=representation (the default, as clients expect), minimal, or OperationOutcome.
@@ -227,7 +227,7 @@ FhirApi::Matches FhirApi::findMatches(const ApiClient& client, const std::string
     return out;
   }
   int64_t total = 0;
-  auto found = store_->search(type, client.organization, parsed.criteria, 2, 0, total);
+  auto found = store_->search(type, {client.organization, {}}, parsed.criteria, 2, 0, total);
   if (!found.ok()) {
     out.response = storeUnavailable();
   } else if (total > 1) {

@@ -9,7 +9,10 @@
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
+#include <Poco/DigestEngine.h>
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
@@ -32,6 +35,7 @@ struct ServerOptions {
   bool plain = false;
   std::string certFile, keyFile, caFile;
   bool requireClientCert = false;
+  bool askClientCert = false;  ///< some clients authenticate by certificate: ask, verify if sent
   int64_t maxRequestBytes = 32 << 20;
   int threads = 8;
   int queue = 64;
@@ -40,6 +44,19 @@ struct ServerOptions {
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
+}
+
+/// The SHA-256 fingerprint (hex) of the client certificate the TLS handshake verified, or "".
+std::string peerCertificateSha256(Poco::Net::HTTPServerRequest& req) {
+  try {
+    auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&req);
+    if (impl == nullptr) return "";
+    Poco::Net::SecureStreamSocket socket(impl->socket());
+    if (!socket.havePeerCertificate()) return "";
+    return Poco::DigestEngine::digestToHex(socket.peerCertificate().fingerprint("SHA256"));
+  } catch (const Poco::Exception&) {
+    return "";
+  }
 }
 
 class ApiHandler : public Poco::Net::HTTPRequestHandler {
@@ -76,6 +93,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     if (q != std::string::npos) request.query = uri.substr(q + 1);
     for (const auto& [name, value] : req) request.headers[lower(name)] = value;
     if (req.has("Host")) request.origin = std::string(secure_ ? "https://" : "http://") + req.get("Host");
+    if (secure_) request.clientCertificateSha256 = peerCertificateSha256(req);
     std::istream& in = req.stream();
     char buffer[16384];
     while (in) {
@@ -130,8 +148,9 @@ class FhirHttpSource : public pipeline::Source {
         Poco::Net::Context::Ptr context = new Poco::Net::Context(
             Poco::Net::Context::TLS_SERVER_USE, options_.keyFile, options_.certFile,
             options_.caFile,
-            options_.requireClientCert ? Poco::Net::Context::VERIFY_STRICT
-                                       : Poco::Net::Context::VERIFY_NONE);
+            options_.requireClientCert   ? Poco::Net::Context::VERIFY_STRICT
+            : options_.askClientCert ? Poco::Net::Context::VERIFY_RELAXED
+                                     : Poco::Net::Context::VERIFY_NONE);
         context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
         // Client certificates identify organizations, not hosts: no name check against the peer.
         context->enableExtendedCertificateVerification(false);
@@ -216,12 +235,29 @@ void registerFhirHttpSource(pipeline::AdapterRegistry& registry) {
         } catch (const Poco::Exception& e) {
           return Status::invalidInput("source " + ctx.name + ": " + e.displayText());
         }
+        if (clients->anyCertificateClients()) {
+          if (o.plain || o.caFile.empty()) {
+            return Status::invalidInput("source " + ctx.name +
+                                        ": clients with certificate_sha256 need tls.ca_file to "
+                                        "verify their certificates");
+          }
+          o.askClientCert = true;
+        }
+        Recipients recipients;
+        auto r = c.FindMember("recipients");
+        if (r != c.MemberEnd()) {
+          for (const auto& [organization, destinations] : r->value.GetObject()) {
+            for (const auto& d : destinations.GetArray()) {
+              recipients[organization.GetString()].emplace_back(d.GetString());
+            }
+          }
+        }
         auto audit = std::make_unique<AuditTrail>(ctx.store);
         auto api = std::make_unique<FhirApi>(
             ctx.name, pipeline::configString(c, "base", "/fhir"),
             clients, ctx.definitions,
             fhirpath::makeValidator(ctx.definitions), intake.get(), ctx.store, audit.get(),
-            pipeline::configBool(c, "keep_resources", true));
+            pipeline::configBool(c, "keep_resources", true), std::move(recipients));
         return std::shared_ptr<pipeline::Source>(std::make_shared<FhirHttpSource>(
             ctx.name, std::move(o), std::move(intake), std::move(audit), std::move(api)));
       });

@@ -368,18 +368,37 @@ Result<std::vector<bool>> SqlStore::recordRouting(std::vector<RoutingOutcome>& o
   return applied;
 }
 
+namespace {
+
+/// "(r.organization = ? OR <a message of r was routed to one of the scope's destinations>)",
+/// with its parameters appended to `p`.
+std::string inScope(const ReadScope& scope, std::vector<SqlParam>& p) {
+  p.emplace_back(scope.organization);
+  if (scope.destinations.empty()) return "r.organization = ?";
+  for (const std::string& d : scope.destinations) p.emplace_back(d);
+  return "(r.organization = ? OR EXISTS (SELECT 1 FROM delivery_outbox o WHERE o.message_id = "
+         "r.message_id AND o.destination IN (" + placeholders(scope.destinations.size()) + ")))";
+}
+
+}  // namespace
+
 Result<std::optional<StoredResource>> SqlStore::resource(const std::string& type,
                                                          const std::string& id,
-                                                         const std::string& organization,
+                                                         const ReadScope& scope,
                                                          int64_t version) {
   std::lock_guard lock(mutex_);
   std::optional<StoredResource> out;
   Status st = guarded([&] {
+    std::vector<SqlParam> p{SqlParam(type), SqlParam(id), SqlParam(Poco::Int64(version)),
+                            SqlParam(Poco::Int64(version))};
+    const std::string where = inScope(scope, p);
+    p.emplace_back(scope.organization);
     auto rows = db_->query(
-        "SELECT resource_type, id, version, organization, message_id, updated_ms, content FROM "
-        "fhir_resource WHERE resource_type = ? AND id = ? AND organization = ? AND "
-        "(? = 0 OR version = ?) ORDER BY version DESC LIMIT 1",
-        params({type, id, organization, Poco::Int64(version), Poco::Int64(version)}));
+        "SELECT r.resource_type, r.id, r.version, r.organization, r.message_id, r.updated_ms, "
+        "r.content FROM fhir_resource r WHERE r.resource_type = ? AND r.id = ? AND "
+        "(? = 0 OR r.version = ?) AND " + where +
+            " ORDER BY CASE WHEN r.organization = ? THEN 0 ELSE 1 END, r.version DESC LIMIT 1",
+        p);
     if (!rows.empty()) {
       const SqlRow& r = rows[0];
       out = StoredResource{text(r[0]), text(r[1]), integer(r[2]), text(r[3]),
@@ -615,15 +634,15 @@ Result<int64_t> SqlStore::purgeRaw(int64_t cutoffMs) {
 }
 
 Result<std::vector<StoredResource>> SqlStore::search(const std::string& type,
-                                                    const std::string& organization,
+                                                    const ReadScope& scope,
                                                     const std::vector<SearchCriterion>& criteria,
                                                     int64_t count, int64_t offset, int64_t& total) {
   std::lock_guard lock(mutex_);
   std::vector<StoredResource> out;
   Status st = guarded([&] {
-    std::string where =
-        " FROM fhir_resource r WHERE r.resource_type = ? AND r.organization = ? AND r.current = 1";
-    std::vector<SqlParam> p{SqlParam(type), SqlParam(organization)};
+    std::vector<SqlParam> p{SqlParam(type)};
+    std::string where = " FROM fhir_resource r WHERE r.resource_type = ? AND r.current = 1 AND " +
+                        inScope(scope, p);
     for (const SearchCriterion& c : criteria) {
       if (c.param == "_id") {
         where += " AND r.id = ?";

@@ -34,9 +34,9 @@ class SqlStore : public Store {
   Result<int64_t> purgeRaw(int64_t cutoffMs) override;
   int schemaVersion() override;
   Result<std::optional<StoredResource>> resource(const std::string& type, const std::string& id,
-                                                 const std::string& organization,
+                                                 const ReadScope& scope,
                                                  int64_t version) override;
-  Result<std::vector<StoredResource>> search(const std::string& type, const std::string& organization,
+  Result<std::vector<StoredResource>> search(const std::string& type, const ReadScope& scope,
                                              const std::vector<SearchCriterion>& criteria,
                                              int64_t count, int64_t offset,
                                              int64_t& total) override;

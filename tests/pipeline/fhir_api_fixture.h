@@ -31,11 +31,13 @@ class FhirApiTest : public PipelineFixture {
                        .c_str());
     api_ = makeApi(pipeline_.get());
   }
-  std::unique_ptr<adapters::FhirApi> makeApi(pipeline::Intake* intake) {
+  std::unique_ptr<adapters::FhirApi> makeApi(pipeline::Intake* intake,
+                                             adapters::Recipients recipients = {}) {
     auto defs = coreDefinitions();
     return std::make_unique<adapters::FhirApi>("hospital", "/fhir",
                                                std::make_shared<const adapters::ApiClients>(clients_),
-                                               defs, fhirpath::makeValidator(defs), intake, store_);
+                                               defs, fhirpath::makeValidator(defs), intake, store_,
+                                               nullptr, true, std::move(recipients));
   }
   static ApiRequest post(const std::string& path, const std::string& body,
                          const std::string& token = "token-a") {

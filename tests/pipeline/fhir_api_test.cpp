@@ -112,6 +112,22 @@ TEST_F(FhirApiTest, ACreatedResourceCanBeReadByItsOrganizationOnly) {
   EXPECT_EQ(again.headers["Location"], location) << "a repeat names the same resource";
 }
 
+TEST_F(FhirApiTest, AnOrganizationAlsoReadsWhatWasRoutedToIt) {
+  // org-b is the recipient behind destination "out", where every message is routed.
+  auto api = makeApi(pipeline_.get(), {{"org-b", {"out"}}});
+  ApiResponse created = api->handle(post("/fhir/Patient", patientJson("sent")));
+  ASSERT_EQ(created.status, 201);
+  const std::string location = created.headers["Location"];
+  const std::string path = location.substr(0, location.size() - 11);
+  ApiResponse sent = api->handle(get(path, "token-b"));
+  EXPECT_EQ(sent.status, 200) << "routed to org-b's destination";
+  ApiRequest search = get("/fhir/Patient", "token-b");
+  search.query = "identifier=sent";
+  EXPECT_NE(api->handle(search).body.find("\"total\":1"), std::string::npos);
+  EXPECT_EQ(api_->handle(get(path, "token-b")).status, 404)
+      << "without the recipients setting org-b was sent nothing";
+}
+
 TEST_F(FhirApiTest, CreateReturnsTheRepresentationUnlessPreferSaysOtherwise) {
   ApiResponse full = api_->handle(post("/fhir/Patient", patientJson("v1")));
   ASSERT_EQ(full.status, 201);
@@ -171,7 +187,7 @@ TEST_F(FhirApiTest, APushOnlyEndpointKeepsNoResourceCopies) {
   search.query = "gender=female";
   EXPECT_EQ(pushOnly.handle(search).status, 501);
   int64_t total = 0;
-  EXPECT_TRUE(store_->search("Patient", "org-a", {}, 10, 0, total)->empty());
+  EXPECT_TRUE(store_->search("Patient", {"org-a"}, {}, 10, 0, total)->empty());
 }
 
 TEST_F(FhirApiTest, XmlIsSpokenBothWays) {

@@ -200,7 +200,7 @@ TEST_F(FhirApiUpdateTest, ParallelUpdatesWithOneIfMatchLetExactlyOneWinOnPostgre
   const auto statuses = parallelUpdates({apiA.get(), apiB.get()}, 20, "W/\"1\"");
   EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200), 1);
   EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 412), 19);
-  auto current = storeB->resource("Patient", "race", "org-a", 0).value();
+  auto current = storeB->resource("Patient", "race", {"org-a"}, 0).value();
   ASSERT_TRUE(current.has_value());
   EXPECT_EQ(current->version, 2);
 }

@@ -1,6 +1,8 @@
 // The fhir_http source over the network: HTTPS with the configured certificate, TLS 1.0/1.1
-// refused, client certificates required when configured, the request size limit, and plain HTTP
-// only when the config says so.
+// refused, client certificates required when configured or used as the client's identity, the
+// request size limit, and plain HTTP only when the config says so.
+#include <Poco/Crypto/X509Certificate.h>
+#include <Poco/DigestEngine.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -31,12 +33,13 @@ class FhirHttpServerTest : public PipelineFixture {
     if (source_) source_->stop();
   }
   /// Starts the source on a free port with `transport` settings (a "tls" object or plain_http).
-  void start(const std::string& transport, int64_t maxBytes = 1 << 20) {
+  void start(const std::string& transport, int64_t maxBytes = 1 << 20,
+             const std::string& moreClients = "") {
     port_ = freePort();
     config_.Parse((R"({"type": "fhir_http", "listen": "127.0.0.1:)" + std::to_string(port_) +
                    R"(", "base": "/fhir", "max_request_bytes": )" + std::to_string(maxBytes) + ", " +
                    transport + R"(, "clients": [{"id": "a", "organization": "org-a", "token_sha256": ")" +
-                   sha256Hex("token-a") + R"(", "scopes": ["system/*.write"]}]})")
+                   sha256Hex("token-a") + R"(", "scopes": ["system/*.write"]})" + moreClients + "]}")
                       .c_str());
     ASSERT_FALSE(config_.HasParseError());
     pipeline::AdapterContext ctx{"hospital", &config_, coreDefinitions(), pipeline_.get(), metrics_};
@@ -54,19 +57,20 @@ class FhirHttpServerTest : public PipelineFixture {
            (certs_ / "server.key").string() + R"(", "ca_file": ")" + (certs_ / "ca.crt").string() +
            R"(", "require_client_cert": )" + (requireClientCert ? "true" : "false") + "}";
   }
-  Poco::Net::Context::Ptr clientContext(bool withCert) const {
+  Poco::Net::Context::Ptr clientContext(bool withCert, const std::string& name = "client") const {
     return new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE,
-                                  withCert ? (certs_ / "client.key").string() : "",
-                                  withCert ? (certs_ / "client.crt").string() : "",
+                                  withCert ? (certs_ / (name + ".key")).string() : "",
+                                  withCert ? (certs_ / (name + ".crt")).string() : "",
                                   (certs_ / "ca.crt").string(), Poco::Net::Context::VERIFY_RELAXED);
   }
   /// POSTs a Patient; returns the status, or -1 when the connection failed.
-  int postPatient(Poco::Net::HTTPClientSession& session, const std::string& body) {
+  int postPatient(Poco::Net::HTTPClientSession& session, const std::string& body,
+                  const std::string& token = "token-a") {
     try {
       Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_POST, "/fhir/Patient",
                                  Poco::Net::HTTPMessage::HTTP_1_1);
       req.setContentType("application/fhir+json");
-      req.set("Authorization", "Bearer token-a");
+      if (!token.empty()) req.set("Authorization", "Bearer " + token);
       req.setContentLength(static_cast<std::streamsize>(body.size()));
       session.sendRequest(req) << body;
       Poco::Net::HTTPResponse res;
@@ -111,6 +115,30 @@ TEST_F(FhirHttpServerTest, RequiresAClientCertificateWhenConfigured) {
   Poco::Net::HTTPSClientSession with("127.0.0.1", static_cast<Poco::UInt16>(port_),
                                      clientContext(true));
   EXPECT_EQ(postPatient(with, patientJson("p1")), 201);
+}
+
+TEST_F(FhirHttpServerTest, AClientMayAuthenticateWithItsCertificateAlone) {
+  const Poco::Crypto::X509Certificate cert((certs_ / "client.crt").string());
+  const std::string fingerprint = Poco::DigestEngine::digestToHex(cert.fingerprint("SHA256"));
+  start(tls(false), 1 << 20,
+        R"(, {"id": "by-cert", "organization": "org-cert", "certificate_sha256": ")" + fingerprint +
+            R"(", "scopes": ["system/*.write"]})");
+  Poco::Net::HTTPSClientSession with("127.0.0.1", static_cast<Poco::UInt16>(port_),
+                                     clientContext(true));
+  EXPECT_EQ(postPatient(with, patientJson("p1"), ""), 201) << "no token: the certificate says who";
+  EXPECT_EQ(postPatient(with, patientJson("p2"), "wrong-token"), 401)
+      << "a wrong token is not rescued by the certificate";
+  Poco::Net::HTTPSClientSession without("127.0.0.1", static_cast<Poco::UInt16>(port_),
+                                        clientContext(false));
+  EXPECT_EQ(postPatient(without, patientJson("p3"), ""), 401);
+  EXPECT_EQ(postPatient(without, patientJson("p4")), 201) << "token clients need no certificate";
+  Poco::Net::HTTPSClientSession untrusted("127.0.0.1", static_cast<Poco::UInt16>(port_),
+                                          clientContext(true, "other"));
+  EXPECT_EQ(postPatient(untrusted, patientJson("p5"), ""), -1)
+      << "a certificate the CA did not sign ends the handshake";
+  auto first = store_->message(1).value();
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->sender, "org-cert") << "written for the certificate's organization";
 }
 
 TEST_F(FhirHttpServerTest, TooLargeIs413AndNothingIsStored) {

@@ -289,18 +289,32 @@ TEST_P(StoreConformance, RoutedResourcesAreStoredForTheSender) {
   o.resources = {{"Patient", "rk1", R"({"resourceType":"Patient","id":"rk1"})"},
                  {"Observation", "rk2", R"({"resourceType":"Observation","id":"rk2"})"}};
   ASSERT_TRUE(store_->recordRouting({o, o}, "a", 2500).ok()) << "the same outcome twice is applied once";
-  auto p = store_->resource("Patient", "rk1", "clinic-1", 0).value();
+  auto p = store_->resource("Patient", "rk1", {"clinic-1"}, 0).value();
   ASSERT_TRUE(p.has_value());
   EXPECT_EQ(p->version, 1);
   EXPECT_EQ(p->organization, "clinic-1");
   EXPECT_EQ(p->messageId, id);
   EXPECT_EQ(p->content, R"({"resourceType":"Patient","id":"rk1"})");
-  EXPECT_TRUE(store_->resource("Patient", "rk1", "clinic-1", 1).value().has_value());
-  EXPECT_FALSE(store_->resource("Patient", "rk1", "clinic-1", 2).value().has_value());
-  EXPECT_FALSE(store_->resource("Patient", "rk2", "clinic-1", 0).value().has_value())
+  EXPECT_TRUE(store_->resource("Patient", "rk1", {"clinic-1"}, 1).value().has_value());
+  EXPECT_FALSE(store_->resource("Patient", "rk1", {"clinic-1"}, 2).value().has_value());
+  EXPECT_FALSE(store_->resource("Patient", "rk2", {"clinic-1"}, 0).value().has_value())
       << "type and id together";
-  EXPECT_FALSE(store_->resource("Patient", "rk1", "other-org", 0).value().has_value())
+  EXPECT_FALSE(store_->resource("Patient", "rk1", {"other-org"}, 0).value().has_value())
       << "each organization has its own id space";
+}
+
+TEST_P(StoreConformance, ARecipientReadsWhatWasRoutedToItsDestinations) {
+  const int64_t id = intakeOne("m");
+  ASSERT_EQ(store_->claimReceived("a", 10, 2000, 1000)->size(), 1u);
+  RoutingOutcome o{id, kRouted, "", "{}", "m", {{"nurse-station", "p"}}};
+  o.resources = {{"Patient", "rk1", "{1}", {{"gender", "female"}}}};
+  ASSERT_TRUE(store_->recordRouting({o}, "a", 2500).ok());
+  const ReadScope recipient{"nurses", {"nurse-station"}};
+  EXPECT_TRUE(store_->resource("Patient", "rk1", recipient, 0).value().has_value());
+  EXPECT_FALSE(store_->resource("Patient", "rk1", {"nurses", {"elsewhere"}}, 0).value().has_value());
+  int64_t total = 0;
+  EXPECT_EQ(store_->search("Patient", recipient, {{"gender", "=", "female"}}, 10, 0, total)->size(), 1u);
+  EXPECT_TRUE(store_->search("Patient", {"nurses"}, {}, 10, 0, total)->empty());
 }
 
 TEST_P(StoreConformance, UpdatesAreVersionedAndIfMatchIsCheckedInTheCommit) {
@@ -333,18 +347,18 @@ TEST_P(StoreConformance, UpdatesAreVersionedAndIfMatchIsCheckedInTheCommit) {
   auto fresh = update("u5", "{5}", 2, "じろう");
   EXPECT_EQ(fresh.resources[0].version, 3);
 
-  auto current = store_->resource("Patient", "p", "clinic-1", 0).value();
+  auto current = store_->resource("Patient", "p", {"clinic-1"}, 0).value();
   ASSERT_TRUE(current.has_value());
   EXPECT_EQ(current->version, 3);
   EXPECT_EQ(current->content, "{5}");
-  EXPECT_EQ(store_->resource("Patient", "p", "clinic-1", 1).value()->content, "{1}");
+  EXPECT_EQ(store_->resource("Patient", "p", {"clinic-1"}, 1).value()->content, "{1}");
   int64_t total = 0;
-  EXPECT_TRUE(store_->search("Patient", "clinic-1", {{"name", "=", "たろう"}}, 10, 0, total)->empty())
+  EXPECT_TRUE(store_->search("Patient", {"clinic-1"}, {{"name", "=", "たろう"}}, 10, 0, total)->empty())
       << "an old version's values do not match";
-  auto found = store_->search("Patient", "clinic-1", {{"name", "=", "じろう"}}, 10, 0, total).value();
+  auto found = store_->search("Patient", {"clinic-1"}, {{"name", "=", "じろう"}}, 10, 0, total).value();
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].version, 3);
-  EXPECT_EQ(store_->search("Patient", "clinic-1", {}, 10, 0, total)->size(), 1u)
+  EXPECT_EQ(store_->search("Patient", {"clinic-1"}, {}, 10, 0, total)->size(), 1u)
       << "search sees current versions only";
 }
 
@@ -373,20 +387,20 @@ TEST_P(StoreConformance, SearchMatchesEveryCriterionWithinTheOrganization) {
                  {"Patient", "p3", "{3}", {{"gender", "female"}, {"birthdate", "1960-12-31"}, {"name", "やまだ"}}}};
   ASSERT_TRUE(store_->recordRouting({o}, "a", 2500).ok());
   int64_t total = 0;
-  auto women = store_->search("Patient", "clinic-1", {{"gender", "=", "female"}}, 10, 0, total).value();
+  auto women = store_->search("Patient", {"clinic-1"}, {{"gender", "=", "female"}}, 10, 0, total).value();
   EXPECT_EQ(total, 2);
   ASSERT_EQ(women.size(), 2u);
   EXPECT_EQ(women[0].id, "p1");
-  auto older = store_->search("Patient", "clinic-1", {{"gender", "=", "female"}, {"birthdate", "<", "1950"}},
+  auto older = store_->search("Patient", {"clinic-1"}, {{"gender", "=", "female"}, {"birthdate", "<", "1950"}},
                               10, 0, total).value();
   ASSERT_EQ(older.size(), 1u);
   EXPECT_EQ(older[0].content, "{1}");
-  EXPECT_EQ(store_->search("Patient", "clinic-1", {{"name", "prefix", "れん"}}, 10, 0, total)->size(), 2u);
-  EXPECT_EQ(store_->search("Patient", "clinic-1", {{"name", "prefix", "%"}}, 10, 0, total)->size(), 3u)
+  EXPECT_EQ(store_->search("Patient", {"clinic-1"}, {{"name", "prefix", "れん"}}, 10, 0, total)->size(), 2u);
+  EXPECT_EQ(store_->search("Patient", {"clinic-1"}, {{"name", "prefix", "%"}}, 10, 0, total)->size(), 3u)
       << "a wildcard in the query is not a wildcard";
-  EXPECT_EQ(store_->search("Patient", "clinic-1", {{"_id", "=", "p3"}}, 10, 0, total)->size(), 1u);
-  EXPECT_TRUE(store_->search("Patient", "other-org", {}, 10, 0, total)->empty());
-  auto page = store_->search("Patient", "clinic-1", {}, 2, 2, total).value();
+  EXPECT_EQ(store_->search("Patient", {"clinic-1"}, {{"_id", "=", "p3"}}, 10, 0, total)->size(), 1u);
+  EXPECT_TRUE(store_->search("Patient", {"other-org"}, {}, 10, 0, total)->empty());
+  auto page = store_->search("Patient", {"clinic-1"}, {}, 2, 2, total).value();
   EXPECT_EQ(total, 3);
   ASSERT_EQ(page.size(), 1u);
   EXPECT_EQ(page[0].id, "p3");

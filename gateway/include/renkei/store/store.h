@@ -80,6 +80,13 @@ struct SearchCriterion {
   std::string value;
 };
 
+/// Whose resources a reader may see: its organization's own, and those of messages routed to
+/// the destinations that deliver to it.
+struct ReadScope {
+  std::string organization;
+  std::vector<std::string> destinations;
+};
+
 struct StoredResource {
   std::string type, id;
   int64_t version = 0;
@@ -197,15 +204,16 @@ class Store {
   /// Drops raw bytes received before `cutoffMs` whose messages are all finished; returns count.
   virtual Result<int64_t> purgeRaw(int64_t cutoffMs) = 0;
   virtual int schemaVersion() = 0;
-  /// The organization's resource: `version` 0 means the current one.
+  /// A resource in the reader's scope (its own first, then one sent to it): `version` 0 means
+  /// the newest it may see.
   virtual Result<std::optional<StoredResource>> resource(const std::string& type,
                                                          const std::string& id,
-                                                         const std::string& organization,
+                                                         const ReadScope& scope,
                                                          int64_t version) = 0;
-  /// Current versions of `type` owned by `organization` matching every criterion ("_id"
-  /// matches the id), ordered by id; `total` receives the number of matches.
+  /// Current versions of `type` in the reader's scope matching every criterion ("_id" matches
+  /// the id), ordered by id; `total` receives the number of matches.
   virtual Result<std::vector<StoredResource>> search(const std::string& type,
-                                                     const std::string& organization,
+                                                     const ReadScope& scope,
                                                      const std::vector<SearchCriterion>& criteria,
                                                      int64_t count, int64_t offset,
                                                      int64_t& total) = 0;
