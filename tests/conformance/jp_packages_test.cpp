@@ -62,5 +62,33 @@ TEST(JpPackages, JapaneseProfilesCatchViolations) {
   EXPECT_TRUE(sliceMissing) << issuesAsText(r.issues, "lab");
 }
 
+TEST(JpPackages, TheSampleReferralConformsToJpClinsAndItsSectionSlicesResolveReferences) {
+  auto defs = test::jpDefinitions();
+  if (!defs) GTEST_SKIP() << "../shared/testdata/jp-fhir-packages not found beside the checkout";
+  const auto validator = fhirpath::makeValidator(defs);
+  const std::string sample =
+      test::readText(test::sourceDir() / "samples" / "fhir" / "Bundle-jp-clins-referral.json");
+  auto read = readJson(sample);
+  ASSERT_TRUE(read.ok());
+  ValidationResult r = validator->validate(*read.document);
+  EXPECT_TRUE(r.valid()) << issuesAsText(r.issues, "referral");
+
+  // The referral-to section's entry must resolve() to a JP_Organization_eCS: pointing it at the
+  // Practitioner breaks the profile-discriminated slice.
+  std::string wrongTarget = sample;
+  const std::string to = "\"紹介先情報\"";
+  const std::size_t section = wrongTarget.find(to);
+  ASSERT_NE(section, std::string::npos);
+  const std::string receiver = "0a1b2c3d-0000-4000-8000-000000000005";  // the receiving clinic
+  const std::size_t reference = wrongTarget.find(receiver, section);
+  ASSERT_NE(reference, std::string::npos);
+  wrongTarget.replace(reference, receiver.size(), "0a1b2c3d-0000-4000-8000-000000000008");
+  auto broken = readJson(wrongTarget);
+  ASSERT_TRUE(broken.ok()) << broken.status.message();
+  ValidationResult b = validator->validate(*broken.document);
+  EXPECT_NE(issuesAsText(b.issues, "broken").find("referralToOrganization"), std::string::npos)
+      << issuesAsText(b.issues, "broken");
+}
+
 }  // namespace
 }  // namespace renkei::fhir

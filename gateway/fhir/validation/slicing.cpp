@@ -190,9 +190,15 @@ bool ValidationRun::discriminatorMatches(const Node& node, const StructureDef& s
   found.clear();
   collectAtPath(node, segments, 0, found);
 
+  // "…resolve()" (a profile discriminator on what a Reference points to): the definition is the
+  // Reference element's, whose target profiles the resolved resource must conform to.
+  const bool resolves = !segments.empty() && segments.back() == "resolve()";
+  std::vector<std::string_view> defSegments(segments.begin(), segments.end() - (resolves ? 1 : 0));
   std::size_t consumed = 0;
-  int32_t defIdx = defAtPath(sd, sliceIdx, segments, &consumed);
+  int32_t defIdx = defSegments.empty() ? static_cast<int32_t>(sliceIdx)
+                                       : defAtPath(sd, sliceIdx, defSegments, &consumed);
   if (defIdx == kNone) return false;
+  if (resolves && consumed == defSegments.size()) consumed = segments.size();
   const ElementDef& target = sd.elements[static_cast<uint32_t>(defIdx)];
 
   switch (d.type) {
