@@ -85,7 +85,7 @@ int failureStatus(const std::string& operationOutcome) {
 
 std::string instantFromMs(int64_t ms) {
   const Poco::Timestamp at(static_cast<Poco::Timestamp::TimeVal>(ms) * 1000);
-  return Poco::DateTimeFormatter::format(at, "%Y-%m-%dT%H:%M:%s") + "Z";
+  return Poco::DateTimeFormatter::format(at, "%Y-%m-%dT%H:%M:%S.%i") + "Z";
 }
 
 std::string httpDateFromMs(int64_t ms) {

@@ -5,7 +5,6 @@
 #include <random>
 #include <set>
 
-#include "renkei/core/digest.h"
 #include "renkei/core/json_log.h"
 #include "renkei/fhir/resource_reader.h"
 #include "renkei/pipeline/resource_ids.h"
@@ -68,13 +67,13 @@ void bind(store::RoutingOutcome& o, int64_t messageId) {
 
 namespace {
 
-/// Adds the message's resources when its write intent keeps them, under their server ids, which
-/// follow from (source, input key): a repeat of the input names the same resources.
-void addResources(store::RoutingOutcome& o, const std::string& source, const std::string& key,
-                  const std::string& writeIntent) {
+/// Adds the message's resources when its write intent keeps them, under server ids that follow
+/// from the message id (a repeat of the input is the same message and names the same resources),
+/// or under the client's ids for updates.
+void addResources(store::RoutingOutcome& o, int64_t messageId, const std::string& writeIntent) {
   const WriteIntent intent = decodeWriteIntent(writeIntent);
   if (o.state == store::kFailed || !intent.keepResources) return;
-  auto resources = identifyResources(o.canonical, source + "\n" + key, intent);
+  auto resources = identifyResources(o.canonical, "", intent, messageId);
   if (resources.ok()) o.resources = std::move(resources).value();
 }
 
@@ -95,9 +94,6 @@ Result<std::vector<bool>> recordRoutingRetrying(store::Store& store,
 PreparedInput Pipeline::prepare(store::RawInput input) const {
   PreparedInput p;
   p.outcome = normalizeAndRoute(input.source, input.name, input.bytes);
-  addResources(p.outcome, input.source,
-               input.idempotencyKey.empty() ? sha256Hex(input.bytes) : input.idempotencyKey,
-               input.writeIntent);
   p.input = std::move(input);
   return p;
 }
@@ -127,6 +123,8 @@ std::vector<SubmitResult> Pipeline::submitPrepared(std::vector<PreparedInput> in
   std::set<int64_t> routing;  // a repeat within the batch is routed once, with its first copy
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const store::IntakeReceipt& receipt = receipts.value()[i];
+    // Resource ids follow from the message id, known now (a repeat gets its original's).
+    addResources(inputs[i].outcome, receipt.messageId, inputs[i].input.writeIntent);
     for (const store::ResourceCopy& r : inputs[i].outcome.resources) {
       results[i].resources.push_back({r.type, r.id, 0, false});
     }
@@ -143,10 +141,7 @@ std::vector<SubmitResult> Pipeline::submitPrepared(std::vector<PreparedInput> in
       if (!stored.ok()) continue;
       outcomes.push_back(normalizeAndRoute(inputs[i].input.source, inputs[i].input.name,
                                            std::move(stored).value()));
-      addResources(outcomes.back(), inputs[i].input.source,
-                   inputs[i].input.idempotencyKey.empty() ? receipt.sha256
-                                                          : inputs[i].input.idempotencyKey,
-                   inputs[i].input.writeIntent);
+      addResources(outcomes.back(), receipt.messageId, inputs[i].input.writeIntent);
     } else {
       outcomes.push_back(std::move(inputs[i].outcome));
     }
@@ -209,7 +204,7 @@ int Pipeline::processReceivedOnce() {
       continue;
     }
     outcomes.push_back(normalizeAndRoute(m.source, m.name, std::move(raw).value()));
-    addResources(outcomes.back(), m.source, m.idempotencyKey, m.writeIntent);
+    addResources(outcomes.back(), m.id, m.writeIntent);
     bind(outcomes.back(), m.id);
   }
   auto st = recordRoutingRetrying(*store_, outcomes, options_.owner, clock_());

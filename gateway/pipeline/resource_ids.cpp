@@ -1,6 +1,7 @@
 // identifyResources: id assignment and reference rewriting on RapidJSON documents.
 #include "renkei/pipeline/resource_ids.h"
 
+#include <cstdio>
 #include <map>
 #include <optional>
 
@@ -70,6 +71,12 @@ std::string deterministicId(std::string_view key, std::string_view originalIdent
   return "rk" + sha256Hex(std::string(key) + "\n" + std::string(originalIdentity)).substr(0, 40);
 }
 
+std::string messageResourceId(int64_t messageId, std::size_t index) {
+  char id[48];
+  std::snprintf(id, sizeof id, "m%012lld-%zu", static_cast<long long>(messageId), index);
+  return id;
+}
+
 int64_t versionFromETag(std::string_view etag) {
   if (etag.rfind("W/", 0) == 0) etag.remove_prefix(2);
   if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') etag = etag.substr(1, etag.size() - 2);
@@ -84,7 +91,8 @@ int64_t versionFromETag(std::string_view etag) {
 
 Result<std::vector<IdentifiedResource>> identifyResources(std::string_view canonicalJson,
                                                           std::string_view key,
-                                                          const WriteIntent& intent) {
+                                                          const WriteIntent& intent,
+                                                          int64_t messageId) {
   rapidjson::Document in;
   in.Parse(canonicalJson.data(), canonicalJson.size());
   if (in.HasParseError() || !in.IsObject()) return Status::invalidInput("canonical JSON unreadable");
@@ -119,7 +127,9 @@ Result<std::vector<IdentifiedResource>> identifyResources(std::string_view canon
     const std::string type = memberString(*resources[i], "resourceType");
     const std::string oldId = memberString(*resources[i], "id");
     const std::string identity = !fullUrls[i].empty() ? fullUrls[i] : type + "/" + oldId;
-    IdentifiedResource copy{type, deterministicId(key, identity), "", {}};
+    IdentifiedResource copy{type,
+                            messageId > 0 ? messageResourceId(messageId, i) : deterministicId(key, identity),
+                            "", {}};
     if (targets[i]) {
       copy.id = targets[i]->id;
       copy.update = true;

@@ -22,7 +22,7 @@ assert.equal(capability.resourceType, 'CapabilityStatement');
 
 const created = await client.create({ resourceType: 'Patient', body: patient('FKC-1', 'レンケイ') });
 assert.equal(status(created), 201);
-assert.match(created.id, /^rk/);
+assert.match(created.id, /^m[0-9]{12}-0$/);
 const read = await client.read({ resourceType: 'Patient', id: created.id });
 assert.equal(read.identifier[0].value, 'FKC-1');
 const v1 = await client.vread({ resourceType: 'Patient', id: created.id, version: '1' });

@@ -92,7 +92,7 @@ TEST_F(FhirApiTest, ACreatedResourceCanBeReadByItsOrganizationOnly) {
   ApiResponse created = api_->handle(post("/fhir/Patient", patientJson("p1")));
   ASSERT_EQ(created.status, 201);
   const std::string location = created.headers["Location"];
-  ASSERT_EQ(location.rfind("/fhir/Patient/rk", 0), 0u) << location;
+  ASSERT_EQ(location.rfind("/fhir/Patient/m", 0), 0u) << location;
   ASSERT_EQ(location.substr(location.size() - 11), "/_history/1");
   const std::string path = location.substr(0, location.size() - 11);
   const std::string id = path.substr(path.rfind('/') + 1);
@@ -103,7 +103,7 @@ TEST_F(FhirApiTest, ACreatedResourceCanBeReadByItsOrganizationOnly) {
   EXPECT_EQ(read.headers["ETag"], "W/\"1\"");
   EXPECT_EQ(api_->handle(get(location, "token-a")).status, 200) << "vread";
   EXPECT_EQ(api_->handle(get(path + "/_history/2", "token-a")).status, 404);
-  EXPECT_EQ(api_->handle(get("/fhir/Patient/rk-unknown", "token-a")).status, 404);
+  EXPECT_EQ(api_->handle(get("/fhir/Patient/m999999999999-0", "token-a")).status, 404);
   ApiResponse other = api_->handle(get(path, "token-b"));
   EXPECT_EQ(other.status, 404) << "another organization's resource is not revealed, not even as 403";
   EXPECT_EQ(api_->handle(get(path, "token-c")).status, 403) << "no read scope";
@@ -132,7 +132,7 @@ TEST_F(FhirApiTest, CreateReturnsTheRepresentationUnlessPreferSaysOtherwise) {
   ApiResponse full = api_->handle(post("/fhir/Patient", patientJson("v1")));
   ASSERT_EQ(full.status, 201);
   EXPECT_NE(full.body.find("\"resourceType\":\"Patient\""), std::string::npos);
-  EXPECT_NE(full.body.find("\"id\":\"rk"), std::string::npos) << "the server id, not the client's";
+  EXPECT_NE(full.body.find("\"id\":\"m0"), std::string::npos) << "the server id, not the client's";
   EXPECT_EQ(full.headers["ETag"], "W/\"1\"");
   ApiRequest minimal = post("/fhir/Patient", patientJson("v2"));
   minimal.headers["prefer"] = "return=minimal";
@@ -199,7 +199,7 @@ TEST_F(FhirApiTest, XmlIsSpokenBothWays) {
   ApiResponse created = api_->handle(xml);
   ASSERT_EQ(created.status, 201) << created.body;
   EXPECT_EQ(created.contentType, "application/fhir+xml; charset=utf-8");
-  EXPECT_NE(created.body.find("<Patient xmlns=\"http://hl7.org/fhir\"><id value=\"rk"), std::string::npos)
+  EXPECT_NE(created.body.find("<Patient xmlns=\"http://hl7.org/fhir\"><id value=\"m0"), std::string::npos)
       << created.body;
   const std::string location = created.headers["Location"];
   ApiRequest read = get(location.substr(0, location.find("/_history")), "token-a");

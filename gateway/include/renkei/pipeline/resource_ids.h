@@ -23,10 +23,15 @@ using IdentifiedResource = store::ResourceCopy;
 
 /// An id (≤ 64 characters, [A-Za-z0-9]) from the key and the original identity.
 std::string deterministicId(std::string_view key, std::string_view originalIdentity);
+/// The store's id of a message's `index`-th resource: ids of later messages sort after earlier
+/// ones, so new rows append to the store's indexes instead of touching pages all over them.
+std::string messageResourceId(int64_t messageId, std::size_t index);
 
+/// Ids from deterministicId(key, …), or with `messageId` > 0 from messageResourceId.
 Result<std::vector<IdentifiedResource>> identifyResources(std::string_view canonicalJson,
                                                           std::string_view key,
-                                                          const WriteIntent& intent = {});
+                                                          const WriteIntent& intent = {},
+                                                          int64_t messageId = 0);
 
 /// The version in an ETag or If-Match value (W/"3", "3" or 3); 0 when there is none.
 int64_t versionFromETag(std::string_view etag);
