@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Benchmarks the hospitals' endpoint with wrk on loopback (keep-alive): 10-entry transaction
-# Bundles, each a new input, accepted only after the durable commit (SQLite), over HTTPS and plain
-# HTTP, with and without keeping resource copies for read and search: maximum rate, then a
-# closed-loop run with 4 connections for latency (Debian's wrk cannot pace a constant rate).
+# Benchmarks the hospitals' endpoint on loopback with keep-alive: 10-entry transaction Bundles,
+# each a new input, answered only after the durable commit (SQLite), over HTTPS and plain HTTP,
+# with resource copies kept for read and search (the default) and without (keep_resources false).
+#   1. maximum rate: wrk, 2 threads, 32 connections;
+#   2. steady rate: bench/fhir_http/paced_load (open loop, latency from each request's scheduled
+#      time), 1,000 requests/s for SECONDS on 16 connections.
+# Every scenario starts a fresh daemon on an empty store. Output is also kept in
+# bench/results/fhir-http-<UTC time>.txt.
 # Usage: bench/run_fhir_http.sh [SECONDS]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,47 +14,71 @@ secs=${1:-15}
 "$here/scripts/install-deps.sh" --test >/dev/null
 command -v wrk >/dev/null || { sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd=sudo; $sudo_cmd apt-get install -y -qq wrk >/dev/null; }
 cmake -S "$here" -B "$here/build-bench" -DCMAKE_BUILD_TYPE=Release -DRENKEI_BUILD_TESTS=OFF >/dev/null
-cmake --build "$here/build-bench" --target renkei -j"$(nproc)" >/dev/null
+cmake --build "$here/build-bench" --target renkei paced_load -j"$(nproc)" >/dev/null
 renkei=$here/build-bench/gateway/renkei
+paced=$here/build-bench/bench/paced_load
 work=$(mktemp -d /var/tmp/renkei-http-bench.XXXXXX)
-trap 'kill $daemon 2>/dev/null; wait $daemon 2>/dev/null; [ -n "${RENKEI_KEEP_WORK:-}" ] || rm -rf "$work"' EXIT
+daemon=""
+stop_daemon() { if [ -n "$daemon" ]; then kill "$daemon" 2>/dev/null || true; wait "$daemon" 2>/dev/null || true; daemon=""; fi; }
+trap 'stop_daemon; [ -n "${RENKEI_KEEP_WORK:-}" ] || rm -rf "$work"' EXIT
 (cd "$work" && openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 2 \
   -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1)
 token=bench-token
 hash=$(printf %s "$token" | sha256sum | cut -d' ' -f1)
-read -r port plain pushonly < <(python3 -c '
-import socket
-s = [socket.socket() for _ in range(3)]
-for x in s: x.bind(("127.0.0.1", 0))
-print(*[x.getsockname()[1] for x in s])')
-client='"clients": [{"id": "bench", "organization": "bench-hospital", "token_sha256": "'$hash'", "scopes": ["system/*.write"]}]'
-cat > "$work/renkei.json" <<JSON
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+results=$here/bench/results/fhir-http-$(date -u +%Y%m%dT%H%M%SZ).txt
+mkdir -p "$here/bench/results"
+
+# start_daemon TRANSPORT KEEP: one endpoint ("https" or "http"), resource copies on or off.
+start_daemon() {
+  stop_daemon
+  rm -rf "$work/data" "$work/out"
+  local transport='"tls": {"cert_file": "cert.pem", "key_file": "key.pem"}'
+  [ "$1" = http ] && transport='"plain_http": true'
+  cat > "$work/renkei.json" <<JSON
 {
   "instance_name": "bench", "data_dir": "data", "log": {"level": "error"},
   "sources": {
-    "https": {"type": "fhir_http", "listen": "127.0.0.1:$port", "threads": 16, "queue": 256,
-              "tls": {"cert_file": "cert.pem", "key_file": "key.pem"}, $client},
-    "http": {"type": "fhir_http", "listen": "127.0.0.1:$plain", "threads": 16, "queue": 256,
-             "plain_http": true, $client},
-    "push-only": {"type": "fhir_http", "listen": "127.0.0.1:$pushonly", "threads": 16, "queue": 256,
-                  "plain_http": true, "keep_resources": false, $client}
+    "hospital": {"type": "fhir_http", "listen": "127.0.0.1:$port", "threads": 16, "queue": 256,
+                 "keep_resources": $2, $transport,
+                 "clients": [{"id": "bench", "organization": "bench-hospital", "token_sha256": "$hash",
+                              "scopes": ["system/*.write"]}]}
   },
   "sinks": {"archive": {"type": "file_folder", "path": "out"}},
-  "routes": [{"name": "none", "from": ["https"], "events": ["admission"], "to": ["archive"]}]
+  "routes": [{"name": "none", "events": ["admission"], "to": ["archive"]}]
 }
 JSON
-"$renkei" serve --config "$work/renkei.json" 2>"$work/daemon.err" &
-daemon=$!
-sleep 2
-lua=$here/bench/fhir_http/post_transaction.lua
-run() {  # label url threads connections
-  echo "== $1: wrk -t$3 -c$4 -d${secs}s $2"
-  RENKEI_TOKEN=$token wrk -t"$3" -c"$4" -d"${secs}s" --latency -s "$lua" "$2" | \
-    grep -E "Requests/sec|Non-2xx|Latency|  50%|  99%|requests in|Socket errors"
+  "$renkei" serve --config "$work/renkei.json" 2>"$work/daemon.err" &
+  daemon=$!
+  for _ in $(seq 1 100); do
+    curl -sk "$1://127.0.0.1:$port/fhir/metadata" -o /dev/null && return 0
+    sleep 0.1
+  done
+  echo "the daemon did not start:"; cat "$work/daemon.err"; exit 1
 }
-run "HTTPS, maximum" "https://127.0.0.1:$port/fhir" 2 32
-run "plain HTTP, maximum" "http://127.0.0.1:$plain/fhir" 2 32
-run "plain HTTP, maximum, keep_resources false" "http://127.0.0.1:$pushonly/fhir" 2 32
-run "HTTPS, 4 connections" "https://127.0.0.1:$port/fhir" 1 4
-messages=$(sqlite3 "$work/data/renkei.db" "select count(*) from pipeline_message" 2>/dev/null || echo "?")
-echo "messages committed: $messages"
+
+lua=$here/bench/fhir_http/post_transaction.lua
+maximum() {  # TRANSPORT KEEP
+  start_daemon "$1" "$2"
+  echo "== maximum, $1, keep_resources $2: wrk -t2 -c32 -d${secs}s"
+  RENKEI_TOKEN=$token wrk -t2 -c32 -d"${secs}s" --latency -s "$lua" "$1://127.0.0.1:$port/fhir" | \
+    grep -E "Requests/sec|Non-2xx|  50%|  99%|Socket errors"
+}
+steady() {  # TRANSPORT KEEP RATE
+  start_daemon "$1" "$2"
+  echo "== steady $3/s, $1, keep_resources $2: paced_load, 16 connections, ${secs}s"
+  "$paced" "$1://127.0.0.1:$port/fhir" "$token" "$3" "$secs" 16 "$work/cert.pem" || true
+}
+
+{
+  echo "# $(date -u +%FT%TZ) $(nproc) cores, $(uname -r)"
+  maximum http false
+  maximum https false
+  maximum http true
+  maximum https true
+  steady https false 1000
+  steady http true 1000
+  steady https true 1000
+  steady https true 700
+} 2>&1 | tee "$results"
+echo "results: $results"

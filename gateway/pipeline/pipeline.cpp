@@ -110,67 +110,61 @@ std::vector<SubmitResult> Pipeline::submitPrepared(std::vector<PreparedInput> in
   std::vector<store::RawInput> raw;
   raw.reserve(inputs.size());
   for (const PreparedInput& p : inputs) raw.push_back(p.input);
-  auto receipts = store_->intake(raw, clock_());
-  if (!receipts.ok()) {
-    for (SubmitResult& r : results) r.committed = receipts.status();
+  // New inputs are committed together with their routing (one transaction, one flush). A repeat
+  // of a message that is not routed yet is left to the background router.
+  std::vector<std::size_t> outcomeIndex;
+  const store::RouteReceipts route = [&](const std::vector<store::IntakeReceipt>& receipts) {
+    std::vector<store::RoutingOutcome> outcomes;
+    outcomeIndex.clear();
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      if (receipts[i].duplicate || receipts[i].state != store::kReceived) continue;
+      outcomes.push_back(inputs[i].outcome);
+      addResources(outcomes.back(), receipts[i].messageId, inputs[i].input.writeIntent);
+      bind(outcomes.back(), receipts[i].messageId);
+      outcomeIndex.push_back(i);
+    }
+    return outcomes;
+  };
+  auto done = store_->intakeAndRoute(raw, route, options_.owner, clock_());
+  // Two instances writing the same resource version at once: one commits, the other retries
+  // and finds the first one's version.
+  for (int attempt = 1; attempt < 3 && done.status().code() == StatusCode::Conflict; ++attempt) {
+    done = store_->intakeAndRoute(raw, route, options_.owner, clock_());
+  }
+  if (!done.ok()) {
+    for (SubmitResult& r : results) r.committed = done.status();
     JsonLog::write(LogLevel::Error, "intake_failed",
                    {{"inputs", std::to_string(inputs.size())},
-                    {"error", receipts.status().toString()}});
+                    {"error", done.status().toString()}});
     return results;
   }
-  std::vector<store::RoutingOutcome> outcomes;
-  std::vector<std::size_t> outcomeIndex;
-  std::set<int64_t> routing;  // a repeat within the batch is routed once, with its first copy
+  const std::vector<store::IntakeReceipt>& receipts = done.value().receipts;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
-    const store::IntakeReceipt& receipt = receipts.value()[i];
-    // Resource ids follow from the message id, known now (a repeat gets its original's).
-    addResources(inputs[i].outcome, receipt.messageId, inputs[i].input.writeIntent);
-    for (const store::ResourceCopy& r : inputs[i].outcome.resources) {
-      results[i].resources.push_back({r.type, r.id, 0, false});
-    }
+    const store::IntakeReceipt& receipt = receipts[i];
     results[i].messageId = receipt.messageId;
     results[i].duplicate = receipt.duplicate;
     results[i].state = receipt.state;
     results[i].error = receipt.error;
     metrics_->countIntake(inputs[i].input.source, receipt.duplicate ? "duplicate" : "accepted");
-    if (receipt.state != store::kReceived || !routing.insert(receipt.messageId).second) continue;
     if (receipt.duplicate) {
-      // Committed earlier (or earlier in this batch) but not routed yet: route it from the
-      // stored bytes, which may differ from these.
-      auto stored = store_->rawBytes(receipt.sha256);
-      if (!stored.ok()) continue;
-      outcomes.push_back(normalizeAndRoute(inputs[i].input.source, inputs[i].input.name,
-                                           std::move(stored).value()));
-      addResources(outcomes.back(), receipt.messageId, inputs[i].input.writeIntent);
-    } else {
-      outcomes.push_back(std::move(inputs[i].outcome));
+      // A repeat names the resources its original made (ids follow from the message id).
+      addResources(inputs[i].outcome, receipt.messageId, inputs[i].input.writeIntent);
+      for (const store::ResourceCopy& r : inputs[i].outcome.resources) {
+        results[i].resources.push_back({r.type, r.id, 0, false});
+      }
     }
-    bind(outcomes.back(), receipt.messageId);
-    outcomeIndex.push_back(i);
   }
-  if (outcomes.empty()) return results;
-  auto routed = recordRoutingRetrying(*store_, outcomes, options_.owner, clock_());
-  if (!routed.ok()) {
-    // The inputs are committed; the background processor routes them later.
-    JsonLog::write(LogLevel::Warn, "routing_deferred", {{"error", routed.status().toString()}});
-    return results;
-  }
+  std::vector<store::RoutingOutcome>& outcomes = done.value().outcomes;
   std::size_t deliveries = 0;
   for (std::size_t k = 0; k < outcomes.size(); ++k) {
     SubmitResult& r = results[outcomeIndex[k]];
     deliveries += outcomes[k].deliveries.size();
-    if (routed.value()[k]) {
+    if (done.value().applied[k]) {
       r.state = outcomes[k].state;
       r.error = outcomes[k].error;
-      r.resources.clear();
       for (const store::ResourceCopy& c : outcomes[k].resources) {
         r.resources.push_back({c.type, c.id, c.version, c.created});
       }
-    } else if (auto current = store_->message(outcomes[k].messageId);
-               current.ok() && current.value()) {
-      // Routed meanwhile (a repeat in the same batch, another worker or instance).
-      r.state = current.value()->state;
-      r.error = current.value()->error;
     }
   }
   // Same-batch repeats of a new input report the state their first copy got.
@@ -200,7 +194,7 @@ int Pipeline::processReceivedOnce() {
     auto raw = store_->rawBytes(m.sha256);
     if (!raw.ok()) {
       outcomes.push_back({m.id, store::kFailed, "raw input missing: " + raw.status().message(),
-                          "", "", {}});
+                          "", "", {}, {}});
       continue;
     }
     outcomes.push_back(normalizeAndRoute(m.source, m.name, std::move(raw).value()));

@@ -80,143 +80,148 @@ std::string idList(const std::vector<Poco::Int64>& ids) {
 
 SqlStore::SqlStore(std::unique_ptr<SqlDatabase> db) : db_(std::move(db)) {}
 
-Result<std::vector<IntakeReceipt>> SqlStore::intake(const std::vector<RawInput>& inputs,
-                                                    int64_t nowMs) {
-  std::lock_guard lock(mutex_);
-  std::vector<IntakeReceipt> receipts;
+void SqlStore::intakeRows(const std::vector<RawInput>& inputs, int64_t nowMs,
+                          std::vector<IntakeReceipt>& receipts) {
   std::vector<std::string> keys(inputs.size());
   std::vector<std::string> hashes(inputs.size());
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     hashes[i] = sha256Hex(inputs[i].bytes);
     keys[i] = inputs[i].idempotencyKey.empty() ? hashes[i] : inputs[i].idempotencyKey;
   }
+  receipts.assign(inputs.size(), IntakeReceipt{});
+  auto recordDuplicate = [&](int64_t messageId, const std::string& name) {
+    db_->exec("UPDATE pipeline_message SET duplicates = duplicates + 1 WHERE id = ?",
+              params({messageId}));
+    db_->exec("INSERT INTO intake_duplicate (message_id, name, received_ms) VALUES (?, ?, ?)",
+              params({messageId, name, nowMs}));
+  };
+  // Known (source, key) pairs (the unique index leads with source) and known raw bytes, a
+  // chunk of inputs per statement.
+  std::map<std::pair<std::string, std::string>, SqlRow> known;
+  std::map<std::string, bool> rawPurged;
+  std::map<std::string, std::vector<std::size_t>> bySource;
+  for (std::size_t i = 0; i < inputs.size(); ++i) bySource[inputs[i].source].push_back(i);
+  for (const auto& [source, indexes] : bySource) {
+    inChunks(indexes, [&](std::size_t from, std::size_t to) {
+      std::vector<SqlParam> p{SqlParam(source)};
+      for (std::size_t k = from; k < to; ++k) p.emplace_back(keys[indexes[k]]);
+      for (SqlRow& r : db_->query("SELECT source, idempotency_key, id, state, error, sha256 FROM "
+                                  "pipeline_message WHERE source = ? AND idempotency_key IN (" +
+                                      placeholders(to - from) + ")",
+                                  p)) {
+        known[{text(r[0]), text(r[1])}] = std::move(r);
+      }
+    });
+  }
+  inChunks(inputs, [&](std::size_t from, std::size_t to) {
+    std::vector<SqlParam> hashParams;
+    for (std::size_t i = from; i < to; ++i) hashParams.emplace_back(hashes[i]);
+    for (const SqlRow& r : db_->query("SELECT sha256, purged FROM intake_raw WHERE sha256 IN (" +
+                                          placeholders(to - from) + ")",
+                                      hashParams)) {
+      rawPurged[text(r[0])] = integer(r[1]) != 0;
+    }
+  });
+  std::vector<std::size_t> fresh;
+  std::vector<std::size_t> freshRaw;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    IntakeReceipt& r = receipts[i];
+    r.sha256 = hashes[i];
+    auto k = known.find({inputs[i].source, keys[i]});
+    if (k != known.end() && k->second.empty()) continue;  // repeated within this batch
+    if (k != known.end()) {
+      r.duplicate = true;
+      r.messageId = integer(k->second[2]);
+      r.state = text(k->second[3]);
+      r.error = text(k->second[4]);
+      r.sha256 = text(k->second[5]);  // the original's bytes, not these
+      recordDuplicate(r.messageId, inputs[i].name);
+      continue;
+    }
+    // The same key twice in one batch: the second is a duplicate of the first.
+    known[{inputs[i].source, keys[i]}] = SqlRow{};
+    fresh.push_back(i);
+    auto raw = rawPurged.find(hashes[i]);
+    if (raw == rawPurged.end()) {
+      rawPurged[hashes[i]] = false;
+      freshRaw.push_back(i);
+    } else if (raw->second) {
+      db_->exec("UPDATE intake_raw SET bytes = ?, purged = 0 WHERE sha256 = ?",
+                params({Poco::Data::BLOB(reinterpret_cast<const unsigned char*>(inputs[i].bytes.data()),
+                                         inputs[i].bytes.size()),
+                        hashes[i]}));
+      raw->second = false;
+    }
+  }
+  inChunks(freshRaw, [&](std::size_t from, std::size_t to) {
+    std::vector<SqlParam> p;
+    for (std::size_t k = from; k < to; ++k) {
+      const RawInput& in = inputs[freshRaw[k]];
+      p.emplace_back(hashes[freshRaw[k]]);
+      p.emplace_back(Poco::Data::BLOB(reinterpret_cast<const unsigned char*>(in.bytes.data()),
+                                      in.bytes.size()));
+      p.emplace_back(static_cast<Poco::Int64>(in.bytes.size()));
+      p.emplace_back(Poco::Int64(nowMs));
+    }
+    db_->exec("INSERT INTO intake_raw (sha256, bytes, size, first_ms) VALUES " +
+                  valueRows(to - from, 4),
+              p);
+  });
+  inChunks(fresh, [&](std::size_t from, std::size_t to) {
+    std::vector<SqlParam> p;
+    std::map<std::string, std::vector<SqlParam>> keysBySource;
+    for (std::size_t k = from; k < to; ++k) {
+      const RawInput& in = inputs[fresh[k]];
+      for (SqlParam v : {SqlParam(in.source), SqlParam(in.sender), SqlParam(in.name),
+                         SqlParam(keys[fresh[k]]), SqlParam(hashes[fresh[k]]),
+                         SqlParam(Poco::Int64(nowMs)), SqlParam(std::string(kReceived)),
+                         SqlParam(in.writeIntent)}) {
+        p.push_back(std::move(v));
+      }
+      auto& sourceKeys = keysBySource[in.source];
+      if (sourceKeys.empty()) sourceKeys.emplace_back(in.source);
+      sourceKeys.emplace_back(keys[fresh[k]]);
+    }
+    db_->exec("INSERT INTO pipeline_message (source, sender, name, idempotency_key, sha256, "
+              "received_ms, state, write_intent) VALUES " + valueRows(to - from, 8),
+              p);
+    std::map<std::pair<std::string, std::string>, Poco::Int64> ids;
+    for (const auto& [source, sourceKeys] : keysBySource) {
+      for (const SqlRow& r : db_->query("SELECT source, idempotency_key, id FROM pipeline_message "
+                                        "WHERE source = ? AND idempotency_key IN (" +
+                                            placeholders(sourceKeys.size() - 1) + ")",
+                                        sourceKeys)) {
+        ids[{text(r[0]), text(r[1])}] = integer(r[2]);
+      }
+    }
+    for (std::size_t k = from; k < to; ++k) {
+      IntakeReceipt& r = receipts[fresh[k]];
+      r.messageId = ids[{inputs[fresh[k]].source, keys[fresh[k]]}];
+      r.state = kReceived;
+    }
+  });
+  // Same-batch repeats point at the message their first copy created.
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (receipts[i].messageId != 0) continue;
+    for (std::size_t j : fresh) {
+      if (j < i && inputs[j].source == inputs[i].source && keys[j] == keys[i]) {
+        receipts[i].duplicate = true;
+        receipts[i].messageId = receipts[j].messageId;
+        receipts[i].sha256 = receipts[j].sha256;
+        receipts[i].state = kReceived;
+        recordDuplicate(receipts[i].messageId, inputs[i].name);
+        break;
+      }
+    }
+  }
+}
+
+Result<std::vector<IntakeReceipt>> SqlStore::intake(const std::vector<RawInput>& inputs,
+                                                    int64_t nowMs) {
+  std::lock_guard lock(mutex_);
+  std::vector<IntakeReceipt> receipts;
   Status st = inTransaction(*db_, [&] {
-    receipts.assign(inputs.size(), IntakeReceipt{});
-    auto recordDuplicate = [&](int64_t messageId, const std::string& name) {
-      db_->exec("UPDATE pipeline_message SET duplicates = duplicates + 1 WHERE id = ?",
-                params({messageId}));
-      db_->exec("INSERT INTO intake_duplicate (message_id, name, received_ms) VALUES (?, ?, ?)",
-                params({messageId, name, nowMs}));
-    };
-    // Known (source, key) pairs (the unique index leads with source) and known raw bytes, a
-    // chunk of inputs per statement.
-    std::map<std::pair<std::string, std::string>, SqlRow> known;
-    std::map<std::string, bool> rawPurged;
-    std::map<std::string, std::vector<std::size_t>> bySource;
-    for (std::size_t i = 0; i < inputs.size(); ++i) bySource[inputs[i].source].push_back(i);
-    for (const auto& [source, indexes] : bySource) {
-      inChunks(indexes, [&](std::size_t from, std::size_t to) {
-        std::vector<SqlParam> p{SqlParam(source)};
-        for (std::size_t k = from; k < to; ++k) p.emplace_back(keys[indexes[k]]);
-        for (SqlRow& r : db_->query("SELECT source, idempotency_key, id, state, error, sha256 FROM "
-                                    "pipeline_message WHERE source = ? AND idempotency_key IN (" +
-                                        placeholders(to - from) + ")",
-                                    p)) {
-          known[{text(r[0]), text(r[1])}] = std::move(r);
-        }
-      });
-    }
-    inChunks(inputs, [&](std::size_t from, std::size_t to) {
-      std::vector<SqlParam> hashParams;
-      for (std::size_t i = from; i < to; ++i) hashParams.emplace_back(hashes[i]);
-      for (const SqlRow& r : db_->query("SELECT sha256, purged FROM intake_raw WHERE sha256 IN (" +
-                                            placeholders(to - from) + ")",
-                                        hashParams)) {
-        rawPurged[text(r[0])] = integer(r[1]) != 0;
-      }
-    });
-    std::vector<std::size_t> fresh;
-    std::vector<std::size_t> freshRaw;
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
-      IntakeReceipt& r = receipts[i];
-      r.sha256 = hashes[i];
-      auto k = known.find({inputs[i].source, keys[i]});
-      if (k != known.end() && k->second.empty()) continue;  // repeated within this batch
-      if (k != known.end()) {
-        r.duplicate = true;
-        r.messageId = integer(k->second[2]);
-        r.state = text(k->second[3]);
-        r.error = text(k->second[4]);
-        r.sha256 = text(k->second[5]);  // the original's bytes, not these
-        recordDuplicate(r.messageId, inputs[i].name);
-        continue;
-      }
-      // The same key twice in one batch: the second is a duplicate of the first.
-      known[{inputs[i].source, keys[i]}] = SqlRow{};
-      fresh.push_back(i);
-      auto raw = rawPurged.find(hashes[i]);
-      if (raw == rawPurged.end()) {
-        rawPurged[hashes[i]] = false;
-        freshRaw.push_back(i);
-      } else if (raw->second) {
-        db_->exec("UPDATE intake_raw SET bytes = ?, purged = 0 WHERE sha256 = ?",
-                  params({Poco::Data::BLOB(reinterpret_cast<const unsigned char*>(inputs[i].bytes.data()),
-                                           inputs[i].bytes.size()),
-                          hashes[i]}));
-        raw->second = false;
-      }
-    }
-    inChunks(freshRaw, [&](std::size_t from, std::size_t to) {
-      std::vector<SqlParam> p;
-      for (std::size_t k = from; k < to; ++k) {
-        const RawInput& in = inputs[freshRaw[k]];
-        p.emplace_back(hashes[freshRaw[k]]);
-        p.emplace_back(Poco::Data::BLOB(reinterpret_cast<const unsigned char*>(in.bytes.data()),
-                                        in.bytes.size()));
-        p.emplace_back(static_cast<Poco::Int64>(in.bytes.size()));
-        p.emplace_back(Poco::Int64(nowMs));
-      }
-      db_->exec("INSERT INTO intake_raw (sha256, bytes, size, first_ms) VALUES " +
-                    valueRows(to - from, 4),
-                p);
-    });
-    inChunks(fresh, [&](std::size_t from, std::size_t to) {
-      std::vector<SqlParam> p;
-      std::map<std::string, std::vector<SqlParam>> keysBySource;
-      for (std::size_t k = from; k < to; ++k) {
-        const RawInput& in = inputs[fresh[k]];
-        for (SqlParam v : {SqlParam(in.source), SqlParam(in.sender), SqlParam(in.name),
-                           SqlParam(keys[fresh[k]]), SqlParam(hashes[fresh[k]]),
-                           SqlParam(Poco::Int64(nowMs)), SqlParam(std::string(kReceived)),
-                           SqlParam(in.writeIntent)}) {
-          p.push_back(std::move(v));
-        }
-        auto& sourceKeys = keysBySource[in.source];
-        if (sourceKeys.empty()) sourceKeys.emplace_back(in.source);
-        sourceKeys.emplace_back(keys[fresh[k]]);
-      }
-      db_->exec("INSERT INTO pipeline_message (source, sender, name, idempotency_key, sha256, "
-                "received_ms, state, write_intent) VALUES " + valueRows(to - from, 8),
-                p);
-      std::map<std::pair<std::string, std::string>, Poco::Int64> ids;
-      for (const auto& [source, sourceKeys] : keysBySource) {
-        for (const SqlRow& r : db_->query("SELECT source, idempotency_key, id FROM pipeline_message "
-                                          "WHERE source = ? AND idempotency_key IN (" +
-                                              placeholders(sourceKeys.size() - 1) + ")",
-                                          sourceKeys)) {
-          ids[{text(r[0]), text(r[1])}] = integer(r[2]);
-        }
-      }
-      for (std::size_t k = from; k < to; ++k) {
-        IntakeReceipt& r = receipts[fresh[k]];
-        r.messageId = ids[{inputs[fresh[k]].source, keys[fresh[k]]}];
-        r.state = kReceived;
-      }
-    });
-    // Same-batch repeats point at the message their first copy created.
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
-      if (receipts[i].messageId != 0) continue;
-      for (std::size_t j : fresh) {
-        if (j < i && inputs[j].source == inputs[i].source && keys[j] == keys[i]) {
-          receipts[i].duplicate = true;
-          receipts[i].messageId = receipts[j].messageId;
-          receipts[i].sha256 = receipts[j].sha256;
-          receipts[i].state = kReceived;
-          recordDuplicate(receipts[i].messageId, inputs[i].name);
-          break;
-        }
-      }
-    }
+    intakeRows(inputs, nowMs, receipts);
     return Status::okStatus();
   });
   if (!st.ok()) return st;
@@ -266,106 +271,136 @@ Result<std::string> SqlStore::rawBytes(const std::string& sha256) {
   return out;
 }
 
+void SqlStore::routingRows(std::vector<RoutingOutcome>& outcomes, const std::string& owner,
+                           int64_t nowMs, std::vector<bool>& applied,
+                           std::vector<std::string>& failed) {
+  applied.assign(outcomes.size(), false);
+  std::map<Poco::Int64, SqlRow> current;
+  inChunks(outcomes, [&](std::size_t from, std::size_t to) {
+    std::vector<SqlParam> ids;
+    for (std::size_t i = from; i < to; ++i) ids.emplace_back(Poco::Int64(outcomes[i].messageId));
+    for (SqlRow& r : db_->query(std::string("SELECT id, state, lease_owner, lease_until_ms, source, "
+                                            "idempotency_key, sender FROM pipeline_message "
+                                            "WHERE id IN (") +
+                                    placeholders(to - from) + ")" +
+                                    (db_->dialect() == Dialect::Postgres ? " FOR UPDATE" : ""),
+                                ids)) {
+      current[integer(r[0])] = std::move(r);
+    }
+  });
+  std::vector<std::size_t> apply;
+  std::set<Poco::Int64> applying;
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    auto it = current.find(outcomes[i].messageId);
+    if (it == current.end() || text(it->second[1]) != kReceived) continue;
+    if (!applying.insert(outcomes[i].messageId).second) continue;  // once per message
+    if (text(it->second[2]) != owner && integer(it->second[3]) >= nowMs) continue;
+    applied[i] = true;
+    apply.push_back(i);
+  }
+  // Resource versions first: an update whose If-Match is stale fails its whole message.
+  failed.assign(outcomes.size(), std::string());
+  ResourceVersions versions(*db_, nowMs);
+  for (std::size_t i : apply) {
+    if (outcomes[i].state == kFailed || outcomes[i].resources.empty()) continue;
+    if (auto conflict = versions.plan(text(current[outcomes[i].messageId][6]),
+                                      outcomes[i].messageId, outcomes[i].resources)) {
+      failed[i] = std::move(*conflict);
+    }
+  }
+  inChunks(apply, [&](std::size_t from, std::size_t to) {
+    // One UPDATE … FROM a literal table of new values (SQLite ≥ 3.33 and PostgreSQL).
+    std::vector<SqlParam> p;
+    for (std::size_t k = from; k < to; ++k) {
+      const std::size_t i = apply[k];
+      const RoutingOutcome& o = outcomes[i];
+      const bool conflict = !failed[i].empty();
+      for (SqlParam v : {SqlParam(Poco::Int64(o.messageId)),
+                         SqlParam(std::string(conflict ? kFailed : o.state)),
+                         SqlParam(conflict ? failed[i] : o.error), SqlParam(o.routing),
+                         SqlParam(o.canonical)}) {
+        p.push_back(std::move(v));
+      }
+    }
+    db_->exec("UPDATE pipeline_message SET state = v.state, error = v.error, routing = v.routing, "
+              "canonical = v.canonical, lease_owner = '', lease_until_ms = 0 FROM " +
+                  db_->valuesTable(to - from, {{"id", "BIGINT"}, {"state", "TEXT"},
+                                               {"error", "TEXT"}, {"routing", "TEXT"},
+                                               {"canonical", "TEXT"}}) +
+                  " WHERE pipeline_message.id = v.id",
+              p);
+  });
+  std::vector<std::pair<std::size_t, const PlannedDelivery*>> deliveries;
+  for (std::size_t i : apply) {
+    if (!failed[i].empty()) continue;
+    for (const PlannedDelivery& d : outcomes[i].deliveries) deliveries.emplace_back(i, &d);
+  }
+  inChunks(deliveries, [&](std::size_t from, std::size_t to) {
+    std::vector<SqlParam> p;
+    for (std::size_t k = from; k < to; ++k) {
+      const RoutingOutcome& o = outcomes[deliveries[k].first];
+      const PlannedDelivery& d = *deliveries[k].second;
+      const SqlRow& m = current[o.messageId];
+      for (SqlParam v : {SqlParam(Poco::Int64(o.messageId)), SqlParam(d.destination),
+                         SqlParam(d.orderingKey),
+                         SqlParam(deliveryKey(text(m[4]), text(m[5]), d.destination)),
+                         SqlParam(std::string(kQueued)), SqlParam(Poco::Int64(nowMs)),
+                         SqlParam(Poco::Int64(nowMs))}) {
+        p.push_back(std::move(v));
+      }
+    }
+    db_->exec("INSERT INTO delivery_outbox (message_id, destination, ordering_key, "
+              "idempotency_key, state, next_attempt_ms, created_ms) VALUES " +
+                  valueRows(to - from, 7),
+              p);
+  });
+  versions.write();
+}
+
+namespace {
+
+/// After the commit: outcomes whose update met a stale If-Match are FAILED, with nothing else.
+void applyVersionConflicts(std::vector<RoutingOutcome>& outcomes, std::vector<std::string>& failed) {
+  for (std::size_t i = 0; i < outcomes.size() && i < failed.size(); ++i) {
+    if (failed[i].empty()) continue;
+    outcomes[i].state = kFailed;
+    outcomes[i].error = std::move(failed[i]);
+    outcomes[i].deliveries.clear();
+    outcomes[i].resources.clear();
+  }
+}
+
+}  // namespace
+
 Result<std::vector<bool>> SqlStore::recordRouting(std::vector<RoutingOutcome>& outcomes,
                                                   const std::string& owner, int64_t nowMs) {
   std::lock_guard lock(mutex_);
   std::vector<bool> applied;
   std::vector<std::string> failed;  ///< per outcome: the version conflict that fails it
   Status st = inTransaction(*db_, [&] {
-    applied.assign(outcomes.size(), false);
-    std::map<Poco::Int64, SqlRow> current;
-    inChunks(outcomes, [&](std::size_t from, std::size_t to) {
-      std::vector<SqlParam> ids;
-      for (std::size_t i = from; i < to; ++i) ids.emplace_back(Poco::Int64(outcomes[i].messageId));
-      for (SqlRow& r : db_->query(std::string("SELECT id, state, lease_owner, lease_until_ms, source, "
-                                              "idempotency_key, sender FROM pipeline_message "
-                                              "WHERE id IN (") +
-                                      placeholders(to - from) + ")" +
-                                      (db_->dialect() == Dialect::Postgres ? " FOR UPDATE" : ""),
-                                  ids)) {
-        current[integer(r[0])] = std::move(r);
-      }
-    });
-    std::vector<std::size_t> apply;
-    std::set<Poco::Int64> applying;
-    for (std::size_t i = 0; i < outcomes.size(); ++i) {
-      auto it = current.find(outcomes[i].messageId);
-      if (it == current.end() || text(it->second[1]) != kReceived) continue;
-      if (!applying.insert(outcomes[i].messageId).second) continue;  // once per message
-      if (text(it->second[2]) != owner && integer(it->second[3]) >= nowMs) continue;
-      applied[i] = true;
-      apply.push_back(i);
-    }
-    // Resource versions first: an update whose If-Match is stale fails its whole message.
-    failed.assign(outcomes.size(), std::string());
-    ResourceVersions versions(*db_, nowMs);
-    for (std::size_t i : apply) {
-      if (outcomes[i].state == kFailed || outcomes[i].resources.empty()) continue;
-      if (auto conflict = versions.plan(text(current[outcomes[i].messageId][6]),
-                                        outcomes[i].messageId, outcomes[i].resources)) {
-        failed[i] = std::move(*conflict);
-      }
-    }
-    inChunks(apply, [&](std::size_t from, std::size_t to) {
-      // One UPDATE … FROM a literal table of new values (SQLite ≥ 3.33 and PostgreSQL).
-      std::vector<SqlParam> p;
-      for (std::size_t k = from; k < to; ++k) {
-        const std::size_t i = apply[k];
-        const RoutingOutcome& o = outcomes[i];
-        const bool conflict = !failed[i].empty();
-        for (SqlParam v : {SqlParam(Poco::Int64(o.messageId)),
-                           SqlParam(std::string(conflict ? kFailed : o.state)),
-                           SqlParam(conflict ? failed[i] : o.error), SqlParam(o.routing),
-                           SqlParam(o.canonical)}) {
-          p.push_back(std::move(v));
-        }
-      }
-      db_->exec("UPDATE pipeline_message SET state = v.state, error = v.error, routing = v.routing, "
-                "canonical = v.canonical, lease_owner = '', lease_until_ms = 0 FROM " +
-                    db_->valuesTable(to - from, {{"id", "BIGINT"}, {"state", "TEXT"},
-                                                 {"error", "TEXT"}, {"routing", "TEXT"},
-                                                 {"canonical", "TEXT"}}) +
-                    " WHERE pipeline_message.id = v.id",
-                p);
-    });
-    std::vector<std::pair<std::size_t, const PlannedDelivery*>> deliveries;
-    for (std::size_t i : apply) {
-      if (!failed[i].empty()) continue;
-      for (const PlannedDelivery& d : outcomes[i].deliveries) deliveries.emplace_back(i, &d);
-    }
-    inChunks(deliveries, [&](std::size_t from, std::size_t to) {
-      std::vector<SqlParam> p;
-      for (std::size_t k = from; k < to; ++k) {
-        const RoutingOutcome& o = outcomes[deliveries[k].first];
-        const PlannedDelivery& d = *deliveries[k].second;
-        const SqlRow& m = current[o.messageId];
-        for (SqlParam v : {SqlParam(Poco::Int64(o.messageId)), SqlParam(d.destination),
-                           SqlParam(d.orderingKey),
-                           SqlParam(deliveryKey(text(m[4]), text(m[5]), d.destination)),
-                           SqlParam(std::string(kQueued)), SqlParam(Poco::Int64(nowMs)),
-                           SqlParam(Poco::Int64(nowMs))}) {
-          p.push_back(std::move(v));
-        }
-      }
-      db_->exec("INSERT INTO delivery_outbox (message_id, destination, ordering_key, "
-                "idempotency_key, state, next_attempt_ms, created_ms) VALUES " +
-                    valueRows(to - from, 7),
-                p);
-    });
-    versions.write();
+    routingRows(outcomes, owner, nowMs, applied, failed);
     return Status::okStatus();
   });
-  if (st.ok()) {
-    for (std::size_t i = 0; i < outcomes.size(); ++i) {
-      if (failed[i].empty()) continue;
-      outcomes[i].state = kFailed;
-      outcomes[i].error = std::move(failed[i]);
-      outcomes[i].deliveries.clear();
-      outcomes[i].resources.clear();
-    }
-  }
   if (!st.ok()) return st;
+  applyVersionConflicts(outcomes, failed);
   return applied;
+}
+
+Result<IntakeAndRouting> SqlStore::intakeAndRoute(const std::vector<RawInput>& inputs,
+                                                  const RouteReceipts& route,
+                                                  const std::string& owner, int64_t nowMs) {
+  std::lock_guard lock(mutex_);
+  IntakeAndRouting out;
+  std::vector<std::string> failed;
+  Status st = inTransaction(*db_, [&] {
+    intakeRows(inputs, nowMs, out.receipts);
+    out.outcomes = route(out.receipts);
+    routingRows(out.outcomes, owner, nowMs, out.applied, failed);
+    return Status::okStatus();
+  });
+  if (!st.ok()) return st;
+  applyVersionConflicts(out.outcomes, failed);
+  return out;
 }
 
 namespace {

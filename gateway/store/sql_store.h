@@ -19,6 +19,9 @@ class SqlStore : public Store {
   Result<std::string> rawBytes(const std::string& sha256) override;
   Result<std::vector<bool>> recordRouting(std::vector<RoutingOutcome>& outcomes,
                                           const std::string& owner, int64_t nowMs) override;
+  Result<IntakeAndRouting> intakeAndRoute(const std::vector<RawInput>& inputs,
+                                          const RouteReceipts& route, const std::string& owner,
+                                          int64_t nowMs) override;
   Result<std::vector<OutboxRow>> claimDeliveries(const std::string& owner, int limit,
                                                  int64_t nowMs, int64_t leaseMs) override;
   Result<int> recordDeliveries(const std::vector<DeliveryUpdate>& updates,
@@ -45,6 +48,12 @@ class SqlStore : public Store {
   int64_t commitCount() const override { return db_->commits(); }
 
  private:
+  // The statements of intake and recordRouting, inside a transaction the caller holds.
+  void intakeRows(const std::vector<RawInput>& inputs, int64_t nowMs,
+                  std::vector<IntakeReceipt>& receipts);
+  void routingRows(std::vector<RoutingOutcome>& outcomes, const std::string& owner, int64_t nowMs,
+                   std::vector<bool>& applied, std::vector<std::string>& failed);
+
   std::mutex mutex_;
   std::unique_ptr<SqlDatabase> db_;
 };

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -148,6 +149,16 @@ struct AuditRecord {
   int64_t messageId = 0;
 };
 
+/// What intakeAndRoute committed: the receipts, and the outcomes `route` made from them (with
+/// their resource versions) and whether each was applied.
+struct IntakeAndRouting {
+  std::vector<IntakeReceipt> receipts;
+  std::vector<RoutingOutcome> outcomes;
+  std::vector<bool> applied;
+};
+/// Turns intake receipts into the routing outcomes to record with them (bound to message ids).
+using RouteReceipts = std::function<std::vector<RoutingOutcome>(const std::vector<IntakeReceipt>&)>;
+
 struct OutboxFilter {
   std::string state;        ///< empty: any
   std::string destination;  ///< empty: any
@@ -162,6 +173,11 @@ class Store {
   /// transaction; an input whose (source, key) is known is recorded as a duplicate instead.
   virtual Result<std::vector<IntakeReceipt>> intake(const std::vector<RawInput>& inputs,
                                                     int64_t nowMs) = 0;
+  /// intake and recordRouting in one transaction (one durable flush): `route` is called inside it
+  /// with the receipts and must not call the store. Nothing is stored when any part fails.
+  virtual Result<IntakeAndRouting> intakeAndRoute(const std::vector<RawInput>& inputs,
+                                                  const RouteReceipts& route,
+                                                  const std::string& owner, int64_t nowMs) = 0;
   /// Leases up to `limit` RECEIVED messages whose lease has expired, for normalization.
   virtual Result<std::vector<StoredMessage>> claimReceived(const std::string& owner, int limit,
                                                            int64_t nowMs, int64_t leaseMs) = 0;
