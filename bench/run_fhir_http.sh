@@ -2,7 +2,8 @@
 # Benchmarks the hospitals' endpoint on loopback with keep-alive: 10-entry transaction Bundles,
 # each a new input, answered only after the durable commit (SQLite), over HTTPS and plain HTTP,
 # with resource copies kept for read and search (the default) and without (keep_resources false).
-#   1. maximum rate: wrk, 2 threads, 32 connections;
+#   1. maximum rate: wrk, 2 threads, 32 connections (endpoint threads 16), and 128 connections
+#      (endpoint threads 128: more requests waiting means larger group commits);
 #   2. steady rate: bench/fhir_http/paced_load (open loop, latency from each request's scheduled
 #      time), 1,000 requests/s for SECONDS on 16 connections.
 # Every scenario starts a fresh daemon on an empty store. Output is also kept in
@@ -29,7 +30,8 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 results=$here/bench/results/fhir-http-$(date -u +%Y%m%dT%H%M%SZ).txt
 mkdir -p "$here/bench/results"
 
-# start_daemon TRANSPORT KEEP: one endpoint ("https" or "http"), resource copies on or off.
+# start_daemon TRANSPORT KEEP [THREADS]: one endpoint ("https" or "http"), resource copies on or
+# off, its worker pool size.
 start_daemon() {
   stop_daemon
   rm -rf "$work/data" "$work/out"
@@ -39,7 +41,7 @@ start_daemon() {
 {
   "instance_name": "bench", "data_dir": "data", "log": {"level": "error"},
   "sources": {
-    "hospital": {"type": "fhir_http", "listen": "127.0.0.1:$port", "threads": 16, "queue": 256,
+    "hospital": {"type": "fhir_http", "listen": "127.0.0.1:$port", "threads": ${3:-16}, "queue": 256,
                  "keep_resources": $2, $transport,
                  "clients": [{"id": "bench", "organization": "bench-hospital", "token_sha256": "$hash",
                               "scopes": ["system/*.write"]}]}
@@ -58,10 +60,13 @@ JSON
 }
 
 lua=$here/bench/fhir_http/post_transaction.lua
-maximum() {  # TRANSPORT KEEP
-  start_daemon "$1" "$2"
-  echo "== maximum, $1, keep_resources $2: wrk -t2 -c32 -d${secs}s"
-  RENKEI_TOKEN=$token wrk -t2 -c32 -d"${secs}s" --latency -s "$lua" "$1://127.0.0.1:$port/fhir" | \
+maximum() {  # TRANSPORT KEEP [CONNECTIONS]
+  local connections=${3:-32}
+  local threads=16
+  [ "$connections" -gt 32 ] && threads=$connections
+  start_daemon "$1" "$2" "$threads"
+  echo "== maximum, $1, keep_resources $2, endpoint threads $threads: wrk -t2 -c$connections -d${secs}s"
+  RENKEI_TOKEN=$token wrk -t2 -c"$connections" -d"${secs}s" --latency -s "$lua" "$1://127.0.0.1:$port/fhir" | \
     grep -E "Requests/sec|Non-2xx|  50%|  99%|Socket errors"
 }
 steady() {  # TRANSPORT KEEP RATE
@@ -76,6 +81,10 @@ steady() {  # TRANSPORT KEEP RATE
   maximum https false
   maximum http true
   maximum https true
+  maximum http false 128
+  maximum https false 128
+  maximum http true 128
+  maximum https true 128
   steady https false 1000
   steady http true 1000
   steady https true 1000

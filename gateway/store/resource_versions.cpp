@@ -39,6 +39,25 @@ std::string versionConflict(const ResourceCopy& r, int64_t currentVersion) {
 
 }  // namespace
 
+void ResourceVersions::insertRows(const std::string& insertValues, std::size_t columns,
+                                  const std::vector<SqlParam>& params, const std::string& tail) {
+  if (params.empty()) return;
+  if (db_.dialect() == Dialect::Sqlite) {
+    // One statement compiled once and stepped per row: SQLite runs in-process, so rows cost no
+    // round trips, and compiling one statement of hundreds of rows costs more than stepping.
+    db_.execEach(insertValues + valueRows(1, columns) + tail, columns, params);
+    return;
+  }
+  // PostgreSQL: one round trip per chunk of rows.
+  const std::size_t rows = params.size() / columns;
+  for (std::size_t from = 0; from < rows; from += kChunk) {
+    const std::size_t to = std::min(rows, from + kChunk);
+    std::vector<SqlParam> chunk(params.begin() + static_cast<std::ptrdiff_t>(from * columns),
+                                params.begin() + static_cast<std::ptrdiff_t>(to * columns));
+    db_.exec(insertValues + valueRows(to - from, columns) + tail, chunk);
+  }
+}
+
 std::optional<ResourceVersions::Version> ResourceVersions::current(const Key& key) {
   auto known = latest_.find(key);
   if (known != latest_.end()) return known->second;
@@ -90,22 +109,18 @@ void ResourceVersions::write() {
   // A server-assigned id written again (a replayed message) keeps its first copy; a client
   // version written twice at once by two instances is a primary-key conflict: one commits.
   for (const auto* group : {&created, &updated}) {
-    inChunks(*group, [&](std::size_t from, std::size_t to) {
-      std::vector<SqlParam> p;
-      for (std::size_t k = from; k < to; ++k) {
-        const Planned& v = *(*group)[k];
-        for (SqlParam value : {SqlParam(std::get<0>(v.key)), SqlParam(std::get<1>(v.key)),
-                               SqlParam(std::get<2>(v.key)), SqlParam(Poco::Int64(v.version)),
-                               SqlParam(Poco::Int64(v.messageId)), SqlParam(Poco::Int64(nowMs_)),
-                               SqlParam(v.resource->json)}) {
-          p.push_back(std::move(value));
-        }
+    std::vector<SqlParam> p;
+    for (const Planned* v : *group) {
+      for (SqlParam value : {SqlParam(std::get<0>(v->key)), SqlParam(std::get<1>(v->key)),
+                             SqlParam(std::get<2>(v->key)), SqlParam(Poco::Int64(v->version)),
+                             SqlParam(Poco::Int64(v->messageId)), SqlParam(Poco::Int64(nowMs_)),
+                             SqlParam(v->resource->json)}) {
+        p.push_back(std::move(value));
       }
-      db_.exec("INSERT INTO fhir_resource (resource_type, id, organization, version, message_id, "
-               "updated_ms, content) VALUES " + valueRows(to - from, 7) +
-                   (group == &created ? " ON CONFLICT DO NOTHING" : ""),
-               p);
-    });
+    }
+    insertRows("INSERT INTO fhir_resource (resource_type, id, organization, version, message_id, "
+               "updated_ms, content) VALUES ",
+               7, p, group == &created ? " ON CONFLICT DO NOTHING" : "");
   }
   for (const Planned& v : planned_) {
     if (v.version <= 1) continue;
@@ -114,24 +129,19 @@ void ResourceVersions::write() {
              {SqlParam(std::get<0>(v.key)), SqlParam(std::get<1>(v.key)),
               SqlParam(std::get<2>(v.key)), SqlParam(Poco::Int64(v.version))});
   }
-  std::vector<std::pair<const Planned*, const std::pair<std::string, std::string>*>> values;
+  std::vector<SqlParam> p;
   for (const Planned& v : planned_) {
-    for (const auto& value : v.resource->search) values.emplace_back(&v, &value);
-  }
-  inChunks(values, [&](std::size_t from, std::size_t to) {
-    std::vector<SqlParam> p;
-    for (std::size_t k = from; k < to; ++k) {
-      const Planned& v = *values[k].first;
-      for (SqlParam value : {SqlParam(std::get<0>(v.key)), SqlParam(std::get<1>(v.key)),
-                             SqlParam(std::get<2>(v.key)), SqlParam(Poco::Int64(v.version)),
-                             SqlParam(values[k].second->first), SqlParam(values[k].second->second)}) {
-        p.push_back(std::move(value));
+    for (const auto& [param, value] : v.resource->search) {
+      for (SqlParam column : {SqlParam(std::get<0>(v.key)), SqlParam(std::get<1>(v.key)),
+                              SqlParam(std::get<2>(v.key)), SqlParam(Poco::Int64(v.version)),
+                              SqlParam(param), SqlParam(value)}) {
+        p.push_back(std::move(column));
       }
     }
-    db_.exec("INSERT INTO fhir_search (resource_type, id, organization, version, param, value) "
-             "VALUES " + valueRows(to - from, 6),
-             p);
-  });
+  }
+  insertRows("INSERT INTO fhir_search (resource_type, id, organization, version, param, value) "
+             "VALUES ",
+             6, p, "");
   planned_.clear();
 }
 

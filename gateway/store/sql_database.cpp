@@ -50,6 +50,35 @@ void SqlDatabase::exec(std::string_view sql, const std::vector<SqlParam>& params
   st.execute();
 }
 
+void SqlDatabase::execEach(std::string_view sql, std::size_t columns,
+                           const std::vector<SqlParam>& params) {
+  if (columns == 0 || params.empty()) return;
+  const std::size_t rows = params.size() / columns;
+  // One vector per column: POCO executes the statement once per element.
+  std::vector<std::vector<Poco::Int64>> integers(columns);
+  std::vector<std::vector<std::string>> texts(columns);
+  std::vector<std::vector<Poco::Data::BLOB>> blobs(columns);
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t c = 0; c < columns; ++c) {
+      const SqlParam& v = params[r * columns + c];
+      if (v.index() != params[c].index()) throw Poco::InvalidArgumentException("mixed column types");
+      if (const auto* i = std::get_if<Poco::Int64>(&v)) integers[c].push_back(*i);
+      if (const auto* t = std::get_if<std::string>(&v)) texts[c].push_back(*t);
+      if (const auto* b = std::get_if<Poco::Data::BLOB>(&v)) blobs[c].push_back(*b);
+    }
+  }
+  Poco::Data::Statement st(*session_);
+  st << translate(sql);
+  for (std::size_t c = 0; c < columns; ++c) {
+    switch (params[c].index()) {
+      case 0: st, Poco::Data::Keywords::use(integers[c]); break;
+      case 1: st, Poco::Data::Keywords::use(texts[c]); break;
+      default: st, Poco::Data::Keywords::use(blobs[c]); break;
+    }
+  }
+  st.execute();
+}
+
 std::vector<SqlRow> SqlDatabase::query(std::string_view sql, const std::vector<SqlParam>& params) {
   Poco::Data::Statement st(*session_);
   st << translate(sql);

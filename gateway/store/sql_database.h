@@ -33,6 +33,9 @@ class SqlDatabase {
   /// Runs a statement; throws Poco::Exception (callers sit inside `guarded`).
   void exec(std::string_view sql, const std::vector<SqlParam>& params = {});
   std::vector<SqlRow> query(std::string_view sql, const std::vector<SqlParam>& params = {});
+  /// Runs a one-row statement once per row of `params` (row-major, `columns` values per row; the
+  /// first row's value types hold for every row), compiled once.
+  void execEach(std::string_view sql, std::size_t columns, const std::vector<SqlParam>& params);
   /// INSERT … returning the new row's id.
   Poco::Int64 insert(std::string_view sql, const std::vector<SqlParam>& params);
   Poco::Data::BLOB blob(std::string_view sql, const std::vector<SqlParam>& params);
