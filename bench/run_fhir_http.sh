@@ -5,7 +5,7 @@
 #   1. maximum rate: wrk, 2 threads, 32 connections (endpoint threads 16), and 128 connections
 #      (endpoint threads 128: more requests waiting means larger group commits);
 #   2. steady rate: bench/fhir_http/paced_load (open loop, latency from each request's scheduled
-#      time), 1,000 requests/s for SECONDS on 16 connections.
+#      time), 1,000 requests/s for SECONDS on 16 connections, and 2,000/s on 64.
 # Every scenario starts a fresh daemon on an empty store. Output is also kept in
 # bench/results/fhir-http-<UTC time>.txt.
 # Usage: bench/run_fhir_http.sh [SECONDS]
@@ -69,10 +69,11 @@ maximum() {  # TRANSPORT KEEP [CONNECTIONS]
   RENKEI_TOKEN=$token wrk -t2 -c"$connections" -d"${secs}s" --latency -s "$lua" "$1://127.0.0.1:$port/fhir" | \
     grep -E "Requests/sec|Non-2xx|  50%|  99%|Socket errors"
 }
-steady() {  # TRANSPORT KEEP RATE
-  start_daemon "$1" "$2"
-  echo "== steady $3/s, $1, keep_resources $2: paced_load, 16 connections, ${secs}s"
-  "$paced" "$1://127.0.0.1:$port/fhir" "$token" "$3" "$secs" 16 "$work/cert.pem" || true
+steady() {  # TRANSPORT KEEP RATE [CONNECTIONS]
+  local connections=${4:-16}
+  start_daemon "$1" "$2" "$((connections > 16 ? connections : 16))"
+  echo "== steady $3/s, $1, keep_resources $2: paced_load, $connections connections, ${secs}s"
+  "$paced" "$1://127.0.0.1:$port/fhir" "$token" "$3" "$secs" "$connections" "$work/cert.pem" || true
 }
 
 {
@@ -88,6 +89,6 @@ steady() {  # TRANSPORT KEEP RATE
   steady https false 1000
   steady http true 1000
   steady https true 1000
-  steady https true 700
+  steady https true 2000 64
 } 2>&1 | tee "$results"
 echo "results: $results"

@@ -92,6 +92,11 @@ pipeline::SubmitResult FhirApi::submitOne(const store::RawInput& input) const {
 
 ApiResponse FhirApi::writeResponse(const ApiRequest& request, const ApiClient& client,
                                    const pipeline::SubmitResult& result, bool transaction) const {
+  if (result.committed.code() == StatusCode::Conflict) {
+    // Concurrent writers kept colliding on the same resource version (retried already).
+    return outcomeResponse(409, "error", "conflict",
+                           "a concurrent write to the same resource won; read it again and retry");
+  }
   if (!result.committed.ok()) {
     ApiResponse r = outcomeResponse(503, "error", "transient",
                                     "the input could not be stored; nothing was accepted");
