@@ -55,8 +55,9 @@ ApiResponse FhirApi::capabilityStatement() const {
   w.Key("security");
   w.StartObject();
   w.Key("description");
-  w.String("Bearer token per API client, bound to one organization; scopes system/<type>.write; "
-           "TLS 1.2 or later, client certificates when configured.");
+  w.String("Per API client, bound to one organization: an opaque bearer token, an RS256 JWT it "
+           "signs, or its TLS client certificate; SMART backend-services scopes "
+           "system/<type>.read|write; TLS 1.2 or later.");
   w.EndObject();
   w.Key("resource");
   w.StartArray();

@@ -11,5 +11,6 @@ int runServe(int argc, char** argv);
 int runCheckConfig(int argc, char** argv);
 int runOutbox(int argc, char** argv);
 int runToken(int argc, char** argv);
+int runAudit(int argc, char** argv);
 
 }  // namespace renkei::cli

@@ -26,6 +26,8 @@ void usage() {
                "           check a gateway config; prints every error with its JSON pointer\n"
                "  outbox --config FILE list|dead|show|retry|replay ...\n"
                "           inspect and operate the delivery queue\n"
+               "  audit --config FILE [--limit N]\n"
+               "           the newest API requests as a Bundle of FHIR AuditEvents\n"
                "  token    make an API token for a fhir_http client (prints it and its SHA-256)\n"
                "  help     this text\n"
                "\n"
@@ -51,6 +53,7 @@ int main(int argc, char** argv) {
   if (command == "check-config") return renkei::cli::runCheckConfig(argc, argv);
   if (command == "outbox") return renkei::cli::runOutbox(argc, argv);
   if (command == "token") return renkei::cli::runToken(argc, argv);
+  if (command == "audit") return renkei::cli::runAudit(argc, argv);
   std::cerr << "renkei: unknown command '" << command << "' (try: renkei help)\n";
   return 2;
 }

@@ -98,6 +98,7 @@ for _ in $(seq 1 100); do
 done
 check "the replay was delivered" 0 ".json" ls "$work/archive"
 check "unknown row" 1 "no outbox row 99" "$renkei" outbox --config "$work/renkei.json" show 99
+check "audit prints AuditEvents as a Bundle" 0 "\"type\":\"collection\"" "$renkei" audit --config "$work/renkei.json" --limit 5
 check "patient data stays out of the log" 1 "" grep -q "連携" "$work/renkei.log"
 
 kill -TERM "$daemon"
