@@ -9,6 +9,7 @@
 #include <Poco/DateTime.h>
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
+#include <Poco/Exception.h>
 #include <Poco/Timestamp.h>
 #include <Poco/URI.h>
 
@@ -36,6 +37,16 @@ std::optional<fhir::SourceFormat> contentFormat(const ApiRequest& r) {
   if (type == "application/fhir+json" || type == "application/json") return fhir::SourceFormat::Json;
   if (type == "application/fhir+xml" || type == "application/xml") return fhir::SourceFormat::Xml;
   return std::nullopt;
+}
+
+bool decodeQueryPart(const std::string& encoded, std::string& decoded, bool plusAsSpace) {
+  decoded.clear();
+  try {
+    Poco::URI::decode(encoded, decoded, plusAsSpace);
+  } catch (const Poco::SyntaxException&) {
+    return false;
+  }
+  return true;
 }
 
 std::string normalizedQuery(std::string_view query) {
@@ -171,8 +182,11 @@ ParsedSearch parseSearch(const std::string& type, const std::string& query) {
     if (pair.empty()) continue;
     const std::size_t eq = pair.find('=');
     std::string name, value;
-    Poco::URI::decode(pair.substr(0, eq), name);
-    if (eq != std::string::npos) Poco::URI::decode(pair.substr(eq + 1), value, true);
+    if (!decodeQueryPart(pair.substr(0, eq), name, false) ||
+        (eq != std::string::npos && !decodeQueryPart(pair.substr(eq + 1), value, true))) {
+      out.error = "the query string has a malformed percent-encoding";
+      return out;
+    }
     if (name == "_format") continue;
     try {
       if (name == "_count") {

@@ -23,6 +23,9 @@ std::string header(const ApiRequest& r, const std::string& name);
 bool isResourceTypeName(std::string_view s);
 /// The request's FHIR format from Content-Type; nullopt when unsupported.
 std::optional<fhir::SourceFormat> contentFormat(const ApiRequest& r);
+/// Percent-decodes a query component ('+' as space when `plusAsSpace`); false for a malformed
+/// escape (the caller answers 400).
+bool decodeQueryPart(const std::string& encoded, std::string& decoded, bool plusAsSpace);
 /// "a=1&b=2" with its parameters sorted, so equal conditions give equal keys.
 std::string normalizedQuery(std::string_view query);
 

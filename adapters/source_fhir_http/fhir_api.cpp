@@ -92,7 +92,7 @@ void FhirApi::negotiateFormat(const ApiRequest& request, ApiResponse& response) 
   std::string format;
   const std::size_t at = request.query.find("_format=");
   if (at != std::string::npos && (at == 0 || request.query[at - 1] == '&')) {
-    Poco::URI::decode(request.query.substr(at + 8, request.query.find('&', at) - at - 8), format);
+    decodeQueryPart(request.query.substr(at + 8, request.query.find('&', at) - at - 8), format, false);
   }
   const std::string accept = header(request, "accept");
   const bool xml = format == "xml" || format.find("xml") != std::string::npos ||

@@ -101,7 +101,9 @@ void SqlStore::intakeRows(const std::vector<RawInput>& inputs, int64_t nowMs,
   std::map<std::string, bool> rawPurged;
   std::map<std::string, std::vector<std::size_t>> bySource;
   for (std::size_t i = 0; i < inputs.size(); ++i) bySource[inputs[i].source].push_back(i);
-  for (const auto& [source, indexes] : bySource) {
+  for (const auto& group : bySource) {
+    const std::string& source = group.first;
+    const std::vector<std::size_t>& indexes = group.second;
     inChunks(indexes, [&](std::size_t from, std::size_t to) {
       std::vector<SqlParam> p{SqlParam(source)};
       for (std::size_t k = from; k < to; ++k) p.emplace_back(keys[indexes[k]]);
