@@ -1,6 +1,6 @@
 // A hospital's view of Renkei through a standard FHIR client library (fhir-kit-client from npm):
 // capability statement, create, read, vread, search with paging, transaction, conditional create,
-// a validation failure and the refusals. Usage: node fhir_client.mjs CLIENT_JS BASE_URL TOKEN OTHER_TOKEN
+// versioned update with If-Match, a validation failure and the refusals. Usage: node fhir_client.mjs CLIENT_JS BASE_URL TOKEN OTHER_TOKEN
 import assert from 'node:assert/strict';
 
 const [clientJs, baseUrl, token, otherToken] = process.argv.slice(2);
@@ -79,10 +79,25 @@ const refused = async (promise, expected) => {
   }
   assert.fail(`expected HTTP ${expected}`);
 };
+// Update with versions: the client reads, changes and PUTs with If-Match; a stale version is 412.
+const current = await client.read({ resourceType: 'Patient', id: created.id });
+current.name[0].family = 'レンケイ（更新）';
+const updated = await client.update({
+  resourceType: 'Patient', id: created.id, body: current,
+  options: { headers: { 'If-Match': `W/"${current.meta.versionId}"` } },
+});
+assert.equal(updated.meta.versionId, '2');
+await refused(client.update({
+  resourceType: 'Patient', id: created.id, body: current, options: { headers: { 'If-Match': 'W/"1"' } },
+}), 412);
+const mine = await client.update({ resourceType: 'Patient', id: 'fkc-own-id', body: { ...patient('FKC-OWN', 'ジブン'), id: 'fkc-own-id' } });
+assert.equal(mine.id, 'fkc-own-id', 'a client may name its resource');
+
 const invalid = patient('FKC-BAD', 'レンケイ');
 invalid.gender = 'woman';
 await refused(client.create({ resourceType: 'Patient', body: invalid }), 422);
 await refused(new Client({ baseUrl }).read({ resourceType: 'Patient', id: created.id }), 401);
 await refused(new Client({ baseUrl, bearerToken: otherToken }).read({ resourceType: 'Patient', id: created.id }), 404);
 console.log('fhir-kit-client: capability, create, read, vread, search with paging, transaction, ' +
-            'conditional create, 422, 401 and 404 all as a hospital client expects');
+            'conditional create, update with If-Match (412 when stale), 422, 401 and 404 all as a ' +
+            'hospital client expects');
