@@ -422,5 +422,4 @@ ApiResponse FhirApi::acceptBatch(const ApiRequest& request, const ApiClient& cli
   return withBody(200, buffer.GetString());
 }
 
-
 }  // namespace renkei::adapters

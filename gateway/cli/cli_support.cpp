@@ -6,6 +6,7 @@
 #include "renkei/core/file_io.h"
 #include "renkei/fhir/default_sources.h"
 #include "renkei/fhir/resource_reader.h"
+#include "renkei/pipeline/adapter_registry.h"
 
 namespace renkei::cli {
 
@@ -32,6 +33,23 @@ std::unique_ptr<fhir::Document> readResourceArgument(const std::string& path) {
                                  path == "-" ? std::nullopt : fhir::formatFromName(path));
   if (!read.ok()) printError(path + ": " + read.status.message());
   return std::move(read.document);
+}
+
+std::optional<ConfiguredStore> openConfiguredStore(const std::string& path) {
+  pipeline::AdapterRegistry registry;
+  pipeline::registerBuiltinAdapters(registry);
+  std::vector<config::ConfigError> errors;
+  auto config = config::loadConfig(path, registry, errors);
+  if (!config.ok()) {
+    for (const auto& e : errors) printError(e.pointer + ": " + e.message);
+    return std::nullopt;
+  }
+  auto opened = store::openStore(config->store);
+  if (!opened.ok()) {
+    printError(opened.status().toString());
+    return std::nullopt;
+  }
+  return ConfiguredStore{std::move(config).value(), std::move(opened).value()};
 }
 
 }  // namespace renkei::cli

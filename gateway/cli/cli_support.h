@@ -4,9 +4,13 @@
 #include <memory>
 #include <string>
 
+#include <optional>
+
 #include "arguments.h"
+#include "renkei/config/gateway_config.h"
 #include "renkei/fhir/definitions.h"
 #include "renkei/fhir/document.h"
+#include "renkei/store/store.h"
 
 namespace renkei::cli {
 
@@ -18,6 +22,15 @@ Result<std::shared_ptr<const fhir::Definitions>> loadDefinitionsFromArgs(const A
 
 /// Reads FILE, or standard input for "-", within the input size limit.
 Result<std::string> readInput(const std::string& path);
+
+/// A gateway config and its opened store, for the operator commands (outbox, audit).
+struct ConfiguredStore {
+  config::GatewayConfig config;
+  std::unique_ptr<store::Store> store;
+};
+/// Loads the config at `path` with the built-in adapters and opens its store; prints every
+/// error and returns nullopt when either fails.
+std::optional<ConfiguredStore> openConfiguredStore(const std::string& path);
 
 /// Prints "renkei: message" on stderr.
 void printError(const std::string& message);

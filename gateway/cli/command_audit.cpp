@@ -5,8 +5,6 @@
 
 #include "cli_support.h"
 #include "commands.h"
-#include "renkei/config/gateway_config.h"
-#include "renkei/pipeline/adapter_registry.h"
 #include "renkei/pipeline/audit_events.h"
 
 namespace renkei::cli {
@@ -24,25 +22,14 @@ int runAudit(int argc, char** argv) {
     printError("--limit must be a number");
     return 2;
   }
-  pipeline::AdapterRegistry registry;
-  pipeline::registerBuiltinAdapters(registry);
-  std::vector<config::ConfigError> errors;
-  auto config = config::loadConfig(args->get("config"), registry, errors);
-  if (!config.ok()) {
-    for (const auto& e : errors) printError(e.pointer + ": " + e.message);
-    return 2;
-  }
-  auto opened = store::openStore(config->store);
-  if (!opened.ok()) {
-    printError(opened.status().toString());
-    return 2;
-  }
-  auto records = opened.value()->audit(limit);
+  auto configured = openConfiguredStore(args->get("config"));
+  if (!configured) return 2;
+  auto records = configured->store->audit(limit);
   if (!records.ok()) {
     printError(records.status().toString());
     return 1;
   }
-  std::cout << pipeline::auditEventBundle(records.value(), "Renkei " + config->instanceName) << '\n';
+  std::cout << pipeline::auditEventBundle(records.value(), "Renkei " + configured->config.instanceName) << '\n';
   return 0;
 }
 

@@ -57,20 +57,9 @@ int runOutbox(int argc, char** argv) {
     printError(args.ok() ? kUsage : args.status().message());
     return 2;
   }
-  pipeline::AdapterRegistry registry;
-  pipeline::registerBuiltinAdapters(registry);
-  std::vector<config::ConfigError> errors;
-  auto config = config::loadConfig(args->get("config"), registry, errors);
-  if (!config.ok()) {
-    for (const auto& e : errors) printError(e.pointer + ": " + e.message);
-    return 2;
-  }
-  auto opened = store::openStore(config->store);
-  if (!opened.ok()) {
-    printError(opened.status().toString());
-    return 2;
-  }
-  store::Store& store = *opened.value();
+  auto configured = openConfiguredStore(args->get("config"));
+  if (!configured) return 2;
+  store::Store& store = *configured->store;
   const std::vector<std::string>& p = args->positionals();
   const std::string& action = p[0];
   if (action == "list" || action == "dead") {

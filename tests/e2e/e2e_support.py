@@ -5,9 +5,11 @@ import os
 import random
 import shutil
 import signal
+import socket
 import subprocess
 import threading
 import time
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MUNICIPALITIES = [("新宿区", True), ("中野区", False), ("世田谷区", False), ("八王子市", False)]
@@ -138,6 +140,25 @@ def wait_until(predicate, timeout, what):
             return
         time.sleep(0.2)
     raise AssertionError("timed out after %ds waiting for %s" % (timeout, what))
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_for_endpoint(metadata_url, timeout=60, context=None):
+    """Waits until the FHIR endpoint answers GET [base]/metadata."""
+    def up():
+        try:
+            urllib.request.urlopen(metadata_url, context=context, timeout=2)
+            return True
+        except OSError:
+            return False
+    wait_until(up, timeout, "the endpoint to listen")
 
 
 def check_exactly_once_in_effect(requests, expected_patients):

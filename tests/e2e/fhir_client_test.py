@@ -7,12 +7,10 @@ import hashlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import ssl
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -31,10 +29,7 @@ def main():
         subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem",
                         "-out", "cert.pem", "-days", "2", "-subj", "/CN=127.0.0.1",
                         "-addext", "subjectAltName=IP:127.0.0.1"], cwd=work, check=True, capture_output=True)
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-        s.close()
+        port = e2e.free_port()
         clients = [{"id": name, "organization": org, "token_sha256": hashlib.sha256(tok.encode()).hexdigest(),
                     "scopes": ["system/*.write", "system/*.read"]}
                    for name, org, tok in (("hospital", "org-a", "token-a"), ("other", "org-b", "token-b"))]
@@ -48,14 +43,7 @@ def main():
             json.dump(config, f)
         daemon = subprocess.Popen([renkei, "serve", "--config", os.path.join(work, "renkei.json")])
         context = ssl.create_default_context(cafile=os.path.join(work, "cert.pem"))
-
-        def up():
-            try:
-                urllib.request.urlopen("https://127.0.0.1:%d/fhir/metadata" % port, context=context, timeout=2)
-                return True
-            except OSError:
-                return False
-        e2e.wait_until(up, 30, "the endpoint to listen")
+        e2e.wait_for_endpoint("https://127.0.0.1:%d/fhir/metadata" % port, 30, context)
         env = dict(os.environ, NODE_EXTRA_CA_CERTS=os.path.join(work, "cert.pem"))
         result = subprocess.run(["node", os.path.join(os.path.dirname(os.path.abspath(__file__)), "fhir_client.mjs"),
                                  client_js, "https://127.0.0.1:%d/fhir" % port, "token-a", "token-b"], env=env)

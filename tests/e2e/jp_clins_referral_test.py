@@ -11,7 +11,6 @@ import hashlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -46,10 +45,7 @@ def main():
     work = tempfile.mkdtemp(prefix="renkei-clins-")
     daemon = None
     try:
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-        s.close()
+        port = e2e.free_port()
         config = {"data_dir": "data", "log": {"level": "warn", "file": "renkei.log"},
                   "validation": {"packages": [core, clins]},
                   "sources": {"hospital": {"type": "fhir_http", "listen": "127.0.0.1:%d" % port,
@@ -64,14 +60,7 @@ def main():
             json.dump(config, f)
         daemon = subprocess.Popen([renkei, "serve", "--config", os.path.join(work, "renkei.json")])
         base = "http://127.0.0.1:%d/fhir" % port
-
-        def up():
-            try:
-                urllib.request.urlopen(base + "/metadata", timeout=2)
-                return True
-            except OSError:
-                return False
-        e2e.wait_until(up, 60, "the endpoint to listen")
+        e2e.wait_for_endpoint(base + "/metadata")
 
         status, body = post(base + "/Bundle", referral)
         assert status == 201, (status, body)

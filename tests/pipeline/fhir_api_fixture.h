@@ -2,7 +2,10 @@
 // clients (org-a writes and reads everything, org-b reads Patients, org-c writes slowly).
 #pragma once
 
+#include <atomic>
 #include <memory>
+#include <thread>
+#include <vector>
 #include <string>
 
 #include <rapidjson/document.h>
@@ -17,6 +20,18 @@ namespace renkei::test {
 
 using adapters::ApiRequest;
 using adapters::ApiResponse;
+
+/// A POST of FHIR JSON with client token-a (or `token`; empty: no Authorization).
+inline ApiRequest post(const std::string& path, const std::string& body,
+                       const std::string& token = "token-a") {
+  ApiRequest r;
+  r.method = "POST";
+  r.path = path;
+  r.body = body;
+  r.headers["content-type"] = "application/fhir+json";
+  if (!token.empty()) r.headers["authorization"] = "Bearer " + token;
+  return r;
+}
 
 class FhirApiTest : public PipelineFixture {
  protected:
@@ -39,16 +54,6 @@ class FhirApiTest : public PipelineFixture {
                                                defs, fhirpath::makeValidator(defs), intake, store_,
                                                nullptr, true, std::move(recipients));
   }
-  static ApiRequest post(const std::string& path, const std::string& body,
-                         const std::string& token = "token-a") {
-    ApiRequest r;
-    r.method = "POST";
-    r.path = path;
-    r.body = body;
-    r.headers["content-type"] = "application/fhir+json";
-    if (!token.empty()) r.headers["authorization"] = "Bearer " + token;
-    return r;
-  }
   std::size_t messages() { return store_->outbox({})->size(); }
 
   rapidjson::Document clients_;
@@ -61,6 +66,24 @@ inline ApiRequest get(const std::string& path, const std::string& token) {
   r.path = path;
   r.headers["authorization"] = "Bearer " + token;
   return r;
+}
+
+/// Sends `requests` to `apis` (round robin), every thread released at the same moment; returns
+/// the statuses in request order.
+inline std::vector<int> sendTogether(const std::vector<adapters::FhirApi*>& apis,
+                                     const std::vector<ApiRequest>& requests) {
+  std::vector<int> statuses(requests.size());
+  std::atomic<bool> go{false};
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    threads.emplace_back([&, i] {
+      while (!go) std::this_thread::yield();
+      statuses[i] = apis[i % apis.size()]->handle(requests[i]).status;
+    });
+  }
+  go = true;
+  for (auto& t : threads) t.join();
+  return statuses;
 }
 
 }  // namespace renkei::test

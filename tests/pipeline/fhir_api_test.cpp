@@ -401,25 +401,9 @@ TEST_F(FhirApiTest, EveryRequestIsAuditedWithoutItsQueryOrContent) {
 /// Fires `n` identical conditional creates from `n` threads at the given APIs (round robin).
 std::vector<int> parallelConditionalCreates(const std::vector<adapters::FhirApi*>& apis, int n,
                                             const std::string& body) {
-  std::vector<int> statuses(n);
-  std::atomic<bool> go{false};
-  std::vector<std::thread> threads;
-  for (int i = 0; i < n; ++i) {
-    threads.emplace_back([&, i] {
-      ApiRequest r;
-      r.method = "POST";
-      r.path = "/fhir/Patient";
-      r.body = body;
-      r.headers["content-type"] = "application/fhir+json";
-      r.headers["authorization"] = "Bearer token-a";
-      r.headers["if-none-exist"] = "identifier=urn:oid:1.2.392.100495.20.3.51.11312345678|race";
-      while (!go) std::this_thread::yield();
-      statuses[i] = apis[i % apis.size()]->handle(r).status;
-    });
-  }
-  go = true;
-  for (auto& t : threads) t.join();
-  return statuses;
+  ApiRequest r = post("/fhir/Patient", body);
+  r.headers["if-none-exist"] = "identifier=urn:oid:1.2.392.100495.20.3.51.11312345678|race";
+  return sendTogether(apis, std::vector<ApiRequest>(static_cast<std::size_t>(n), r));
 }
 
 TEST_F(FhirApiTest, FiftyParallelIdenticalConditionalCreatesMakeOneMessageOnSqlite) {

@@ -151,29 +151,19 @@ TEST_F(FhirApiUpdateTest, TransactionAndBatchEntriesMayPutByIdWithIfMatch) {
   EXPECT_NE(b.body.find(R"("status":"412")"), std::string::npos) << "the stale entry alone fails";
 }
 
-/// `n` threads PUT different content with the same If-Match at once; returns their statuses.
+/// `n` PUTs of different content with the same If-Match, sent at once; returns their statuses.
 std::vector<int> parallelUpdates(const std::vector<adapters::FhirApi*>& apis, int n,
                                  const std::string& ifMatch) {
-  std::vector<int> statuses(n);
-  std::vector<std::thread> threads;
-  std::atomic<bool> go{false};
+  std::vector<ApiRequest> requests;
   for (int i = 0; i < n; ++i) {
-    threads.emplace_back([&, i] {
-      ApiRequest r;
-      r.method = "PUT";
-      r.path = "/fhir/Patient/race";
-      r.body = R"({"resourceType":"Patient","id":"race","name":[{"family":"writer)" +
-               std::to_string(i) + R"("}]})";
-      r.headers["content-type"] = "application/fhir+json";
-      r.headers["authorization"] = "Bearer token-a";
-      r.headers["if-match"] = ifMatch;
-      while (!go) std::this_thread::yield();
-      statuses[i] = apis[i % apis.size()]->handle(r).status;
-    });
+    ApiRequest r = post(
+        "/fhir/Patient/race",
+        R"({"resourceType":"Patient","id":"race","name":[{"family":"writer)" + std::to_string(i) + R"("}]})");
+    r.method = "PUT";
+    r.headers["if-match"] = ifMatch;
+    requests.push_back(std::move(r));
   }
-  go = true;
-  for (auto& t : threads) t.join();
-  return statuses;
+  return sendTogether(apis, requests);
 }
 
 TEST_F(FhirApiUpdateTest, ParallelUpdatesWithOneIfMatchLetExactlyOneWinOnSqlite) {
