@@ -7,7 +7,6 @@ usage: multi_instance_test.py RENKEI_BINARY [N]   (needs $RENKEI_TEST_PG_URL; sc
 starts a throwaway cluster and sets it)"""
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -16,14 +15,6 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2e_support as e2e  # noqa: E402
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def delivered_by(port):
@@ -60,7 +51,7 @@ def main():
             e2e.write_config(config, data_dir=os.path.join(work, name), inbox=os.path.join(work, name, "inbox"),
                              receiver_port=receiver.port, folder_out=os.path.join(work, "out"),
                              store=store, instance="instance-" + name, lease_ms=3000)
-            ports[name] = free_port()
+            ports[name] = e2e.free_port()
             text = open(config).read().replace('"127.0.0.1:0"', '"127.0.0.1:%d"' % ports[name])
             open(config, "w").write(text)
             daemons[name] = e2e.start_daemon(renkei, config, os.path.join(work, name + ".out"))

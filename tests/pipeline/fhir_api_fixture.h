@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 #include <string>
@@ -55,6 +56,32 @@ class FhirApiTest : public PipelineFixture {
                                                nullptr, true, std::move(recipients));
   }
   std::size_t messages() { return store_->outbox({})->size(); }
+
+  /// Two gateways, each with its own connection to one fresh PostgreSQL database.
+  struct TwoGateways {
+    std::shared_ptr<store::Store> storeA, storeB;
+    std::unique_ptr<pipeline::Pipeline> pipelineA, pipelineB;
+    std::unique_ptr<adapters::FhirApi> apiA, apiB;
+  };
+  /// nullopt (with `why`) when no PostgreSQL is configured for the tests.
+  std::optional<TwoGateways> twoGatewaysOnPostgres(std::string& why) {
+    auto config = freshStoreConfig("postgres", why);
+    if (!config) return std::nullopt;
+    auto a = store::openStore(*config);
+    auto b = store::openStore(*config);
+    if (!a.ok() || !b.ok()) {
+      why = "cannot open the PostgreSQL store twice";
+      return std::nullopt;
+    }
+    TwoGateways g;
+    g.storeA = std::move(a).value();
+    g.storeB = std::move(b).value();
+    g.pipelineA = pipelineOver(g.storeA, "gateway-a");
+    g.pipelineB = pipelineOver(g.storeB, "gateway-b");
+    g.apiA = makeApi(g.pipelineA.get());
+    g.apiB = makeApi(g.pipelineB.get());
+    return g;
+  }
 
   rapidjson::Document clients_;
   std::unique_ptr<adapters::FhirApi> api_;

@@ -439,21 +439,12 @@ TEST_F(FhirApiTest, GroupCommitBatchesConcurrentRequestsAndStillMakesOneMessage)
 
 TEST_F(FhirApiTest, FiftyParallelIdenticalConditionalCreatesMakeOneMessageOnPostgres) {
   std::string why;
-  auto config = freshStoreConfig("postgres", why);
-  if (!config) GTEST_SKIP() << why;
-  // Two gateways, each with its own connection to one PostgreSQL database.
-  auto a = store::openStore(*config);
-  auto b = store::openStore(*config);
-  ASSERT_TRUE(a.ok() && b.ok());
-  std::shared_ptr<store::Store> storeA(std::move(a).value()), storeB(std::move(b).value());
-  auto pipelineA = pipelineOver(storeA, "gateway-a");
-  auto pipelineB = pipelineOver(storeB, "gateway-b");
-  auto apiA = makeApi(pipelineA.get());
-  auto apiB = makeApi(pipelineB.get());
-  const auto statuses = parallelConditionalCreates({apiA.get(), apiB.get()}, 50, patientJson("race"));
+  auto g = twoGatewaysOnPostgres(why);
+  if (!g) GTEST_SKIP() << why;
+  const auto statuses = parallelConditionalCreates({g->apiA.get(), g->apiB.get()}, 50, patientJson("race"));
   EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 201), 1);
   EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200), 49);
-  EXPECT_EQ(storeA->outbox({})->size(), 1u) << "exactly one message, routed once";
+  EXPECT_EQ(g->storeA->outbox({})->size(), 1u) << "exactly one message, routed once";
 }
 
 }  // namespace

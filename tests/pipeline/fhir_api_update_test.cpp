@@ -176,21 +176,13 @@ TEST_F(FhirApiUpdateTest, ParallelUpdatesWithOneIfMatchLetExactlyOneWinOnSqlite)
 
 TEST_F(FhirApiUpdateTest, ParallelUpdatesWithOneIfMatchLetExactlyOneWinOnPostgres) {
   std::string why;
-  auto config = freshStoreConfig("postgres", why);
-  if (!config) GTEST_SKIP() << why;
-  auto a = store::openStore(*config);
-  auto b = store::openStore(*config);
-  ASSERT_TRUE(a.ok() && b.ok());
-  std::shared_ptr<store::Store> storeA(std::move(a).value()), storeB(std::move(b).value());
-  auto pipelineA = pipelineOver(storeA, "gateway-a");
-  auto pipelineB = pipelineOver(storeB, "gateway-b");
-  auto apiA = makeApi(pipelineA.get());
-  auto apiB = makeApi(pipelineB.get());
-  ASSERT_EQ(apiA->handle(put("/fhir/Patient/race", R"({"resourceType":"Patient","id":"race"})")).status, 201);
-  const auto statuses = parallelUpdates({apiA.get(), apiB.get()}, 20, "W/\"1\"");
+  auto g = twoGatewaysOnPostgres(why);
+  if (!g) GTEST_SKIP() << why;
+  ASSERT_EQ(g->apiA->handle(put("/fhir/Patient/race", R"({"resourceType":"Patient","id":"race"})")).status, 201);
+  const auto statuses = parallelUpdates({g->apiA.get(), g->apiB.get()}, 20, "W/\"1\"");
   EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200), 1);
   EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 412), 19);
-  auto current = storeB->resource("Patient", "race", {"org-a"}, 0).value();
+  auto current = g->storeB->resource("Patient", "race", {"org-a"}, 0).value();
   ASSERT_TRUE(current.has_value());
   EXPECT_EQ(current->version, 2);
 }
