@@ -52,12 +52,18 @@ class FhirRestSink : public pipeline::Sink {
     std::string method = Poco::Net::HTTPRequest::HTTP_POST;
     const std::string type(request.root->resourceType);
     if (transaction_) {
-      auto bundle = transactionBundle(request.canonicalJson, request.idempotencyKey);
+      auto bundle = transactionBundle(request.canonicalJson, request.idempotencyKey, request.sender,
+                                      request.writeIntent);
       if (!bundle.ok()) return {Outcome::Reject, bundle.status().message(), "", {}};
       body = std::move(bundle).value();
       path.pop_back();
     } else {
-      const std::string id = pipeline::deterministicId(request.idempotencyKey, type);
+      // An update names its resource: every delivery of it goes to one receiver resource.
+      const pipeline::WriteIntent intent = pipeline::decodeWriteIntent(request.writeIntent);
+      const std::string id =
+          intent.isUpdate() ? pipeline::deterministicId(senderNamespace(request.sender),
+                                                        type + "/" + intent.updateId)
+                            : pipeline::deterministicId(request.idempotencyKey, type);
       auto withId = resourceWithId(request.canonicalJson, id);
       if (!withId.ok()) return {Outcome::Reject, withId.status().message(), "", {}};
       body = std::move(withId).value();

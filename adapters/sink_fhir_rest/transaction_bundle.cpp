@@ -8,8 +8,13 @@
 
 namespace renkei::adapters {
 
-Result<std::string> transactionBundle(std::string_view canonicalJson, std::string_view key) {
-  auto resources = pipeline::identifyResources(canonicalJson, key);
+std::string senderNamespace(const std::string& sender) { return "sender\n" + sender; }
+
+Result<std::string> transactionBundle(std::string_view canonicalJson, std::string_view key,
+                                      const std::string& sender, const std::string& writeIntent) {
+  auto resources = pipeline::identifyResources(
+      canonicalJson, {std::string(key), 0, senderNamespace(sender)},
+      pipeline::decodeWriteIntent(writeIntent));
   if (!resources.ok()) return resources.status();
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);

@@ -73,7 +73,7 @@ namespace {
 void addResources(store::RoutingOutcome& o, int64_t messageId, const std::string& writeIntent) {
   const WriteIntent intent = decodeWriteIntent(writeIntent);
   if (o.state == store::kFailed || !intent.keepResources) return;
-  auto resources = identifyResources(o.canonical, "", intent, messageId);
+  auto resources = identifyResources(o.canonical, {"", messageId, ""}, intent);
   if (resources.ok()) o.resources = std::move(resources).value();
 }
 
@@ -225,8 +225,9 @@ store::DeliveryUpdate Pipeline::attempt(const store::OutboxRow& row) {
       result = {Outcome::Reject, "stored canonical message unreadable: " + read.status.message(),
                 "", {}};
     } else {
-      DeliveryRequest request{row.id, row.messageId, row.idempotencyKey, read.document->text(),
-                              read.document->root()};
+      DeliveryRequest request{row.id,           row.messageId, row.idempotencyKey,
+                              read.document->text(), read.document->root(), row.sender,
+                              row.writeIntent};
       result = sink->second->deliver(request);
     }
   }

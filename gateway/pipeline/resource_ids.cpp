@@ -90,9 +90,8 @@ int64_t versionFromETag(std::string_view etag) {
 }
 
 Result<std::vector<IdentifiedResource>> identifyResources(std::string_view canonicalJson,
-                                                          std::string_view key,
-                                                          const WriteIntent& intent,
-                                                          int64_t messageId) {
+                                                          const IdNaming& naming,
+                                                          const WriteIntent& intent) {
   rapidjson::Document in;
   in.Parse(canonicalJson.data(), canonicalJson.size());
   if (in.HasParseError() || !in.IsObject()) return Status::invalidInput("canonical JSON unreadable");
@@ -128,10 +127,13 @@ Result<std::vector<IdentifiedResource>> identifyResources(std::string_view canon
     const std::string oldId = memberString(*resources[i], "id");
     const std::string identity = !fullUrls[i].empty() ? fullUrls[i] : type + "/" + oldId;
     IdentifiedResource copy{type,
-                            messageId > 0 ? messageResourceId(messageId, i) : deterministicId(key, identity),
+                            naming.messageId > 0 ? messageResourceId(naming.messageId, i)
+                                                 : deterministicId(naming.key, identity),
                             "", {}};
     if (targets[i]) {
-      copy.id = targets[i]->id;
+      copy.id = naming.clientNamespace.empty()
+                    ? targets[i]->id
+                    : deterministicId(naming.clientNamespace, type + "/" + targets[i]->id);
       copy.update = true;
       copy.ifMatch = targets[i]->ifMatch;
     }

@@ -60,12 +60,14 @@ OutboxRow outboxFrom(const SqlRow& r) {
   o.leaseOwner = text(r[11]);
   o.leaseUntilMs = integer(r[12]);
   o.receivedMs = integer(r[13]);
+  o.sender = text(r[14]);
+  o.writeIntent = text(r[15]);
   return o;
 }
 constexpr const char* kOutboxColumns =
     "o.id, o.message_id, o.destination, o.ordering_key, o.idempotency_key, o.state, o.attempts, "
     "o.next_attempt_ms, o.created_ms, o.last_error, o.response_body, o.lease_owner, "
-    "o.lease_until_ms, m.received_ms";
+    "o.lease_until_ms, m.received_ms, m.sender, m.write_intent";
 
 std::string idList(const std::vector<Poco::Int64>& ids) {
   std::string out;
@@ -472,7 +474,7 @@ Result<std::vector<OutboxRow>> SqlStore::claimDeliveries(const std::string& owne
                            "m.id = o.message_id WHERE o.id IN (" + list + ") ORDER BY o.id");
     for (const SqlRow& r : rows) {
       out.push_back(outboxFrom(r));
-      out.back().canonical = text(r[14]);
+      out.back().canonical = text(r[16]);
     }
     return Status::okStatus();
   });
@@ -560,7 +562,7 @@ Result<std::optional<OutboxRow>> SqlStore::outboxRow(int64_t id) {
                            params({Poco::Int64(id)}));
     if (!rows.empty()) {
       out = outboxFrom(rows[0]);
-      out->canonical = text(rows[0][14]);
+      out->canonical = text(rows[0][16]);
     }
     return Status::okStatus();
   });

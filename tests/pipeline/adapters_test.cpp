@@ -46,6 +46,31 @@ TEST(TransactionBundle, ASingleResourceBecomesOnePut) {
   EXPECT_FALSE(transactionBundle("not json", "k").ok());
 }
 
+TEST(TransactionBundle, ASendersOwnIdsBecomeOneReceiverResourcePerSender) {
+  const char* put = R"({"resourceType":"Bundle","type":"transaction","entry":[
+    {"fullUrl":"urn:uuid:33333333-3333-4333-8333-333333333333",
+     "resource":{"resourceType":"Patient","id":"home-1"},"request":{"method":"PUT","url":"Patient/home-1"}},
+    {"resource":{"resourceType":"Observation","status":"final","code":{"text":"x"},
+     "subject":{"reference":"Patient/home-1"}},"request":{"method":"POST","url":"Observation"}}]})";
+  const std::string id = pipeline::deterministicId(senderNamespace("clinic-a"), "Patient/home-1");
+  auto first = transactionBundle(put, "delivery-1", "clinic-a");
+  auto second = transactionBundle(put, "delivery-2", "clinic-a");
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_NE(first->find("\"url\":\"Patient/" + id + "\""), std::string::npos) << *first;
+  EXPECT_NE(second->find("\"url\":\"Patient/" + id + "\""), std::string::npos)
+      << "every delivery of the sender's Patient/home-1 updates one receiver resource";
+  EXPECT_NE(first->find("\"reference\":\"Patient/" + id + "\""), std::string::npos)
+      << "references to it follow";
+  EXPECT_EQ(transactionBundle(put, "delivery-1", "clinic-b")->find(id), std::string::npos)
+      << "another sender's Patient/home-1 is another resource";
+
+  // A single-resource update (PUT [base]/Patient/home-1 at Renkei) lands on the same resource.
+  auto single = transactionBundle(R"({"resourceType":"Patient","id":"home-1"})", "delivery-3",
+                                  "clinic-a", "keep update=Patient/home-1");
+  ASSERT_TRUE(single.ok());
+  EXPECT_NE(single->find("\"url\":\"Patient/" + id + "\""), std::string::npos) << *single;
+}
+
 TEST(FlatCsv, OneRowPerValueWithQuoting) {
   auto read = fhir::readResource(
       R"({"resourceType":"Patient","id":"p1","name":[{"family":"連携","given":["花子","a,\"b\""]}]})",

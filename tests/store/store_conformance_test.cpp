@@ -172,6 +172,11 @@ TEST_P(StoreConformance, OneRowPerDestinationWithStableIdempotencyKeys) {
   EXPECT_EQ(rows.value()[0].state, kQueued);
   EXPECT_NE(rows.value()[0].idempotencyKey, rows.value()[1].idempotencyKey);
   EXPECT_EQ(rows.value()[0].idempotencyKey.rfind("rk-", 0), 0u);
+  EXPECT_EQ(rows.value()[0].sender, "clinic-1") << "sinks name the sender's own resources by it";
+  auto claimed = store_->claimDeliveries("w", 10, 5000, 30000).value();
+  ASSERT_EQ(claimed.size(), 2u);
+  EXPECT_EQ(claimed[0].sender, "clinic-1");
+  EXPECT_EQ(claimed[0].canonical, "m1");
 }
 
 TEST_P(StoreConformance, DeliveriesGoOutInOrderPerDestinationAndOrderingKey) {

@@ -27,11 +27,20 @@ std::string deterministicId(std::string_view key, std::string_view originalIdent
 /// ones, so new rows append to the store's indexes instead of touching pages all over them.
 std::string messageResourceId(int64_t messageId, std::size_t index);
 
-/// Ids from deterministicId(key, …), or with `messageId` > 0 from messageResourceId.
+/// How identifyResources names resources.
+struct IdNaming {
+  std::string key;        ///< server ids from deterministicId(key, original identity) …
+  int64_t messageId = 0;  ///< … or, when > 0, from messageResourceId(messageId, n)
+  /// Client-named resources (an update, a PUT entry) keep their id when this is empty (the store
+  /// keeps each sender's ids apart); otherwise they are named deterministicId(clientNamespace,
+  /// "Type/id") — the same for every message of one sender, different between senders — so
+  /// that a receiver sees each update of a resource as a new version of one resource.
+  std::string clientNamespace;
+};
+
 Result<std::vector<IdentifiedResource>> identifyResources(std::string_view canonicalJson,
-                                                          std::string_view key,
-                                                          const WriteIntent& intent = {},
-                                                          int64_t messageId = 0);
+                                                          const IdNaming& naming,
+                                                          const WriteIntent& intent = {});
 
 /// The version in an ETag or If-Match value (W/"3", "3" or 3); 0 when there is none.
 int64_t versionFromETag(std::string_view etag);

@@ -26,6 +26,8 @@ struct DeliveryRequest {
   std::string idempotencyKey;     ///< the same on every attempt and replay
   std::string_view canonicalJson;
   const fhir::Node* root = nullptr;
+  std::string sender;       ///< the organization that sent the message
+  std::string writeIntent;  ///< an update names its resource (pipeline/write_intent.h)
 };
 
 class Sink {

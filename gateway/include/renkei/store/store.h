@@ -120,6 +120,8 @@ struct OutboxRow {
   int64_t nextAttemptMs = 0;
   int64_t createdMs = 0;
   int64_t receivedMs = 0;  ///< when the message was received (for latency)
+  std::string sender;       ///< the message's sender (organization)
+  std::string writeIntent;  ///< the message's write intent (see pipeline/write_intent.h)
   std::string leaseOwner;
   int64_t leaseUntilMs = 0;
   std::string canonical;   ///< filled by claimDeliveries
