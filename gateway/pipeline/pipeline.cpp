@@ -3,7 +3,6 @@
 
 #include <chrono>
 #include <random>
-#include <set>
 
 #include "renkei/core/json_log.h"
 #include "renkei/fhir/resource_reader.h"
