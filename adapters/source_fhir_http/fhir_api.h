@@ -100,7 +100,6 @@ class FhirApi {
   };
   Matches findMatches(const ApiClient& client, const std::string& type,
                       const std::string& query) const;
-  pipeline::SubmitResult submitOne(const store::RawInput& input) const;
   /// The answer to a committed (or failed) write, shaped by Prefer.
   ApiResponse writeResponse(const ApiRequest& request, const ApiClient& client,
                             const pipeline::SubmitResult& result, bool transaction) const;

@@ -79,21 +79,10 @@ std::string inputName(std::string_view type, fhir::SourceFormat format) {
 
 }  // namespace
 
-pipeline::SubmitResult FhirApi::submitOne(const store::RawInput& input) const {
-  pipeline::SubmitResult result;
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    result = intake_->submit({input})[0];
-    // Two identical requests racing on PostgreSQL: the loser's insert hits the unique key and
-    // rolls back; trying again finds the winner's commit.
-    if (result.committed.code() != StatusCode::Conflict) break;
-  }
-  return result;
-}
-
 ApiResponse FhirApi::writeResponse(const ApiRequest& request, const ApiClient& client,
                                    const pipeline::SubmitResult& result, bool transaction) const {
   if (result.committed.code() == StatusCode::Conflict) {
-    // Concurrent writers kept colliding on the same resource version (retried already).
+    // Concurrent writers kept colliding on one unique key (the pipeline retried already).
     return outcomeResponse(409, "error", "conflict",
                            "a concurrent write to the same resource won; read it again and retry");
   }
@@ -213,7 +202,7 @@ ApiResponse FhirApi::accept(const ApiRequest& request, const ApiClient& client,
   intent.keepResources = keepResources_;
   const store::RawInput input{source_, client.organization, inputName(type, *format), key,
                               request.body, pipeline::encodeWriteIntent(intent)};
-  return writeResponse(request, client, submitOne(input), bundleTypes == "transaction|batch");
+  return writeResponse(request, client, intake_->submit({input})[0], bundleTypes == "transaction|batch");
 }
 
 FhirApi::Matches FhirApi::findMatches(const ApiClient& client, const std::string& type,
@@ -300,7 +289,7 @@ ApiResponse FhirApi::update(const ApiRequest& request, const ApiClient& client,
   }
   const store::RawInput input{source_, client.organization, inputName(type, *format), key,
                               request.body, pipeline::encodeWriteIntent(intent)};
-  pipeline::SubmitResult result = submitOne(input);
+  pipeline::SubmitResult result = intake_->submit({input})[0];
   if (!conditionalCreateKey.empty() && result.duplicate && result.committed.ok()) {
     // A parallel conditional update created it first: apply this one as an update of it.
     auto matched = findMatches(client, type, request.query);
@@ -309,8 +298,9 @@ ApiResponse FhirApi::update(const ApiRequest& request, const ApiClient& client,
       intent.updateType = type;
       intent.updateId = matched.resource->id;
       intent.ifMatch = ifMatch;
-      result = submitOne({source_, client.organization, inputName(type, *format), uniqueKey(client),
-                          request.body, pipeline::encodeWriteIntent(intent)});
+      result = intake_->submit({{source_, client.organization, inputName(type, *format),
+                                 uniqueKey(client), request.body,
+                                 pipeline::encodeWriteIntent(intent)}})[0];
     }
   }
   return writeResponse(request, client, result, false);

@@ -61,8 +61,8 @@ std::string peerCertificateSha256(Poco::Net::HTTPServerRequest& req) {
 
 class ApiHandler : public Poco::Net::HTTPRequestHandler {
  public:
-  ApiHandler(const FhirApi& api, int64_t maxBytes, bool secure)
-      : api_(api), maxBytes_(maxBytes), secure_(secure) {}
+  ApiHandler(const FhirApi& api, int64_t maxBytes, bool secure, bool certificateClients)
+      : api_(api), maxBytes_(maxBytes), secure_(secure), certificateClients_(certificateClients) {}
 
   void handleRequest(Poco::Net::HTTPServerRequest& req,
                      Poco::Net::HTTPServerResponse& res) override {
@@ -93,7 +93,11 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     if (q != std::string::npos) request.query = uri.substr(q + 1);
     for (const auto& [name, value] : req) request.headers[lower(name)] = value;
     if (req.has("Host")) request.origin = std::string(secure_ ? "https://" : "http://") + req.get("Host");
-    if (secure_) request.clientCertificateSha256 = peerCertificateSha256(req);
+    // The certificate identifies a client only when some client is registered by one and the
+    // request carries no token: no certificate work on the token-authenticated hot path.
+    if (secure_ && certificateClients_ && !req.has("Authorization")) {
+      request.clientCertificateSha256 = peerCertificateSha256(req);
+    }
     std::istream& in = req.stream();
     char buffer[16384];
     while (in) {
@@ -110,20 +114,23 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
   const FhirApi& api_;
   int64_t maxBytes_;
   bool secure_;
+  bool certificateClients_;
 };
 
 class ApiHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  ApiHandlerFactory(const FhirApi& api, int64_t maxBytes, bool secure)
-      : api_(api), maxBytes_(maxBytes), secure_(secure) {}
+  ApiHandlerFactory(const FhirApi& api, int64_t maxBytes, bool secure, bool certificateClients)
+      : api_(api), maxBytes_(maxBytes), secure_(secure), certificateClients_(certificateClients) {}
   Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-    return new ApiHandler(api_, maxBytes_, secure_);  // owned and deleted by POCO
+    // owned and deleted by POCO
+    return new ApiHandler(api_, maxBytes_, secure_, certificateClients_);
   }
 
  private:
   const FhirApi& api_;
   int64_t maxBytes_;
   bool secure_;
+  bool certificateClients_;
 };
 
 class FhirHttpSource : public pipeline::Source {
@@ -169,7 +176,9 @@ class FhirHttpSource : public pipeline::Source {
       // one endpoint's keep-alive connections must not starve another endpoint or /metrics.
       pool_ = std::make_unique<Poco::ThreadPool>(2, options_.threads);
       server_ = std::make_unique<Poco::Net::HTTPServer>(
-          new ApiHandlerFactory(*api_, options_.maxRequestBytes, !options_.plain), *pool_, *socket,
+          new ApiHandlerFactory(*api_, options_.maxRequestBytes, !options_.plain,
+                                options_.askClientCert),
+          *pool_, *socket,
           params);
       server_->start();
     } catch (const Poco::Exception& e) {

@@ -76,16 +76,16 @@ void addResources(store::RoutingOutcome& o, int64_t messageId, const std::string
   if (resources.ok()) o.resources = std::move(resources).value();
 }
 
-/// Records routing outcomes; two instances writing the same resource version at once make one
-/// of them see a conflict, and the next try finds the other's version.
-Result<std::vector<bool>> recordRoutingRetrying(store::Store& store,
-                                                std::vector<store::RoutingOutcome>& outcomes,
-                                                const std::string& owner, int64_t nowMs) {
-  auto routed = store.recordRouting(outcomes, owner, nowMs);
-  for (int attempt = 1; attempt < 3 && routed.status().code() == StatusCode::Conflict; ++attempt) {
-    routed = store.recordRouting(outcomes, owner, nowMs);
+/// Runs a store transaction up to three times while it fails with Conflict: two instances on one
+/// PostgreSQL writing the same unique key (an idempotency key, a resource version) at once make
+/// one of them roll back, and the next try finds the other's commit.
+template <typename Transaction>
+auto retryingConflicts(Transaction&& transaction) {
+  auto result = transaction();
+  for (int attempt = 1; attempt < 3 && result.status().code() == StatusCode::Conflict; ++attempt) {
+    result = transaction();
   }
-  return routed;
+  return result;
 }
 
 }  // namespace
@@ -124,12 +124,8 @@ std::vector<SubmitResult> Pipeline::submitPrepared(std::vector<PreparedInput> in
     }
     return outcomes;
   };
-  auto done = store_->intakeAndRoute(raw, route, options_.owner, clock_());
-  // Two instances writing the same resource version at once: one commits, the other retries
-  // and finds the first one's version.
-  for (int attempt = 1; attempt < 3 && done.status().code() == StatusCode::Conflict; ++attempt) {
-    done = store_->intakeAndRoute(raw, route, options_.owner, clock_());
-  }
+  auto done = retryingConflicts(
+      [&] { return store_->intakeAndRoute(raw, route, options_.owner, clock_()); });
   if (!done.ok()) {
     for (SubmitResult& r : results) r.committed = done.status();
     JsonLog::write(LogLevel::Error, "intake_failed",
@@ -200,7 +196,8 @@ int Pipeline::processReceivedOnce() {
     addResources(outcomes.back(), m.id, m.writeIntent);
     bind(outcomes.back(), m.id);
   }
-  auto st = recordRoutingRetrying(*store_, outcomes, options_.owner, clock_());
+  auto st = retryingConflicts(
+      [&] { return store_->recordRouting(outcomes, options_.owner, clock_()); });
   if (!st.ok()) {
     JsonLog::write(LogLevel::Warn, "routing_failed", {{"error", st.status().toString()}});
     return 0;
