@@ -1,4 +1,4 @@
-// Definition loading and input reading for CLI subcommands.
+// Command-line parsing with --help, definition loading and input reading for CLI subcommands.
 #include "cli_support.h"
 
 #include <iostream>
@@ -9,6 +9,28 @@
 #include "renkei/pipeline/adapter_registry.h"
 
 namespace renkei::cli {
+
+CommandLine parseCommandLine(int argc, char** argv, const CommandSpec& spec) {
+  auto args = Arguments::parse(argc, argv, 2, spec);
+  if (!args.ok()) {
+    // An unknown option next to --help still gets the help.
+    if (asksForHelp(argc, argv, 2)) return {std::nullopt, printUsage(spec)};
+    return {std::nullopt, usageError(spec, args.status().message())};
+  }
+  if (args->helpRequested()) return {std::nullopt, printUsage(spec)};
+  return {std::move(args).value(), 0};
+}
+
+int printUsage(const CommandSpec& spec) {
+  std::cout << spec.usage;
+  return 0;
+}
+
+int usageError(const CommandSpec& spec, const std::string& message) {
+  if (!message.empty()) printError(message);
+  std::cerr << spec.synopsis();
+  return 2;
+}
 
 Result<std::shared_ptr<const fhir::Definitions>> loadDefinitionsFromArgs(const Arguments& args) {
   fhir::DefinitionSources sources = fhir::defaultDefinitionSources();

@@ -1,10 +1,10 @@
-// Shared pieces of the CLI subcommands: definition loading from flags, reading FILE or "-".
+// Shared pieces of the CLI subcommands: parsing a command line with --help, definition loading
+// from flags, reading FILE or "-".
 #pragma once
 
 #include <memory>
-#include <string>
-
 #include <optional>
+#include <string>
 
 #include "arguments.h"
 #include "renkei/config/gateway_config.h"
@@ -14,8 +14,28 @@
 
 namespace renkei::cli {
 
-/// Options every command that needs definitions accepts.
+/// Options every command that needs definitions accepts, and their usage lines.
 inline const std::set<std::string> kDefinitionOptions = {"package", "definitions"};
+inline constexpr const char* kDefinitionOptionsUsage =
+    "  --package PATH      load a FHIR package (.tgz or folder) besides R4 core; repeatable\n"
+    "  --definitions DIR   R4 core definitions (default: $RENKEI_DEFINITIONS_DIR or the build's\n"
+    "                      .deps location)\n";
+
+/// A parsed command line, or the exit code to return at once when the command must not run.
+struct CommandLine {
+  std::optional<Arguments> args;  ///< absent after --help / -h or a usage error
+  int exitCode = 0;               ///< 0 after --help / -h, 2 after a usage error
+};
+
+/// Parses argv[2…] against `spec`. For --help / -h prints spec.usage on stdout (exit 0); for an
+/// unknown or incomplete option prints the error and the synopsis on stderr (exit 2).
+CommandLine parseCommandLine(int argc, char** argv, const CommandSpec& spec);
+
+/// Prints spec.usage on stdout; returns 0.
+int printUsage(const CommandSpec& spec);
+
+/// Prints "renkei: message" (when not empty) and the synopsis on stderr; returns 2.
+int usageError(const CommandSpec& spec, const std::string& message = {});
 
 /// Loads the default sources plus --package PATH (repeatable) and --definitions DIR.
 Result<std::shared_ptr<const fhir::Definitions>> loadDefinitionsFromArgs(const Arguments& args);

@@ -8,28 +8,44 @@
 #include "renkei/pipeline/audit_events.h"
 
 namespace renkei::cli {
+namespace {
+
+const CommandSpec& spec() {
+  static const CommandSpec s{
+      "usage: renkei audit --config FILE [--limit N]\n"
+      "\n"
+      "Prints the newest API requests recorded in the configured store as a Bundle of FHIR\n"
+      "AuditEvents (who, what, outcome; no content). Works while the daemon runs.\n"
+      "\n"
+      "options:\n"
+      "  --config FILE       the gateway config whose store to read\n"
+      "  --limit N           how many requests, newest first (default 100)\n",
+      {"config", "limit"},
+      {}};
+  return s;
+}
+
+}  // namespace
 
 int runAudit(int argc, char** argv) {
-  auto args = Arguments::parse(argc, argv, 2, {"config", "limit"}, {});
-  if (!args.ok() || !args->has("config")) {
-    printError(args.ok() ? "usage: renkei audit --config FILE [--limit N]" : args.status().message());
-    return 2;
+  CommandLine line = parseCommandLine(argc, argv, spec());
+  if (!line.args) return line.exitCode;
+  const Arguments& args = *line.args;
+  if (!args.has("config")) return usageError(spec(), "--config FILE is required");
+  if (!args.positionals().empty()) {
+    return usageError(spec(), "unexpected argument '" + args.positionals().front() + "'");
   }
-  int64_t limit = 100;
-  try {
-    limit = std::stoll(args->get("limit", "100"));
-  } catch (const std::exception&) {
-    printError("--limit must be a number");
-    return 2;
-  }
-  auto configured = openConfiguredStore(args->get("config"));
+  auto limit = args.integer("limit", 100);
+  if (!limit.ok()) return usageError(spec(), limit.status().message());
+  auto configured = openConfiguredStore(args.get("config"));
   if (!configured) return 2;
-  auto records = configured->store->audit(limit);
+  auto records = configured->store->audit(limit.value());
   if (!records.ok()) {
     printError(records.status().toString());
     return 1;
   }
-  std::cout << pipeline::auditEventBundle(records.value(), "Renkei " + configured->config.instanceName) << '\n';
+  std::cout << pipeline::auditEventBundle(records.value(), "Renkei " + configured->config.instanceName)
+            << '\n';
   return 0;
 }
 

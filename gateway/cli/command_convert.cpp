@@ -9,24 +9,42 @@
 #include "renkei/fhir/xml_writer.h"
 
 namespace renkei::cli {
+namespace {
+
+const CommandSpec& spec() {
+  static const CommandSpec s = [] {
+    CommandSpec c;
+    c.usage = std::string(
+        "usage: renkei convert --to json|xml [--pretty] [--package PATH]... FILE|-\n"
+        "\n"
+        "Converts one FHIR R4 resource between JSON and XML (- is standard input). Exit 0\n"
+        "converted, 1 the content cannot be represented, 2 unreadable input or usage.\n"
+        "\n"
+        "options:\n"
+        "  --to json|xml       the output format\n"
+        "  --pretty            indent the output\n") +
+        kDefinitionOptionsUsage;
+    c.valued = kDefinitionOptions;
+    c.valued.insert("to");
+    c.flags = {"pretty"};
+    return c;
+  }();
+  return s;
+}
+
+}  // namespace
 
 int runConvert(int argc, char** argv) {
-  std::set<std::string> valued = kDefinitionOptions;
-  valued.insert("to");
-  auto args = Arguments::parse(argc, argv, 2, valued, {"pretty"});
-  if (!args.ok()) {
-    printError(args.status().message());
-    return 2;
-  }
-  std::string to = args->get("to");
-  if ((to != "json" && to != "xml") || args->positionals().size() != 1) {
-    printError("usage: renkei convert --to json|xml [--pretty] [--package PATH] FILE|-");
-    return 2;
-  }
-  const std::string& path = args->positionals().front();
+  CommandLine line = parseCommandLine(argc, argv, spec());
+  if (!line.args) return line.exitCode;
+  const Arguments& args = *line.args;
+  std::string to = args.get("to");
+  if (to != "json" && to != "xml") return usageError(spec(), "--to is json or xml");
+  if (args.positionals().size() != 1) return usageError(spec(), "name one FILE or -");
+  const std::string& path = args.positionals().front();
   std::unique_ptr<fhir::Document> document = readResourceArgument(path);
   if (document == nullptr) return 2;
-  auto defs = loadDefinitionsFromArgs(*args);
+  auto defs = loadDefinitionsFromArgs(args);
   if (!defs.ok()) {
     printError(defs.status().message());
     return 2;
@@ -37,7 +55,7 @@ int runConvert(int argc, char** argv) {
     printError(path + ": '" + std::string(root.resourceType) + "' is not an R4 resource type");
     return 1;
   }
-  bool pretty = args->has("pretty");
+  bool pretty = args.has("pretty");
   if (to == "json") {
     std::cout << fhir::writeJson(root, &nav, {pretty}) << '\n';
     return 0;

@@ -7,14 +7,34 @@
 #include "commands.h"
 
 namespace renkei::cli {
+namespace {
+
+const CommandSpec& spec() {
+  static const CommandSpec s = [] {
+    CommandSpec c;
+    c.usage = std::string(
+        "usage: renkei definitions [--package PATH]... [--definitions DIR]\n"
+        "\n"
+        "Lists what was loaded (counts, profiles) and every loader warning. Exit 0 without\n"
+        "warnings, 1 with warnings, 2 when the definitions cannot be loaded or usage.\n"
+        "\n"
+        "options:\n") +
+        kDefinitionOptionsUsage;
+    c.valued = kDefinitionOptions;
+    return c;
+  }();
+  return s;
+}
+
+}  // namespace
 
 int runDefinitions(int argc, char** argv) {
-  auto args = Arguments::parse(argc, argv, 2, kDefinitionOptions, {});
-  if (!args.ok()) {
-    printError(args.status().message());
-    return 2;
+  CommandLine line = parseCommandLine(argc, argv, spec());
+  if (!line.args) return line.exitCode;
+  if (!line.args->positionals().empty()) {
+    return usageError(spec(), "unexpected argument '" + line.args->positionals().front() + "'");
   }
-  auto defs = loadDefinitionsFromArgs(*args);
+  auto defs = loadDefinitionsFromArgs(*line.args);
   if (!defs.ok()) {
     printError(defs.status().message());
     return 2;

@@ -11,24 +11,45 @@
 #include "renkei/fhirpath/output.h"
 
 namespace renkei::cli {
+namespace {
+
+const CommandSpec& spec() {
+  static const CommandSpec s = [] {
+    CommandSpec c;
+    c.usage = std::string(
+        "usage: renkei fhirpath [--strict] [--trace] [--var NAME=VALUE]... [--package PATH]...\n"
+        "                       'EXPRESSION' FILE|-\n"
+        "\n"
+        "Evaluates a FHIRPath expression on one resource (JSON or XML; - is standard input) and\n"
+        "prints the result as a JSON array of {\"type\", \"value\"}. Exit 0 evaluated, 1\n"
+        "evaluation error, 2 syntax error, unreadable input or usage.\n"
+        "\n"
+        "options:\n"
+        "  --strict            reject paths that are not elements of the type (a syntax error)\n"
+        "  --trace             print trace() output on stderr (it may show patient data)\n"
+        "  --var NAME=VALUE    the string %NAME; repeatable\n") +
+        kDefinitionOptionsUsage;
+    c.valued = kDefinitionOptions;
+    c.valued.insert("var");
+    c.flags = {"strict", "trace"};
+    return c;
+  }();
+  return s;
+}
+
+}  // namespace
 
 int runFhirPath(int argc, char** argv) {
-  std::set<std::string> valued = kDefinitionOptions;
-  valued.insert("var");
-  auto args = Arguments::parse(argc, argv, 2, valued, {"strict", "trace"});
-  if (!args.ok()) {
-    printError(args.status().message());
-    return 2;
+  CommandLine line = parseCommandLine(argc, argv, spec());
+  if (!line.args) return line.exitCode;
+  const Arguments& args = *line.args;
+  if (args.positionals().size() != 2) {
+    return usageError(spec(), "name one EXPRESSION and one FILE or -");
   }
-  if (args->positionals().size() != 2) {
-    printError("usage: renkei fhirpath [--strict] [--trace] [--var NAME=VALUE]... "
-               "[--package PATH] 'EXPRESSION' FILE|-");
-    return 2;
-  }
-  const std::string& expressionText = args->positionals()[0];
-  std::unique_ptr<fhir::Document> document = readResourceArgument(args->positionals()[1]);
+  const std::string& expressionText = args.positionals()[0];
+  std::unique_ptr<fhir::Document> document = readResourceArgument(args.positionals()[1]);
   if (document == nullptr) return 2;
-  auto defs = loadDefinitionsFromArgs(*args);
+  auto defs = loadDefinitionsFromArgs(args);
   if (!defs.ok()) {
     printError(defs.status().message());
     return 2;
@@ -38,9 +59,9 @@ int runFhirPath(int argc, char** argv) {
   fhirpath::CompileOptions options;
   options.definitions = defs.value();
   options.contextType = std::string(root.resourceType);
-  options.strict = args->has("strict");
+  options.strict = args.has("strict");
   fhirpath::Environment env;
-  for (const std::string& assignment : args->all("var")) {
+  for (const std::string& assignment : args.all("var")) {
     const std::size_t eq = assignment.find('=');
     if (eq == std::string::npos || eq == 0) {
       printError("--var needs NAME=VALUE, not '" + assignment + "'");
@@ -49,7 +70,7 @@ int runFhirPath(int argc, char** argv) {
     options.variables.push_back(assignment.substr(0, eq));
   }
   // Variable values point into the argument strings, which outlive the evaluation.
-  for (const std::string& assignment : args->all("var")) {
+  for (const std::string& assignment : args.all("var")) {
     std::string_view value(assignment);
     value.remove_prefix(assignment.find('=') + 1);
     env.variables.push_back({fhirpath::Item::ofString(value)});
@@ -66,7 +87,7 @@ int runFhirPath(int argc, char** argv) {
     std::cerr << "trace " << name << ": " << fhirpath::resultToJson(values, defs.value().get())
               << '\n';
   };
-  if (args->has("trace")) env.trace = &trace;
+  if (args.has("trace")) env.trace = &trace;
   fhirpath::Evaluator evaluator;
   auto result = evaluator.evaluate(*expr, root, env);
   if (!result.ok()) {

@@ -12,12 +12,28 @@
 namespace renkei::cli {
 namespace {
 
-constexpr const char* kUsage =
-    "usage: renkei outbox --config FILE list [--state S] [--destination D] [--limit N]\n"
-    "       renkei outbox --config FILE dead [--destination D]\n"
-    "       renkei outbox --config FILE show OUTBOX_ID\n"
-    "       renkei outbox --config FILE retry OUTBOX_ID\n"
-    "       renkei outbox --config FILE replay MESSAGE_ID --to DESTINATION";
+const CommandSpec& spec() {
+  static const CommandSpec s{
+      "usage: renkei outbox --config FILE list [--state S] [--destination D] [--limit N]\n"
+      "       renkei outbox --config FILE dead [--destination D]\n"
+      "       renkei outbox --config FILE show OUTBOX_ID\n"
+      "       renkei outbox --config FILE retry OUTBOX_ID\n"
+      "       renkei outbox --config FILE replay MESSAGE_ID --to DESTINATION\n"
+      "\n"
+      "The delivery queue in the configured store (works while the daemon runs): list rows,\n"
+      "list dead letters, show one row, make a RETRYING or DEAD row due now, or queue a routed\n"
+      "message again to a destination. Prints no message content.\n"
+      "\n"
+      "options:\n"
+      "  --config FILE       the gateway config whose store to use\n"
+      "  --state S           list: only rows in this state (QUEUED, RETRYING, SENT, DEAD)\n"
+      "  --destination D     list, dead: only rows for this sink\n"
+      "  --limit N           list: at most N rows (default 100)\n"
+      "  --to DESTINATION    replay: the sink to queue the message to\n",
+      {"config", "state", "destination", "limit", "to"},
+      {}};
+  return s;
+}
 
 std::string timeText(int64_t ms) {
   if (ms <= 0) return "-";
@@ -41,7 +57,7 @@ void printRows(const std::vector<store::OutboxRow>& rows) {
 }
 
 Result<int64_t> idArgument(const std::vector<std::string>& p, std::size_t at) {
-  if (p.size() <= at) return Status::invalidInput(kUsage);
+  if (p.size() <= at) return Status::invalidInput(p[0] + " needs an id");
   try {
     return static_cast<int64_t>(std::stoll(p[at]));
   } catch (const std::exception&) {
@@ -52,21 +68,28 @@ Result<int64_t> idArgument(const std::vector<std::string>& p, std::size_t at) {
 }  // namespace
 
 int runOutbox(int argc, char** argv) {
-  auto args = Arguments::parse(argc, argv, 2, {"config", "state", "destination", "limit", "to"}, {});
-  if (!args.ok() || !args->has("config") || args->positionals().empty()) {
-    printError(args.ok() ? kUsage : args.status().message());
-    return 2;
+  CommandLine line = parseCommandLine(argc, argv, spec());
+  if (!line.args) return line.exitCode;
+  const Arguments& args = *line.args;
+  if (!args.has("config")) return usageError(spec(), "--config FILE is required");
+  const std::vector<std::string>& p = args.positionals();
+  if (p.empty()) return usageError(spec(), "name an action");
+  const std::string& action = p[0];
+  if (action != "list" && action != "dead" && action != "show" && action != "retry" &&
+      action != "replay") {
+    return usageError(spec(), "unknown action '" + action + "'");
   }
-  auto configured = openConfiguredStore(args->get("config"));
+  if (action == "replay" && !args.has("to")) return usageError(spec(), "replay needs --to");
+  auto limit = args.integer("limit", 100);
+  if (!limit.ok()) return usageError(spec(), limit.status().message());
+  auto configured = openConfiguredStore(args.get("config"));
   if (!configured) return 2;
   store::Store& store = *configured->store;
-  const std::vector<std::string>& p = args->positionals();
-  const std::string& action = p[0];
   if (action == "list" || action == "dead") {
     store::OutboxFilter filter;
-    filter.state = action == "dead" ? store::kDead : args->get("state");
-    filter.destination = args->get("destination");
-    filter.limit = std::stoll(args->get("limit", "100"));
+    filter.state = action == "dead" ? store::kDead : args.get("state");
+    filter.destination = args.get("destination");
+    filter.limit = limit.value();
     auto rows = store.outbox(filter);
     if (!rows.ok()) {
       printError(rows.status().toString());
@@ -76,10 +99,7 @@ int runOutbox(int argc, char** argv) {
     return 0;
   }
   auto id = idArgument(p, 1);
-  if (!id.ok()) {
-    printError(id.status().message());
-    return 2;
-  }
+  if (!id.ok()) return usageError(spec(), id.status().message());
   if (action == "show") {
     auto row = store.outboxRow(id.value());
     if (!row.ok() || !row.value()) {
@@ -108,21 +128,16 @@ int runOutbox(int argc, char** argv) {
     return 0;
   }
   if (action == "replay") {
-    if (!args->has("to")) {
-      printError(kUsage);
-      return 2;
-    }
-    auto replayed = store.replay(id.value(), args->get("to"), pipeline::systemNowMs());
+    auto replayed = store.replay(id.value(), args.get("to"), pipeline::systemNowMs());
     if (!replayed.ok()) {
       printError(replayed.status().message());
       return 1;
     }
-    std::cout << "message " << p[1] << " queued again to " << args->get("to") << " as outbox row "
+    std::cout << "message " << p[1] << " queued again to " << args.get("to") << " as outbox row "
               << replayed.value() << '\n';
     return 0;
   }
-  printError(kUsage);
-  return 2;
+  return usageError(spec(), "unknown action '" + action + "'");
 }
 
 }  // namespace renkei::cli

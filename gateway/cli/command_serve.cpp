@@ -1,6 +1,6 @@
 // `renkei serve --config FILE [--daemon] [--pidfile=FILE]`: runs the gateway as a POCO
-// ServerApplication (foreground by default; --daemon and --pidfile are POCO's). SIGTERM or
-// SIGINT stops the sources, lets in-flight deliveries finish and commit, and exits 0.
+// ServerApplication (foreground by default; --daemon, --pidfile and --umask are POCO's).
+// SIGTERM or SIGINT stops the sources, lets in-flight deliveries finish and commit, and exits 0.
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -18,6 +18,23 @@
 
 namespace renkei::cli {
 namespace {
+
+const CommandSpec& spec() {
+  static const CommandSpec s{
+      "usage: renkei serve --config FILE [--daemon] [--pidfile=FILE] [--umask=MASK]\n"
+      "\n"
+      "Runs the gateway: sources, pipeline, deliveries, /metrics and /healthz. In the foreground\n"
+      "by default; SIGTERM or SIGINT lets in-flight deliveries finish and exits 0.\n"
+      "\n"
+      "options:\n"
+      "  --config FILE       the gateway config (check it with renkei check-config)\n"
+      "  --daemon            detach and run in the background\n"
+      "  --pidfile=FILE      write the process id to FILE\n"
+      "  --umask=MASK        the file mode creation mask with --daemon (octal)\n",
+      {"config", "pidfile", "umask"},
+      {"daemon"}};
+  return s;
+}
 
 LogLevel levelFrom(const std::string& name) {
   if (name == "debug") return LogLevel::Debug;
@@ -82,6 +99,13 @@ class ServeApplication : public Poco::Util::ServerApplication {
 }  // namespace
 
 int runServe(int argc, char** argv) {
+  // Checked here so that --help and usage errors never start anything.
+  CommandLine line = parseCommandLine(argc, argv, spec());
+  if (!line.args) return line.exitCode;
+  if (!line.args->has("config")) return usageError(spec(), "--config FILE is required");
+  if (!line.args->positionals().empty()) {
+    return usageError(spec(), "unexpected argument '" + line.args->positionals().front() + "'");
+  }
   ServeApplication app;
   try {
     // POCO sees "renkei-serve --config …" (argv[1] is the subcommand).
@@ -90,8 +114,7 @@ int runServe(int argc, char** argv) {
     for (int i = 2; i < argc; ++i) args.emplace_back(argv[i]);
     return app.run(args);
   } catch (const Poco::Exception& e) {
-    printError(e.displayText() + " (usage: renkei serve --config FILE [--daemon] [--pidfile=FILE])");
-    return 2;
+    return usageError(spec(), e.displayText());
   }
 }
 

@@ -8,11 +8,26 @@
 #include "renkei/core/digest.h"
 
 namespace renkei::cli {
+namespace {
 
-int runToken(int argc, char**) {
-  if (argc != 2) {
-    printError("usage: renkei token");
-    return 2;
+const CommandSpec& spec() {
+  static const CommandSpec s{
+      "usage: renkei token\n"
+      "\n"
+      "Makes a new random API token for a fhir_http client and prints it with its SHA-256 (the\n"
+      "client's token_sha256 in the config). Renkei never stores the token itself.\n",
+      {},
+      {}};
+  return s;
+}
+
+}  // namespace
+
+int runToken(int argc, char** argv) {
+  CommandLine line = parseCommandLine(argc, argv, spec());
+  if (!line.args) return line.exitCode;
+  if (!line.args->positionals().empty()) {
+    return usageError(spec(), "unexpected argument '" + line.args->positionals().front() + "'");
   }
   std::ifstream random("/dev/urandom", std::ios::binary);
   unsigned char bytes[32];

@@ -1,6 +1,7 @@
-// `renkei validate [--profile URL] [--package PATH] [--format text|json] FILE...|-`
+// `renkei validate [options] FILE...|-`: validates FHIR R4 resources with the validator's options
+// as flags (the same options the official validator test cases set).
 // Exit codes: 0 every input valid, 1 some input has errors, 2 some input could not be read or
-// parsed (it then gets a fatal issue).
+// parsed (it then gets a fatal issue), or usage.
 #include <iostream>
 
 #include "cli_support.h"
@@ -12,6 +13,43 @@
 
 namespace renkei::cli {
 namespace {
+
+const CommandSpec& spec() {
+  static const CommandSpec s = [] {
+    CommandSpec c;
+    c.usage = std::string(
+        "usage: renkei validate [--profile URL]... [--format text|json] [--allow-comments]\n"
+        "                       [--allow-example-urls] [--allow-unknown-extensions]\n"
+        "                       [--lenient-contained] [--security-checks] [--no-html-in-markdown]\n"
+        "                       [--package PATH]... FILE...|-\n"
+        "\n"
+        "Validates FHIR R4 resources (JSON or XML; - is standard input) against R4, the profiles\n"
+        "they declare and the profiles named. Exit 0 when every input is valid, 1 when one has\n"
+        "errors, 2 when one cannot be read or parsed.\n"
+        "\n"
+        "options:\n"
+        "  --profile URL       the resource must also conform to this profile; repeatable\n"
+        "  --format text|json  issues as text lines (default) or an OperationOutcome per input\n"
+        "  --allow-comments    accept // and /* */ comments in JSON (not FHIR JSON)\n"
+        "  --allow-example-urls\n"
+        "                      accept example.org / example.com URLs in url elements\n"
+        "  --allow-unknown-extensions\n"
+        "                      report unknown extensions as warnings instead of errors\n"
+        "  --lenient-contained contained resources need not be referenced, and their ids are\n"
+        "                      not checked for length\n"
+        "  --security-checks   report active content (HTML tags, script) in strings and\n"
+        "                      markdown\n"
+        "  --no-html-in-markdown\n"
+        "                      report HTML tags in markdown\n") +
+        kDefinitionOptionsUsage;
+    c.valued = kDefinitionOptions;
+    c.valued.insert({"profile", "format"});
+    c.flags = {"allow-comments",    "allow-example-urls", "allow-unknown-extensions",
+               "lenient-contained", "security-checks",    "no-html-in-markdown"};
+    return c;
+  }();
+  return s;
+}
 
 // "line 3, column 5: message" → "message" (the position is reported separately).
 std::string withoutPosition(const std::string& message) {
@@ -39,31 +77,28 @@ void emit(const std::vector<fhir::Issue>& issues, const std::string& source, boo
 }  // namespace
 
 int runValidate(int argc, char** argv) {
-  std::set<std::string> valued = kDefinitionOptions;
-  valued.insert({"profile", "format"});
-  auto args = Arguments::parse(argc, argv, 2, valued,
-                               {"security-checks", "allow-unknown-extensions", "allow-comments"});
-  if (!args.ok()) {
-    printError(args.status().message());
-    return 2;
+  CommandLine line = parseCommandLine(argc, argv, spec());
+  if (!line.args) return line.exitCode;
+  const Arguments& args = *line.args;
+  std::string format = args.get("format", "text");
+  if (format != "text" && format != "json") {
+    return usageError(spec(), "--format is text or json, not '" + format + "'");
   }
-  std::string format = args->get("format", "text");
-  if ((format != "text" && format != "json") || args->positionals().empty()) {
-    printError("usage: renkei validate [--profile URL] [--package PATH] [--format text|json] "
-               "FILE...|-");
-    return 2;
-  }
+  if (args.positionals().empty()) return usageError(spec(), "no input: name FILE... or -");
   const bool json = format == "json";
-  auto defs = loadDefinitionsFromArgs(*args);
+  auto defs = loadDefinitionsFromArgs(args);
   if (!defs.ok()) {
     printError(defs.status().message());
     return 2;
   }
   const auto validator = fhirpath::makeValidator(defs.value());
   fhir::ValidationOptions options;
-  options.profiles = args->all("profile");
-  options.securityChecks = args->has("security-checks");
-  options.allowUnknownExtensions = args->has("allow-unknown-extensions");
+  options.profiles = args.all("profile");
+  options.allowExampleUrls = args.has("allow-example-urls");
+  options.allowUnknownExtensions = args.has("allow-unknown-extensions");
+  options.lenientContained = args.has("lenient-contained");
+  options.securityChecks = args.has("security-checks");
+  options.noHtmlInMarkdown = args.has("no-html-in-markdown");
   for (const std::string& p : options.profiles) {
     if (defs.value()->structure(p) == nullptr) {
       printError("unknown profile " + p + " (load its package with --package)");
@@ -71,10 +106,10 @@ int runValidate(int argc, char** argv) {
     }
   }
   fhir::ReadOptions readOptions;
-  readOptions.allowComments = args->has("allow-comments");
+  readOptions.allowComments = args.has("allow-comments");
 
   int exitCode = 0;
-  for (const std::string& path : args->positionals()) {
+  for (const std::string& path : args.positionals()) {
     auto text = readInput(path);
     if (!text.ok()) {
       emit({fhir::fatalIssue(text.status().message())}, path, json, 1, true);

@@ -1,5 +1,5 @@
-// renkei: one binary, several subcommands.
-#include <cstring>
+// renkei: one binary, several subcommands; `renkei help` lists them, `renkei COMMAND --help`
+// prints one command's usage.
 #include <iostream>
 #include <string>
 
@@ -7,53 +7,73 @@
 
 namespace {
 
-void usage() {
-  std::cout << "usage: renkei <command> [options]\n"
-               "\n"
-               "commands:\n"
-               "  validate [--profile URL] [--package PATH] [--format text|json] FILE...|-\n"
-               "           validate FHIR R4 JSON or XML (exit 0 valid, 1 invalid, 2 unreadable)\n"
-               "  convert --to json|xml [--pretty] FILE|-\n"
-               "           convert between FHIR JSON and XML\n"
-               "  fhirpath [--strict] [--trace] [--var NAME=VALUE]... 'EXPRESSION' FILE|-\n"
-               "           evaluate FHIRPath on a resource; prints a JSON array of {type, value}\n"
-               "           (exit 0 evaluated, 1 evaluation error, 2 syntax error or unreadable)\n"
-               "  definitions [--package PATH]\n"
-               "           list loaded profiles and definition warnings (exit 1 on warnings)\n"
-               "  serve --config FILE [--daemon] [--pidfile=FILE]\n"
-               "           run the gateway (sources, pipeline, deliveries, /metrics, /healthz)\n"
-               "  check-config FILE\n"
-               "           check a gateway config; prints every error with its JSON pointer\n"
-               "  outbox --config FILE list|dead|show|retry|replay ...\n"
-               "           inspect and operate the delivery queue\n"
-               "  audit --config FILE [--limit N]\n"
-               "           the newest API requests as a Bundle of FHIR AuditEvents\n"
-               "  token    make an API token for a fhir_http client (prints it and its SHA-256)\n"
-               "  help     this text\n"
-               "\n"
-               "common options:\n"
-               "  --package PATH      load a FHIR package (.tgz or folder) in addition to R4 core\n"
-               "  --definitions DIR   R4 core definitions (default: $RENKEI_DEFINITIONS_DIR or the\n"
-               "                      build's .deps location)\n";
+struct Command {
+  const char* name;
+  int (*run)(int, char**);
+  const char* summary;
+};
+
+constexpr Command kCommands[] = {
+    {"validate", renkei::cli::runValidate,
+     "validate FHIR R4 JSON or XML (exit 0 valid, 1 invalid, 2 unreadable)"},
+    {"convert", renkei::cli::runConvert, "convert between FHIR JSON and XML"},
+    {"fhirpath", renkei::cli::runFhirPath,
+     "evaluate FHIRPath on a resource; prints a JSON array of {type, value}"},
+    {"definitions", renkei::cli::runDefinitions,
+     "list loaded profiles and definition warnings (exit 1 on warnings)"},
+    {"serve", renkei::cli::runServe,
+     "run the gateway (sources, pipeline, deliveries, /metrics, /healthz)"},
+    {"check-config", renkei::cli::runCheckConfig,
+     "check a gateway config; prints every error with its JSON pointer"},
+    {"outbox", renkei::cli::runOutbox, "inspect and operate the delivery queue"},
+    {"audit", renkei::cli::runAudit, "the newest API requests as a Bundle of FHIR AuditEvents"},
+    {"token", renkei::cli::runToken,
+     "make an API token for a fhir_http client (prints it and its SHA-256)"},
+};
+
+void usage(std::ostream& out) {
+  out << "usage: renkei COMMAND [options]\n"
+         "       renkei COMMAND --help      the command's usage and options\n"
+         "\n"
+         "commands:\n";
+  for (const Command& c : kCommands) {
+    std::string name = c.name;
+    out << "  " << name << std::string(name.size() < 14 ? 14 - name.size() : 1, ' ') << c.summary
+        << '\n';
+  }
+  out << "  help          this text; help COMMAND is COMMAND --help\n";
+}
+
+const Command* find(const std::string& name) {
+  for (const Command& c : kCommands) {
+    if (name == c.name) return &c;
+  }
+  return nullptr;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2 || std::strcmp(argv[1], "help") == 0 || std::strcmp(argv[1], "--help") == 0) {
-    usage();
-    return argc < 2 ? 2 : 0;
+  if (argc < 2) {
+    usage(std::cerr);
+    return 2;
   }
-  std::string command = argv[1];
-  if (command == "convert") return renkei::cli::runConvert(argc, argv);
-  if (command == "validate") return renkei::cli::runValidate(argc, argv);
-  if (command == "definitions") return renkei::cli::runDefinitions(argc, argv);
-  if (command == "fhirpath") return renkei::cli::runFhirPath(argc, argv);
-  if (command == "serve") return renkei::cli::runServe(argc, argv);
-  if (command == "check-config") return renkei::cli::runCheckConfig(argc, argv);
-  if (command == "outbox") return renkei::cli::runOutbox(argc, argv);
-  if (command == "token") return renkei::cli::runToken(argc, argv);
-  if (command == "audit") return renkei::cli::runAudit(argc, argv);
+  const std::string command = argv[1];
+  if (command == "help" || command == "--help" || command == "-h") {
+    if (argc < 3) {
+      usage(std::cout);
+      return 0;
+    }
+    const Command* c = find(argv[2]);
+    if (c == nullptr) {
+      std::cerr << "renkei: unknown command '" << argv[2] << "' (try: renkei help)\n";
+      return 2;
+    }
+    char help[] = "--help";
+    char* helpArgv[] = {argv[0], argv[2], help, nullptr};
+    return c->run(3, helpArgv);
+  }
+  if (const Command* c = find(command)) return c->run(argc, argv);
   std::cerr << "renkei: unknown command '" << command << "' (try: renkei help)\n";
   return 2;
 }

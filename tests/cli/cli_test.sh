@@ -1,20 +1,39 @@
 #!/usr/bin/env bash
 # The renkei binary as users run it: outputs and exit codes of `fhirpath` and `validate` on the
-# samples. Usage: cli_test.sh RENKEI_BINARY SOURCE_DIR
+# samples, `--help` of every command, each `validate` option flag on a crafted input, and, when
+# ../shared is present, official validator cases run with their manifest options.
+# Usage: cli_test.sh RENKEI_BINARY SOURCE_DIR
 set -u
 renkei=$1
-samples=$2/samples/fhir
+src=$2
+samples=$src/samples/fhir
+work=$(mktemp -d /tmp/renkei-cli.XXXXXX)
+trap 'rm -rf "$work"' EXIT
 failures=0
 
 check() {  # name expected_exit expected_stdout_substring command...
   local name=$1 want_exit=$2 want_out=$3
   shift 3
   local out err code
-  out=$("$@" 2>/tmp/renkei-cli-err.$$)
+  out=$("$@" 2>"$work/stderr")
   code=$?
-  err=$(cat /tmp/renkei-cli-err.$$)
+  err=$(cat "$work/stderr")
   if [ "$code" != "$want_exit" ] || [[ "$out$err" != *"$want_out"* ]]; then
     echo "FAIL $name: exit $code (want $want_exit), output: $out $err"
+    failures=$((failures + 1))
+  else
+    echo "ok   $name"
+  fi
+}
+
+check_help() {  # name expected_usage_line_on_stdout command...
+  local name=$1 want_out=$2
+  shift 2
+  local out code
+  out=$("$@" 2>"$work/stderr")
+  code=$?
+  if [ "$code" != 0 ] || [[ "$out" != *"$want_out"* ]] || [ -s "$work/stderr" ]; then
+    echo "FAIL $name: exit $code (want 0), stdout: $out, stderr: $(cat "$work/stderr")"
     failures=$((failures + 1))
   else
     echo "ok   $name"
@@ -44,5 +63,102 @@ check "validate a valid sample" 0 '' "$renkei" validate "$patient"
 check "validate reports invariants" 1 'renkei-pat-1' \
   sh -c "sed 's/1942-03-09/2999-03-09/' '$patient' | '$renkei' validate -"
 
-rm -f /tmp/renkei-cli-err.$$
+# --help and -h: every command prints its usage on stdout and exits 0, starting nothing.
+check_help "renkei --help" "usage: renkei COMMAND" "$renkei" --help
+check_help "renkei -h" "usage: renkei COMMAND" "$renkei" -h
+check_help "renkei help" "usage: renkei COMMAND" "$renkei" help
+check_help "renkei help validate" "usage: renkei validate" "$renkei" help validate
+for command in validate convert fhirpath definitions check-config serve outbox token audit; do
+  check_help "$command --help" "usage: renkei $command" "$renkei" "$command" --help
+  check_help "$command -h" "usage: renkei $command" "$renkei" "$command" -h
+done
+check_help "serve --help starts nothing" "usage: renkei serve" \
+  timeout 10 "$renkei" serve --config "$work/no-such-config.json" --help
+check_help "validate --help lists the validator options" "--lenient-contained" "$renkei" validate --help
+check "an unknown option is a usage error" 2 "usage: renkei validate" \
+  "$renkei" validate --no-such-option "$patient"
+check "a flag takes no value" 2 "--allow-comments takes no value" \
+  "$renkei" validate --allow-comments=yes "$patient"
+check "outbox --limit must be a number" 2 "--limit needs a whole number" \
+  "$renkei" outbox --config "$work/no-such-config.json" --limit ten list
+
+# Each validator option flag changes the verdict where it should.
+cat > "$work/comments.json" <<'JSON'
+{
+  // a JSON5-style comment, as the json5 validator cases have
+  "resourceType": "Patient", /* another */
+  "active": true
+}
+JSON
+check "comments are refused by default" 2 "comments.json: unreadable" "$renkei" validate "$work/comments.json"
+check "--allow-comments accepts them" 0 "comments.json: valid" \
+  "$renkei" validate --allow-comments "$work/comments.json"
+
+printf '{"resourceType": "Patient", "photo": [{"url": "http://example.org/photo.jpg"}]}' > "$work/example-url.json"
+check "example URLs are refused by default" 1 "Example URLs are not allowed" \
+  "$renkei" validate "$work/example-url.json"
+check "--allow-example-urls accepts them" 0 "example-url.json: valid" \
+  "$renkei" validate --allow-example-urls "$work/example-url.json"
+
+printf '{"resourceType": "Patient", "contained": [{"resourceType": "Organization", "id": "o1", "name": "x"}]}' \
+  > "$work/contained.json"
+check "an unreferenced contained resource is an error" 1 "dom-3" "$renkei" validate "$work/contained.json"
+check "--lenient-contained accepts it" 0 "contained.json: valid" \
+  "$renkei" validate --lenient-contained "$work/contained.json"
+
+printf '{"resourceType": "Patient", "name": [{"text": "<script>alert(1)</script>"}]}' > "$work/script.json"
+check "active content passes without security checks" 0 "script.json: valid" \
+  "$renkei" validate "$work/script.json"
+check "--security-checks reports it" 1 "embedded HTML tags" \
+  "$renkei" validate --security-checks "$work/script.json"
+
+printf '{"resourceType": "Observation", "status": "final", "code": {"text": "x"}, "note": [{"text": "a <b>bold</b> word"}]}' \
+  > "$work/markdown.json"
+check "HTML in markdown passes by default" 0 "markdown.json: valid" "$renkei" validate "$work/markdown.json"
+check "--no-html-in-markdown reports it" 1 "embedded HTML tags" \
+  "$renkei" validate --no-html-in-markdown "$work/markdown.json"
+
+printf '{"resourceType": "Patient", "extension": [{"url": "https://renkei.invalid/no-such-extension", "valueString": "x"}]}' \
+  > "$work/extension.json"
+check "an unknown extension is an error" 1 "no-such-extension" "$renkei" validate "$work/extension.json"
+check "--allow-unknown-extensions makes it a warning" 0 "extension.json: valid" \
+  "$renkei" validate --allow-unknown-extensions "$work/extension.json"
+
+# Official validator cases with manifest options, run as a user would: the manifest fields map to
+# flags as tests/conformance/validator_agreement_test.cpp maps them to ValidationOptions.
+shared=${RENKEI_SHARED_DIR:-$src/../shared}
+cases=$shared/testdata/fhir-test-cases-r4/validator
+if [ ! -f "$cases/manifest.json" ]; then
+  echo "skip manifest cases: no $cases/manifest.json (put ../shared beside the checkout or set RENKEI_SHARED_DIR)"
+else
+  python3 - "$cases" > "$work/cases.tsv" <<'PY' || { echo "FAIL reading the manifest"; failures=$((failures + 1)); }
+import json, os, sys
+folder = sys.argv[1]
+wanted = ["dr-example-org", "dr-example-org-2", "contained-resource-bad-id",
+          "contained-resource-bad-id-ignore", "json-comments-1-yes", "json-comments-2-yes",
+          "pat-security-good3", "pat-security-bad-string", "pat-security-bad-string1",
+          "bad-markdown-no-html"]
+manifest = json.load(open(os.path.join(folder, "manifest.json")))
+by_name = {t["name"]: t for t in manifest["test-cases"]}
+for name in wanted:
+    t = by_name[name]
+    flags = []
+    if t.get("allow-comments") is True: flags.append("--allow-comments")
+    if t.get("security-checks") is True: flags.append("--security-checks")
+    if t.get("noHtmlInMarkdown") is True: flags.append("--no-html-in-markdown")
+    if t.get("examples") is True: flags.append("--allow-example-urls")
+    if t.get("validateContains") == "IGNORE": flags.append("--lenient-contained")
+    if "errorCount" in t:
+        errors = t["errorCount"]
+    else:
+        outcome = json.load(open(os.path.join(folder, "outcomes", t["java"])))
+        errors = sum(1 for i in outcome.get("issue", []) if i["severity"] in ("error", "fatal"))
+    print("\t".join([name, t["file"], "0" if errors == 0 else "1", " ".join(flags)]))
+PY
+  while IFS=$'\t' read -r name file want flags; do
+    check "manifest case $name ${flags:-(no options)}" "$want" "" \
+      "$renkei" validate $flags "$cases/$file"
+  done < "$work/cases.tsv"
+fi
+
 [ "$failures" = 0 ] || { echo "$failures CLI check(s) failed"; exit 1; }
