@@ -2,7 +2,9 @@
 // across two polls, older than min_age_ms, not a dot-file, *.tmp or *.part, and (optionally) with
 // its done-file present. It moves to processing/, is committed to the store, and only then moves
 // to done/YYYY-MM-DD/ — or to failed/ with <name>.reason.json when it cannot be used. Nothing is
-// deleted; files over max_file_bytes are never read into memory.
+// deleted; files over max_file_bytes are never read into memory. The source never reads outside
+// its folder: symbolic links, special files (FIFOs, sockets, devices) and hard links are moved
+// (the entry itself, never followed) to failed/ with the reason; folders are not inputs.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// Bounded whole-file reads and atomic writes on POSIX.
+// Bounded whole-file reads, reads that never leave a folder, and atomic writes on POSIX.
 #include "renkei/core/file_io.h"
 
 #include <fcntl.h>
@@ -40,7 +40,71 @@ Result<std::string> readFd(int fd, std::size_t maxBytes, const std::string& what
   return out;
 }
 
+/// What a non-regular file is, for refusals.
+const char* kindOf(mode_t mode) {
+  if (S_ISLNK(mode)) return "symbolic link";
+  if (S_ISDIR(mode)) return "directory";
+  if (S_ISFIFO(mode)) return "FIFO";
+  if (S_ISSOCK(mode)) return "socket";
+  if (S_ISCHR(mode)) return "character device";
+  if (S_ISBLK(mode)) return "block device";
+  return "special file";
+}
+
+/// The folder rule on a stat result: a regular file with one name.
+Status checkRegular(const struct stat& st) {
+  if (!S_ISREG(st.st_mode)) {
+    return Status::invalidInput(std::string("not a regular file: ") + kindOf(st.st_mode) +
+                                " refused");
+  }
+  if (st.st_nlink > 1) {
+    return Status::invalidInput("hard link refused: the file has " + std::to_string(st.st_nlink) +
+                                " names");
+  }
+  return {};
+}
+
 }  // namespace
+
+Result<FileIdentity> regularFileIdentity(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    const int e = errno;
+    if (e == ENOENT || e == ENOTDIR) return Status::notFound("the file is gone");
+    return Status::unavailable(std::string("cannot inspect the file: ") + std::strerror(e));
+  }
+  RENKEI_RETURN_IF_ERROR(checkRegular(st));
+  return FileIdentity{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
+}
+
+Result<std::string> readRegularFileNoFollow(const std::string& path, std::size_t maxBytes,
+                                            const FileIdentity& expected) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) {
+    const int e = errno;
+    if (e == ELOOP) return Status::invalidInput("not a regular file: symbolic link refused");
+    if (e == ENOENT || e == ENOTDIR) return Status::notFound("the file is gone");
+    return Status::unavailable(std::string("cannot open the file: ") + std::strerror(e));
+  }
+  struct stat st {};
+  Status checked;
+  if (::fstat(fd, &st) != 0) {
+    checked = Status::unavailable(std::string("cannot inspect the file: ") + std::strerror(errno));
+  } else {
+    checked = checkRegular(st);
+  }
+  if (checked.ok() && (static_cast<uint64_t>(st.st_dev) != expected.device ||
+                       static_cast<uint64_t>(st.st_ino) != expected.inode)) {
+    checked = Status::invalidInput("the file was replaced between its check and its read: refused");
+  }
+  if (!checked.ok()) {
+    ::close(fd);
+    return checked;
+  }
+  auto r = readFd(fd, maxBytes, "the file");
+  ::close(fd);
+  return r;
+}
 
 Result<std::string> readFileLimited(const std::string& path, std::size_t maxBytes) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

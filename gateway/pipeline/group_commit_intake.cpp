@@ -1,4 +1,4 @@
-// GroupCommitIntake: a queue of jobs drained by one committer thread.
+// GroupCommitIntake: a queue of jobs drained by one supervised committer.
 #include "renkei/pipeline/group_commit_intake.h"
 
 namespace renkei::pipeline {
@@ -12,15 +12,31 @@ struct GroupCommitIntake::Job {
 };
 
 GroupCommitIntake::GroupCommitIntake(Intake& inner, std::size_t maxBatch)
-    : inner_(inner), maxBatch_(maxBatch), committer_([this] { loop(); }) {}
+    : inner_(inner),
+      maxBatch_(maxBatch),
+      committer_("intake:group_commit", inner.health(), [this] { return commitRound(); }) {
+  committer_.start();
+}
 
 GroupCommitIntake::~GroupCommitIntake() {
   {
     std::lock_guard lock(mutex_);
     running_ = false;
   }
+  committer_.requestStop();
   queued_.notify_all();
   committer_.join();
+  // What was queued before the stop is still committed, here, so that no caller is left waiting.
+  for (;;) {
+    std::vector<std::shared_ptr<Job>> batch;
+    {
+      std::lock_guard lock(mutex_);
+      batch = takeBatch();
+    }
+    if (batch.empty()) break;
+    Status ignored = commit(batch);
+    (void)ignored;
+  }
 }
 
 PreparedInput GroupCommitIntake::prepare(store::RawInput input) const {
@@ -51,35 +67,62 @@ std::vector<SubmitResult> GroupCommitIntake::submit(std::vector<store::RawInput>
   return std::move(job->results);
 }
 
-void GroupCommitIntake::loop() {
-  while (true) {
-    std::vector<std::shared_ptr<Job>> batch;
-    {
-      std::unique_lock lock(mutex_);
-      queued_.wait(lock, [&] { return !queue_.empty() || !running_; });
-      if (queue_.empty()) return;  // stopping, nothing left to commit
-      std::size_t inputs = 0;
-      while (!queue_.empty() && (batch.empty() || inputs + queue_.front()->inputs.size() <= maxBatch_)) {
-        inputs += queue_.front()->inputs.size();
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
+std::vector<std::shared_ptr<GroupCommitIntake::Job>> GroupCommitIntake::takeBatch() {
+  std::vector<std::shared_ptr<Job>> batch;
+  std::size_t inputs = 0;
+  while (!queue_.empty() && (batch.empty() || inputs + queue_.front()->inputs.size() <= maxBatch_)) {
+    inputs += queue_.front()->inputs.size();
+    batch.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  return batch;
+}
+
+Status GroupCommitIntake::commitRound() {
+  std::vector<std::shared_ptr<Job>> batch;
+  {
+    std::unique_lock lock(mutex_);
+    queued_.wait(lock, [&] { return !queue_.empty() || !running_; });
+    batch = takeBatch();
+  }
+  if (batch.empty()) return Status::okStatus();  // stopping
+  return commit(batch);
+}
+
+Status GroupCommitIntake::commit(std::vector<std::shared_ptr<Job>>& batch) {
+  std::vector<PreparedInput> all;
+  for (auto& job : batch) {
+    for (auto& in : job->inputs) all.push_back(std::move(in));
+  }
+  const std::size_t count = all.size();
+  std::vector<SubmitResult> results;
+  Status failure;
+  try {
+    results = inner_.submitPrepared(std::move(all));
+    if (results.size() != count) {
+      failure = Status::internal("the intake answered " + std::to_string(results.size()) +
+                                 " results for " + std::to_string(count) + " inputs");
     }
-    std::vector<PreparedInput> all;
-    for (auto& job : batch) {
-      for (auto& in : job->inputs) all.push_back(std::move(in));
-    }
-    std::vector<SubmitResult> results = inner_.submitPrepared(std::move(all));
-    std::size_t at = 0;
-    for (auto& job : batch) {
-      {
-        std::lock_guard lock(job->mutex);
-        for (std::size_t i = 0; i < job->inputs.size(); ++i) job->results.push_back(results[at++]);
-        job->done = true;
-      }
-      job->finished.notify_one();
+  } catch (...) {
+    failure = Status::unavailable("the intake failed: " + describeCurrentException());
+  }
+  if (!failure.ok()) {
+    // Callers learn only that nothing was stored; the details go to the log via the loop.
+    results.assign(count, SubmitResult{});
+    for (SubmitResult& r : results) {
+      r.committed = Status::unavailable("the intake failed; nothing was stored");
     }
   }
+  std::size_t at = 0;
+  for (auto& job : batch) {
+    {
+      std::lock_guard lock(job->mutex);
+      for (std::size_t i = 0; i < job->inputs.size(); ++i) job->results.push_back(results[at++]);
+      job->done = true;
+    }
+    job->finished.notify_one();
+  }
+  return failure;
 }
 
 }  // namespace renkei::pipeline

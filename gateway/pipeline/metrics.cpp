@@ -1,4 +1,5 @@
-// Prometheus text rendering of the gateway's counters, histograms and queue gauges.
+// Prometheus text rendering of the gateway's counters, histograms, queue gauges and the state of
+// its long-lived loops.
 #include "renkei/pipeline/metrics.h"
 
 #include <algorithm>
@@ -48,6 +49,11 @@ void Metrics::observeLatency(const std::string& destination, double seconds) {
 void Metrics::observeAttempt(const std::string& destination, double seconds) {
   std::lock_guard lock(mutex_);
   attempts_[destination].observe(seconds);
+}
+
+void Metrics::countFileMoveFailure(const std::string& source) {
+  std::lock_guard lock(mutex_);
+  ++moveFailures_[source];
 }
 
 std::string Metrics::render(const std::vector<store::QueueStats>& queue, int64_t nowMs) const {
@@ -100,7 +106,35 @@ std::string Metrics::render(const std::vector<store::QueueStats>& queue, int64_t
     out << "renkei_outbox_oldest_age_seconds{destination=\"" << label(dest) << "\"} "
         << static_cast<double>(std::max<int64_t>(0, nowMs - ms)) / 1000.0 << '\n';
   }
+  out << "# HELP renkei_source_file_move_failures_total Files a source committed but could not "
+         "move to done/ or failed/ (retried every poll, never submitted again).\n"
+         "# TYPE renkei_source_file_move_failures_total counter\n";
+  for (const auto& [source, n] : moveFailures_) {
+    out << "renkei_source_file_move_failures_total{source=\"" << label(source) << "\"} " << n
+        << '\n';
+  }
+  const auto components = health_->snapshot();
+  out << "# HELP renkei_component_up Whether a long-lived loop is running (0 while it waits to "
+         "restart after a failure, or once stopped).\n"
+         "# TYPE renkei_component_up gauge\n";
+  for (const auto& [name, c] : components) {
+    out << "renkei_component_up{component=\"" << label(name) << "\"} "
+        << (c.state == kComponentRunning ? 1 : 0) << '\n';
+  }
+  out << "# HELP renkei_component_failures_total Failed rounds of a long-lived loop (errors and "
+         "exceptions), each followed by a restart after a backoff.\n"
+         "# TYPE renkei_component_failures_total counter\n";
+  for (const auto& [name, c] : components) {
+    out << "renkei_component_failures_total{component=\"" << label(name) << "\"} " << c.failures
+        << '\n';
+  }
+  for (const Collector& collect : collectors_) out << collect();
   return out.str();
+}
+
+void Metrics::addCollector(Collector collector) {
+  std::lock_guard lock(mutex_);
+  collectors_.push_back(std::move(collector));
 }
 
 }  // namespace renkei::pipeline

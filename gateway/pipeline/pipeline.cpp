@@ -3,8 +3,12 @@
 
 #include <chrono>
 #include <random>
+#include <stdexcept>
+
+#include <Poco/Exception.h>
 
 #include "renkei/core/json_log.h"
+#include "renkei/fhir/operation_outcome.h"
 #include "renkei/fhir/resource_reader.h"
 #include "renkei/pipeline/resource_ids.h"
 #include "renkei/routing/message_facts.h"
@@ -32,6 +36,10 @@ Pipeline::Pipeline(std::shared_ptr<store::Store> store,
 
 Pipeline::~Pipeline() { stop(); }
 
+std::shared_ptr<HealthRegistry> Pipeline::health() const {
+  return metrics_ ? metrics_->health() : nullptr;
+}
+
 store::RoutingOutcome Pipeline::normalizeAndRoute(const std::string& source,
                                                   const std::string& name,
                                                   std::string bytes) const {
@@ -53,6 +61,14 @@ store::RoutingOutcome Pipeline::normalizeAndRoute(const std::string& source,
 }
 
 namespace {
+
+/// A FAILED outcome whose error is an OperationOutcome with `reason`.
+store::RoutingOutcome failedOutcome(const std::string& reason) {
+  store::RoutingOutcome o;
+  o.state = store::kFailed;
+  o.error = fhir::operationOutcomeJson({fhir::fatalIssue(reason)});
+  return o;
+}
 
 /// Gives the outcome its message id, and deliveries without a patient their message's own line.
 void bind(store::RoutingOutcome& o, int64_t messageId) {
@@ -90,9 +106,21 @@ auto retryingConflicts(Transaction&& transaction) {
 
 }  // namespace
 
+store::RoutingOutcome Pipeline::normalizeAndRouteGuarded(const std::string& source,
+                                                         const std::string& name,
+                                                         std::string bytes) const {
+  try {
+    return normalizeAndRoute(source, name, std::move(bytes));
+  } catch (...) {
+    const std::string error = describeCurrentException();
+    JsonLog::write(LogLevel::Error, "normalize_exception", {{"source", source}, {"error", error}});
+    return failedOutcome("the input could not be normalized (an internal error: " + error + ")");
+  }
+}
+
 PreparedInput Pipeline::prepare(store::RawInput input) const {
   PreparedInput p;
-  p.outcome = normalizeAndRoute(input.source, input.name, input.bytes);
+  p.outcome = normalizeAndRouteGuarded(input.source, input.name, input.bytes);
   p.input = std::move(input);
   return p;
 }
@@ -126,6 +154,15 @@ std::vector<SubmitResult> Pipeline::submitPrepared(std::vector<PreparedInput> in
   };
   auto done = retryingConflicts(
       [&] { return store_->intakeAndRoute(raw, route, options_.owner, clock_()); });
+  if (!done.ok() && isPermanentFailure(done.status())) {
+    // A programming or data error, not an outage: find the input it belongs to, and keep it as a
+    // FAILED message with its reason instead of refusing (and retrying) the whole batch forever.
+    JsonLog::write(LogLevel::Error, "intake_refused",
+                   {{"inputs", std::to_string(inputs.size())},
+                    {"error", done.status().toString()}});
+    if (inputs.size() > 1) return submitOneByOne(std::move(inputs));
+    return {submitAsFailed(inputs[0], done.status())};
+  }
   if (!done.ok()) {
     for (SubmitResult& r : results) r.committed = done.status();
     JsonLog::write(LogLevel::Error, "intake_failed",
@@ -180,31 +217,130 @@ std::vector<SubmitResult> Pipeline::submitPrepared(std::vector<PreparedInput> in
   return results;
 }
 
-int Pipeline::processReceivedOnce() {
+std::vector<SubmitResult> Pipeline::submitOneByOne(std::vector<PreparedInput> inputs) {
+  std::vector<SubmitResult> results;
+  results.reserve(inputs.size());
+  for (PreparedInput& input : inputs) {
+    std::vector<PreparedInput> one;
+    one.push_back(std::move(input));
+    results.push_back(submitPrepared(std::move(one)).at(0));
+  }
+  return results;
+}
+
+SubmitResult Pipeline::submitAsFailed(const PreparedInput& input, const Status& reason) {
+  SubmitResult r;
+  auto receipts = retryingConflicts([&] { return store_->intake({input.input}, clock_()); });
+  if (!receipts.ok()) {
+    r.committed = receipts.status();
+    JsonLog::write(LogLevel::Error, "intake_failed",
+                   {{"source", input.input.source}, {"error", receipts.status().toString()}});
+    return r;
+  }
+  const store::IntakeReceipt& receipt = receipts.value().at(0);
+  r.messageId = receipt.messageId;
+  r.duplicate = receipt.duplicate;
+  r.state = receipt.state;
+  r.error = receipt.error;
+  metrics_->countIntake(input.input.source, receipt.duplicate ? "duplicate" : "accepted");
+  if (receipt.duplicate || receipt.state != store::kReceived) return r;
+  std::vector<store::RoutingOutcome> failed{
+      failedOutcome("the input was received but its outcome could not be stored: " +
+                    reason.toString())};
+  bind(failed[0], receipt.messageId);
+  auto recorded = store_->recordRouting(failed, options_.owner, clock_());
+  if (recorded.ok() && recorded.value().at(0)) {
+    r.state = store::kFailed;
+    r.error = failed[0].error;
+  }
+  JsonLog::write(LogLevel::Error, "message_failed_internal",
+                 {{"message", std::to_string(receipt.messageId)},
+                  {"recorded", recorded.ok() ? "yes" : recorded.status().toString()}});
+  return r;
+}
+
+Status Pipeline::recordRoutingIsolated(std::vector<store::RoutingOutcome>& outcomes) {
+  auto st = retryingConflicts(
+      [&] { return store_->recordRouting(outcomes, options_.owner, clock_()); });
+  if (st.ok() || !isPermanentFailure(st.status())) return st.status();
+  if (outcomes.size() > 1) {
+    for (store::RoutingOutcome& o : outcomes) {
+      std::vector<store::RoutingOutcome> one{std::move(o)};
+      RENKEI_RETURN_IF_ERROR(recordRoutingIsolated(one));
+    }
+    return Status::okStatus();
+  }
+  // This outcome cannot be stored: its message becomes FAILED with the reason.
+  const int64_t messageId = outcomes.at(0).messageId;
+  std::vector<store::RoutingOutcome> failed{failedOutcome(
+      "the routing outcome could not be stored: " + st.status().toString())};
+  bind(failed[0], messageId);
+  auto recorded = store_->recordRouting(failed, options_.owner, clock_());
+  JsonLog::write(LogLevel::Error, "message_failed_internal",
+                 {{"message", std::to_string(messageId)},
+                  {"recorded", recorded.ok() ? "yes" : recorded.status().toString()}});
+  return recorded.status();
+}
+
+Result<int> Pipeline::routeReceived() {
   auto claimed = store_->claimReceived(options_.owner, options_.batchSize, clock_(),
                                        options_.leaseMs);
-  if (!claimed.ok() || claimed->empty()) return 0;
+  if (!claimed.ok()) return claimed.status();
+  if (claimed->empty()) return 0;
   std::vector<store::RoutingOutcome> outcomes;
   for (store::StoredMessage& m : claimed.value()) {
     auto raw = store_->rawBytes(m.sha256);
+    if (!raw.ok() && raw.status().code() != StatusCode::NotFound) return raw.status();
     if (!raw.ok()) {
-      outcomes.push_back({m.id, store::kFailed, "raw input missing: " + raw.status().message(),
-                          "", "", {}, {}});
-      continue;
+      outcomes.push_back(failedOutcome("raw input missing: " + raw.status().message()));
+    } else {
+      outcomes.push_back(normalizeAndRouteGuarded(m.source, m.name, std::move(raw).value()));
+      try {
+        addResources(outcomes.back(), m.id, m.writeIntent);
+      } catch (...) {
+        outcomes.back() = failedOutcome("the input's resources could not be identified (an "
+                                        "internal error: " + describeCurrentException() + ")");
+      }
     }
-    outcomes.push_back(normalizeAndRoute(m.source, m.name, std::move(raw).value()));
-    addResources(outcomes.back(), m.id, m.writeIntent);
     bind(outcomes.back(), m.id);
   }
-  auto st = retryingConflicts(
-      [&] { return store_->recordRouting(outcomes, options_.owner, clock_()); });
-  if (!st.ok()) {
-    JsonLog::write(LogLevel::Warn, "routing_failed", {{"error", st.status().toString()}});
-    return 0;
-  }
+  RENKEI_RETURN_IF_ERROR(recordRoutingIsolated(outcomes));
   notifyWork();
   return static_cast<int>(outcomes.size());
 }
+
+int Pipeline::processReceivedOnce() {
+  auto routed = routeReceived();
+  if (!routed.ok()) {
+    JsonLog::write(LogLevel::Warn, "routing_failed", {{"error", routed.status().toString()}});
+    return 0;
+  }
+  return routed.value();
+}
+
+namespace {
+
+/// Calls a sink, which must not throw; if it does anyway, a programming error (std::logic_error,
+/// Poco::LogicException, anything that is not a std::exception) is a dead letter with the reason,
+/// any other exception a transient failure to retry.
+DeliveryResult deliverGuarded(Sink& sink, const DeliveryRequest& request) {
+  try {
+    return sink.deliver(request);
+  } catch (const std::logic_error&) {
+    return {Outcome::Reject,
+            "the sink failed with a programming error (" + describeCurrentException() + ")", "", {}};
+  } catch (const Poco::LogicException&) {
+    return {Outcome::Reject,
+            "the sink failed with a programming error (" + describeCurrentException() + ")", "", {}};
+  } catch (const std::exception&) {
+    return {Outcome::Retry, "the sink failed (" + describeCurrentException() + ")", "", {}};
+  } catch (...) {
+    return {Outcome::Reject,
+            "the sink failed with a programming error (" + describeCurrentException() + ")", "", {}};
+  }
+}
+
+}  // namespace
 
 store::DeliveryUpdate Pipeline::attempt(const store::OutboxRow& row) {
   thread_local std::mt19937_64 random{std::random_device{}()};
@@ -224,7 +360,7 @@ store::DeliveryUpdate Pipeline::attempt(const store::OutboxRow& row) {
       DeliveryRequest request{row.id,           row.messageId, row.idempotencyKey,
                               read.document->text(), read.document->root(), row.sender,
                               row.writeIntent};
-      result = sink->second->deliver(request);
+      result = deliverGuarded(*sink->second, request);
     }
   }
   const int64_t finished = clock_();
@@ -266,23 +402,59 @@ store::DeliveryUpdate Pipeline::attempt(const store::OutboxRow& row) {
   return u;
 }
 
-int Pipeline::deliverOnce() {
+Status Pipeline::recordDeliveriesIsolated(const std::vector<store::DeliveryUpdate>& updates) {
+  auto applied = store_->recordDeliveries(updates, options_.owner);
+  if (applied.ok() || !isPermanentFailure(applied.status())) return applied.status();
+  if (updates.size() > 1) {
+    for (const store::DeliveryUpdate& u : updates) {
+      RENKEI_RETURN_IF_ERROR(recordDeliveriesIsolated({u}));
+    }
+    return Status::okStatus();
+  }
+  // This result cannot be stored (e.g. a response the database refuses): a dead letter that says
+  // so, without the parts that could not be stored.
+  const store::DeliveryUpdate& u = updates.at(0);
+  store::DeliveryUpdate dead{u.outboxId, store::kDead, 0,
+                             "the attempt ended " + u.state +
+                                 " but its result could not be stored: " +
+                                 applied.status().toString(),
+                             ""};
+  auto recorded = store_->recordDeliveries({dead}, options_.owner);
+  JsonLog::write(LogLevel::Error, "delivery_failed_internal",
+                 {{"outbox", std::to_string(u.outboxId)},
+                  {"recorded", recorded.ok() ? "yes" : recorded.status().toString()}});
+  return recorded.status();
+}
+
+Result<int> Pipeline::deliverDue() {
   auto claimed = store_->claimDeliveries(options_.owner, options_.batchSize, clock_(),
                                          options_.leaseMs);
-  if (!claimed.ok()) {
-    JsonLog::write(LogLevel::Warn, "claim_failed", {{"error", claimed.status().toString()}});
-    return 0;
-  }
+  if (!claimed.ok()) return claimed.status();
   if (claimed->empty()) return 0;
   std::vector<store::DeliveryUpdate> updates;
   updates.reserve(claimed->size());
-  for (const store::OutboxRow& row : claimed.value()) updates.push_back(attempt(row));
-  auto applied = store_->recordDeliveries(updates, options_.owner);
-  if (!applied.ok()) {
-    JsonLog::write(LogLevel::Error, "record_deliveries_failed",
-                   {{"error", applied.status().toString()}});
+  for (const store::OutboxRow& row : claimed.value()) {
+    try {
+      updates.push_back(attempt(row));
+    } catch (...) {
+      updates.push_back({row.id, store::kDead, 0,
+                         "the delivery failed with an internal error (" +
+                             describeCurrentException() + ")",
+                         ""});
+    }
   }
+  RENKEI_RETURN_IF_ERROR(recordDeliveriesIsolated(updates));
   return static_cast<int>(updates.size());
+}
+
+int Pipeline::deliverOnce() {
+  auto delivered = deliverDue();
+  if (!delivered.ok()) {
+    JsonLog::write(LogLevel::Warn, "delivery_round_failed",
+                   {{"error", delivered.status().toString()}});
+    return 0;
+  }
+  return delivered.value();
 }
 
 void Pipeline::notifyWork() {
@@ -300,31 +472,32 @@ void Pipeline::waitForWork() {
                  [&] { return wakeups_ != seen || !running_; });
 }
 
-void Pipeline::processorLoop() {
-  while (running_) {
-    if (processReceivedOnce() == 0) waitForWork();
-  }
-}
-
-void Pipeline::deliveryLoop() {
-  while (running_) {
-    if (deliverOnce() == 0) waitForWork();
-  }
-}
-
 void Pipeline::start() {
   if (running_.exchange(true)) return;
-  threads_.emplace_back([this] { processorLoop(); });
+  // Each loop: one round, then a wait when there was nothing to do. A failed round (an error or
+  // an exception) is logged, shown in /healthz and retried after a backoff by SupervisedLoop.
+  auto loop = [this](std::string component, Result<int> (Pipeline::*round)()) {
+    return std::make_unique<SupervisedLoop>(std::move(component), health(), [this, round] {
+      if (!running_) return Status::okStatus();
+      Result<int> handled = (this->*round)();
+      if (!handled.ok()) return handled.status();
+      if (handled.value() == 0) waitForWork();
+      return Status::okStatus();
+    });
+  };
+  loops_.push_back(loop("pipeline:router", &Pipeline::routeReceived));
   for (int i = 0; i < options_.deliveryWorkers; ++i) {
-    threads_.emplace_back([this] { deliveryLoop(); });
+    loops_.push_back(loop("pipeline:delivery-" + std::to_string(i + 1), &Pipeline::deliverDue));
   }
+  for (auto& l : loops_) l->start();
 }
 
 void Pipeline::stop() {
   if (!running_.exchange(false)) return;
+  for (auto& l : loops_) l->requestStop();
   wake_.notify_all();
-  for (std::thread& t : threads_) t.join();
-  threads_.clear();
+  for (auto& l : loops_) l->join();
+  loops_.clear();
 }
 
 }  // namespace renkei::pipeline

@@ -10,6 +10,8 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/ThreadPool.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "renkei/pipeline/pipeline.h"
 
@@ -17,6 +19,39 @@ namespace renkei::server {
 namespace {
 
 using Poco::Net::HTTPResponse;
+
+/// /healthz: {"status": "ok" | "degraded" | "unavailable", "store": "up" | "down",
+/// "components": {name: {"state", "failures", "consecutive_failures", "last_error"}}}.
+std::string healthJson(const char* status, bool storeUp,
+                       const std::map<std::string, ComponentHealth>& components) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("status");
+  w.String(status);
+  w.Key("store");
+  w.String(storeUp ? "up" : "down");
+  w.Key("components");
+  w.StartObject();
+  for (const auto& [name, c] : components) {
+    w.Key(name.c_str(), static_cast<rapidjson::SizeType>(name.size()));
+    w.StartObject();
+    w.Key("state");
+    w.String(c.state.c_str(), static_cast<rapidjson::SizeType>(c.state.size()));
+    w.Key("failures");
+    w.Int64(c.failures);
+    w.Key("consecutive_failures");
+    w.Int64(c.consecutiveFailures);
+    if (!c.lastError.empty()) {
+      w.Key("last_error");
+      w.String(c.lastError.c_str(), static_cast<rapidjson::SizeType>(c.lastError.size()));
+    }
+    w.EndObject();
+  }
+  w.EndObject();
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
+}
 
 class Handler : public Poco::Net::HTTPRequestHandler {
  public:
@@ -30,11 +65,14 @@ class Handler : public Poco::Net::HTTPRequestHandler {
       return;
     }
     if (path == "/healthz") {
-      if (store_.schemaVersion() > 0) {
-        reply(res, HTTPResponse::HTTP_OK, "text/plain", "ok\n");
-      } else {
-        reply(res, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "text/plain", "store unavailable\n");
-      }
+      // 200 only when the store answers and no long-lived loop is failing.
+      const bool storeUp = store_.schemaVersion() > 0;
+      const auto components = metrics_.health()->snapshot();
+      bool failing = false;
+      for (const auto& [name, c] : components) failing = failing || c.state == kComponentRestarting;
+      const char* status = !storeUp ? "unavailable" : failing ? "degraded" : "ok";
+      reply(res, storeUp && !failing ? HTTPResponse::HTTP_OK : HTTPResponse::HTTP_SERVICE_UNAVAILABLE,
+            "application/json", healthJson(status, storeUp, components));
       return;
     }
     if (path == "/metrics") {

@@ -1,5 +1,6 @@
 // The admin HTTP endpoint (POCO HTTPServer): GET /metrics (Prometheus text) and GET /healthz
-// (200 when the store answers, 503 otherwise). It serves no patient data.
+// (JSON: the store and every long-lived loop; 200 when the store answers and no loop is
+// restarting after a failure, 503 otherwise). It serves no patient data.
 #pragma once
 
 #include <memory>

@@ -85,22 +85,21 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::create(
   return rt;
 }
 
-void GatewayRuntime::purgeRetention() {
-  if (config_.retentionRawDays <= 0) return;
+Status GatewayRuntime::purgeRetention() {
+  if (config_.retentionRawDays <= 0) return Status::okStatus();
   auto purged = store_->purgeRaw(pipeline::systemNowMs() - config_.retentionRawDays * 86400000LL);
-  if (purged.ok() && purged.value() > 0) {
+  if (!purged.ok()) return purged.status();
+  if (purged.value() > 0) {
     JsonLog::write(LogLevel::Info, "retention_purged", {{"raw_inputs", std::to_string(purged.value())}});
   }
+  return Status::okStatus();
 }
 
-void GatewayRuntime::retentionLoop() {
+Status GatewayRuntime::retentionRound() {
+  RENKEI_RETURN_IF_ERROR(purgeRetention());
   std::unique_lock lock(retentionMutex_);
-  while (started_) {
-    lock.unlock();
-    purgeRetention();
-    lock.lock();
-    retentionWake_.wait_for(lock, std::chrono::hours(1), [&] { return !started_; });
-  }
+  retentionWake_.wait_for(lock, std::chrono::hours(1), [&] { return !started_; });
+  return Status::okStatus();
 }
 
 Status GatewayRuntime::start() {
@@ -112,7 +111,11 @@ Status GatewayRuntime::start() {
     std::lock_guard lock(retentionMutex_);
     started_ = true;
   }
-  if (config_.retentionRawDays > 0) retentionThread_ = std::thread([this] { retentionLoop(); });
+  if (config_.retentionRawDays > 0) {
+    retention_ = std::make_unique<SupervisedLoop>("housekeeping:retention", metrics_->health(),
+                                                  [this] { return retentionRound(); });
+    retention_->start();
+  }
   JsonLog::write(LogLevel::Info, "gateway_started",
                  {{"sources", std::to_string(sources_.size())},
                   {"store", config_.store.kind},
@@ -126,8 +129,12 @@ void GatewayRuntime::stop() {
     if (!started_) return;
     started_ = false;
   }
-  retentionWake_.notify_all();
-  if (retentionThread_.joinable()) retentionThread_.join();
+  if (retention_) {
+    retention_->requestStop();
+    retentionWake_.notify_all();
+    retention_->join();
+    retention_.reset();
+  }
   for (auto& s : sources_) s->stop();
   pipeline_->stop();
   if (admin_) admin_->stop();

@@ -1,7 +1,10 @@
-// SqlDatabase: placeholder rewriting, value binding and exception-to-Status translation.
+// SqlDatabase: placeholder rewriting, value binding, transactions and the exception guard
+// (classified in sql_errors.cpp).
 #include "sql_database.h"
 
 #include <functional>
+
+#include "sql_errors.h"
 
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
@@ -165,36 +168,11 @@ std::string SqlDatabase::valuesTable(
   return "(" + select + " FROM (" + values + ")) AS v";
 }
 
-namespace {
-
-/// The database's message without the parts that can quote row values (PostgreSQL's DETAIL
-/// names the conflicting key, which may hold an identifier): statuses end up in logs.
-std::string withoutValues(const std::string& what) {
-  std::string out = what.substr(0, what.find("DETAIL"));
-  out = out.substr(0, out.find('\n'));
-  while (!out.empty() && (out.back() == ' ' || out.back() == '\n')) out.pop_back();
-  return out;
-}
-
-Status fromException(const std::string& what, bool conflict) {
-  const std::string message = "store: " + withoutValues(what);
-  return conflict ? Status::conflict(message) : Status::unavailable(message);
-}
-
-bool looksLikeConflict(const std::string& text) {
-  return text.find("UNIQUE") != std::string::npos || text.find("unique") != std::string::npos ||
-         text.find("duplicate key") != std::string::npos;
-}
-
-}  // namespace
-
 Status guarded(const std::function<Status()>& body) {
   try {
     return body();
-  } catch (const Poco::Exception& e) {
-    return fromException(e.displayText(), looksLikeConflict(e.displayText()));
-  } catch (const std::exception& e) {
-    return fromException(e.what(), looksLikeConflict(e.what()));
+  } catch (...) {
+    return statusFromCurrentException();
   }
 }
 

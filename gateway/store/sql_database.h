@@ -60,8 +60,8 @@ class SqlDatabase {
   std::atomic<int64_t> commits_{0};
 };
 
-/// Runs `body` in a transaction; commits when it returns ok, rolls back otherwise or on a
-/// POCO/std exception (turned into Unavailable or Conflict).
+/// Runs `body` in a transaction; commits when it returns ok, rolls back otherwise or on an
+/// exception (turned into Conflict, Unavailable or Internal: see sql_errors.h).
 Status inTransaction(SqlDatabase& db, const std::function<Status()>& body);
 /// Runs `body` and turns exceptions into statuses, without a transaction.
 Status guarded(const std::function<Status()>& body);

@@ -1,11 +1,19 @@
 // The watched-folder source with a real pipeline: a file written slowly in chunks is not taken
 // until it is complete; a malformed file lands in failed/ with a reason while the rest go on;
-// the same file dropped twice is a duplicate; ignored names stay where they are.
+// the same file dropped twice is a duplicate; ignored names stay where they are; links, special
+// files and hard links are never read but moved, as they are, to failed/ with the reason; a
+// committed file whose move to done/ fails is not submitted again.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ctime>
 #include <fstream>
 #include <thread>
 
 #include "source_folder/folder_source.h"
 #include "pipeline/pipeline_fixture.h"
+#include "renkei/core/digest.h"
 #include "renkei/core/file_io.h"
 #include "support/test_env.h"
 
@@ -43,6 +51,37 @@ class FolderSourceTest : public PipelineFixture {
     for (int waited = 0; waited < ms && !done(); waited += 20) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
+  }
+
+  /// A folder outside the inbox (what a link or a hard link could reach).
+  fs::path outside() const {
+    fs::create_directories(dir_.path() / "outside");
+    return dir_.path() / "outside";
+  }
+  /// Waits for failed/<name>.reason.json and returns it ("" when it never came).
+  std::string reasonFor(const std::string& name) {
+    const fs::path reason = inbox_ / "failed" / (name + ".reason.json");
+    waitFor([&] { return fs::exists(reason); });
+    return fs::exists(reason) ? readText(reason) : "";
+  }
+  /// The store holds no message and no delivery at all.
+  void expectNothingStored() {
+    auto first = store_->message(1);
+    ASSERT_TRUE(first.ok());
+    EXPECT_FALSE(first.value().has_value()) << "a message was stored";
+    EXPECT_TRUE(store_->outbox({})->empty());
+  }
+  static bool isSymlink(const fs::path& p) {
+    std::error_code ec;
+    return fs::symlink_status(p, ec).type() == fs::file_type::symlink;
+  }
+  static std::string today() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
   }
 
   fs::path inbox_;
@@ -98,6 +137,112 @@ TEST_F(FolderSourceTest, IgnoredNamesAreLeftAlone) {
   EXPECT_TRUE(fs::exists(inbox_ / "x.tmp"));
   EXPECT_TRUE(fs::exists(inbox_ / "y.part"));
   EXPECT_EQ(count(inbox_ / "done"), 0u);
+}
+
+TEST_F(FolderSourceTest, ASymlinkToAFhirFileOutsideIsMovedToFailedNotIngested) {
+  const fs::path target = outside() / "secret.json";
+  ASSERT_TRUE(writeFileAtomically(target.string(), patientJson("outside")).ok());
+  fs::create_symlink(target, inbox_ / "link.json");
+  const std::string reason = reasonFor("link.json");
+  EXPECT_NE(reason.find("not a regular file: symbolic link refused"), std::string::npos) << reason;
+  EXPECT_TRUE(isSymlink(inbox_ / "failed" / "link.json")) << "the link itself is moved";
+  EXPECT_EQ(fs::read_symlink(inbox_ / "failed" / "link.json"), target);
+  EXPECT_FALSE(isSymlink(inbox_ / "link.json"));
+  EXPECT_EQ(readText(target), patientJson("outside")) << "the target is untouched";
+  expectNothingStored();
+}
+
+TEST_F(FolderSourceTest, SymlinksToSystemFilesAreNeverReadOrStored) {
+  fs::create_symlink("/etc/passwd", inbox_ / "passwd.json");
+  fs::create_symlink("/proc/self/environ", inbox_ / "environ.json");
+  EXPECT_NE(reasonFor("passwd.json").find("symbolic link refused"), std::string::npos);
+  EXPECT_NE(reasonFor("environ.json").find("symbolic link refused"), std::string::npos);
+  expectNothingStored();
+  EXPECT_FALSE(store_->rawBytes(sha256Hex(readText("/etc/passwd"))).ok())
+      << "/etc/passwd is not among the raw inputs";
+  EXPECT_TRUE(fs::exists("/etc/passwd"));
+}
+
+TEST_F(FolderSourceTest, ASymlinkToAFolderOutsideIsMovedToFailed) {
+  const fs::path folder = outside() / "folder";
+  fs::create_directories(folder);
+  ASSERT_TRUE(writeFileAtomically((folder / "inside.json").string(), patientJson("dir")).ok());
+  fs::create_symlink(folder, inbox_ / "linked");
+  EXPECT_NE(reasonFor("linked").find("symbolic link refused"), std::string::npos);
+  EXPECT_TRUE(isSymlink(inbox_ / "failed" / "linked"));
+  EXPECT_TRUE(fs::exists(folder / "inside.json")) << "nothing behind the link is touched";
+  expectNothingStored();
+}
+
+TEST_F(FolderSourceTest, AFifoIsMovedToFailedWithoutBlockingThePoll) {
+  ASSERT_EQ(::mkfifo((inbox_ / "pipe.json").c_str(), 0600), 0);
+  ASSERT_TRUE(writeFileAtomically((inbox_ / "good.json").string(), patientJson("good")).ok());
+  const std::string reason = reasonFor("pipe.json");
+  waitFor([&] { return count(inbox_ / "done") == 1; });
+  // Whatever happened, no reader stays blocked on the FIFO: the test ends in bounded time.
+  for (const fs::path& p : {inbox_ / "pipe.json", inbox_ / "processing" / "pipe.json",
+                            inbox_ / "failed" / "pipe.json"}) {
+    int fd = ::open(p.c_str(), O_WRONLY | O_NONBLOCK);
+    if (fd >= 0) ::close(fd);
+  }
+  EXPECT_NE(reason.find("not a regular file: FIFO refused"), std::string::npos) << reason;
+  std::error_code ec;
+  EXPECT_EQ(fs::symlink_status(inbox_ / "failed" / "pipe.json", ec).type(), fs::file_type::fifo);
+  EXPECT_EQ(count(inbox_ / "done"), 1u) << "the poll went on with the other file";
+  EXPECT_EQ(store_->outbox({})->size(), 1u);
+}
+
+TEST_F(FolderSourceTest, AHardLinkToAFileOutsideIsRefused) {
+  const fs::path target = outside() / "shadow.json";
+  ASSERT_TRUE(writeFileAtomically(target.string(), patientJson("shadow")).ok());
+  fs::create_hard_link(target, inbox_ / "hl.json");
+  const std::string reason = reasonFor("hl.json");
+  EXPECT_NE(reason.find("hard link refused: the file has 2 names"), std::string::npos) << reason;
+  EXPECT_EQ(readText(target), patientJson("shadow"));
+  expectNothingStored();
+}
+
+TEST_F(FolderSourceTest, FoldersInTheInboxAreLeftAlone) {
+  fs::create_directories(inbox_ / "sub");
+  ASSERT_TRUE(writeFileAtomically((inbox_ / "sub" / "x.json").string(), patientJson("sub")).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  EXPECT_TRUE(fs::exists(inbox_ / "sub" / "x.json"));
+  EXPECT_FALSE(fs::exists(inbox_ / "failed" / "sub.reason.json"));
+  expectNothingStored();
+}
+
+TEST_F(FolderSourceTest, ASymlinkLeftInProcessingIsRefusedToo) {
+  const fs::path target = outside() / "left.json";
+  ASSERT_TRUE(writeFileAtomically(target.string(), patientJson("left")).ok());
+  fs::create_symlink(target, inbox_ / "processing" / "left.json");
+  EXPECT_NE(reasonFor("left.json").find("symbolic link refused"), std::string::npos);
+  EXPECT_TRUE(isSymlink(inbox_ / "failed" / "left.json"));
+  expectNothingStored();
+}
+
+TEST_F(FolderSourceTest, ACommittedFileWhoseMoveToDoneFailsIsNotSubmittedAgain) {
+  // done/<today> is a file, so done/<today>/ cannot be created: the move fails after the commit.
+  const fs::path blocker = inbox_ / "done" / today();
+  ASSERT_TRUE(writeFileAtomically(blocker.string(), "in the way").ok());
+  ASSERT_TRUE(writeFileAtomically((inbox_ / "a.json").string(), patientJson("stuck")).ok());
+  waitFor([&] { return store_->outbox({})->size() == 1; });
+  ASSERT_EQ(store_->outbox({})->size(), 1u);
+  // Another file of the same name waits in the inbox: the one in processing/ is not overwritten.
+  ASSERT_TRUE(writeFileAtomically((inbox_ / "a.json").string(), patientJson("next")).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // some 30 polls
+  EXPECT_TRUE(fs::exists(inbox_ / "processing" / "a.json")) << "it could not move";
+  EXPECT_EQ(readText(inbox_ / "processing" / "a.json"), patientJson("stuck"));
+  EXPECT_TRUE(fs::exists(inbox_ / "a.json"));
+  const int64_t messageId = onlyRow().messageId;
+  EXPECT_EQ(store_->message(messageId).value()->duplicates, 0) << "it was not submitted again";
+  EXPECT_NE(metrics_->render({}, 0).find("renkei_source_file_move_failures_total{source=\"inbox\"} 1"),
+            std::string::npos);
+  fs::remove(blocker);
+  waitFor([&] { return fs::exists(inbox_ / "done" / today() / "a.json"); });
+  EXPECT_TRUE(fs::exists(inbox_ / "done" / today() / "a.json")) << "the move is retried";
+  EXPECT_EQ(store_->message(messageId).value()->duplicates, 0);
+  waitFor([&] { return store_->outbox({})->size() == 2; });
+  EXPECT_EQ(store_->outbox({})->size(), 2u) << "then the second file is taken";
 }
 
 class FolderSourceWithLimits : public FolderSourceTest {

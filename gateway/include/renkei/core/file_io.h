@@ -1,7 +1,9 @@
-// Reading whole inputs with a size cap, so that no outside file or stream can exhaust memory.
+// Reading whole inputs with a size cap, so that no outside file or stream can exhaust memory,
+// and reading a folder's inputs without ever leaving the folder (no links, no special files).
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "renkei/core/status.h"
@@ -13,6 +15,23 @@ inline constexpr std::size_t kDefaultMaxInputBytes = 64u << 20;
 /// Reads a file; fails with TooLarge past `maxBytes`, Unavailable when it cannot be read.
 Result<std::string> readFileLimited(const std::string& path,
                                     std::size_t maxBytes = kDefaultMaxInputBytes);
+/// Which file a directory entry named when it was checked: device and inode, as lstat saw them.
+struct FileIdentity {
+  uint64_t device = 0;
+  uint64_t inode = 0;
+};
+
+/// The rule for every folder-like source: an input is a regular file with exactly one name,
+/// looked at without following links. Returns the identity of `path` itself (lstat) when it is
+/// one; NotFound when it is gone; otherwise InvalidInput saying what it is, e.g. "not a regular
+/// file: symbolic link refused" or "hard link refused: the file has 2 names". Never opens it.
+Result<FileIdentity> regularFileIdentity(const std::string& path);
+/// Reads at most `maxBytes` of `path` only if it still is the regular file `expected` names:
+/// opened with O_NOFOLLOW and O_NONBLOCK (a link or a FIFO swapped in cannot redirect or block
+/// the read), then checked on the open descriptor (regular, one name, same device and inode).
+/// Messages name no path (file names can hold patient names).
+Result<std::string> readRegularFileNoFollow(const std::string& path, std::size_t maxBytes,
+                                            const FileIdentity& expected);
 /// Reads standard input to its end with the same cap.
 Result<std::string> readStdinLimited(std::size_t maxBytes = kDefaultMaxInputBytes);
 /// Writes `data` to `path` durably: a hidden temporary beside it, fsync, rename, fsync of the

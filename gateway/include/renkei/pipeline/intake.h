@@ -2,9 +2,11 @@
 // whether it may acknowledge (committed) and how the input fared (for done/ or failed/).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "renkei/core/health_registry.h"
 #include "renkei/core/status.h"
 #include "renkei/store/store.h"
 
@@ -17,8 +19,16 @@ struct WrittenResource {
   bool created = false;  ///< the input created the resource (else it updated or repeated it)
 };
 
+/// True for a failure that trying again will not cure (Internal: a programming or data error;
+/// InvalidInput): the input is refused with its reason instead of being retried forever.
+inline bool isPermanentFailure(const Status& status) {
+  return status.code() == StatusCode::Internal || status.code() == StatusCode::InvalidInput;
+}
+
 struct SubmitResult {
-  Status committed;        ///< not ok: nothing was stored; the source must not acknowledge
+  /// Not ok: nothing was stored; the source must not acknowledge. A permanent failure
+  /// (isPermanentFailure) will not pass on a later try either; any other one may.
+  Status committed;
   int64_t messageId = 0;
   bool duplicate = false;
   std::string state;       ///< store::kRouted, kUnrouted, kFailed, or kReceived (processed later)
@@ -43,6 +53,9 @@ class Intake {
   /// commits the raw inputs, then the prepared outcomes of the new ones.
   virtual PreparedInput prepare(store::RawInput input) const = 0;
   virtual std::vector<SubmitResult> submitPrepared(std::vector<PreparedInput> inputs) = 0;
+  /// Where loops a source runs around this intake (a group committer) report their state; null
+  /// when nothing collects it.
+  virtual std::shared_ptr<HealthRegistry> health() const { return nullptr; }
 };
 
 }  // namespace renkei::pipeline

@@ -1,6 +1,10 @@
 // The gateway's spine: sources submit → durable intake → normalize → route → outbox → delivery
 // workers → sinks, with retries, dead letters and leases. Every state change is committed before
-// anything is acknowledged or reported; work survives a crash because it is in the store.
+// anything is acknowledged or reported; work survives a crash because it is in the store. The
+// background router and the delivery workers are SupervisedLoops ("pipeline:router",
+// "pipeline:delivery-N"); a programming or data error (an exception from a sink or the
+// normalizer, an Internal store error) makes that one message or delivery FAILED or DEAD with its
+// reason instead of being retried forever.
 #pragma once
 
 #include <atomic>
@@ -10,9 +14,9 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "renkei/core/supervised_loop.h"
 #include "renkei/pipeline/intake.h"
 #include "renkei/pipeline/metrics.h"
 #include "renkei/pipeline/normalizer.h"
@@ -46,6 +50,7 @@ class Pipeline : public Intake {
   std::vector<SubmitResult> submit(std::vector<store::RawInput> inputs) override;
   PreparedInput prepare(store::RawInput input) const override;
   std::vector<SubmitResult> submitPrepared(std::vector<PreparedInput> inputs) override;
+  std::shared_ptr<HealthRegistry> health() const override;
 
   /// Starts the background processor (RECEIVED leftovers) and the delivery workers.
   void start();
@@ -63,9 +68,22 @@ class Pipeline : public Intake {
   /// Normalizes and routes one input; an empty ordering key means "this message's own line".
   store::RoutingOutcome normalizeAndRoute(const std::string& source, const std::string& name,
                                           std::string bytes) const;
+  /// The same, with an exception turned into a FAILED outcome that says so.
+  store::RoutingOutcome normalizeAndRouteGuarded(const std::string& source, const std::string& name,
+                                                 std::string bytes) const;
+  /// The intake of a batch whose commit failed for good: each input alone, and one that still
+  /// fails is stored as a FAILED message with the reason (or refused, when even that fails).
+  std::vector<SubmitResult> submitOneByOne(std::vector<PreparedInput> inputs);
+  SubmitResult submitAsFailed(const PreparedInput& input, const Status& reason);
+  /// Records routing outcomes; a batch that fails for good is recorded one by one, and an
+  /// outcome that still fails is recorded as FAILED with the reason.
+  Status recordRoutingIsolated(std::vector<store::RoutingOutcome>& outcomes);
+  /// Records attempt results the same way: one that cannot be stored becomes DEAD with the reason.
+  Status recordDeliveriesIsolated(const std::vector<store::DeliveryUpdate>& updates);
   store::DeliveryUpdate attempt(const store::OutboxRow& row);
-  void processorLoop();
-  void deliveryLoop();
+  /// One round of each loop: how many items it handled, or why it could not.
+  Result<int> routeReceived();
+  Result<int> deliverDue();
   void waitForWork();
 
   std::shared_ptr<store::Store> store_;
@@ -80,7 +98,7 @@ class Pipeline : public Intake {
   std::mutex wakeMutex_;
   std::condition_variable wake_;
   uint64_t wakeups_ = 0;
-  std::vector<std::thread> threads_;
+  std::vector<std::unique_ptr<SupervisedLoop>> loops_;
 };
 
 }  // namespace renkei::pipeline

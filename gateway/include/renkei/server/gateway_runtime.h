@@ -7,10 +7,10 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "renkei/config/gateway_config.h"
+#include "renkei/core/supervised_loop.h"
 #include "renkei/pipeline/pipeline.h"
 
 namespace renkei::server {
@@ -33,8 +33,9 @@ class GatewayRuntime {
 
  private:
   GatewayRuntime() = default;
-  void purgeRetention();
-  void retentionLoop();
+  Status purgeRetention();
+  /// One round of housekeeping: purge, then wait an hour (or until stopped).
+  Status retentionRound();
 
   config::GatewayConfig config_;
   std::shared_ptr<store::Store> store_;
@@ -45,7 +46,7 @@ class GatewayRuntime {
   bool started_ = false;
   std::mutex retentionMutex_;
   std::condition_variable retentionWake_;
-  std::thread retentionThread_;
+  std::unique_ptr<SupervisedLoop> retention_;
 };
 
 }  // namespace renkei::server
