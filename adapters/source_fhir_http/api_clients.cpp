@@ -1,6 +1,8 @@
 // Token lookup by SHA-256 and scope matching.
 #include "api_clients.h"
 
+#include <cctype>
+
 #include <Poco/Crypto/RSAKey.h>
 #include <Poco/JWT/Signer.h>
 #include <Poco/JWT/Token.h>
@@ -58,9 +60,39 @@ ApiClients::ApiClients(const rapidjson::Value& list) {
 
 namespace {
 
-bool looksLikeJwt(std::string_view token) {
-  const std::size_t first = token.find('.');
-  return first != std::string_view::npos && token.find('.', first + 1) != std::string_view::npos;
+/// Whether a token has dots at all (then it must be a JWT, never an opaque token).
+bool looksLikeJwt(std::string_view token) { return token.find('.') != std::string_view::npos; }
+
+/// A compact JWS: exactly three non-empty base64url segments (header.payload.signature).
+bool isCompactJws(std::string_view token) {
+  int dots = 0;
+  char previous = '.';
+  for (char c : token) {
+    if (c == '.') {
+      if (previous == '.') return false;  // an empty segment
+      ++dots;
+    } else if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) {
+      return false;
+    }
+    previous = c;
+  }
+  return dots == 2 && previous != '.';
+}
+
+/// Whether the token's times hold now: it has expired neither nor lives longer than allowed,
+/// and it is not from the future (nbf, iat), each with a small clock-skew allowance.
+bool timesHold(const Poco::JWT::Token& token) {
+  const Poco::Timestamp now;
+  const Poco::Timestamp::TimeDiff skew = kJwtClockSkewSeconds * Poco::Timestamp::resolution();
+  const Poco::Timestamp expires = token.getExpiration();
+  if (expires == Poco::Timestamp(0) || expires <= now - skew ||
+      expires - now > kMaxJwtLifetimeSeconds * Poco::Timestamp::resolution()) {
+    return false;
+  }
+  const Poco::Timestamp notBefore = token.getNotBefore();
+  if (notBefore != Poco::Timestamp(0) && notBefore > now + skew) return false;
+  const Poco::Timestamp issuedAt = token.getIssuedAt();
+  return issuedAt == Poco::Timestamp(0) || issuedAt <= now + skew;
 }
 
 }  // namespace
@@ -68,6 +100,7 @@ bool looksLikeJwt(std::string_view token) {
 const ApiClient* ApiClients::authenticate(std::string_view bearerToken) const {
   if (bearerToken.empty() || bearerToken.size() > 16384) return nullptr;
   if (looksLikeJwt(bearerToken)) {
+    if (!isCompactJws(bearerToken)) return nullptr;
     for (const ApiClient& c : clients_) {
       if (!c.jwt) continue;
       Poco::JWT::Token token;
@@ -76,12 +109,7 @@ const ApiClient* ApiClients::authenticate(std::string_view bearerToken) const {
       } catch (const Poco::Exception&) {
         continue;  // malformed: not this client's
       }
-      const Poco::Timestamp now;
-      const Poco::Timestamp expires = token.getExpiration();
-      if (token.getIssuer() != c.id || expires == Poco::Timestamp(0) || expires <= now ||
-          expires - now > kMaxJwtLifetimeSeconds * Poco::Timestamp::resolution()) {
-        continue;
-      }
+      if (token.getIssuer() != c.id || !timesHold(token)) continue;
       return &c;
     }
     return nullptr;

@@ -33,6 +33,8 @@ struct ApiClient {
 
 /// JWTs may live at most this long (SMART backend services: five minutes).
 inline constexpr int64_t kMaxJwtLifetimeSeconds = 300;
+/// Clocks of client and gateway may differ this much (nbf, iat, exp).
+inline constexpr int64_t kJwtClockSkewSeconds = 30;
 
 class ApiClients {
  public:

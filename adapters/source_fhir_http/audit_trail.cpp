@@ -1,4 +1,4 @@
-// AuditTrail: a buffer drained by one writer thread.
+// AuditTrail: a buffer drained by one supervised writer loop.
 #include "audit_trail.h"
 
 #include <chrono>
@@ -7,17 +7,18 @@
 
 namespace renkei::adapters {
 
-AuditTrail::AuditTrail(std::shared_ptr<store::Store> store)
-    : store_(std::move(store)), writer_([this] { loop(); }) {}
+AuditTrail::AuditTrail(std::shared_ptr<store::Store> store, std::shared_ptr<HealthRegistry> health,
+                       std::string component)
+    : store_(std::move(store)),
+      writer_(std::move(component), std::move(health), [this] { return writeRound(); }) {
+  writer_.start();
+}
 
 AuditTrail::~AuditTrail() {
-  {
-    std::lock_guard lock(mutex_);
-    running_ = false;
-  }
+  writer_.requestStop();
   wake_.notify_all();
   writer_.join();
-  flush();
+  (void)flush();
 }
 
 void AuditTrail::record(store::AuditRecord record) {
@@ -25,13 +26,13 @@ void AuditTrail::record(store::AuditRecord record) {
   pending_.push_back(std::move(record));
 }
 
-void AuditTrail::flush() {
+Status AuditTrail::flush() {
   std::vector<store::AuditRecord> batch;
   {
     std::lock_guard lock(mutex_);
     batch.swap(pending_);
   }
-  if (batch.empty() || !store_) return;
+  if (batch.empty() || !store_) return Status::okStatus();
   Status st = store_->recordAudit(batch);
   if (!st.ok()) {
     JsonLog::write(LogLevel::Error, "audit_write_failed",
@@ -39,16 +40,15 @@ void AuditTrail::flush() {
     std::lock_guard lock(mutex_);
     pending_.insert(pending_.begin(), batch.begin(), batch.end());
   }
+  return st;
 }
 
-void AuditTrail::loop() {
-  std::unique_lock lock(mutex_);
-  while (running_) {
-    wake_.wait_for(lock, std::chrono::milliseconds(200), [&] { return !running_; });
-    lock.unlock();
-    flush();
-    lock.lock();
+Status AuditTrail::writeRound() {
+  {
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, std::chrono::milliseconds(200));
   }
+  return flush();
 }
 
 }  // namespace renkei::adapters

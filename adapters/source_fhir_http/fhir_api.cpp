@@ -76,16 +76,56 @@ bool RateLimiter::allow(const ApiClient& client) {
 }
 
 ApiResponse FhirApi::handle(const ApiRequest& request) const {
-  const ApiClient* client = nullptr;
+  const ApiClient* client = request.client;
   ApiResponse response = route(request, client);
   negotiateFormat(request, response);
-  if (audit_ != nullptr) {
-    auto message = response.headers.find("X-Renkei-Message");
-    audit_->record({pipeline::systemNowMs(), source_, client ? client->id : "", client ? client->organization : "",
-                    request.method, request.path, response.status,
-                    message == response.headers.end() ? 0 : std::stoll(message->second)});
-  }
+  audit(request, client, response);
   return response;
+}
+
+void FhirApi::audit(const ApiRequest& request, const ApiClient* client,
+                    const ApiResponse& response) const {
+  if (audit_ == nullptr) return;
+  auto message = response.headers.find("X-Renkei-Message");
+  audit_->record({pipeline::systemNowMs(), source_, client ? client->id : "",
+                  client ? client->organization : "", request.method, request.path,
+                  response.status, message == response.headers.end() ? 0 : std::stoll(message->second)});
+}
+
+bool FhirApi::isMetadataRequest(const ApiRequest& request) const {
+  if (request.method != "GET" || request.path.rfind(base_ + "/", 0) != 0) return false;
+  std::string_view rest(request.path);
+  rest.remove_prefix(base_.size());
+  while (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);
+  while (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+  return rest == "metadata";
+}
+
+std::optional<ApiResponse> FhirApi::admit(ApiRequest& request) const {
+  if (isMetadataRequest(request)) return std::nullopt;
+  request.client = identify(request);
+  if (request.client != nullptr) return std::nullopt;
+  ApiResponse response = unauthenticated();
+  audit(request, nullptr, response);
+  return response;
+}
+
+const ApiClient* FhirApi::identify(const ApiRequest& request) const {
+  // A bearer token when one is sent (a wrong one is not rescued by a certificate), else the
+  // verified TLS client certificate.
+  const std::string authorization = header(request, "authorization");
+  if (authorization.rfind("Bearer ", 0) == 0) return clients_->authenticate(authorization.substr(7));
+  if (authorization.empty() && !request.clientCertificateSha256.empty()) {
+    return clients_->byCertificate(request.clientCertificateSha256);
+  }
+  return nullptr;
+}
+
+ApiResponse FhirApi::unauthenticated() const {
+  ApiResponse r = outcomeResponse(401, "error", "login",
+                                  "a valid bearer token or a registered client certificate is required");
+  r.headers["WWW-Authenticate"] = "Bearer";
+  return r;
 }
 
 void FhirApi::negotiateFormat(const ApiRequest& request, ApiResponse& response) const {
@@ -129,20 +169,8 @@ ApiResponse FhirApi::route(const ApiRequest& request, const ApiClient*& client) 
     return capabilityStatement();
   }
   // Everything else needs an authenticated client.
-  const std::string authorization = header(request, "authorization");
-  // A bearer token when one is sent (a wrong one is not rescued by a certificate), else the
-  // verified TLS client certificate.
-  if (authorization.rfind("Bearer ", 0) == 0) {
-    client = clients_->authenticate(authorization.substr(7));
-  } else if (authorization.empty() && !request.clientCertificateSha256.empty()) {
-    client = clients_->byCertificate(request.clientCertificateSha256);
-  }
-  if (client == nullptr) {
-    ApiResponse r = outcomeResponse(401, "error", "login",
-                                    "a valid bearer token or a registered client certificate is required");
-    r.headers["WWW-Authenticate"] = "Bearer";
-    return r;
-  }
+  if (client == nullptr) client = identify(request);
+  if (client == nullptr) return unauthenticated();
   if (!limiter_.allow(*client)) {
     ApiResponse r = outcomeResponse(429, "error", "throttled",
                                     "client " + client->id + " is over its request rate");

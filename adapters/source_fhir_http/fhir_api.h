@@ -29,9 +29,10 @@ struct ApiRequest {
   std::string query;  ///< after '?', undecoded
   std::map<std::string, std::string> headers;  ///< lower-case names
   std::string body;
-  std::string origin;  ///< "https://host:port" as the client addressed us (for absolute links)
   /// SHA-256 fingerprint (hex) of the TLS client certificate the handshake verified; empty if none.
   std::string clientCertificateSha256;
+  /// The client admit() authenticated from the headers; null: handle() authenticates.
+  const ApiClient* client = nullptr;
 };
 
 /// Requests per second per client (token buckets refilled continuously; burst = one second).
@@ -69,9 +70,21 @@ class FhirApi {
 
   /// Handles one request and records it in the audit trail.
   ApiResponse handle(const ApiRequest& request) const;
+  /// Before the body is read: sets request.client, or gives the answer to send instead (401
+  /// for a request that needs a client and has none; audited). Only GET [base]/metadata goes
+  /// on without a client.
+  std::optional<ApiResponse> admit(ApiRequest& request) const;
+  /// The client a bearer token (or, without Authorization, the TLS certificate) identifies.
+  const ApiClient* identify(const ApiRequest& request) const;
+  /// The scheme and authority of absolute URLs (Location, Bundle links), e.g.
+  /// "https://fhir.example.jp:8443": configured, never taken from the request's Host header.
+  void setPublicUrl(std::string url) { publicUrl_ = std::move(url); }
 
  private:
   ApiResponse route(const ApiRequest& request, const ApiClient*& client) const;
+  bool isMetadataRequest(const ApiRequest& request) const;
+  ApiResponse unauthenticated() const;
+  void audit(const ApiRequest& request, const ApiClient* client, const ApiResponse& response) const;
   /// Rewrites a JSON response as FHIR XML when Accept or _format asks for XML.
   void negotiateFormat(const ApiRequest& request, ApiResponse& response) const;
   ApiResponse capabilityStatement() const;
@@ -109,6 +122,7 @@ class FhirApi {
 
   std::string source_;
   std::string base_;
+  std::string publicUrl_;
   std::shared_ptr<const ApiClients> clients_;
   std::shared_ptr<const fhir::Definitions> definitions_;
   std::shared_ptr<const fhir::Validator> validator_;

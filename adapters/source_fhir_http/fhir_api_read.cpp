@@ -54,7 +54,7 @@ ApiResponse FhirApi::search(const ApiRequest& request, const ApiClient& client,
   auto found = store_->search(type, readScope(client), parsed.criteria, count, offset, total);
   if (!found.ok()) return storeUnavailable();
   auto pageUrl = [&](int64_t pageOffset) {
-    std::string url = request.origin + base_ + "/" + type + "?";
+    std::string url = publicUrl_ + base_ + "/" + type + "?";
     std::string kept;
     std::size_t at = 0;
     while (at < request.query.size()) {
@@ -92,7 +92,7 @@ ApiResponse FhirApi::search(const ApiRequest& request, const ApiClient& client,
   for (const store::StoredResource& r : found.value()) {
     w.StartObject();
     w.Key("fullUrl");
-    w.String(request.origin + base_ + "/" + r.type + "/" + r.id);
+    w.String(publicUrl_ + base_ + "/" + r.type + "/" + r.id);
     w.Key("resource");
     const std::string content = withServerMeta(r);
     w.RawValue(content.data(), content.size(), rapidjson::kObjectType);

@@ -6,6 +6,7 @@
 
 #include "api_support.h"
 #include "fhir_api.h"
+#include "renkei/core/digest.h"
 #include "renkei/fhir/structure.h"
 #include "renkei/pipeline/adapter_registry.h"
 #include "renkei/pipeline/resource_ids.h"
@@ -66,11 +67,18 @@ std::string transactionResponse(const pipeline::SubmitResult& result) {
   return buffer.GetString();
 }
 
-/// The request's Idempotency-Key (or X-Request-ID) as a key scoped to the organization.
+/// The request's Idempotency-Key (or X-Request-ID) as a key of its sender (organization and
+/// client): another sender's equal key is another request.
 std::string requestKey(const ApiRequest& request, const ApiClient& client) {
   std::string id = header(request, "idempotency-key");
   if (id.empty()) id = header(request, "x-request-id");
-  return id.empty() ? "" : "request:" + client.organization + ":" + id;
+  return id.empty() ? "" : "request:" + client.organization + ":" + client.id + ":" + id;
+}
+
+/// Without a request id, a resent request is recognised by its bytes — from the same sender
+/// only: another organization posting the same bytes makes its own message.
+std::string contentKey(const ApiRequest& request, const ApiClient& client) {
+  return "content:" + client.organization + ":" + client.id + ":" + sha256Hex(request.body);
 }
 
 std::string inputName(std::string_view type, fhir::SourceFormat format) {
@@ -126,7 +134,7 @@ ApiResponse FhirApi::writeResponse(const ApiRequest& request, const ApiClient& c
   if (!transaction && !result.resources.empty()) {
     pipeline::WrittenResource first = result.resources.front();
     if (stored) first.version = stored->version;
-    r.headers["Location"] = request.origin + base_ + "/" + location(first);
+    r.headers["Location"] = publicUrl_ + base_ + "/" + location(first);
     if (first.version > 0) r.headers["ETag"] = "W/\"" + std::to_string(first.version) + "\"";
   }
   r.headers["X-Renkei-Message"] = message;
@@ -183,8 +191,9 @@ ApiResponse FhirApi::accept(const ApiRequest& request, const ApiClient& client,
     return acceptBatch(request, client);
   }
   // The idempotency key: a conditional create's condition, else the client's request id, else
-  // (empty) the SHA-256 of the bytes, so that a resent request is recognised either way.
+  // the sender and the SHA-256 of the bytes, so that a resent request is recognised either way.
   std::string key = requestKey(request, client);
+  if (key.empty()) key = contentKey(request, client);
   const std::string condition = header(request, "if-none-exist");
   if (!condition.empty()) {
     // An existing match is the answer; none: create, keyed by the condition so that parallel

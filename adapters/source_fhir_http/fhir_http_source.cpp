@@ -1,26 +1,16 @@
-// fhir_http source: server set-up, request reading with the size cap, response writing.
+// fhir_http source: the hospitals' FHIR endpoint on the event-driven HTTP server. Requests are
+// authenticated from their headers before any body byte is read (a refused upload costs no
+// worker and no memory), then handed whole to FhirApi on a worker.
 #include "fhir_http_source.h"
 
-#include <chrono>
-#include <thread>
-
 #include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/DigestEngine.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerRequestImpl.h>
-#include <Poco/Net/SecureStreamSocket.h>
-#include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/SecureServerSocket.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/ThreadPool.h>
+#include <Poco/Net/DNS.h>
+#include <Poco/Net/SocketAddress.h>
 
 #include "fhir_api.h"
 #include "renkei/core/json_log.h"
 #include "renkei/fhirpath/invariants.h"
+#include "renkei/net/http_server.h"
 #include "renkei/pipeline/group_commit_intake.h"
 
 namespace renkei::embedded {
@@ -31,107 +21,99 @@ namespace renkei::adapters {
 namespace {
 
 struct ServerOptions {
-  std::string listen;
+  net::HttpServerOptions http;
   bool plain = false;
   std::string certFile, keyFile, caFile;
   bool requireClientCert = false;
   bool askClientCert = false;  ///< some clients authenticate by certificate: ask, verify if sent
-  int64_t maxRequestBytes = 32 << 20;
-  int threads = 8;
-  int queue = 64;
+  std::string publicUrl;       ///< scheme://host[:port] for absolute URLs; "" derives it from listen
 };
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-/// The SHA-256 fingerprint (hex) of the client certificate the TLS handshake verified, or "".
-std::string peerCertificateSha256(Poco::Net::HTTPServerRequest& req) {
-  try {
-    auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&req);
-    if (impl == nullptr) return "";
-    Poco::Net::SecureStreamSocket socket(impl->socket());
-    if (!socket.havePeerCertificate()) return "";
-    return Poco::DigestEngine::digestToHex(socket.peerCertificate().fingerprint("SHA256"));
-  } catch (const Poco::Exception&) {
-    return "";
-  }
-}
-
-class ApiHandler : public Poco::Net::HTTPRequestHandler {
+/// The API seen from the HTTP server: admission from the headers, then the whole request.
+class ApiHttpHandler : public net::HttpHandler {
  public:
-  ApiHandler(const FhirApi& api, int64_t maxBytes, bool secure, bool certificateClients)
-      : api_(api), maxBytes_(maxBytes), secure_(secure), certificateClients_(certificateClients) {}
+  explicit ApiHttpHandler(const FhirApi& api) : api_(api) {}
 
-  void handleRequest(Poco::Net::HTTPServerRequest& req,
-                     Poco::Net::HTTPServerResponse& res) override {
-    ApiResponse response;
-    try {
-      response = serve(req);
-    } catch (const Poco::Exception& e) {
-      response = outcomeResponse(400, "error", "invalid", "the request could not be read");
+  Admission admit(net::HttpRequest& head) override {
+    Admission admission;
+    ApiRequest request = toApiRequest(head);
+    if (auto refused = api_.admit(request)) {
+      admission.answer = toHttp(std::move(*refused));
+    } else {
+      admission.authenticated = request.client != nullptr;
     }
-    for (const auto& [name, value] : response.headers) res.set(name, value);
-    res.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
-    res.setContentType(response.contentType);
-    res.setContentLength(static_cast<std::streamsize>(response.body.size()));
-    res.send() << response.body;
+    return admission;
+  }
+
+  net::HttpResponse handle(net::HttpRequest& http) override {
+    ApiRequest request = toApiRequest(http);
+    request.body = std::move(http.body);
+    return toHttp(api_.handle(request));
+  }
+
+  net::HttpResponse errorResponse(int status, const std::string& text) override {
+    return toHttp(outcomeResponse(status, "error", status == 408 ? "timeout"
+                                                   : status == 413 ? "too-costly"
+                                                   : status == 503 ? "transient"
+                                                                   : "invalid",
+                                  text));
   }
 
  private:
-  ApiResponse serve(Poco::Net::HTTPServerRequest& req) {
-    if (req.hasContentLength() && req.getContentLength64() > maxBytes_) {
-      return outcomeResponse(413, "error", "too-costly",
-                             "the request is larger than " + std::to_string(maxBytes_) + " bytes");
-    }
+  static ApiRequest toApiRequest(const net::HttpRequest& http) {
     ApiRequest request;
-    request.method = req.getMethod();
-    const std::string& uri = req.getURI();
-    const std::size_t q = uri.find('?');
-    request.path = uri.substr(0, q);
-    if (q != std::string::npos) request.query = uri.substr(q + 1);
-    for (const auto& [name, value] : req) request.headers[lower(name)] = value;
-    if (req.has("Host")) request.origin = std::string(secure_ ? "https://" : "http://") + req.get("Host");
-    // The certificate identifies a client only when some client is registered by one and the
-    // request carries no token: no certificate work on the token-authenticated hot path.
-    if (secure_ && certificateClients_ && !req.has("Authorization")) {
-      request.clientCertificateSha256 = peerCertificateSha256(req);
-    }
-    std::istream& in = req.stream();
-    char buffer[16384];
-    while (in) {
-      in.read(buffer, sizeof buffer);
-      request.body.append(buffer, static_cast<std::size_t>(in.gcount()));
-      if (static_cast<int64_t>(request.body.size()) > maxBytes_) {
-        return outcomeResponse(413, "error", "too-costly",
-                               "the request is larger than " + std::to_string(maxBytes_) + " bytes");
-      }
-    }
-    return api_.handle(request);
+    request.method = http.method;
+    request.path = http.path;
+    request.query = http.query;
+    for (const auto& [name, value] : http.headers) request.headers.emplace(name, value);
+    request.clientCertificateSha256 = http.clientCertificateSha256;
+    return request;
+  }
+
+  static net::HttpResponse toHttp(ApiResponse response) {
+    net::HttpResponse http;
+    http.status = response.status;
+    http.headers.assign(response.headers.begin(), response.headers.end());
+    http.body = std::move(response.body);
+    http.contentType = std::move(response.contentType);
+    return http;
   }
 
   const FhirApi& api_;
-  int64_t maxBytes_;
-  bool secure_;
-  bool certificateClients_;
 };
 
-class ApiHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
- public:
-  ApiHandlerFactory(const FhirApi& api, int64_t maxBytes, bool secure, bool certificateClients)
-      : api_(api), maxBytes_(maxBytes), secure_(secure), certificateClients_(certificateClients) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-    // owned and deleted by POCO
-    return new ApiHandler(api_, maxBytes_, secure_, certificateClients_);
+/// The endpoint's connection counters in the Prometheus text format.
+std::string renderServerStats(const std::string& source, const net::HttpServerStats& s) {
+  const std::string l = "{source=\"" + source + "\"";
+  std::string out =
+      "# HELP renkei_http_connections Open connections of an HTTP endpoint.\n"
+      "# TYPE renkei_http_connections gauge\n"
+      "renkei_http_connections" + l + "} " + std::to_string(s.connectionsOpen.load()) + "\n" +
+      "# HELP renkei_http_requests_total Requests read completely and given to the workers.\n"
+      "# TYPE renkei_http_requests_total counter\n"
+      "renkei_http_requests_total" + l + "} " + std::to_string(s.requests.load()) + "\n" +
+      "# HELP renkei_http_connections_total Connections by how they ended or were refused.\n"
+      "# TYPE renkei_http_connections_total counter\n";
+  const std::pair<const char*, int64_t> rows[] = {
+      {"accepted", s.connectionsAccepted.load()},  {"refused_per_address", s.refusedPerAddress.load()},
+      {"refused_full", s.refusedFull.load()},      {"evicted", s.evicted.load()},
+      {"timed_out", s.timedOut.load()},            {"rejected_before_body", s.rejectedEarly.load()},
+      {"malformed", s.malformed.load()},           {"queue_full", s.queueFull.load()}};
+  for (const auto& [outcome, n] : rows) {
+    out += "renkei_http_connections_total" + l + ",outcome=\"" + outcome + "\"} " +
+           std::to_string(n) + "\n";
   }
+  return out;
+}
 
- private:
-  const FhirApi& api_;
-  int64_t maxBytes_;
-  bool secure_;
-  bool certificateClients_;
-};
+/// scheme://host:port from the listen address, with the machine's name for a wildcard host.
+std::string derivedPublicUrl(const std::string& listen, int port, bool secure) {
+  std::string host = listen.substr(0, listen.rfind(':'));
+  if (host.empty() || host == "0.0.0.0" || host == "::" || host == "[::]") {
+    host = Poco::Net::DNS::hostName();
+  }
+  return std::string(secure ? "https://" : "http://") + host + ":" + std::to_string(port);
+}
 
 class FhirHttpSource : public pipeline::Source {
  public:
@@ -142,64 +124,47 @@ class FhirHttpSource : public pipeline::Source {
         options_(std::move(options)),
         intake_(std::move(intake)),
         audit_(std::move(audit)),
-        api_(std::move(api)) {}
+        api_(std::move(api)),
+        handler_(*api_) {}
   ~FhirHttpSource() override { stop(); }
 
   Status start() override {
-    try {
-      const Poco::Net::SocketAddress address(options_.listen);
-      std::unique_ptr<Poco::Net::ServerSocket> socket;
-      if (options_.plain) {
-        socket = std::make_unique<Poco::Net::ServerSocket>();
-      } else {
-        Poco::Net::Context::Ptr context = new Poco::Net::Context(
+    if (!options_.plain) {
+      try {
+        context_ = new Poco::Net::Context(
             Poco::Net::Context::TLS_SERVER_USE, options_.keyFile, options_.certFile,
             options_.caFile,
             options_.requireClientCert   ? Poco::Net::Context::VERIFY_STRICT
             : options_.askClientCert ? Poco::Net::Context::VERIFY_RELAXED
                                      : Poco::Net::Context::VERIFY_NONE);
-        context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+        context_->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
         // Client certificates identify organizations, not hosts: no name check against the peer.
-        context->enableExtendedCertificateVerification(false);
-        socket = std::make_unique<Poco::Net::SecureServerSocket>(context);
+        context_->enableExtendedCertificateVerification(false);
+        context_->enableSessionCache(true, "renkei-" + name_);
+      } catch (const Poco::Exception& e) {
+        return Status::unavailable("source " + name_ + ": TLS set-up failed: " + e.displayText());
       }
-      // SO_REUSEADDR for quick restarts, but not SO_REUSEPORT (POCO's default): a second
-      // listener on the same port must fail, not silently share its connections.
-      socket->bind(address, true, false);
-      socket->listen(options_.queue);
-      port_ = socket->address().port();
-      auto* params = new Poco::Net::HTTPServerParams;  // reference-counted by POCO
-      params->setMaxThreads(options_.threads);
-      params->setMaxQueued(options_.queue);
-      params->setKeepAlive(true);
-      // An own thread pool: POCO's default pool is shared by every server in the process, and
-      // one endpoint's keep-alive connections must not starve another endpoint or /metrics.
-      pool_ = std::make_unique<Poco::ThreadPool>(2, options_.threads);
-      server_ = std::make_unique<Poco::Net::HTTPServer>(
-          new ApiHandlerFactory(*api_, options_.maxRequestBytes, !options_.plain,
-                                options_.askClientCert),
-          *pool_, *socket,
-          params);
-      server_->start();
-    } catch (const Poco::Exception& e) {
-      return Status::unavailable("source " + name_ + ": cannot listen on " + options_.listen +
-                                 ": " + e.displayText());
+      options_.http.tls = context_->sslContext();
     }
+    server_ = std::make_unique<net::HttpServer>(options_.http, handler_);
+    if (Status s = server_->start(); !s.ok()) {
+      server_.reset();
+      return Status::unavailable("source " + name_ + ": " + s.message());
+    }
+    api_->setPublicUrl(options_.publicUrl.empty()
+                           ? derivedPublicUrl(options_.http.listen, server_->port(), !options_.plain)
+                           : options_.publicUrl);
     JsonLog::write(LogLevel::Info, "fhir_endpoint_listening",
-                   {{"source", name_}, {"port", std::to_string(port_)},
+                   {{"source", name_}, {"port", std::to_string(server_->port())},
                     {"tls", options_.plain ? "off" : "on"}});
     return Status::okStatus();
   }
 
   void stop() override {
     if (!server_) return;
-    server_->stop();  // no new connections; requests in progress finish
-    for (int i = 0; i < 100 && server_->currentConnections() > 0; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    server_->stopAll(true);
+    server_->stop();  // no new connections; requests already read finish and are answered
     server_.reset();
-    audit_->flush();
+    (void)audit_->flush();  // a failure is logged; the records stay for the next flush
   }
 
  private:
@@ -208,9 +173,9 @@ class FhirHttpSource : public pipeline::Source {
   std::unique_ptr<pipeline::GroupCommitIntake> intake_;  ///< outlives the server's requests
   std::unique_ptr<AuditTrail> audit_;
   std::unique_ptr<FhirApi> api_;
-  std::unique_ptr<Poco::ThreadPool> pool_;  ///< declared before server_: outlives it
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
-  int port_ = 0;
+  ApiHttpHandler handler_;
+  Poco::Net::Context::Ptr context_;  ///< declared before server_: outlives it
+  std::unique_ptr<net::HttpServer> server_;
 };
 
 }  // namespace
@@ -221,7 +186,7 @@ void registerFhirHttpSource(pipeline::AdapterRegistry& registry) {
       [](const pipeline::AdapterContext& ctx) -> Result<std::shared_ptr<pipeline::Source>> {
         const rapidjson::Value& c = *ctx.config;
         ServerOptions o;
-        o.listen = pipeline::configString(c, "listen");
+        o.http.listen = pipeline::configString(c, "listen");
         o.plain = pipeline::configBool(c, "plain_http", false);
         auto tls = c.FindMember("tls");
         if (tls != c.MemberEnd()) {
@@ -231,13 +196,30 @@ void registerFhirHttpSource(pipeline::AdapterRegistry& registry) {
           o.requireClientCert = pipeline::configBool(tls->value, "require_client_cert", false);
           o.plain = false;
         }
-        o.maxRequestBytes = pipeline::configInt(c, "max_request_bytes", o.maxRequestBytes);
-        o.threads = static_cast<int>(pipeline::configInt(c, "threads", o.threads));
-        o.queue = static_cast<int>(pipeline::configInt(c, "queue", o.queue));
+        net::HttpServerOptions& h = o.http;
+        h.limits.maxBodyBytes = pipeline::configInt(c, "max_request_bytes", h.limits.maxBodyBytes);
+        h.workers = static_cast<int>(pipeline::configInt(c, "threads", h.workers));
+        h.maxQueued = static_cast<int>(pipeline::configInt(c, "queue", h.maxQueued));
+        h.maxConnections = static_cast<int>(pipeline::configInt(c, "max_connections", h.maxConnections));
+        h.maxConnectionsPerAddress = static_cast<int>(
+            pipeline::configInt(c, "max_connections_per_address", h.maxConnectionsPerAddress));
+        h.headerTimeoutMs = pipeline::configInt(c, "header_timeout_ms", h.headerTimeoutMs);
+        h.requestTimeoutMs = pipeline::configInt(c, "request_timeout_ms", h.requestTimeoutMs);
+        h.idleTimeoutMs = pipeline::configInt(c, "idle_timeout_ms", h.idleTimeoutMs);
+        h.writeTimeoutMs = pipeline::configInt(c, "write_timeout_ms", h.writeTimeoutMs);
+        o.publicUrl = pipeline::configString(c, "public_url");
+        h.stats = std::make_shared<net::HttpServerStats>();
+        h.component = "source:" + ctx.name;
+        if (ctx.metrics) h.health = ctx.metrics->health();
+        if (ctx.metrics) {
+          ctx.metrics->addCollector(
+              [name = ctx.name, stats = h.stats] { return renderServerStats(name, *stats); });
+        }
+        while (!o.publicUrl.empty() && o.publicUrl.back() == '/') o.publicUrl.pop_back();
         // Requests arrive one per thread: group-commit them so that concurrent requests share
         // one intake and one routing transaction.
         auto intake = std::make_unique<pipeline::GroupCommitIntake>(*ctx.intake,
-                                                                    static_cast<std::size_t>(o.threads) * 4);
+                                                                    static_cast<std::size_t>(h.workers) * 4);
         std::shared_ptr<const ApiClients> clients;
         try {
           clients = std::make_shared<const ApiClients>(c["clients"]);
@@ -261,7 +243,7 @@ void registerFhirHttpSource(pipeline::AdapterRegistry& registry) {
             }
           }
         }
-        auto audit = std::make_unique<AuditTrail>(ctx.store);
+        auto audit = std::make_unique<AuditTrail>(ctx.store, h.health, h.component + ":audit");
         auto api = std::make_unique<FhirApi>(
             ctx.name, pipeline::configString(c, "base", "/fhir"),
             clients, ctx.definitions,

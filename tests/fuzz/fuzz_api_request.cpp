@@ -73,6 +73,7 @@ Endpoint& endpoint() {
         "hospital", "/fhir", std::make_shared<const adapters::ApiClients>(clients), defs.value(),
         validator, out->pipeline.get(), out->store, nullptr, true,
         adapters::Recipients{{"org-f", {"nowhere"}}});
+    out->api->setPublicUrl("https://fuzz");
     return out;
   }();
   return *e;
@@ -111,7 +112,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     request.headers[name] = value;
   }
   request.body = std::string(text);
-  request.origin = "https://fuzz";
   const adapters::ApiResponse response = endpoint().api->handle(request);
   if (response.status < 200 || response.status > 599) __builtin_trap();
   if (response.status >= 400 && response.body.find("OperationOutcome") == std::string::npos) {

@@ -4,6 +4,7 @@
 // on SQLite and on PostgreSQL with two gateways sharing the store.
 #include <atomic>
 #include <cstdlib>
+#include <optional>
 #include <thread>
 
 #include <Poco/Crypto/RSAKey.h>
@@ -345,12 +346,17 @@ TEST_F(FhirApiTest, AClientMayAuthenticateWithAJwtSignedByItsOwnKey) {
   auto defs = coreDefinitions();
   adapters::FhirApi api("hospital", "/fhir", std::make_shared<const adapters::ApiClients>(config), defs,
                         fhirpath::makeValidator(defs), pipeline_.get(), store_);
-  auto jwt = [&](const std::string& keyFile, const std::string& issuer, int64_t lifetimeSeconds) {
+  const auto seconds = [](int64_t n) { return Poco::Timestamp() + n * Poco::Timestamp::resolution(); };
+  auto jwt = [&](const std::string& keyFile, const std::string& issuer, int64_t lifetimeSeconds,
+                 std::optional<int64_t> notBefore = std::nullopt,
+                 std::optional<int64_t> issuedAt = std::nullopt) {
     Poco::JWT::Signer signer(Poco::SharedPtr<Poco::Crypto::RSAKey>(
         new Poco::Crypto::RSAKey("", (keys / keyFile).string())));
     Poco::JWT::Token token;
     token.setIssuer(issuer);
-    token.setExpiration(Poco::Timestamp() + lifetimeSeconds * Poco::Timestamp::resolution());
+    token.setExpiration(seconds(lifetimeSeconds));
+    if (notBefore) token.setNotBefore(seconds(*notBefore));
+    if (issuedAt) token.setIssuedAt(seconds(*issuedAt));
     return signer.sign(token, Poco::JWT::Signer::ALGO_RS256);
   };
   int n = 0;
@@ -358,11 +364,17 @@ TEST_F(FhirApiTest, AClientMayAuthenticateWithAJwtSignedByItsOwnKey) {
     return api.handle(post("/fhir/Patient", patientJson("j" + std::to_string(++n)), token)).status;
   };
   EXPECT_EQ(status(jwt("key.pem", "jwt-client", 60)), 201);
-  EXPECT_EQ(status(jwt("key.pem", "jwt-client", -10)), 401) << "expired";
+  EXPECT_EQ(status(jwt("key.pem", "jwt-client", -60)), 401) << "expired beyond the clock-skew allowance";
   EXPECT_EQ(status(jwt("key.pem", "jwt-client", 3600)), 401) << "lives longer than five minutes";
   EXPECT_EQ(status(jwt("key.pem", "someone-else", 60)), 401) << "another issuer";
   EXPECT_EQ(status(jwt("other.pem", "jwt-client", 60)), 401) << "signed with another key";
   EXPECT_EQ(status("not.a.jwt"), 401);
+  EXPECT_EQ(status(jwt("key.pem", "jwt-client", 60) + ".extra"), 401) << "a fourth segment";
+  EXPECT_EQ(status(jwt("key.pem", "jwt-client", 60) + "."), 401) << "an empty fourth segment";
+  EXPECT_EQ(status(jwt("key.pem", "jwt-client", 240, 120)), 401) << "not valid before two minutes";
+  EXPECT_EQ(status(jwt("key.pem", "jwt-client", 240, std::nullopt, 120)), 401) << "issued in the future";
+  EXPECT_EQ(status(jwt("key.pem", "jwt-client", 60, 10, 10)), 201) << "within the clock-skew allowance";
+  EXPECT_EQ(status(jwt("key.pem", "jwt-client", 60, -10, -10)), 201);
 }
 
 TEST_F(FhirApiTest, AClientOverItsRateGets429) {
@@ -386,7 +398,7 @@ TEST_F(FhirApiTest, EveryRequestIsAuditedWithoutItsQueryOrContent) {
   ApiRequest created = post("/fhir/Patient", patientJson("a2"));
   created.query = "name=%E9%80%A3%E6%90%BA";
   const std::string message = api.handle(created).headers["X-Renkei-Message"];
-  trail.flush();
+  ASSERT_TRUE(trail.flush().ok());
   auto rows = store_->audit(10).value();
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].status, 201);
