@@ -6,17 +6,23 @@
 #      (endpoint threads 128: more requests waiting means larger group commits);
 #   2. steady rate: bench/fhir_http/paced_load (open loop, latency from each request's scheduled
 #      time), 1,000 requests/s for SECONDS on 16 connections, and 2,000/s on 64.
-# Every scenario starts a fresh daemon on an empty store. Output is also kept in
+# Every scenario starts a fresh daemon on an empty store. With RENKEI_BASELINE=/path/to/renkei
+# (e.g. a build of an earlier commit) every scenario runs with that binary too, right after this
+# one, so that the two compare within one run. Output is also kept in
 # bench/results/fhir-http-<UTC time>.txt.
-# Usage: bench/run_fhir_http.sh [SECONDS]
+# Usage: [RENKEI_BASELINE=BINARY] bench/run_fhir_http.sh [SECONDS]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 secs=${1:-15}
 "$here/scripts/install-deps.sh" --test >/dev/null
-command -v wrk >/dev/null || { sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd=sudo; $sudo_cmd apt-get install -y -qq wrk >/dev/null; }
+if ! command -v wrk >/dev/null; then
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd=sudo
+  $sudo_cmd apt-get update -qq >/dev/null && $sudo_cmd apt-get install -y -qq wrk >/dev/null
+fi
 cmake -S "$here" -B "$here/build-bench" -DCMAKE_BUILD_TYPE=Release -DRENKEI_BUILD_TESTS=OFF >/dev/null
 cmake --build "$here/build-bench" --target renkei paced_load -j"$(nproc)" >/dev/null
 renkei=$here/build-bench/gateway/renkei
+baseline=${RENKEI_BASELINE:-}
 paced=$here/build-bench/bench/paced_load
 work=$(mktemp -d /var/tmp/renkei-http-bench.XXXXXX)
 daemon=""
@@ -31,7 +37,8 @@ results=$here/bench/results/fhir-http-$(date -u +%Y%m%dT%H%M%SZ).txt
 mkdir -p "$here/bench/results"
 
 # start_daemon TRANSPORT KEEP [THREADS]: one endpoint ("https" or "http"), resource copies on or
-# off, its worker pool size.
+# off, its worker pool size; $binary is the renkei that runs.
+binary=$renkei
 start_daemon() {
   stop_daemon
   rm -rf "$work/data" "$work/out"
@@ -50,7 +57,8 @@ start_daemon() {
   "routes": [{"name": "none", "events": ["admission"], "to": ["archive"]}]
 }
 JSON
-  "$renkei" serve --config "$work/renkei.json" 2>"$work/daemon.err" &
+  # The daemon's output goes to files, never to the pipe into tee (tee would wait for it).
+  "$binary" serve --config "$work/renkei.json" >"$work/daemon.out" 2>"$work/daemon.err" &
   daemon=$!
   for _ in $(seq 1 100); do
     curl -sk "$1://127.0.0.1:$port/fhir/metadata" -o /dev/null && return 0
@@ -60,6 +68,13 @@ JSON
 }
 
 lua=$here/bench/fhir_http/post_transaction.lua
+# both SCENARIO ARGS...: the scenario with this build, then (with RENKEI_BASELINE) the baseline.
+both() {
+  local scenario=$1; shift
+  binary=$renkei; echo "-- this build"; "$scenario" "$@"
+  if [ -n "$baseline" ]; then binary=$baseline; echo "-- baseline $baseline"; "$scenario" "$@"; fi
+  binary=$renkei
+}
 maximum() {  # TRANSPORT KEEP [CONNECTIONS]
   local connections=${3:-32}
   local threads=16
@@ -78,17 +93,18 @@ steady() {  # TRANSPORT KEEP RATE [CONNECTIONS]
 
 {
   echo "# $(date -u +%FT%TZ) $(nproc) cores, $(uname -r)"
-  maximum http false
-  maximum https false
-  maximum http true
-  maximum https true
-  maximum http false 128
-  maximum https false 128
-  maximum http true 128
-  maximum https true 128
-  steady https false 1000
-  steady http true 1000
-  steady https true 1000
-  steady https true 2000 64
+  both maximum http false
+  both maximum https false
+  both maximum http true
+  both maximum https true
+  both maximum http false 128
+  both maximum https false 128
+  both maximum http true 128
+  both maximum https true 128
+  both steady https false 1000
+  both steady http true 1000
+  both steady https true 1000
+  both steady https true 2000 64
+  stop_daemon
 } 2>&1 | tee "$results"
 echo "results: $results"

@@ -5,7 +5,6 @@
 
 #include <Poco/Net/Context.h>
 #include <Poco/Net/DNS.h>
-#include <Poco/Net/SocketAddress.h>
 
 #include "fhir_api.h"
 #include "renkei/core/json_log.h"

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -110,6 +111,7 @@ class HttpServer::Impl {
     }
     // OpenSSL writes to sockets with write(2): a peer that went away must not kill the daemon.
     std::signal(SIGPIPE, SIG_IGN);
+    raiseDescriptorLimit();
     epoll_ = epoll_create1(EPOLL_CLOEXEC);
     wake_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (epoll_ < 0 || wake_ < 0) return Status::unavailable("cannot create epoll/eventfd");
@@ -151,6 +153,22 @@ class HttpServer::Impl {
   }
 
   int port() const { return port_; }
+
+  /// Connections need descriptors: the usual soft limit (1,024) is below what the store, the
+  /// files and max_connections need together, and the hard limit is usually far higher.
+  void raiseDescriptorLimit() const {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+    const rlim_t wanted = static_cast<rlim_t>(options_.maxConnections) + 512;
+    if (limit.rlim_cur >= wanted) return;
+    limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+    setrlimit(RLIMIT_NOFILE, &limit);
+    if (limit.rlim_cur < wanted) {
+      JsonLog::write(LogLevel::Warn, "descriptor_limit_low",
+                     {{"limit", std::to_string(limit.rlim_cur)}, {"wanted", std::to_string(wanted)}});
+    }
+  }
+
   std::shared_ptr<const HttpServerStats> stats() const { return stats_; }
 
  private:

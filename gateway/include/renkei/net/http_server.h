@@ -45,7 +45,7 @@ struct HttpServerOptions {
   int workers = 8;
   int maxQueued = 256;  ///< complete requests waiting for a worker; beyond it: 503
   int maxConnections = 1024;
-  int maxConnectionsPerAddress = 64;
+  int maxConnectionsPerAddress = 256;  ///< a hospital behind one NAT address may pool many
   int64_t headerTimeoutMs = 10'000;   ///< from a request's first byte (or the accept) to its end of head
   int64_t requestTimeoutMs = 60'000;  ///< from a request's first byte to its last
   int64_t idleTimeoutMs = 30'000;     ///< keep-alive: between a response and the next request
@@ -82,7 +82,8 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  /// Binds (a second listener on the same port fails), then serves on its own threads.
+  /// Binds (a second listener on the same port fails), raises the soft descriptor limit towards
+  /// maxConnections when it is lower (up to the hard limit), then serves on its own threads.
   Status start();
   /// Stops accepting, lets requests already read finish and their answers go out (at most
   /// `graceMs`), then closes every connection.
