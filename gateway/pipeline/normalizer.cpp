@@ -1,6 +1,7 @@
-// Normalizer: FHIR JSON/XML in, validated canonical JSON out.
+// Normalizer: FHIR JSON/XML (or a record of a mapped layout) in, validated canonical JSON out.
 #include "renkei/pipeline/normalizer.h"
 
+#include "renkei/core/digest.h"
 #include "renkei/fhir/element_navigator.h"
 #include "renkei/fhir/json_writer.h"
 #include "renkei/fhir/operation_outcome.h"
@@ -14,8 +15,55 @@ Normalizer::Normalizer(std::shared_ptr<const fhir::Definitions> definitions,
       validator_(std::move(validator)),
       options_(std::move(options)) {}
 
+std::string mappedInputName(const std::string& file, const std::string& mappingId, int64_t line) {
+  return file + "#map=" + mappingId + "@L" + std::to_string(line);
+}
+
+std::optional<std::string> Normalizer::mapRecord(const std::string& bytes, const std::string& mappingId,
+                                                 int64_t line, std::string& error) const {
+  const mapping::Mapping* m = mappings_ ? mappings_->byId(mappingId) : nullptr;
+  if (m == nullptr) {
+    error = fhir::operationOutcomeJson({fhir::fatalIssue("no mapping '" + mappingId + "' is loaded")});
+    return std::nullopt;
+  }
+  const std::string key = mappingId + "@" + m->version + ":" + sha256Hex(bytes);
+  std::lock_guard lock(cacheMutex_);
+  if (key != cacheKey_) {
+    cacheRecords_.clear();
+    cacheIssues_.clear();
+    auto outcome = mapping::mapFile(*m, bytes);
+    if (!outcome.ok()) {
+      cacheIssues_ = outcome.status().message();
+    } else {
+      for (auto& r : outcome->records) cacheRecords_[r.line] = std::move(r.bundleJson);
+    }
+    cacheKey_ = key;
+  }
+  auto it = cacheRecords_.find(line);
+  if (it != cacheRecords_.end()) return it->second;
+  error = fhir::operationOutcomeJson({fhir::fatalIssue(
+      cacheIssues_.empty() ? "mapping " + mappingId + " makes no record at line " + std::to_string(line)
+                           : "mapping " + mappingId + ": " + cacheIssues_)});
+  return std::nullopt;
+}
+
 Normalized Normalizer::normalize(std::string bytes, std::string_view name) const {
   Normalized out;
+  const std::size_t tag = name.rfind("#map=");
+  if (tag != std::string_view::npos) {
+    const std::string spec(name.substr(tag + 5));
+    const std::size_t at = spec.rfind("@L");
+    int64_t line = 0;
+    try {
+      line = at == std::string::npos ? 0 : std::stoll(spec.substr(at + 2));
+    } catch (const std::exception&) {
+      line = 0;
+    }
+    auto bundle = mapRecord(bytes, spec.substr(0, at), line, out.error);
+    if (!bundle) return out;
+    bytes = std::move(*bundle);
+    name = "record.json";
+  }
   auto read = fhir::readResource(std::move(bytes), fhir::formatFromName(name));
   if (!read.ok()) {
     out.error = fhir::operationOutcomeJson(

@@ -1,5 +1,13 @@
 // Raw bytes → canonical FHIR: parse (JSON or XML), validate against R4 and the configured
-// profiles, and write canonical JSON. Failures come back as an OperationOutcome JSON.
+// profiles, and write canonical JSON. Failures come back as an OperationOutcome JSON. An input
+// named "<file>#map=<mapping id>@L<line>" is one record of a file in a mapped layout: the
+// mapping (as it is now: a replay after a fix runs the fixed one) turns the stored bytes into the
+// record's Bundle first.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <optional>
 #pragma once
 
 #include <memory>
@@ -8,6 +16,7 @@
 #include "renkei/fhir/definitions.h"
 #include "renkei/fhir/document.h"
 #include "renkei/fhir/validator.h"
+#include "renkei/mapping/mapping_engine.h"
 
 namespace renkei::pipeline {
 
@@ -27,11 +36,25 @@ class Normalizer {
   Normalizer(std::shared_ptr<const fhir::Definitions> definitions,
              std::shared_ptr<const fhir::Validator> validator, NormalizeOptions options);
   Normalized normalize(std::string bytes, std::string_view name) const;
+  /// The mappings that named inputs refer to (none: mapped inputs fail with a reason).
+  void setMappings(std::shared_ptr<const mapping::MappingSet> mappings) { mappings_ = std::move(mappings); }
 
  private:
+  /// The record's Bundle JSON, or an OperationOutcome JSON in `error`.
+  std::optional<std::string> mapRecord(const std::string& bytes, const std::string& mappingId,
+                                       int64_t line, std::string& error) const;
   std::shared_ptr<const fhir::Definitions> definitions_;
   std::shared_ptr<const fhir::Validator> validator_;
   NormalizeOptions options_;
+  std::shared_ptr<const mapping::MappingSet> mappings_;
+  /// The last file mapped (its records by line): the records of one file arrive together.
+  mutable std::mutex cacheMutex_;
+  mutable std::string cacheKey_;
+  mutable std::map<int64_t, std::string> cacheRecords_;
+  mutable std::string cacheIssues_;
 };
+
+/// "<file>#map=<id>@L<line>": the input name of one record of a mapped file.
+std::string mappedInputName(const std::string& file, const std::string& mappingId, int64_t line);
 
 }  // namespace renkei::pipeline

@@ -1,0 +1,351 @@
+// `renkei map` (a file in a layout → canonical FHIR Bundles, validated; or --reverse: Bundles →
+// the layout) and `renkei mapping check|test` (load every mapping and report every error; run
+// the golden cases). Exit codes like validate: 0 valid, 1 invalid or a golden mismatch, 2
+// unreadable input or usage.
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+
+#include <rapidjson/document.h>
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
+#include "cli_support.h"
+#include "commands.h"
+#include "renkei/fhir/operation_outcome.h"
+#include "renkei/fhir/resource_reader.h"
+#include "renkei/fhirpath/invariants.h"
+#include "renkei/mapping/mapping_engine.h"
+
+namespace renkei::cli {
+namespace {
+namespace fs = std::filesystem;
+
+const CommandSpec& mapSpec() {
+  static const CommandSpec s = [] {
+    CommandSpec c;
+    c.usage = std::string(
+        "usage: renkei map [--mappings DIR] [--mapping NAME] FILE...\n"
+        "       renkei map --reverse --mapping NAME [--mappings DIR] BUNDLE...\n"
+        "\n"
+        "Reads files in a mapped layout (a ward's linkage sheet, a care-plan CSV table) and prints\n"
+        "one canonical FHIR Bundle per record, validated; row problems are printed as an\n"
+        "OperationOutcome with the row's line and column. Without --mapping the mapping is picked\n"
+        "as the folder source picks it (file name, then header). --reverse renders Bundles (JSON)\n"
+        "into the layout (UTF-8). Exit 0 valid, 1 invalid or rows refused, 2 unreadable.\n"
+        "\n"
+        "options:\n"
+        "  --mappings DIR      the mappings folder (default: $RENKEI_MAPPINGS_DIR or the source\n"
+        "                      tree's mappings/)\n"
+        "  --mapping NAME      the mapping's id\n"
+        "  --reverse           Bundles → layout\n") +
+        kDefinitionOptionsUsage;
+    c.valued = kDefinitionOptions;
+    c.valued.insert({"mappings", "mapping"});
+    c.flags = {"reverse"};
+    return c;
+  }();
+  return s;
+}
+
+const CommandSpec& mappingSpec() {
+  static const CommandSpec s = [] {
+    CommandSpec c;
+    c.usage = std::string(
+        "usage: renkei mapping check [--mappings DIR]\n"
+        "       renkei mapping test [--mappings DIR] [NAME]...\n"
+        "\n"
+        "check loads every mapping and prints every error with its file and JSON pointer (exit 1\n"
+        "when there is one). test runs the golden cases of each mapping (all, or those named):\n"
+        "golden/<case>/input.csv → the Bundles in expected.json, each valid; and expected.json →\n"
+        "expected.csv when that file exists (the reverse direction). Exit 1 on any mismatch.\n"
+        "\n"
+        "options:\n"
+        "  --mappings DIR      the mappings folder (default: $RENKEI_MAPPINGS_DIR or the source\n"
+        "                      tree's mappings/)\n") +
+        kDefinitionOptionsUsage;
+    c.valued = kDefinitionOptions;
+    c.valued.insert("mappings");
+    return c;
+  }();
+  return s;
+}
+
+void printMappingErrors(const std::vector<mapping::MappingError>& errors) {
+  for (const auto& e : errors) {
+    std::cerr << e.file << (e.pointer.empty() ? "" : " " + e.pointer) << ": " << e.message << '\n';
+  }
+}
+
+std::string pretty(const std::string& json) {
+  rapidjson::Document d;
+  d.Parse(json.c_str(), json.size());
+  rapidjson::StringBuffer sb;
+  rapidjson::PrettyWriter<rapidjson::StringBuffer> w(sb);
+  w.SetIndent(' ', 2);
+  d.Accept(w);
+  return sb.GetString();
+}
+
+/// Row issues as an OperationOutcome (line as the standard extension, column in the expression).
+std::string rowOutcome(const std::vector<mapping::RowIssue>& issues, bool rejected) {
+  std::vector<fhir::Issue> out;
+  for (const auto& i : issues) {
+    fhir::Issue issue = fhir::fatalIssue("column '" + i.column + "': " + i.message, i.line, 0);
+    issue.severity = fhir::Severity::Error;
+    out.push_back(issue);
+  }
+  if (rejected) out.push_back(fhir::fatalIssue("the mapping is all-or-nothing: no record of the file was used"));
+  return fhir::operationOutcomeJson(out);
+}
+
+struct Loaded {
+  mapping::MappingSet set;
+  bool ok = true;
+};
+
+Loaded loadSet(const Arguments& args) {
+  std::vector<mapping::MappingError> errors;
+  Loaded l{mapping::MappingSet::load(args.get("mappings", mapping::defaultMappingsDir()), errors)};
+  if (!errors.empty()) {
+    printMappingErrors(errors);
+    l.ok = false;
+  }
+  return l;
+}
+
+/// Validates each Bundle; prints the issues of invalid ones to stderr; false when one is invalid.
+bool validateAll(const std::vector<std::string>& bundles, const fhir::Validator& validator,
+                 const std::string& source) {
+  bool valid = true;
+  for (std::size_t i = 0; i < bundles.size(); ++i) {
+    auto read = fhir::readResource(bundles[i], fhir::SourceFormat::Json);
+    if (!read.ok()) {
+      std::cerr << source << " record " << i + 1 << ": " << read.status.message() << '\n';
+      valid = false;
+      continue;
+    }
+    fhir::ValidationResult result = validator.validate(*read.document);
+    if (result.errorCount() > 0) {
+      std::vector<fhir::Issue> errors;
+      for (const fhir::Issue& issue : result.issues) {
+        if (issue.severity == fhir::Severity::Error || issue.severity == fhir::Severity::Fatal) errors.push_back(issue);
+      }
+      std::cerr << fhir::issuesAsText(errors, source + " record " + std::to_string(i + 1));
+      valid = false;
+    }
+  }
+  return valid;
+}
+
+int mapForward(const Arguments& args, const mapping::MappingSet& set, const fhir::Validator& validator) {
+  int exitCode = 0;
+  for (const std::string& path : args.positionals()) {
+    auto bytes = readInput(path);
+    if (!bytes.ok()) {
+      std::cerr << path << ": " << bytes.status().message() << '\n';
+      exitCode = 2;
+      continue;
+    }
+    const mapping::Mapping* m = args.has("mapping") ? set.byId(args.get("mapping"))
+                                                    : set.pick(fs::path(path).filename().string(), bytes.value());
+    if (m == nullptr) {
+      std::cerr << path << ": " << (args.has("mapping") ? "no mapping '" + args.get("mapping") + "'"
+                                                         : std::string("no mapping recognises this file")) << '\n';
+      exitCode = 2;
+      continue;
+    }
+    auto outcome = mapping::mapFile(*m, bytes.value());
+    if (!outcome.ok()) {
+      std::cout << fhir::operationOutcomeJson({fhir::fatalIssue(outcome.status().message())}) << '\n';
+      exitCode = 2;
+      continue;
+    }
+    std::vector<std::string> bundles;
+    for (const auto& r : outcome->records) {
+      bundles.push_back(r.bundleJson);
+      std::cout << pretty(r.bundleJson) << '\n';
+    }
+    if (!outcome->issues.empty() || outcome->rejected) {
+      std::cout << rowOutcome(outcome->issues, outcome->rejected) << '\n';
+      if (exitCode == 0) exitCode = 1;
+    }
+    if (!validateAll(bundles, validator, path) && exitCode == 0) exitCode = 1;
+  }
+  return exitCode;
+}
+
+int mapReverse(const Arguments& args, const mapping::MappingSet& set) {
+  const mapping::Mapping* m = set.byId(args.get("mapping"));
+  if (m == nullptr) {
+    std::cerr << "no mapping '" << args.get("mapping") << "'\n";
+    return 2;
+  }
+  std::vector<std::string> bundles;
+  for (const std::string& path : args.positionals()) {
+    auto text = readInput(path);
+    if (!text.ok()) {
+      std::cerr << path << ": " << text.status().message() << '\n';
+      return 2;
+    }
+    bundles.push_back(std::move(text).value());
+  }
+  auto rendered = mapping::renderLayout(*m, bundles);
+  if (!rendered.ok()) {
+    std::cerr << rendered.status().message() << '\n';
+    return 1;
+  }
+  std::cout << rendered.value();
+  return 0;
+}
+
+/// The Bundles of an expected.json: one Bundle, or an array of them.
+std::vector<std::string> expectedBundles(const rapidjson::Document& d) {
+  std::vector<std::string> out;
+  auto one = [&](const rapidjson::Value& v) {
+    rapidjson::StringBuffer sb;
+    rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+    v.Accept(w);
+    out.emplace_back(sb.GetString(), sb.GetSize());
+  };
+  if (d.IsArray()) {
+    for (const auto& v : d.GetArray()) one(v);
+  } else {
+    one(d);
+  }
+  return out;
+}
+
+/// Runs one golden case folder; prints what differs; true when it passes.
+bool runCase(const mapping::Mapping& m, const fs::path& dir, const fhir::Validator& validator) {
+  const std::string name = m.id + "/" + dir.filename().string();
+  fs::path input;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().stem() == "input") input = it->path();
+  }
+  auto bytes = readInput(input.string());
+  auto expectedText = readInput((dir / "expected.json").string());
+  if (input.empty() || !bytes.ok() || !expectedText.ok()) {
+    std::cout << "FAIL " << name << ": needs input.* and expected.json\n";
+    return false;
+  }
+  rapidjson::Document expected;
+  expected.Parse(expectedText.value().c_str());
+  if (expected.HasParseError()) {
+    std::cout << "FAIL " << name << ": expected.json is not JSON\n";
+    return false;
+  }
+  auto outcome = mapping::mapFile(m, bytes.value());
+  // A case may expect a refusal: expected.json is then the OperationOutcome of the rows.
+  const bool expectsOutcome = expected.IsObject() && expected.HasMember("resourceType") &&
+                              std::string(expected["resourceType"].GetString()) == "OperationOutcome";
+  std::vector<std::string> actual;
+  std::string actualText;
+  if (!outcome.ok()) {
+    actualText = fhir::operationOutcomeJson({fhir::fatalIssue(outcome.status().message())});
+  } else if (expectsOutcome) {
+    actualText = rowOutcome(outcome->issues, outcome->rejected);
+  } else {
+    for (const auto& r : outcome->records) actual.push_back(r.bundleJson);
+    actualText = "[" ;
+    for (std::size_t i = 0; i < actual.size(); ++i) actualText += (i ? "," : "") + actual[i];
+    actualText += "]";
+  }
+  rapidjson::Document got;
+  got.Parse(actualText.c_str());
+  rapidjson::Document want;
+  want.CopyFrom(expected, want.GetAllocator());
+  if (!expectsOutcome && !want.IsArray()) {
+    rapidjson::Value wrapped(rapidjson::kArrayType);
+    wrapped.PushBack(want, want.GetAllocator());
+    want.SetArray().PushBack(wrapped[0], want.GetAllocator());
+  }
+  if (got != want) {
+    std::cout << "FAIL " << name << ": the mapped output differs from expected.json; it is:\n"
+              << pretty(actualText) << '\n';
+    return false;
+  }
+  if (!expectsOutcome && !validateAll(actual, validator, name)) {
+    std::cout << "FAIL " << name << ": a mapped Bundle is not valid\n";
+    return false;
+  }
+  if (fs::exists(dir / "expected.csv", ec)) {
+    auto expectedCsv = readInput((dir / "expected.csv").string());
+    auto rendered = mapping::renderLayout(m, expectedBundles(expected));
+    if (!rendered.ok() || !expectedCsv.ok() || rendered.value() != expectedCsv.value()) {
+      std::cout << "FAIL " << name << " (reverse): "
+                << (rendered.ok() ? "the rendered layout differs from expected.csv; it is:\n" + rendered.value()
+                                  : rendered.status().message())
+                << '\n';
+      return false;
+    }
+  }
+  std::cout << "ok   " << name << '\n';
+  return true;
+}
+
+int runGolden(const Arguments& args, const mapping::MappingSet& set, const fhir::Validator& validator) {
+  const std::vector<std::string> wanted(args.positionals().begin() + 1, args.positionals().end());
+  int cases = 0, failed = 0;
+  for (const auto& m : set.all()) {
+    if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), m->id) == wanted.end()) continue;
+    std::vector<fs::path> dirs;
+    std::error_code ec;
+    for (fs::directory_iterator it(fs::path(m->folder) / "golden", ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->is_directory(ec)) dirs.push_back(it->path());
+    }
+    std::sort(dirs.begin(), dirs.end());
+    if (dirs.empty()) {
+      std::cout << "FAIL " << m->id << ": no golden cases\n";
+      ++failed;
+    }
+    for (const fs::path& d : dirs) {
+      ++cases;
+      if (!runCase(*m, d, validator)) ++failed;
+    }
+  }
+  std::cout << cases << " golden cases, " << failed << " failed\n";
+  return failed == 0 && cases > 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int runMap(int argc, char** argv) {
+  CommandLine line = parseCommandLine(argc, argv, mapSpec());
+  if (!line.args) return line.exitCode;
+  const Arguments& args = *line.args;
+  if (args.positionals().empty()) return usageError(mapSpec(), "no input: name FILE...");
+  if (args.has("reverse") && !args.has("mapping")) return usageError(mapSpec(), "--reverse needs --mapping");
+  Loaded loaded = loadSet(args);
+  if (!loaded.ok) return 2;
+  if (args.has("reverse")) return mapReverse(args, loaded.set);
+  auto defs = loadDefinitionsFromArgs(args);
+  if (!defs.ok()) {
+    printError(defs.status().message());
+    return 2;
+  }
+  return mapForward(args, loaded.set, *fhirpath::makeValidator(defs.value()));
+}
+
+int runMapping(int argc, char** argv) {
+  CommandLine line = parseCommandLine(argc, argv, mappingSpec());
+  if (!line.args) return line.exitCode;
+  const Arguments& args = *line.args;
+  const std::string what = args.positionals().empty() ? "" : args.positionals()[0];
+  if (what != "check" && what != "test") return usageError(mappingSpec(), "say check or test");
+  Loaded loaded = loadSet(args);
+  if (what == "check") {
+    if (loaded.ok) std::cout << loaded.set.all().size() << " mappings, no errors\n";
+    return loaded.ok ? 0 : 1;
+  }
+  if (!loaded.ok) return 1;
+  auto defs = loadDefinitionsFromArgs(args);
+  if (!defs.ok()) {
+    printError(defs.status().message());
+    return 2;
+  }
+  return runGolden(args, loaded.set, *fhirpath::makeValidator(defs.value()));
+}
+
+}  // namespace renkei::cli

@@ -1,0 +1,102 @@
+// A declarative mapping between one file layout (a ward's linkage sheet, a care-plan CSV table)
+// and canonical FHIR, loaded from mappings/<name>/mapping.json (reference: docs/mappings.md).
+// One file says how to read the layout (dialect, columns), which fields it carries (column,
+// transforms, how to render them back), and which FHIR resources a record becomes (JSON
+// templates with {field} placeholders); the reverse direction is derived from the same
+// templates, so one mapping reads a layout and renders it.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <rapidjson/document.h>
+
+#include "renkei/core/status.h"
+#include "renkei/mapping/concept_map_lookup.h"
+#include "renkei/mapping/csv_reader.h"
+
+namespace renkei::mapping {
+
+/// One step of a field's transform chain: "name" or "name:arg".
+struct TransformStep {
+  std::string name;
+  std::string arg;
+};
+
+struct FieldSpec {
+  std::string name;
+  std::string column;                 ///< header name (or a name from layout.columns)
+  std::vector<TransformStep> read;    ///< column text → canonical value
+  std::vector<TransformStep> render;  ///< canonical value → column text
+  bool perRow = false;                ///< varies within a grouped record (e.g. one goal per row)
+};
+
+struct ResourceSpec {
+  std::string key;           ///< the name references use: {ref:key}
+  std::string resourceType;
+  std::vector<std::string> idFrom;  ///< business-key fields that make the id
+  std::vector<std::string> when;    ///< fields that must all be non-empty for the resource to exist
+  rapidjson::Value templ;           ///< the resource as JSON with placeholders (in the doc's allocator)
+};
+
+struct Layout {
+  CsvDialect dialect;
+  bool header = true;
+  std::vector<std::string> columns;  ///< all columns in order (rendering; reading without header)
+  std::string versionColumn;
+  std::vector<std::string> versions;
+};
+
+struct Mapping {
+  std::shared_ptr<rapidjson::Document> document;  ///< owns the templates' memory: declared first
+  std::string id;
+  std::string version;
+  std::string title;
+  std::string folder;  ///< where it was loaded from
+  Layout layout;
+  std::vector<std::string> fileNamePatterns;  ///< fnmatch patterns for "auto"
+  std::vector<std::string> headerSignature;   ///< column names that identify the layout
+  std::vector<std::string> groupBy;           ///< fields whose values make one record of rows
+  bool allOrNothing = false;
+  std::vector<FieldSpec> fields;
+  std::vector<ResourceSpec> resources;
+  ConceptMapLookups lookups;
+
+  const FieldSpec* field(const std::string& name) const;
+};
+
+/// A problem in a mapping folder: the file, the JSON pointer (or "") and what is wrong.
+struct MappingError {
+  std::string file;
+  std::string pointer;
+  std::string message;
+};
+
+class MappingSet {
+ public:
+  /// Loads every mappings/<name>/mapping.json under `dir`; every error of every mapping is
+  /// reported (a mapping with errors is not loaded).
+  static MappingSet load(const std::string& dir, std::vector<MappingError>& errors);
+  /// One mapping folder.
+  static std::shared_ptr<const Mapping> loadOne(const std::string& folder,
+                                                std::vector<MappingError>& errors);
+  /// A mapping from its JSON text; its ConceptMaps come from `folder`/conceptmaps ("" for none).
+  static std::shared_ptr<const Mapping> fromJson(std::string_view json, const std::string& folder,
+                                                 std::vector<MappingError>& errors);
+
+  const Mapping* byId(const std::string& id) const;
+  /// The mapping "auto" picks for a file: its name matches a pattern, else its first row holds
+  /// every column of a header signature; nullptr when none does.
+  const Mapping* pick(const std::string& fileName, std::string_view bytes) const;
+  const std::vector<std::shared_ptr<const Mapping>>& all() const { return mappings_; }
+
+ private:
+  std::vector<std::shared_ptr<const Mapping>> mappings_;
+};
+
+/// The default mappings folder: $RENKEI_MAPPINGS_DIR, else the source tree's mappings/.
+std::string defaultMappingsDir();
+
+}  // namespace renkei::mapping

@@ -1,0 +1,45 @@
+// Running a mapping: a file's bytes → one canonical FHIR Bundle per record (with the problems of
+// the rows that could not be used), and Bundles → the layout's text again.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "renkei/core/status.h"
+#include "renkei/mapping/mapping.h"
+
+namespace renkei::mapping {
+
+/// A row that could not be used: its line in the file, the column, and why (never its content).
+struct RowIssue {
+  int64_t line = 0;
+  std::string column;
+  std::string message;
+};
+
+struct MappedRecord {
+  std::string bundleJson;  ///< a collection Bundle tagged with the mapping id and version
+  int64_t line = 0;        ///< the record's first row
+};
+
+struct MapOutcome {
+  std::vector<MappedRecord> records;
+  std::vector<RowIssue> issues;
+  /// The whole file is refused: the mapping is all-or-nothing and a row failed.
+  bool rejected = false;
+};
+
+/// Reads a file in the mapping's layout. An error when the file cannot be read as that layout at
+/// all (encoding, CSV syntax, a column missing from the header); row problems are issues.
+Result<MapOutcome> mapFile(const Mapping& mapping, std::string_view bytes, const CsvLimits& limits = {});
+
+/// Renders Bundles (JSON) into the layout as UTF-8 text: the header (when the layout has one) and
+/// one row per record, per-row elements giving one row each. A value a render transform refuses
+/// is an error naming the field.
+Result<std::string> renderLayout(const Mapping& mapping, const std::vector<std::string>& bundles);
+
+/// The system of the Bundle.meta.tag that names the mapping (code = id, version = version).
+inline constexpr const char* kMappingTagSystem = "https://fhir.renkei.jp/CodeSystem/mapping";
+
+}  // namespace renkei::mapping

@@ -1,0 +1,70 @@
+// ICU text operations for the mapping transforms; ICU errors become statuses.
+#include "icu_text.h"
+
+#include <map>
+#include <memory>
+
+#include <unicode/locid.h>
+#include <unicode/normalizer2.h>
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
+
+#include "renkei/core/utf8.h"
+
+namespace renkei::mapping::text {
+namespace {
+
+std::string toUtf8(const icu::UnicodeString& s) {
+  std::string out;
+  s.toUTF8String(out);
+  return out;
+}
+
+icu::UnicodeString fromUtf8(std::string_view value) {
+  return icu::UnicodeString::fromUTF8(icu::StringPiece(value.data(), static_cast<int32_t>(value.size())));
+}
+
+}  // namespace
+
+Status requireUtf8(std::string_view value) {
+  if (firstInvalidUtf8(value) != std::string_view::npos) return Status::invalidInput("not valid UTF-8");
+  return {};
+}
+
+Result<std::string> nfkc(std::string_view value) {
+  RENKEI_RETURN_IF_ERROR(requireUtf8(value));
+  UErrorCode error = U_ZERO_ERROR;
+  const icu::Normalizer2* normalizer = icu::Normalizer2::getNFKCInstance(error);
+  if (U_FAILURE(error)) return Status::internal(std::string("ICU NFKC: ") + u_errorName(error));
+  icu::UnicodeString out = normalizer->normalize(fromUtf8(value), error);
+  if (U_FAILURE(error)) return Status::internal(std::string("ICU NFKC: ") + u_errorName(error));
+  return toUtf8(out);
+}
+
+Result<std::string> transliterate(const char* id, std::string_view value) {
+  RENKEI_RETURN_IF_ERROR(requireUtf8(value));
+  thread_local std::map<std::string, std::unique_ptr<icu::Transliterator>> cache;
+  auto it = cache.find(id);
+  if (it == cache.end()) {
+    UErrorCode error = U_ZERO_ERROR;
+    UParseError parseError;
+    std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createInstance(
+        icu::UnicodeString::fromUTF8(id), UTRANS_FORWARD, parseError, error));
+    if (U_FAILURE(error) || t == nullptr) {
+      return Status::internal(std::string("ICU transliterator ") + id + ": " + u_errorName(error));
+    }
+    it = cache.emplace(id, std::move(t)).first;
+  }
+  icu::UnicodeString s = fromUtf8(value);
+  it->second->transliterate(s);
+  return toUtf8(s);
+}
+
+Result<std::string> toUpper(std::string_view value) {
+  RENKEI_RETURN_IF_ERROR(requireUtf8(value));
+  icu::UnicodeString s = fromUtf8(value);
+  s.toUpper(icu::Locale::getRoot());
+  return toUtf8(s);
+}
+
+}  // namespace renkei::mapping::text

@@ -1,0 +1,19 @@
+// ICU text operations on UTF-8 strings for the mapping transforms: NFKC, transliteration, case.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "renkei/core/status.h"
+
+namespace renkei::mapping::text {
+
+/// InvalidInput when `value` is not well-formed UTF-8.
+Status requireUtf8(std::string_view value);
+Result<std::string> nfkc(std::string_view value);
+/// An ICU transliterator by id (compiled once per thread), e.g. "[\\uFF65-\\uFF9F] NFKC".
+Result<std::string> transliterate(const char* id, std::string_view value);
+/// Unicode upper case (root locale).
+Result<std::string> toUpper(std::string_view value);
+
+}  // namespace renkei::mapping::text

@@ -1,0 +1,311 @@
+// Loading mapping folders: mapping.json checked against the embedded schema (each section on its
+// own, so every broken part is reported), then the cross-checks a schema cannot make: known
+// transforms, ConceptMaps that exist, placeholders that name fields or resources, group keys
+// that are fields. Every error names its file and JSON pointer.
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/schema.h>
+#include <rapidjson/stringbuffer.h>
+
+#include "record_template.h"
+#include "renkei/core/file_io.h"
+#include "renkei/mapping/mapping.h"
+#include "renkei/mapping/transforms.h"
+
+namespace renkei::embedded {
+extern const std::string_view kMappingSchema;
+}
+
+namespace renkei::mapping {
+namespace fs = std::filesystem;
+using rapidjson::Value;
+
+namespace {
+
+constexpr std::size_t kMaxMappingBytes = 4 << 20;
+
+std::string pointerText(const rapidjson::Pointer& p) {
+  rapidjson::StringBuffer sb;
+  p.Stringify(sb);
+  return sb.GetString();
+}
+
+/// Checks `value` (at `at`) against the schema; one error per call (RapidJSON stops at the first).
+void checkAgainst(const Value& value, const Value& schemaJson, const std::string& at,
+                  const std::string& file, std::vector<MappingError>& errors) {
+  rapidjson::SchemaDocument schema(schemaJson);
+  rapidjson::SchemaValidator validator(schema);
+  if (value.Accept(validator)) return;
+  const std::string keyword = validator.GetInvalidSchemaKeyword();
+  const std::string where = at + pointerText(validator.GetInvalidDocumentPointer());
+  errors.push_back({file, where.empty() ? "/" : where,
+                    keyword == "additionalProperties" ? "unknown key" : "violates '" + keyword + "'"});
+}
+
+std::vector<TransformStep> steps(const Value& object, const char* key, const std::string& at,
+                                 const std::string& file, const ConceptMapLookups& lookups,
+                                 std::vector<MappingError>& errors) {
+  std::vector<TransformStep> out;
+  auto it = object.FindMember(key);
+  if (it == object.MemberEnd() || !it->value.IsArray()) return out;
+  for (rapidjson::SizeType i = 0; i < it->value.Size(); ++i) {
+    const std::string text = it->value[i].GetString();
+    const std::size_t colon = text.find(':');
+    TransformStep s{text.substr(0, colon), colon == std::string::npos ? "" : text.substr(colon + 1)};
+    const std::string where = at + "/" + key + "/" + std::to_string(i);
+    if (!isKnownTransform(s.name)) {
+      errors.push_back({file, where, "unknown transform '" + s.name + "'"});
+    } else if ((s.name == "lookup" || s.name == "reverse_lookup") && lookups.find(s.arg) == nullptr) {
+      errors.push_back({file, where, "no ConceptMap named '" + s.arg + "' in conceptmaps/"});
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::string str(const Value& o, const char* key, const std::string& fallback = "") {
+  auto it = o.FindMember(key);
+  return it != o.MemberEnd() && it->value.IsString() ? it->value.GetString() : fallback;
+}
+
+std::vector<std::string> strs(const Value& o, const char* key) {
+  std::vector<std::string> out;
+  auto it = o.FindMember(key);
+  if (it == o.MemberEnd() || !it->value.IsArray()) return out;
+  for (const auto& v : it->value.GetArray()) {
+    if (v.IsString()) out.emplace_back(v.GetString());
+  }
+  return out;
+}
+
+void loadConceptMaps(const fs::path& folder, Mapping& m, std::vector<MappingError>& errors) {
+  std::error_code ec;
+  const fs::path dir = folder / "conceptmaps";
+  if (!fs::is_directory(dir, ec)) return;
+  std::vector<fs::path> files;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() == ".json") files.push_back(it->path());
+  }
+  std::sort(files.begin(), files.end());
+  for (const fs::path& f : files) {
+    auto text = readFileLimited(f.string(), kMaxMappingBytes);
+    const std::string name = "conceptmaps/" + f.filename().string();
+    if (!text.ok()) {
+      errors.push_back({name, "", text.status().message()});
+      continue;
+    }
+    Status added = m.lookups.addFromJson(text.value(), name);
+    if (!added.ok()) errors.push_back({name, "", added.message()});
+  }
+}
+
+}  // namespace
+
+const FieldSpec* Mapping::field(const std::string& name) const {
+  for (const FieldSpec& f : fields) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+std::shared_ptr<const Mapping> MappingSet::loadOne(const std::string& folder,
+                                                   std::vector<MappingError>& errors) {
+  const std::string file = fs::path(folder).filename().string() + "/mapping.json";
+  auto text = readFileLimited((fs::path(folder) / "mapping.json").string(), kMaxMappingBytes);
+  if (!text.ok()) {
+    errors.push_back({file, "", text.status().message()});
+    return nullptr;
+  }
+  return fromJson(text.value(), folder, errors);
+}
+
+std::shared_ptr<const Mapping> MappingSet::fromJson(std::string_view json, const std::string& folder,
+                                                    std::vector<MappingError>& errors) {
+  const std::size_t before = errors.size();
+  const std::string file = fs::path(folder).filename().string() + "/mapping.json";
+  if (json.size() > kMaxMappingBytes) {
+    errors.push_back({file, "", "larger than " + std::to_string(kMaxMappingBytes) + " bytes"});
+    return nullptr;
+  }
+  auto m = std::make_shared<Mapping>();
+  m->folder = folder;
+  m->document = std::make_shared<rapidjson::Document>();
+  rapidjson::Document& doc = *m->document;
+  doc.Parse(json.data(), json.size());
+  if (doc.HasParseError()) {
+    errors.push_back({file, "", std::string("not JSON at byte ") + std::to_string(doc.GetErrorOffset()) +
+                                    ": " + rapidjson::GetParseError_En(doc.GetParseError())});
+    return nullptr;
+  }
+  rapidjson::Document schemaJson;
+  schemaJson.Parse(embedded::kMappingSchema.data(), embedded::kMappingSchema.size());
+  if (!doc.IsObject()) {
+    errors.push_back({file, "/", "a mapping is a JSON object"});
+    return nullptr;
+  }
+  // Each top-level member against its own part of the schema: every broken section is reported.
+  const Value& properties = schemaJson["properties"];
+  for (const auto& member : doc.GetObject()) {
+    const std::string at = std::string("/") + member.name.GetString();
+    auto rule = properties.FindMember(member.name);
+    if (rule == properties.MemberEnd()) {
+      errors.push_back({file, at, "unknown key"});
+      continue;
+    }
+    checkAgainst(member.value, rule->value, at, file, errors);
+  }
+  for (const auto& required : schemaJson["required"].GetArray()) {
+    if (!doc.HasMember(required)) {
+      errors.push_back({file, "/", std::string("missing '") + required.GetString() + "'"});
+    }
+  }
+  if (errors.size() > before) return nullptr;
+
+  m->id = str(doc, "id");
+  m->version = str(doc, "version");
+  m->title = str(doc, "title");
+  if (!folder.empty()) loadConceptMaps(folder, *m, errors);
+
+  const Value& layout = doc["layout"];
+  auto encoding = parseEncoding(str(layout, "encoding"));
+  if (encoding.ok()) m->layout.dialect.encoding = encoding.value();
+  m->layout.dialect.delimiter = str(layout, "delimiter", ",")[0];
+  m->layout.dialect.quote = str(layout, "quote", "\"")[0];
+  m->layout.header = !layout.HasMember("header") || layout["header"].GetBool();
+  m->layout.columns = strs(layout, "columns");
+  m->layout.versionColumn = str(layout, "version_column");
+  m->layout.versions = strs(layout, "versions");
+  if (!m->layout.versionColumn.empty() &&
+      std::find(m->layout.columns.begin(), m->layout.columns.end(), m->layout.versionColumn) ==
+          m->layout.columns.end()) {
+    errors.push_back({file, "/layout/version_column", "not one of layout.columns"});
+  }
+  if (doc.HasMember("match")) {
+    m->fileNamePatterns = strs(doc["match"], "file_names");
+    m->headerSignature = strs(doc["match"], "header_signature");
+  }
+  if (doc.HasMember("records")) {
+    m->groupBy = strs(doc["records"], "group_by");
+    m->allOrNothing = doc["records"].HasMember("all_or_nothing") && doc["records"]["all_or_nothing"].GetBool();
+  }
+
+  for (const auto& f : doc["fields"].GetObject()) {
+    FieldSpec spec;
+    spec.name = f.name.GetString();
+    const std::string at = "/fields/" + spec.name;
+    spec.column = str(f.value, "column");
+    spec.read = steps(f.value, "transforms", at, file, m->lookups, errors);
+    spec.render = steps(f.value, "render", at, file, m->lookups, errors);
+    spec.perRow = f.value.HasMember("per_row") && f.value["per_row"].GetBool();
+    if (std::find(m->layout.columns.begin(), m->layout.columns.end(), spec.column) ==
+        m->layout.columns.end()) {
+      errors.push_back({file, at + "/column", "'" + spec.column + "' is not one of layout.columns"});
+    }
+    m->fields.push_back(std::move(spec));
+  }
+  for (std::size_t i = 0; i < m->groupBy.size(); ++i) {
+    if (m->field(m->groupBy[i]) == nullptr) {
+      errors.push_back({file, "/records/group_by/" + std::to_string(i), "'" + m->groupBy[i] + "' is not a field"});
+    }
+  }
+
+  std::set<std::string> keys, used;
+  for (const auto& r : doc["resources"].GetArray()) keys.insert(str(r, "key"));
+  Value& resources = doc["resources"];
+  for (rapidjson::SizeType i = 0; i < resources.Size(); ++i) {
+    Value& r = resources[i];
+    const std::string at = "/resources/" + std::to_string(i);
+    ResourceSpec spec;
+    spec.key = str(r, "key");
+    spec.idFrom = strs(r, "id_from");
+    spec.when = strs(r, "when");
+    spec.resourceType = str(r["template"], "resourceType");
+    for (const std::string& name : spec.idFrom) {
+      if (m->field(name) == nullptr) errors.push_back({file, at + "/id_from", "'" + name + "' is not a field"});
+    }
+    for (const std::string& name : spec.when) {
+      if (m->field(name) == nullptr) errors.push_back({file, at + "/when", "'" + name + "' is not a field"});
+    }
+    std::set<std::string> names;
+    collectPlaceholders(r["template"], names);
+    for (const std::string& name : names) {
+      const bool isRef = name.rfind("ref:", 0) == 0;
+      if (isRef ? keys.count(name.substr(4)) == 0 : m->field(name) == nullptr) {
+        errors.push_back({file, at + "/template",
+                          "{" + name + "} names no " + (isRef ? "resource key" : "field")});
+      }
+    }
+    used.insert(names.begin(), names.end());
+    used.insert(spec.idFrom.begin(), spec.idFrom.end());
+    used.insert(spec.when.begin(), spec.when.end());
+    spec.templ.Swap(r["template"]);  // the document keeps the allocator; the Value moves here
+    m->resources.push_back(std::move(spec));
+  }
+  for (const FieldSpec& f : m->fields) {
+    if (used.count(f.name) == 0) {
+      errors.push_back({file, "/fields/" + f.name, "no template uses this field (it would be read and lost)"});
+    }
+  }
+  if (errors.size() > before) return nullptr;
+  return m;
+}
+
+MappingSet MappingSet::load(const std::string& dir, std::vector<MappingError>& errors) {
+  MappingSet set;
+  std::error_code ec;
+  std::vector<fs::path> folders;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_directory(ec) && fs::exists(it->path() / "mapping.json", ec)) folders.push_back(it->path());
+  }
+  if (ec) errors.push_back({dir, "", "cannot list the mappings folder: " + ec.message()});
+  std::sort(folders.begin(), folders.end());
+  for (const fs::path& folder : folders) {
+    if (auto m = loadOne(folder.string(), errors)) {
+      if (set.byId(m->id) != nullptr) {
+        errors.push_back({folder.filename().string() + "/mapping.json", "/id", "another mapping has id '" + m->id + "'"});
+        continue;
+      }
+      set.mappings_.push_back(std::move(m));
+    }
+  }
+  return set;
+}
+
+const Mapping* MappingSet::byId(const std::string& id) const {
+  for (const auto& m : mappings_) {
+    if (m->id == id) return m.get();
+  }
+  return nullptr;
+}
+
+const Mapping* MappingSet::pick(const std::string& fileName, std::string_view bytes) const {
+  for (const auto& m : mappings_) {
+    for (const std::string& pattern : m->fileNamePatterns) {
+      if (fnmatch(pattern.c_str(), fileName.c_str(), FNM_CASEFOLD) == 0) return m.get();
+    }
+  }
+  for (const auto& m : mappings_) {
+    if (m->headerSignature.empty()) continue;
+    CsvReader reader(m->layout.dialect);
+    std::vector<CsvRow> rows;
+    const std::size_t firstLine = std::min<std::size_t>(bytes.size(), 64 * 1024);
+    if (!reader.feed(bytes.substr(0, firstLine), rows).ok() || rows.empty()) continue;
+    const std::vector<std::string>& header = rows.front().fields;
+    const bool all = std::all_of(m->headerSignature.begin(), m->headerSignature.end(), [&](const std::string& c) {
+      return std::find(header.begin(), header.end(), c) != header.end();
+    });
+    if (all) return m.get();
+  }
+  return nullptr;
+}
+
+std::string defaultMappingsDir() {
+  if (const char* env = std::getenv("RENKEI_MAPPINGS_DIR"); env != nullptr && *env != '\0') return env;
+  return RENKEI_DEFAULT_MAPPINGS_DIR;
+}
+
+}  // namespace renkei::mapping

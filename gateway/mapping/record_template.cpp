@@ -1,0 +1,310 @@
+// Placeholder templates: building resources from a record's values and matching resources back
+// to values (see record_template.h for the rules).
+#include "record_template.h"
+
+#include <cstdlib>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace renkei::mapping {
+namespace {
+
+using rapidjson::Value;
+using Allocator = rapidjson::Document::AllocatorType;
+
+struct Segment {
+  bool placeholder = false;
+  std::string text;  ///< literal text, or the placeholder's name
+  std::string type;  ///< "", "number" or "boolean"
+};
+
+/// "a{x}b{y:number}" → literal a, {x}, literal b, {y} typed number.
+std::vector<Segment> segments(std::string_view s) {
+  std::vector<Segment> out;
+  std::size_t at = 0;
+  while (at < s.size()) {
+    const std::size_t open = s.find('{', at);
+    const std::size_t close = open == std::string_view::npos ? open : s.find('}', open);
+    if (open == std::string_view::npos || close == std::string_view::npos) {
+      out.push_back({false, std::string(s.substr(at)), ""});
+      break;
+    }
+    if (open > at) out.push_back({false, std::string(s.substr(at, open - at)), ""});
+    std::string name(s.substr(open + 1, close - open - 1));
+    std::string type;
+    const std::size_t colon = name.rfind(':');
+    if (name.rfind("ref:", 0) != 0 && colon != std::string::npos) {
+      type = name.substr(colon + 1);
+      name = name.substr(0, colon);
+    }
+    out.push_back({true, name, type});
+    at = close + 1;
+  }
+  return out;
+}
+
+bool hasPlaceholder(const std::vector<Segment>& segs) {
+  for (const Segment& s : segs) {
+    if (s.placeholder) return true;
+  }
+  return false;
+}
+
+/// Whether a template subtree holds a constant (a string without placeholders, a number…).
+bool hasConstant(const Value& t) {
+  if (t.IsString()) return !hasPlaceholder(segments({t.GetString(), t.GetStringLength()}));
+  if (t.IsObject()) {
+    for (const auto& m : t.GetObject()) {
+      if (hasConstant(m.value)) return true;
+    }
+    return false;
+  }
+  if (t.IsArray()) {
+    for (const auto& e : t.GetArray()) {
+      if (hasConstant(e)) return true;
+    }
+    return false;
+  }
+  return !t.IsNull();
+}
+
+bool usesAny(const Value& t, const std::set<std::string>& fields) {
+  std::set<std::string> names;
+  collectPlaceholders(t, names);
+  for (const std::string& n : names) {
+    if (fields.count(n) != 0) return true;
+  }
+  return false;
+}
+
+std::string trimSpaces(std::string s) {
+  while (!s.empty() && s.front() == ' ') s.erase(0, 1);
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+
+std::string scalarText(const Value& v) {
+  if (v.IsString()) return {v.GetString(), v.GetStringLength()};
+  if (v.IsBool()) return v.GetBool() ? "true" : "false";
+  if (v.IsInt64()) return std::to_string(v.GetInt64());
+  if (v.IsNumber()) {
+    rapidjson::StringBuffer sb;
+    rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+    v.Accept(w);
+    return sb.GetString();
+  }
+  return "";
+}
+
+Value buildString(const std::vector<Segment>& segs, const RecordValues& values, std::size_t row,
+                  Allocator& a) {
+  if (segs.size() == 1 && segs[0].placeholder && !segs[0].type.empty()) {
+    const std::string v = values.value(segs[0].text, row);
+    if (v.empty()) return Value();
+    if (segs[0].type == "boolean") return Value(v == "true" || v == "1");
+    char* end = nullptr;
+    const long long i = std::strtoll(v.c_str(), &end, 10);
+    if (end != nullptr && *end == '\0') return Value(static_cast<int64_t>(i));
+    return Value(std::strtod(v.c_str(), nullptr));
+  }
+  std::string out;
+  bool any = false;
+  for (const Segment& s : segs) {
+    if (!s.placeholder) {
+      out += s.text;
+      continue;
+    }
+    const std::string v = s.text.rfind("ref:", 0) == 0 ? values.refs.count(s.text.substr(4)) != 0
+                                                              ? values.refs.at(s.text.substr(4))
+                                                              : std::string()
+                                                        : values.value(s.text, row);
+    any = any || !v.empty();
+    out += v;
+  }
+  if (!any) return Value();
+  out = trimSpaces(out);
+  return Value(out.c_str(), static_cast<rapidjson::SizeType>(out.size()), a);
+}
+
+Value build(const Value& t, const RecordValues& values, std::size_t row, Allocator& a) {
+  if (t.IsString()) {
+    const auto segs = segments({t.GetString(), t.GetStringLength()});
+    if (!hasPlaceholder(segs)) return Value(t, a);
+    return buildString(segs, values, row, a);
+  }
+  if (t.IsObject()) {
+    Value out(rapidjson::kObjectType);
+    bool placeholders = false, filled = false;
+    for (const auto& m : t.GetObject()) {
+      std::set<std::string> names;
+      collectPlaceholders(m.value, names);
+      Value built = build(m.value, values, row, a);
+      placeholders = placeholders || !names.empty();
+      if (built.IsNull()) continue;
+      filled = filled || !names.empty();
+      out.AddMember(Value(m.name, a), built, a);
+    }
+    if ((placeholders && !filled) || out.MemberCount() == 0) return Value();
+    return out;
+  }
+  if (t.IsArray()) {
+    Value out(rapidjson::kArrayType);
+    for (const auto& e : t.GetArray()) {
+      const bool each = values.rows.size() > 1 && usesAny(e, values.perRow);
+      const std::size_t first = each ? 0 : row;
+      const std::size_t last = each ? values.rows.size() : row + 1;
+      for (std::size_t r = first; r < last; ++r) {
+        Value built = build(e, values, r, a);
+        if (!built.IsNull()) out.PushBack(built, a);
+      }
+    }
+    if (out.Empty()) return Value();
+    return out;
+  }
+  return Value(t, a);
+}
+
+/// Splits `text` along the literals of a pattern into its placeholders' values.
+bool matchString(const std::vector<Segment>& segs, const std::string& text,
+                 std::map<std::string, std::string>& out) {
+  if (!hasPlaceholder(segs)) return segs.empty() ? text.empty() : segs[0].text == text;
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < segs.size(); ++i) {
+    const Segment& s = segs[i];
+    if (!s.placeholder) {
+      if (text.compare(at, s.text.size(), s.text) != 0) {
+        // A literal that is not there: the parts after it were empty when it was built.
+        return i != 0;
+      }
+      at += s.text.size();
+      continue;
+    }
+    std::size_t end = text.size();
+    if (i + 1 < segs.size() && !segs[i + 1].placeholder) {
+      const std::size_t next = text.find(segs[i + 1].text, at);
+      if (next != std::string::npos) end = next;
+    }
+    if (s.text.rfind("ref:", 0) != 0) out[s.text] = text.substr(at, end - at);
+    at = end;
+  }
+  return true;
+}
+
+bool match(const Value& t, const Value& d, const std::set<std::string>& perRow, Bindings& out,
+           bool strict);
+
+/// Array elements are matched strictly; a constrained template element missing from the data
+/// fails a strict array (inside an element) and leaves its fields empty in a lenient one (a
+/// resource's own lists).
+bool matchArray(const Value& t, const Value& d, const std::set<std::string>& perRow,
+                Bindings& out, bool strict) {
+  if (!d.IsArray()) return false;
+  std::vector<bool> used(d.Size(), false);
+  for (const auto& te : t.GetArray()) {
+    const bool each = usesAny(te, perRow);
+    bool found = false;
+    for (rapidjson::SizeType i = 0; i < d.Size(); ++i) {
+      if (used[i]) continue;
+      Bindings b;
+      if (!match(te, d[i], perRow, b, true)) continue;
+      used[i] = true;
+      found = true;
+      out.constants += b.constants;
+      if (each) {
+        std::map<std::string, std::string> instance = b.once;
+        out.perRow.push_back(std::move(instance));
+      } else {
+        out.once.insert(b.once.begin(), b.once.end());
+        out.perRow.insert(out.perRow.end(), b.perRow.begin(), b.perRow.end());
+        break;
+      }
+    }
+    if (!found && strict && hasConstant(te) && !each) return false;
+  }
+  return true;
+}
+
+bool match(const Value& t, const Value& d, const std::set<std::string>& perRow, Bindings& out,
+           bool strict) {
+  if (t.IsString()) {
+    const auto segs = segments({t.GetString(), t.GetStringLength()});
+    if (d.IsObject() || d.IsArray()) return false;
+    if (!matchString(segs, scalarText(d), out.once)) return false;
+    if (!hasPlaceholder(segs)) ++out.constants;
+    return true;
+  }
+  if (t.IsObject()) {
+    if (!d.IsObject()) return false;
+    for (const auto& m : t.GetObject()) {
+      auto dm = d.FindMember(m.name);
+      if (dm == d.MemberEnd()) {
+        if (strict && hasConstant(m.value) && !m.value.IsArray()) return false;
+        continue;
+      }
+      Bindings b;
+      // A resource's own lists are lenient; everything inside an element is strict.
+      const bool ok = m.value.IsArray() ? matchArray(m.value, dm->value, perRow, b, strict)
+                                        : match(m.value, dm->value, perRow, b, true);
+      if (!ok) {
+        if (strict || std::string_view(m.name.GetString()) == "resourceType") return false;
+        continue;
+      }
+      out.once.insert(b.once.begin(), b.once.end());
+      out.perRow.insert(out.perRow.end(), b.perRow.begin(), b.perRow.end());
+      out.constants += b.constants;
+    }
+    return true;
+  }
+  if (t.IsArray()) return matchArray(t, d, perRow, out, true);
+  if (scalarText(t) != scalarText(d)) return false;
+  ++out.constants;
+  return true;
+}
+
+}  // namespace
+
+std::string RecordValues::value(const std::string& field, std::size_t row) const {
+  if (rows.empty()) return "";
+  const auto& r = rows[perRow.count(field) != 0 && row < rows.size() ? row : 0];
+  auto it = r.find(field);
+  return it == r.end() ? "" : it->second;
+}
+
+int constantCount(const Value& t) {
+  if (t.IsString()) return hasPlaceholder(segments({t.GetString(), t.GetStringLength()})) ? 0 : 1;
+  int n = 0;
+  if (t.IsObject()) {
+    for (const auto& m : t.GetObject()) {
+      if (std::string_view(m.name.GetString()) != "resourceType") n += constantCount(m.value);
+    }
+  } else if (t.IsArray()) {
+    for (const auto& e : t.GetArray()) n += constantCount(e);
+  } else if (!t.IsNull()) {
+    n = 1;
+  }
+  return n;
+}
+
+void collectPlaceholders(const Value& t, std::set<std::string>& names) {
+  if (t.IsString()) {
+    for (const Segment& s : segments({t.GetString(), t.GetStringLength()})) {
+      if (s.placeholder) names.insert(s.text);
+    }
+  } else if (t.IsObject()) {
+    for (const auto& m : t.GetObject()) collectPlaceholders(m.value, names);
+  } else if (t.IsArray()) {
+    for (const auto& e : t.GetArray()) collectPlaceholders(e, names);
+  }
+}
+
+Value buildFromTemplate(const Value& templ, const RecordValues& values, Allocator& allocator) {
+  return build(templ, values, 0, allocator);
+}
+
+bool matchTemplate(const Value& templ, const Value& data, const std::set<std::string>& perRowFields,
+                   Bindings& out) {
+  return match(templ, data, perRowFields, out, false);
+}
+
+}  // namespace renkei::mapping

@@ -1,0 +1,50 @@
+// JSON templates with placeholders, both ways. Building: "{field}" (a string), "{field:number}",
+// "{field:boolean}", "{ref:key}" (another resource's fullUrl) and text around placeholders
+// ("{family} {given}"); what is left without any value is dropped (a leaf, then an object or
+// array element whose placeholders all were empty). An array element that uses a per-row field
+// is built once per row of the record. Matching: the same template read against a resource
+// finds the values back — constants must be equal, array elements are found by their
+// constants, and text around placeholders splits a string.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <rapidjson/document.h>
+
+namespace renkei::mapping {
+
+/// The field names (and "ref:key" names) a template refers to.
+void collectPlaceholders(const rapidjson::Value& templ, std::set<std::string>& names);
+
+struct RecordValues {
+  std::vector<std::map<std::string, std::string>> rows;  ///< per row: field → value
+  std::set<std::string> perRow;                          ///< fields that vary per row
+  std::map<std::string, std::string> refs;               ///< ref key → fullUrl
+  /// A field's value at `row` (the first row for fields that do not vary).
+  std::string value(const std::string& field, std::size_t row) const;
+};
+
+/// The built value, or a null Value when nothing was left.
+rapidjson::Value buildFromTemplate(const rapidjson::Value& templ, const RecordValues& values,
+                                   rapidjson::Document::AllocatorType& allocator);
+
+/// Bindings found by matching: the fields that occur once, and one map per instance of the
+/// per-row array elements.
+struct Bindings {
+  std::map<std::string, std::string> once;
+  std::vector<std::map<std::string, std::string>> perRow;
+  int constants = 0;  ///< constants of the template found equal in the data (how well it fits)
+};
+
+/// How many constants (other than resourceType) a template has: the more, the more specific.
+int constantCount(const rapidjson::Value& templ);
+
+/// Whether `data` fits the template's constants; fills `out` with the values it carries.
+bool matchTemplate(const rapidjson::Value& templ, const rapidjson::Value& data,
+                   const std::set<std::string>& perRowFields, Bindings& out);
+
+}  // namespace renkei::mapping

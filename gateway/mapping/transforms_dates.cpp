@@ -1,0 +1,102 @@
+// Date and time transforms: care-plan YYYYMMDD / YYYYMM / HHMM columns and 和暦 ↔ ISO dates.
+#include "calendar.h"
+#include "icu_text.h"
+#include "renkei/mapping/wareki.h"
+#include "transform_functions.h"
+
+namespace renkei::mapping::transform {
+namespace {
+
+/// `n` ASCII digits exactly, as a number; -1 otherwise.
+int number(std::string_view s, std::size_t n) {
+  if (s.size() != n) return -1;
+  int v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return -1;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+/// The value after NFKC with ASCII spaces removed at both ends.
+Result<std::string> cleaned(std::string_view value) {
+  auto n = text::nfkc(value);
+  if (!n.ok()) return n.status();
+  std::string s = std::move(n).value();
+  const auto first = s.find_first_not_of(" \t");
+  if (first == std::string::npos) return std::string();
+  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
+}
+
+/// The date part of an ISO date or dateTime ("2024-11-22", "2024-11-22T10:00:00+09:00").
+std::string_view isoDatePart(std::string_view value) {
+  const auto t = value.find('T');
+  return t == std::string_view::npos ? value : value.substr(0, t);
+}
+
+}  // namespace
+
+Result<std::string> warekiDate(std::string_view, std::string_view value, const TransformContext&) {
+  return warekiToIso(value);
+}
+
+Result<std::string> yyyymmdd(std::string_view, std::string_view value, const TransformContext&) {
+  auto s = cleaned(value);
+  if (!s.ok()) return s.status();
+  const std::string& v = s.value();
+  if (v.empty() || v == "00000000") return std::string();
+  const int y = number(v.substr(0, 4), 4), m = number(v.size() == 8 ? v.substr(4, 2) : "", 2),
+            d = number(v.size() == 8 ? v.substr(6, 2) : "", 2);
+  if (v.size() != 8 || y < 0 || m < 0 || d < 0) return Status::invalidInput("not a date in YYYYMMDD");
+  if (!calendar::validDate(y, m, d)) return Status::invalidInput("not a real date (YYYYMMDD)");
+  return v.substr(0, 4) + "-" + v.substr(4, 2) + "-" + v.substr(6, 2);
+}
+
+Result<std::string> yyyymm(std::string_view, std::string_view value, const TransformContext&) {
+  auto s = cleaned(value);
+  if (!s.ok()) return s.status();
+  const std::string& v = s.value();
+  if (v.empty() || v == "000000") return std::string();
+  if (v.size() != 6 || number(v.substr(0, 4), 4) < 1 || number(v.substr(4, 2), 2) < 1 ||
+      number(v.substr(4, 2), 2) > 12) {
+    return Status::invalidInput("not a year-month in YYYYMM");
+  }
+  return v.substr(0, 4) + "-" + v.substr(4, 2);
+}
+
+Result<std::string> hhmm(std::string_view, std::string_view value, const TransformContext&) {
+  auto s = cleaned(value);
+  if (!s.ok()) return s.status();
+  const std::string& v = s.value();
+  if (v.empty() || v == "9999") return std::string();
+  const int h = number(v.size() == 4 ? v.substr(0, 2) : "", 2), m = number(v.size() == 4 ? v.substr(2, 2) : "", 2);
+  if (h < 0 || m < 0 || h > 23 || m > 59) return Status::invalidInput("not a time in HHMM (9999 for none)");
+  return v.substr(0, 2) + ":" + v.substr(2, 2) + ":00";
+}
+
+Result<std::string> isoToYyyymmdd(std::string_view, std::string_view value, const TransformContext&) {
+  const std::string_view v = isoDatePart(value);
+  const int y = number(v.substr(0, 4), 4), m = number(v.size() == 10 ? v.substr(5, 2) : "", 2),
+            d = number(v.size() == 10 ? v.substr(8, 2) : "", 2);
+  if (v.size() != 10 || v[4] != '-' || v[7] != '-' || !calendar::validDate(y, m, d)) {
+    return Status::invalidInput("not an ISO date (YYYY-MM-DD)");
+  }
+  return std::string(v.substr(0, 4)) + std::string(v.substr(5, 2)) + std::string(v.substr(8, 2));
+}
+
+Result<std::string> isoToYyyymm(std::string_view, std::string_view value, const TransformContext&) {
+  const std::string_view v = isoDatePart(value);
+  const int y = number(v.substr(0, 4), 4), m = number(v.size() >= 7 ? v.substr(5, 2) : "", 2);
+  const bool shape = (v.size() == 7 || (v.size() == 10 && v[7] == '-')) && v[4] == '-';
+  if (!shape || y < 1 || m < 1 || m > 12) return Status::invalidInput("not an ISO date (YYYY-MM or YYYY-MM-DD)");
+  return std::string(v.substr(0, 4)) + std::string(v.substr(5, 2));
+}
+
+Result<std::string> isoToWarekiText(std::string_view arg, std::string_view value, const TransformContext&) {
+  if (arg != "" && arg != "kanji" && arg != "letters") {
+    return Status::invalidInput("iso_to_wareki takes 'letters' or 'kanji'");
+  }
+  return isoToWareki(isoDatePart(value), arg == "letters");
+}
+
+}  // namespace renkei::mapping::transform
