@@ -194,3 +194,14 @@ def tear_down(daemons, receiver, work):
         print("work folder kept:", work)
     else:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def kill_and_clean(daemon, work):
+    """For a test's finally: kills the daemon if it still runs, removes the work folder unless
+    RENKEI_KEEP_WORK is set."""
+    if daemon and daemon.poll() is None:
+        daemon.kill()
+    if os.environ.get("RENKEI_KEEP_WORK"):
+        print("work folder kept:", work)
+    else:
+        shutil.rmtree(work, ignore_errors=True)

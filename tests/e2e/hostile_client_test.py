@@ -352,7 +352,7 @@ def main():
                                    "tls": {"cert_file": os.path.join(work, "server.crt"),
                                            "key_file": os.path.join(work, "server.key")},
                                    "max_request_bytes": 1048576, "threads": 4, "queue": 64,
-                                   "header_timeout_ms": 2000, "request_timeout_ms": 5000,
+                                   "header_timeout_ms": 10000, "request_timeout_ms": 5000,
                                    "idle_timeout_ms": 3000, "clients": clients}},
                   "sinks": {"out": {"type": "file_folder", "path": out_dir}},
                   "routes": [{"name": "inbox-out", "from": ["inbox"], "to": ["out"]}]}
@@ -376,12 +376,7 @@ def main():
         assert "花子" not in log and "H777777" not in log, "patient data in the log"
         print("OK")
     finally:
-        if daemon and daemon.poll() is None:
-            daemon.kill()
-        if os.environ.get("RENKEI_KEEP_WORK"):
-            print("work folder kept:", work)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+        e2e.kill_and_clean(daemon, work)
 
 
 if __name__ == "__main__":

@@ -81,9 +81,7 @@ def main():
         assert "連携" not in log and "高橋" not in log and "山田" not in log, "patient data in the log"
         print("OK: 2 records delivered as validated FHIR, refused rows named by line and column")
     finally:
-        if daemon and daemon.poll() is None:
-            daemon.kill()
-        shutil.rmtree(work, ignore_errors=True)
+        e2e.kill_and_clean(daemon, work)
 
 
 if __name__ == "__main__":
