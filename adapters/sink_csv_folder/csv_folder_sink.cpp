@@ -1,8 +1,8 @@
-// csv_folder sink implementation: flattening, CP932 conversion through ICU, atomic write.
+// csv_folder sink implementation: flattening, CP932 rendering row by row (a failure names the
+// element), atomic write.
 #include "csv_folder_sink.h"
 
-#include <unicode/ucnv.h>
-#include <unicode/unistr.h>
+#include <functional>
 
 #include "renkei/core/file_io.h"
 
@@ -27,44 +27,57 @@ void appendField(std::string& out, std::string_view v) {
   out += '"';
 }
 
-void flatten(const fhir::Node& node, std::string_view type, std::string_view id,
-             const std::string& path, std::string& out) {
+/// One CSV row per primitive value: (resource type, resource id, element path, value).
+using RowVisitor = std::function<Status(std::string_view type, std::string_view id,
+                                        const std::string& path, std::string_view value)>;
+
+Status flatten(const fhir::Node& node, std::string_view type, std::string_view id,
+               const std::string& path, const RowVisitor& visit) {
   std::string_view lastName;
   int index = 0;
   for (const fhir::Node& c : node.children()) {
     index = c.name == lastName ? index + 1 : 0;
     lastName = c.name;
     if (c.isResource()) {
-      flatten(c, c.resourceType, c.childValue("id"), std::string(c.resourceType), out);
+      RENKEI_RETURN_IF_ERROR(
+          flatten(c, c.resourceType, c.childValue("id"), std::string(c.resourceType), visit));
       continue;
     }
-    const std::string childPath = path + "." + std::string(c.name) + "[" + std::to_string(index) + "]";
-    if (c.hasValue()) {
-      appendField(out, type);
-      out += ',';
-      appendField(out, id);
-      out += ',';
-      appendField(out, childPath);
-      out += ',';
-      appendField(out, c.value);
-      out += "\r\n";
-    }
-    if (c.hasChildren()) flatten(c, type, id, childPath, out);
+    const std::string childPath =
+        path + "." + std::string(c.name) + "[" + std::to_string(index) + "]";
+    if (c.hasValue()) RENKEI_RETURN_IF_ERROR(visit(type, id, childPath, c.value));
+    if (c.hasChildren()) RENKEI_RETURN_IF_ERROR(flatten(c, type, id, childPath, visit));
   }
+  return Status::okStatus();
 }
+
+Status flattenRoot(const fhir::Node& root, const RowVisitor& visit) {
+  return flatten(root, root.resourceType, root.childValue("id"), std::string(root.resourceType),
+                 visit);
+}
+
+void appendRow(std::string& out, std::string_view type, std::string_view id,
+               std::string_view path, std::string_view value) {
+  appendField(out, type);
+  out += ',';
+  appendField(out, id);
+  out += ',';
+  appendField(out, path);
+  out += ',';
+  appendField(out, value);
+  out += "\r\n";
+}
+
+constexpr std::string_view kHeader = "resource_type,resource_id,path,value\r\n";
 
 class CsvFolderSink : public pipeline::Sink {
  public:
   CsvFolderSink(std::string path, bool cp932) : path_(std::move(path)), cp932_(cp932) {}
 
   pipeline::DeliveryResult deliver(const pipeline::DeliveryRequest& request) override {
-    std::string csv = flatCsv(*request.root);
-    if (cp932_) {
-      auto converted = toCp932(csv);
-      if (!converted.ok()) return {pipeline::Outcome::Reject, converted.status().message(), "", {}};
-      csv = std::move(converted).value();
-    }
-    Status st = writeFileAtomically(path_ + "/" + request.idempotencyKey + ".csv", csv);
+    Result<std::string> csv = cp932_ ? flatCsvCp932(*request.root) : flatCsv(*request.root);
+    if (!csv.ok()) return {pipeline::Outcome::Reject, csv.status().message(), "", {}};
+    Status st = writeFileAtomically(path_ + "/" + request.idempotencyKey + ".csv", csv.value());
     if (!st.ok()) return {pipeline::Outcome::Retry, st.message(), "", {}};
     return {pipeline::Outcome::Delivered, "written", "", {}};
   }
@@ -77,28 +90,32 @@ class CsvFolderSink : public pipeline::Sink {
 }  // namespace
 
 std::string flatCsv(const fhir::Node& root) {
-  std::string out = "resource_type,resource_id,path,value\r\n";
-  flatten(root, root.resourceType, root.childValue("id"), std::string(root.resourceType), out);
+  std::string out(kHeader);
+  Status done = flattenRoot(root, [&](std::string_view type, std::string_view id,
+                                      const std::string& path, std::string_view value) {
+    appendRow(out, type, id, path, value);
+    return Status::okStatus();
+  });
+  (void)done;  // the visitor never fails
   return out;
 }
 
-Result<std::string> toCp932(std::string_view utf8) {
-  UErrorCode status = U_ZERO_ERROR;
-  UConverter* conv = ucnv_open("windows-31j", &status);
-  if (U_FAILURE(status)) return Status::unavailable("ICU has no windows-31j converter");
-  ucnv_setFromUCallBack(conv, UCNV_FROM_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
-  const icu::UnicodeString text = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(),
-                                                                 static_cast<int32_t>(utf8.size())));
-  std::string out(static_cast<std::size_t>(text.length()) * 2 + 16, '\0');
-  status = U_ZERO_ERROR;
-  const int32_t n = ucnv_fromUChars(conv, out.data(), static_cast<int32_t>(out.size()),
-                                    text.getBuffer(), text.length(), &status);
-  ucnv_close(conv);
-  if (U_FAILURE(status)) {
-    return Status::invalidInput("the message has a character CP932 cannot represent (" +
-                                std::string(u_errorName(status)) + ")");
-  }
-  out.resize(static_cast<std::size_t>(n));
+Result<std::string> flatCsvCp932(const fhir::Node& root) {
+  std::string out(kHeader);
+  std::string row;
+  Status done = flattenRoot(root, [&](std::string_view type, std::string_view id,
+                                      const std::string& path, std::string_view value) {
+    row.clear();
+    appendRow(row, type, id, path, value);
+    auto converted = toCp932(row);
+    if (!converted.ok()) {
+      return Status::invalidInput(converted.status().message() + " (in " + path +
+                                  "), so the message cannot be written in CP932");
+    }
+    out += converted.value();
+    return Status::okStatus();
+  });
+  if (!done.ok()) return done;
   return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "cp932.h"
 #include "renkei/core/status.h"
 #include "renkei/fhir/node.h"
 #include "renkei/pipeline/adapter_registry.h"
@@ -13,8 +14,9 @@ namespace renkei::adapters {
 
 /// The flat CSV (UTF-8, CRLF line ends, RFC 4180 quoting).
 std::string flatCsv(const fhir::Node& root);
-/// UTF-8 → CP932 (Windows-31J); InvalidInput naming the first character it cannot represent.
-Result<std::string> toCp932(std::string_view utf8);
+/// The same rendered in CP932 (cp932.h), row by row: InvalidInput naming the character (U+XXXX)
+/// and the element it came from when one has no CP932 form.
+Result<std::string> flatCsvCp932(const fhir::Node& root);
 
 void registerCsvFolderSink(pipeline::AdapterRegistry& registry);
 

@@ -11,13 +11,18 @@
 #include <ctime>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "renkei/core/digest.h"
 #include "renkei/core/file_io.h"
+#include "renkei/core/instance_lock.h"
 #include "renkei/core/json_log.h"
 #include "renkei/core/supervised_loop.h"
+#include "renkei/mapping/mapping_engine.h"
+#include "renkei/pipeline/normalizer.h"
 #include "renkei/pipeline/pipeline.h"
 #include "renkei/store/store.h"
 
@@ -136,11 +141,13 @@ struct Finish {
 class FolderSource : public pipeline::Source {
  public:
   FolderSource(std::string name, FolderSourceOptions options, pipeline::Intake* intake,
-               std::shared_ptr<pipeline::Metrics> metrics)
+               std::shared_ptr<pipeline::Metrics> metrics,
+               std::shared_ptr<const mapping::MappingSet> mappings = nullptr)
       : name_(std::move(name)),
         options_(std::move(options)),
         intake_(intake),
-        metrics_(std::move(metrics)) {}
+        metrics_(std::move(metrics)),
+        mappings_(std::move(mappings)) {}
   ~FolderSource() override { stop(); }
 
   Status start() override {
@@ -149,6 +156,12 @@ class FolderSource : public pipeline::Source {
       fs::create_directories(options_.path / sub, ec);
       if (ec) return Status::unavailable("source " + name_ + ": cannot create " + sub + "/");
     }
+    // One instance per watched folder: a second one would take files from under the first.
+    auto locked = InstanceLock::acquire(options_.path, "watched folder");
+    if (!locked.ok()) {
+      return Status(locked.status().code(), "source " + name_ + ": " + locked.status().message());
+    }
+    lock_.emplace(std::move(locked).value());
     {
       std::lock_guard lock(mutex_);
       running_ = true;
@@ -169,6 +182,7 @@ class FolderSource : public pipeline::Source {
     loop_->requestStop();
     wake_.notify_all();
     loop_->join();
+    lock_.reset();
   }
 
  private:
@@ -255,19 +269,35 @@ class FolderSource : public pipeline::Source {
                                       : Result<std::string>(identity.status());
       if (!bytes.ok()) {
         if (bytes.status().code() == StatusCode::NotFound) continue;  // taken away by hand
+        if (metrics_) metrics_->countIntake(name_, "failed");  // refused before the store
         finish(name, {false, 0, bytes.status().toString(), ""});
         continue;
       }
-      inputs.push_back({name_, options_.sender, name, "", std::move(bytes).value(), ""});
-      submitted.push_back(name);
+      if (options_.mapping.empty()) {
+        inputs.push_back({name_, options_.sender, name, "", std::move(bytes).value(), ""});
+        submitted.push_back(name);
+        continue;
+      }
+      auto records = mappedInputs(name, bytes.value());
+      if (!records.ok()) {
+        if (metrics_) metrics_->countIntake(name_, "failed");
+        finish(name, {false, 0, records.status().message(), ""});
+        continue;
+      }
+      for (store::RawInput& input : records.value()) {
+        inputs.push_back(std::move(input));
+        submitted.push_back(name);
+      }
     }
     if (inputs.empty()) return Status::okStatus();
     std::vector<pipeline::SubmitResult> results = intake_->submit(std::move(inputs));
+    if (!options_.mapping.empty()) return finishMapped(submitted, results);
     Status retryLater;
     for (std::size_t i = 0; i < results.size() && i < submitted.size(); ++i) {
       const pipeline::SubmitResult& r = results[i];
       if (!r.committed.ok()) {
         if (pipeline::isPermanentFailure(r.committed)) {
+          if (metrics_) metrics_->countIntake(name_, "failed");
           finish(submitted[i],
                  {false, 0, "the input could not be stored: " + r.committed.toString(), ""});
         } else {
@@ -282,6 +312,69 @@ class FolderSource : public pipeline::Source {
                               r.error});
       } else {
         finish(submitted[i], {true, r.messageId, "", ""});
+      }
+    }
+    return retryLater;
+  }
+
+  /// One input per record of a file in a mapped layout, all over the file's bytes (stored once);
+  /// an error (the file goes to failed/) when no mapping takes it, it cannot be read as its
+  /// layout, or none of its rows makes a record — the reason names the rows and columns.
+  Result<std::vector<store::RawInput>> mappedInputs(const std::string& name, const std::string& bytes) {
+    const mapping::Mapping* m = options_.mapping == "auto" ? (mappings_ ? mappings_->pick(name, bytes) : nullptr)
+                                                           : (mappings_ ? mappings_->byId(options_.mapping) : nullptr);
+    if (m == nullptr) return Status::invalidInput("no mapping recognises this file (mapping: " + options_.mapping + ")");
+    auto outcome = mapping::mapFile(*m, bytes);
+    if (!outcome.ok()) return Status::invalidInput("mapping " + m->id + ": " + outcome.status().message());
+    std::string problems;
+    for (const auto& issue : outcome->issues) {
+      problems += (problems.empty() ? "" : "; ") + std::string("line ") + std::to_string(issue.line) +
+                  ", column '" + issue.column + "': " + issue.message;
+    }
+    if (outcome->rejected || outcome->records.empty()) {
+      return Status::invalidInput("mapping " + m->id + ": " +
+                                  (outcome->rejected ? "the file is all-or-nothing and rows were refused: "
+                                                     : "no record: ") + problems);
+    }
+    const std::string fileKey = sha256Hex(bytes) + ":" + m->id;
+    rowProblems_[name] = problems;
+    std::vector<store::RawInput> out;
+    for (const auto& record : outcome->records) {
+      out.push_back({name_, options_.sender, pipeline::mappedInputName(name, m->id, record.line),
+                     fileKey + "@L" + std::to_string(record.line), bytes, ""});
+    }
+    return out;
+  }
+
+  /// A mapped file is done when every record was committed: to done/ when every record was
+  /// accepted and no row was refused, else to failed/ with the refused rows and records named
+  /// (the records that were accepted go on; the reason says which).
+  Status finishMapped(const std::vector<std::string>& files, const std::vector<pipeline::SubmitResult>& results) {
+    Status retryLater;
+    std::map<std::string, std::vector<const pipeline::SubmitResult*>> byFile;
+    for (std::size_t i = 0; i < results.size() && i < files.size(); ++i) byFile[files[i]].push_back(&results[i]);
+    for (const auto& [file, rs] : byFile) {
+      std::string problems = rowProblems_[file];
+      rowProblems_.erase(file);
+      bool pending = false;
+      int64_t firstMessage = 0;
+      for (const pipeline::SubmitResult* r : rs) {
+        if (!r->committed.ok()) {
+          pending = true;
+          retryLater = r->committed;
+          continue;
+        }
+        if (firstMessage == 0) firstMessage = r->messageId;
+        if (r->state == store::kFailed) {
+          problems += (problems.empty() ? "" : "; ") + std::string("message ") + std::to_string(r->messageId) +
+                      " (a record) failed validation";
+        }
+      }
+      if (pending) continue;  // stays in processing/; its records are found again by key
+      if (problems.empty()) {
+        finish(file, {true, firstMessage, "", ""});
+      } else {
+        finish(file, {false, firstMessage, "some records were not accepted: " + problems, ""});
       }
     }
     return retryLater;
@@ -347,10 +440,13 @@ class FolderSource : public pipeline::Source {
   std::shared_ptr<pipeline::Metrics> metrics_;
   StabilityTracker tracker_;
   std::map<std::string, Finish> unmoved_;  ///< committed or refused, not moved yet (poll thread only)
+  std::shared_ptr<const mapping::MappingSet> mappings_;
+  std::map<std::string, std::string> rowProblems_;  ///< file → rows its mapping refused (poll thread)
   std::mutex mutex_;
   std::condition_variable wake_;
   bool running_ = false;
   std::unique_ptr<SupervisedLoop> loop_;
+  std::optional<InstanceLock> lock_;  ///< held from start() to stop()
 };
 
 }  // namespace
@@ -368,11 +464,15 @@ void registerFolderSource(pipeline::AdapterRegistry& registry) {
         o.maxFileBytes = pipeline::configInt(c, "max_file_bytes", o.maxFileBytes);
         o.batch = static_cast<int>(pipeline::configInt(c, "batch", o.batch));
         o.doneFileSuffix = pipeline::configString(c, "done_file_suffix");
+        o.mapping = pipeline::configString(c, "mapping");
+        if (!o.mapping.empty() && !ctx.mappings) {
+          return Status::invalidInput("source " + ctx.name + ": mapping '" + o.mapping + "' but no mappings are loaded");
+        }
         std::error_code ec;
         fs::create_directories(o.path, ec);
         if (ec) return Status::unavailable("source " + ctx.name + ": cannot create " + o.path.string());
         return std::shared_ptr<pipeline::Source>(
-            std::make_shared<FolderSource>(ctx.name, std::move(o), ctx.intake, ctx.metrics));
+            std::make_shared<FolderSource>(ctx.name, std::move(o), ctx.intake, ctx.metrics, ctx.mappings));
       });
 }
 

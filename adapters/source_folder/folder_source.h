@@ -25,6 +25,9 @@ struct FolderSourceOptions {
   int64_t maxFileBytes = 32 << 20;
   int batch = 200;
   std::string doneFileSuffix;  ///< e.g. ".done": wait for "<name>.done" beside the file
+  /// "": the files are FHIR; a mapping id, or "auto" (picked by file name, then header): each
+  /// record of a file becomes its own input "<file>#map=<id>@L<line>" over the same bytes.
+  std::string mapping;
 };
 
 /// Which files of a folder are ready, poll after poll (pure: no moves, testable alone).

@@ -1,6 +1,7 @@
 // Command-line parsing with --help, definition loading and input reading for CLI subcommands.
 #include "cli_support.h"
 
+#include <ctime>
 #include <iostream>
 
 #include "renkei/core/file_io.h"
@@ -44,6 +45,16 @@ Result<std::string> readInput(const std::string& path) {
 }
 
 void printError(const std::string& message) { std::cerr << "renkei: " << message << '\n'; }
+
+std::string localTimeText(int64_t ms) {
+  if (ms <= 0) return "-";
+  std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
+}
 
 std::unique_ptr<fhir::Document> readResourceArgument(const std::string& path) {
   auto text = readInput(path);

@@ -55,6 +55,9 @@ std::optional<ConfiguredStore> openConfiguredStore(const std::string& path);
 /// Prints "renkei: message" on stderr.
 void printError(const std::string& message);
 
+/// Milliseconds since the epoch as local "YYYY-MM-DD HH:MM:SS", or "-" for 0.
+std::string localTimeText(int64_t ms);
+
 /// Reads FILE or "-" as one FHIR resource (JSON or XML); prints why and returns nullptr when it
 /// cannot be read or parsed.
 std::unique_ptr<fhir::Document> readResourceArgument(const std::string& path);

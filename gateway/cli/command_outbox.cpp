@@ -1,7 +1,7 @@
 // `renkei outbox --config FILE list|dead|show|retry|replay …`: the operator's view of the
 // delivery queue in the configured store (works while the daemon runs). Prints no message
 // content, only states, destinations, errors and receivers' responses.
-#include <ctime>
+#include <cctype>
 #include <iostream>
 
 #include "cli_support.h"
@@ -35,25 +35,27 @@ const CommandSpec& spec() {
   return s;
 }
 
-std::string timeText(int64_t ms) {
-  if (ms <= 0) return "-";
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  return buf;
-}
-
 void printRows(const std::vector<store::OutboxRow>& rows) {
   std::cout << "id\tmessage\tdestination\tstate\tattempts\tnext_attempt\tlast_error\n";
   for (const store::OutboxRow& r : rows) {
+    const bool waiting = r.state == store::kRetrying || r.state == store::kQueued;
     std::cout << r.id << '\t' << r.messageId << '\t' << r.destination << '\t' << r.state << '\t'
-              << r.attempts << '\t'
-              << (r.state == store::kRetrying || r.state == store::kQueued ? timeText(r.nextAttemptMs)
-                                                                            : "-")
-              << '\t' << r.lastError << '\n';
+              << r.attempts << '\t' << (waiting ? localTimeText(r.nextAttemptMs) : "-") << '\t'
+              << r.lastError << '\n';
   }
+}
+
+/// The --state value in capitals, or InvalidInput naming the states (an unknown state would
+/// otherwise list nothing and look like an empty queue).
+Result<std::string> stateArgument(const Arguments& args) {
+  std::string state = args.get("state");
+  for (char& c : state) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (!args.has("state")) return state;
+  for (const char* known : {store::kQueued, store::kRetrying, store::kSent, store::kDead}) {
+    if (state == known) return state;
+  }
+  return Status::invalidInput("unknown state '" + args.get("state") +
+                              "' (one of QUEUED, RETRYING, SENT, DEAD)");
 }
 
 Result<int64_t> idArgument(const std::vector<std::string>& p, std::size_t at) {
@@ -82,12 +84,14 @@ int runOutbox(int argc, char** argv) {
   if (action == "replay" && !args.has("to")) return usageError(spec(), "replay needs --to");
   auto limit = args.integer("limit", 100);
   if (!limit.ok()) return usageError(spec(), limit.status().message());
+  auto state = stateArgument(args);
+  if (!state.ok()) return usageError(spec(), state.status().message());
   auto configured = openConfiguredStore(args.get("config"));
   if (!configured) return 2;
   store::Store& store = *configured->store;
   if (action == "list" || action == "dead") {
     store::OutboxFilter filter;
-    filter.state = action == "dead" ? store::kDead : args.get("state");
+    filter.state = action == "dead" ? store::kDead : state.value();
     filter.destination = args.get("destination");
     filter.limit = limit.value();
     auto rows = store.outbox(filter);
@@ -108,9 +112,9 @@ int runOutbox(int argc, char** argv) {
     }
     const store::OutboxRow& r = *row.value();
     printRows({r});
-    std::cout << "idempotency_key\t" << r.idempotencyKey << "\ncreated\t" << timeText(r.createdMs)
-              << "\nreceived\t" << timeText(r.receivedMs) << "\nresponse_body\t" << r.responseBody
-              << '\n';
+    std::cout << "idempotency_key\t" << r.idempotencyKey << "\ncreated\t"
+              << localTimeText(r.createdMs) << "\nreceived\t" << localTimeText(r.receivedMs)
+              << "\nresponse_body\t" << r.responseBody << '\n';
     auto message = store.message(r.messageId);
     if (message.ok() && message.value()) {
       std::cout << "message_state\t" << message.value()->state << "\nrouting\t"

@@ -75,11 +75,13 @@ class ServeApplication : public Poco::Util::ServerApplication {
     if (!runtime.ok()) {
       std::cerr << "renkei: " << runtime.status().toString() << '\n';
       JsonLog::write(LogLevel::Error, "startup_failed", {{"error", runtime.status().toString()}});
-      return EXIT_SOFTWARE;
+      // Unavailable: something outside is in the way (another instance's lock, the store).
+      return runtime.status().code() == StatusCode::Unavailable ? EXIT_UNAVAILABLE : EXIT_SOFTWARE;
     }
     Status started = runtime.value()->start();
     if (!started.ok()) {
       std::cerr << "renkei: " << started.toString() << '\n';
+      JsonLog::write(LogLevel::Error, "startup_failed", {{"error", started.toString()}});
       runtime.value()->stop();
       return EXIT_UNAVAILABLE;
     }

@@ -10,7 +10,11 @@ int runFhirPath(int argc, char** argv);
 int runServe(int argc, char** argv);
 int runCheckConfig(int argc, char** argv);
 int runOutbox(int argc, char** argv);
+int runIntake(int argc, char** argv);
+int runVersion(int argc, char** argv);
 int runToken(int argc, char** argv);
 int runAudit(int argc, char** argv);
+int runMap(int argc, char** argv);
+int runMapping(int argc, char** argv);
 
 }  // namespace renkei::cli

@@ -26,9 +26,16 @@ constexpr Command kCommands[] = {
     {"check-config", renkei::cli::runCheckConfig,
      "check a gateway config; prints every error with its JSON pointer"},
     {"outbox", renkei::cli::runOutbox, "inspect and operate the delivery queue"},
+    {"intake", renkei::cli::runIntake,
+     "find a received input by message id, or list the failed inputs of watched folders"},
+    {"map", renkei::cli::runMap,
+     "a file in a mapped layout → validated FHIR Bundles (or --reverse)"},
+    {"mapping", renkei::cli::runMapping, "check the mappings, or run their golden cases"},
     {"audit", renkei::cli::runAudit, "the newest API requests as a Bundle of FHIR AuditEvents"},
     {"token", renkei::cli::runToken,
      "make an API token for a fhir_http client (prints it and its SHA-256)"},
+    {"version", renkei::cli::runVersion,
+     "print the version, the commit and the store schema version (also: --version)"},
 };
 
 void usage(std::ostream& out) {
@@ -73,6 +80,7 @@ int main(int argc, char** argv) {
     char* helpArgv[] = {argv[0], argv[2], help, nullptr};
     return c->run(3, helpArgv);
   }
+  if (command == "--version") return renkei::cli::runVersion(argc, argv);
   if (const Command* c = find(command)) return c->run(argc, argv);
   std::cerr << "renkei: unknown command '" << command << "' (try: renkei help)\n";
   return 2;

@@ -99,6 +99,31 @@ void resolvePaths(Value& v, const std::string& baseDir, rapidjson::Document::All
   }
 }
 
+/// Loads mappings_dir (or the shipped mappings) when it is set or a source names a mapping:
+/// every error of every mapping, and every source's mapping that is not there.
+void loadMappings(const Value& doc, const std::string& baseDir, GatewayConfig& config,
+                  std::vector<ConfigError>& errors) {
+  std::vector<std::pair<std::string, std::string>> wanted;  // source → mapping
+  for (const auto& [name, value] : config.sources) {
+    if (value->HasMember("mapping")) wanted.emplace_back(name, (*value)["mapping"].GetString());
+  }
+  if (wanted.empty() && !doc.HasMember("mappings_dir")) return;
+  const std::string dir = doc.HasMember("mappings_dir")
+                              ? absolute(doc["mappings_dir"].GetString(), baseDir)
+                              : mapping::defaultMappingsDir();
+  std::vector<mapping::MappingError> problems;
+  auto set = std::make_shared<mapping::MappingSet>(mapping::MappingSet::load(dir, problems));
+  for (const auto& p : problems) {
+    errors.push_back({"/mappings_dir", p.file + (p.pointer.empty() ? "" : " " + p.pointer) + ": " + p.message});
+  }
+  for (const auto& [source, id] : wanted) {
+    if (id != "auto" && set->byId(id) == nullptr) {
+      errors.push_back({"/sources/" + escapeToken(source) + "/mapping", "no mapping '" + id + "' in " + dir});
+    }
+  }
+  config.mappings = std::move(set);
+}
+
 void checkAdapters(const Value& root, const char* section, bool sinks,
                    const pipeline::AdapterRegistry& registry, std::vector<ConfigError>& errors,
                    std::vector<std::pair<std::string, const Value*>>& out) {
@@ -224,6 +249,7 @@ Result<GatewayConfig> parseConfig(std::string_view text, const std::string& base
     }
     config.routes = std::move(rules);
   }
+  loadMappings(doc, baseDir, config, errors);
   if (!errors.empty()) return Status::invalidInput("config has " + std::to_string(errors.size()) +
                                                    " error(s)");
 

@@ -70,6 +70,13 @@ store::RoutingOutcome failedOutcome(const std::string& reason) {
   return o;
 }
 
+/// renkei_intake_total's result: "failed" when the input ended FAILED (invalid, unreadable, or a
+/// repeat of such an input), else "duplicate" for a repeat, else "accepted".
+const char* intakeResult(const SubmitResult& r) {
+  if (r.state == store::kFailed) return "failed";
+  return r.duplicate ? "duplicate" : "accepted";
+}
+
 /// Gives the outcome its message id, and deliveries without a patient their message's own line.
 void bind(store::RoutingOutcome& o, int64_t messageId) {
   o.messageId = messageId;
@@ -177,7 +184,6 @@ std::vector<SubmitResult> Pipeline::submitPrepared(std::vector<PreparedInput> in
     results[i].duplicate = receipt.duplicate;
     results[i].state = receipt.state;
     results[i].error = receipt.error;
-    metrics_->countIntake(inputs[i].input.source, receipt.duplicate ? "duplicate" : "accepted");
     if (receipt.duplicate) {
       // A repeat names the resources its original made (ids follow from the message id).
       addResources(inputs[i].outcome, receipt.messageId, inputs[i].input.writeIntent);
@@ -209,6 +215,9 @@ std::vector<SubmitResult> Pipeline::submitPrepared(std::vector<PreparedInput> in
         break;
       }
     }
+  }
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    metrics_->countIntake(inputs[i].input.source, intakeResult(results[i]));
   }
   JsonLog::write(LogLevel::Debug, "messages_routed",
                  {{"messages", std::to_string(outcomes.size())},
@@ -242,8 +251,10 @@ SubmitResult Pipeline::submitAsFailed(const PreparedInput& input, const Status& 
   r.duplicate = receipt.duplicate;
   r.state = receipt.state;
   r.error = receipt.error;
-  metrics_->countIntake(input.input.source, receipt.duplicate ? "duplicate" : "accepted");
-  if (receipt.duplicate || receipt.state != store::kReceived) return r;
+  if (receipt.duplicate || receipt.state != store::kReceived) {
+    metrics_->countIntake(input.input.source, intakeResult(r));
+    return r;
+  }
   std::vector<store::RoutingOutcome> failed{
       failedOutcome("the input was received but its outcome could not be stored: " +
                     reason.toString())};
@@ -253,6 +264,7 @@ SubmitResult Pipeline::submitAsFailed(const PreparedInput& input, const Status& 
     r.state = store::kFailed;
     r.error = failed[0].error;
   }
+  metrics_->countIntake(input.input.source, intakeResult(r));
   JsonLog::write(LogLevel::Error, "message_failed_internal",
                  {{"message", std::to_string(receipt.messageId)},
                   {"recorded", recorded.ok() ? "yes" : recorded.status().toString()}});

@@ -13,6 +13,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "renkei/core/build_info.h"
 #include "renkei/pipeline/pipeline.h"
 
 namespace renkei::server {
@@ -20,17 +21,24 @@ namespace {
 
 using Poco::Net::HTTPResponse;
 
-/// /healthz: {"status": "ok" | "degraded" | "unavailable", "store": "up" | "down",
-/// "components": {name: {"state", "failures", "consecutive_failures", "last_error"}}}.
-std::string healthJson(const char* status, bool storeUp,
+/// /healthz: {"status": "ok" | "degraded" | "unavailable", "version", "commit", "store": "up" |
+/// "down", "store_schema" (the store's, -1 when it does not answer), "components": {name:
+/// {"state", "failures", "consecutive_failures", "last_error"}}}.
+std::string healthJson(const char* status, int storeSchema,
                        const std::map<std::string, ComponentHealth>& components) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   w.StartObject();
   w.Key("status");
   w.String(status);
+  w.Key("version");
+  w.String(buildVersion().data(), static_cast<rapidjson::SizeType>(buildVersion().size()));
+  w.Key("commit");
+  w.String(buildCommit().data(), static_cast<rapidjson::SizeType>(buildCommit().size()));
   w.Key("store");
-  w.String(storeUp ? "up" : "down");
+  w.String(storeSchema > 0 ? "up" : "down");
+  w.Key("store_schema");
+  w.Int(storeSchema);
   w.Key("components");
   w.StartObject();
   for (const auto& [name, c] : components) {
@@ -53,6 +61,15 @@ std::string healthJson(const char* status, bool storeUp,
   return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
 }
 
+/// renkei_build_info: always 1, its labels say what runs (version, commit, store schema).
+std::string buildInfoMetric() {
+  return "# HELP renkei_build_info The running build: version, commit and the store schema "
+         "version it migrates to (always 1).\n"
+         "# TYPE renkei_build_info gauge\nrenkei_build_info{version=\"" +
+         std::string(buildVersion()) + "\",commit=\"" + std::string(buildCommit()) +
+         "\",store_schema=\"" + std::to_string(store::latestSchemaVersion()) + "\"} 1\n";
+}
+
 class Handler : public Poco::Net::HTTPRequestHandler {
  public:
   Handler(store::Store& store, pipeline::Metrics& metrics) : store_(store), metrics_(metrics) {}
@@ -66,13 +83,14 @@ class Handler : public Poco::Net::HTTPRequestHandler {
     }
     if (path == "/healthz") {
       // 200 only when the store answers and no long-lived loop is failing.
-      const bool storeUp = store_.schemaVersion() > 0;
+      const int storeSchema = store_.schemaVersion();
+      const bool storeUp = storeSchema > 0;
       const auto components = metrics_.health()->snapshot();
       bool failing = false;
       for (const auto& [name, c] : components) failing = failing || c.state == kComponentRestarting;
       const char* status = !storeUp ? "unavailable" : failing ? "degraded" : "ok";
       reply(res, storeUp && !failing ? HTTPResponse::HTTP_OK : HTTPResponse::HTTP_SERVICE_UNAVAILABLE,
-            "application/json", healthJson(status, storeUp, components));
+            "application/json", healthJson(status, storeSchema, components));
       return;
     }
     if (path == "/metrics") {
@@ -84,7 +102,7 @@ class Handler : public Poco::Net::HTTPRequestHandler {
               std::string(stats.ok() ? "1" : "0") + "\n" +
               "# HELP renkei_store_commits_total Store transactions committed by this process.\n"
               "# TYPE renkei_store_commits_total counter\nrenkei_store_commits_total " +
-              std::to_string(store_.commitCount()) + "\n";
+              std::to_string(store_.commitCount()) + "\n" + buildInfoMetric();
       reply(res, HTTPResponse::HTTP_OK, "text/plain; version=0.0.4", body);
       return;
     }
@@ -94,7 +112,7 @@ class Handler : public Poco::Net::HTTPRequestHandler {
  private:
   static void reply(Poco::Net::HTTPServerResponse& res, HTTPResponse::HTTPStatus status,
                     const std::string& type, const std::string& body) {
-    res.setStatus(status);
+    res.setStatusAndReason(status);  // "404 Not Found", not setStatus()'s "404 OK"
     res.setContentType(type);
     res.setContentLength(static_cast<std::streamsize>(body.size()));
     res.send() << body;
@@ -125,7 +143,11 @@ AdminServer::~AdminServer() { stop(); }
 
 Status AdminServer::start(const std::string& listen) {
   try {
-    Poco::Net::ServerSocket socket{Poco::Net::SocketAddress(listen)};
+    // SO_REUSEADDR (a restart binds at once) but not SO_REUSEPORT, which POCO's constructor sets:
+    // with it a second instance would bind the same port and answer half the scrapes.
+    Poco::Net::ServerSocket socket;
+    socket.bind(Poco::Net::SocketAddress(listen), true, false);
+    socket.listen(64);
     port_ = socket.address().port();
     auto params = new Poco::Net::HTTPServerParams;  // reference-counted by POCO
     params->setMaxThreads(4);

@@ -1,6 +1,7 @@
-// The admin HTTP endpoint (POCO HTTPServer): GET /metrics (Prometheus text) and GET /healthz
-// (JSON: the store and every long-lived loop; 200 when the store answers and no loop is
-// restarting after a failure, 503 otherwise). It serves no patient data.
+// The admin HTTP endpoint (POCO HTTPServer): GET /metrics (Prometheus text, with
+// renkei_build_info) and GET /healthz (JSON: the build, the store and every long-lived loop; 200
+// when the store answers and no loop is restarting after a failure, 503 otherwise). Its port is
+// bound exclusively (no SO_REUSEPORT). It serves no patient data.
 #pragma once
 
 #include <memory>

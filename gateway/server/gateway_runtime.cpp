@@ -29,6 +29,9 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::create(
   std::error_code ec;
   std::filesystem::create_directories(config.dataDir, ec);
   if (ec) return Status::unavailable("cannot create data_dir " + config.dataDir);
+  auto locked = InstanceLock::acquire(config.dataDir, "data_dir");
+  if (!locked.ok()) return locked.status();
+  rt->dataDirLock_.emplace(std::move(locked).value());
 
   fhir::DefinitionSources sources = fhir::defaultDefinitionSources();
   for (const std::string& p : config.packages) sources.packages.push_back(p);
@@ -47,15 +50,17 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::create(
   pipeline::NormalizeOptions normalize;
   normalize.validation.profiles = config.profiles;
   normalize.rejectInvalid = config.rejectInvalid;
-  auto normalizer = std::make_shared<const pipeline::Normalizer>(
+  auto normalizer = std::make_shared<pipeline::Normalizer>(
       definitions.value(), fhirpath::makeValidator(definitions.value()), normalize);
+  normalizer->setMappings(config.mappings);
   auto router = routing::Router::compile(config.routes, definitions.value());
   if (!router.ok()) return router.status();
 
   std::map<std::string, std::shared_ptr<pipeline::Sink>> sinks;
   for (const auto& [name, value] : config.sinks) {
     const pipeline::AdapterType* type = registry.sink((*value)["type"].GetString());
-    pipeline::AdapterContext ctx{name, value, definitions.value(), nullptr, rt->metrics_};
+    pipeline::AdapterContext ctx{name, value, definitions.value(), nullptr, rt->metrics_, nullptr,
+                                 config.mappings};
     auto sink = type->makeSink(ctx);
     if (!sink.ok()) return sink.status();
     sinks[name] = std::move(sink).value();
@@ -72,7 +77,7 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::create(
   for (const auto& [name, value] : config.sources) {
     const pipeline::AdapterType* type = registry.source((*value)["type"].GetString());
     pipeline::AdapterContext ctx{name, value, definitions.value(), rt->pipeline_.get(),
-                                 rt->metrics_, rt->store_};
+                                 rt->metrics_, rt->store_, config.mappings};
     auto source = type->makeSource(ctx);
     if (!source.ok()) return source.status();
     rt->sources_.push_back(std::move(source).value());

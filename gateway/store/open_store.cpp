@@ -91,6 +91,8 @@ Status migrate(SqlDatabase& db) {
 
 }  // namespace
 
+int latestSchemaVersion() { return migrationsFor(Dialect::Sqlite).back().version; }
+
 Result<std::unique_ptr<Store>> openStore(const StoreConfig& config) {
   std::unique_ptr<SqlDatabase> db;
   Status opened = guarded([&] {

@@ -69,6 +69,29 @@ constexpr const char* kOutboxColumns =
     "o.next_attempt_ms, o.created_ms, o.last_error, o.response_body, o.lease_owner, "
     "o.lease_until_ms, m.received_ms, m.sender, m.write_intent";
 
+/// Messages the router may claim (parameters: state RECEIVED, now).
+constexpr const char* kClaimableMessages =
+    " FROM pipeline_message WHERE state = ? AND lease_until_ms < ?";
+/// Deliveries a worker may claim: due, not leased, first in their line (parameters: now, now).
+constexpr const char* kDueDeliveries =
+    "SELECT o.id FROM delivery_outbox o WHERE o.state IN ('QUEUED', 'RETRYING') AND "
+    "o.next_attempt_ms <= ? AND o.lease_until_ms < ? AND NOT EXISTS (SELECT 1 FROM "
+    "delivery_outbox p WHERE p.destination = o.destination AND p.ordering_key = o.ordering_key "
+    "AND p.state IN ('QUEUED', 'RETRYING') AND p.id < o.id)";
+
+/// Whether `sql` finds a row, read outside any transaction. The claims ask this first, so that
+/// an idle loop polling every poll_ms costs a read, not a write transaction and its commit (on
+/// SQLite BEGIN IMMEDIATE also takes the database's one write lock).
+Result<bool> anyRow(SqlDatabase& db, const std::string& sql, const std::vector<SqlParam>& p) {
+  bool found = false;
+  Status st = guarded([&] {
+    found = !db.query(sql, p).empty();
+    return Status::okStatus();
+  });
+  if (!st.ok()) return st;
+  return found;
+}
+
 std::string idList(const std::vector<Poco::Int64>& ids) {
   std::string out;
   for (Poco::Int64 id : ids) {
@@ -236,11 +259,14 @@ Result<std::vector<StoredMessage>> SqlStore::claimReceived(const std::string& ow
                                                            int64_t nowMs, int64_t leaseMs) {
   std::lock_guard lock(mutex_);
   std::vector<StoredMessage> out;
+  auto waiting = anyRow(*db_, std::string("SELECT id") + kClaimableMessages + " LIMIT 1",
+                        params({std::string(kReceived), nowMs}));
+  if (!waiting.ok()) return waiting.status();
+  if (!waiting.value()) return out;
   Status st = inTransaction(*db_, [&] {
     out.clear();
-    auto rows = db_->query(std::string("SELECT ") + kMessageColumns +
-                               " FROM pipeline_message WHERE state = ? AND lease_until_ms < ? "
-                               "ORDER BY id LIMIT ?" + db_->lockRows(),
+    auto rows = db_->query(std::string("SELECT ") + kMessageColumns + kClaimableMessages +
+                               " ORDER BY id LIMIT ?" + db_->lockRows(),
                            params({std::string(kReceived), nowMs, Poco::Int64(limit)}));
     std::vector<Poco::Int64> ids;
     for (const SqlRow& r : rows) {
@@ -453,15 +479,13 @@ Result<std::vector<OutboxRow>> SqlStore::claimDeliveries(const std::string& owne
                                                          int64_t nowMs, int64_t leaseMs) {
   std::lock_guard lock(mutex_);
   std::vector<OutboxRow> out;
+  auto waiting = anyRow(*db_, std::string(kDueDeliveries) + " LIMIT 1", params({nowMs, nowMs}));
+  if (!waiting.ok()) return waiting.status();
+  if (!waiting.value()) return out;
   Status st = inTransaction(*db_, [&] {
     out.clear();
-    auto due = db_->query(
-        std::string("SELECT o.id FROM delivery_outbox o WHERE o.state IN ('QUEUED', 'RETRYING') "
-                    "AND o.next_attempt_ms <= ? AND o.lease_until_ms < ? AND NOT EXISTS (SELECT 1 "
-                    "FROM delivery_outbox p WHERE p.destination = o.destination AND "
-                    "p.ordering_key = o.ordering_key AND p.state IN ('QUEUED', 'RETRYING') AND "
-                    "p.id < o.id) ORDER BY o.id LIMIT ?") + db_->lockRows(),
-        params({nowMs, nowMs, Poco::Int64(limit)}));
+    auto due = db_->query(std::string(kDueDeliveries) + " ORDER BY o.id LIMIT ?" + db_->lockRows(),
+                          params({nowMs, nowMs, Poco::Int64(limit)}));
     if (due.empty()) return Status::okStatus();
     std::vector<Poco::Int64> ids;
     for (const SqlRow& r : due) ids.push_back(integer(r[0]));

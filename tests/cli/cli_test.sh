@@ -74,6 +74,12 @@ for command in validate convert fhirpath definitions check-config serve outbox t
 done
 check_help "serve --help starts nothing" "usage: renkei serve" \
   timeout 10 "$renkei" serve --config "$work/no-such-config.json" --help
+for command in intake version; do
+  check_help "$command --help" "usage: renkei $command" "$renkei" "$command" --help
+done
+check_help "renkei --version" "renkei 0.1.0" "$renkei" --version
+check "intake without an action is a usage error" 2 "usage: renkei intake" \
+  "$renkei" intake --config "$work/no-such-config.json"
 check_help "validate --help lists the validator options" "--lenient-contained" "$renkei" validate --help
 check "an unknown option is a usage error" 2 "usage: renkei validate" \
   "$renkei" validate --no-such-option "$patient"

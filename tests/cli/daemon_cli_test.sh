@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# The daemon and its operator commands as municipal IT uses them: check-config (ok and every
-# error with its pointer), serve on a temporary folder with a receiver that always refuses,
-# /healthz and /metrics, then outbox list, dead, show, retry and replay, and a clean SIGTERM.
+# The daemon and its operator commands as municipal IT uses them: version, check-config (ok and
+# every error with its pointer), serve on a temporary folder with a receiver that always refuses,
+# /healthz and /metrics (every metric documented), outbox list, dead, show, retry and replay,
+# intake show and failed for an input whose file name is a patient's name (never logged), a
+# second instance refused on the data directory, the watched folder and the admin port, and a
+# clean SIGTERM.
 # Usage: daemon_cli_test.sh RENKEI_BINARY SOURCE_DIR
 set -u
 renkei=$1
@@ -30,6 +33,9 @@ check() {  # name expected_exit expected_output_substring command...
 }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
+check "--version" 0 "renkei 0.1.0" "$renkei" --version
+check "version names the commit" 0 "commit " "$renkei" version
+check "version names the store schema" 0 "store_schema 5" "$renkei" version
 check "sample config is valid" 0 "ok (1 sources, 3 sinks, 2 routes, store sqlite)" \
   "$renkei" check-config "$src/samples/config/renkei.json"
 printf '{"sources": {}, "sinks": {"x": {"type": "fax"}}, "routes": [{"name": "r", "to": ["y"]}], "colour": 1}' > "$work/bad.json"
@@ -60,11 +66,15 @@ Quiet(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
 PY
 receiver=$!
 admin_port=$(free_port)
+api_port=$(free_port)
 cat > "$work/renkei.json" <<JSON
 {
   "data_dir": "data", "admin": {"listen": "127.0.0.1:$admin_port"},
   "log": {"level": "warn", "file": "renkei.log"},
-  "sources": {"inbox": {"type": "folder", "path": "inbox", "poll_ms": 50, "min_age_ms": 0}},
+  "sources": {"inbox": {"type": "folder", "path": "inbox", "poll_ms": 50, "min_age_ms": 0},
+              "api": {"type": "fhir_http", "listen": "127.0.0.1:$api_port", "plain_http": true,
+                      "clients": [{"id": "h", "organization": "h", "scopes": ["system/*.write"],
+                                   "token_sha256": "$(printf token | sha256sum | cut -c1-64)"}]}},
   "sinks": {"hospital": {"type": "fhir_rest", "base_url": "http://127.0.0.1:$receiver_port/fhir"},
             "archive": {"type": "file_folder", "path": "archive"}},
   "routes": [{"name": "all", "to": ["hospital"]}]
@@ -100,6 +110,59 @@ check "the replay was delivered" 0 ".json" ls "$work/archive"
 check "unknown row" 1 "no outbox row 99" "$renkei" outbox --config "$work/renkei.json" show 99
 check "audit prints AuditEvents as a Bundle" 0 "\"type\":\"collection\"" "$renkei" audit --config "$work/renkei.json" --limit 5
 check "patient data stays out of the log" 1 "" grep -q "連携" "$work/renkei.log"
+
+# Versions and true reason phrases on the admin endpoint.
+check "healthz names the version" 0 '"version":"0.1.0"' curl -sf "http://127.0.0.1:$admin_port/healthz"
+check "healthz names the store schema" 0 '"store_schema":5' curl -sf "http://127.0.0.1:$admin_port/healthz"
+check "metrics carry the build info" 0 'renkei_build_info{version="0.1.0",commit="' \
+  curl -sf "http://127.0.0.1:$admin_port/metrics"
+check "404 says Not Found" 0 "HTTP/1.1 404 Not Found" curl -si "http://127.0.0.1:$admin_port/nothing"
+check "outbox list refuses an unknown state" 2 "unknown state 'BOGUS' (one of QUEUED, RETRYING, SENT, DEAD)" \
+  "$renkei" outbox --config "$work/renkei.json" list --state BOGUS
+check "outbox list takes a state in any case" 0 "archive	SENT" \
+  "$renkei" outbox --config "$work/renkei.json" list --state sent
+
+# Every metric the daemon exports is in the operations page's table.
+curl -sf "http://127.0.0.1:$admin_port/metrics" > "$work/metrics.txt"
+for metric in $(sed -n 's/^# TYPE \([a-z_]*\) .*/\1/p' "$work/metrics.txt"); do
+  check "docs/operations.md documents $metric" 0 "" grep -q "\`$metric[{\`]" "$src/docs/operations.md"
+done
+
+# A failed input whose file name is a patient's: the log names the message only; intake finds it.
+cp "$src/samples/fhir/invalid/Patient-with-errors.json" "$work/inbox/山田太郎.json"
+for _ in $(seq 1 100); do
+  grep -q '"event":"input_failed"' "$work/renkei.log" && break
+  sleep 0.1
+done
+failed_id=$(sed -n 's/.*"event":"input_failed".*"message":"\([0-9]*\)".*/\1/p' "$work/renkei.log" | head -1)
+check "the log says which message failed" 0 "" test -n "$failed_id"
+check "the file name stays out of the log" 1 "" grep -q "山田" "$work/renkei.log"
+check "intake show names the file" 0 "name	山田太郎.json" \
+  "$renkei" intake --config "$work/renkei.json" show "$failed_id"
+check "intake show says where it is" 0 "location	$work/inbox/failed/山田太郎.json" \
+  "$renkei" intake --config "$work/renkei.json" show "$failed_id"
+check "intake failed lists it" 0 "$failed_id	inbox	" "$renkei" intake --config "$work/renkei.json" failed
+check "intake show of an unknown message" 1 "no message 99" "$renkei" intake --config "$work/renkei.json" show 99
+check "failed inputs are counted apart" 0 'renkei_intake_total{source="inbox",result="failed"} 1' \
+  curl -sf "http://127.0.0.1:$admin_port/metrics"
+check "and not as accepted" 0 'renkei_intake_total{source="inbox",result="accepted"} 1' \
+  curl -sf "http://127.0.0.1:$admin_port/metrics"
+
+# A second instance: refused on the same data directory, on the same watched folder, and on the
+# same admin port; the first goes on serving.
+check "a second instance on the same config is refused" 69 "is in use by another renkei (PID $daemon)" \
+  timeout 60 "$renkei" serve --config "$work/renkei.json"
+other_admin=$(free_port)
+sed -e 's|"data_dir": "data"|"data_dir": "data2"|' -e "s|127.0.0.1:$admin_port|127.0.0.1:$other_admin|" \
+  -e "s|127.0.0.1:$api_port|127.0.0.1:$(free_port)|" "$work/renkei.json" > "$work/same-inbox.json"
+check "a second instance on the same watched folder is refused" 69 \
+  "watched folder $work/inbox is in use by another renkei (PID $daemon)" \
+  timeout 60 "$renkei" serve --config "$work/same-inbox.json"
+sed -e 's|"data_dir": "data"|"data_dir": "data3"|' -e 's|"path": "inbox"|"path": "inbox3"|' \
+  -e "s|127.0.0.1:$api_port|127.0.0.1:$(free_port)|" "$work/renkei.json" > "$work/same-port.json"
+check "a second instance cannot bind the admin port" 69 "admin endpoint 127.0.0.1:$admin_port" \
+  timeout 60 "$renkei" serve --config "$work/same-port.json"
+check "the first still answers" 0 "renkei_build_info" curl -sf "http://127.0.0.1:$admin_port/metrics"
 
 kill -TERM "$daemon"
 wait "$daemon"

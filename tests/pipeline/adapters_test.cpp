@@ -1,6 +1,11 @@
-// Pure parts of the adapters: the idempotent transaction Bundle, the flat CSV and CP932, the
-// retry arithmetic and HTTP status classification.
+// Pure parts of the adapters: the idempotent transaction Bundle, the flat CSV and CP932 (the JIS →
+// Microsoft equivalences checked both ways, refusals that name the character and the element),
+// the retry arithmetic and HTTP status classification.
 #include <gtest/gtest.h>
+#include <unicode/ucnv.h>
+#include <unicode/unistr.h>
+
+#include <cstdio>
 
 #include "renkei/fhir/resource_reader.h"
 #include "renkei/pipeline/retry_policy.h"
@@ -88,6 +93,98 @@ TEST(Cp932, ConvertsJapaneseAndRefusesWhatItCannotHold) {
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(ok.value(), std::string("\x98\x41\x8c\x67,\xb6\xc5,\x87\x40"));
   EXPECT_FALSE(toCp932("𠮷野家").ok());
+}
+
+/// UTF-8 of one code point.
+std::string utf8Of(char32_t c) {
+  std::string out;
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xC0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    out += static_cast<char>(0xE0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (c >> 18));
+    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+  return out;
+}
+
+/// CP932 bytes back to UTF-8 (ICU's windows-31j, as a ward PC reads the file).
+std::string fromCp932(const std::string& bytes) {
+  UErrorCode status = U_ZERO_ERROR;
+  UConverter* conv = ucnv_open("windows-31j", &status);
+  EXPECT_TRUE(U_SUCCESS(status));
+  icu::UnicodeString text(bytes.data(), static_cast<int32_t>(bytes.size()), conv, status);
+  ucnv_close(conv);
+  std::string out;
+  text.toUTF8String(out);
+  return out;
+}
+
+TEST(CsvCp932, TheSevenJisCodePointsAreWrittenAsTheirMicrosoftEquivalents) {
+  const std::pair<char32_t, std::string> expected[] = {
+      {U'\uFF5E', "\x81\x60"}, {U'\u2225', "\x81\x61"}, {U'\uFF0D', "\x81\x7c"},
+      {U'\uFFE0', "\x81\x91"}, {U'\uFFE1', "\x81\x92"}, {U'\uFFE2', "\x81\xca"},
+      {U'\u2015', "\x81\x5c"}};
+  ASSERT_EQ(kCp932Equivalences.size(), 7u);
+  for (std::size_t i = 0; i < kCp932Equivalences.size(); ++i) {
+    const auto [jis, microsoft] = kCp932Equivalences[i];
+    ASSERT_EQ(microsoft, expected[i].first);
+    // JIS → CP932: the JIS code point is written as the Microsoft one's bytes ...
+    auto fromJis = toCp932(utf8Of(jis));
+    ASSERT_TRUE(fromJis.ok()) << "U+" << std::hex << static_cast<uint32_t>(jis) << ": "
+                              << fromJis.status().message();
+    EXPECT_EQ(fromJis.value(), expected[i].second) << std::hex << static_cast<uint32_t>(jis);
+    // ... the Microsoft code point itself still is ...
+    auto fromMicrosoft = toCp932(utf8Of(microsoft));
+    ASSERT_TRUE(fromMicrosoft.ok());
+    EXPECT_EQ(fromMicrosoft.value(), expected[i].second);
+    // ... and CP932 → Unicode: a ward PC reads those bytes back as the Microsoft code point.
+    EXPECT_EQ(fromCp932(fromJis.value()), utf8Of(microsoft));
+  }
+  EXPECT_EQ(toCp932("9時〜17時").value(), std::string("9\x8e\x9e\x81\x60" "17\x8e\x9e"))
+      << "波ダッシュ in running text";
+}
+
+TEST(CsvCp932, OnlyThoseSevenAreSubstitutedAndTheRefusalNamesTheCharacter) {
+  // ICU's fallbacks would turn these into ASCII; they are not among the known equivalences.
+  for (char32_t c : {U'\u00A5', U'\u203E', U'\U00020BB7'}) {
+    auto refused = toCp932("a" + utf8Of(c) + "b");
+    ASSERT_FALSE(refused.ok());
+    char name[16];
+    std::snprintf(name, sizeof name, "U+%04X", static_cast<unsigned>(c));
+    EXPECT_NE(refused.status().message().find(name), std::string::npos)
+        << refused.status().message();
+  }
+}
+
+TEST(FlatCsv, CP932RenderingOfTheWaveDashAndARefusalThatNamesTheElement) {
+  auto wave = fhir::readResource(
+      R"({"resourceType":"Patient","id":"p1","name":[{"text":"連携〜花子"}]})",
+      fhir::SourceFormat::Json);
+  ASSERT_TRUE(wave.ok());
+  auto csv = flatCsvCp932(*wave.document->root());
+  ASSERT_TRUE(csv.ok()) << csv.status().message();
+  EXPECT_NE(csv->find("Patient,p1,Patient.name[0].text[0],\x98\x41\x8c\x67\x81\x60\x89\xd4\x8e\x71\r\n"),
+            std::string::npos);
+
+  auto kanji = fhir::readResource(
+      R"({"resourceType":"Patient","id":"p2","name":[{"family":"連携"},{"family":"𠮷田"}]})",
+      fhir::SourceFormat::Json);
+  ASSERT_TRUE(kanji.ok());
+  auto refused = flatCsvCp932(*kanji.document->root());
+  ASSERT_FALSE(refused.ok());
+  const std::string& reason = refused.status().message();
+  EXPECT_NE(reason.find("U+20BB7"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("Patient.name[1].family[0]"), std::string::npos) << reason;
+  EXPECT_EQ(reason.find("田"), std::string::npos) << "the rest of the value stays out: " << reason;
 }
 
 TEST(RetryPolicy, BacksOffExponentiallyWithJitterUpToTheCap) {

@@ -2,6 +2,9 @@
 // rejected, adapter schemas applied, references checked, relative paths resolved.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "renkei/config/gateway_config.h"
 #include "support/test_env.h"
 
@@ -76,6 +79,37 @@ TEST_F(ConfigTest, RelativePathsResolveAgainstTheConfigFolder) {
   EXPECT_EQ(c->store.path, "/etc/renkei/data/renkei.db");
   EXPECT_STREQ((*c->sources[0].second)["path"].GetString(), "/etc/renkei/inbox");
   EXPECT_STREQ((*c->sinks[0].second)["path"].GetString(), "/abs/out");
+}
+
+}  // namespace
+}  // namespace renkei::config
+
+namespace renkei::config {
+namespace {
+
+TEST_F(ConfigTest, MappingsAreLoadedAndCheckedWithTheConfig) {
+  const std::string shipped = (test::sourceDir() / "mappings").string();
+  auto c = parse(R"({"mappings_dir": ")" + shipped + R"(",
+    "sources": {"a": {"type": "folder", "path": "in-a", "mapping": "auto"},
+                "b": {"type": "folder", "path": "in-b", "mapping": "no-such-layout"}},
+    "sinks": {"out": {"type": "file_folder", "path": "out"}}, "routes": [{"name": "r", "to": ["out"]}]})");
+  EXPECT_FALSE(c.ok());
+  EXPECT_TRUE(hasError("/sources/b/mapping", "no mapping 'no-such-layout'"));
+
+  const auto broken = std::filesystem::temp_directory_path() / "renkei-config-mappings";
+  std::filesystem::remove_all(broken);
+  std::filesystem::create_directories(broken / "bad");
+  std::ofstream(broken / "bad" / "mapping.json")
+      << R"({"id": "bad", "version": "1", "layout": {"format": "csv", "encoding": "utf-8", "columns": ["a"]},
+            "fields": {"f": {"column": "a", "transforms": ["no-such-transform"]}},
+            "resources": [{"key": "p", "template": {"resourceType": "Patient", "gender": "{g}"}}]})";
+  c = parse(R"({"mappings_dir": ")" + broken.string() + R"(",
+    "sources": {"a": {"type": "folder", "path": "in", "mapping": "auto"}},
+    "sinks": {"out": {"type": "file_folder", "path": "out"}}, "routes": [{"name": "r", "to": ["out"]}]})");
+  EXPECT_FALSE(c.ok());
+  EXPECT_TRUE(hasError("/mappings_dir", "/fields/f/transforms/0: unknown transform 'no-such-transform'"));
+  EXPECT_TRUE(hasError("/mappings_dir", "/resources/0/template: {g} names no field"));
+  std::filesystem::remove_all(broken);
 }
 
 }  // namespace

@@ -2,7 +2,8 @@
 // until it is complete; a malformed file lands in failed/ with a reason while the rest go on;
 // the same file dropped twice is a duplicate; ignored names stay where they are; links, special
 // files and hard links are never read but moved, as they are, to failed/ with the reason; a
-// committed file whose move to done/ fails is not submitted again.
+// committed file whose move to done/ fails is not submitted again; whatever lands in failed/
+// counts as a failed intake; a second source on the same folder is refused.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -243,6 +244,33 @@ TEST_F(FolderSourceTest, ACommittedFileWhoseMoveToDoneFailsIsNotSubmittedAgain) 
   EXPECT_EQ(store_->message(messageId).value()->duplicates, 0);
   waitFor([&] { return store_->outbox({})->size() == 2; });
   EXPECT_EQ(store_->outbox({})->size(), 2u) << "then the second file is taken";
+}
+
+TEST_F(FolderSourceTest, EverythingThatLandsInFailedCountsAsFailedNotAccepted) {
+  ASSERT_TRUE(writeFileAtomically((inbox_ / "broken.json").string(), "{\"resourceType\": \"Patient\",").ok());
+  fs::create_symlink("/etc/passwd", inbox_ / "passwd.json");
+  ASSERT_TRUE(writeFileAtomically((inbox_ / "good.json").string(), patientJson("good")).ok());
+  waitFor([&] { return count(inbox_ / "done") == 1; });
+  ASSERT_FALSE(reasonFor("broken.json").empty());
+  ASSERT_FALSE(reasonFor("passwd.json").empty());
+  const std::string metrics = metrics_->render({}, 0);
+  EXPECT_NE(metrics.find(R"(renkei_intake_total{source="inbox",result="failed"} 2)"), std::string::npos)
+      << "one invalid input, one refused before the store: " << metrics;
+  EXPECT_NE(metrics.find(R"(renkei_intake_total{source="inbox",result="accepted"} 1)"), std::string::npos)
+      << metrics;
+}
+
+TEST_F(FolderSourceTest, ASecondSourceOnTheSameFolderIsRefused) {
+  pipeline::AdapterContext ctx{"twin", &config_, nullptr, pipeline_.get(), metrics_};
+  auto twin = registry_.source("folder")->makeSource(ctx);
+  ASSERT_TRUE(twin.ok());
+  Status started = twin.value()->start();
+  ASSERT_FALSE(started.ok()) << "two sources would take files from under each other";
+  EXPECT_NE(started.message().find("source twin: watched folder " + inbox_.string()), std::string::npos)
+      << started.message();
+  source_->stop();
+  EXPECT_TRUE(twin.value()->start().ok()) << "free again once the first has stopped";
+  twin.value()->stop();
 }
 
 class FolderSourceWithLimits : public FolderSourceTest {

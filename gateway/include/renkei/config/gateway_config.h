@@ -12,6 +12,7 @@
 #include <rapidjson/document.h>
 
 #include "renkei/core/status.h"
+#include "renkei/mapping/mapping.h"
 #include "renkei/pipeline/adapter_registry.h"
 #include "renkei/pipeline/retry_policy.h"
 #include "renkei/routing/router.h"
@@ -41,6 +42,9 @@ struct GatewayConfig {
   int64_t pollMs = 50;
   pipeline::RetryPolicy retry;
   int64_t retentionRawDays = 0;  ///< 0: keep raw inputs forever
+  /// The mappings that sources name ("mapping"), loaded from mappings_dir (default: the shipped
+  /// mappings/); null when no source uses one and mappings_dir is not set.
+  std::shared_ptr<const mapping::MappingSet> mappings;
   std::vector<std::pair<std::string, const rapidjson::Value*>> sources;
   std::vector<std::pair<std::string, const rapidjson::Value*>> sinks;
   std::vector<routing::RouteRule> routes;

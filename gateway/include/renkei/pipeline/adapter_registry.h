@@ -14,6 +14,7 @@
 
 #include "renkei/core/status.h"
 #include "renkei/fhir/definitions.h"
+#include "renkei/mapping/mapping.h"
 #include "renkei/pipeline/intake.h"
 #include "renkei/pipeline/metrics.h"
 #include "renkei/pipeline/sink.h"
@@ -35,6 +36,7 @@ struct AdapterContext {
   Intake* intake = nullptr;          ///< sources submit here
   std::shared_ptr<Metrics> metrics;
   std::shared_ptr<store::Store> store;  ///< for sources that keep their own records (audit)
+  std::shared_ptr<const mapping::MappingSet> mappings;  ///< for sources that read mapped layouts
 };
 
 using SinkFactory = std::function<Result<std::shared_ptr<Sink>>(const AdapterContext&)>;

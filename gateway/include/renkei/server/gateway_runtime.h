@@ -1,15 +1,18 @@
 // Assembles a running gateway from a checked config: store, definitions and validator,
 // normalizer, router, sinks, pipeline, sources and the admin endpoint (/metrics, /healthz).
-// start() brings them up in dependency order; stop() drains them in reverse.
+// start() brings them up in dependency order; stop() drains them in reverse. The data directory
+// is locked for the runtime's lifetime: a second instance on it is refused.
 #pragma once
 
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "renkei/config/gateway_config.h"
+#include "renkei/core/instance_lock.h"
 #include "renkei/core/supervised_loop.h"
 #include "renkei/pipeline/pipeline.h"
 
@@ -37,6 +40,7 @@ class GatewayRuntime {
   /// One round of housekeeping: purge, then wait an hour (or until stopped).
   Status retentionRound();
 
+  std::optional<InstanceLock> dataDirLock_;  ///< first member: released after everything else
   config::GatewayConfig config_;
   std::shared_ptr<store::Store> store_;
   std::shared_ptr<pipeline::Metrics> metrics_;

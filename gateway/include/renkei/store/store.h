@@ -250,5 +250,7 @@ struct StoreConfig {
 
 /// Opens the store and applies pending schema migrations.
 Result<std::unique_ptr<Store>> openStore(const StoreConfig& config);
+/// The schema version this build migrates a store to (its newest migration).
+int latestSchemaVersion();
 
 }  // namespace renkei::store
