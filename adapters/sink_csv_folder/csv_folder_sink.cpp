@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "renkei/core/file_io.h"
+#include "renkei/mapping/mapping_engine.h"
 
 namespace renkei::embedded {
 extern const std::string_view kCsvFolderSinkSchema;
@@ -72,10 +73,14 @@ constexpr std::string_view kHeader = "resource_type,resource_id,path,value\r\n";
 
 class CsvFolderSink : public pipeline::Sink {
  public:
-  CsvFolderSink(std::string path, bool cp932) : path_(std::move(path)), cp932_(cp932) {}
+  CsvFolderSink(std::string path, bool cp932, std::shared_ptr<const mapping::MappingSet> mappings,
+                const mapping::Mapping* layout)
+      : path_(std::move(path)), cp932_(cp932), mappings_(std::move(mappings)), layout_(layout) {}
 
   pipeline::DeliveryResult deliver(const pipeline::DeliveryRequest& request) override {
-    Result<std::string> csv = cp932_ ? flatCsvCp932(*request.root) : flatCsv(*request.root);
+    Result<std::string> csv = layout_ != nullptr ? inLayout(request)
+                              : cp932_           ? flatCsvCp932(*request.root)
+                                                 : flatCsv(*request.root);
     if (!csv.ok()) return {pipeline::Outcome::Reject, csv.status().message(), "", {}};
     Status st = writeFileAtomically(path_ + "/" + request.idempotencyKey + ".csv", csv.value());
     if (!st.ok()) return {pipeline::Outcome::Retry, st.message(), "", {}};
@@ -83,8 +88,28 @@ class CsvFolderSink : public pipeline::Sink {
   }
 
  private:
+  /// The message rendered by the mapping, in the layout's encoding (CP932 also when the sink says so).
+  Result<std::string> inLayout(const pipeline::DeliveryRequest& request) const {
+    auto text = mapping::renderLayout(*layout_, {std::string(request.canonicalJson)});
+    if (!text.ok()) {
+      return Status::invalidInput("layout " + layout_->id + " cannot carry the message: " + text.status().message());
+    }
+    if (!cp932_ && layout_->layout.dialect.encoding != mapping::TextEncoding::Cp932) {
+      if (layout_->layout.dialect.encoding == mapping::TextEncoding::Utf8Bom) return "\xEF\xBB\xBF" + text.value();
+      return text;
+    }
+    auto converted = toCp932(text.value());
+    if (!converted.ok()) {
+      return Status::invalidInput(converted.status().message() + ", so the message cannot be written in layout " +
+                                  layout_->id + " (CP932)");
+    }
+    return converted;
+  }
+
   std::string path_;
   bool cp932_;
+  std::shared_ptr<const mapping::MappingSet> mappings_;  ///< keeps layout_ alive
+  const mapping::Mapping* layout_;
 };
 
 }  // namespace
@@ -126,8 +151,13 @@ void registerCsvFolderSink(pipeline::AdapterRegistry& registry) {
         const std::string path = pipeline::configString(*ctx.config, "path");
         Status ready = prepareOutputFolder(path);
         if (!ready.ok()) return Status::unavailable("sink " + ctx.name + ": " + ready.message());
+        const std::string layout = pipeline::configString(*ctx.config, "mapping");
+        const mapping::Mapping* m = layout.empty() || !ctx.mappings ? nullptr : ctx.mappings->byId(layout);
+        if (!layout.empty() && m == nullptr) {
+          return Status::invalidInput("sink " + ctx.name + ": no mapping '" + layout + "' is loaded");
+        }
         return std::shared_ptr<pipeline::Sink>(std::make_shared<CsvFolderSink>(
-            path, pipeline::configString(*ctx.config, "encoding", "UTF-8") == "CP932"));
+            path, pipeline::configString(*ctx.config, "encoding", "UTF-8") == "CP932", ctx.mappings, m));
       });
 }
 

@@ -1,6 +1,8 @@
-// The csv_folder sink: a generic flat rendering (one row per primitive value: resource type,
-// resource id, element path, value) in UTF-8 or CP932, written atomically as <key>.csv. Ward
-// layouts come from mappings/ later; this rendering is the fallback every ward can open.
+// The csv_folder sink: each message written atomically as <key>.csv — in a ward's layout when the
+// sink names a mapping (mappings/, rendered back from the canonical Bundle, in the layout's
+// encoding), else as a generic flat rendering (one row per primitive value: resource type,
+// resource id, element path, value) in UTF-8 or CP932, the fallback every ward can open. A value
+// the output cannot carry is a dead letter with the reason, never a substitution.
 #pragma once
 
 #include <string>

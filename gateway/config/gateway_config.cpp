@@ -103,9 +103,12 @@ void resolvePaths(Value& v, const std::string& baseDir, rapidjson::Document::All
 /// every error of every mapping, and every source's mapping that is not there.
 void loadMappings(const Value& doc, const std::string& baseDir, GatewayConfig& config,
                   std::vector<ConfigError>& errors) {
-  std::vector<std::pair<std::string, std::string>> wanted;  // source → mapping
+  std::vector<std::pair<std::string, std::string>> wanted;  // "/sources/a" or "/sinks/b" → mapping
   for (const auto& [name, value] : config.sources) {
-    if (value->HasMember("mapping")) wanted.emplace_back(name, (*value)["mapping"].GetString());
+    if (value->HasMember("mapping")) wanted.emplace_back("/sources/" + escapeToken(name), (*value)["mapping"].GetString());
+  }
+  for (const auto& [name, value] : config.sinks) {
+    if (value->HasMember("mapping")) wanted.emplace_back("/sinks/" + escapeToken(name), (*value)["mapping"].GetString());
   }
   if (wanted.empty() && !doc.HasMember("mappings_dir")) return;
   const std::string dir = doc.HasMember("mappings_dir")
@@ -116,9 +119,10 @@ void loadMappings(const Value& doc, const std::string& baseDir, GatewayConfig& c
   for (const auto& p : problems) {
     errors.push_back({"/mappings_dir", p.file + (p.pointer.empty() ? "" : " " + p.pointer) + ": " + p.message});
   }
-  for (const auto& [source, id] : wanted) {
-    if (id != "auto" && set->byId(id) == nullptr) {
-      errors.push_back({"/sources/" + escapeToken(source) + "/mapping", "no mapping '" + id + "' in " + dir});
+  for (const auto& [at, id] : wanted) {
+    const bool isSink = at.rfind("/sinks/", 0) == 0;
+    if ((id != "auto" || isSink) && set->byId(id) == nullptr) {
+      errors.push_back({at + "/mapping", "no mapping '" + id + "' in " + dir});
     }
   }
   config.mappings = std::move(set);

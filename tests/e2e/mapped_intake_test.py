@@ -2,7 +2,8 @@
 """A ward's linkage sheet through the real daemon: a folder source with "mapping": "auto" takes
 the Setagaya sheet (CP932 CSV, two people) by its header, commits one message per record over the
 file's bytes (kept once), validates each as FHIR (RenkeiPatient, RenkeiCareCoverage) and delivers
-it to a FHIR folder destination; the file moves to done/. A sheet with refused rows (an impossible
+it to a FHIR folder destination; the file moves to done/; a csv_folder destination with the same mapping gets each record rendered
+back into the layout in CP932. A sheet with refused rows (an impossible
 era date, an unknown care level) delivers nothing of those rows and goes to failed/ with a reason
 naming lines and columns, without their content; an unknown CSV goes to failed/ as unrecognised.
 
@@ -30,13 +31,14 @@ def main():
     work = tempfile.mkdtemp(prefix="renkei-mapped-")
     daemon = None
     try:
-        inbox, out = os.path.join(work, "inbox"), os.path.join(work, "out")
+        inbox, out, ward = os.path.join(work, "inbox"), os.path.join(work, "out"), os.path.join(work, "ward")
         config = {"data_dir": os.path.join(work, "data"), "mappings_dir": os.path.join(source, "mappings"),
                   "log": {"level": "warn", "file": os.path.join(work, "renkei.log")},
                   "sources": {"care-offices": {"type": "folder", "path": inbox, "poll_ms": 50, "min_age_ms": 0,
                                                "mapping": "auto"}},
-                  "sinks": {"fhir-out": {"type": "file_folder", "path": out}},
-                  "routes": [{"name": "all", "to": ["fhir-out"]}]}
+                  "sinks": {"fhir-out": {"type": "file_folder", "path": out},
+                            "ward-csv": {"type": "csv_folder", "path": ward, "mapping": "setagaya-renkei-sheet"}},
+                  "routes": [{"name": "all", "to": ["fhir-out", "ward-csv"]}]}
         os.makedirs(config["data_dir"])
         with open(os.path.join(work, "renkei.json"), "w") as f:
             json.dump(config, f)
@@ -68,6 +70,20 @@ def main():
                 if r["resourceType"] == "Patient":
                     identifiers.add(r["identifier"][0]["value"])
         assert identifiers == {"131128:0000123456", "131128:H000012345"}, identifiers
+        # The same facts rendered back into the layout, in CP932, one file per record.
+        e2e.wait_until(lambda: len(e2e.visible_files(ward)) >= 2, 30, "the ward CSVs")
+        rows = []
+        for name in e2e.visible_files(ward):
+            with open(os.path.join(ward, name), "rb") as f:
+                text = f.read().decode("cp932")
+            header, row = text.split("\r\n")[0:2]
+            rows.append(dict(zip(header.split(","), row.split(","))))
+        by_insured = {r["被保険者番号"]: r for r in rows}
+        assert by_insured["0000123456"]["フリガナ(姓)"] == "レンケイ", by_insured
+        assert by_insured["0000123456"]["生年月日"] == "昭和15年4月1日"
+        assert by_insured["0000123456"]["かかりつけ医"] == "鈴木 一郎"
+        assert by_insured["H000012345"]["住所"] == "世田谷区下馬4-5-6～ハイツ101"
+        assert by_insured["H000012345"]["要介護度"] == "要支援1"
         with open(os.path.join(inbox, "failed", "sheet-bad.csv.reason.json"), encoding="utf-8") as f:
             reason = json.load(f)["reason"]
         assert "line 2" in reason and "生年月日" in reason and "line 3" in reason and "要介護度" in reason, reason

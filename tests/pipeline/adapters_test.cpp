@@ -1,4 +1,5 @@
-// Pure parts of the adapters: the idempotent transaction Bundle, the flat CSV and CP932 (the JIS →
+// Pure parts of the adapters: the idempotent transaction Bundle, the flat CSV, the CSV in a ward's
+// layout (a mapping rendered back), and CP932 (the JIS →
 // Microsoft equivalences checked both ways, refusals that name the character and the element),
 // the retry arithmetic and HTTP status classification.
 #include <gtest/gtest.h>
@@ -7,7 +8,13 @@
 
 #include <cstdio>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
 #include "renkei/fhir/resource_reader.h"
+#include "renkei/mapping/mapping.h"
+#include "support/test_env.h"
 #include "renkei/pipeline/retry_policy.h"
 #include "renkei/pipeline/sink.h"
 #include "sink_csv_folder/csv_folder_sink.h"
@@ -185,6 +192,51 @@ TEST(FlatCsv, CP932RenderingOfTheWaveDashAndARefusalThatNamesTheElement) {
   EXPECT_NE(reason.find("U+20BB7"), std::string::npos) << reason;
   EXPECT_NE(reason.find("Patient.name[1].family[0]"), std::string::npos) << reason;
   EXPECT_EQ(reason.find("田"), std::string::npos) << "the rest of the value stays out: " << reason;
+}
+
+TEST(LayoutCsv, AMessageIsWrittenInTheWardsLayoutOrDeadLetteredNamingTheCharacter) {
+  std::vector<mapping::MappingError> errors;
+  auto mappings = std::make_shared<const mapping::MappingSet>(
+      mapping::MappingSet::load((test::sourceDir() / "mappings").string(), errors));
+  ASSERT_TRUE(errors.empty()) << errors[0].message;
+  const auto out = std::filesystem::temp_directory_path() / "renkei-layout-csv-test";
+  std::filesystem::remove_all(out);
+  rapidjson::Document config;
+  config.Parse((R"({"type": "csv_folder", "path": ")" + out.string() + R"(", "mapping": "setagaya-renkei-sheet"})").c_str());
+  pipeline::AdapterRegistry registry;
+  registerCsvFolderSink(registry);
+  pipeline::AdapterContext ctx{"ward", &config, nullptr, nullptr, nullptr, nullptr, mappings};
+  auto sink = registry.sink("csv_folder")->makeSink(ctx);
+  ASSERT_TRUE(sink.ok()) << sink.status().message();
+
+  auto bundle = [](const std::string& family) {
+    return R"({"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient",
+      "identifier":[{"system":"https://fhir.renkei.jp/NamingSystem/care-insured-number","value":"131128:0000000007"}],
+      "name":[{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation","valueCode":"IDE"}],
+               "text":")" + family + R"( 花子","family":")" + family + R"(","given":["花子"]}],
+      "gender":"female","birthDate":"1950-02-03"}}]})";
+  };
+  pipeline::DeliveryRequest good;
+  good.idempotencyKey = "k1";
+  const std::string goodJson = bundle("連携");
+  good.canonicalJson = goodJson;
+  EXPECT_EQ((*sink)->deliver(good).outcome, pipeline::Outcome::Delivered);
+  std::ifstream in(out / "k1.csv", std::ios::binary);
+  const std::string written((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(written.find(",131128,0000000007,\x98\x41\x8c\x67,\x89\xd4\x8e\x71,"), std::string::npos)
+      << "保険者番号, 被保険者番号, 氏名 in CP932";
+  EXPECT_NE(written.find("\x8f\xba\x98\x61\x32\x35\x94\x4e\x32\x8c\x8e\x33\x93\xfa"), std::string::npos)
+      << "the birth date as 昭和25年2月3日";
+
+  pipeline::DeliveryRequest bad;
+  bad.idempotencyKey = "k2";
+  const std::string badJson = bundle("𠮷田");
+  bad.canonicalJson = badJson;
+  const pipeline::DeliveryResult refused = (*sink)->deliver(bad);
+  EXPECT_EQ(refused.outcome, pipeline::Outcome::Reject);
+  EXPECT_NE(refused.detail.find("U+20BB7"), std::string::npos) << refused.detail;
+  EXPECT_FALSE(std::filesystem::exists(out / "k2.csv"));
+  std::filesystem::remove_all(out);
 }
 
 TEST(RetryPolicy, BacksOffExponentiallyWithJitterUpToTheCap) {
