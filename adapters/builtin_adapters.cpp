@@ -1,20 +1,41 @@
 // The one hand-kept list of adapters built into renkei (explicit registration, no static
-// initialisers).
+// initialisers). Each adapter is its own library behind a CMake option (adapters/CMakeLists.txt),
+// which defines RENKEI_WITH_<NAME> here when it is built.
 #include "renkei/pipeline/adapter_registry.h"
+#ifdef RENKEI_WITH_SINK_CSV_FOLDER
 #include "sink_csv_folder/csv_folder_sink.h"
+#endif
+#ifdef RENKEI_WITH_SINK_FHIR_REST
 #include "sink_fhir_rest/fhir_rest_sink.h"
+#endif
+#ifdef RENKEI_WITH_SINK_FILE_FOLDER
 #include "sink_file_folder/file_folder_sink.h"
+#endif
+#ifdef RENKEI_WITH_SOURCE_FHIR_HTTP
 #include "source_fhir_http/fhir_http_source.h"
+#endif
+#ifdef RENKEI_WITH_SOURCE_FOLDER
 #include "source_folder/folder_source.h"
+#endif
 
 namespace renkei::pipeline {
 
-void registerBuiltinAdapters(AdapterRegistry& registry) {
+void registerBuiltinAdapters([[maybe_unused]] AdapterRegistry& registry) {
+#ifdef RENKEI_WITH_SOURCE_FOLDER
   adapters::registerFolderSource(registry);
+#endif
+#ifdef RENKEI_WITH_SOURCE_FHIR_HTTP
   adapters::registerFhirHttpSource(registry);
+#endif
+#ifdef RENKEI_WITH_SINK_FHIR_REST
   adapters::registerFhirRestSink(registry);
+#endif
+#ifdef RENKEI_WITH_SINK_FILE_FOLDER
   adapters::registerFileFolderSink(registry);
+#endif
+#ifdef RENKEI_WITH_SINK_CSV_FOLDER
   adapters::registerCsvFolderSink(registry);
+#endif
 }
 
 }  // namespace renkei::pipeline
