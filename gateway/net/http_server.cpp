@@ -370,6 +370,7 @@ class HttpServer::Impl {
 
   void admit(Connection& c) {
     HttpRequest& request = c.parser.request();
+    c.headOnly = request.method == "HEAD";  // an early answer to HEAD has no body either
     request.peerAddress = c.peer;
     request.clientCertificateSha256 = c.certificateSha256;
     HttpHandler::Admission admission;
