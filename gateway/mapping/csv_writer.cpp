@@ -9,9 +9,11 @@ std::string csvRow(const std::vector<std::string>& fields, const CsvDialect& dia
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (i > 0) out += dialect.delimiter;
     const std::string& f = fields[i];
-    // A lone empty field is quoted so that the row is not read back as a blank line.
+    // A lone empty field is quoted so that the row is not read back as a blank line, and a first
+    // field that starts with U+FEFF so that it is not read back as a byte order mark.
     const bool lone = fields.size() == 1 && f.empty();
-    if (!lone && f.find_first_of(std::string_view(special, sizeof special)) == std::string::npos) {
+    const bool bomLike = i == 0 && f.rfind("\xEF\xBB\xBF", 0) == 0;
+    if (!lone && !bomLike && f.find_first_of(std::string_view(special, sizeof special)) == std::string::npos) {
       out += f;
       continue;
     }
