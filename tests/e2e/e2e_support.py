@@ -201,6 +201,7 @@ def kill_and_clean(daemon, work):
     RENKEI_KEEP_WORK is set."""
     if daemon and daemon.poll() is None:
         daemon.kill()
+        daemon.wait()
     if os.environ.get("RENKEI_KEEP_WORK"):
         print("work folder kept:", work)
     else:

@@ -112,13 +112,7 @@ def main():
         print("ok: %d samples delivered (%s), %d failed as expected, nothing dead" %
               (len(valid), json.dumps(by_destination), len(invalid)))
     finally:
-        if daemon is not None and daemon.poll() is None:
-            daemon.kill()
-            daemon.wait()
-        if os.environ.get("RENKEI_KEEP_WORK"):
-            print("work folder kept:", work)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+        e2e.kill_and_clean(daemon, work)
 
 
 if __name__ == "__main__":
