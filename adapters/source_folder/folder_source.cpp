@@ -317,7 +317,8 @@ class FolderSource : public pipeline::Source {
     return retryLater;
   }
 
-  /// One input per record of a file in a mapped layout, all over the file's bytes (stored once);
+  /// One input per record of a file in a mapped layout, each with the record's own bytes (the
+  /// header and its rows as they are in the file), keyed by the file's SHA-256 and the line;
   /// an error (the file goes to failed/) when no mapping takes it, it cannot be read as its
   /// layout, or none of its rows makes a record — the reason names the rows and columns.
   Result<std::vector<store::RawInput>> mappedInputs(const std::string& name, const std::string& bytes) {
@@ -338,10 +339,12 @@ class FolderSource : public pipeline::Source {
     }
     const std::string fileKey = sha256Hex(bytes) + ":" + m->id;
     rowProblems_[name] = problems;
+    std::vector<std::string> slices = mapping::recordSlices(bytes, outcome.value());
     std::vector<store::RawInput> out;
-    for (const auto& record : outcome->records) {
-      out.push_back({name_, options_.sender, pipeline::mappedInputName(name, m->id, record.line),
-                     fileKey + "@L" + std::to_string(record.line), bytes, ""});
+    for (std::size_t i = 0; i < slices.size(); ++i) {
+      const int64_t line = outcome->records[i].line;
+      out.push_back({name_, options_.sender, pipeline::mappedInputName(name, m->id, line),
+                     fileKey + "@L" + std::to_string(line), std::move(slices[i]), ""});
     }
     return out;
   }

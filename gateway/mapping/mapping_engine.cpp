@@ -65,7 +65,7 @@ std::string toJson(const Value& v) {
 
 struct Record {
   RecordValues values;
-  int64_t line = 0;
+  std::vector<int64_t> lines;
   bool bad = false;
 };
 
@@ -153,6 +153,8 @@ Result<MapOutcome> mapFile(const Mapping& m, std::string_view bytes, const CsvLi
   }
   const TransformContext context = contextOf(m);
   MapOutcome out;
+  if (m.layout.header) out.headerLine = all[0].line;
+  for (const CsvRow& row : all) out.rowStarts.push_back(row.line);
   std::vector<Record> records;
   std::map<std::string, std::size_t> byKey;
   for (std::size_t r = first; r < all.size(); ++r) {
@@ -190,13 +192,13 @@ Result<MapOutcome> mapFile(const Mapping& m, std::string_view bytes, const CsvLi
     auto [it, fresh] = byKey.emplace(key, records.size());
     if (fresh) {
       records.emplace_back();
-      records.back().line = row.line;
       for (const FieldSpec& f : m.fields) {
         if (f.perRow) records.back().values.perRow.insert(f.name);
       }
     }
     Record& record = records[it->second];
     record.bad = record.bad || bad;
+    record.lines.push_back(row.line);
     record.values.rows.push_back(std::move(values));
   }
   const bool anyBad = std::any_of(records.begin(), records.end(), [](const Record& r) { return r.bad; }) ||
@@ -207,7 +209,35 @@ Result<MapOutcome> mapFile(const Mapping& m, std::string_view bytes, const CsvLi
   }
   for (Record& record : records) {
     if (record.bad) continue;
-    out.records.push_back({buildBundle(m, record), record.line});
+    out.records.push_back({buildBundle(m, record), record.lines.front(), record.lines});
+  }
+  return out;
+}
+
+std::vector<std::string> recordSlices(std::string_view bytes, const MapOutcome& outcome) {
+  // Where each physical line starts (0x0A is never part of a CP932 or UTF-8 character).
+  std::vector<std::size_t> lineStart{0, 0};
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    if (bytes[i] == '\n') lineStart.push_back(i + 1);
+  }
+  // A row runs from its line to where the next row starts (quoted newlines included).
+  auto rowBytes = [&](int64_t line) {
+    const auto next = std::upper_bound(outcome.rowStarts.begin(), outcome.rowStarts.end(), line);
+    const std::size_t begin = lineStart[static_cast<std::size_t>(line)];
+    const std::size_t end = next == outcome.rowStarts.end() ? bytes.size()
+                                                            : lineStart[static_cast<std::size_t>(*next)];
+    return bytes.substr(begin, end - begin);
+  };
+  const std::string header = outcome.headerLine > 0 ? std::string(rowBytes(outcome.headerLine)) : "";
+  std::vector<std::string> out;
+  for (const MappedRecord& record : outcome.records) {
+    std::string slice = header;
+    for (int64_t line : record.lines) {
+      std::string_view row = rowBytes(line);
+      slice += row;
+      if (!row.empty() && row.back() != '\n') slice += "\r\n";  // the file's last row had no line end
+    }
+    out.push_back(std::move(slice));
   }
   return out;
 }

@@ -1,7 +1,6 @@
 // Normalizer: FHIR JSON/XML (or a record of a mapped layout) in, validated canonical JSON out.
 #include "renkei/pipeline/normalizer.h"
 
-#include "renkei/core/digest.h"
 #include "renkei/fhir/element_navigator.h"
 #include "renkei/fhir/json_writer.h"
 #include "renkei/fhir/operation_outcome.h"
@@ -26,24 +25,14 @@ std::optional<std::string> Normalizer::mapRecord(const std::string& bytes, const
     error = fhir::operationOutcomeJson({fhir::fatalIssue("no mapping '" + mappingId + "' is loaded")});
     return std::nullopt;
   }
-  const std::string key = mappingId + "@" + m->version + ":" + sha256Hex(bytes);
-  std::lock_guard lock(cacheMutex_);
-  if (key != cacheKey_) {
-    cacheRecords_.clear();
-    cacheIssues_.clear();
-    auto outcome = mapping::mapFile(*m, bytes);
-    if (!outcome.ok()) {
-      cacheIssues_ = outcome.status().message();
-    } else {
-      for (auto& r : outcome->records) cacheRecords_[r.line] = std::move(r.bundleJson);
-    }
-    cacheKey_ = key;
-  }
-  auto it = cacheRecords_.find(line);
-  if (it != cacheRecords_.end()) return it->second;
-  error = fhir::operationOutcomeJson({fhir::fatalIssue(
-      cacheIssues_.empty() ? "mapping " + mappingId + " makes no record at line " + std::to_string(line)
-                           : "mapping " + mappingId + ": " + cacheIssues_)});
+  // The stored bytes are the record's own rows (with the header): they map to that one record.
+  auto outcome = mapping::mapFile(*m, bytes);
+  if (outcome.ok() && outcome->records.size() == 1) return std::move(outcome->records.front().bundleJson);
+  std::string why = !outcome.ok() ? outcome.status().message()
+                                  : "the rows of line " + std::to_string(line) + " make " +
+                                        std::to_string(outcome->records.size()) + " records, not one";
+  if (outcome.ok() && !outcome->issues.empty()) why = "column '" + outcome->issues.front().column + "': " + outcome->issues.front().message;
+  error = fhir::operationOutcomeJson({fhir::fatalIssue("mapping " + mappingId + ": " + why)});
   return std::nullopt;
 }
 

@@ -1,12 +1,14 @@
 // Mapping templates both ways: what is left empty is dropped (leaves, then elements, then
 // arrays), text around placeholders, typed placeholders, per-row array elements, references;
-// and matching a resource back to the values, finding array elements by their constants.
+// and matching a resource back to the values, finding array elements by their constants; and each
+// record's own bytes of a file mapping alone to the same record.
 #include <gtest/gtest.h>
 
 #include <rapidjson/document.h>
 #include <rapidjson/writer.h>
 
 #include "mapping/record_template.h"
+#include "renkei/mapping/mapping_engine.h"
 
 namespace renkei::test {
 namespace {
@@ -91,6 +93,40 @@ TEST(MappingTemplateTest, AResourceOfAnotherTypeDoesNotMatch) {
   data.Parse(R"({"resourceType":"Practitioner","name":[{"text":"x"}]})");
   mapping::Bindings b;
   EXPECT_FALSE(mapping::matchTemplate(t, data, {}, b));
+}
+
+}  // namespace
+}  // namespace renkei::test
+
+namespace renkei::test {
+namespace {
+
+TEST(MappingRecordSlices, EachRecordsBytesMapAloneToTheSameRecord) {
+  std::vector<mapping::MappingError> errors;
+  auto m = mapping::MappingSet::fromJson(R"({"id": "slices", "version": "1",
+    "layout": {"format": "csv", "encoding": "utf-8", "columns": ["key", "note"]},
+    "records": {"group_by": ["key"]},
+    "fields": {"key": {"column": "key"}, "note": {"column": "note", "per_row": true}},
+    "resources": [{"key": "p", "id_from": ["key"],
+                   "template": {"resourceType": "Basic", "id": "{key}", "extension": [{"url": "urn:note", "valueString": "{note}"}]}}]})",
+                                         "", errors);
+  ASSERT_NE(m, nullptr) << (errors.empty() ? "" : errors[0].message);
+  // Rows of record A are not next to each other, one note spans two lines, the file ends without
+  // a line end.
+  const std::string file = "key,note\r\nA,first\r\nB,\"two\r\nlines\"\r\n\r\nA,second\r\nB,last";
+  auto whole = mapping::mapFile(*m, file);
+  ASSERT_TRUE(whole.ok());
+  ASSERT_EQ(whole->records.size(), 2u);
+  const std::vector<std::string> slices = mapping::recordSlices(file, whole.value());
+  ASSERT_EQ(slices.size(), 2u);
+  EXPECT_EQ(slices[0], "key,note\r\nA,first\r\nA,second\r\n");
+  EXPECT_EQ(slices[1], "key,note\r\nB,\"two\r\nlines\"\r\n\r\nB,last\r\n");
+  for (std::size_t i = 0; i < slices.size(); ++i) {
+    auto alone = mapping::mapFile(*m, slices[i]);
+    ASSERT_TRUE(alone.ok());
+    ASSERT_EQ(alone->records.size(), 1u);
+    EXPECT_EQ(alone->records[0].bundleJson, whole->records[i].bundleJson);
+  }
 }
 
 }  // namespace

@@ -21,6 +21,7 @@ struct RowIssue {
 struct MappedRecord {
   std::string bundleJson;  ///< a collection Bundle tagged with the mapping id and version
   int64_t line = 0;        ///< the record's first row
+  std::vector<int64_t> lines;  ///< the physical line where each of its rows starts
 };
 
 struct MapOutcome {
@@ -28,11 +29,18 @@ struct MapOutcome {
   std::vector<RowIssue> issues;
   /// The whole file is refused: the mapping is all-or-nothing and a row failed.
   bool rejected = false;
+  int64_t headerLine = 0;             ///< the header row's line (0: the layout has none)
+  std::vector<int64_t> rowStarts;     ///< where every CSV row of the file starts, in order
 };
 
 /// Reads a file in the mapping's layout. An error when the file cannot be read as that layout at
 /// all (encoding, CSV syntax, a column missing from the header); row problems are issues.
 Result<MapOutcome> mapFile(const Mapping& mapping, std::string_view bytes, const CsvLimits& limits = {});
+
+/// Each record's own bytes, exactly as in the file: the header row (when the layout has one) and
+/// the record's rows. Mapped alone they give that record again, so a file's records can be kept
+/// and replayed one by one without copying the whole file per record.
+std::vector<std::string> recordSlices(std::string_view bytes, const MapOutcome& outcome);
 
 /// Renders Bundles (JSON) into the layout as UTF-8 text: the header (when the layout has one) and
 /// one row per record, per-row elements giving one row each. A value a render transform refuses

@@ -5,8 +5,6 @@
 // record's Bundle first.
 #pragma once
 
-#include <map>
-#include <mutex>
 #include <optional>
 #pragma once
 
@@ -47,11 +45,6 @@ class Normalizer {
   std::shared_ptr<const fhir::Validator> validator_;
   NormalizeOptions options_;
   std::shared_ptr<const mapping::MappingSet> mappings_;
-  /// The last file mapped (its records by line): the records of one file arrive together.
-  mutable std::mutex cacheMutex_;
-  mutable std::string cacheKey_;
-  mutable std::map<int64_t, std::string> cacheRecords_;
-  mutable std::string cacheIssues_;
 };
 
 /// "<file>#map=<id>@L<line>": the input name of one record of a mapped file.
