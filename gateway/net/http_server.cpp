@@ -483,8 +483,6 @@ class HttpServer::Impl {
     for (Connection* c : idle) close(*c);
   }
 
-  std::size_t busyConnections() const { return connections_.size(); }
-
   void wakeIo() {
     const uint64_t one = 1;
     [[maybe_unused]] ssize_t ignored = ::write(wake_, &one, sizeof one);

@@ -44,7 +44,6 @@ class HttpRequestParser {
   bool expectsContinue() const { return expectContinue_; }
   /// Whether the connection may serve another request after this one.
   bool keepAlive() const { return keepAlive_; }
-  int64_t contentLength() const { return contentLength_; }
 
   State state() const { return state_; }
   int errorStatus() const { return errorStatus_; }
