@@ -2,7 +2,11 @@
 // element), atomic write.
 #include "csv_folder_sink.h"
 
+#include <sys/stat.h>
+
+#include <ctime>
 #include <functional>
+#include <map>
 
 #include "renkei/core/file_io.h"
 #include "renkei/mapping/mapping_engine.h"
@@ -71,23 +75,61 @@ void appendRow(std::string& out, std::string_view type, std::string_view id,
 
 constexpr std::string_view kHeader = "resource_type,resource_id,path,value\r\n";
 
+/// Local time as YYYYMMDDHHMMSS (the care-plan standard's file-name timestamp).
+std::string timestamp(std::time_t t) {
+  std::tm local{};
+  localtime_r(&t, &local);
+  char text[16];
+  std::strftime(text, sizeof text, "%Y%m%d%H%M%S", &local);
+  return text;
+}
+
+bool exists(const std::string& path) {
+  struct stat st{};
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
 class CsvFolderSink : public pipeline::Sink {
  public:
   CsvFolderSink(std::string path, bool cp932, std::shared_ptr<const mapping::MappingSet> mappings,
-                const mapping::Mapping* layout)
-      : path_(std::move(path)), cp932_(cp932), mappings_(std::move(mappings)), layout_(layout) {}
+                const mapping::Mapping* layout, std::map<std::string, std::string> fileNameValues)
+      : path_(std::move(path)),
+        cp932_(cp932),
+        mappings_(std::move(mappings)),
+        layout_(layout),
+        fileNameValues_(std::move(fileNameValues)) {}
 
   pipeline::DeliveryResult deliver(const pipeline::DeliveryRequest& request) override {
     Result<std::string> csv = layout_ != nullptr ? inLayout(request)
                               : cp932_           ? flatCsvCp932(*request.root)
                                                  : flatCsv(*request.root);
     if (!csv.ok()) return {pipeline::Outcome::Reject, csv.status().message(), "", {}};
-    Status st = writeFileAtomically(path_ + "/" + request.idempotencyKey + ".csv", csv.value());
+    auto name = fileName(request);
+    if (!name.ok()) return {pipeline::Outcome::Reject, name.status().message(), "", {}};
+    Status st = writeFileAtomically(path_ + "/" + name.value(), csv.value());
     if (!st.ok()) return {pipeline::Outcome::Retry, st.message(), "", {}};
-    return {pipeline::Outcome::Delivered, "written", "", {}};
+    return {pipeline::Outcome::Delivered, "written " + name.value(), "", {}};
   }
 
  private:
+  /// `<idempotency key>.csv`, or the name the layout gives its files (the care-plan standard's
+  /// UP1KYO_<sender>_<type>_<receiver>_<type>_<YYYYMMDDHHMMSS>.CSV) from the message, the
+  /// sink's file_name_values and {now}; a name already in the folder takes the next second.
+  Result<std::string> fileName(const pipeline::DeliveryRequest& request) const {
+    if (layout_ == nullptr || !layout_->renderedFileName) return request.idempotencyKey + ".csv";
+    std::map<std::string, std::string> values = fileNameValues_;
+    const std::time_t now = std::time(nullptr);
+    for (int second = 0; second < 120; ++second) {
+      values["now"] = timestamp(now + second);
+      auto name = mapping::renderFileName(*layout_, std::string(request.canonicalJson), values);
+      if (!name.ok()) {
+        return Status::invalidInput("layout " + layout_->id + " cannot name the file: " + name.status().message());
+      }
+      if (!exists(path_ + "/" + name.value())) return name;
+    }
+    return Status::unavailable("every file name for the next two minutes is taken in " + path_);
+  }
+
   /// The message rendered by the mapping, in the layout's encoding (CP932 also when the sink says so).
   Result<std::string> inLayout(const pipeline::DeliveryRequest& request) const {
     auto text = mapping::renderLayout(*layout_, {std::string(request.canonicalJson)});
@@ -110,6 +152,7 @@ class CsvFolderSink : public pipeline::Sink {
   bool cp932_;
   std::shared_ptr<const mapping::MappingSet> mappings_;  ///< keeps layout_ alive
   const mapping::Mapping* layout_;
+  std::map<std::string, std::string> fileNameValues_;
 };
 
 }  // namespace
@@ -156,8 +199,15 @@ void registerCsvFolderSink(pipeline::AdapterRegistry& registry) {
         if (!layout.empty() && m == nullptr) {
           return Status::invalidInput("sink " + ctx.name + ": no mapping '" + layout + "' is loaded");
         }
+        std::map<std::string, std::string> fileNameValues;
+        if (ctx.config->HasMember("file_name_values")) {
+          for (const auto& v : (*ctx.config)["file_name_values"].GetObject()) {
+            fileNameValues[v.name.GetString()] = v.value.GetString();
+          }
+        }
         return std::shared_ptr<pipeline::Sink>(std::make_shared<CsvFolderSink>(
-            path, pipeline::configString(*ctx.config, "encoding", "UTF-8") == "CP932", ctx.mappings, m));
+            path, pipeline::configString(*ctx.config, "encoding", "UTF-8") == "CP932", ctx.mappings, m,
+            std::move(fileNameValues)));
       });
 }
 

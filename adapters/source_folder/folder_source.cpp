@@ -325,7 +325,7 @@ class FolderSource : public pipeline::Source {
     const mapping::Mapping* m = options_.mapping == "auto" ? (mappings_ ? mappings_->pick(name, bytes) : nullptr)
                                                            : (mappings_ ? mappings_->byId(options_.mapping) : nullptr);
     if (m == nullptr) return Status::invalidInput("no mapping recognises this file (mapping: " + options_.mapping + ")");
-    auto outcome = mapping::mapFile(*m, bytes);
+    auto outcome = mapping::mapFile(*m, bytes, name);
     if (!outcome.ok()) return Status::invalidInput("mapping " + m->id + ": " + outcome.status().message());
     std::string problems;
     for (const auto& issue : outcome->issues) {

@@ -155,7 +155,7 @@ int mapForward(const Arguments& args, const mapping::MappingSet& set, const fhir
       exitCode = 2;
       continue;
     }
-    auto outcome = mapping::mapFile(*m, bytes.value());
+    auto outcome = mapping::mapFile(*m, bytes.value(), fs::path(path).filename().string());
     if (!outcome.ok()) {
       std::cout << fhir::operationOutcomeJson({fhir::fatalIssue(outcome.status().message())}) << '\n';
       exitCode = 2;
@@ -221,9 +221,13 @@ bool runCase(const mapping::Mapping& m, const fs::path& dir, const fhir::Validat
   const std::string name = m.id + "/" + dir.filename().string();
   fs::path input;
   std::error_code ec;
+  // input.*, or the one file not named expected.* (a case that needs the file's own name).
+  std::vector<fs::path> others;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     if (it->path().stem() == "input") input = it->path();
+    if (it->is_regular_file(ec) && it->path().stem() != "expected") others.push_back(it->path());
   }
+  if (input.empty() && others.size() == 1) input = others.front();
   auto bytes = readInput(input.string());
   auto expectedText = readInput((dir / "expected.json").string());
   if (input.empty() || !bytes.ok() || !expectedText.ok()) {
@@ -236,7 +240,7 @@ bool runCase(const mapping::Mapping& m, const fs::path& dir, const fhir::Validat
     std::cout << "FAIL " << name << ": expected.json is not JSON\n";
     return false;
   }
-  auto outcome = mapping::mapFile(m, bytes.value());
+  auto outcome = mapping::mapFile(m, bytes.value(), input.filename().string());
   // A case may expect a refusal: expected.json is then the OperationOutcome of the rows.
   const bool expectsOutcome = expected.IsObject() && expected.HasMember("resourceType") &&
                               std::string(expected["resourceType"].GetString()) == "OperationOutcome";
@@ -278,6 +282,22 @@ bool runCase(const mapping::Mapping& m, const fs::path& dir, const fhir::Validat
                 << (rendered.ok() ? "the rendered layout differs from expected.csv; it is:\n" + rendered.value()
                                   : rendered.status().message())
                 << '\n';
+      return false;
+    }
+  }
+  // A layout that names its files renders the input's own name again from its parts.
+  if (m.renderedFileName && input.stem() != "input" && !expectsOutcome) {
+    std::map<std::string, std::string> parts;
+    for (const mapping::FileNamePattern& p : m.fileNames) {
+      if (auto found = p.match(input.filename().string())) {
+        parts = std::move(*found);
+        break;
+      }
+    }
+    auto rendered = mapping::renderFileName(m, expectedBundles(expected).front(), parts);
+    if (!rendered.ok() || rendered.value() != input.filename().string()) {
+      std::cout << "FAIL " << name << " (file name): "
+                << (rendered.ok() ? "renders as " + rendered.value() : rendered.status().message()) << '\n';
       return false;
     }
   }

@@ -9,8 +9,10 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "icu_text.h"
 #include "record_template.h"
 #include "renkei/core/digest.h"
+#include "renkei/fhirpath/evaluator.h"
 #include "renkei/mapping/csv_writer.h"
 #include "renkei/mapping/municipality_resolver.h"
 #include "renkei/mapping/transforms.h"
@@ -69,37 +71,117 @@ struct Record {
   bool bad = false;
 };
 
-std::string buildBundle(const Mapping& m, Record& record) {
-  rapidjson::Document bundle(rapidjson::kObjectType);
-  auto& a = bundle.GetAllocator();
-  const std::size_t rows = record.values.rows.size();
+/// A person's name written so that it does not identify them: a mask character (●京●郎, ○○,
+/// ＊) or only initials ("Y.T.", "ＹＴ", "Y・T").
+bool isMaskedName(const std::string& value) {
+  static const char* const kMasks[] = {"●", "○", "◯", "〇", "＊", "*", "×", "✕", "■", "□", "▲", "△", "◆", "◇"};
+  for (const char* mask : kMasks) {
+    if (value.find(mask) != std::string::npos) return true;
+  }
+  auto folded = text::nfkc(value);
+  if (!folded.ok()) return false;
+  int letters = 0;
+  for (std::size_t i = 0; i < folded->size(); ++i) {
+    const char c = (*folded)[i];
+    if (std::isalpha(static_cast<unsigned char>(c)) != 0) {
+      ++letters;
+    } else if (c == '.' || c == ' ') {
+      continue;
+    } else if (folded->compare(i, 3, "・") == 0 || folded->compare(i, 3, "･") == 0) {
+      i += 2;
+    } else {
+      return false;
+    }
+  }
+  return letters >= 1 && letters <= 3;
+}
+
+/// The tag an identity-pending resource carries: the sending office, a cover sheet or a person
+/// has to say who this is before anyone may merge it.
+constexpr const char* kIdentityStatusSystem = "https://fhir.renkei.jp/CodeSystem/identity-status";
+
+/// Whether a resource exists for the record (row: a per-row resource's row).
+Result<bool> present(const ResourceSpec& r, const Mapping& m, const RecordValues& values, std::optional<std::size_t> row) {
   auto filled = [&](const std::string& field) {
-    for (std::size_t r = 0; r < rows; ++r) {
-      if (!record.values.value(field, r).empty()) return true;
+    if (row) return !values.value(field, *row).empty();
+    for (std::size_t i = 0; i < values.rows.size(); ++i) {
+      if (!values.value(field, i).empty()) return true;
     }
     return false;
   };
+  if (!std::all_of(r.when.begin(), r.when.end(), filled)) return false;
+  if (!r.condition) return true;
+  thread_local fhirpath::Evaluator evaluator;
+  fhirpath::Environment env;
+  std::vector<std::string> texts;
+  texts.reserve(m.fields.size());
+  for (const FieldSpec& f : m.fields) {
+    texts.push_back(values.value(f.name, row.value_or(0)));
+    env.variables.emplace_back();
+    if (!texts.back().empty()) env.variables.back().push_back(fhirpath::Item::ofString(texts.back()));
+  }
+  auto result = evaluator.evaluate(*r.condition, fhirpath::Item::ofBoolean(true), env);
+  if (!result.ok()) return Status::invalidInput("resource " + r.key + ": when: " + result.status().message());
+  auto truth = fhirpath::asBoolean(result.value());
+  if (!truth.ok()) return Status::invalidInput("resource " + r.key + ": when: " + truth.status().message());
+  return truth.value().value_or(false);
+}
+
+/// One resource to make: its spec, the row it stands for (per-row resources), id and fullUrl.
+struct Instance {
+  const ResourceSpec* spec;
+  std::optional<std::size_t> row;
+  std::string id;
+  bool pending = false;
+};
+
+Result<std::string> buildBundle(const Mapping& m, Record& record, std::string_view source) {
+  rapidjson::Document bundle(rapidjson::kObjectType);
+  auto& a = bundle.GetAllocator();
+  const std::size_t rows = record.values.rows.size();
+  std::string content;
+  for (const auto& row : record.values.rows) {
+    for (const auto& [f, v] : row) content += "|" + f + "=" + v;
+  }
   // Ids and fullUrls first, so that every template can refer to every resource.
-  std::vector<const ResourceSpec*> present;
-  std::map<std::string, std::string> ids;
+  std::vector<Instance> instances;
   for (const ResourceSpec& r : m.resources) {
-    if (!std::all_of(r.when.begin(), r.when.end(), filled)) continue;
-    std::string key = m.id + "|" + r.key;
-    bool business = !r.idFrom.empty();
-    for (const std::string& f : r.idFrom) {
-      const std::string v = record.values.value(f, 0);
-      business = business && !v.empty();
-      key += "|" + v;
+    if (r.perRow && rows > 1) record.values.perRow.insert("ref:" + r.key);
+    std::vector<std::optional<std::size_t>> at;
+    if (r.perRow) {
+      for (std::size_t i = 0; i < rows; ++i) at.emplace_back(i);
+    } else {
+      at.emplace_back(std::nullopt);
     }
-    if (!business) {  // no business key: the record's content identifies it
-      for (const auto& row : record.values.rows) {
-        for (const auto& [f, v] : row) key += "|" + f + "=" + v;
+    std::vector<std::string>& urls = record.values.refs[r.key];
+    urls.assign(r.perRow ? rows : 1, "");
+    std::map<std::string, std::string> seen;  // id → fullUrl of this spec's instances
+    for (const auto& row : at) {
+      auto exists = present(r, m, record.values, row);
+      if (!exists.ok()) return exists.status();
+      if (!exists.value()) continue;
+      const std::size_t i = row.value_or(0);
+      bool pending = false;
+      for (const std::string& f : r.maskedIdentity) pending = pending || isMaskedName(record.values.value(f, i));
+      std::string key = m.id + "|" + r.key;
+      bool business = !r.idFrom.empty() && !pending;
+      for (const std::string& f : r.idFrom) {
+        const std::string v = record.values.value(f, i);
+        business = business && !v.empty();
+        key += "|" + v;
       }
+      if (pending) {
+        key += "|identity-pending|" + std::string(source) + content;
+      } else if (!business) {  // no business key: the record's content identifies it
+        key += content;
+        if (row) key += "|row=" + std::to_string(i);
+      }
+      const std::string hex = sha256Hex(key);
+      const std::string id = hex.substr(0, 32);
+      urls[i] = "urn:uuid:" + uuidFrom(hex);
+      if (!seen.emplace(id, urls[i]).second) continue;  // another row made the same resource
+      instances.push_back({&r, row, id, pending});
     }
-    const std::string hex = sha256Hex(key);
-    ids[r.key] = hex.substr(0, 32);
-    record.values.refs[r.key] = "urn:uuid:" + uuidFrom(hex);
-    present.push_back(&r);
   }
   bundle.AddMember("resourceType", "Bundle", a);
   Value meta(rapidjson::kObjectType), tags(rapidjson::kArrayType), tag(rapidjson::kObjectType);
@@ -111,18 +193,29 @@ std::string buildBundle(const Mapping& m, Record& record) {
   bundle.AddMember("meta", meta, a);
   bundle.AddMember("type", "collection", a);
   Value entries(rapidjson::kArrayType);
-  for (const ResourceSpec* r : present) {
-    Value resource = buildFromTemplate(r->templ, record.values, a);
+  for (const Instance& instance : instances) {
+    const ResourceSpec* r = instance.spec;
+    Value resource = buildFromTemplate(r->templ, record.values, a, instance.row);
     if (!resource.IsObject()) continue;
     Value ordered(rapidjson::kObjectType);
     ordered.AddMember("resourceType", Value(r->resourceType.c_str(), a), a);
-    ordered.AddMember("id", Value(ids[r->key].c_str(), a), a);
+    ordered.AddMember("id", Value(instance.id.c_str(), a), a);
     for (auto& member : resource.GetObject()) {
       const std::string name = member.name.GetString();
       if (name != "resourceType" && name != "id") ordered.AddMember(member.name, member.value, a);
     }
+    if (instance.pending) {
+      if (!ordered.HasMember("meta")) ordered.AddMember("meta", Value(rapidjson::kObjectType), a);
+      Value& rmeta = ordered["meta"];
+      if (!rmeta.HasMember("tag")) rmeta.AddMember("tag", Value(rapidjson::kArrayType), a);
+      Value pendingTag(rapidjson::kObjectType);
+      pendingTag.AddMember("system", Value(kIdentityStatusSystem, a), a);
+      pendingTag.AddMember("code", "pending", a);
+      pendingTag.AddMember("display", Value("本人確認待ち", a), a);
+      rmeta["tag"].PushBack(pendingTag, a);
+    }
     Value entry(rapidjson::kObjectType);
-    entry.AddMember("fullUrl", Value(record.values.refs[r->key].c_str(), a), a);
+    entry.AddMember("fullUrl", Value(record.values.ref(r->key, instance.row.value_or(0)).c_str(), a), a);
     entry.AddMember("resource", ordered, a);
     entries.PushBack(entry, a);
   }
@@ -130,9 +223,20 @@ std::string buildBundle(const Mapping& m, Record& record) {
   return toJson(bundle);
 }
 
+/// The parts of `fileName` the first matching pattern reads (none when none matches).
+std::map<std::string, std::string> fileNameParts(const Mapping& m, std::string_view fileName) {
+  const std::size_t slash = fileName.find_last_of('/');
+  if (slash != std::string_view::npos) fileName = fileName.substr(slash + 1);
+  for (const FileNamePattern& p : m.fileNames) {
+    if (auto parts = p.match(fileName)) return std::move(*parts);
+  }
+  return {};
+}
+
 }  // namespace
 
-Result<MapOutcome> mapFile(const Mapping& m, std::string_view bytes, const CsvLimits& limits) {
+Result<MapOutcome> mapFile(const Mapping& m, std::string_view bytes, std::string_view fileName,
+                           const CsvLimits& limits) {
   auto rows = readCsv(bytes, m.layout.dialect, limits);
   if (!rows.ok()) return rows.status();
   std::vector<CsvRow>& all = rows.value();
@@ -147,11 +251,12 @@ Result<MapOutcome> mapFile(const Mapping& m, std::string_view bytes, const CsvLi
     for (std::size_t i = 0; i < m.layout.columns.size(); ++i) index.emplace(m.layout.columns[i], i);
   }
   for (const FieldSpec& f : m.fields) {
-    if (index.count(f.column) == 0) {
+    if (f.filePart.empty() && index.count(f.column) == 0) {
       return Status::invalidInput("column '" + f.column + "' is missing from the header row");
     }
   }
   const TransformContext context = contextOf(m);
+  const std::map<std::string, std::string> fileParts = fileNameParts(m, fileName);
   MapOutcome out;
   if (m.layout.header) out.headerLine = all[0].line;
   for (const CsvRow& row : all) out.rowStarts.push_back(row.line);
@@ -166,6 +271,11 @@ Result<MapOutcome> mapFile(const Mapping& m, std::string_view bytes, const CsvLi
       const std::size_t i = index.at(column);
       return i < row.fields.size() ? row.fields[i] : "";
     };
+    auto source = [&](const FieldSpec& f) -> std::string {
+      if (f.filePart.empty()) return cell(f.column);
+      auto it = fileParts.find(f.filePart);
+      return it == fileParts.end() ? "" : it->second;
+    };
     bool bad = false;
     if (!m.layout.versionColumn.empty() && !m.layout.versions.empty() && index.count(m.layout.versionColumn)) {
       const std::string v = cell(m.layout.versionColumn);
@@ -176,9 +286,10 @@ Result<MapOutcome> mapFile(const Mapping& m, std::string_view bytes, const CsvLi
     }
     std::map<std::string, std::string> values;
     for (const FieldSpec& f : m.fields) {
-      auto v = applySteps(f.read, cell(f.column), context);
+      auto v = applySteps(f.read, source(f), context);
       if (!v.ok()) {
-        out.issues.push_back({row.line, f.column, v.status().message()});
+        out.issues.push_back({row.line, f.filePart.empty() ? f.column : "file name {" + f.filePart + "}",
+                              v.status().message()});
         bad = true;
         continue;
       }
@@ -209,7 +320,17 @@ Result<MapOutcome> mapFile(const Mapping& m, std::string_view bytes, const CsvLi
   }
   for (Record& record : records) {
     if (record.bad) continue;
-    out.records.push_back({buildBundle(m, record), record.lines.front(), record.lines});
+    auto bundle = buildBundle(m, record, fileName);
+    if (!bundle.ok()) {
+      out.issues.push_back({record.lines.front(), "", bundle.status().message()});
+      if (m.allOrNothing) {
+        out.rejected = true;
+        out.records.clear();
+        return out;
+      }
+      continue;
+    }
+    out.records.push_back({std::move(bundle).value(), record.lines.front(), record.lines});
   }
   return out;
 }
@@ -242,61 +363,115 @@ std::vector<std::string> recordSlices(std::string_view bytes, const MapOutcome& 
   return out;
 }
 
-Result<std::string> renderLayout(const Mapping& m, const std::vector<std::string>& bundles) {
-  const TransformContext context = contextOf(m);
+namespace {
+
+/// The canonical values one Bundle (or resource) gives back, one map per row of the layout: each
+/// template takes the resource of its type whose constants fit it best (the most specific
+/// templates choose first); per-row resources take every resource that fits and join the rows
+/// whose references point at them (or make rows of their own when nothing refers to them). An
+/// array element with no per-row field, only references, makes no row.
+Result<std::vector<std::map<std::string, std::string>>> rowsOf(const Mapping& m, const Value& doc) {
   std::set<std::string> perRow;
   for (const FieldSpec& f : m.fields) {
     if (f.perRow) perRow.insert(f.name);
   }
+  for (const ResourceSpec& r : m.resources) {
+    if (r.perRow) perRow.insert("ref:" + r.key);
+  }
+  std::vector<const Value*> resources;
+  std::vector<std::string> fullUrls;
+  if (doc.HasMember("resourceType") && doc["resourceType"].IsString() &&
+      std::string_view(doc["resourceType"].GetString()) == "Bundle" && doc.HasMember("entry") && doc["entry"].IsArray()) {
+    for (const auto& e : doc["entry"].GetArray()) {
+      if (!e.IsObject() || !e.HasMember("resource")) continue;
+      resources.push_back(&e["resource"]);
+      fullUrls.push_back(e.HasMember("fullUrl") && e["fullUrl"].IsString() ? e["fullUrl"].GetString() : "");
+    }
+  } else {
+    resources.push_back(&doc);
+    fullUrls.emplace_back();
+  }
+  std::vector<const ResourceSpec*> specs;
+  for (const ResourceSpec& spec : m.resources) specs.push_back(&spec);
+  std::stable_sort(specs.begin(), specs.end(), [](const ResourceSpec* a, const ResourceSpec* b) {
+    return constantCount(a->templ) > constantCount(b->templ);
+  });
+  std::vector<bool> used(resources.size(), false);
+  Bindings found;
+  // Per-row resources by key: fullUrl → their values, in Bundle order.
+  std::map<std::string, std::vector<std::pair<std::string, std::map<std::string, std::string>>>> rowResources;
+  for (const ResourceSpec* spec : specs) {
+    int best = -1;
+    Bindings bestBindings;
+    for (std::size_t i = 0; i < resources.size(); ++i) {
+      const Value* r = resources[i];
+      if (used[i] || !r->IsObject() || !r->HasMember("resourceType") || !(*r)["resourceType"].IsString() ||
+          spec->resourceType != (*r)["resourceType"].GetString()) {
+        continue;
+      }
+      Bindings b;
+      if (!matchTemplate(spec->templ, *r, perRow, b)) continue;
+      if (spec->perRow) {
+        used[i] = true;
+        rowResources[spec->key].emplace_back(fullUrls[i], std::move(b.once));
+        continue;
+      }
+      if (best < 0 || b.constants > bestBindings.constants) {
+        best = static_cast<int>(i);
+        bestBindings = std::move(b);
+      }
+    }
+    if (best < 0) continue;
+    used[static_cast<std::size_t>(best)] = true;
+    found.once.insert(bestBindings.once.begin(), bestBindings.once.end());
+    found.perRow.insert(found.perRow.end(), bestBindings.perRow.begin(), bestBindings.perRow.end());
+  }
+  std::vector<std::map<std::string, std::string>> rows;
+  std::set<std::pair<std::string, std::string>> joined;  // (key, fullUrl) some row refers to
+  for (std::map<std::string, std::string>& row : found.perRow) {
+    // An element holding only references (CarePlan.goal) lists what the rows refer to: no row.
+    if (std::all_of(row.begin(), row.end(), [](const auto& kv) { return kv.first.rfind("ref:", 0) == 0; })) continue;
+    for (const auto& [key, instances] : rowResources) {
+      auto ref = row.find("ref:" + key);
+      if (ref == row.end()) continue;
+      for (const auto& [url, values] : instances) {
+        if (url != ref->second) continue;
+        row.insert(values.begin(), values.end());
+        joined.emplace(key, url);
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  for (const auto& [key, instances] : rowResources) {
+    for (const auto& [url, values] : instances) {
+      if (joined.count({key, url}) == 0) rows.push_back(values);
+    }
+  }
+  if (rows.empty()) rows.emplace_back();
+  for (auto& row : rows) row.insert(found.once.begin(), found.once.end());
+  return rows;
+}
+
+Result<Value*> parseBundle(rapidjson::Document& doc, const std::string& json, std::size_t index) {
+  doc.Parse(json.c_str(), json.size());
+  if (doc.HasParseError() || !doc.IsObject()) {
+    return Status::invalidInput("bundle " + std::to_string(index + 1) + " is not JSON");
+  }
+  return &doc;
+}
+
+}  // namespace
+
+Result<std::string> renderLayout(const Mapping& m, const std::vector<std::string>& bundles) {
+  const TransformContext context = contextOf(m);
   std::string out;
   if (m.layout.header) out += csvRow(m.layout.columns, m.layout.dialect);
   for (std::size_t index = 0; index < bundles.size(); ++index) {
     rapidjson::Document doc;
-    doc.Parse(bundles[index].c_str(), bundles[index].size());
-    if (doc.HasParseError() || !doc.IsObject()) {
-      return Status::invalidInput("bundle " + std::to_string(index + 1) + " is not JSON");
-    }
-    std::vector<const Value*> resources;
-    if (std::string(doc["resourceType"].GetString()) == "Bundle" && doc.HasMember("entry")) {
-      for (const auto& e : doc["entry"].GetArray()) {
-        if (e.HasMember("resource")) resources.push_back(&e["resource"]);
-      }
-    } else {
-      resources.push_back(&doc);
-    }
-    // The most specific templates choose first; each resource answers one template, the one
-    // whose constants it fits best (an office Organization with its type, not the clinic).
-    std::vector<const ResourceSpec*> specs;
-    for (const ResourceSpec& spec : m.resources) specs.push_back(&spec);
-    std::stable_sort(specs.begin(), specs.end(), [](const ResourceSpec* a, const ResourceSpec* b) {
-      return constantCount(a->templ) > constantCount(b->templ);
-    });
-    std::vector<bool> used(resources.size(), false);
-    Bindings found;
-    for (const ResourceSpec* spec : specs) {
-      int best = -1;
-      Bindings bestBindings;
-      for (std::size_t i = 0; i < resources.size(); ++i) {
-        const Value* r = resources[i];
-        if (used[i] || !r->HasMember("resourceType") || spec->resourceType != (*r)["resourceType"].GetString()) continue;
-        Bindings b;
-        if (!matchTemplate(spec->templ, *r, perRow, b)) continue;
-        if (best < 0 || b.constants > bestBindings.constants) {
-          best = static_cast<int>(i);
-          bestBindings = std::move(b);
-        }
-      }
-      if (best < 0) continue;
-      used[static_cast<std::size_t>(best)] = true;
-      found.once.insert(bestBindings.once.begin(), bestBindings.once.end());
-      found.perRow.insert(found.perRow.end(), bestBindings.perRow.begin(), bestBindings.perRow.end());
-    }
-    const std::size_t rowCount = std::max<std::size_t>(1, found.perRow.size());
-    for (std::size_t r = 0; r < rowCount; ++r) {
-      std::map<std::string, std::string> values = found.once;
-      if (r < found.perRow.size()) {
-        for (const auto& [k, v] : found.perRow[r]) values[k] = v;
-      }
+    RENKEI_RETURN_IF_ERROR(parseBundle(doc, bundles[index], index).status());
+    auto rows = rowsOf(m, doc);
+    if (!rows.ok()) return rows.status();
+    for (std::map<std::string, std::string>& values : rows.value()) {
       std::vector<std::string> cells;
       for (const std::string& column : m.layout.columns) {
         std::string cell;
@@ -319,6 +494,29 @@ Result<std::string> renderLayout(const Mapping& m, const std::vector<std::string
     }
   }
   return out;
+}
+
+Result<std::string> renderFileName(const Mapping& m, const std::string& bundle,
+                                   const std::map<std::string, std::string>& given) {
+  if (!m.renderedFileName) return Status::notFound("layout " + m.id + " names no file (layout.file_name)");
+  rapidjson::Document doc;
+  RENKEI_RETURN_IF_ERROR(parseBundle(doc, bundle, 0).status());
+  auto rows = rowsOf(m, doc);
+  if (!rows.ok()) return rows.status();
+  std::map<std::string, std::string> values = given;
+  const TransformContext context = contextOf(m);
+  std::map<std::string, std::string>& first = rows.value().front();
+  for (const std::string& name : m.renderedFileName->names()) {
+    if (values.count(name) != 0) continue;
+    for (const FieldSpec& f : m.fields) {
+      if ((f.filePart != name && f.name != name) || first[f.name].empty()) continue;
+      auto rendered = applySteps(renderSteps(f), first[f.name], context);
+      if (!rendered.ok()) return Status::invalidInput("file name, field " + f.name + ": " + rendered.status().message());
+      values[name] = std::move(rendered).value();
+      break;
+    }
+  }
+  return m.renderedFileName->render(values);
 }
 
 }  // namespace renkei::mapping

@@ -2,8 +2,6 @@
 // own, so every broken part is reported), then the cross-checks a schema cannot make: known
 // transforms, ConceptMaps that exist, placeholders that name fields or resources, group keys
 // that are fields. Every error names its file and JSON pointer.
-#include <fnmatch.h>
-
 #include <algorithm>
 #include <filesystem>
 
@@ -13,6 +11,7 @@
 
 #include "record_template.h"
 #include "renkei/core/file_io.h"
+#include "renkei/fhirpath/expression.h"
 #include "renkei/mapping/mapping.h"
 #include "renkei/mapping/transforms.h"
 
@@ -184,9 +183,29 @@ std::shared_ptr<const Mapping> MappingSet::fromJson(std::string_view json, const
           m->layout.columns.end()) {
     errors.push_back({file, "/layout/version_column", "not one of layout.columns"});
   }
+  std::set<std::string> fileParts;
   if (doc.HasMember("match")) {
-    m->fileNamePatterns = strs(doc["match"], "file_names");
+    const std::vector<std::string> names = strs(doc["match"], "file_names");
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      auto pattern = FileNamePattern::parse(names[i]);
+      if (!pattern.ok()) {
+        errors.push_back({file, "/match/file_names/" + std::to_string(i), pattern.status().message()});
+        continue;
+      }
+      fileParts.insert(pattern->names().begin(), pattern->names().end());
+      m->fileNames.push_back(std::move(pattern).value());
+    }
     m->headerSignature = strs(doc["match"], "header_signature");
+  }
+  if (layout.HasMember("file_name")) {
+    auto pattern = FileNamePattern::parse(str(layout, "file_name"));
+    if (!pattern.ok()) {
+      errors.push_back({file, "/layout/file_name", pattern.status().message()});
+    } else if (pattern->hasWildcards()) {
+      errors.push_back({file, "/layout/file_name", "a rendered file name cannot hold '*' or '?'"});
+    } else {
+      m->renderedFileName = std::move(pattern).value();
+    }
   }
   if (doc.HasMember("records")) {
     m->groupBy = strs(doc["records"], "group_by");
@@ -198,10 +217,15 @@ std::shared_ptr<const Mapping> MappingSet::fromJson(std::string_view json, const
     spec.name = f.name.GetString();
     const std::string at = "/fields/" + spec.name;
     spec.column = str(f.value, "column");
+    spec.filePart = str(f.value, "file");
     spec.read = steps(f.value, "transforms", at, file, m->lookups, errors);
     spec.render = steps(f.value, "render", at, file, m->lookups, errors);
     spec.perRow = f.value.HasMember("per_row") && f.value["per_row"].GetBool();
-    if (std::find(m->layout.columns.begin(), m->layout.columns.end(), spec.column) ==
+    if (!spec.filePart.empty()) {
+      if (fileParts.count(spec.filePart) == 0) {
+        errors.push_back({file, at + "/file", "no pattern of match.file_names has {" + spec.filePart + "}"});
+      }
+    } else if (std::find(m->layout.columns.begin(), m->layout.columns.end(), spec.column) ==
         m->layout.columns.end()) {
       errors.push_back({file, at + "/column", "'" + spec.column + "' is not one of layout.columns"});
     }
@@ -223,12 +247,31 @@ std::shared_ptr<const Mapping> MappingSet::fromJson(std::string_view json, const
     spec.key = str(r, "key");
     spec.idFrom = strs(r, "id_from");
     spec.when = strs(r, "when");
+    spec.perRow = r.HasMember("per_row") && r["per_row"].GetBool();
+    spec.maskedIdentity = strs(r, "masked_identity");
+    std::set<std::string> conditionFields;
+    if (r.HasMember("when") && r["when"].IsString()) {
+      fhirpath::CompileOptions options;
+      for (const FieldSpec& f : m->fields) options.variables.push_back(f.name);
+      auto compiled = fhirpath::Expression::compile(r["when"].GetString(), options);
+      if (!compiled.ok()) {
+        errors.push_back({file, at + "/when", "FHIRPath: " + compiled.status().message()});
+      } else {
+        spec.condition = std::make_shared<const fhirpath::Expression>(std::move(compiled).value());
+        for (const FieldSpec& f : m->fields) {
+          if (spec.condition->text().find("%" + f.name) != std::string::npos) conditionFields.insert(f.name);
+        }
+      }
+    }
     spec.resourceType = str(r["template"], "resourceType");
     for (const std::string& name : spec.idFrom) {
       if (m->field(name) == nullptr) errors.push_back({file, at + "/id_from", "'" + name + "' is not a field"});
     }
     for (const std::string& name : spec.when) {
       if (m->field(name) == nullptr) errors.push_back({file, at + "/when", "'" + name + "' is not a field"});
+    }
+    for (const std::string& name : spec.maskedIdentity) {
+      if (m->field(name) == nullptr) errors.push_back({file, at + "/masked_identity", "'" + name + "' is not a field"});
     }
     std::set<std::string> names;
     collectPlaceholders(r["template"], names);
@@ -242,6 +285,7 @@ std::shared_ptr<const Mapping> MappingSet::fromJson(std::string_view json, const
     used.insert(names.begin(), names.end());
     used.insert(spec.idFrom.begin(), spec.idFrom.end());
     used.insert(spec.when.begin(), spec.when.end());
+    used.insert(conditionFields.begin(), conditionFields.end());
     spec.templ.Swap(r["template"]);  // the document keeps the allocator; the Value moves here
     m->resources.push_back(std::move(spec));
   }
@@ -284,8 +328,8 @@ const Mapping* MappingSet::byId(const std::string& id) const {
 
 const Mapping* MappingSet::pick(const std::string& fileName, std::string_view bytes) const {
   for (const auto& m : mappings_) {
-    for (const std::string& pattern : m->fileNamePatterns) {
-      if (fnmatch(pattern.c_str(), fileName.c_str(), FNM_CASEFOLD) == 0) return m.get();
+    for (const FileNamePattern& pattern : m->fileNames) {
+      if (pattern.match(fileName)) return m.get();
     }
   }
   for (const auto& m : mappings_) {

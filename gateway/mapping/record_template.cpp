@@ -115,9 +115,7 @@ Value buildString(const std::vector<Segment>& segs, const RecordValues& values, 
       out += s.text;
       continue;
     }
-    const std::string v = s.text.rfind("ref:", 0) == 0 ? values.refs.count(s.text.substr(4)) != 0
-                                                              ? values.refs.at(s.text.substr(4))
-                                                              : std::string()
+    const std::string v = s.text.rfind("ref:", 0) == 0 ? values.ref(s.text.substr(4), row)
                                                         : values.value(s.text, row);
     any = any || !v.empty();
     out += v;
@@ -127,7 +125,7 @@ Value buildString(const std::vector<Segment>& segs, const RecordValues& values, 
   return Value(out.c_str(), static_cast<rapidjson::SizeType>(out.size()), a);
 }
 
-Value build(const Value& t, const RecordValues& values, std::size_t row, Allocator& a) {
+Value build(const Value& t, const RecordValues& values, std::size_t row, bool expand, Allocator& a) {
   if (t.IsString()) {
     const auto segs = segments({t.GetString(), t.GetStringLength()});
     if (!hasPlaceholder(segs)) return Value(t, a);
@@ -139,7 +137,7 @@ Value build(const Value& t, const RecordValues& values, std::size_t row, Allocat
     for (const auto& m : t.GetObject()) {
       std::set<std::string> names;
       collectPlaceholders(m.value, names);
-      Value built = build(m.value, values, row, a);
+      Value built = build(m.value, values, row, expand, a);
       placeholders = placeholders || !names.empty();
       if (built.IsNull()) continue;
       filled = filled || !names.empty();
@@ -151,12 +149,16 @@ Value build(const Value& t, const RecordValues& values, std::size_t row, Allocat
   if (t.IsArray()) {
     Value out(rapidjson::kArrayType);
     for (const auto& e : t.GetArray()) {
-      const bool each = values.rows.size() > 1 && usesAny(e, values.perRow);
+      const bool each = expand && values.rows.size() > 1 && usesAny(e, values.perRow);
       const std::size_t first = each ? 0 : row;
       const std::size_t last = each ? values.rows.size() : row + 1;
+      const rapidjson::SizeType before = out.Size();
       for (std::size_t r = first; r < last; ++r) {
-        Value built = build(e, values, r, a);
-        if (!built.IsNull()) out.PushBack(built, a);
+        Value built = build(e, values, r, expand && !each, a);  // inside a row element: that row
+        if (built.IsNull()) continue;
+        bool repeated = false;
+        for (rapidjson::SizeType i = before; each && !repeated && i < out.Size(); ++i) repeated = out[i] == built;
+        if (!repeated) out.PushBack(built, a);
       }
     }
     if (out.Empty()) return Value();
@@ -185,7 +187,7 @@ bool matchString(const std::vector<Segment>& segs, const std::string& text,
       const std::size_t next = text.find(segs[i + 1].text, at);
       if (next != std::string::npos) end = next;
     }
-    if (s.text.rfind("ref:", 0) != 0) out[s.text] = text.substr(at, end - at);
+    out[s.text] = text.substr(at, end - at);
     at = end;
   }
   return true;
@@ -212,7 +214,9 @@ bool matchArray(const Value& t, const Value& d, const std::set<std::string>& per
       found = true;
       out.constants += b.constants;
       if (each) {
+        // Inside one row's element, per-row parts (its goal reference) belong to that row.
         std::map<std::string, std::string> instance = b.once;
+        for (const auto& inner : b.perRow) instance.insert(inner.begin(), inner.end());
         out.perRow.push_back(std::move(instance));
       } else {
         out.once.insert(b.once.begin(), b.once.end());
@@ -271,6 +275,12 @@ std::string RecordValues::value(const std::string& field, std::size_t row) const
   return it == r.end() ? "" : it->second;
 }
 
+std::string RecordValues::ref(const std::string& key, std::size_t row) const {
+  auto it = refs.find(key);
+  if (it == refs.end() || it->second.empty()) return "";
+  return it->second.size() == 1 ? it->second[0] : row < it->second.size() ? it->second[row] : "";
+}
+
 int constantCount(const Value& t) {
   if (t.IsString()) return hasPlaceholder(segments({t.GetString(), t.GetStringLength()})) ? 0 : 1;
   int n = 0;
@@ -298,8 +308,9 @@ void collectPlaceholders(const Value& t, std::set<std::string>& names) {
   }
 }
 
-Value buildFromTemplate(const Value& templ, const RecordValues& values, Allocator& allocator) {
-  return build(templ, values, 0, allocator);
+Value buildFromTemplate(const Value& templ, const RecordValues& values, Allocator& allocator,
+                        std::optional<std::size_t> row) {
+  return build(templ, values, row.value_or(0), !row.has_value(), allocator);
 }
 
 bool matchTemplate(const Value& templ, const Value& data, const std::set<std::string>& perRowFields,

@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -22,17 +23,26 @@ void collectPlaceholders(const rapidjson::Value& templ, std::set<std::string>& n
 
 struct RecordValues {
   std::vector<std::map<std::string, std::string>> rows;  ///< per row: field → value
-  std::set<std::string> perRow;                          ///< fields that vary per row
-  std::map<std::string, std::string> refs;               ///< ref key → fullUrl
+  /// Fields that vary per row, and "ref:key" for resources made once per row.
+  std::set<std::string> perRow;
+  /// ref key → fullUrl: one for a resource of the record, one per row for a per-row resource
+  /// ("" for a row that made none).
+  std::map<std::string, std::vector<std::string>> refs;
   /// A field's value at `row` (the first row for fields that do not vary).
   std::string value(const std::string& field, std::size_t row) const;
+  /// The fullUrl `{ref:key}` stands for at `row`.
+  std::string ref(const std::string& key, std::size_t row) const;
 };
 
-/// The built value, or a null Value when nothing was left.
+/// The built value, or a null Value when nothing was left. With `row` set (a per-row resource)
+/// every placeholder takes that row's value and no array element is repeated per row;
+/// otherwise an array element that uses a per-row field or reference is made once per row,
+/// identical results once.
 rapidjson::Value buildFromTemplate(const rapidjson::Value& templ, const RecordValues& values,
-                                   rapidjson::Document::AllocatorType& allocator);
+                                   rapidjson::Document::AllocatorType& allocator,
+                                   std::optional<std::size_t> row = std::nullopt);
 
-/// Bindings found by matching: the fields that occur once, and one map per instance of the
+/// Bindings found by matching ("ref:key" binds the fullUrl a reference holds): the fields that occur once, and one map per instance of the
 /// per-row array elements.
 struct Bindings {
   std::map<std::string, std::string> once;

@@ -16,6 +16,7 @@ Result<std::string> warekiDate(std::string_view, std::string_view value, const T
 Result<std::string> yyyymmdd(std::string_view, std::string_view value, const TransformContext&);
 Result<std::string> yyyymm(std::string_view, std::string_view value, const TransformContext&);
 Result<std::string> hhmm(std::string_view, std::string_view value, const TransformContext&);
+Result<std::string> isoToHhmm(std::string_view, std::string_view value, const TransformContext&);
 Result<std::string> isoToYyyymmdd(std::string_view, std::string_view value, const TransformContext&);
 Result<std::string> isoToYyyymm(std::string_view, std::string_view value, const TransformContext&);
 Result<std::string> isoToWarekiText(std::string_view arg, std::string_view value, const TransformContext&);

@@ -126,7 +126,7 @@ struct Entry {
   bool actsOnEmpty;
 };
 
-constexpr std::array<Entry, 26> kTransforms = {{
+constexpr std::array<Entry, 27> kTransforms = {{
     {"trim", trim, false},
     {"nfkc", nfkc, false},
     {"fullwidth_kana", fullwidthKana, false},
@@ -139,6 +139,7 @@ constexpr std::array<Entry, 26> kTransforms = {{
     {"yyyymmdd", yyyymmdd, false},
     {"yyyymm", yyyymm, false},
     {"hhmm", hhmm, false},
+    {"iso_to_hhmm", isoToHhmm, false},
     {"iso_to_yyyymmdd", isoToYyyymmdd, false},
     {"iso_to_yyyymm", isoToYyyymm, false},
     {"iso_to_wareki", isoToWarekiText, false},

@@ -74,6 +74,14 @@ Result<std::string> hhmm(std::string_view, std::string_view value, const Transfo
   return v.substr(0, 2) + ":" + v.substr(2, 2) + ":00";
 }
 
+Result<std::string> isoToHhmm(std::string_view, std::string_view value, const TransformContext&) {
+  const int h = number(value.size() >= 5 ? value.substr(0, 2) : "", 2), m = number(value.size() >= 5 ? value.substr(3, 2) : "", 2);
+  if (value.size() < 5 || value[2] != ':' || h < 0 || m < 0 || h > 23 || m > 59) {
+    return Status::invalidInput("not a time (hh:mm[:ss])");
+  }
+  return std::string(value.substr(0, 2)) + std::string(value.substr(3, 2));
+}
+
 Result<std::string> isoToYyyymmdd(std::string_view, std::string_view value, const TransformContext&) {
   const std::string_view v = isoDatePart(value);
   const int y = number(v.substr(0, 4), 4), m = number(v.size() == 10 ? v.substr(5, 2) : "", 2),

@@ -18,15 +18,16 @@ std::string mappedInputName(const std::string& file, const std::string& mappingI
   return file + "#map=" + mappingId + "@L" + std::to_string(line);
 }
 
-std::optional<std::string> Normalizer::mapRecord(const std::string& bytes, const std::string& mappingId,
-                                                 int64_t line, std::string& error) const {
+std::optional<std::string> Normalizer::mapRecord(const std::string& bytes, std::string_view fileName,
+                                                 const std::string& mappingId, int64_t line,
+                                                 std::string& error) const {
   const mapping::Mapping* m = mappings_ ? mappings_->byId(mappingId) : nullptr;
   if (m == nullptr) {
     error = fhir::operationOutcomeJson({fhir::fatalIssue("no mapping '" + mappingId + "' is loaded")});
     return std::nullopt;
   }
   // The stored bytes are the record's own rows (with the header): they map to that one record.
-  auto outcome = mapping::mapFile(*m, bytes);
+  auto outcome = mapping::mapFile(*m, bytes, fileName);
   if (outcome.ok() && outcome->records.size() == 1) return std::move(outcome->records.front().bundleJson);
   std::string why = !outcome.ok() ? outcome.status().message()
                                   : "the rows of line " + std::to_string(line) + " make " +
@@ -48,7 +49,7 @@ Normalized Normalizer::normalize(std::string bytes, std::string_view name) const
     } catch (const std::exception&) {
       line = 0;
     }
-    auto bundle = mapRecord(bytes, spec.substr(0, at), line, out.error);
+    auto bundle = mapRecord(bytes, name.substr(0, tag), spec.substr(0, at), line, out.error);
     if (!bundle) return out;
     bytes = std::move(*bundle);
     name = "record.json";

@@ -42,7 +42,7 @@ TEST(MappingTemplateTest, DropsWhatHasNoValueAndKeepsConstantsOfFilledElements) 
             R"({"resourceType":"Patient","identifier":[{"system":"urn:a","value":"131128:0000123456"}],)"
             R"("name":[{"extension":[{"url":"urn:rep","valueCode":"IDE"}],"text":"連携","family":"連携"}],)"
             R"("multipleBirthInteger":2,"active":true})");
-  v.refs["doctor"] = "urn:uuid:1";
+  v.refs["doctor"] = {"urn:uuid:1"};
   EXPECT_NE(built(kPatient, v).find(R"("generalPractitioner":[{"reference":"urn:uuid:1"}])"), std::string::npos);
   EXPECT_EQ(built(R"({"a":{"b":"{x}","c":"constant"}})", RecordValues{{{{"x", ""}}}, {}, {}}), "null")
       << "an object whose placeholders are all empty goes with its constants";

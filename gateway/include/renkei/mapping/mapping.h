@@ -7,6 +7,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,6 +17,11 @@
 #include "renkei/core/status.h"
 #include "renkei/mapping/concept_map_lookup.h"
 #include "renkei/mapping/csv_reader.h"
+#include "renkei/mapping/file_name_pattern.h"
+
+namespace renkei::fhirpath {
+class Expression;
+}
 
 namespace renkei::mapping {
 
@@ -28,6 +34,7 @@ struct TransformStep {
 struct FieldSpec {
   std::string name;
   std::string column;                 ///< header name (or a name from layout.columns)
+  std::string filePart;               ///< or: a {placeholder} of the matched file-name pattern
   std::vector<TransformStep> read;    ///< column text → canonical value
   std::vector<TransformStep> render;  ///< canonical value → column text
   bool perRow = false;                ///< varies within a grouped record (e.g. one goal per row)
@@ -38,6 +45,12 @@ struct ResourceSpec {
   std::string resourceType;
   std::vector<std::string> idFrom;  ///< business-key fields that make the id
   std::vector<std::string> when;    ///< fields that must all be non-empty for the resource to exist
+  /// Or a FHIRPath condition over the fields (%field is the field's value, empty when none).
+  std::shared_ptr<const fhirpath::Expression> condition;
+  bool perRow = false;  ///< one resource per row of a grouped record (rows with one id make one)
+  /// Fields holding the person's name: a masked value (●京●郎, initials) makes the resource
+  /// identity-pending — tagged, and with an id of its own input that nothing else can share.
+  std::vector<std::string> maskedIdentity;
   rapidjson::Value templ;           ///< the resource as JSON with placeholders (in the doc's allocator)
 };
 
@@ -56,7 +69,10 @@ struct Mapping {
   std::string title;
   std::string folder;  ///< where it was loaded from
   Layout layout;
-  std::vector<std::string> fileNamePatterns;  ///< fnmatch patterns for "auto"
+  /// Names "auto" picks this mapping for; their {placeholders} are read into file fields.
+  std::vector<FileNamePattern> fileNames;
+  /// How a CSV destination names a rendered file (layout.file_name); nullopt: by message.
+  std::optional<FileNamePattern> renderedFileName;
   std::vector<std::string> headerSignature;   ///< column names that identify the layout
   std::vector<std::string> groupBy;           ///< fields whose values make one record of rows
   bool allOrNothing = false;

@@ -2,6 +2,7 @@
 // the rows that could not be used), and Bundles → the layout's text again.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,9 +34,12 @@ struct MapOutcome {
   std::vector<int64_t> rowStarts;     ///< where every CSV row of the file starts, in order
 };
 
-/// Reads a file in the mapping's layout. An error when the file cannot be read as that layout at
-/// all (encoding, CSV syntax, a column missing from the header); row problems are issues.
-Result<MapOutcome> mapFile(const Mapping& mapping, std::string_view bytes, const CsvLimits& limits = {});
+/// Reads a file in the mapping's layout; `fileName` (its last path part counts) gives the fields
+/// read from the name (match.file_names placeholders) and sets identity-pending ids apart. An
+/// error when the file cannot be read as that layout at all (encoding, CSV syntax, a column
+/// missing from the header); row problems are issues.
+Result<MapOutcome> mapFile(const Mapping& mapping, std::string_view bytes, std::string_view fileName = {},
+                           const CsvLimits& limits = {});
 
 /// Each record's own bytes, exactly as in the file: the header row (when the layout has one) and
 /// the record's rows. Mapped alone they give that record again, so a file's records can be kept
@@ -46,6 +50,13 @@ std::vector<std::string> recordSlices(std::string_view bytes, const MapOutcome& 
 /// one row per record, per-row elements giving one row each. A value a render transform refuses
 /// is an error naming the field.
 Result<std::string> renderLayout(const Mapping& mapping, const std::vector<std::string>& bundles);
+
+/// The file name a CSV destination gives a rendered Bundle (layout.file_name): each {part} from
+/// `given` (the destination's own values, the time), else from the field read from that part of
+/// a file name or of that name, rendered as its column would be. NotFound when the layout names
+/// no file; InvalidInput naming a part without a value.
+Result<std::string> renderFileName(const Mapping& mapping, const std::string& bundle,
+                                   const std::map<std::string, std::string>& given);
 
 /// The system of the Bundle.meta.tag that names the mapping (code = id, version = version).
 inline constexpr const char* kMappingTagSystem = "https://fhir.renkei.jp/CodeSystem/mapping";

@@ -28,7 +28,7 @@ struct TransformContext {
 /// context.municipalities. Errors are InvalidInput and do not quote the value (lookups name the
 /// code); an unknown transform or a bad arg is InvalidInput too. Transforms:
 ///   trim, nfkc, fullwidth_kana, katakana, hiragana, no_spaces, single_space, upper,
-///   wareki_date, yyyymmdd, yyyymm, hhmm, iso_to_yyyymmdd, iso_to_yyyymm, iso_to_wareki[:letters|kanji],
+///   wareki_date, yyyymmdd, yyyymm, hhmm, iso_to_hhmm, iso_to_yyyymmdd, iso_to_yyyymm, iso_to_wareki[:letters|kanji],
 ///   phone, postal_code, postal_digits, municipality_code, municipality_name, digits,
 ///   lookup:MAP, reverse_lookup:MAP, default:VALUE, required, max_length:N.
 Result<std::string> applyTransform(std::string_view name, std::string_view arg, std::string_view value,

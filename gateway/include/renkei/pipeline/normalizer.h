@@ -38,9 +38,10 @@ class Normalizer {
   void setMappings(std::shared_ptr<const mapping::MappingSet> mappings) { mappings_ = std::move(mappings); }
 
  private:
-  /// The record's Bundle JSON, or an OperationOutcome JSON in `error`.
-  std::optional<std::string> mapRecord(const std::string& bytes, const std::string& mappingId,
-                                       int64_t line, std::string& error) const;
+  /// The record's Bundle JSON (its file's name gives the fields a layout reads from names), or an
+  /// OperationOutcome JSON in `error`.
+  std::optional<std::string> mapRecord(const std::string& bytes, std::string_view fileName,
+                                       const std::string& mappingId, int64_t line, std::string& error) const;
   std::shared_ptr<const fhir::Definitions> definitions_;
   std::shared_ptr<const fhir::Validator> validator_;
   NormalizeOptions options_;

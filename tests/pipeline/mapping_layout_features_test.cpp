@@ -1,0 +1,162 @@
+// Mapping features that layouts beyond one-row sheets need: file-name patterns that read and write
+// the care-plan standard's names, fields read from a file name, resources made once per row and
+// joined back by their references when rendering, FHIRPath conditions, and masked names that make
+// a Patient identity-pending with an id nothing else can share.
+#include <gtest/gtest.h>
+
+#include <rapidjson/document.h>
+
+#include "renkei/mapping/file_name_pattern.h"
+#include "renkei/mapping/mapping_engine.h"
+
+namespace renkei::test {
+namespace {
+
+using mapping::FileNamePattern;
+
+TEST(FileNamePatternTest, ReadsV4AndV3CarePlanNamesAndRendersThemAgain) {
+  auto v4 = FileNamePattern::parse("UP1KYO_{sender}_{sender_type}_{receiver}_{receiver_type}_{sent_at}.CSV");
+  auto v3 = FileNamePattern::parse("UP1KYO_{sender}_{receiver}_{sent_at}.CSV");
+  ASSERT_TRUE(v4.ok() && v3.ok());
+  const std::string name = "UP1KYO_0300000100_43_0300000005_11_20191025200201.CSV";
+  auto parts = v4->match(name);
+  ASSERT_TRUE(parts.has_value());
+  EXPECT_EQ((*parts)["sender"], "0300000100");
+  EXPECT_EQ((*parts)["sender_type"], "43");
+  EXPECT_EQ((*parts)["receiver"], "0300000005");
+  EXPECT_EQ((*parts)["receiver_type"], "11");
+  EXPECT_EQ((*parts)["sent_at"], "20191025200201");
+  EXPECT_FALSE(v3->match(name).has_value()) << "a placeholder never spans an underscore";
+  EXPECT_TRUE(v3->match("up1kyo_0300000100_0300000005_20191025200201.csv").has_value()) << "case-insensitive";
+  EXPECT_FALSE(v4->match("UP1KYO_0300000100_0300000005_20191025200201.CSV").has_value());
+  EXPECT_EQ(v4->render(*parts).value(), name);
+  EXPECT_FALSE(v4->render({{"sender", "1"}}).ok()) << "a part without a value is an error";
+  EXPECT_FALSE(v3->render({{"sender", "a_b"}, {"receiver", "1"}, {"sent_at", "2"}}).ok());
+  EXPECT_FALSE(v3->render({{"sender", "../x"}, {"receiver", "1"}, {"sent_at", "2"}}).ok());
+}
+
+TEST(FileNamePatternTest, WildcardsMatchButDoNotRenderAndAmbiguousPatternsAreRefused) {
+  auto p = FileNamePattern::parse("setagaya-*.csv");
+  ASSERT_TRUE(p.ok());
+  EXPECT_TRUE(p->match("SETAGAYA-2024.CSV").has_value());
+  EXPECT_TRUE(p->match("setagaya-.csv").has_value());
+  EXPECT_FALSE(p->match("setagaya.csv").has_value());
+  EXPECT_FALSE(p->render({}).ok());
+  EXPECT_FALSE(FileNamePattern::parse("{a}{b}.csv").ok());
+  EXPECT_FALSE(FileNamePattern::parse("{a}*.csv").ok());
+  EXPECT_FALSE(FileNamePattern::parse("{a.csv").ok());
+  EXPECT_FALSE(FileNamePattern::parse("{a-b}.csv").ok());
+}
+
+/// A care plan of a 第2表-like layout: one row per goal × service; Goals once per distinct goal,
+/// the plan's activities once per row referring to their goal.
+const char* kPlan = R"json({"id": "plan", "version": "1",
+  "layout": {"format": "csv", "encoding": "utf-8", "columns": ["person", "goal", "service"], "file_name": "PLAN_{office}_{now}.csv"},
+  "match": {"file_names": ["PLAN_{office}_{sent_at}.csv"]},
+  "records": {"group_by": ["person"]},
+  "fields": {
+    "office": {"file": "office", "transforms": ["digits"]},
+    "person": {"column": "person", "transforms": ["required"]},
+    "goal": {"column": "goal", "per_row": true},
+    "service": {"column": "service", "per_row": true}},
+  "resources": [
+    {"key": "patient", "id_from": ["person"], "masked_identity": ["person"],
+     "template": {"resourceType": "Patient", "name": [{"text": "{person}"}]}},
+    {"key": "goal", "per_row": true, "id_from": ["person", "goal"], "when": ["goal"],
+     "template": {"resourceType": "Goal", "lifecycleStatus": "active", "description": {"text": "{goal}"},
+                  "subject": {"reference": "{ref:patient}"}}},
+    {"key": "plan", "id_from": ["person"], "when": "%service.exists()",
+     "template": {"resourceType": "CarePlan", "status": "active", "intent": "plan",
+                  "subject": {"reference": "{ref:patient}"},
+                  "author": {"identifier": {"system": "urn:office", "value": "{office}"}},
+                  "goal": [{"reference": "{ref:goal}"}],
+                  "activity": [{"detail": {"status": "scheduled", "description": "{service}",
+                                           "goal": [{"reference": "{ref:goal}"}]}}]}}]})json";
+
+std::shared_ptr<const mapping::Mapping> load(const char* json) {
+  std::vector<mapping::MappingError> errors;
+  auto m = mapping::MappingSet::fromJson(json, "", errors);
+  EXPECT_TRUE(errors.empty()) << (errors.empty() ? "" : errors[0].pointer + ": " + errors[0].message);
+  return m;
+}
+
+std::vector<const rapidjson::Value*> ofType(const rapidjson::Document& bundle, const std::string& type) {
+  std::vector<const rapidjson::Value*> out;
+  for (const auto& e : bundle["entry"].GetArray()) {
+    if (type == e["resource"]["resourceType"].GetString()) out.push_back(&e["resource"]);
+  }
+  return out;
+}
+
+TEST(MappingLayoutFeaturesTest, PerRowResourcesAreMadeOncePerDistinctIdAndReferencedPerRow) {
+  auto m = load(kPlan);
+  ASSERT_NE(m, nullptr);
+  const std::string csv = "person,goal,service\r\n田中,歩く,訪問介護\r\n田中,歩く,通所介護\r\n田中,食べる,訪問看護\r\n";
+  auto out = mapping::mapFile(*m, csv, "PLAN_0300000100_20241101090000.csv");
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  ASSERT_EQ(out->records.size(), 1u);
+  rapidjson::Document bundle;
+  bundle.Parse(out->records[0].bundleJson.c_str());
+  auto goals = ofType(bundle, "Goal");
+  ASSERT_EQ(goals.size(), 2u) << "two distinct goals over three rows";
+  auto plans = ofType(bundle, "CarePlan");
+  ASSERT_EQ(plans.size(), 1u);
+  const rapidjson::Value& plan = *plans[0];
+  EXPECT_EQ(plan["goal"].Size(), 2u) << "the same goal referred to by two rows appears once";
+  ASSERT_EQ(plan["activity"].Size(), 3u);
+  EXPECT_STREQ(plan["activity"][0]["detail"]["goal"][0]["reference"].GetString(),
+               plan["activity"][1]["detail"]["goal"][0]["reference"].GetString());
+  EXPECT_STRNE(plan["activity"][0]["detail"]["goal"][0]["reference"].GetString(),
+               plan["activity"][2]["detail"]["goal"][0]["reference"].GetString());
+  EXPECT_STREQ(plan["author"]["identifier"]["value"].GetString(), "0300000100") << "read from the file name";
+
+  auto rendered = mapping::renderLayout(*m, {out->records[0].bundleJson});
+  ASSERT_TRUE(rendered.ok()) << rendered.status().message();
+  EXPECT_EQ(rendered.value(), csv) << "each activity row takes its goal back through the reference";
+  auto name = mapping::renderFileName(*m, out->records[0].bundleJson, {{"now", "20241201100000"}});
+  ASSERT_TRUE(name.ok()) << name.status().message();
+  EXPECT_EQ(name.value(), "PLAN_0300000100_20241201100000.csv");
+}
+
+TEST(MappingLayoutFeaturesTest, AFhirPathConditionDecidesWhetherAResourceIsMade) {
+  auto m = load(kPlan);
+  ASSERT_NE(m, nullptr);
+  auto out = mapping::mapFile(*m, "person,goal,service\r\n田中,歩く,\r\n", "x.csv");
+  ASSERT_TRUE(out.ok());
+  rapidjson::Document bundle;
+  bundle.Parse(out->records[0].bundleJson.c_str());
+  EXPECT_TRUE(ofType(bundle, "CarePlan").empty()) << "%service.exists() is false";
+  EXPECT_EQ(ofType(bundle, "Goal").size(), 1u);
+  std::vector<mapping::MappingError> errors;
+  std::string broken = kPlan;
+  broken.replace(broken.find("%service.exists()"), 17, "%nosuch.exists(");
+  EXPECT_EQ(mapping::MappingSet::fromJson(broken, "", errors), nullptr);
+  ASSERT_FALSE(errors.empty());
+  EXPECT_EQ(errors[0].pointer, "/resources/2/when");
+}
+
+TEST(MappingLayoutFeaturesTest, MaskedNamesMakeIdentityPendingPatientsThatNeverMerge) {
+  auto m = load(kPlan);
+  ASSERT_NE(m, nullptr);
+  auto patientOf = [&](const std::string& person, const std::string& file) {
+    auto out = mapping::mapFile(*m, "person,goal,service\r\n" + person + ",歩く,訪問介護\r\n", file);
+    EXPECT_TRUE(out.ok());
+    rapidjson::Document bundle;
+    bundle.Parse(out->records[0].bundleJson.c_str());
+    const rapidjson::Value& p = *ofType(bundle, "Patient").at(0);
+    const bool pending = p.HasMember("meta") && std::string(p["meta"]["tag"][0]["code"].GetString()) == "pending";
+    return std::make_pair(std::string(p["id"].GetString()), pending);
+  };
+  EXPECT_EQ(patientOf("田中", "a.csv"), patientOf("田中", "b.csv")) << "a named person keeps one id";
+  EXPECT_FALSE(patientOf("田中", "a.csv").second);
+  for (const std::string masked : {"●京●郎", "○○", "Y.T.", "ＹＴ", "Y・T", "＊＊"}) {
+    auto a = patientOf(masked, "fax-1.csv"), b = patientOf(masked, "fax-2.csv");
+    EXPECT_TRUE(a.second) << masked;
+    EXPECT_NE(a.first, b.first) << masked << ": two faxes never share a pending patient";
+    EXPECT_EQ(a, patientOf(masked, "fax-1.csv")) << "the same input maps the same way again";
+  }
+  EXPECT_FALSE(patientOf("Smith", "a.csv").second) << "a written-out Latin name is not initials";
+}
+
+}  // namespace
+}  // namespace renkei::test
