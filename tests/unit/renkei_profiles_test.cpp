@@ -80,11 +80,25 @@ TEST_F(RenkeiProfiles, BadPostalCodeIsCaught) {
 }
 
 TEST_F(RenkeiProfiles, MissingRequiredElementIsCaught) {
-  auto r = variant("\"birthDate\": \"1942-03-09\",", "");
+  auto r = variant("\"gender\": \"female\",", "");
   auto e = errors(r);
   ASSERT_EQ(e.size(), 1u);
   EXPECT_EQ(e[0]->expression, "Patient");
-  EXPECT_NE(e[0]->message.find("Patient.birthDate: minimum required = 1"), std::string::npos);
+  EXPECT_NE(e[0]->message.find("Patient.gender: minimum required = 1"), std::string::npos) << e[0]->message;
+}
+
+TEST_F(RenkeiProfiles, OnlyAnIdentityPendingPatientMayLackItsBirthDate) {
+  auto r = variant("\"birthDate\": \"1942-03-09\",", "");
+  auto e = errors(r);
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_NE(e[0]->message.find("renkei-pat-2"), std::string::npos) << e[0]->message;
+  std::string text = sample_;
+  text.replace(text.find("\"birthDate\": \"1942-03-09\","), 26, "");
+  text.replace(text.find("\"profile\""), 9,
+               "\"tag\": [{\"system\": \"https://fhir.renkei.jp/CodeSystem/identity-status\", \"code\": \"pending\"}], \"profile\"");
+  sample_ = text;
+  auto pending = variant("\"gender\"", "\"gender\"");
+  EXPECT_TRUE(errors(pending).empty());
 }
 
 TEST_F(RenkeiProfiles, CareInsuranceNumbersFollowTheirNamingSystem) {
