@@ -22,6 +22,7 @@
 #include "renkei/core/json_log.h"
 #include "renkei/core/supervised_loop.h"
 #include "renkei/mapping/mapping_engine.h"
+#include "renkei/mapping/streamed_mapping.h"
 #include "renkei/pipeline/normalizer.h"
 #include "renkei/pipeline/pipeline.h"
 #include "renkei/store/store.h"
@@ -263,6 +264,10 @@ class FolderSource : public pipeline::Source {
     for (const std::string& name : names) {
       const std::string file = (options_.path / "processing" / name).string();
       auto identity = regularFileIdentity(file);
+      if (identity.ok() && !options_.mapping.empty() && isLarge(file)) {
+        RENKEI_RETURN_IF_ERROR(processStreamed(name, identity.value()));
+        continue;
+      }
       const auto cap = static_cast<std::size_t>(options_.maxFileBytes);
       Result<std::string> bytes = identity.ok()
                                       ? readRegularFileNoFollow(file, cap, identity.value())
@@ -322,16 +327,11 @@ class FolderSource : public pipeline::Source {
   /// an error (the file goes to failed/) when no mapping takes it, it cannot be read as its
   /// layout, or none of its rows makes a record — the reason names the rows and columns.
   Result<std::vector<store::RawInput>> mappedInputs(const std::string& name, const std::string& bytes) {
-    const mapping::Mapping* m = options_.mapping == "auto" ? (mappings_ ? mappings_->pick(name, bytes) : nullptr)
-                                                           : (mappings_ ? mappings_->byId(options_.mapping) : nullptr);
+    const mapping::Mapping* m = pickMapping(name, bytes);
     if (m == nullptr) return Status::invalidInput("no mapping recognises this file (mapping: " + options_.mapping + ")");
     auto outcome = mapping::mapFile(*m, bytes, name);
     if (!outcome.ok()) return Status::invalidInput("mapping " + m->id + ": " + outcome.status().message());
-    std::string problems;
-    for (const auto& issue : outcome->issues) {
-      problems += (problems.empty() ? "" : "; ") + std::string("line ") + std::to_string(issue.line) +
-                  ", column '" + issue.column + "': " + issue.message;
-    }
+    const std::string problems = describe(outcome->issues, outcome->issues.size());
     if (outcome->rejected || outcome->records.empty()) {
       return Status::invalidInput("mapping " + m->id + ": " +
                                   (outcome->rejected ? "the file is all-or-nothing and rows were refused: "
@@ -346,6 +346,129 @@ class FolderSource : public pipeline::Source {
       out.push_back({name_, options_.sender, pipeline::mappedInputName(name, m->id, line),
                      fileKey + "@L" + std::to_string(line), std::move(slices[i]), ""});
     }
+    return out;
+  }
+
+  bool isLarge(const std::string& file) const {
+    struct stat st {};
+    return ::lstat(file.c_str(), &st) == 0 && st.st_size > options_.streamAboveBytes;
+  }
+
+  /// A mapped file too large to hold: read twice through one checked descriptor — first for its
+  /// digest (the records' keys) and, when the mapping is all-or-nothing, to check every row —
+  /// then mapped in slices whose records are committed batch by batch. After a crash or a stop
+  /// the file is read again from the start and the committed records are found by their keys.
+  /// An error (the file stays in processing/) when the store cannot take a batch now.
+  Status processStreamed(const std::string& name, const FileIdentity& identity) {
+    const std::string file = (options_.path / "processing" / name).string();
+    auto refuse = [&](const std::string& reason) {
+      if (metrics_) metrics_->countIntake(name_, "failed");
+      finish(name, {false, 0, reason, ""});
+      return Status::okStatus();
+    };
+    auto stream = RegularFileStream::open(file, identity);
+    if (!stream.ok()) return stream.status().code() == StatusCode::NotFound ? Status::okStatus()
+                                                                           : refuse(stream.status().toString());
+    if (stream->size() > static_cast<uint64_t>(options_.maxStreamedFileBytes)) {
+      return refuse("the file is " + std::to_string(stream->size()) + " bytes, over the limit of " +
+                    std::to_string(options_.maxStreamedFileBytes));
+    }
+    constexpr std::size_t kPiece = 1 << 20;
+    std::string piece;
+    auto more = stream->read(64 * 1024, piece);
+    if (!more.ok()) return refuse(more.status().toString());
+    const mapping::Mapping* m = pickMapping(name, piece);
+    if (m == nullptr) return refuse("no mapping recognises this file (mapping: " + options_.mapping + ")");
+    Sha256 digest;
+    mapping::StreamedMapping check(*m, name);
+    std::vector<mapping::StreamedRecord> unused;
+    Status checked;
+    for (;;) {
+      digest.update(piece);
+      if (m->allOrNothing && checked.ok()) {
+        checked = check.feed(piece, unused);
+        unused.clear();
+      }
+      if (!more.value()) break;
+      piece.clear();
+      more = stream->read(kPiece, piece);
+      if (!more.ok()) return refuse(more.status().toString());
+    }
+    if (m->allOrNothing) {
+      if (checked.ok()) checked = check.finish(unused);
+      if (!checked.ok()) return refuse("mapping " + m->id + ": " + checked.message());
+      if (check.rejected()) {
+        return refuse("mapping " + m->id + ": the file is all-or-nothing and rows were refused: " +
+                      describe(check.issues(), check.issueCount()));
+      }
+    }
+    const std::string fileKey = digest.hex() + ":" + m->id;
+    RENKEI_RETURN_IF_ERROR(stream->rewind());
+    mapping::StreamedMapping mapped(*m, name);
+    std::vector<mapping::StreamedRecord> records;
+    std::string problems;
+    int64_t firstMessage = 0;
+    bool end = false;
+    while (!end) {
+      piece.clear();
+      more = stream->read(kPiece, piece);
+      if (!more.ok()) return refuse(more.status().toString());
+      Status fed = mapped.feed(piece, records);
+      if (fed.ok() && !more.value()) {
+        fed = mapped.finish(records);
+        end = true;
+      }
+      if (!fed.ok()) {
+        problems = "mapping " + m->id + ": " + fed.message();
+        end = true;
+      }
+      if (records.empty()) continue;
+      std::vector<store::RawInput> inputs;
+      for (mapping::StreamedRecord& r : records) {
+        const int64_t line = r.record.line;
+        inputs.push_back({name_, options_.sender, pipeline::mappedInputName(name, m->id, line),
+                          fileKey + "@L" + std::to_string(line), std::move(r.bytes), ""});
+      }
+      records.clear();
+      for (const pipeline::SubmitResult& r : intake_->submit(std::move(inputs))) {
+        if (!r.committed.ok()) return r.committed;  // stays in processing/; done records are found by key
+        if (firstMessage == 0) firstMessage = r.messageId;
+        if (r.state == store::kFailed) {
+          problems += (problems.empty() ? "" : "; ") + std::string("message ") + std::to_string(r.messageId) +
+                      " (a record) failed validation";
+        }
+      }
+      if (stopping()) return Status::okStatus();  // read again from the start after the restart
+    }
+    if (mapped.issueCount() > 0) {
+      problems += (problems.empty() ? "" : "; ") + describe(mapped.issues(), mapped.issueCount());
+    }
+    if (problems.empty()) {
+      finish(name, {true, firstMessage, "", ""});
+    } else {
+      finish(name, {false, firstMessage, "some records were not accepted: " + problems, ""});
+    }
+    return Status::okStatus();
+  }
+
+  const mapping::Mapping* pickMapping(const std::string& name, std::string_view bytes) const {
+    if (!mappings_) return nullptr;
+    return options_.mapping == "auto" ? mappings_->pick(name, bytes) : mappings_->byId(options_.mapping);
+  }
+
+  bool stopping() {
+    std::lock_guard lock(mutex_);
+    return !running_;
+  }
+
+  /// Row issues as a reason names them: line, column and why (never content).
+  static std::string describe(const std::vector<mapping::RowIssue>& issues, std::size_t total) {
+    std::string out;
+    for (const auto& issue : issues) {
+      out += (out.empty() ? "" : "; ") + std::string("line ") + std::to_string(issue.line) + ", column '" +
+             issue.column + "': " + issue.message;
+    }
+    if (total > issues.size()) out += "; and " + std::to_string(total - issues.size()) + " more";
     return out;
   }
 
@@ -468,6 +591,8 @@ void registerFolderSource(pipeline::AdapterRegistry& registry) {
         o.batch = static_cast<int>(pipeline::configInt(c, "batch", o.batch));
         o.doneFileSuffix = pipeline::configString(c, "done_file_suffix");
         o.mapping = pipeline::configString(c, "mapping");
+        o.streamAboveBytes = pipeline::configInt(c, "stream_above_bytes", o.streamAboveBytes);
+        o.maxStreamedFileBytes = pipeline::configInt(c, "max_streamed_file_bytes", o.maxStreamedFileBytes);
         if (!o.mapping.empty() && !ctx.mappings) {
           return Status::invalidInput("source " + ctx.name + ": mapping '" + o.mapping + "' but no mappings are loaded");
         }

@@ -28,6 +28,11 @@ struct FolderSourceOptions {
   /// "": the files are FHIR; a mapping id, or "auto" (picked by file name, then header): each
   /// record of a file becomes its own input "<file>#map=<id>@L<line>" over the same bytes.
   std::string mapping;
+  /// Mapped files larger than this are read in slices and committed batch by batch (memory stays
+  /// flat); smaller ones are read whole (up to maxFileBytes).
+  int64_t streamAboveBytes = 16 << 20;
+  /// The cap for a streamed file.
+  int64_t maxStreamedFileBytes = int64_t{16} << 30;
 };
 
 /// Which files of a folder are ready, poll after poll (pure: no moves, testable alone).

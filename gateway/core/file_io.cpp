@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 namespace renkei {
 namespace {
@@ -77,8 +78,7 @@ Result<FileIdentity> regularFileIdentity(const std::string& path) {
   return FileIdentity{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
 }
 
-Result<std::string> readRegularFileNoFollow(const std::string& path, std::size_t maxBytes,
-                                            const FileIdentity& expected) {
+Result<RegularFileStream> RegularFileStream::open(const std::string& path, const FileIdentity& expected) {
   int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
   if (fd < 0) {
     const int e = errno;
@@ -86,24 +86,78 @@ Result<std::string> readRegularFileNoFollow(const std::string& path, std::size_t
     if (e == ENOENT || e == ENOTDIR) return Status::notFound("the file is gone");
     return Status::unavailable(std::string("cannot open the file: ") + std::strerror(e));
   }
+  RegularFileStream stream(fd, 0);
   struct stat st {};
-  Status checked;
   if (::fstat(fd, &st) != 0) {
-    checked = Status::unavailable(std::string("cannot inspect the file: ") + std::strerror(errno));
-  } else {
-    checked = checkRegular(st);
+    return Status::unavailable(std::string("cannot inspect the file: ") + std::strerror(errno));
   }
-  if (checked.ok() && (static_cast<uint64_t>(st.st_dev) != expected.device ||
-                       static_cast<uint64_t>(st.st_ino) != expected.inode)) {
-    checked = Status::invalidInput("the file was replaced between its check and its read: refused");
+  RENKEI_RETURN_IF_ERROR(checkRegular(st));
+  if (static_cast<uint64_t>(st.st_dev) != expected.device || static_cast<uint64_t>(st.st_ino) != expected.inode) {
+    return Status::invalidInput("the file was replaced between its check and its read: refused");
   }
-  if (!checked.ok()) {
-    ::close(fd);
-    return checked;
+  stream.size_ = static_cast<uint64_t>(st.st_size);
+  return stream;
+}
+
+RegularFileStream::RegularFileStream(RegularFileStream&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)), size_(other.size_) {}
+
+RegularFileStream& RegularFileStream::operator=(RegularFileStream&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+    size_ = other.size_;
   }
-  auto r = readFd(fd, maxBytes, "the file");
-  ::close(fd);
-  return r;
+  return *this;
+}
+
+RegularFileStream::~RegularFileStream() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Result<bool> RegularFileStream::read(std::size_t maxBytes, std::string& out) {
+  const std::size_t before = out.size();
+  out.resize(before + maxBytes);
+  std::size_t got = 0;
+  while (got < maxBytes) {
+    ssize_t n = ::read(fd_, out.data() + before + got, maxBytes - got);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      out.resize(before + got);
+      return Status::unavailable(std::string("cannot read the file: ") + std::strerror(errno));
+    }
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  out.resize(before + got);
+  return got == maxBytes;
+}
+
+Status RegularFileStream::rewind() {
+  if (::lseek(fd_, 0, SEEK_SET) != 0) {
+    return Status::unavailable(std::string("cannot rewind the file: ") + std::strerror(errno));
+  }
+  return {};
+}
+
+Result<std::string> readRegularFileNoFollow(const std::string& path, std::size_t maxBytes,
+                                            const FileIdentity& expected) {
+  auto stream = RegularFileStream::open(path, expected);
+  if (!stream.ok()) return stream.status();
+  if (stream->size() > maxBytes) {
+    return Status::tooLarge("the file is " + std::to_string(stream->size()) + " bytes, over the limit of " +
+                            std::to_string(maxBytes));
+  }
+  std::string out;
+  out.reserve(static_cast<std::size_t>(stream->size()));
+  for (;;) {
+    auto more = stream->read(65536, out);
+    if (!more.ok()) return more.status();
+    if (out.size() > maxBytes) {
+      return Status::tooLarge("the file exceeds the limit of " + std::to_string(maxBytes) + " bytes");
+    }
+    if (!more.value()) return out;
+  }
 }
 
 Result<std::string> readFileLimited(const std::string& path, std::size_t maxBytes) {

@@ -10,6 +10,7 @@
 #include <rapidjson/writer.h>
 
 #include "icu_text.h"
+#include "map_rows.h"
 #include "record_template.h"
 #include "renkei/core/digest.h"
 #include "renkei/fhirpath/evaluator.h"
@@ -45,6 +46,7 @@ std::vector<TransformStep> renderSteps(const FieldSpec& f) {
   for (auto it = f.read.rbegin(); it != f.read.rend(); ++it) {
     if (it->name == "yyyymmdd") out.push_back({"iso_to_yyyymmdd", ""});
     if (it->name == "yyyymm") out.push_back({"iso_to_yyyymm", ""});
+    if (it->name == "hhmm") out.push_back({"iso_to_hhmm", ""});
     if (it->name == "wareki_date") out.push_back({"iso_to_wareki", "kanji"});
     if (it->name == "lookup") out.push_back({"reverse_lookup", it->arg});
   }
@@ -235,18 +237,10 @@ std::map<std::string, std::string> fileNameParts(const Mapping& m, std::string_v
 
 }  // namespace
 
-Result<MapOutcome> mapFile(const Mapping& m, std::string_view bytes, std::string_view fileName,
-                           const CsvLimits& limits) {
-  auto rows = readCsv(bytes, m.layout.dialect, limits);
-  if (!rows.ok()) return rows.status();
-  std::vector<CsvRow>& all = rows.value();
-  // Where each column is: from the header row, or the layout's order.
-  std::map<std::string, std::size_t> index;
-  std::size_t first = 0;
-  if (m.layout.header) {
-    if (all.empty()) return Status::invalidInput("the file is empty: a header row was expected");
-    for (std::size_t i = 0; i < all[0].fields.size(); ++i) index.emplace(all[0].fields[i], i);
-    first = 1;
+Result<ColumnIndex> columnIndex(const Mapping& m, const CsvRow* header) {
+  ColumnIndex index;
+  if (header != nullptr) {
+    for (std::size_t i = 0; i < header->fields.size(); ++i) index.emplace(header->fields[i], i);
   } else {
     for (std::size_t i = 0; i < m.layout.columns.size(); ++i) index.emplace(m.layout.columns[i], i);
   }
@@ -255,11 +249,28 @@ Result<MapOutcome> mapFile(const Mapping& m, std::string_view bytes, std::string
       return Status::invalidInput("column '" + f.column + "' is missing from the header row");
     }
   }
-  const TransformContext context = contextOf(m);
-  const std::map<std::string, std::string> fileParts = fileNameParts(m, fileName);
+  return index;
+}
+
+Result<MapOutcome> mapFile(const Mapping& m, std::string_view bytes, std::string_view fileName,
+                           const CsvLimits& limits) {
+  auto rows = readCsv(bytes, m.layout.dialect, limits);
+  if (!rows.ok()) return rows.status();
+  std::vector<CsvRow>& all = rows.value();
+  if (m.layout.header && all.empty()) return Status::invalidInput("the file is empty: a header row was expected");
+  auto index = columnIndex(m, m.layout.header ? &all[0] : nullptr);
+  if (!index.ok()) return index.status();
   MapOutcome out;
   if (m.layout.header) out.headerLine = all[0].line;
   for (const CsvRow& row : all) out.rowStarts.push_back(row.line);
+  mapRows(m, index.value(), all, m.layout.header ? 1 : 0, fileName, out);
+  return out;
+}
+
+void mapRows(const Mapping& m, const ColumnIndex& index, const std::vector<CsvRow>& all, std::size_t first,
+             std::string_view fileName, MapOutcome& out) {
+  const TransformContext context = contextOf(m);
+  const std::map<std::string, std::string> fileParts = fileNameParts(m, fileName);
   std::vector<Record> records;
   std::map<std::string, std::size_t> byKey;
   for (std::size_t r = first; r < all.size(); ++r) {
@@ -316,7 +327,7 @@ Result<MapOutcome> mapFile(const Mapping& m, std::string_view bytes, std::string
                       !out.issues.empty();
   if (m.allOrNothing && anyBad) {
     out.rejected = true;
-    return out;
+    return;
   }
   for (Record& record : records) {
     if (record.bad) continue;
@@ -326,33 +337,33 @@ Result<MapOutcome> mapFile(const Mapping& m, std::string_view bytes, std::string
       if (m.allOrNothing) {
         out.rejected = true;
         out.records.clear();
-        return out;
+        return;
       }
       continue;
     }
     out.records.push_back({std::move(bundle).value(), record.lines.front(), record.lines});
   }
-  return out;
 }
 
-std::vector<std::string> recordSlices(std::string_view bytes, const MapOutcome& outcome) {
+std::vector<std::string> sliceRecords(std::string_view bytes, int64_t firstLine, const std::vector<int64_t>& rowStarts,
+                                      std::string_view header, const std::vector<MappedRecord>& records) {
   // Where each physical line starts (0x0A is never part of a CP932 or UTF-8 character).
-  std::vector<std::size_t> lineStart{0, 0};
+  std::vector<std::size_t> lineStart{0};
   for (std::size_t i = 0; i < bytes.size(); ++i) {
     if (bytes[i] == '\n') lineStart.push_back(i + 1);
   }
+  auto startOf = [&](int64_t line) { return lineStart[static_cast<std::size_t>(line - firstLine)]; };
   // A row runs from its line to where the next row starts (quoted newlines included).
   auto rowBytes = [&](int64_t line) {
-    const auto next = std::upper_bound(outcome.rowStarts.begin(), outcome.rowStarts.end(), line);
-    const std::size_t begin = lineStart[static_cast<std::size_t>(line)];
-    const std::size_t end = next == outcome.rowStarts.end() ? bytes.size()
-                                                            : lineStart[static_cast<std::size_t>(*next)];
+    const auto next = std::upper_bound(rowStarts.begin(), rowStarts.end(), line);
+    const std::size_t begin = startOf(line);
+    const std::size_t end = next == rowStarts.end() ? bytes.size() : startOf(*next);
     return bytes.substr(begin, end - begin);
   };
-  const std::string header = outcome.headerLine > 0 ? std::string(rowBytes(outcome.headerLine)) : "";
   std::vector<std::string> out;
-  for (const MappedRecord& record : outcome.records) {
-    std::string slice = header;
+  out.reserve(records.size());
+  for (const MappedRecord& record : records) {
+    std::string slice(header);
     for (int64_t line : record.lines) {
       std::string_view row = rowBytes(line);
       slice += row;
@@ -361,6 +372,14 @@ std::vector<std::string> recordSlices(std::string_view bytes, const MapOutcome& 
     out.push_back(std::move(slice));
   }
   return out;
+}
+
+std::vector<std::string> recordSlices(std::string_view bytes, const MapOutcome& outcome) {
+  std::string header;
+  if (outcome.headerLine > 0) {
+    header = std::move(sliceRecords(bytes, 1, outcome.rowStarts, "", {{"", outcome.headerLine, {outcome.headerLine}}})[0]);
+  }
+  return sliceRecords(bytes, 1, outcome.rowStarts, header, outcome.records);
 }
 
 namespace {

@@ -42,7 +42,12 @@ TEST(Definitions, GeneratesSnapshotsForDifferentialProfiles) {
   EXPECT_EQ(repr->fixed->value, "SYL");
   const ElementDef* birthDate = p->find("Patient.birthDate");
   ASSERT_NE(birthDate, nullptr);
-  EXPECT_EQ(birthDate->min, 1u);
+  EXPECT_EQ(birthDate->min, 0u) << "required by renkei-pat-2 unless the identity is pending";
+  const ElementDef* root = p->find("Patient");
+  ASSERT_NE(root, nullptr);
+  bool hasIdentityRule = false;
+  for (const auto& c : root->constraints) hasIdentityRule |= c.key == "renkei-pat-2";
+  EXPECT_TRUE(hasIdentityRule) << "differential constraints are added to the base ones";
   // Untouched base elements keep their base definition.
   EXPECT_EQ(p->find("Patient.active")->max, 1u);
 }

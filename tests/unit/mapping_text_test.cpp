@@ -294,7 +294,8 @@ TEST(Transforms, KnownNames) {
   EXPECT_TRUE(isKnownTransform("max_length"));
   EXPECT_FALSE(isKnownTransform("rot13"));
   EXPECT_FALSE(apply("rot13", "x").ok());
-  EXPECT_EQ(knownTransforms().size(), 26u);
+  EXPECT_TRUE(isKnownTransform("iso_to_hhmm"));
+  EXPECT_EQ(knownTransforms().size(), 27u);
 }
 
 TEST(Transforms, Spaces) {

@@ -32,6 +32,31 @@ Result<FileIdentity> regularFileIdentity(const std::string& path);
 /// Messages name no path (file names can hold patient names).
 Result<std::string> readRegularFileNoFollow(const std::string& path, std::size_t maxBytes,
                                             const FileIdentity& expected);
+/// A regular file opened under the same rule as readRegularFileNoFollow, read in pieces: for
+/// inputs too large to hold (a 1 GB CSV export), read twice (a digest, then the rows) through
+/// the one descriptor that was checked, so the file read is the file checked.
+class RegularFileStream {
+ public:
+  static Result<RegularFileStream> open(const std::string& path, const FileIdentity& expected);
+  RegularFileStream(RegularFileStream&& other) noexcept;
+  RegularFileStream& operator=(RegularFileStream&& other) noexcept;
+  RegularFileStream(const RegularFileStream&) = delete;
+  RegularFileStream& operator=(const RegularFileStream&) = delete;
+  ~RegularFileStream();
+
+  /// The size when it was opened.
+  uint64_t size() const { return size_; }
+  /// Appends up to `maxBytes` to `out`; false at the end of the file.
+  Result<bool> read(std::size_t maxBytes, std::string& out);
+  /// Back to the first byte.
+  Status rewind();
+
+ private:
+  RegularFileStream(int fd, uint64_t size) : fd_(fd), size_(size) {}
+  int fd_ = -1;
+  uint64_t size_ = 0;
+};
+
 /// Reads standard input to its end with the same cap.
 Result<std::string> readStdinLimited(std::size_t maxBytes = kDefaultMaxInputBytes);
 /// Writes `data` to `path` durably: a hidden temporary beside it, fsync, rename, fsync of the

@@ -1,0 +1,32 @@
+// The engine's inside, shared by mapping a whole file and mapping one in slices: where the
+// layout's columns are, rows → records → Bundles, and each record's own bytes.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "renkei/mapping/csv_reader.h"
+#include "renkei/mapping/mapping_engine.h"
+
+namespace renkei::mapping {
+
+/// Column name → position in a row.
+using ColumnIndex = std::map<std::string, std::size_t>;
+
+/// From the header row (nullptr: the layout's fixed columns); an error naming a column a field
+/// reads that the header lacks.
+Result<ColumnIndex> columnIndex(const Mapping& m, const CsvRow* header);
+
+/// Maps rows[first..] into `out` (records and issues appended; rejected set when the mapping is
+/// all-or-nothing and a row failed).
+void mapRows(const Mapping& m, const ColumnIndex& index, const std::vector<CsvRow>& rows, std::size_t first,
+             std::string_view fileName, MapOutcome& out);
+
+/// Each record's bytes: `header` and its rows as they are in `bytes`, whose first byte starts
+/// physical line `firstLine`; `rowStarts` are the lines where the rows in `bytes` start.
+std::vector<std::string> sliceRecords(std::string_view bytes, int64_t firstLine, const std::vector<int64_t>& rowStarts,
+                                      std::string_view header, const std::vector<MappedRecord>& records);
+
+}  // namespace renkei::mapping
