@@ -165,7 +165,7 @@ Result<std::string> buildBundle(const Mapping& m, Record& record, std::string_vi
       const std::size_t i = row.value_or(0);
       bool pending = false;
       for (const std::string& f : r.maskedIdentity) pending = pending || isMaskedName(record.values.value(f, i));
-      std::string key = m.id + "|" + r.key;
+      std::string key = r.idNamespace + "|" + r.key;
       bool business = !r.idFrom.empty() && !pending;
       for (const std::string& f : r.idFrom) {
         const std::string v = record.values.value(f, i);

@@ -249,6 +249,7 @@ std::shared_ptr<const Mapping> MappingSet::fromJson(std::string_view json, const
     spec.when = strs(r, "when");
     spec.perRow = r.HasMember("per_row") && r["per_row"].GetBool();
     spec.maskedIdentity = strs(r, "masked_identity");
+    spec.idNamespace = r.HasMember("id_namespace") ? r["id_namespace"].GetString() : m->id;
     std::set<std::string> conditionFields;
     if (r.HasMember("when") && r["when"].IsString()) {
       fhirpath::CompileOptions options;

@@ -69,6 +69,25 @@ Result<std::string> singleSpace(std::string_view, std::string_view value, const 
   return out;
 }
 
+/// A full name's two parts at its first space (ASCII or ideographic): 山田　花子 → 山田 | 花子; a
+/// name without a space is all family name.
+std::pair<std::string, std::string> splitName(std::string_view value) {
+  std::vector<std::string> parts;
+  runs(value, [&](std::string_view t) { parts.emplace_back(t); }, [](bool, bool) {});
+  if (parts.empty()) return {};
+  std::string given;
+  for (std::size_t i = 1; i < parts.size(); ++i) given += (i > 1 ? " " : "") + parts[i];
+  return {parts[0], given};
+}
+
+Result<std::string> familyName(std::string_view, std::string_view value, const TransformContext&) {
+  return splitName(value).first;
+}
+
+Result<std::string> givenName(std::string_view, std::string_view value, const TransformContext&) {
+  return splitName(value).second;
+}
+
 Result<std::string> nfkc(std::string_view, std::string_view value, const TransformContext&) {
   return text::nfkc(value);
 }
@@ -126,7 +145,7 @@ struct Entry {
   bool actsOnEmpty;
 };
 
-constexpr std::array<Entry, 27> kTransforms = {{
+constexpr std::array<Entry, 29> kTransforms = {{
     {"trim", trim, false},
     {"nfkc", nfkc, false},
     {"fullwidth_kana", fullwidthKana, false},
@@ -134,6 +153,8 @@ constexpr std::array<Entry, 27> kTransforms = {{
     {"hiragana", hiragana, false},
     {"no_spaces", noSpaces, false},
     {"single_space", singleSpace, false},
+    {"family_name", familyName, false},
+    {"given_name", givenName, false},
     {"upper", upper, false},
     {"wareki_date", warekiDate, false},
     {"yyyymmdd", yyyymmdd, false},

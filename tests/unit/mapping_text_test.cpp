@@ -295,7 +295,15 @@ TEST(Transforms, KnownNames) {
   EXPECT_FALSE(isKnownTransform("rot13"));
   EXPECT_FALSE(apply("rot13", "x").ok());
   EXPECT_TRUE(isKnownTransform("iso_to_hhmm"));
-  EXPECT_EQ(knownTransforms().size(), 27u);
+  EXPECT_EQ(knownTransforms().size(), 29u);
+}
+
+TEST(Transforms, NameParts) {
+  EXPECT_EQ(apply("family_name", "山田\u3000花子").value(), "山田");
+  EXPECT_EQ(apply("given_name", "山田\u3000花子").value(), "花子");
+  EXPECT_EQ(apply("given_name", " ﾔﾏﾀﾞ  ﾊﾅ ｺ ").value(), "ﾊﾅ ｺ") << "the rest after the first space";
+  EXPECT_EQ(apply("family_name", "山田花子").value(), "山田花子") << "no space: all family name";
+  EXPECT_EQ(apply("given_name", "山田花子").value(), "");
 }
 
 TEST(Transforms, Spaces) {

@@ -44,6 +44,9 @@ struct ResourceSpec {
   std::string key;           ///< the name references use: {ref:key}
   std::string resourceType;
   std::vector<std::string> idFrom;  ///< business-key fields that make the id
+  /// The name ids are hashed under (default: the mapping id): two mappings that say one thing —
+  /// a plan and the file that deletes it — give the resource one id.
+  std::string idNamespace;
   std::vector<std::string> when;    ///< fields that must all be non-empty for the resource to exist
   /// Or a FHIRPath condition over the fields (%field is the field's value, empty when none).
   std::shared_ptr<const fhirpath::Expression> condition;
