@@ -159,5 +159,26 @@ TEST_F(RenkeiProfiles, DischargeWithoutEndFailsItsInvariant) {
   EXPECT_NE(e[0]->message.find("renkei-enc-1"), std::string::npos) << e[0]->message;
 }
 
+/// RenkeiCarePlan and the care-plan extensions: the sample month plan conforms; each rule catches.
+class RenkeiCarePlanProfile : public RenkeiProfiles {
+ protected:
+  RenkeiCarePlanProfile() { sample_ = test::readText(test::sourceDir() / "samples/fhir/CarePlan-renkei-example.json"); }
+};
+
+TEST_F(RenkeiCarePlanProfile, SampleConformsAndEachRuleCatches) {
+  auto ok = variant("\"scheduled\"", "\"scheduled\"");
+  EXPECT_TRUE(ok.valid()) << (ok.issues.empty() ? "" : ok.issues.front().message);
+  auto noTable = variant("care-plan-document", "care-plan-documents");
+  ASSERT_FALSE(errors(noTable).empty());
+  EXPECT_NE(errors(noTable)[0]->message.find("renkei-cp-1"), std::string::npos);
+  auto noMonth = variant("\"start\": \"2024-11\",", "");
+  ASSERT_FALSE(errors(noMonth).empty());
+  EXPECT_NE(errors(noMonth)[0]->message.find("renkei-cp-4"), std::string::npos);
+  auto badLine = variant("\"url\": \"units\"", "\"url\": \"unitz\"");
+  ASSERT_FALSE(errors(badLine).empty()) << "a sub-extension the extension does not define";
+  auto noKey = variant("NamingSystem/care-plan\"", "NamingSystem/careplan\"");
+  EXPECT_FALSE(noKey.valid()) << "renkei-cp-2";
+}
+
 }  // namespace
 }  // namespace renkei::fhir
