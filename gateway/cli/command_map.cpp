@@ -4,6 +4,8 @@
 // unreadable input or usage.
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <functional>
 #include <iostream>
 
 #include <rapidjson/document.h>
@@ -16,6 +18,7 @@
 #include "renkei/fhir/resource_reader.h"
 #include "renkei/fhirpath/invariants.h"
 #include "renkei/mapping/mapping_engine.h"
+#include "renkei/mapping/streamed_mapping.h"
 
 namespace renkei::cli {
 namespace {
@@ -116,12 +119,12 @@ Loaded loadSet(const Arguments& args) {
 
 /// Validates each Bundle; prints the issues of invalid ones to stderr; false when one is invalid.
 bool validateAll(const std::vector<std::string>& bundles, const fhir::Validator& validator,
-                 const std::string& source) {
+                 const std::string& source, std::size_t firstRecord = 0) {
   bool valid = true;
   for (std::size_t i = 0; i < bundles.size(); ++i) {
     auto read = fhir::readResource(bundles[i], fhir::SourceFormat::Json);
     if (!read.ok()) {
-      std::cerr << source << " record " << i + 1 << ": " << read.status.message() << '\n';
+      std::cerr << source << " record " << firstRecord + i + 1 << ": " << read.status.message() << '\n';
       valid = false;
       continue;
     }
@@ -131,46 +134,130 @@ bool validateAll(const std::vector<std::string>& bundles, const fhir::Validator&
       for (const fhir::Issue& issue : result.issues) {
         if (issue.severity == fhir::Severity::Error || issue.severity == fhir::Severity::Fatal) errors.push_back(issue);
       }
-      std::cerr << fhir::issuesAsText(errors, source + " record " + std::to_string(i + 1));
+      std::cerr << fhir::issuesAsText(errors, source + " record " + std::to_string(firstRecord + i + 1));
       valid = false;
     }
   }
   return valid;
 }
 
+/// An input read in pieces, from its start again when asked: a file, or standard input held
+/// in memory (it cannot be read twice).
+class Pieces {
+ public:
+  static Result<Pieces> open(const std::string& path) {
+    Pieces p;
+    if (path == "-") {
+      auto all = readInput(path);
+      if (!all.ok()) return all.status();
+      p.held_ = std::move(all).value();
+      p.fromMemory_ = true;
+      return p;
+    }
+    p.file_.open(path, std::ios::binary);
+    if (!p.file_) return Status::unavailable("cannot open the file");
+    return p;
+  }
+  /// The next piece (empty at the end).
+  std::string next(std::size_t size) {
+    if (fromMemory_) {
+      std::string out = held_.substr(std::min(at_, held_.size()), size);
+      at_ += out.size();
+      return out;
+    }
+    std::string out(size, '\0');
+    file_.read(out.data(), static_cast<std::streamsize>(size));
+    out.resize(static_cast<std::size_t>(file_.gcount()));
+    return out;
+  }
+  void rewind() {
+    at_ = 0;
+    file_.clear();
+    file_.seekg(0);
+  }
+
+ private:
+  std::ifstream file_;
+  std::string held_;
+  std::size_t at_ = 0;
+  bool fromMemory_ = false;
+};
+
+constexpr std::size_t kPiece = 1 << 20;
+
+/// Feeds the whole input to `mapped`, handing the records of each slice to `onRecords`.
+Status mapAll(Pieces& input, mapping::StreamedMapping& mapped,
+              const std::function<void(std::vector<mapping::StreamedRecord>&)>& onRecords) {
+  std::vector<mapping::StreamedRecord> records;
+  for (std::string piece = input.next(kPiece); !piece.empty(); piece = input.next(kPiece)) {
+    RENKEI_RETURN_IF_ERROR(mapped.feed(piece, records));
+    onRecords(records);
+    records.clear();
+  }
+  RENKEI_RETURN_IF_ERROR(mapped.finish(records));
+  onRecords(records);
+  return {};
+}
+
+/// One input, streamed: its records are validated and printed slice by slice, so memory stays
+/// flat for a gigabyte export. An all-or-nothing file is checked to its end first, so a refused
+/// file prints no record. Returns the exit code.
+int mapOne(const std::string& path, const Arguments& args, const mapping::MappingSet& set,
+           const fhir::Validator& validator) {
+  auto input = Pieces::open(path);
+  if (!input.ok()) {
+    std::cerr << path << ": " << input.status().message() << '\n';
+    return 2;
+  }
+  const std::string name = fs::path(path).filename().string();
+  const std::string head = input->next(64 * 1024);
+  input->rewind();
+  const mapping::Mapping* m = args.has("mapping") ? set.byId(args.get("mapping")) : set.pick(name, head);
+  if (m == nullptr) {
+    std::cerr << path << ": " << (args.has("mapping") ? "no mapping '" + args.get("mapping") + "'"
+                                                       : std::string("no mapping recognises this file")) << '\n';
+    return 2;
+  }
+  auto unreadable = [&](const Status& status) {
+    std::cout << fhir::operationOutcomeJson({fhir::fatalIssue(status.message())}) << '\n';
+    return 2;
+  };
+  if (m->allOrNothing) {
+    mapping::StreamedMapping check(*m, name);
+    Status read = mapAll(input.value(), check, [](std::vector<mapping::StreamedRecord>&) {});
+    if (!read.ok()) return unreadable(read);
+    if (check.rejected()) {
+      std::cout << rowOutcome(check.issues(), true) << '\n';
+      return 1;
+    }
+    input->rewind();
+  }
+  mapping::StreamedMapping mapped(*m, name);
+  bool valid = true;
+  std::size_t count = 0;
+  Status read = mapAll(input.value(), mapped, [&](std::vector<mapping::StreamedRecord>& records) {
+    std::vector<std::string> bundles;
+    for (mapping::StreamedRecord& r : records) {
+      std::cout << pretty(r.record.bundleJson) << '\n';
+      bundles.push_back(std::move(r.record.bundleJson));
+    }
+    valid = validateAll(bundles, validator, path, count) && valid;
+    count += bundles.size();
+  });
+  if (!read.ok()) return unreadable(read);
+  int exitCode = valid ? 0 : 1;
+  if (mapped.issueCount() > 0) {
+    std::cout << rowOutcome(mapped.issues(), false) << '\n';
+    exitCode = 1;
+  }
+  return exitCode;
+}
+
 int mapForward(const Arguments& args, const mapping::MappingSet& set, const fhir::Validator& validator) {
   int exitCode = 0;
   for (const std::string& path : args.positionals()) {
-    auto bytes = readInput(path);
-    if (!bytes.ok()) {
-      std::cerr << path << ": " << bytes.status().message() << '\n';
-      exitCode = 2;
-      continue;
-    }
-    const mapping::Mapping* m = args.has("mapping") ? set.byId(args.get("mapping"))
-                                                    : set.pick(fs::path(path).filename().string(), bytes.value());
-    if (m == nullptr) {
-      std::cerr << path << ": " << (args.has("mapping") ? "no mapping '" + args.get("mapping") + "'"
-                                                         : std::string("no mapping recognises this file")) << '\n';
-      exitCode = 2;
-      continue;
-    }
-    auto outcome = mapping::mapFile(*m, bytes.value(), fs::path(path).filename().string());
-    if (!outcome.ok()) {
-      std::cout << fhir::operationOutcomeJson({fhir::fatalIssue(outcome.status().message())}) << '\n';
-      exitCode = 2;
-      continue;
-    }
-    std::vector<std::string> bundles;
-    for (const auto& r : outcome->records) {
-      bundles.push_back(r.bundleJson);
-      std::cout << pretty(r.bundleJson) << '\n';
-    }
-    if (!outcome->issues.empty() || outcome->rejected) {
-      std::cout << rowOutcome(outcome->issues, outcome->rejected) << '\n';
-      if (exitCode == 0) exitCode = 1;
-    }
-    if (!validateAll(bundles, validator, path) && exitCode == 0) exitCode = 1;
+    const int code = mapOne(path, args, set, validator);
+    if (code > exitCode) exitCode = code;
   }
   return exitCode;
 }
