@@ -7,9 +7,11 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <optional>
 
 #include <rapidjson/document.h>
 #include <rapidjson/prettywriter.h>
+#include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
 
 #include "cli_support.h"
@@ -287,20 +289,77 @@ int mapReverse(const Arguments& args, const mapping::MappingSet& set) {
 }
 
 /// The Bundles of an expected.json: one Bundle, or an array of them.
-std::vector<std::string> expectedBundles(const rapidjson::Document& d) {
-  std::vector<std::string> out;
-  auto one = [&](const rapidjson::Value& v) {
-    rapidjson::StringBuffer sb;
-    rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-    v.Accept(w);
-    out.emplace_back(sb.GetString(), sb.GetSize());
-  };
-  if (d.IsArray()) {
-    for (const auto& v : d.GetArray()) one(v);
-  } else {
-    one(d);
+/// Copies JSON events into text with numbers exactly as written (11.40 stays 11.40), one text per
+/// element of a top-level array (or one for a single value).
+class ExactSplitter : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ExactSplitter> {
+ public:
+  std::vector<std::string> texts;
+
+  bool Null() { return emit([&] { return writer_.Null(); }); }
+  bool Bool(bool b) { return emit([&] { return writer_.Bool(b); }); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool) { return emit([&] { return writer_.RawNumber(s, n); }); }
+  bool String(const char* s, rapidjson::SizeType n, bool) { return emit([&] { return writer_.String(s, n); }); }
+  bool Key(const char* s, rapidjson::SizeType n, bool) { return writer_.Key(s, n); }
+  bool StartObject() { return open([&] { return writer_.StartObject(); }); }
+  bool EndObject(rapidjson::SizeType n) { return close([&] { return writer_.EndObject(n); }); }
+  bool StartArray() {
+    if (depth_ == 0 && !topArraySeen_) {  // the list of expected Bundles itself
+      topArraySeen_ = true;
+      topIsArray_ = true;
+      ++depth_;
+      return true;
+    }
+    return open([&] { return writer_.StartArray(); });
   }
-  return out;
+  bool EndArray(rapidjson::SizeType n) {
+    if (topIsArray_ && depth_ == 1) {
+      --depth_;
+      return true;
+    }
+    return close([&] { return writer_.EndArray(n); });
+  }
+
+ private:
+  template <typename F>
+  bool open(F write) {
+    topArraySeen_ = true;
+    ++depth_;
+    return write();
+  }
+  template <typename F>
+  bool close(F write) {
+    const bool ok = write();
+    --depth_;
+    if (depth_ == (topIsArray_ ? 1 : 0)) done();
+    return ok;
+  }
+  template <typename F>
+  bool emit(F write) {
+    topArraySeen_ = true;
+    const bool ok = write();
+    if (depth_ == (topIsArray_ ? 1 : 0)) done();
+    return ok;
+  }
+  void done() {
+    texts.emplace_back(buffer_.GetString(), buffer_.GetSize());
+    buffer_.Clear();
+    writer_.Reset(buffer_);
+  }
+
+  rapidjson::StringBuffer buffer_;
+  rapidjson::Writer<rapidjson::StringBuffer> writer_{buffer_};
+  int depth_ = 0;
+  bool topArraySeen_ = false;
+  bool topIsArray_ = false;
+};
+
+/// The Bundles of expected.json as text, their numbers as written there.
+std::vector<std::string> expectedBundles(const std::string& text) {
+  ExactSplitter splitter;
+  rapidjson::Reader reader;
+  rapidjson::StringStream stream(text.c_str());
+  reader.Parse<rapidjson::kParseNumbersAsStringsFlag>(stream, splitter);
+  return splitter.texts;
 }
 
 /// Runs one golden case folder; prints what differs; true when it passes.
@@ -363,7 +422,7 @@ bool runCase(const mapping::Mapping& m, const fs::path& dir, const fhir::Validat
   }
   if (fs::exists(dir / "expected.csv", ec)) {
     auto expectedCsv = readInput((dir / "expected.csv").string());
-    auto rendered = mapping::renderLayout(m, expectedBundles(expected));
+    auto rendered = mapping::renderLayout(m, expectedBundles(expectedText.value()));
     if (!rendered.ok() || !expectedCsv.ok() || rendered.value() != expectedCsv.value()) {
       std::cout << "FAIL " << name << " (reverse): "
                 << (rendered.ok() ? "the rendered layout differs from expected.csv; it is:\n" + rendered.value()
@@ -372,16 +431,13 @@ bool runCase(const mapping::Mapping& m, const fs::path& dir, const fhir::Validat
       return false;
     }
   }
-  // A layout that names its files renders the input's own name again from its parts.
-  if (m.renderedFileName && input.stem() != "input" && !expectsOutcome) {
-    std::map<std::string, std::string> parts;
-    for (const mapping::FileNamePattern& p : m.fileNames) {
-      if (auto found = p.match(input.filename().string())) {
-        parts = std::move(*found);
-        break;
-      }
-    }
-    auto rendered = mapping::renderFileName(m, expectedBundles(expected).front(), parts);
+  // A layout that names its files renders the input's own name again from its parts, when the
+  // name has the form it writes (the first of match.file_names; older forms are only read).
+  std::optional<std::map<std::string, std::string>> written;
+  if (!m.fileNames.empty()) written = m.fileNames.front().match(input.filename().string());
+  if (m.renderedFileName && written && !expectsOutcome) {
+    const std::map<std::string, std::string>& parts = *written;
+    auto rendered = mapping::renderFileName(m, expectedBundles(expectedText.value()).front(), parts);
     if (!rendered.ok() || rendered.value() != input.filename().string()) {
       std::cout << "FAIL " << name << " (file name): "
                 << (rendered.ok() ? "renders as " + rendered.value() : rendered.status().message()) << '\n';

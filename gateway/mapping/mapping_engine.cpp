@@ -60,13 +60,6 @@ TransformContext contextOf(const Mapping& m) {
   return context;
 }
 
-std::string toJson(const Value& v) {
-  rapidjson::StringBuffer sb;
-  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-  v.Accept(w);
-  return std::string(sb.GetString(), sb.GetSize());
-}
-
 struct Record {
   RecordValues values;
   std::vector<int64_t> lines;
@@ -197,7 +190,7 @@ Result<std::string> buildBundle(const Mapping& m, Record& record, std::string_vi
   Value entries(rapidjson::kArrayType);
   for (const Instance& instance : instances) {
     const ResourceSpec* r = instance.spec;
-    Value resource = buildFromTemplate(r->templ, record.values, a, instance.row);
+    Value resource = buildFromTemplate(*r->compiled, record.values, a, instance.row);
     if (!resource.IsObject()) continue;
     Value ordered(rapidjson::kObjectType);
     ordered.AddMember("resourceType", Value(r->resourceType.c_str(), a), a);
@@ -222,7 +215,7 @@ Result<std::string> buildBundle(const Mapping& m, Record& record, std::string_vi
     entries.PushBack(entry, a);
   }
   bundle.AddMember("entry", entries, a);
-  return toJson(bundle);
+  return writeJson(bundle);
 }
 
 /// The parts of `fileName` the first matching pattern reads (none when none matches).
@@ -299,8 +292,12 @@ void mapRows(const Mapping& m, const ColumnIndex& index, const std::vector<CsvRo
     for (const FieldSpec& f : m.fields) {
       auto v = applySteps(f.read, source(f), context);
       if (!v.ok()) {
-        out.issues.push_back({row.line, f.filePart.empty() ? f.column : "file name {" + f.filePart + "}",
-                              v.status().message()});
+        RowIssue issue{row.line, f.filePart.empty() ? f.column : "file name {" + f.filePart + "}", v.status().message()};
+        bool again = false;  // several fields read one column: its problem is said once
+        for (auto i = out.issues.rbegin(); !again && i != out.issues.rend() && i->line == row.line; ++i) {
+          again = i->column == issue.column && i->message == issue.message;
+        }
+        if (!again) out.issues.push_back(std::move(issue));
         bad = true;
         continue;
       }
@@ -472,7 +469,8 @@ Result<std::vector<std::map<std::string, std::string>>> rowsOf(const Mapping& m,
 }
 
 Result<Value*> parseBundle(rapidjson::Document& doc, const std::string& json, std::size_t index) {
-  doc.Parse(json.c_str(), json.size());
+  // Numbers as their text: a decimal renders as it was written (11.40, not 11.4).
+  doc.Parse<rapidjson::kParseNumbersAsStringsFlag>(json.c_str(), json.size());
   if (doc.HasParseError() || !doc.IsObject()) {
     return Status::invalidInput("bundle " + std::to_string(index + 1) + " is not JSON");
   }
@@ -494,15 +492,24 @@ Result<std::string> renderLayout(const Mapping& m, const std::vector<std::string
       std::vector<std::string> cells;
       for (const std::string& column : m.layout.columns) {
         std::string cell;
+        // The field that has a value renders the column; without one, a field with its own render
+        // chain still runs it (so "default:9999" writes the layout's "no value").
+        const FieldSpec* from = nullptr;
         for (const FieldSpec& f : m.fields) {
-          if (f.column != column || values[f.name].empty()) continue;
-          auto rendered = applySteps(renderSteps(f), values[f.name], context);
+          if (f.column != column) continue;
+          if (!values[f.name].empty()) {
+            from = &f;
+            break;
+          }
+          if (from == nullptr && !f.render.empty()) from = &f;
+        }
+        if (const FieldSpec* f = from) {
+          auto rendered = applySteps(renderSteps(*f), values[f->name], context);
           if (!rendered.ok()) {
-            return Status::invalidInput("bundle " + std::to_string(index + 1) + ", field " + f.name + ": " +
+            return Status::invalidInput("bundle " + std::to_string(index + 1) + ", field " + f->name + ": " +
                                         rendered.status().message());
           }
           cell = std::move(rendered).value();
-          break;
         }
         if (cell.empty() && column == m.layout.versionColumn && !m.layout.versions.empty()) {
           cell = m.layout.versions.back();

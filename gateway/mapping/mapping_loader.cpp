@@ -296,6 +296,8 @@ std::shared_ptr<const Mapping> MappingSet::fromJson(std::string_view json, const
     }
   }
   if (errors.size() > before) return nullptr;
+  // Compiled once the resources are in place: the nodes point into each template's JSON.
+  for (ResourceSpec& spec : m->resources) spec.compiled = std::make_shared<const TemplateNode>(compileTemplate(spec.templ));
   return m;
 }
 

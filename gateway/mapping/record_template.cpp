@@ -2,7 +2,10 @@
 // to values (see record_template.h for the rules).
 #include "record_template.h"
 
+#include <cerrno>
 #include <cstdlib>
+#include <regex>
+#include <string_view>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -12,12 +15,6 @@ namespace {
 
 using rapidjson::Value;
 using Allocator = rapidjson::Document::AllocatorType;
-
-struct Segment {
-  bool placeholder = false;
-  std::string text;  ///< literal text, or the placeholder's name
-  std::string type;  ///< "", "number" or "boolean"
-};
 
 /// "a{x}b{y:number}" → literal a, {x}, literal b, {y} typed number.
 std::vector<Segment> segments(std::string_view s) {
@@ -97,6 +94,33 @@ std::string scalarText(const Value& v) {
   return "";
 }
 
+/// What marks a string built for a decimal placeholder, written as a JSON number by writeJson.
+constexpr std::string_view kDecimalMark = "\x1f" "decimal:";
+
+/// A decimal as JSON writes it ("011.40" → "11.40"), or "" when `v` is not one.
+std::string decimalText(const std::string& v) {
+  static const std::regex kDecimal("(-?)0*([0-9]+)(\\.[0-9]+)?");
+  std::smatch m;
+  if (!std::regex_match(v, m, kDecimal)) return "";
+  return m[1].str() + m[2].str() + m[3].str();
+}
+
+/// A JSON writer that writes decimal placeholders' text as numbers, exactly as read.
+class DecimalWriter : public rapidjson::Writer<rapidjson::StringBuffer> {
+ public:
+  using rapidjson::Writer<rapidjson::StringBuffer>::Writer;
+  bool String(const char* s, rapidjson::SizeType n, bool copy = false) {
+    std::string_view text(s, n);
+    if (text.substr(0, kDecimalMark.size()) == kDecimalMark) {
+      text.remove_prefix(kDecimalMark.size());
+      if (!text.empty() && decimalText(std::string(text)) == text) {
+        return RawValue(text.data(), text.size(), rapidjson::kNumberType);
+      }
+    }
+    return rapidjson::Writer<rapidjson::StringBuffer>::String(s, n, copy);
+  }
+};
+
 Value buildString(const std::vector<Segment>& segs, const RecordValues& values, std::size_t row,
                   Allocator& a) {
   if (segs.size() == 1 && segs[0].placeholder && !segs[0].type.empty()) {
@@ -104,67 +128,96 @@ Value buildString(const std::vector<Segment>& segs, const RecordValues& values, 
     if (v.empty()) return Value();
     if (segs[0].type == "boolean") return Value(v == "true" || v == "1");
     char* end = nullptr;
+    errno = 0;
     const long long i = std::strtoll(v.c_str(), &end, 10);
-    if (end != nullptr && *end == '\0') return Value(static_cast<int64_t>(i));
-    return Value(std::strtod(v.c_str(), nullptr));
-  }
-  std::string out;
-  bool any = false;
-  for (const Segment& s : segs) {
-    if (!s.placeholder) {
-      out += s.text;
-      continue;
+    if (end != nullptr && *end == '\0' && errno == 0) return Value(static_cast<int64_t>(i));
+    const std::string decimal = decimalText(v);
+    if (!decimal.empty()) {
+      // Kept as written (FHIR decimals keep their precision: 11.40 is not 11.4); see writeJson.
+      const std::string marked = std::string(kDecimalMark) + decimal;
+      return Value(marked.c_str(), static_cast<rapidjson::SizeType>(marked.size()), a);
     }
-    const std::string v = s.text.rfind("ref:", 0) == 0 ? values.ref(s.text.substr(4), row)
-                                                        : values.value(s.text, row);
-    any = any || !v.empty();
-    out += v;
+    return Value(v.c_str(), static_cast<rapidjson::SizeType>(v.size()), a);  // not a number: the validator says so
   }
-  if (!any) return Value();
+  // Text around placeholders joins values: a literal is written when it has a value on each side
+  // (the text before the first placeholder and after the last one count the end as a value), so
+  // "{date}T{time}+09:00" without a time is the date alone and "{family} {given}" one name.
+  std::vector<std::string> filled(segs.size());
+  std::size_t firstPlaceholder = segs.size(), lastPlaceholder = 0, firstValue = segs.size(), lastValue = 0;
+  for (std::size_t i = 0; i < segs.size(); ++i) {
+    if (!segs[i].placeholder) continue;
+    const Segment& s = segs[i];
+    filled[i] = s.text.rfind("ref:", 0) == 0 ? values.ref(s.text.substr(4), row) : values.value(s.text, row);
+    firstPlaceholder = std::min(firstPlaceholder, i);
+    lastPlaceholder = i;
+    if (filled[i].empty()) continue;
+    firstValue = std::min(firstValue, i);
+    lastValue = i;
+  }
+  if (firstValue == segs.size()) return Value();
+  auto keep = [&](std::size_t i) {
+    if (i < firstPlaceholder) return true;                          // a prefix
+    if (i > lastPlaceholder) return lastValue == lastPlaceholder;   // a suffix, after a value
+    return firstValue < i && i < lastValue;                         // between two values
+  };
+  std::string out;
+  for (std::size_t i = 0; i < segs.size(); ++i) {
+    if (segs[i].placeholder) {
+      out += filled[i];
+    } else if (keep(i)) {
+      out += segs[i].text;
+    }
+  }
   out = trimSpaces(out);
   return Value(out.c_str(), static_cast<rapidjson::SizeType>(out.size()), a);
 }
 
-Value build(const Value& t, const RecordValues& values, std::size_t row, bool expand, Allocator& a) {
-  if (t.IsString()) {
-    const auto segs = segments({t.GetString(), t.GetStringLength()});
-    if (!hasPlaceholder(segs)) return Value(t, a);
-    return buildString(segs, values, row, a);
+bool usesAny(const std::vector<std::string>& names, const std::set<std::string>& fields) {
+  for (const std::string& n : names) {
+    if (fields.count(n) != 0) return true;
   }
-  if (t.IsObject()) {
-    Value out(rapidjson::kObjectType);
-    bool placeholders = false, filled = false;
-    for (const auto& m : t.GetObject()) {
-      std::set<std::string> names;
-      collectPlaceholders(m.value, names);
-      Value built = build(m.value, values, row, expand, a);
-      placeholders = placeholders || !names.empty();
-      if (built.IsNull()) continue;
-      filled = filled || !names.empty();
-      out.AddMember(Value(m.name, a), built, a);
-    }
-    if ((placeholders && !filled) || out.MemberCount() == 0) return Value();
-    return out;
-  }
-  if (t.IsArray()) {
-    Value out(rapidjson::kArrayType);
-    for (const auto& e : t.GetArray()) {
-      const bool each = expand && values.rows.size() > 1 && usesAny(e, values.perRow);
-      const std::size_t first = each ? 0 : row;
-      const std::size_t last = each ? values.rows.size() : row + 1;
-      const rapidjson::SizeType before = out.Size();
-      for (std::size_t r = first; r < last; ++r) {
-        Value built = build(e, values, r, expand && !each, a);  // inside a row element: that row
+  return false;
+}
+
+Value build(const TemplateNode& t, const RecordValues& values, std::size_t row, bool expand, Allocator& a) {
+  switch (t.kind) {
+    case TemplateNode::Kind::Constant:
+      return Value(*t.value, a);
+    case TemplateNode::Kind::Text:
+      return buildString(t.segments, values, row, a);
+    case TemplateNode::Kind::Object: {
+      Value out(rapidjson::kObjectType);
+      bool placeholders = false, filled = false;
+      for (const auto& [name, member] : t.members) {
+        Value built = build(member, values, row, expand, a);
+        placeholders = placeholders || !member.names.empty();
         if (built.IsNull()) continue;
-        bool repeated = false;
-        for (rapidjson::SizeType i = before; each && !repeated && i < out.Size(); ++i) repeated = out[i] == built;
-        if (!repeated) out.PushBack(built, a);
+        filled = filled || !member.names.empty();
+        out.AddMember(Value(*name, a), built, a);
       }
+      if ((placeholders && !filled) || out.MemberCount() == 0) return Value();
+      return out;
     }
-    if (out.Empty()) return Value();
-    return out;
+    case TemplateNode::Kind::Array: {
+      Value out(rapidjson::kArrayType);
+      for (const TemplateNode& e : t.elements) {
+        const bool each = expand && values.rows.size() > 1 && usesAny(e.names, values.perRow);
+        const std::size_t first = each ? 0 : row;
+        const std::size_t last = each ? values.rows.size() : row + 1;
+        const rapidjson::SizeType before = out.Size();
+        for (std::size_t r = first; r < last; ++r) {
+          Value built = build(e, values, r, expand && !each, a);  // inside a row element: that row
+          if (built.IsNull()) continue;
+          bool repeated = false;
+          for (rapidjson::SizeType i = before; each && !repeated && i < out.Size(); ++i) repeated = out[i] == built;
+          if (!repeated) out.PushBack(built, a);
+        }
+      }
+      if (out.Empty()) return Value();
+      return out;
+    }
   }
-  return Value(t, a);
+  return Value();
 }
 
 /// Splits `text` along the literals of a pattern into its placeholders' values.
@@ -243,15 +296,23 @@ bool match(const Value& t, const Value& d, const std::set<std::string>& perRow, 
     for (const auto& m : t.GetObject()) {
       auto dm = d.FindMember(m.name);
       if (dm == d.MemberEnd()) {
-        if (strict && hasConstant(m.value) && !m.value.IsArray()) return false;
+        // Absent is fine when it would have been left out for want of values; a member that is
+        // only constants is always built, so its absence means another resource.
+        if (strict && hasConstant(m.value) && !m.value.IsArray()) {
+          std::set<std::string> names;
+          collectPlaceholders(m.value, names);
+          if (names.empty()) return false;
+        }
         continue;
       }
       Bindings b;
       // A resource's own lists are lenient; everything inside an element is strict.
       const bool ok = m.value.IsArray() ? matchArray(m.value, dm->value, perRow, b, strict)
                                         : match(m.value, dm->value, perRow, b, true);
+      // A member that is there but does not fit (another code, another system) means another
+      // resource: only a resource's own lists may hold what the template does not.
       if (!ok) {
-        if (strict || std::string_view(m.name.GetString()) == "resourceType") return false;
+        if (strict || !m.value.IsArray()) return false;
         continue;
       }
       out.once.insert(b.once.begin(), b.once.end());
@@ -308,9 +369,43 @@ void collectPlaceholders(const Value& t, std::set<std::string>& names) {
   }
 }
 
-Value buildFromTemplate(const Value& templ, const RecordValues& values, Allocator& allocator,
+TemplateNode compileTemplate(const Value& t) {
+  TemplateNode node;
+  node.value = &t;
+  std::set<std::string> names;
+  if (t.IsString()) {
+    node.segments = segments({t.GetString(), t.GetStringLength()});
+    if (hasPlaceholder(node.segments)) node.kind = TemplateNode::Kind::Text;
+    for (const Segment& s : node.segments) {
+      if (s.placeholder) names.insert(s.text);
+    }
+  } else if (t.IsObject()) {
+    node.kind = TemplateNode::Kind::Object;
+    for (const auto& m : t.GetObject()) {
+      node.members.emplace_back(&m.name, compileTemplate(m.value));
+      names.insert(node.members.back().second.names.begin(), node.members.back().second.names.end());
+    }
+  } else if (t.IsArray()) {
+    node.kind = TemplateNode::Kind::Array;
+    for (const auto& e : t.GetArray()) {
+      node.elements.push_back(compileTemplate(e));
+      names.insert(node.elements.back().names.begin(), node.elements.back().names.end());
+    }
+  }
+  node.names.assign(names.begin(), names.end());
+  return node;
+}
+
+Value buildFromTemplate(const TemplateNode& templ, const RecordValues& values, Allocator& allocator,
                         std::optional<std::size_t> row) {
   return build(templ, values, row.value_or(0), !row.has_value(), allocator);
+}
+
+std::string writeJson(const Value& built) {
+  rapidjson::StringBuffer sb;
+  DecimalWriter w(sb);
+  built.Accept(w);
+  return std::string(sb.GetString(), sb.GetSize());
 }
 
 bool matchTemplate(const Value& templ, const Value& data, const std::set<std::string>& perRowFields,

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <map>
 #include <optional>
 #include <set>
@@ -17,6 +18,28 @@
 #include <rapidjson/document.h>
 
 namespace renkei::mapping {
+
+/// A piece of a template string: literal text or a placeholder ("{name}" / "{name:number}").
+struct Segment {
+  bool placeholder = false;
+  std::string text;  ///< literal text, or the placeholder's name
+  std::string type;  ///< "", "number" or "boolean"
+};
+
+/// A template parsed once when its mapping loads — every string's segments, every subtree's
+/// placeholder names — so that building a record's resources parses nothing again. It points
+/// into the template's JSON (names, constants), which must outlive it.
+struct TemplateNode {
+  enum class Kind { Constant, Text, Object, Array };
+  Kind kind = Kind::Constant;
+  const rapidjson::Value* value = nullptr;  ///< the template value (constants are copied from it)
+  std::vector<Segment> segments;            ///< Text
+  std::vector<std::pair<const rapidjson::Value*, TemplateNode>> members;  ///< Object: name, value
+  std::vector<TemplateNode> elements;       ///< Array
+  std::vector<std::string> names;           ///< the placeholders of this subtree, sorted, once each
+};
+
+TemplateNode compileTemplate(const rapidjson::Value& templ);
 
 /// The field names (and "ref:key" names) a template refers to.
 void collectPlaceholders(const rapidjson::Value& templ, std::set<std::string>& names);
@@ -38,7 +61,7 @@ struct RecordValues {
 /// every placeholder takes that row's value and no array element is repeated per row;
 /// otherwise an array element that uses a per-row field or reference is made once per row,
 /// identical results once.
-rapidjson::Value buildFromTemplate(const rapidjson::Value& templ, const RecordValues& values,
+rapidjson::Value buildFromTemplate(const TemplateNode& templ, const RecordValues& values,
                                    rapidjson::Document::AllocatorType& allocator,
                                    std::optional<std::size_t> row = std::nullopt);
 
@@ -49,6 +72,10 @@ struct Bindings {
   std::vector<std::map<std::string, std::string>> perRow;
   int constants = 0;  ///< constants of the template found equal in the data (how well it fits)
 };
+
+/// Built JSON as text: a decimal placeholder's value ("{x:number}" with 11.40) is written as the
+/// number exactly as read, since FHIR decimals keep their precision.
+std::string writeJson(const rapidjson::Value& built);
 
 /// How many constants (other than resourceType) a template has: the more, the more specific.
 int constantCount(const rapidjson::Value& templ);

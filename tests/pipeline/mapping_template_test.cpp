@@ -19,7 +19,7 @@ std::string built(const std::string& templ, const RecordValues& values) {
   rapidjson::Document t;
   t.Parse(templ.c_str());
   rapidjson::Document out;
-  rapidjson::Value v = mapping::buildFromTemplate(t, values, out.GetAllocator());
+  rapidjson::Value v = mapping::buildFromTemplate(mapping::compileTemplate(t), values, out.GetAllocator());
   if (v.IsNull()) return "null";
   rapidjson::StringBuffer sb;
   rapidjson::Writer<rapidjson::StringBuffer> w(sb);

@@ -25,6 +25,8 @@ class Expression;
 
 namespace renkei::mapping {
 
+struct TemplateNode;
+
 /// One step of a field's transform chain: "name" or "name:arg".
 struct TransformStep {
   std::string name;
@@ -55,6 +57,7 @@ struct ResourceSpec {
   /// identity-pending — tagged, and with an id of its own input that nothing else can share.
   std::vector<std::string> maskedIdentity;
   rapidjson::Value templ;           ///< the resource as JSON with placeholders (in the doc's allocator)
+  std::shared_ptr<const TemplateNode> compiled;  ///< templ parsed once, for building
 };
 
 struct Layout {
