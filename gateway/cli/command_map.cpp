@@ -43,11 +43,13 @@ const CommandSpec& mapSpec() {
         "  --mappings DIR      the mappings folder (default: $RENKEI_MAPPINGS_DIR or the source\n"
         "                      tree's mappings/)\n"
         "  --mapping NAME      the mapping's id\n"
-        "  --reverse           Bundles → layout\n") +
+        "  --reverse           Bundles → layout\n"
+        "  --check             map and validate, print only problems and a summary line (records,\n"
+        "                      rows, row issues) instead of the Bundles\n") +
         kDefinitionOptionsUsage;
     c.valued = kDefinitionOptions;
     c.valued.insert({"mappings", "mapping"});
-    c.flags = {"reverse"};
+    c.flags = {"reverse", "check"};
     return c;
   }();
   return s;
@@ -235,12 +237,14 @@ int mapOne(const std::string& path, const Arguments& args, const mapping::Mappin
     input->rewind();
   }
   mapping::StreamedMapping mapped(*m, name);
+  const bool checkOnly = args.has("check");
   bool valid = true;
-  std::size_t count = 0;
+  std::size_t count = 0, rows = 0;
   Status read = mapAll(input.value(), mapped, [&](std::vector<mapping::StreamedRecord>& records) {
     std::vector<std::string> bundles;
     for (mapping::StreamedRecord& r : records) {
-      std::cout << pretty(r.record.bundleJson) << '\n';
+      if (!checkOnly) std::cout << pretty(r.record.bundleJson) << '\n';
+      rows += r.record.lines.size();
       bundles.push_back(std::move(r.record.bundleJson));
     }
     valid = validateAll(bundles, validator, path, count) && valid;
@@ -251,6 +255,10 @@ int mapOne(const std::string& path, const Arguments& args, const mapping::Mappin
   if (mapped.issueCount() > 0) {
     std::cout << rowOutcome(mapped.issues(), false) << '\n';
     exitCode = 1;
+  }
+  if (checkOnly) {
+    std::cout << path << ": mapping " << m->id << ", " << count << " records from " << rows << " rows, "
+              << mapped.issueCount() << " row issues, " << (valid ? "all valid" : "some invalid") << '\n';
   }
   return exitCode;
 }

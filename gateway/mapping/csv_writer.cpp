@@ -3,7 +3,8 @@
 
 namespace renkei::mapping {
 
-std::string csvRow(const std::vector<std::string>& fields, const CsvDialect& dialect) {
+std::string csvRow(const std::vector<std::string>& fields, const CsvDialect& dialect,
+                   const std::vector<bool>& alwaysQuoted) {
   const char special[] = {dialect.delimiter, dialect.quote, '\r', '\n'};
   std::string out;
   for (std::size_t i = 0; i < fields.size(); ++i) {
@@ -13,7 +14,8 @@ std::string csvRow(const std::vector<std::string>& fields, const CsvDialect& dia
     // field that starts with U+FEFF so that it is not read back as a byte order mark.
     const bool lone = fields.size() == 1 && f.empty();
     const bool bomLike = i == 0 && f.rfind("\xEF\xBB\xBF", 0) == 0;
-    if (!lone && !bomLike && f.find_first_of(std::string_view(special, sizeof special)) == std::string::npos) {
+    const bool quoted = i < alwaysQuoted.size() && alwaysQuoted[i] && !f.empty();
+    if (!lone && !bomLike && !quoted && f.find_first_of(std::string_view(special, sizeof special)) == std::string::npos) {
       out += f;
       continue;
     }

@@ -1,6 +1,7 @@
 // ICU text operations for the mapping transforms; ICU errors become statuses.
 #include "icu_text.h"
 
+#include <cctype>
 #include <map>
 #include <memory>
 
@@ -24,6 +25,14 @@ icu::UnicodeString fromUtf8(std::string_view value) {
   return icu::UnicodeString::fromUTF8(icu::StringPiece(value.data(), static_cast<int32_t>(value.size())));
 }
 
+/// Printable ASCII (and tab): NFKC leaves it as it is, and most vendor columns are codes and numbers.
+bool plainAscii(std::string_view value) {
+  for (char c : value) {
+    if (static_cast<unsigned char>(c) >= 0x7f || (static_cast<unsigned char>(c) < 0x20 && c != '\t')) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 Status requireUtf8(std::string_view value) {
@@ -32,6 +41,7 @@ Status requireUtf8(std::string_view value) {
 }
 
 Result<std::string> nfkc(std::string_view value) {
+  if (plainAscii(value)) return std::string(value);
   RENKEI_RETURN_IF_ERROR(requireUtf8(value));
   UErrorCode error = U_ZERO_ERROR;
   const icu::Normalizer2* normalizer = icu::Normalizer2::getNFKCInstance(error);
@@ -61,6 +71,11 @@ Result<std::string> transliterate(const char* id, std::string_view value) {
 }
 
 Result<std::string> toUpper(std::string_view value) {
+  if (plainAscii(value)) {
+    std::string out(value);
+    for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return out;
+  }
   RENKEI_RETURN_IF_ERROR(requireUtf8(value));
   icu::UnicodeString s = fromUtf8(value);
   s.toUpper(icu::Locale::getRoot());

@@ -134,10 +134,16 @@ Result<std::string> buildBundle(const Mapping& m, Record& record, std::string_vi
   rapidjson::Document bundle(rapidjson::kObjectType);
   auto& a = bundle.GetAllocator();
   const std::size_t rows = record.values.rows.size();
+  // The record's content identifies what has no business key: made only when one needs it.
   std::string content;
-  for (const auto& row : record.values.rows) {
-    for (const auto& [f, v] : row) content += "|" + f + "=" + v;
-  }
+  auto contentKey = [&]() -> const std::string& {
+    if (content.empty()) {
+      for (const auto& row : record.values.rows) {
+        for (const auto& [f, v] : row) content.append("|").append(f).append("=").append(v);
+      }
+    }
+    return content;
+  };
   // Ids and fullUrls first, so that every template can refer to every resource.
   std::vector<Instance> instances;
   for (const ResourceSpec& r : m.resources) {
@@ -161,14 +167,14 @@ Result<std::string> buildBundle(const Mapping& m, Record& record, std::string_vi
       std::string key = r.idNamespace + "|" + r.key;
       bool business = !r.idFrom.empty() && !pending;
       for (const std::string& f : r.idFrom) {
-        const std::string v = record.values.value(f, i);
+        const std::string& v = record.values.value(f, i);
         business = business && !v.empty();
         key += "|" + v;
       }
       if (pending) {
-        key += "|identity-pending|" + std::string(source) + content;
+        key += "|identity-pending|" + std::string(source) + contentKey();
       } else if (!business) {  // no business key: the record's content identifies it
-        key += content;
+        key += contentKey();
         if (row) key += "|row=" + std::to_string(i);
       }
       const std::string hex = sha256Hex(key);
@@ -428,7 +434,9 @@ Result<std::vector<std::map<std::string, std::string>>> rowsOf(const Mapping& m,
       Bindings b;
       if (!matchTemplate(spec->templ, *r, perRow, b)) continue;
       if (spec->perRow) {
+        // Made for one row: what its lists hold belongs to that row too.
         used[i] = true;
+        for (const auto& inner : b.perRow) b.once.insert(inner.begin(), inner.end());
         rowResources[spec->key].emplace_back(fullUrls[i], std::move(b.once));
         continue;
       }
@@ -516,7 +524,7 @@ Result<std::string> renderLayout(const Mapping& m, const std::vector<std::string
         }
         cells.push_back(std::move(cell));
       }
-      out += csvRow(cells, m.layout.dialect);
+      out += csvRow(cells, m.layout.dialect, m.layout.quoted);
     }
   }
   return out;

@@ -176,6 +176,25 @@ std::shared_ptr<const Mapping> MappingSet::fromJson(std::string_view json, const
   m->layout.dialect.quote = str(layout, "quote", "\"")[0];
   m->layout.header = !layout.HasMember("header") || layout["header"].GetBool();
   m->layout.columns = strs(layout, "columns");
+  m->layout.quoted.assign(m->layout.columns.size(), false);
+  const std::vector<std::string> quotedColumns = strs(layout, "quoted_columns");
+  for (std::size_t q = 0; q < quotedColumns.size(); ++q) {
+    auto it = std::find(m->layout.columns.begin(), m->layout.columns.end(), quotedColumns[q]);
+    if (it == m->layout.columns.end()) {
+      errors.push_back({file, "/layout/quoted_columns/" + std::to_string(q), "'" + quotedColumns[q] + "' is not one of layout.columns"});
+    } else {
+      m->layout.quoted[static_cast<std::size_t>(it - m->layout.columns.begin())] = true;
+    }
+  }
+  for (std::size_t i = 0; i < m->layout.columns.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (m->layout.columns[j] == m->layout.columns[i]) {
+        errors.push_back({file, "/layout/columns/" + std::to_string(i),
+                          "'" + m->layout.columns[i] + "' is also column " + std::to_string(j + 1) +
+                              ": columns need names of their own (e.g. 開始時間（活動）)"});
+      }
+    }
+  }
   m->layout.versionColumn = str(layout, "version_column");
   m->layout.versions = strs(layout, "versions");
   if (!m->layout.versionColumn.empty() &&

@@ -2,7 +2,9 @@
 // to values (see record_template.h for the rules).
 #include "record_template.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <unordered_map>
 #include <cstdlib>
 #include <regex>
 #include <string_view>
@@ -66,6 +68,12 @@ bool hasConstant(const Value& t) {
   return !t.IsNull();
 }
 
+std::set<std::string> namesOf(const Value& t) {
+  std::set<std::string> names;
+  collectPlaceholders(t, names);
+  return names;
+}
+
 bool usesAny(const Value& t, const std::set<std::string>& fields) {
   std::set<std::string> names;
   collectPlaceholders(t, names);
@@ -124,7 +132,7 @@ class DecimalWriter : public rapidjson::Writer<rapidjson::StringBuffer> {
 Value buildString(const std::vector<Segment>& segs, const RecordValues& values, std::size_t row,
                   Allocator& a) {
   if (segs.size() == 1 && segs[0].placeholder && !segs[0].type.empty()) {
-    const std::string v = values.value(segs[0].text, row);
+    const std::string& v = values.value(segs[0].text, row);
     if (v.empty()) return Value();
     if (segs[0].type == "boolean") return Value(v == "true" || v == "1");
     char* end = nullptr;
@@ -172,6 +180,28 @@ Value buildString(const std::vector<Segment>& segs, const RecordValues& values, 
   return Value(out.c_str(), static_cast<rapidjson::SizeType>(out.size()), a);
 }
 
+/// A hash of a built value, equal for equal values (objects by their members in order: built
+/// values of one template keep its order).
+std::size_t hashOf(const Value& v) {
+  std::size_t h = static_cast<std::size_t>(v.GetType()) * 1000003u;
+  auto mix = [&](std::size_t x) { h ^= x + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2); };
+  if (v.IsString()) {
+    mix(std::hash<std::string_view>()({v.GetString(), v.GetStringLength()}));
+  } else if (v.IsObject()) {
+    for (const auto& m : v.GetObject()) {
+      mix(std::hash<std::string_view>()({m.name.GetString(), m.name.GetStringLength()}));
+      mix(hashOf(m.value));
+    }
+  } else if (v.IsArray()) {
+    for (const auto& e : v.GetArray()) mix(hashOf(e));
+  } else if (v.IsNumber()) {
+    mix(std::hash<double>()(v.GetDouble()));
+  } else if (v.IsBool()) {
+    mix(v.GetBool() ? 1 : 2);
+  }
+  return h;
+}
+
 bool usesAny(const std::vector<std::string>& names, const std::set<std::string>& fields) {
   for (const std::string& n : names) {
     if (fields.count(n) != 0) return true;
@@ -204,13 +234,17 @@ Value build(const TemplateNode& t, const RecordValues& values, std::size_t row, 
         const bool each = expand && values.rows.size() > 1 && usesAny(e.names, values.perRow);
         const std::size_t first = each ? 0 : row;
         const std::size_t last = each ? values.rows.size() : row + 1;
-        const rapidjson::SizeType before = out.Size();
+        std::unordered_multimap<std::size_t, rapidjson::SizeType> seen;  // identical row elements once
         for (std::size_t r = first; r < last; ++r) {
           Value built = build(e, values, r, expand && !each, a);  // inside a row element: that row
           if (built.IsNull()) continue;
-          bool repeated = false;
-          for (rapidjson::SizeType i = before; each && !repeated && i < out.Size(); ++i) repeated = out[i] == built;
-          if (!repeated) out.PushBack(built, a);
+          if (each) {
+            const std::size_t h = hashOf(built);
+            auto [from, to] = seen.equal_range(h);
+            if (std::any_of(from, to, [&](const auto& s) { return out[s.second] == built; })) continue;
+            seen.emplace(h, out.Size());
+          }
+          out.PushBack(built, a);
         }
       }
       if (out.Empty()) return Value();
@@ -277,7 +311,9 @@ bool matchArray(const Value& t, const Value& d, const std::set<std::string>& per
         break;
       }
     }
-    if (!found && strict && hasConstant(te) && !each) return false;
+    // A constant-only element is always built: without it the data is another resource. One
+    // with placeholders is left out when they had no values, so its absence is no mismatch.
+    if (!found && !each && hasConstant(te) && namesOf(te).empty()) return false;
   }
   return true;
 }
@@ -294,15 +330,14 @@ bool match(const Value& t, const Value& d, const std::set<std::string>& perRow, 
   if (t.IsObject()) {
     if (!d.IsObject()) return false;
     for (const auto& m : t.GetObject()) {
+      // A resource's meta (profiles, tags) says how it was made, not what it says: another
+      // sender's resource with other profiles renders the same.
+      if (!strict && std::string_view(m.name.GetString()) == "meta") continue;
       auto dm = d.FindMember(m.name);
       if (dm == d.MemberEnd()) {
         // Absent is fine when it would have been left out for want of values; a member that is
         // only constants is always built, so its absence means another resource.
-        if (strict && hasConstant(m.value) && !m.value.IsArray()) {
-          std::set<std::string> names;
-          collectPlaceholders(m.value, names);
-          if (names.empty()) return false;
-        }
+        if (strict && hasConstant(m.value) && !m.value.IsArray() && namesOf(m.value).empty()) return false;
         continue;
       }
       Bindings b;
@@ -329,11 +364,12 @@ bool match(const Value& t, const Value& d, const std::set<std::string>& perRow, 
 
 }  // namespace
 
-std::string RecordValues::value(const std::string& field, std::size_t row) const {
-  if (rows.empty()) return "";
-  const auto& r = rows[perRow.count(field) != 0 && row < rows.size() ? row : 0];
+const std::string& RecordValues::value(const std::string& field, std::size_t row) const {
+  static const std::string kNone;
+  if (rows.empty()) return kNone;
+  const auto& r = rows[row != 0 && row < rows.size() && perRow.count(field) != 0 ? row : 0];
   auto it = r.find(field);
-  return it == r.end() ? "" : it->second;
+  return it == r.end() ? kNone : it->second;
 }
 
 std::string RecordValues::ref(const std::string& key, std::size_t row) const {

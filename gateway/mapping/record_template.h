@@ -52,7 +52,7 @@ struct RecordValues {
   /// ("" for a row that made none).
   std::map<std::string, std::vector<std::string>> refs;
   /// A field's value at `row` (the first row for fields that do not vary).
-  std::string value(const std::string& field, std::size_t row) const;
+  const std::string& value(const std::string& field, std::size_t row) const;
   /// The fullUrl `{ref:key}` stands for at `row`.
   std::string ref(const std::string& key, std::size_t row) const;
 };

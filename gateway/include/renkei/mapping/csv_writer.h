@@ -9,7 +9,9 @@
 namespace renkei::mapping {
 
 /// Fields joined by the delimiter; a field holding the delimiter, the quote, CR or LF is quoted
-/// with its quotes doubled, as is a row's only field when empty. The row ends with CRLF.
-std::string csvRow(const std::vector<std::string>& fields, const CsvDialect& dialect);
+/// with its quotes doubled, as is a row's only field when empty; so is a non-empty field whose
+/// `alwaysQuoted` flag is set (a layout that quotes its free text). The row ends with CRLF.
+std::string csvRow(const std::vector<std::string>& fields, const CsvDialect& dialect,
+                   const std::vector<bool>& alwaysQuoted = {});
 
 }  // namespace renkei::mapping

@@ -64,6 +64,7 @@ struct Layout {
   CsvDialect dialect;
   bool header = true;
   std::vector<std::string> columns;  ///< all columns in order (rendering; reading without header)
+  std::vector<bool> quoted;          ///< per column: always quoted when rendered (layout.quoted_columns)
   std::string versionColumn;
   std::vector<std::string> versions;
 };
