@@ -139,13 +139,28 @@ Result<std::string> maxLength(std::string_view arg, std::string_view value, cons
   return std::string(value);
 }
 
+Result<std::string> first(std::string_view arg, std::string_view value, const TransformContext&) {
+  std::size_t count = 0;
+  auto [end, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), count);
+  if (ec != std::errc() || end != arg.data() + arg.size() || arg.empty()) {
+    return Status::invalidInput("first needs a number of characters (first:N)");
+  }
+  std::size_t at = 0, seen = 0;
+  while (at < value.size() && seen < count) {
+    ++at;
+    while (at < value.size() && (static_cast<unsigned char>(value[at]) & 0xC0) == 0x80) ++at;
+    ++seen;
+  }
+  return std::string(value.substr(0, at));
+}
+
 struct Entry {
   std::string_view name;
   Fn fn;
   bool actsOnEmpty;
 };
 
-constexpr std::array<Entry, 29> kTransforms = {{
+constexpr std::array<Entry, 30> kTransforms = {{
     {"trim", trim, false},
     {"nfkc", nfkc, false},
     {"fullwidth_kana", fullwidthKana, false},
@@ -175,6 +190,7 @@ constexpr std::array<Entry, 29> kTransforms = {{
     {"default", defaultValue, true},
     {"required", required, true},
     {"max_length", maxLength, false},
+    {"first", first, false},
 }};
 
 const Entry* entry(std::string_view name) {

@@ -295,7 +295,14 @@ TEST(Transforms, KnownNames) {
   EXPECT_FALSE(isKnownTransform("rot13"));
   EXPECT_FALSE(apply("rot13", "x").ok());
   EXPECT_TRUE(isKnownTransform("iso_to_hhmm"));
-  EXPECT_EQ(knownTransforms().size(), 29u);
+  EXPECT_EQ(knownTransforms().size(), 30u);
+}
+
+TEST(Transforms, FirstCharacters) {
+  EXPECT_EQ(apply("first:2", "111111").value(), "11");
+  EXPECT_EQ(apply("first:2", "連携太郎").value(), "連携") << "characters, not bytes";
+  EXPECT_EQ(apply("first:9", "ab").value(), "ab");
+  EXPECT_FALSE(apply("first:x", "ab").ok());
 }
 
 TEST(Transforms, NameParts) {
