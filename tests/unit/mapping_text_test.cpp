@@ -299,10 +299,10 @@ TEST(Transforms, KnownNames) {
 }
 
 TEST(Transforms, FirstCharacters) {
-  EXPECT_EQ(apply("first:2", "111111").value(), "11");
-  EXPECT_EQ(apply("first:2", "連携太郎").value(), "連携") << "characters, not bytes";
-  EXPECT_EQ(apply("first:9", "ab").value(), "ab");
-  EXPECT_FALSE(apply("first:x", "ab").ok());
+  EXPECT_EQ(apply("first", "111111", "2").value(), "11");
+  EXPECT_EQ(apply("first", "連携太郎", "2").value(), "連携") << "characters, not bytes";
+  EXPECT_EQ(apply("first", "ab", "9").value(), "ab");
+  EXPECT_FALSE(apply("first", "ab", "x").ok());
 }
 
 TEST(Transforms, NameParts) {
