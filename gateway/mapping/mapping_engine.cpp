@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -110,8 +111,8 @@ Result<bool> present(const ResourceSpec& r, const Mapping& m, const RecordValues
   fhirpath::Environment env;
   std::vector<std::string> texts;
   texts.reserve(m.fields.size());
-  for (const FieldSpec& f : m.fields) {
-    texts.push_back(values.value(f.name, row.value_or(0)));
+  for (std::size_t i = 0; i < m.fields.size(); ++i) {
+    texts.push_back(values.value(i, row.value_or(0)));
     env.variables.emplace_back();
     if (!texts.back().empty()) env.variables.back().push_back(fhirpath::Item::ofString(texts.back()));
   }
@@ -139,7 +140,7 @@ Result<std::string> buildBundle(const Mapping& m, Record& record, std::string_vi
   auto contentKey = [&]() -> const std::string& {
     if (content.empty()) {
       for (const auto& row : record.values.rows) {
-        for (const auto& [f, v] : row) content.append("|").append(f).append("=").append(v);
+        for (const auto& [f, at] : *m.fieldIndex) content.append("|").append(f).append("=").append(row[at]);
       }
     }
     return content;
@@ -147,7 +148,7 @@ Result<std::string> buildBundle(const Mapping& m, Record& record, std::string_vi
   // Ids and fullUrls first, so that every template can refer to every resource.
   std::vector<Instance> instances;
   for (const ResourceSpec& r : m.resources) {
-    if (r.perRow && rows > 1) record.values.perRow.insert("ref:" + r.key);
+    if (r.perRow && rows > 1) record.values.perRowRefs.insert("ref:" + r.key);
     std::vector<std::optional<std::size_t>> at;
     if (r.perRow) {
       for (std::size_t i = 0; i < rows; ++i) at.emplace_back(i);
@@ -270,33 +271,46 @@ void mapRows(const Mapping& m, const ColumnIndex& index, const std::vector<CsvRo
              std::string_view fileName, MapOutcome& out) {
   const TransformContext context = contextOf(m);
   const std::map<std::string, std::string> fileParts = fileNameParts(m, fileName);
+  // Where each field's text comes from, looked up once: a column's position, or a file-name part.
+  constexpr std::size_t kNoColumn = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> position(m.fields.size(), kNoColumn);
+  std::vector<std::string> fromName(m.fields.size());
+  for (std::size_t i = 0; i < m.fields.size(); ++i) {
+    const FieldSpec& f = m.fields[i];
+    if (f.filePart.empty()) {
+      position[i] = index.at(f.column);
+    } else if (auto it = fileParts.find(f.filePart); it != fileParts.end()) {
+      fromName[i] = it->second;
+    }
+  }
+  const bool checksVersion = !m.layout.versionColumn.empty() && !m.layout.versions.empty() &&
+                             index.count(m.layout.versionColumn) != 0;
+  const std::size_t versionAt = checksVersion ? index.at(m.layout.versionColumn) : kNoColumn;
+  std::vector<std::size_t> groupAt;
+  for (const std::string& g : m.groupBy) groupAt.push_back(m.fieldIndex->at(g));
+  std::vector<char> perRowField(m.fields.size(), 0);
+  for (std::size_t i = 0; i < m.fields.size(); ++i) perRowField[i] = m.fields[i].perRow ? 1 : 0;
+  static const std::string kEmpty;
   std::vector<Record> records;
-  std::map<std::string, std::size_t> byKey;
+  std::unordered_map<std::string, std::size_t> byKey;
   for (std::size_t r = first; r < all.size(); ++r) {
     const CsvRow& row = all[r];
     if (std::all_of(row.fields.begin(), row.fields.end(), [](const std::string& v) { return v.empty(); })) {
       continue;
     }
-    auto cell = [&](const std::string& column) -> std::string {
-      const std::size_t i = index.at(column);
-      return i < row.fields.size() ? row.fields[i] : "";
-    };
-    auto source = [&](const FieldSpec& f) -> std::string {
-      if (f.filePart.empty()) return cell(f.column);
-      auto it = fileParts.find(f.filePart);
-      return it == fileParts.end() ? "" : it->second;
-    };
+    auto cell = [&](std::size_t at) -> const std::string& { return at < row.fields.size() ? row.fields[at] : kEmpty; };
     bool bad = false;
-    if (!m.layout.versionColumn.empty() && !m.layout.versions.empty() && index.count(m.layout.versionColumn)) {
-      const std::string v = cell(m.layout.versionColumn);
+    if (checksVersion) {
+      const std::string& v = cell(versionAt);
       if (std::find(m.layout.versions.begin(), m.layout.versions.end(), v) == m.layout.versions.end()) {
         out.issues.push_back({row.line, m.layout.versionColumn, "version '" + v + "' is not one this mapping reads"});
         bad = true;
       }
     }
-    std::map<std::string, std::string> values;
-    for (const FieldSpec& f : m.fields) {
-      auto v = applySteps(f.read, source(f), context);
+    std::vector<std::string> values(m.fields.size());
+    for (std::size_t i = 0; i < m.fields.size(); ++i) {
+      const FieldSpec& f = m.fields[i];
+      auto v = applySteps(f.read, position[i] == kNoColumn ? fromName[i] : cell(position[i]), context);
       if (!v.ok()) {
         RowIssue issue{row.line, f.filePart.empty() ? f.column : "file name {" + f.filePart + "}", v.status().message()};
         bool again = false;  // several fields read one column: its problem is said once
@@ -307,19 +321,18 @@ void mapRows(const Mapping& m, const ColumnIndex& index, const std::vector<CsvRo
         bad = true;
         continue;
       }
-      values[f.name] = std::move(v).value();
+      values[i] = std::move(v).value();
     }
     std::string key = std::to_string(r);
-    if (!m.groupBy.empty()) {
+    if (!groupAt.empty()) {
       key.clear();
-      for (const std::string& g : m.groupBy) key += values[g] + '\x1f';
+      for (std::size_t g : groupAt) key.append(values[g]).push_back('\x1f');
     }
-    auto [it, fresh] = byKey.emplace(key, records.size());
+    auto [it, fresh] = byKey.emplace(std::move(key), records.size());
     if (fresh) {
       records.emplace_back();
-      for (const FieldSpec& f : m.fields) {
-        if (f.perRow) records.back().values.perRow.insert(f.name);
-      }
+      records.back().values.fields = m.fieldIndex;
+      records.back().values.perRowField = perRowField;
     }
     Record& record = records[it->second];
     record.bad = record.bad || bad;

@@ -315,8 +315,13 @@ std::shared_ptr<const Mapping> MappingSet::fromJson(std::string_view json, const
     }
   }
   if (errors.size() > before) return nullptr;
+  auto index = std::make_shared<std::map<std::string, std::size_t>>();
+  for (std::size_t i = 0; i < m->fields.size(); ++i) index->emplace(m->fields[i].name, i);
+  m->fieldIndex = index;
   // Compiled once the resources are in place: the nodes point into each template's JSON.
-  for (ResourceSpec& spec : m->resources) spec.compiled = std::make_shared<const TemplateNode>(compileTemplate(spec.templ));
+  for (ResourceSpec& spec : m->resources) {
+    spec.compiled = std::make_shared<const TemplateNode>(compileTemplate(spec.templ, m->fieldIndex.get()));
+  }
   return m;
 }
 

@@ -132,7 +132,8 @@ class DecimalWriter : public rapidjson::Writer<rapidjson::StringBuffer> {
 Value buildString(const std::vector<Segment>& segs, const RecordValues& values, std::size_t row,
                   Allocator& a) {
   if (segs.size() == 1 && segs[0].placeholder && !segs[0].type.empty()) {
-    const std::string& v = values.value(segs[0].text, row);
+    const std::string& v = segs[0].field >= 0 ? values.value(static_cast<std::size_t>(segs[0].field), row)
+                                              : values.value(segs[0].text, row);
     if (v.empty()) return Value();
     if (segs[0].type == "boolean") return Value(v == "true" || v == "1");
     char* end = nullptr;
@@ -155,7 +156,11 @@ Value buildString(const std::vector<Segment>& segs, const RecordValues& values, 
   for (std::size_t i = 0; i < segs.size(); ++i) {
     if (!segs[i].placeholder) continue;
     const Segment& s = segs[i];
-    filled[i] = s.text.rfind("ref:", 0) == 0 ? values.ref(s.text.substr(4), row) : values.value(s.text, row);
+    if (s.field >= 0) {
+      filled[i] = values.value(static_cast<std::size_t>(s.field), row);
+    } else {
+      filled[i] = s.text.rfind("ref:", 0) == 0 ? values.ref(s.text.substr(4), row) : values.value(s.text, row);
+    }
     firstPlaceholder = std::min(firstPlaceholder, i);
     lastPlaceholder = i;
     if (filled[i].empty()) continue;
@@ -202,9 +207,13 @@ std::size_t hashOf(const Value& v) {
   return h;
 }
 
-bool usesAny(const std::vector<std::string>& names, const std::set<std::string>& fields) {
-  for (const std::string& n : names) {
-    if (fields.count(n) != 0) return true;
+/// Whether a subtree uses something that varies per row of the record.
+bool usesPerRow(const TemplateNode& t, const RecordValues& values) {
+  for (std::size_t id : t.fieldIds) {
+    if (id < values.perRowField.size() && values.perRowField[id] != 0) return true;
+  }
+  for (const std::string& n : t.otherNames) {
+    if (values.perRow(n)) return true;
   }
   return false;
 }
@@ -231,7 +240,7 @@ Value build(const TemplateNode& t, const RecordValues& values, std::size_t row, 
     case TemplateNode::Kind::Array: {
       Value out(rapidjson::kArrayType);
       for (const TemplateNode& e : t.elements) {
-        const bool each = expand && values.rows.size() > 1 && usesAny(e.names, values.perRow);
+        const bool each = expand && values.rows.size() > 1 && usesPerRow(e, values);
         const std::size_t first = each ? 0 : row;
         const std::size_t last = each ? values.rows.size() : row + 1;
         std::unordered_multimap<std::size_t, rapidjson::SizeType> seen;  // identical row elements once
@@ -364,12 +373,51 @@ bool match(const Value& t, const Value& d, const std::set<std::string>& perRow, 
 
 }  // namespace
 
-const std::string& RecordValues::value(const std::string& field, std::size_t row) const {
+const std::string& RecordValues::value(std::size_t field, std::size_t row) const {
   static const std::string kNone;
   if (rows.empty()) return kNone;
-  const auto& r = rows[row != 0 && row < rows.size() && perRow.count(field) != 0 ? row : 0];
-  auto it = r.find(field);
-  return it == r.end() ? kNone : it->second;
+  const bool varies = field < perRowField.size() && perRowField[field] != 0;
+  const auto& r = rows[varies && row < rows.size() ? row : 0];
+  return field < r.size() ? r[field] : kNone;
+}
+
+const std::string& RecordValues::value(const std::string& name, std::size_t row) const {
+  static const std::string kNone;
+  if (!fields) return kNone;
+  auto it = fields->find(name);
+  return it == fields->end() ? kNone : value(it->second, row);
+}
+
+bool RecordValues::perRow(const std::string& name) const {
+  if (perRowRefs.count(name) != 0) return true;
+  if (!fields) return false;
+  auto it = fields->find(name);
+  return it != fields->end() && it->second < perRowField.size() && perRowField[it->second] != 0;
+}
+
+RecordValues RecordValues::fromMaps(const std::vector<std::map<std::string, std::string>>& rows,
+                                    const std::set<std::string>& perRow) {
+  auto index = std::make_shared<std::map<std::string, std::size_t>>();
+  for (const auto& row : rows) {
+    for (const auto& [name, value] : row) index->emplace(name, index->size());
+  }
+  RecordValues out;
+  out.fields = index;
+  out.perRowField.assign(index->size(), 0);
+  for (const std::string& name : perRow) {
+    auto it = index->find(name);
+    if (it != index->end()) {
+      out.perRowField[it->second] = 1;
+    } else {
+      out.perRowRefs.insert(name);
+    }
+  }
+  for (const auto& row : rows) {
+    std::vector<std::string> values(index->size());
+    for (const auto& [name, value] : row) values[index->at(name)] = value;
+    out.rows.push_back(std::move(values));
+  }
+  return out;
 }
 
 std::string RecordValues::ref(const std::string& key, std::size_t row) const {
@@ -405,12 +453,17 @@ void collectPlaceholders(const Value& t, std::set<std::string>& names) {
   }
 }
 
-TemplateNode compileTemplate(const Value& t) {
+TemplateNode compileTemplate(const Value& t, const std::map<std::string, std::size_t>* fieldIndex) {
   TemplateNode node;
   node.value = &t;
   std::set<std::string> names;
   if (t.IsString()) {
     node.segments = segments({t.GetString(), t.GetStringLength()});
+    for (Segment& s : node.segments) {
+      if (!s.placeholder || fieldIndex == nullptr) continue;
+      auto it = fieldIndex->find(s.text);
+      if (it != fieldIndex->end()) s.field = static_cast<int>(it->second);
+    }
     if (hasPlaceholder(node.segments)) node.kind = TemplateNode::Kind::Text;
     for (const Segment& s : node.segments) {
       if (s.placeholder) names.insert(s.text);
@@ -418,17 +471,24 @@ TemplateNode compileTemplate(const Value& t) {
   } else if (t.IsObject()) {
     node.kind = TemplateNode::Kind::Object;
     for (const auto& m : t.GetObject()) {
-      node.members.emplace_back(&m.name, compileTemplate(m.value));
+      node.members.emplace_back(&m.name, compileTemplate(m.value, fieldIndex));
       names.insert(node.members.back().second.names.begin(), node.members.back().second.names.end());
     }
   } else if (t.IsArray()) {
     node.kind = TemplateNode::Kind::Array;
     for (const auto& e : t.GetArray()) {
-      node.elements.push_back(compileTemplate(e));
+      node.elements.push_back(compileTemplate(e, fieldIndex));
       names.insert(node.elements.back().names.begin(), node.elements.back().names.end());
     }
   }
   node.names.assign(names.begin(), names.end());
+  for (const std::string& name : node.names) {
+    if (fieldIndex != nullptr && fieldIndex->count(name) != 0) {
+      node.fieldIds.push_back(fieldIndex->at(name));
+    } else {
+      node.otherNames.push_back(name);
+    }
+  }
   return node;
 }
 

@@ -24,6 +24,7 @@ struct Segment {
   bool placeholder = false;
   std::string text;  ///< literal text, or the placeholder's name
   std::string type;  ///< "", "number" or "boolean"
+  int field = -1;    ///< the placeholder's field position when compiled against a mapping's fields
 };
 
 /// A template parsed once when its mapping loads — every string's segments, every subtree's
@@ -37,24 +38,39 @@ struct TemplateNode {
   std::vector<std::pair<const rapidjson::Value*, TemplateNode>> members;  ///< Object: name, value
   std::vector<TemplateNode> elements;       ///< Array
   std::vector<std::string> names;           ///< the placeholders of this subtree, sorted, once each
+  std::vector<std::size_t> fieldIds;        ///< those that are fields, by position
+  std::vector<std::string> otherNames;      ///< the others ("ref:key", or names without a position)
 };
 
-TemplateNode compileTemplate(const rapidjson::Value& templ);
+/// With `fieldIndex` (a mapping's field positions) placeholders are resolved to positions once.
+TemplateNode compileTemplate(const rapidjson::Value& templ,
+                             const std::map<std::string, std::size_t>* fieldIndex = nullptr);
 
 /// The field names (and "ref:key" names) a template refers to.
 void collectPlaceholders(const rapidjson::Value& templ, std::set<std::string>& names);
 
+/// One record's values: per row, each field's value by its position in the mapping's fields.
 struct RecordValues {
-  std::vector<std::map<std::string, std::string>> rows;  ///< per row: field → value
-  /// Fields that vary per row, and "ref:key" for resources made once per row.
-  std::set<std::string> perRow;
+  /// Field name → position (shared with the mapping).
+  std::shared_ptr<const std::map<std::string, std::size_t>> fields;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<char> perRowField;       ///< by position: the field varies per row
+  std::set<std::string> perRowRefs;    ///< "ref:key" of resources made once per row
   /// ref key → fullUrl: one for a resource of the record, one per row for a per-row resource
   /// ("" for a row that made none).
   std::map<std::string, std::vector<std::string>> refs;
+
   /// A field's value at `row` (the first row for fields that do not vary).
-  const std::string& value(const std::string& field, std::size_t row) const;
+  const std::string& value(std::size_t field, std::size_t row) const;
+  const std::string& value(const std::string& name, std::size_t row) const;
+  /// Whether a field or "ref:key" varies per row.
+  bool perRow(const std::string& name) const;
   /// The fullUrl `{ref:key}` stands for at `row`.
   std::string ref(const std::string& key, std::size_t row) const;
+
+  /// Values given by name (tests, and callers without a mapping).
+  static RecordValues fromMaps(const std::vector<std::map<std::string, std::string>>& rows,
+                               const std::set<std::string>& perRow = {});
 };
 
 /// The built value, or a null Value when nothing was left. With `row` set (a per-row resource)

@@ -1,6 +1,8 @@
 // identifyResources: id assignment and reference rewriting on RapidJSON documents.
 #include "renkei/pipeline/resource_ids.h"
 
+#include "renkei/mapping/mapping_engine.h"
+
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -65,6 +67,18 @@ std::optional<ClientTarget> putTarget(const Value& entry, const std::string& typ
                       versionFromETag(memberString(request->value, "ifMatch"))};
 }
 
+/// A collection Bundle a mapping made from a file's record (tagged with the mapping's id).
+bool madeByMapping(const Value& bundle) {
+  auto meta = bundle.FindMember("meta");
+  if (meta == bundle.MemberEnd() || !meta->value.IsObject()) return false;
+  auto tags = meta->value.FindMember("tag");
+  if (tags == meta->value.MemberEnd() || !tags->value.IsArray()) return false;
+  for (const auto& tag : tags->value.GetArray()) {
+    if (tag.IsObject() && memberString(tag, "system") == mapping::kMappingTagSystem) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string deterministicId(std::string_view key, std::string_view originalIdentity) {
@@ -99,8 +113,9 @@ Result<std::vector<IdentifiedResource>> identifyResources(std::string_view canon
   std::vector<std::string> fullUrls;
   std::vector<std::optional<ClientTarget>> targets;
   const std::string bundleType = memberString(in, "type");
-  if (memberString(in, "resourceType") == "Bundle" &&
-      (bundleType == "transaction" || bundleType == "batch")) {
+  const bool isBundle = memberString(in, "resourceType") == "Bundle";
+  const bool mapped = isBundle && bundleType == "collection" && madeByMapping(in);
+  if (isBundle && (bundleType == "transaction" || bundleType == "batch" || mapped)) {
     auto e = in.FindMember("entry");
     if (e != in.MemberEnd() && e->value.IsArray()) {
       for (auto& entry : e->value.GetArray()) {
@@ -108,7 +123,14 @@ Result<std::vector<IdentifiedResource>> identifyResources(std::string_view canon
         if (r == entry.MemberEnd() || !r->value.IsObject()) continue;
         resources.push_back(&r->value);
         fullUrls.push_back(memberString(entry, "fullUrl"));
-        targets.push_back(putTarget(entry, memberString(r->value, "resourceType")));
+        const std::string id = memberString(r->value, "id");
+        if (mapped) {
+          // A mapping names each resource by its business key (a plan, and the file that
+          // withdraws it, name the same CarePlan): each one is an update of that resource.
+          targets.push_back(id.empty() ? std::nullopt : std::optional<ClientTarget>(ClientTarget{id, 0}));
+        } else {
+          targets.push_back(putTarget(entry, memberString(r->value, "resourceType")));
+        }
       }
     }
   } else {

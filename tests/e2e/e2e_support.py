@@ -16,11 +16,13 @@ MUNICIPALITIES = [("新宿区", True), ("中野区", False), ("世田谷区", Fa
 
 
 class Receiver:
-    """An HTTP server that records (idempotency key, patient identifier) per request."""
+    """An HTTP server that records (idempotency key, patient identifier) per request, and each
+    request's body as parsed JSON (None when it is not JSON) in `bodies`."""
 
     def __init__(self, delay=0.0, fail_every=0):
         self.lock = threading.Lock()
         self.requests = []  # (key, patient identifier)
+        self.bodies = []  # parsed request bodies, in the order of `requests`
         self.delay = delay
         receiver = self
 
@@ -32,6 +34,7 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 key = self.headers.get("Idempotency-Key", "")
                 patient = ""
+                bundle = None
                 try:
                     bundle = json.loads(body)
                     for e in bundle.get("entry", []):
@@ -44,6 +47,7 @@ class Receiver:
                     time.sleep(receiver.delay)
                 with receiver.lock:
                     receiver.requests.append((key, patient))
+                    receiver.bodies.append(bundle)
                 out = b'{"resourceType":"Bundle","type":"transaction-response"}'
                 self.send_response(200)
                 self.send_header("Content-Type", "application/fhir+json")
@@ -66,6 +70,10 @@ class Receiver:
     def snapshot(self):
         with self.lock:
             return list(self.requests)
+
+    def body_snapshot(self):
+        with self.lock:
+            return list(self.bodies)
 
     def close(self):
         self.server.shutdown()

@@ -83,6 +83,26 @@ TEST(TransactionBundle, ASendersOwnIdsBecomeOneReceiverResourcePerSender) {
   EXPECT_NE(single->find("\"url\":\"Patient/" + id + "\""), std::string::npos) << *single;
 }
 
+TEST(TransactionBundle, AMappedRecordPutsEachResourceByItsBusinessKeySoADeletionReplacesThePlan) {
+  const char* plan = R"({"resourceType":"Bundle","type":"collection",
+    "meta":{"tag":[{"system":"https://fhir.renkei.jp/CodeSystem/mapping","code":"careplan-plan","version":"1"}]},
+    "entry":[{"fullUrl":"urn:uuid:44444444-4444-4444-8444-444444444444",
+      "resource":{"resourceType":"CarePlan","id":"e895e049","status":"active","intent":"plan",
+                  "subject":{"identifier":{"value":"131128:0000123456"}}}}]})";
+  std::string withdrawal = plan;
+  withdrawal.replace(withdrawal.find("\"active\""), 8, "\"entered-in-error\"");
+  const std::string id = pipeline::deterministicId(senderNamespace("care-office-a"), "CarePlan/e895e049");
+  auto first = transactionBundle(plan, "delivery-1", "care-office-a");
+  auto second = transactionBundle(withdrawal, "delivery-2", "care-office-a");
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_NE(first->find("\"url\":\"CarePlan/" + id + "\""), std::string::npos) << *first;
+  EXPECT_NE(second->find("\"url\":\"CarePlan/" + id + "\""), std::string::npos)
+      << "the withdrawal is a new version of the plan, not a Bundle of its own";
+  EXPECT_EQ(first->find("\"url\":\"Bundle/"), std::string::npos) << "the record's resources travel one by one";
+  EXPECT_EQ(transactionBundle(plan, "delivery-1", "care-office-b")->find(id), std::string::npos)
+      << "another office's plan of the same key is another resource";
+}
+
 TEST(FlatCsv, OneRowPerValueWithQuoting) {
   auto read = fhir::readResource(
       R"({"resourceType":"Patient","id":"p1","name":[{"family":"連携","given":["花子","a,\"b\""]}]})",

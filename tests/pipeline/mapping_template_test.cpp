@@ -35,23 +35,21 @@ const char* kPatient = R"({"resourceType":"Patient",
   "generalPractitioner":[{"reference":"{ref:doctor}"}]})";
 
 TEST(MappingTemplateTest, DropsWhatHasNoValueAndKeepsConstantsOfFilledElements) {
-  RecordValues v;
-  v.rows = {{{"insurer", "131128"}, {"insured", "0000123456"}, {"family", "連携"}, {"given", ""},
-             {"kana", ""}, {"order", "2"}, {"active", "true"}}};
+  RecordValues v = RecordValues::fromMaps({{{"insurer", "131128"}, {"insured", "0000123456"}, {"family", "連携"},
+                                             {"given", ""}, {"kana", ""}, {"order", "2"}, {"active", "true"}}});
   EXPECT_EQ(built(kPatient, v),
             R"({"resourceType":"Patient","identifier":[{"system":"urn:a","value":"131128:0000123456"}],)"
             R"("name":[{"extension":[{"url":"urn:rep","valueCode":"IDE"}],"text":"連携","family":"連携"}],)"
             R"("multipleBirthInteger":2,"active":true})");
   v.refs["doctor"] = {"urn:uuid:1"};
   EXPECT_NE(built(kPatient, v).find(R"("generalPractitioner":[{"reference":"urn:uuid:1"}])"), std::string::npos);
-  EXPECT_EQ(built(R"({"a":{"b":"{x}","c":"constant"}})", RecordValues{{{{"x", ""}}}, {}, {}}), "null")
+  EXPECT_EQ(built(R"({"a":{"b":"{x}","c":"constant"}})", RecordValues::fromMaps({{{"x", ""}}})), "null")
       << "an object whose placeholders are all empty goes with its constants";
 }
 
 TEST(MappingTemplateTest, PerRowElementsAreRepeatedForEachRow) {
-  RecordValues v;
-  v.rows = {{{"plan", "P1"}, {"goal", "歩く"}}, {{"plan", "P1"}, {"goal", "食べる"}}, {{"plan", "P1"}, {"goal", ""}}};
-  v.perRow = {"goal"};
+  RecordValues v = RecordValues::fromMaps(
+      {{{"plan", "P1"}, {"goal", "歩く"}}, {{"plan", "P1"}, {"goal", "食べる"}}, {{"plan", "P1"}, {"goal", ""}}}, {"goal"});
   EXPECT_EQ(built(R"({"id":"{plan}","goal":[{"description":{"text":"{goal}"}}]})", v),
             R"({"id":"P1","goal":[{"description":{"text":"歩く"}},{"description":{"text":"食べる"}}]})");
 }

@@ -87,6 +87,9 @@ struct Mapping {
   std::vector<ResourceSpec> resources;
   ConceptMapLookups lookups;
 
+  /// Field name → its position in `fields` (and in each row's values while mapping).
+  std::shared_ptr<const std::map<std::string, std::size_t>> fieldIndex;
+
   const FieldSpec* field(const std::string& name) const;
 };
 
