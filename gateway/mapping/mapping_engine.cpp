@@ -314,8 +314,8 @@ void mapRows(const Mapping& m, const ColumnIndex& index, const std::vector<CsvRo
       if (!v.ok()) {
         RowIssue issue{row.line, f.filePart.empty() ? f.column : "file name {" + f.filePart + "}", v.status().message()};
         bool again = false;  // several fields read one column: its problem is said once
-        for (auto i = out.issues.rbegin(); !again && i != out.issues.rend() && i->line == row.line; ++i) {
-          again = i->column == issue.column && i->message == issue.message;
+        for (auto said = out.issues.rbegin(); !again && said != out.issues.rend() && said->line == row.line; ++said) {
+          again = said->column == issue.column && said->message == issue.message;
         }
         if (!again) out.issues.push_back(std::move(issue));
         bad = true;
@@ -400,6 +400,19 @@ std::vector<std::string> recordSlices(std::string_view bytes, const MapOutcome& 
 
 namespace {
 
+/// Whether a matched resource refers to `url` under another template's key of the same type: that
+/// resource is the other template's, not one for a template nothing points at.
+bool claimedByOther(const Mapping& m, const Bindings& found, const ResourceSpec& spec, const std::string& url) {
+  for (const auto& [name, value] : found.once) {
+    if (value != url || name.rfind("ref:", 0) != 0 || name.compare(4, std::string::npos, spec.key) == 0) continue;
+    for (const ResourceSpec& other : m.resources) {
+      // Only a template of the same type claims it (an author may be a role or an office).
+      if (name.compare(4, std::string::npos, other.key) == 0 && other.resourceType == spec.resourceType) return true;
+    }
+  }
+  return false;
+}
+
 /// The canonical values one Bundle (or resource) gives back, one map per row of the layout: each
 /// template takes the resource of its type whose constants fit it best (the most specific
 /// templates choose first); per-row resources take every resource that fits and join the rows
@@ -438,12 +451,18 @@ Result<std::vector<std::map<std::string, std::string>>> rowsOf(const Mapping& m,
   for (const ResourceSpec* spec : specs) {
     int best = -1;
     Bindings bestBindings;
+    // A resource a matched one refers to under this key is the one this template stands for (the
+    // かかりつけ医's role names its Practitioner; an unqualified Practitioner would be a guess).
+    auto referred = found.once.find("ref:" + spec->key);
+    const std::string* wanted = referred != found.once.end() && !referred->second.empty() ? &referred->second : nullptr;
     for (std::size_t i = 0; i < resources.size(); ++i) {
       const Value* r = resources[i];
       if (used[i] || !r->IsObject() || !r->HasMember("resourceType") || !(*r)["resourceType"].IsString() ||
           spec->resourceType != (*r)["resourceType"].GetString()) {
         continue;
       }
+      if (wanted != nullptr && !spec->perRow && fullUrls[i] != *wanted) continue;
+      if (wanted == nullptr && !fullUrls[i].empty() && claimedByOther(m, found, *spec, fullUrls[i])) continue;
       Bindings b;
       if (!matchTemplate(spec->templ, *r, perRow, b)) continue;
       if (spec->perRow) {

@@ -346,17 +346,20 @@ bool match(const Value& t, const Value& d, const std::set<std::string>& perRow, 
       if (dm == d.MemberEnd()) {
         // Absent is fine when it would have been left out for want of values; a member that is
         // only constants is always built, so its absence means another resource.
-        if (strict && hasConstant(m.value) && !m.value.IsArray() && namesOf(m.value).empty()) return false;
+        // A member that is only constants (a type, a role's code) classifies the resource: the data
+        // without it is another kind of resource.
+        if (hasConstant(m.value) && namesOf(m.value).empty() && (strict || m.value.IsArray())) return false;
         continue;
       }
       Bindings b;
       // A resource's own lists are lenient; everything inside an element is strict.
       const bool ok = m.value.IsArray() ? matchArray(m.value, dm->value, perRow, b, strict)
                                         : match(m.value, dm->value, perRow, b, true);
-      // A member that is there but does not fit (another code, another system) means another
-      // resource: only a resource's own lists may hold what the template does not.
+      // A member that is there but does not fit: inside an element, or a constant member (another
+      // status, another code), it means another resource; a resource's own lists, and text with
+      // placeholders it does not split (another sheet's title), just give no values.
       if (!ok) {
-        if (strict || !m.value.IsArray()) return false;
+        if (strict || (!m.value.IsArray() && namesOf(m.value).empty())) return false;
         continue;
       }
       out.once.insert(b.once.begin(), b.once.end());
