@@ -329,7 +329,8 @@ class FolderSource : public pipeline::Source {
   Result<std::vector<store::RawInput>> mappedInputs(const std::string& name, const std::string& bytes) {
     const mapping::Mapping* m = pickMapping(name, bytes);
     if (m == nullptr) return Status::invalidInput("no mapping recognises this file (mapping: " + options_.mapping + ")");
-    auto outcome = mapping::mapFile(*m, bytes, name);
+    // The records' bytes are committed; the Normalizer maps each one (so a replay maps it again).
+    auto outcome = mapping::mapFile(*m, bytes, name, {}, mapping::MapMode::RecordsOnly);
     if (!outcome.ok()) return Status::invalidInput("mapping " + m->id + ": " + outcome.status().message());
     const std::string problems = describe(outcome->issues, outcome->issues.size());
     if (outcome->rejected || outcome->records.empty()) {
@@ -380,7 +381,7 @@ class FolderSource : public pipeline::Source {
     const mapping::Mapping* m = pickMapping(name, piece);
     if (m == nullptr) return refuse("no mapping recognises this file (mapping: " + options_.mapping + ")");
     Sha256 digest;
-    mapping::StreamedMapping check(*m, name);
+    mapping::StreamedMapping check(*m, name, 1 << 20, {}, mapping::MapMode::RecordsOnly);
     std::vector<mapping::StreamedRecord> unused;
     Status checked;
     for (;;) {
@@ -404,7 +405,7 @@ class FolderSource : public pipeline::Source {
     }
     const std::string fileKey = digest.hex() + ":" + m->id;
     RENKEI_RETURN_IF_ERROR(stream->rewind());
-    mapping::StreamedMapping mapped(*m, name);
+    mapping::StreamedMapping mapped(*m, name, 1 << 20, {}, mapping::MapMode::RecordsOnly);
     std::vector<mapping::StreamedRecord> records;
     std::string problems;
     int64_t firstMessage = 0;

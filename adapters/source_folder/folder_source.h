@@ -30,7 +30,7 @@ struct FolderSourceOptions {
   std::string mapping;
   /// Mapped files larger than this are read in slices and committed batch by batch (memory stays
   /// flat); smaller ones are read whole (up to maxFileBytes).
-  int64_t streamAboveBytes = 16 << 20;
+  int64_t streamAboveBytes = 4 << 20;
   /// The cap for a streamed file.
   int64_t maxStreamedFileBytes = int64_t{16} << 30;
 };

@@ -20,9 +20,9 @@ using ColumnIndex = std::map<std::string, std::size_t>;
 Result<ColumnIndex> columnIndex(const Mapping& m, const CsvRow* header);
 
 /// Maps rows[first..] into `out` (records and issues appended; rejected set when the mapping is
-/// all-or-nothing and a row failed).
+/// all-or-nothing and a row failed). RecordsOnly leaves the records' Bundles empty.
 void mapRows(const Mapping& m, const ColumnIndex& index, const std::vector<CsvRow>& rows, std::size_t first,
-             std::string_view fileName, MapOutcome& out);
+             std::string_view fileName, MapOutcome& out, MapMode mode = MapMode::Bundles);
 
 /// Each record's bytes: `header` and its rows as they are in `bytes`, whose first byte starts
 /// physical line `firstLine`; `rowStarts` are the lines where the rows in `bytes` start.

@@ -253,7 +253,7 @@ Result<ColumnIndex> columnIndex(const Mapping& m, const CsvRow* header) {
 }
 
 Result<MapOutcome> mapFile(const Mapping& m, std::string_view bytes, std::string_view fileName,
-                           const CsvLimits& limits) {
+                           const CsvLimits& limits, MapMode mode) {
   auto rows = readCsv(bytes, m.layout.dialect, limits);
   if (!rows.ok()) return rows.status();
   std::vector<CsvRow>& all = rows.value();
@@ -263,12 +263,12 @@ Result<MapOutcome> mapFile(const Mapping& m, std::string_view bytes, std::string
   MapOutcome out;
   if (m.layout.header) out.headerLine = all[0].line;
   for (const CsvRow& row : all) out.rowStarts.push_back(row.line);
-  mapRows(m, index.value(), all, m.layout.header ? 1 : 0, fileName, out);
+  mapRows(m, index.value(), all, m.layout.header ? 1 : 0, fileName, out, mode);
   return out;
 }
 
 void mapRows(const Mapping& m, const ColumnIndex& index, const std::vector<CsvRow>& all, std::size_t first,
-             std::string_view fileName, MapOutcome& out) {
+             std::string_view fileName, MapOutcome& out, MapMode mode) {
   const TransformContext context = contextOf(m);
   const std::map<std::string, std::string> fileParts = fileNameParts(m, fileName);
   // Where each field's text comes from, looked up once: a column's position, or a file-name part.
@@ -347,6 +347,10 @@ void mapRows(const Mapping& m, const ColumnIndex& index, const std::vector<CsvRo
   }
   for (Record& record : records) {
     if (record.bad) continue;
+    if (mode == MapMode::RecordsOnly) {
+      out.records.push_back({"", record.lines.front(), record.lines});
+      continue;
+    }
     auto bundle = buildBundle(m, record, fileName);
     if (!bundle.ok()) {
       out.issues.push_back({record.lines.front(), "", bundle.status().message()});

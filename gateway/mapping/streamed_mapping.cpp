@@ -48,10 +48,11 @@ struct StreamedMapping::State {
 };
 
 StreamedMapping::StreamedMapping(const Mapping& mapping, std::string fileName, std::size_t sliceBytes,
-                                 CsvLimits limits)
+                                 CsvLimits limits, MapMode mode)
     : mapping_(mapping),
       fileName_(std::move(fileName)),
       sliceBytes_(std::max<std::size_t>(sliceBytes, 1)),
+      mode_(mode),
       state_(std::make_unique<State>(State{CsvReader(mapping.layout.dialect, limits), std::nullopt, {}})) {}
 
 StreamedMapping::~StreamedMapping() = default;
@@ -105,7 +106,7 @@ Status StreamedMapping::takeHeader() {
 Status StreamedMapping::mapSlice(std::size_t whole, bool last, std::vector<StreamedRecord>& out) {
   std::vector<CsvRow>& rows = state_->rows;
   MapOutcome outcome;
-  mapRows(mapping_, *state_->index, rows, 0, fileName_, outcome);
+  mapRows(mapping_, *state_->index, rows, 0, fileName_, outcome, mode_);
   // The group still open at the end of the slice waits for the rows of the next one.
   std::size_t keepFrom = rows.size();
   if (!last && !mapping_.groupBy.empty() && !rows.empty()) {
@@ -135,7 +136,7 @@ Status StreamedMapping::mapSlice(std::size_t whole, bool last, std::vector<Strea
     // Only the rows that wait refused the slice (all-or-nothing): map the others on their own.
     const std::vector<CsvRow> ready(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(keepFrom));
     outcome = MapOutcome{};
-    mapRows(mapping_, *state_->index, ready, 0, fileName_, outcome);
+    mapRows(mapping_, *state_->index, ready, 0, fileName_, outcome, mode_);
   }
   auto counts = [&](int64_t line) { return keptLine == 0 || line < keptLine; };
   for (const RowIssue& issue : outcome.issues) {

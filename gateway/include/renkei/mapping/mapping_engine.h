@@ -34,12 +34,16 @@ struct MapOutcome {
   std::vector<int64_t> rowStarts;     ///< where every CSV row of the file starts, in order
 };
 
+/// What mapping a file makes: the records' Bundles, or only the records (their rows, lines and
+/// row problems) for a source that commits each record's bytes and lets the Normalizer map it.
+enum class MapMode { Bundles, RecordsOnly };
+
 /// Reads a file in the mapping's layout; `fileName` (its last path part counts) gives the fields
 /// read from the name (match.file_names placeholders) and sets identity-pending ids apart. An
 /// error when the file cannot be read as that layout at all (encoding, CSV syntax, a column
 /// missing from the header); row problems are issues.
 Result<MapOutcome> mapFile(const Mapping& mapping, std::string_view bytes, std::string_view fileName = {},
-                           const CsvLimits& limits = {});
+                           const CsvLimits& limits = {}, MapMode mode = MapMode::Bundles);
 
 /// Each record's own bytes, exactly as in the file: the header row (when the layout has one) and
 /// the record's rows. Mapped alone they give that record again, so a file's records can be kept

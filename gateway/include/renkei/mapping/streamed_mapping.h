@@ -33,7 +33,7 @@ class StreamedMapping {
   static constexpr std::size_t kMaxGroupBytes = 64u << 20;
 
   StreamedMapping(const Mapping& mapping, std::string fileName, std::size_t sliceBytes = 1 << 20,
-                  CsvLimits limits = {});
+                  CsvLimits limits = {}, MapMode mode = MapMode::Bundles);
   ~StreamedMapping();
   StreamedMapping(const StreamedMapping&) = delete;
   StreamedMapping& operator=(const StreamedMapping&) = delete;
@@ -57,6 +57,7 @@ class StreamedMapping {
   const Mapping& mapping_;
   std::string fileName_;
   std::size_t sliceBytes_;
+  MapMode mode_;
   std::unique_ptr<State> state_;  ///< the CSV reader, the column index, rows not mapped yet
   std::string header_;            ///< the header row's bytes (empty: not read yet, or none)
   std::string pending_;           ///< bytes from a row boundary on, not mapped yet
