@@ -381,7 +381,10 @@ class FolderSource : public pipeline::Source {
     const mapping::Mapping* m = pickMapping(name, piece);
     if (m == nullptr) return refuse("no mapping recognises this file (mapping: " + options_.mapping + ")");
     Sha256 digest;
-    mapping::StreamedMapping check(*m, name, 1 << 20, {}, mapping::MapMode::RecordsOnly);
+    mapping::StreamedMapping::Options only;
+    only.mode = mapping::MapMode::RecordsOnly;
+    only.recordBytes = false;
+    mapping::StreamedMapping check(*m, name, only);
     std::vector<mapping::StreamedRecord> unused;
     Status checked;
     for (;;) {
@@ -405,7 +408,9 @@ class FolderSource : public pipeline::Source {
     }
     const std::string fileKey = digest.hex() + ":" + m->id;
     RENKEI_RETURN_IF_ERROR(stream->rewind());
-    mapping::StreamedMapping mapped(*m, name, 1 << 20, {}, mapping::MapMode::RecordsOnly);
+    mapping::StreamedMapping::Options recordsOnly;
+    recordsOnly.mode = mapping::MapMode::RecordsOnly;
+    mapping::StreamedMapping mapped(*m, name, recordsOnly);
     std::vector<mapping::StreamedRecord> records;
     std::string problems;
     int64_t firstMessage = 0;

@@ -227,7 +227,10 @@ int mapOne(const std::string& path, const Arguments& args, const mapping::Mappin
     return 2;
   };
   if (m->allOrNothing) {
-    mapping::StreamedMapping check(*m, name);
+    mapping::StreamedMapping::Options only;
+    only.mode = mapping::MapMode::RecordsOnly;
+    only.recordBytes = false;
+    mapping::StreamedMapping check(*m, name, only);
     Status read = mapAll(input.value(), check, [](std::vector<mapping::StreamedRecord>&) {});
     if (!read.ok()) return unreadable(read);
     if (check.rejected()) {
@@ -236,7 +239,9 @@ int mapOne(const std::string& path, const Arguments& args, const mapping::Mappin
     }
     input->rewind();
   }
-  mapping::StreamedMapping mapped(*m, name);
+  mapping::StreamedMapping::Options withoutBytes;
+  withoutBytes.recordBytes = false;
+  mapping::StreamedMapping mapped(*m, name, withoutBytes);
   const bool checkOnly = args.has("check");
   bool valid = true;
   std::size_t count = 0, rows = 0;

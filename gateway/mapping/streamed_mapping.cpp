@@ -47,13 +47,13 @@ struct StreamedMapping::State {
   std::vector<CsvRow> rows;  ///< complete rows not mapped yet (the header is never kept here)
 };
 
-StreamedMapping::StreamedMapping(const Mapping& mapping, std::string fileName, std::size_t sliceBytes,
-                                 CsvLimits limits, MapMode mode)
+StreamedMapping::StreamedMapping(const Mapping& mapping, std::string fileName, Options options)
     : mapping_(mapping),
       fileName_(std::move(fileName)),
-      sliceBytes_(std::max<std::size_t>(sliceBytes, 1)),
-      mode_(mode),
-      state_(std::make_unique<State>(State{CsvReader(mapping.layout.dialect, limits), std::nullopt, {}})) {}
+      options_(options),
+      state_(std::make_unique<State>(State{CsvReader(mapping.layout.dialect, options.limits), std::nullopt, {}})) {
+  options_.sliceBytes = std::max<std::size_t>(options_.sliceBytes, 1);
+}
 
 StreamedMapping::~StreamedMapping() = default;
 
@@ -64,7 +64,7 @@ Status StreamedMapping::feed(std::string_view bytes, std::vector<StreamedRecord>
   if (!state_->index) return {};
   // Bytes of whole rows in pending_; the rest is a row still being read.
   const std::size_t whole = endOfWholeRows(pending_, mapping_.layout.dialect.quote);
-  if (whole < sliceBytes_) return {};
+  if (whole < options_.sliceBytes) return {};
   return mapSlice(whole, false, out);
 }
 
@@ -106,7 +106,7 @@ Status StreamedMapping::takeHeader() {
 Status StreamedMapping::mapSlice(std::size_t whole, bool last, std::vector<StreamedRecord>& out) {
   std::vector<CsvRow>& rows = state_->rows;
   MapOutcome outcome;
-  mapRows(mapping_, *state_->index, rows, 0, fileName_, outcome, mode_);
+  mapRows(mapping_, *state_->index, rows, 0, fileName_, outcome, options_.mode);
   // The group still open at the end of the slice waits for the rows of the next one.
   std::size_t keepFrom = rows.size();
   if (!last && !mapping_.groupBy.empty() && !rows.empty()) {
@@ -123,7 +123,7 @@ Status StreamedMapping::mapSlice(std::size_t whole, bool last, std::vector<Strea
         rows.begin());
     if (keepFrom == 0) {
       // One group fills the whole slice: read on until it ends (bounded by the row limits).
-      const std::size_t cap = std::max<std::size_t>(sliceBytes_ * 64, kMaxGroupBytes);
+      const std::size_t cap = std::max<std::size_t>(options_.sliceBytes * 64, kMaxGroupBytes);
       if (whole > cap) {
         return Status::tooLarge("a record's rows (records.group_by) run over " + std::to_string(cap) + " bytes");
       }
@@ -136,7 +136,7 @@ Status StreamedMapping::mapSlice(std::size_t whole, bool last, std::vector<Strea
     // Only the rows that wait refused the slice (all-or-nothing): map the others on their own.
     const std::vector<CsvRow> ready(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(keepFrom));
     outcome = MapOutcome{};
-    mapRows(mapping_, *state_->index, ready, 0, fileName_, outcome, mode_);
+    mapRows(mapping_, *state_->index, ready, 0, fileName_, outcome, options_.mode);
   }
   auto counts = [&](int64_t line) { return keptLine == 0 || line < keptLine; };
   for (const RowIssue& issue : outcome.issues) {
@@ -159,7 +159,8 @@ Status StreamedMapping::mapSlice(std::size_t whole, bool last, std::vector<Strea
   for (MappedRecord& r : outcome.records) {
     if (counts(r.line)) done.push_back(std::move(r));
   }
-  std::vector<std::string> bytes = sliceRecords(mapped, pendingLine_, starts, header_, done);
+  std::vector<std::string> bytes = options_.recordBytes ? sliceRecords(mapped, pendingLine_, starts, header_, done)
+                                                         : std::vector<std::string>(done.size());
   for (std::size_t i = 0; i < done.size(); ++i) out.push_back({std::move(done[i]), std::move(bytes[i])});
   pendingLine_ += static_cast<int64_t>(std::count(mapped.begin(), mapped.end(), '\n'));
   pending_.erase(0, cut);

@@ -61,7 +61,9 @@ struct Streamed {
 };
 
 Streamed stream(const mapping::Mapping& m, const std::string& bytes, std::size_t slice, std::size_t piece) {
-  mapping::StreamedMapping s(m, "file.csv", slice);
+  mapping::StreamedMapping::Options options;
+  options.sliceBytes = slice;
+  mapping::StreamedMapping s(m, "file.csv", options);
   Streamed out;
   for (std::size_t at = 0; at < bytes.size() && out.status.ok(); at += piece) {
     out.status = s.feed(std::string_view(bytes).substr(at, piece), out.records);

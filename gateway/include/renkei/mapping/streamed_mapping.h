@@ -32,8 +32,15 @@ class StreamedMapping {
   /// The most bytes one grouped record's rows may take (a slice grows to hold them).
   static constexpr std::size_t kMaxGroupBytes = 64u << 20;
 
-  StreamedMapping(const Mapping& mapping, std::string fileName, std::size_t sliceBytes = 1 << 20,
-                  CsvLimits limits = {}, MapMode mode = MapMode::Bundles);
+  struct Options {
+    std::size_t sliceBytes = 1 << 20;  ///< whole rows gathered before they are mapped
+    CsvLimits limits;
+    MapMode mode = MapMode::Bundles;
+    bool recordBytes = true;           ///< give each record its own bytes (a source keeps them)
+  };
+
+  StreamedMapping(const Mapping& mapping, std::string fileName, Options options);
+  StreamedMapping(const Mapping& mapping, std::string fileName) : StreamedMapping(mapping, std::move(fileName), Options{}) {}
   ~StreamedMapping();
   StreamedMapping(const StreamedMapping&) = delete;
   StreamedMapping& operator=(const StreamedMapping&) = delete;
@@ -56,8 +63,7 @@ class StreamedMapping {
 
   const Mapping& mapping_;
   std::string fileName_;
-  std::size_t sliceBytes_;
-  MapMode mode_;
+  Options options_;
   std::unique_ptr<State> state_;  ///< the CSV reader, the column index, rows not mapped yet
   std::string header_;            ///< the header row's bytes (empty: not read yet, or none)
   std::string pending_;           ///< bytes from a row boundary on, not mapped yet
