@@ -75,6 +75,11 @@ class Receiver:
         with self.lock:
             return list(self.bodies)
 
+    def body_pairs(self):
+        """(idempotency key, parsed body) of every request so far."""
+        with self.lock:
+            return [(key, body) for (key, _), body in zip(self.requests, self.bodies)]
+
     def close(self):
         self.server.shutdown()
 
