@@ -51,7 +51,7 @@ std::vector<SubmitResult> GroupCommitIntake::submit(std::vector<store::RawInput>
   auto job = std::make_shared<Job>();
   // Normalization and routing run here, in the caller's thread, in parallel with other callers;
   // only the commits are serialized.
-  for (store::RawInput& in : inputs) job->inputs.push_back(inner_.prepare(std::move(in)));
+  job->inputs = prepareAll(inner_, std::move(inputs));
   {
     std::lock_guard lock(mutex_);
     if (!running_) {

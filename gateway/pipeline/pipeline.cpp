@@ -133,10 +133,7 @@ PreparedInput Pipeline::prepare(store::RawInput input) const {
 }
 
 std::vector<SubmitResult> Pipeline::submit(std::vector<store::RawInput> inputs) {
-  std::vector<PreparedInput> prepared;
-  prepared.reserve(inputs.size());
-  for (store::RawInput& in : inputs) prepared.push_back(prepare(std::move(in)));
-  return submitPrepared(std::move(prepared));
+  return submitPrepared(prepareAll(*this, std::move(inputs)));
 }
 
 std::vector<SubmitResult> Pipeline::submitPrepared(std::vector<PreparedInput> inputs) {

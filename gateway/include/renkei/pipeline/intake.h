@@ -58,4 +58,8 @@ class Intake {
   virtual std::shared_ptr<HealthRegistry> health() const { return nullptr; }
 };
 
+/// `intake.prepare` of every input, in order; a large batch (the records of a streamed care-plan
+/// file) is prepared by several threads at once, up to the machine's cores.
+std::vector<PreparedInput> prepareAll(const Intake& intake, std::vector<store::RawInput> inputs);
+
 }  // namespace renkei::pipeline
