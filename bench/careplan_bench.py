@@ -12,7 +12,7 @@ Phases, in one run (inputs from bench/gen_careplan_plan.py, CP932, 20-40 rows pe
           (each in a fresh daemon)
 
 usage: careplan_bench.py RENKEI_BINARY WORK_DIR [--small-mb 100] [--large-mb 1000]
-prints one JSON line per measurement."""
+prints one JSON line per measurement, and first the disk's rate of small write+fdatasync."""
 import argparse
 import glob
 import json
@@ -24,6 +24,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+from pipeline_bench import fsync_rate  # noqa: E402  (the disk's commit rate, printed beside the figures)
 
 
 def generate(work, mb, seed):
@@ -98,6 +100,7 @@ def main():
     one, one_rows = generate(args.work, 1, 11)
     small, small_rows = generate(args.work, args.small_mb, 12)
     large, large_rows = generate(args.work, args.large_mb, 13)
+    print(json.dumps({"phase": "fsync", "fsync_per_s": round(fsync_rate(args.work))}), flush=True)
     t1, rss1 = timed_map(args.renkei, one)
     for label, path, rows in (("small", small, small_rows), ("large", large, large_rows)):
         t, rss = timed_map(args.renkei, path)

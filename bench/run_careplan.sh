@@ -20,7 +20,10 @@ python3 "$here/bench/careplan_bench.py" "$here/build-bench/gateway/renkei" "$wor
   --small-mb "$small" --large-mb "$large" | tee "$raw" >&2
 python3 - "$raw" <<'PY'
 import json, sys
-rows = [json.loads(l) for l in open(sys.argv[1])]
+lines = [json.loads(l) for l in open(sys.argv[1])]
+fsync = next(r["fsync_per_s"] for r in lines if r["phase"] == "fsync")
+rows = [r for r in lines if r["phase"] != "fsync"]
+print("disk: %d fsync/s (4 KB write + fdatasync) in the same run\n" % fsync)
 print("| path | input | rows | seconds | rows/s | peak RSS MB |")
 print("|---|---|---:|---:|---:|---:|")
 for r in rows:
