@@ -355,11 +355,12 @@ bool match(const Value& t, const Value& d, const std::set<std::string>& perRow, 
       // A resource's own lists are lenient; everything inside an element is strict.
       const bool ok = m.value.IsArray() ? matchArray(m.value, dm->value, perRow, b, strict)
                                         : match(m.value, dm->value, perRow, b, true);
-      // A member that is there but does not fit: inside an element, or a constant member (another
-      // status, another code), it means another resource; a resource's own lists, and text with
-      // placeholders it does not split (another sheet's title), just give no values.
+      // A member that is there but does not fit: inside an element, a constant member (another
+      // status) or a list without one of its constant elements (another type, another role's
+      // code) means another resource; text with placeholders it does not split (another sheet's
+      // title) just gives no values.
       if (!ok) {
-        if (strict || (!m.value.IsArray() && namesOf(m.value).empty())) return false;
+        if (strict || m.value.IsArray() || namesOf(m.value).empty()) return false;
         continue;
       }
       out.once.insert(b.once.begin(), b.once.end());

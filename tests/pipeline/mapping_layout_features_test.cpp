@@ -158,5 +158,62 @@ TEST(MappingLayoutFeaturesTest, MaskedNamesMakeIdentityPendingPatientsThatNeverM
   EXPECT_FALSE(patientOf("Smith", "a.csv").second) << "a written-out Latin name is not initials";
 }
 
+/// Two layouts with a family doctor and a care manager, both Practitioners: rendering one
+/// layout's Bundle into the other must put each person in their own column.
+const char* kTeam = R"json({"id": "team", "version": "1",
+  "layout": {"format": "csv", "encoding": "utf-8", "columns": ["cm", "clinic", "doctor", "when", "at", "units"]},
+  "fields": {
+    "cm": {"column": "cm"}, "clinic": {"column": "clinic"}, "doctor": {"column": "doctor"},
+    "when": {"column": "when", "transforms": ["yyyymmdd"]}, "time": {"column": "at", "transforms": ["hhmm"]},
+    "units": {"column": "units"}},
+  "resources": [
+    {"key": "cm", "when": ["cm"], "template": {"resourceType": "Practitioner", "name": [{"text": "{cm}"}]}},
+    {"key": "doctor", "when": ["doctor"], "template": {"resourceType": "Practitioner", "name": [{"text": "{doctor}"}]}},
+    {"key": "clinic", "when": ["clinic"], "template": {"resourceType": "Organization", "type": [{"text": "診療所"}],
+                                                     "name": "{clinic}"}},
+    {"key": "doctor_role", "when": ["doctor"],
+     "template": {"resourceType": "PractitionerRole", "code": [{"text": "かかりつけ医"}],
+                  "practitioner": {"reference": "{ref:doctor}"}, "organization": {"reference": "{ref:clinic}"}}},
+    {"key": "visit", "when": ["when"],
+     "template": {"resourceType": "Observation", "status": "final", "code": {"text": "visit"},
+                  "effectiveDateTime": "{when}T{time}+09:00", "valueQuantity": {"value": "{units:number}"}}}]})json";
+
+TEST(MappingLayoutFeaturesTest, RenderingFindsEachTemplatesResourceByWhatClassifiesIt) {
+  auto m = load(kTeam);
+  ASSERT_NE(m, nullptr);
+  // Only the doctor: the care manager's template must not take the doctor's Practitioner.
+  auto out = mapping::mapFile(*m, "cm,clinic,doctor,when,at,units\r\n,池尻内科,鈴木 一郎,,,\r\n", "t.csv");
+  ASSERT_TRUE(out.ok() && out->records.size() == 1);
+  auto rendered = mapping::renderLayout(*m, {out->records[0].bundleJson});
+  ASSERT_TRUE(rendered.ok()) << rendered.status().message();
+  EXPECT_EQ(rendered.value(), "cm,clinic,doctor,when,at,units\r\n,池尻内科,鈴木 一郎,,,\r\n")
+      << "the role names its Practitioner; no other Practitioner template takes it";
+  // An Organization without the clinic's type is not the clinic.
+  const std::string hospital = R"({"resourceType":"Bundle","type":"collection","entry":[
+    {"resource":{"resourceType":"Organization","type":[{"text":"病院"}],"name":"中央病院"}}]})";
+  EXPECT_EQ(mapping::renderLayout(*m, {hospital}).value(), "cm,clinic,doctor,when,at,units\r\n,,,,,\r\n");
+}
+
+TEST(MappingLayoutFeaturesTest, TextAroundEmptyPlaceholdersAndDecimalsAsWritten) {
+  auto m = load(kTeam);
+  ASSERT_NE(m, nullptr);
+  auto out = mapping::mapFile(*m, "cm,clinic,doctor,when,at,units\r\n,,,20241103,0930,11.40\r\n", "t.csv");
+  ASSERT_TRUE(out.ok() && out->records.size() == 1);
+  const std::string& json = out->records[0].bundleJson;
+  EXPECT_NE(json.find(R"("valueQuantity":{"value":11.40})"), std::string::npos) << "as written: " << json;
+  EXPECT_NE(json.find(R"("effectiveDateTime":"2024-11-03T09:30:00+09:00")"), std::string::npos) << json;
+  auto rendered = mapping::renderLayout(*m, {json});
+  ASSERT_TRUE(rendered.ok());
+  EXPECT_EQ(rendered.value(), "cm,clinic,doctor,when,at,units\r\n,,,20241103,0930,11.40\r\n");
+
+  out = mapping::mapFile(*m, "cm,clinic,doctor,when,at,units\r\n,,,20241103,9999,\r\n", "t.csv");
+  ASSERT_TRUE(out.ok() && out->records.size() == 1);
+  EXPECT_NE(out->records[0].bundleJson.find(R"("effectiveDateTime":"2024-11-03")"), std::string::npos)
+      << "text after an empty placeholder is left out: " << out->records[0].bundleJson;
+  rendered = mapping::renderLayout(*m, {out->records[0].bundleJson});
+  ASSERT_TRUE(rendered.ok());
+  EXPECT_EQ(rendered.value(), "cm,clinic,doctor,when,at,units\r\n,,,20241103,,\r\n");
+}
+
 }  // namespace
 }  // namespace renkei::test
