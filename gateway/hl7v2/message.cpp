@@ -1,0 +1,285 @@
+// Parsing HL7 v2 messages: delimiters and character set from MSH, the bytes decoded to UTF-8,
+// segments and fields split, values found by path with their escapes resolved.
+#include "renkei/hl7v2/message.h"
+
+#include <cctype>
+#include <charconv>
+
+#include "renkei/core/utf8.h"
+#include "text_decoding.h"
+
+namespace renkei::hl7v2 {
+namespace {
+
+std::vector<std::string_view> split(std::string_view text, char delimiter) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    if (i == text.size() || text[i] == delimiter) {
+      out.push_back(text.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+/// The character set MSH-18 names (any repetition), else what the bytes look like.
+std::string charsetOf(std::string_view msh18, std::string_view bytes, char repetition) {
+  for (std::string_view rep : split(msh18, repetition)) {
+    const std::string name = upper(rep);
+    if (name.find("IR87") != std::string::npos || name.find("2022") != std::string::npos) return "ISO-2022-JP";
+    if (name.find("UTF") != std::string::npos) return "UTF-8";
+    if (name.find("SJIS") != std::string::npos || name.find("SHIFT") != std::string::npos ||
+        name.find("932") != std::string::npos) {
+      return "CP932";
+    }
+  }
+  if (bytes.find('\x1b') != std::string_view::npos) return "ISO-2022-JP";
+  return firstInvalidUtf8(bytes) == std::string_view::npos ? "UTF-8" : "CP932";
+}
+
+bool validDelimiter(char c) {
+  return c != '\r' && c != '\n' && c != '\0' && std::isalnum(static_cast<unsigned char>(c)) == 0 &&
+         static_cast<unsigned char>(c) < 0x80;
+}
+
+/// "PID[2]-5[3].1.2" → its parts (indexes 1-based; 0 where the path stops).
+struct Path {
+  std::string segment;
+  std::size_t segmentIndex = 1;
+  std::size_t field = 0;
+  std::size_t repetition = 1;
+  std::size_t component = 0;
+  std::size_t subcomponent = 0;
+};
+
+Result<Path> parsePath(std::string_view text) {
+  const Status bad = Status::invalidInput("not an HL7 v2 path (SEG[n]-field[rep].component.subcomponent)");
+  Path p;
+  std::size_t at = 0;
+  auto number = [&](std::size_t& out) {
+    const char* begin = text.data() + at;
+    auto [end, ec] = std::from_chars(begin, text.data() + text.size(), out);
+    if (ec != std::errc() || out == 0) return false;
+    at += static_cast<std::size_t>(end - begin);
+    return true;
+  };
+  auto bracketed = [&](std::size_t& out) {
+    if (at >= text.size() || text[at] != '[') return true;
+    ++at;
+    if (!number(out) || at >= text.size() || text[at] != ']') return false;
+    ++at;
+    return true;
+  };
+  if (text.size() < 3) return bad;
+  p.segment = std::string(text.substr(0, 3));
+  at = 3;
+  if (!bracketed(p.segmentIndex) || at >= text.size() || text[at] != '-') return bad;
+  ++at;
+  if (!number(p.field) || !bracketed(p.repetition)) return bad;
+  if (at < text.size() && text[at] == '.') {
+    ++at;
+    if (!number(p.component)) return bad;
+    if (at < text.size() && text[at] == '.') {
+      ++at;
+      if (!number(p.subcomponent)) return bad;
+    }
+  }
+  if (at != text.size()) return bad;
+  return p;
+}
+
+}  // namespace
+
+Result<Message> Message::parse(std::string_view bytes, const Limits& limits) {
+  if (bytes.size() > limits.maxBytes) {
+    return Status::tooLarge("the message is " + std::to_string(bytes.size()) + " bytes, over the limit of " +
+                            std::to_string(limits.maxBytes));
+  }
+  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
+  // MLLP framing left around a stored message (start block 0x0B, end block 0x1C and its CR).
+  if (!bytes.empty() && bytes.front() == '\x0b') bytes.remove_prefix(1);
+  while (!bytes.empty() && (bytes.back() == '\x1c' || bytes.back() == '\r' || bytes.back() == '\n')) {
+    bytes.remove_suffix(1);
+  }
+  if (bytes.size() < 8 || bytes.substr(0, 3) != "MSH") return Status::invalidInput("not an HL7 v2 message: no MSH segment first");
+  Message m;
+  m.delimiters_.field = bytes[3];
+  const std::size_t encodingEnd = bytes.find(m.delimiters_.field, 4);
+  const std::string_view encoding = bytes.substr(4, encodingEnd == std::string_view::npos ? 0 : encodingEnd - 4);
+  if (encoding.size() < 4) return Status::invalidInput("MSH-2 does not hold the four encoding characters");
+  m.delimiters_.component = encoding[0];
+  m.delimiters_.repetition = encoding[1];
+  m.delimiters_.escape = encoding[2];
+  m.delimiters_.subcomponent = encoding[3];
+  const std::string all{m.delimiters_.field, m.delimiters_.component, m.delimiters_.repetition,
+                        m.delimiters_.escape, m.delimiters_.subcomponent};
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (!validDelimiter(all[i]) || all.find(all[i]) != i) {
+      return Status::invalidInput("MSH-1 and MSH-2 must be five distinct punctuation characters");
+    }
+  }
+  // MSH-18 is read from the raw first segment (it is ASCII), then the whole message is decoded
+  // before anything is split: a JIS X 0208 byte pair may hold a delimiter's byte.
+  const std::string_view firstSegment = bytes.substr(0, bytes.find_first_of("\r\n"));
+  const std::vector<std::string_view> mshFields = split(firstSegment, m.delimiters_.field);
+  m.charset_ = charsetOf(mshFields.size() > 17 ? mshFields[17] : "", bytes, m.delimiters_.repetition);
+  std::string text;
+  if (m.charset_ == "UTF-8") {
+    if (firstInvalidUtf8(bytes) != std::string_view::npos) return Status::invalidInput("bytes that are not UTF-8");
+    text = std::string(bytes);
+  } else {
+    auto decoded = m.charset_ == "CP932" ? decodeCp932(bytes) : decodeIso2022Jp(bytes);
+    if (!decoded.ok()) return Status::invalidInput("the message is not " + m.charset_ + ": " + decoded.status().message());
+    text = std::move(decoded).value();
+  }
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find_first_of("\r\n", start);
+    if (end == std::string::npos) end = text.size();
+    const std::string_view line(text.data() + start, end - start);
+    start = end + 1;
+    if (line.empty()) continue;
+    if (m.segments_.size() >= limits.maxSegments) {
+      return Status::tooLarge("more than " + std::to_string(limits.maxSegments) + " segments");
+    }
+    const std::size_t number = m.segments_.size() + 1;
+    if (line.size() < 3 || (line.size() > 3 && line[3] != m.delimiters_.field)) {
+      return Status::invalidInput("segment " + std::to_string(number) + " has no three-character id");
+    }
+    Segment segment;
+    segment.id = std::string(line.substr(0, 3));
+    for (char c : segment.id) {
+      if (std::isalnum(static_cast<unsigned char>(c)) == 0) {
+        return Status::invalidInput("segment " + std::to_string(number) + " has no three-character id");
+      }
+    }
+    std::vector<std::string_view> parts = split(line, m.delimiters_.field);
+    if (parts.size() > limits.maxFieldsPerSegment) {
+      return Status::tooLarge("segment " + std::to_string(number) + " has more than " +
+                              std::to_string(limits.maxFieldsPerSegment) + " fields");
+    }
+    segment.fields.reserve(parts.size() + 1);
+    segment.fields.emplace_back(parts[0]);
+    if (segment.id == "MSH") segment.fields.emplace_back(1, m.delimiters_.field);  // MSH-1 is the separator
+    for (std::size_t i = 1; i < parts.size(); ++i) segment.fields.emplace_back(parts[i]);
+    m.segments_.push_back(std::move(segment));
+  }
+  if (m.segments_.empty() || m.segments_[0].id != "MSH") return Status::invalidInput("not an HL7 v2 message: no MSH segment first");
+  return m;
+}
+
+namespace {
+
+/// The field a path names, as written; nullptr when the message does not have it.
+const std::string* fieldText(const std::vector<Segment>& segments, const Path& path) {
+  std::size_t seen = 0;
+  for (const Segment& s : segments) {
+    if (s.id != path.segment || ++seen != path.segmentIndex) continue;
+    return path.field < s.fields.size() ? &s.fields[path.field] : nullptr;
+  }
+  return nullptr;
+}
+
+/// MSH-1 and MSH-2 are the delimiters themselves: never split.
+bool isDelimiterField(const Path& path) { return path.segment == "MSH" && path.field <= 2; }
+
+}  // namespace
+
+Result<std::vector<std::string>> Message::repetitions(std::string_view pathText) const {
+  auto path = parsePath(pathText);
+  if (!path.ok()) return path.status();
+  const std::string* field = fieldText(segments_, *path);
+  if (field == nullptr || field->empty()) return std::vector<std::string>{};
+  if (isDelimiterField(*path)) return std::vector<std::string>{*field};
+  std::vector<std::string> out;
+  for (std::string_view rep : split(*field, delimiters_.repetition)) out.emplace_back(rep);
+  return out;
+}
+
+Result<std::string> Message::value(std::string_view pathText) const {
+  auto path = parsePath(pathText);
+  if (!path.ok()) return path.status();
+  const std::string* field = fieldText(segments_, *path);
+  if (field == nullptr) return std::string();
+  if (isDelimiterField(*path)) return *field;
+  const auto reps = split(*field, delimiters_.repetition);
+  if (path->repetition > reps.size()) return std::string();
+  std::string_view text = reps[path->repetition - 1];
+  if (path->component > 0) {
+    const auto components = split(text, delimiters_.component);
+    if (path->component > components.size()) return std::string();
+    text = components[path->component - 1];
+    if (path->subcomponent > 0) {
+      const auto subs = split(text, delimiters_.subcomponent);
+      if (path->subcomponent > subs.size()) return std::string();
+      text = subs[path->subcomponent - 1];
+    }
+  }
+  return unescape(text);
+}
+
+std::string Message::type() const {
+  auto code = value("MSH-9.1");
+  auto event = value("MSH-9.2");
+  if (!code.ok() || !event.ok()) return "";
+  return event->empty() ? *code : *code + "^" + *event;
+}
+
+std::string Message::unescape(std::string_view text) const {
+  const char esc = delimiters_.escape;
+  if (text.find(esc) == std::string_view::npos) return std::string(text);
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const std::size_t close = text[i] == esc ? text.find(esc, i + 1) : std::string_view::npos;
+    if (close == std::string_view::npos) {
+      out += text[i];
+      continue;
+    }
+    const std::string_view code = text.substr(i + 1, close - i - 1);
+    if (code == "F") {
+      out += delimiters_.field;
+    } else if (code == "S") {
+      out += delimiters_.component;
+    } else if (code == "T") {
+      out += delimiters_.subcomponent;
+    } else if (code == "R") {
+      out += delimiters_.repetition;
+    } else if (code == "E") {
+      out += esc;
+    } else if (code == ".br") {
+      out += '\n';
+    } else if (code == "H" || code == "N") {
+      // highlighting on / off: no text
+    } else if (code.size() > 1 && code[0] == 'X' && (code.size() - 1) % 2 == 0) {
+      std::string bytes;
+      for (std::size_t h = 1; h + 1 < code.size(); h += 2) {
+        unsigned value = 0;
+        auto [end, ec] = std::from_chars(code.data() + h, code.data() + h + 2, value, 16);
+        if (ec != std::errc() || end != code.data() + h + 2) {
+          bytes.clear();
+          break;
+        }
+        bytes += static_cast<char>(value);
+      }
+      // Hex bytes in the message's character set; kept only when they make text.
+      auto decoded = charset_ == "UTF-8" ? (firstInvalidUtf8(bytes) == std::string::npos ? Result<std::string>(bytes)
+                                                                                          : Status::invalidInput(""))
+                                         : decodeCp932(bytes);
+      if (decoded.ok()) out += decoded.value();
+    } else {
+      out.append(text.substr(i, close - i + 1));  // an escape this reader does not know stays as written
+    }
+    i = close;
+  }
+  return out;
+}
+
+}  // namespace renkei::hl7v2

@@ -1,0 +1,67 @@
+// HL7 v2 (ER7) messages as hospitals write them into SS-MIX2 storage and send over MLLP: the
+// delimiters from MSH, the character set from MSH-18 (ISO-2022-JP "ISO IR87" — with the NEC
+// extensions vendors put in it, such as ① —, Shift_JIS read as CP932, UTF-8) decoded to UTF-8
+// before anything is split, segments separated by CR (CRLF and LF tolerated), and values read by
+// paths such as "PID-5[2].1" with their escapes resolved.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "renkei/core/status.h"
+
+namespace renkei::hl7v2 {
+
+struct Delimiters {
+  char field = '|';
+  char component = '^';
+  char repetition = '~';
+  char escape = '\\';
+  char subcomponent = '&';
+};
+
+struct Limits {
+  std::size_t maxBytes = 8u << 20;
+  std::size_t maxSegments = 20000;
+  std::size_t maxFieldsPerSegment = 1000;
+};
+
+/// One segment: its id and its fields as written (escapes not yet resolved). fields[n] is field
+/// n (1-based; fields[0] is the id); for MSH, fields[1] is the field separator itself.
+struct Segment {
+  std::string id;
+  std::vector<std::string> fields;
+};
+
+class Message {
+ public:
+  /// InvalidInput for what is not an HL7 v2 message (no MSH, bad encoding characters, bytes the
+  /// character set cannot decode — the error names the segment, never its content); TooLarge
+  /// past a limit.
+  static Result<Message> parse(std::string_view bytes, const Limits& limits = {});
+
+  const Delimiters& delimiters() const { return delimiters_; }
+  const std::vector<Segment>& segments() const { return segments_; }
+  /// The character set the bytes were read as: "ISO-2022-JP", "CP932" or "UTF-8".
+  const std::string& charset() const { return charset_; }
+
+  /// The value at `path`, escapes resolved, "" when the message does not have it. A path is
+  /// SEG[n]-field[rep].component.subcomponent, every index 1-based and all but the field optional:
+  /// "PID-3", "PID-5[2].1", "OBX[3]-5", "MSH-9.2". InvalidInput for a malformed path.
+  Result<std::string> value(std::string_view path) const;
+  /// Every repetition of a field ("PID-5": the kanji and the kana names), as written.
+  Result<std::vector<std::string>> repetitions(std::string_view path) const;
+  /// MSH-9 as "ADT^A08" (message type ^ trigger event).
+  std::string type() const;
+
+ private:
+  std::string unescape(std::string_view text) const;
+
+  Delimiters delimiters_;
+  std::vector<Segment> segments_;
+  std::string charset_;
+};
+
+}  // namespace renkei::hl7v2

@@ -1,0 +1,127 @@
+// HL7 v2 messages: delimiters from MSH, character sets (ISO-2022-JP with NEC extensions, CP932,
+// UTF-8) decoded before splitting, segment separators, paths, escapes, limits, and the SS-MIX2
+// sample storage's messages.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "renkei/hl7v2/message.h"
+#include "support/test_env.h"
+
+namespace renkei::hl7v2 {
+namespace {
+
+/// ISO-2022-JP bytes of JIS X 0208 text given as (row+0x20, cell+0x20) pairs.
+std::string jis(std::initializer_list<unsigned char> pairs) {
+  std::string out = "\x1b$B";
+  for (unsigned char c : pairs) out += static_cast<char>(c);
+  return out + "\x1b(B";
+}
+
+TEST(Hl7v2Message, DecodesIso2022JpBeforeSplittingAndReadsPaths) {
+  // 山田 (3B33 4544) ^ 花子 (3256 3B52); the kana name in half-width katakana (ESC ( I), whose
+  // dakuten ﾞ is the byte 0x5E ('^'); in the address ① (2D21, an NEC extension) and a JIS pair
+  // whose second byte is 0x7C ('|'): none of these bytes may split anything.
+  const std::string kanji = jis({0x3B, 0x33, 0x45, 0x44}) + "^" + jis({0x32, 0x56, 0x3B, 0x52});
+  const std::string kana = "\x1b(ITO@^\x1b(B^\x1b(IJE:\x1b(B";  // ﾔﾏﾀﾞ ^ ﾊﾅｺ
+  const std::string msg = "MSH|^~\\&|HIS|HOSP|GW|RCV|20241122093000||ADT^A08^ADT_A01|MSG0001|P|2.5||||||~ISO IR87||ISO 2022-1994\r"
+                          "PID|1||1234567^^^^PI||" + kanji + "^^^^^L^I~" + kana + "^^^^^L^P||19400401|F|||" +
+                          jis({0x2D, 0x21}) + "\x1b(I1\x1b(B" + jis({0x5F, 0x7C}) + "\r";
+  auto m = Message::parse(msg);
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(m->charset(), "ISO-2022-JP");
+  EXPECT_EQ(m->type(), "ADT^A08");
+  EXPECT_EQ(m->value("PID-5.1").value(), "山田");
+  EXPECT_EQ(m->value("PID-5[1].2").value(), "花子");
+  EXPECT_EQ(m->value("PID-5[1].8").value(), "I");
+  EXPECT_EQ(m->value("PID-5[2].1").value(), "ﾔﾏﾀﾞ");
+  EXPECT_EQ(m->value("PID-5[2].2").value(), "ﾊﾅｺ");
+  EXPECT_EQ(m->value("PID-5[2].8").value(), "P");
+  EXPECT_EQ(m->repetitions("PID-5").value().size(), 2u);
+  EXPECT_EQ(m->value("PID-3.1").value(), "1234567");
+  ASSERT_EQ(m->segments()[1].fields.size(), 12u) << "the pair holding 0x7C did not split a field";
+  const std::string address = m->value("PID-11").value();
+  EXPECT_EQ(address.rfind("①ｱ", 0), 0u) << address;
+  EXPECT_EQ(m->value("PID-99").value(), "") << "absent is empty";
+  EXPECT_EQ(m->value("OBX-5").value(), "");
+  EXPECT_EQ(m->value("MSH-1").value(), "|");
+  EXPECT_EQ(m->value("MSH-2").value(), "^~\\&");
+  EXPECT_EQ(m->value("MSH-10").value(), "MSG0001");
+}
+
+TEST(Hl7v2Message, EscapesNullsAndOtherDelimiters) {
+  auto m = Message::parse("MSH#*!$%#A#B#C#D#20241122##ADT*A03#1#P#2.5.1#######UNICODE UTF-8\n"
+                          "OBX#1#TX#x##a$F$b$S$c$T$d$R$e$E$f$X41$g$.br$h$Z$i#\"\"#\n");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(m->delimiters().field, '#');
+  EXPECT_EQ(m->delimiters().component, '*');
+  EXPECT_EQ(m->charset(), "UTF-8");
+  EXPECT_EQ(m->type(), "ADT^A03");
+  EXPECT_EQ(m->value("OBX-5").value(), "a#b*c%d!e$fAg\nh$Z$i") << "escapes resolve after splitting";
+  EXPECT_EQ(m->value("OBX-6").value(), "\"\"") << "an explicit null stays distinguishable from absent";
+  EXPECT_EQ(m->value("OBX-7").value(), "");
+}
+
+TEST(Hl7v2Message, SegmentSeparatorsMllpFramingAndCp932) {
+  auto framed = Message::parse("\x0bMSH|^~\\&|A|B|C|D|20241122||ADT^A01|1|P|2.5\rPID|1||99\r\x1c\r");
+  ASSERT_TRUE(framed.ok()) << framed.status().message();
+  EXPECT_EQ(framed->segments().size(), 2u) << "MLLP's start and end blocks are not segments";
+  for (const std::string sep : {"\r", "\r\n", "\n"}) {
+    auto m = Message::parse("MSH|^~\\&|A|B|C|D|20241122||ADT^A01|1|P|2.5||||||SJIS" + sep + "PID|1||99" + sep +
+                            "PV1|1|I" + sep + sep);
+    ASSERT_TRUE(m.ok()) << m.status().message();
+    EXPECT_EQ(m->segments().size(), 3u);
+    EXPECT_EQ(m->value("PV1-2").value(), "I");
+  }
+  auto sjis = Message::parse("MSH|^~\\&|A|B|C|D|20241122||ADT^A01|1|P|2.5||||||SHIFT_JIS\rPID|1||99||\x8e\x52\x93\x63\x87\x40\r");
+  ASSERT_TRUE(sjis.ok()) << sjis.status().message();
+  EXPECT_EQ(sjis->charset(), "CP932");
+  EXPECT_EQ(sjis->value("PID-5").value(), "山田①");
+}
+
+TEST(Hl7v2Message, RefusesWhatIsNotAMessageAndPathsThatAreNotPaths) {
+  EXPECT_FALSE(Message::parse("PID|1||2\r").ok());
+  EXPECT_FALSE(Message::parse("MSH|^^\\&|A\r").ok()) << "delimiters must differ";
+  EXPECT_FALSE(Message::parse("MSH|^~\\&|A\rP!D|x\r").ok());
+  EXPECT_FALSE(Message::parse("MSH|^~\\&|||||||||||||||~ISO IR87\rPID|\x1b$Bxx\r").ok()) << "bad JIS";
+  Limits small;
+  small.maxSegments = 2;
+  auto tooMany = Message::parse("MSH|^~\\&|A\rPID|1\rPV1|1\r", small);
+  ASSERT_FALSE(tooMany.ok());
+  EXPECT_EQ(tooMany.status().code(), StatusCode::TooLarge);
+  small.maxBytes = 4;
+  EXPECT_EQ(Message::parse("MSH|^~\\&|A\r", small).status().code(), StatusCode::TooLarge);
+  auto m = Message::parse("MSH|^~\\&|A\rPID|1\r");
+  ASSERT_TRUE(m.ok());
+  for (const char* bad : {"PID", "PID-", "PID-0", "PID-x", "PID-5[", "PID-5[0]", "PID-5.1.2.3", "PID[2-5", "P-5"}) {
+    EXPECT_FALSE(m->value(bad).ok()) << bad;
+  }
+}
+
+TEST(Hl7v2Message, ReadsTheSsMix2SampleStorage) {
+  const auto shared = test::sharedDir();
+  const std::filesystem::path root = shared ? *shared / "testdata/ssmix2-samples/sampleData" : std::filesystem::path();
+  if (!shared || !std::filesystem::exists(root)) {
+    GTEST_SKIP() << "../shared/testdata/ssmix2-samples not found beside the checkout";
+  }
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+    if (!entry.is_regular_file()) continue;
+    const std::string bytes = test::readText(entry.path());
+    auto m = Message::parse(bytes);
+    if (bytes.rfind("MSH", 0) != 0) {  // the storage also holds junk where a message should be
+      EXPECT_FALSE(m.ok()) << entry.path().filename();
+      EXPECT_FALSE(m.status().message().empty());
+      continue;
+    }
+    ASSERT_TRUE(m.ok()) << entry.path().filename() << ": " << m.status().message();
+    EXPECT_EQ(m->charset(), "ISO-2022-JP") << entry.path().filename();
+    EXPECT_FALSE(m->type().empty());
+    ++files;
+  }
+  EXPECT_GT(files, 10u);
+}
+
+}  // namespace
+}  // namespace renkei::hl7v2
