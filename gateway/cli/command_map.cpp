@@ -226,6 +226,28 @@ int mapOne(const std::string& path, const Arguments& args, const mapping::Mappin
     std::cout << fhir::operationOutcomeJson({fhir::fatalIssue(status.message())}) << '\n';
     return 2;
   };
+  if (m->layout.hl7v2) {  // one message, read whole
+    std::string bytes;
+    for (std::string piece = input->next(kPiece); !piece.empty(); piece = input->next(kPiece)) bytes += piece;
+    auto outcome = mapping::mapFile(*m, bytes, name);
+    if (!outcome.ok()) return unreadable(outcome.status());
+    std::vector<std::string> bundles;
+    for (const auto& r : outcome->records) {
+      if (!args.has("check")) std::cout << pretty(r.bundleJson) << '\n';
+      bundles.push_back(r.bundleJson);
+    }
+    const bool valid = validateAll(bundles, validator, path);
+    int code = valid ? 0 : 1;
+    if (!outcome->issues.empty() || outcome->rejected) {
+      std::cout << rowOutcome(outcome->issues, outcome->rejected) << '\n';
+      code = 1;
+    }
+    if (args.has("check")) {
+      std::cout << path << ": mapping " << m->id << ", " << bundles.size() << " records from 1 message, "
+                << outcome->issues.size() << " field issues, " << (valid ? "all valid" : "some invalid") << '\n';
+    }
+    return code;
+  }
   if (m->allOrNothing) {
     mapping::StreamedMapping::Options only;
     only.mode = mapping::MapMode::RecordsOnly;

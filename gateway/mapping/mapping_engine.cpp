@@ -15,6 +15,7 @@
 #include "record_template.h"
 #include "renkei/core/digest.h"
 #include "renkei/fhirpath/evaluator.h"
+#include "renkei/hl7v2/message.h"
 #include "renkei/mapping/csv_writer.h"
 #include "renkei/mapping/municipality_resolver.h"
 #include "renkei/mapping/transforms.h"
@@ -252,8 +253,67 @@ Result<ColumnIndex> columnIndex(const Mapping& m, const CsvRow* header) {
   return index;
 }
 
+namespace {
+
+/// An HL7 v2 message is one record: each field read by its path, then the resources built.
+Result<MapOutcome> mapMessage(const Mapping& m, std::string_view bytes, std::string_view fileName, MapMode mode) {
+  auto message = hl7v2::Message::parse(bytes);
+  if (!message.ok()) return message.status();
+  const TransformContext context = contextOf(m);
+  const std::map<std::string, std::string> fileParts = fileNameParts(m, fileName);
+  MapOutcome out;
+  out.rowStarts = {1};
+  Record record;
+  record.values.fields = m.fieldIndex;
+  record.values.perRowField.assign(m.fields.size(), 0);
+  record.lines = {1};
+  std::vector<std::string> values(m.fields.size());
+  for (std::size_t i = 0; i < m.fields.size(); ++i) {
+    const FieldSpec& f = m.fields[i];
+    std::string text;
+    if (!f.path.empty()) {
+      auto read = message->value(f.path);
+      if (!read.ok()) {
+        out.issues.push_back({1, f.path, read.status().message()});
+        record.bad = true;
+        continue;
+      }
+      text = std::move(read).value();
+    } else if (auto part = fileParts.find(f.filePart); part != fileParts.end()) {
+      text = part->second;
+    }
+    auto v = applySteps(f.read, text, context);
+    if (!v.ok()) {
+      out.issues.push_back({1, f.path.empty() ? "file name {" + f.filePart + "}" : f.path, v.status().message()});
+      record.bad = true;
+      continue;
+    }
+    values[i] = std::move(v).value();
+  }
+  record.values.rows.push_back(std::move(values));
+  if (record.bad) {
+    out.rejected = m.allOrNothing;
+    return out;
+  }
+  if (mode == MapMode::RecordsOnly) {
+    out.records.push_back({"", 1, record.lines});
+    return out;
+  }
+  auto bundle = buildBundle(m, record, fileName);
+  if (!bundle.ok()) {
+    out.issues.push_back({1, "", bundle.status().message()});
+    out.rejected = m.allOrNothing;
+    return out;
+  }
+  out.records.push_back({std::move(bundle).value(), 1, record.lines});
+  return out;
+}
+
+}  // namespace
+
 Result<MapOutcome> mapFile(const Mapping& m, std::string_view bytes, std::string_view fileName,
                            const CsvLimits& limits, MapMode mode) {
+  if (m.layout.hl7v2) return mapMessage(m, bytes, fileName, mode);
   auto rows = readCsv(bytes, m.layout.dialect, limits);
   if (!rows.ok()) return rows.status();
   std::vector<CsvRow>& all = rows.value();
@@ -524,6 +584,7 @@ Result<Value*> parseBundle(rapidjson::Document& doc, const std::string& json, st
 }  // namespace
 
 Result<std::string> renderLayout(const Mapping& m, const std::vector<std::string>& bundles) {
+  if (m.layout.hl7v2) return Status::invalidInput("mapping " + m.id + " reads HL7 v2 messages; it does not write them");
   const TransformContext context = contextOf(m);
   std::string out;
   if (m.layout.header) out += csvRow(m.layout.columns, m.layout.dialect);

@@ -25,6 +25,21 @@ using rapidjson::Value;
 
 namespace {
 
+/// MSH-9 ("ADT^A08") of bytes that start an HL7 v2 message (MLLP's start block allowed); "" else.
+std::string hl7v2MessageType(std::string_view bytes) {
+  if (!bytes.empty() && bytes.front() == '\x0b') bytes.remove_prefix(1);
+  if (bytes.size() < 8 || bytes.substr(0, 3) != "MSH") return "";
+  const char field = bytes[3], component = bytes[4];
+  const std::string_view first = bytes.substr(0, bytes.find_first_of("\r\n"));
+  std::size_t at = 0;
+  for (int n = 0; n < 8 && at != std::string_view::npos; ++n) at = first.find(field, at + 1);  // MSH-9 follows the 8th
+  if (at == std::string_view::npos) return "";
+  std::string_view msh9 = first.substr(at + 1, first.find(field, at + 1) - at - 1);
+  const std::size_t second = msh9.find(component, msh9.find(component) + 1);
+  return std::string(msh9.substr(0, second));
+}
+
+
 constexpr std::size_t kMaxMappingBytes = 4 << 20;
 
 std::string pointerText(const rapidjson::Pointer& p) {
@@ -170,6 +185,12 @@ std::shared_ptr<const Mapping> MappingSet::fromJson(std::string_view json, const
   if (!folder.empty()) loadConceptMaps(folder, *m, errors);
 
   const Value& layout = doc["layout"];
+  m->layout.hl7v2 = str(layout, "format") == "hl7v2";
+  if (!m->layout.hl7v2) {
+    for (const char* key : {"encoding", "columns"}) {
+      if (!layout.HasMember(key)) errors.push_back({file, "/layout", std::string("missing '") + key + "' (a csv layout)"});
+    }
+  }
   auto encoding = parseEncoding(str(layout, "encoding"));
   if (encoding.ok()) m->layout.dialect.encoding = encoding.value();
   m->layout.dialect.delimiter = str(layout, "delimiter", ",")[0];
@@ -215,6 +236,7 @@ std::shared_ptr<const Mapping> MappingSet::fromJson(std::string_view json, const
       m->fileNames.push_back(std::move(pattern).value());
     }
     m->headerSignature = strs(doc["match"], "header_signature");
+    m->messageTypes = strs(doc["match"], "message_types");
   }
   if (layout.HasMember("file_name")) {
     auto pattern = FileNamePattern::parse(str(layout, "file_name"));
@@ -237,6 +259,7 @@ std::shared_ptr<const Mapping> MappingSet::fromJson(std::string_view json, const
     const std::string at = "/fields/" + spec.name;
     spec.column = str(f.value, "column");
     spec.filePart = str(f.value, "file");
+    spec.path = str(f.value, "path");
     spec.read = steps(f.value, "transforms", at, file, m->lookups, errors);
     spec.render = steps(f.value, "render", at, file, m->lookups, errors);
     spec.perRow = f.value.HasMember("per_row") && f.value["per_row"].GetBool();
@@ -244,7 +267,9 @@ std::shared_ptr<const Mapping> MappingSet::fromJson(std::string_view json, const
       if (fileParts.count(spec.filePart) == 0) {
         errors.push_back({file, at + "/file", "no pattern of match.file_names has {" + spec.filePart + "}"});
       }
-    } else if (std::find(m->layout.columns.begin(), m->layout.columns.end(), spec.column) ==
+    } else if (m->layout.hl7v2 != !spec.path.empty()) {
+      errors.push_back({file, at, m->layout.hl7v2 ? "an hl7v2 layout reads fields by path" : "a csv layout reads fields by column"});
+    } else if (!m->layout.hl7v2 && std::find(m->layout.columns.begin(), m->layout.columns.end(), spec.column) ==
         m->layout.columns.end()) {
       errors.push_back({file, at + "/column", "'" + spec.column + "' is not one of layout.columns"});
     }
@@ -358,6 +383,12 @@ const Mapping* MappingSet::pick(const std::string& fileName, std::string_view by
     for (const FileNamePattern& pattern : m->fileNames) {
       if (pattern.match(fileName)) return m.get();
     }
+  }
+  if (const std::string type = hl7v2MessageType(bytes); !type.empty()) {
+    for (const auto& m : mappings_) {
+      if (std::find(m->messageTypes.begin(), m->messageTypes.end(), type) != m->messageTypes.end()) return m.get();
+    }
+    return nullptr;
   }
   for (const auto& m : mappings_) {
     if (m->headerSignature.empty()) continue;

@@ -58,6 +58,7 @@ StreamedMapping::StreamedMapping(const Mapping& mapping, std::string fileName, O
 StreamedMapping::~StreamedMapping() = default;
 
 Status StreamedMapping::feed(std::string_view bytes, std::vector<StreamedRecord>& out) {
+  if (mapping_.layout.hl7v2) return Status::invalidInput("an HL7 v2 message is read whole, not streamed");
   pending_.append(bytes);
   RENKEI_RETURN_IF_ERROR(state_->reader.feed(bytes, state_->rows));
   RENKEI_RETURN_IF_ERROR(takeHeader());

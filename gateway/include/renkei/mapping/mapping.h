@@ -37,6 +37,7 @@ struct FieldSpec {
   std::string name;
   std::string column;                 ///< header name (or a name from layout.columns)
   std::string filePart;               ///< or: a {placeholder} of the matched file-name pattern
+  std::string path;                   ///< or, in an HL7 v2 layout: a path such as PID-5[2].1
   std::vector<TransformStep> read;    ///< column text → canonical value
   std::vector<TransformStep> render;  ///< canonical value → column text
   bool perRow = false;                ///< varies within a grouped record (e.g. one goal per row)
@@ -61,6 +62,7 @@ struct ResourceSpec {
 };
 
 struct Layout {
+  bool hl7v2 = false;  ///< format "hl7v2": one message is one record, fields read by path
   CsvDialect dialect;
   bool header = true;
   std::vector<std::string> columns;  ///< all columns in order (rendering; reading without header)
@@ -81,6 +83,7 @@ struct Mapping {
   /// How a CSV destination names a rendered file (layout.file_name); nullopt: by message.
   std::optional<FileNamePattern> renderedFileName;
   std::vector<std::string> headerSignature;   ///< column names that identify the layout
+  std::vector<std::string> messageTypes;      ///< HL7 v2: the MSH-9 types ("ADT^A08") it reads
   std::vector<std::string> groupBy;           ///< fields whose values make one record of rows
   bool allOrNothing = false;
   std::vector<FieldSpec> fields;
