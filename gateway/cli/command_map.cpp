@@ -15,6 +15,7 @@
 #include <rapidjson/stringbuffer.h>
 
 #include "cli_support.h"
+#include "renkei/core/file_io.h"
 #include "commands.h"
 #include "renkei/fhir/operation_outcome.h"
 #include "renkei/fhir/resource_reader.h"
@@ -226,27 +227,46 @@ int mapOne(const std::string& path, const Arguments& args, const mapping::Mappin
     std::cout << fhir::operationOutcomeJson({fhir::fatalIssue(status.message())}) << '\n';
     return 2;
   };
-  if (m->layout.hl7v2) {  // one message, read whole
+  const bool checkOnly = args.has("check");
+  bool valid = true;
+  std::size_t count = 0, rows = 0;
+  auto emit = [&](std::vector<mapping::StreamedRecord>& records) {
+    std::vector<std::string> bundles;
+    for (mapping::StreamedRecord& r : records) {
+      if (!checkOnly) std::cout << pretty(r.record.bundleJson) << '\n';
+      rows += r.record.lines.size();
+      bundles.push_back(std::move(r.record.bundleJson));
+    }
+    valid = validateAll(bundles, validator, path, count) && valid;
+    count += bundles.size();
+  };
+  auto report = [&](const std::vector<mapping::RowIssue>& issues, std::size_t issueCount, bool rejected) {
+    int exitCode = valid ? 0 : 1;
+    if (issueCount > 0 || rejected) {
+      std::cout << rowOutcome(issues, rejected) << '\n';
+      exitCode = 1;
+    }
+    if (checkOnly) {
+      std::cout << path << ": mapping " << m->id << ", " << count << " records from " << rows << " rows, "
+                << issueCount << " row issues, " << (valid ? "all valid" : "some invalid") << '\n';
+    }
+    return exitCode;
+  };
+  if (m->layout.hl7v2) {  // one message, read whole (within the CLI's input cap)
     std::string bytes;
-    for (std::string piece = input->next(kPiece); !piece.empty(); piece = input->next(kPiece)) bytes += piece;
+    for (std::string piece = input->next(kPiece); !piece.empty(); piece = input->next(kPiece)) {
+      bytes += piece;
+      if (bytes.size() > kDefaultMaxInputBytes) {
+        return unreadable(Status::tooLarge("the input exceeds the limit of " + std::to_string(kDefaultMaxInputBytes) +
+                                           " bytes"));
+      }
+    }
     auto outcome = mapping::mapFile(*m, bytes, name);
     if (!outcome.ok()) return unreadable(outcome.status());
-    std::vector<std::string> bundles;
-    for (const auto& r : outcome->records) {
-      if (!args.has("check")) std::cout << pretty(r.bundleJson) << '\n';
-      bundles.push_back(r.bundleJson);
-    }
-    const bool valid = validateAll(bundles, validator, path);
-    int code = valid ? 0 : 1;
-    if (!outcome->issues.empty() || outcome->rejected) {
-      std::cout << rowOutcome(outcome->issues, outcome->rejected) << '\n';
-      code = 1;
-    }
-    if (args.has("check")) {
-      std::cout << path << ": mapping " << m->id << ", " << bundles.size() << " records from 1 message, "
-                << outcome->issues.size() << " field issues, " << (valid ? "all valid" : "some invalid") << '\n';
-    }
-    return code;
+    std::vector<mapping::StreamedRecord> records;
+    for (mapping::MappedRecord& r : outcome->records) records.push_back({std::move(r), ""});
+    emit(records);
+    return report(outcome->issues, outcome->issues.size(), outcome->rejected);
   }
   if (m->allOrNothing) {
     mapping::StreamedMapping::Options only;
@@ -264,30 +284,9 @@ int mapOne(const std::string& path, const Arguments& args, const mapping::Mappin
   mapping::StreamedMapping::Options withoutBytes;
   withoutBytes.recordBytes = false;
   mapping::StreamedMapping mapped(*m, name, withoutBytes);
-  const bool checkOnly = args.has("check");
-  bool valid = true;
-  std::size_t count = 0, rows = 0;
-  Status read = mapAll(input.value(), mapped, [&](std::vector<mapping::StreamedRecord>& records) {
-    std::vector<std::string> bundles;
-    for (mapping::StreamedRecord& r : records) {
-      if (!checkOnly) std::cout << pretty(r.record.bundleJson) << '\n';
-      rows += r.record.lines.size();
-      bundles.push_back(std::move(r.record.bundleJson));
-    }
-    valid = validateAll(bundles, validator, path, count) && valid;
-    count += bundles.size();
-  });
+  Status read = mapAll(input.value(), mapped, emit);
   if (!read.ok()) return unreadable(read);
-  int exitCode = valid ? 0 : 1;
-  if (mapped.issueCount() > 0) {
-    std::cout << rowOutcome(mapped.issues(), false) << '\n';
-    exitCode = 1;
-  }
-  if (checkOnly) {
-    std::cout << path << ": mapping " << m->id << ", " << count << " records from " << rows << " rows, "
-              << mapped.issueCount() << " row issues, " << (valid ? "all valid" : "some invalid") << '\n';
-  }
-  return exitCode;
+  return report(mapped.issues(), mapped.issueCount(), false);
 }
 
 int mapForward(const Arguments& args, const mapping::MappingSet& set, const fhir::Validator& validator) {

@@ -255,6 +255,60 @@ Result<ColumnIndex> columnIndex(const Mapping& m, const CsvRow* header) {
 
 namespace {
 
+/// Where a field reads from, as an issue names it: its column, its HL7 v2 path or its file-name part.
+std::string sourceName(const FieldSpec& f) {
+  if (!f.path.empty()) return f.path;
+  return f.filePart.empty() ? f.column : "file name {" + f.filePart + "}";
+}
+
+/// A field's canonical value from its text; a refusal becomes the line's issue, said once when
+/// several fields read one column. False when refused.
+bool readField(const FieldSpec& f, const std::string& text, const TransformContext& context, int64_t line,
+               std::string& value, MapOutcome& out) {
+  auto v = applySteps(f.read, text, context);
+  if (v.ok()) {
+    value = std::move(v).value();
+    return true;
+  }
+  const std::string column = sourceName(f);
+  bool again = false;
+  for (auto said = out.issues.rbegin(); !again && said != out.issues.rend() && said->line == line; ++said) {
+    again = said->column == column && said->message == v.status().message();
+  }
+  if (!again) out.issues.push_back({line, column, v.status().message()});
+  return false;
+}
+
+/// The records' Bundles (or, RecordsOnly, the records alone) into `out`; an all-or-nothing
+/// mapping with a refused row or resource gives none.
+void buildRecords(const Mapping& m, std::vector<Record>& records, std::string_view fileName, MapMode mode,
+                  MapOutcome& out) {
+  const bool anyBad = std::any_of(records.begin(), records.end(), [](const Record& r) { return r.bad; }) ||
+                      !out.issues.empty();
+  if (m.allOrNothing && anyBad) {
+    out.rejected = true;
+    return;
+  }
+  for (Record& record : records) {
+    if (record.bad) continue;
+    if (mode == MapMode::RecordsOnly) {
+      out.records.push_back({"", record.lines.front(), record.lines});
+      continue;
+    }
+    auto bundle = buildBundle(m, record, fileName);
+    if (!bundle.ok()) {
+      out.issues.push_back({record.lines.front(), "", bundle.status().message()});
+      if (m.allOrNothing) {
+        out.rejected = true;
+        out.records.clear();
+        return;
+      }
+      continue;
+    }
+    out.records.push_back({std::move(bundle).value(), record.lines.front(), record.lines});
+  }
+}
+
 /// An HL7 v2 message is one record: each field read by its path, then the resources built.
 Result<MapOutcome> mapMessage(const Mapping& m, std::string_view bytes, std::string_view fileName, MapMode mode) {
   auto message = hl7v2::Message::parse(bytes);
@@ -263,7 +317,8 @@ Result<MapOutcome> mapMessage(const Mapping& m, std::string_view bytes, std::str
   const std::map<std::string, std::string> fileParts = fileNameParts(m, fileName);
   MapOutcome out;
   out.rowStarts = {1};
-  Record record;
+  std::vector<Record> records(1);
+  Record& record = records[0];
   record.values.fields = m.fieldIndex;
   record.values.perRowField.assign(m.fields.size(), 0);
   record.lines = {1};
@@ -274,7 +329,7 @@ Result<MapOutcome> mapMessage(const Mapping& m, std::string_view bytes, std::str
     if (!f.path.empty()) {
       auto read = message->value(f.path);
       if (!read.ok()) {
-        out.issues.push_back({1, f.path, read.status().message()});
+        out.issues.push_back({1, sourceName(f), read.status().message()});
         record.bad = true;
         continue;
       }
@@ -282,30 +337,10 @@ Result<MapOutcome> mapMessage(const Mapping& m, std::string_view bytes, std::str
     } else if (auto part = fileParts.find(f.filePart); part != fileParts.end()) {
       text = part->second;
     }
-    auto v = applySteps(f.read, text, context);
-    if (!v.ok()) {
-      out.issues.push_back({1, f.path.empty() ? "file name {" + f.filePart + "}" : f.path, v.status().message()});
-      record.bad = true;
-      continue;
-    }
-    values[i] = std::move(v).value();
+    record.bad = !readField(f, text, context, 1, values[i], out) || record.bad;
   }
   record.values.rows.push_back(std::move(values));
-  if (record.bad) {
-    out.rejected = m.allOrNothing;
-    return out;
-  }
-  if (mode == MapMode::RecordsOnly) {
-    out.records.push_back({"", 1, record.lines});
-    return out;
-  }
-  auto bundle = buildBundle(m, record, fileName);
-  if (!bundle.ok()) {
-    out.issues.push_back({1, "", bundle.status().message()});
-    out.rejected = m.allOrNothing;
-    return out;
-  }
-  out.records.push_back({std::move(bundle).value(), 1, record.lines});
+  buildRecords(m, records, fileName, mode, out);
   return out;
 }
 
@@ -370,18 +405,8 @@ void mapRows(const Mapping& m, const ColumnIndex& index, const std::vector<CsvRo
     std::vector<std::string> values(m.fields.size());
     for (std::size_t i = 0; i < m.fields.size(); ++i) {
       const FieldSpec& f = m.fields[i];
-      auto v = applySteps(f.read, position[i] == kNoColumn ? fromName[i] : cell(position[i]), context);
-      if (!v.ok()) {
-        RowIssue issue{row.line, f.filePart.empty() ? f.column : "file name {" + f.filePart + "}", v.status().message()};
-        bool again = false;  // several fields read one column: its problem is said once
-        for (auto said = out.issues.rbegin(); !again && said != out.issues.rend() && said->line == row.line; ++said) {
-          again = said->column == issue.column && said->message == issue.message;
-        }
-        if (!again) out.issues.push_back(std::move(issue));
-        bad = true;
-        continue;
-      }
-      values[i] = std::move(v).value();
+      bad = !readField(f, position[i] == kNoColumn ? fromName[i] : cell(position[i]), context, row.line, values[i],
+                       out) || bad;
     }
     std::string key = std::to_string(r);
     if (!groupAt.empty()) {
@@ -399,30 +424,7 @@ void mapRows(const Mapping& m, const ColumnIndex& index, const std::vector<CsvRo
     record.lines.push_back(row.line);
     record.values.rows.push_back(std::move(values));
   }
-  const bool anyBad = std::any_of(records.begin(), records.end(), [](const Record& r) { return r.bad; }) ||
-                      !out.issues.empty();
-  if (m.allOrNothing && anyBad) {
-    out.rejected = true;
-    return;
-  }
-  for (Record& record : records) {
-    if (record.bad) continue;
-    if (mode == MapMode::RecordsOnly) {
-      out.records.push_back({"", record.lines.front(), record.lines});
-      continue;
-    }
-    auto bundle = buildBundle(m, record, fileName);
-    if (!bundle.ok()) {
-      out.issues.push_back({record.lines.front(), "", bundle.status().message()});
-      if (m.allOrNothing) {
-        out.rejected = true;
-        out.records.clear();
-        return;
-      }
-      continue;
-    }
-    out.records.push_back({std::move(bundle).value(), record.lines.front(), record.lines});
-  }
+  buildRecords(m, records, fileName, mode, out);
 }
 
 std::vector<std::string> sliceRecords(std::string_view bytes, int64_t firstLine, const std::vector<int64_t>& rowStarts,

@@ -12,6 +12,7 @@
 #include "record_template.h"
 #include "renkei/core/file_io.h"
 #include "renkei/fhirpath/expression.h"
+#include "renkei/hl7v2/message.h"
 #include "renkei/mapping/mapping.h"
 #include "renkei/mapping/transforms.h"
 
@@ -25,18 +26,13 @@ using rapidjson::Value;
 
 namespace {
 
-/// MSH-9 ("ADT^A08") of bytes that start an HL7 v2 message (MLLP's start block allowed); "" else.
+/// MSH-9 ("ADT^A08") of bytes that start an HL7 v2 message; "" else. Only the MSH segment is
+/// read: `bytes` may be the first piece of a file, cut anywhere after it.
 std::string hl7v2MessageType(std::string_view bytes) {
   if (!bytes.empty() && bytes.front() == '\x0b') bytes.remove_prefix(1);
-  if (bytes.size() < 8 || bytes.substr(0, 3) != "MSH") return "";
-  const char field = bytes[3], component = bytes[4];
-  const std::string_view first = bytes.substr(0, bytes.find_first_of("\r\n"));
-  std::size_t at = 0;
-  for (int n = 0; n < 8 && at != std::string_view::npos; ++n) at = first.find(field, at + 1);  // MSH-9 follows the 8th
-  if (at == std::string_view::npos) return "";
-  std::string_view msh9 = first.substr(at + 1, first.find(field, at + 1) - at - 1);
-  const std::size_t second = msh9.find(component, msh9.find(component) + 1);
-  return std::string(msh9.substr(0, second));
+  if (bytes.substr(0, 3) != "MSH") return "";
+  auto msh = hl7v2::Message::parse(bytes.substr(0, bytes.find_first_of("\r\n")));
+  return msh.ok() ? msh->type() : "";
 }
 
 

@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <unordered_map>
 #include <cstdlib>
 #include <regex>
 #include <string_view>
+#include <unordered_map>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -75,8 +75,7 @@ std::set<std::string> namesOf(const Value& t) {
 }
 
 bool usesAny(const Value& t, const std::set<std::string>& fields) {
-  std::set<std::string> names;
-  collectPlaceholders(t, names);
+  const std::set<std::string> names = namesOf(t);
   for (const std::string& n : names) {
     if (fields.count(n) != 0) return true;
   }
@@ -345,9 +344,8 @@ bool match(const Value& t, const Value& d, const std::set<std::string>& perRow, 
       auto dm = d.FindMember(m.name);
       if (dm == d.MemberEnd()) {
         // Absent is fine when it would have been left out for want of values; a member that is
-        // only constants is always built, so its absence means another resource.
-        // A member that is only constants (a type, a role's code) classifies the resource: the data
-        // without it is another kind of resource.
+        // only constants (a type, a role's code) is always built and classifies the resource, so
+        // the data without it is another kind of resource.
         if (hasConstant(m.value) && namesOf(m.value).empty() && (strict || m.value.IsArray())) return false;
         continue;
       }
