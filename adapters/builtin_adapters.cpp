@@ -14,6 +14,9 @@
 #ifdef RENKEI_WITH_SOURCE_FHIR_HTTP
 #include "source_fhir_http/fhir_http_source.h"
 #endif
+#ifdef RENKEI_WITH_SOURCE_MLLP
+#include "source_mllp/mllp_source.h"
+#endif
 #ifdef RENKEI_WITH_SOURCE_FOLDER
 #include "source_folder/folder_source.h"
 #endif
@@ -26,6 +29,9 @@ void registerBuiltinAdapters([[maybe_unused]] AdapterRegistry& registry) {
 #endif
 #ifdef RENKEI_WITH_SOURCE_FHIR_HTTP
   adapters::registerFhirHttpSource(registry);
+#endif
+#ifdef RENKEI_WITH_SOURCE_MLLP
+  adapters::registerMllpSource(registry);
 #endif
 #ifdef RENKEI_WITH_SINK_FHIR_REST
   adapters::registerFhirRestSink(registry);

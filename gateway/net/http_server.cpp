@@ -26,7 +26,7 @@
 
 #include "renkei/core/json_log.h"
 #include "renkei/core/supervised_loop.h"
-#include "socket_channel.h"
+#include "renkei/net/socket_channel.h"
 
 namespace renkei::net {
 namespace {

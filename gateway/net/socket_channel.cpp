@@ -1,5 +1,5 @@
 // Non-blocking reads and writes on plain TCP or TLS (OpenSSL), for the event-driven server.
-#include "socket_channel.h"
+#include "renkei/net/socket_channel.h"
 
 #include <sys/socket.h>
 #include <unistd.h>
