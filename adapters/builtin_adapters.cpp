@@ -17,6 +17,9 @@
 #ifdef RENKEI_WITH_SOURCE_MLLP
 #include "source_mllp/mllp_source.h"
 #endif
+#ifdef RENKEI_WITH_SOURCE_SSMIX2
+#include "source_ssmix2/ssmix2_source.h"
+#endif
 #ifdef RENKEI_WITH_SOURCE_FOLDER
 #include "source_folder/folder_source.h"
 #endif
@@ -32,6 +35,9 @@ void registerBuiltinAdapters([[maybe_unused]] AdapterRegistry& registry) {
 #endif
 #ifdef RENKEI_WITH_SOURCE_MLLP
   adapters::registerMllpSource(registry);
+#endif
+#ifdef RENKEI_WITH_SOURCE_SSMIX2
+  adapters::registerSsmix2Source(registry);
 #endif
 #ifdef RENKEI_WITH_SINK_FHIR_REST
   adapters::registerFhirRestSink(registry);

@@ -1,6 +1,7 @@
 // `renkei intake --config FILE show ID | failed`: finds a received input from the message id a
 // log line names (the log never carries file names, which can carry patient names), and lists
-// what each watched folder put in failed/ with its reason. Prints to the operator's terminal only.
+// what each watched folder put in failed/ (and each SS-MIX2 storage source left in place) with
+// its reason. Prints to the operator's terminal only.
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -25,13 +26,14 @@ const CommandSpec& spec() {
       "show: one received input by the message id of a log line (\"message\":\"6\"): its source,\n"
       "sender, the file name it arrived as, when, its state, where the file is now (a watched\n"
       "folder's failed/ or done/) and why it failed. failed: the inputs in each watched folder's\n"
-      "failed/, newest first, with message id and reason (message 0: refused before the store,\n"
-      "e.g. a link or an unreadable file). File names can carry patient names: they are printed\n"
+      "failed/ and the files each SS-MIX2 storage source did not take (left in place), newest\n"
+      "first, with message id and reason (message 0: refused before the store, e.g. a link, an\n"
+      "unreadable file or a file whose folders and content disagree). File names can carry patient names: they are printed\n"
       "here, never logged. Works while the daemon runs.\n"
       "\n"
       "options:\n"
       "  --config FILE       the gateway config whose store and folders to read\n"
-      "  --source NAME       failed: only this folder source\n"
+      "  --source NAME       failed: only this source\n"
       "  --limit N           failed: at most N inputs (default 100)\n",
       {"config", "source", "limit"},
       {}};
@@ -47,13 +49,24 @@ struct FailedInput {
   int64_t mtimeMs = 0;
 };
 
-/// The folder sources of the config: (name, folder).
-std::vector<std::pair<std::string, fs::path>> folderSources(const config::GatewayConfig& config) {
+/// The sources of `type` in the config: (name, the folder named by `pathKey`).
+std::vector<std::pair<std::string, fs::path>> sourcesOfType(const config::GatewayConfig& config,
+                                                            const char* type, const char* pathKey) {
   std::vector<std::pair<std::string, fs::path>> out;
   for (const auto& [name, value] : config.sources) {
-    if (pipeline::configString(*value, "type") == "folder") {
-      out.emplace_back(name, pipeline::configString(*value, "path"));
-    }
+    if (pipeline::configString(*value, "type") == type) out.emplace_back(name, pipeline::configString(*value, pathKey));
+  }
+  return out;
+}
+
+/// The files an SS-MIX2 storage source did not take (they stay where they are: the storage is
+/// read-only), as the store recorded them.
+std::vector<FailedInput> storageProblems(store::Store& store, const std::string& source, const fs::path& root) {
+  std::vector<FailedInput> out;
+  auto files = store.sourceFiles(source);
+  if (!files.ok()) return out;
+  for (const store::SourceFileState& f : files.value()) {
+    if (!f.problem.empty()) out.push_back({source, root / f.path, f.messageId, f.problem, f.seenMs});
   }
   return out;
 }
@@ -110,7 +123,7 @@ int show(ConfiguredStore& configured, const std::string& idText) {
   std::cout << "message\t" << m.id << "\nsource\t" << m.source << "\nsender\t" << m.sender
             << "\nname\t" << m.name << "\nreceived\t" << localTimeText(m.receivedMs) << "\nstate\t"
             << m.state << "\nduplicates\t" << m.duplicates << '\n';
-  for (const auto& [name, folder] : folderSources(configured.config)) {
+  for (const auto& [name, folder] : sourcesOfType(configured.config, "folder", "path")) {
     if (name != m.source) continue;
     for (const FailedInput& f : failedInputs(name, folder)) {
       if (f.messageId == m.id) std::cout << "location\t" << f.file.string() << '\n';
@@ -121,16 +134,28 @@ int show(ConfiguredStore& configured, const std::string& idText) {
       std::cout << "location\t" << done.string() << '\n';
     }
   }
+  for (const auto& [name, root] : sourcesOfType(configured.config, "ssmix2", "root")) {
+    if (name != m.source) continue;
+    auto files = configured.store->sourceFiles(name);
+    if (!files.ok()) continue;
+    for (const store::SourceFileState& f : files.value()) {
+      if (f.messageId == m.id) std::cout << "location\t" << (root / f.path).string() << '\n';
+    }
+  }
   if (!m.error.empty()) std::cout << "error\t" << m.error << '\n';
   if (!m.routing.empty()) std::cout << "routing\t" << m.routing << '\n';
   return 0;
 }
 
-int listFailed(const ConfiguredStore& configured, const Arguments& args, int64_t limit) {
+int listFailed(ConfiguredStore& configured, const Arguments& args, int64_t limit) {
   std::vector<FailedInput> all;
-  for (const auto& [name, folder] : folderSources(configured.config)) {
+  for (const auto& [name, folder] : sourcesOfType(configured.config, "folder", "path")) {
     if (args.has("source") && args.get("source") != name) continue;
     for (FailedInput& f : failedInputs(name, folder)) all.push_back(std::move(f));
+  }
+  for (const auto& [name, root] : sourcesOfType(configured.config, "ssmix2", "root")) {
+    if (args.has("source") && args.get("source") != name) continue;
+    for (FailedInput& f : storageProblems(*configured.store, name, root)) all.push_back(std::move(f));
   }
   std::sort(all.begin(), all.end(),
             [](const FailedInput& a, const FailedInput& b) { return a.mtimeMs > b.mtimeMs; });

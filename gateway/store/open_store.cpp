@@ -21,6 +21,8 @@ extern const std::string_view kSqliteMigration004;
 extern const std::string_view kPostgresMigration004;
 extern const std::string_view kSqliteMigration005;
 extern const std::string_view kPostgresMigration005;
+extern const std::string_view kSqliteMigration006;
+extern const std::string_view kPostgresMigration006;
 }  // namespace renkei::embedded
 
 namespace renkei::store {
@@ -37,13 +39,15 @@ std::vector<Migration> migrationsFor(Dialect d) {
             {2, embedded::kSqliteMigration002},
             {3, embedded::kSqliteMigration003},
             {4, embedded::kSqliteMigration004},
-            {5, embedded::kSqliteMigration005}};
+            {5, embedded::kSqliteMigration005},
+            {6, embedded::kSqliteMigration006}};
   }
   return {{1, embedded::kPostgresMigration001},
           {2, embedded::kPostgresMigration002},
           {3, embedded::kPostgresMigration003},
           {4, embedded::kPostgresMigration004},
-          {5, embedded::kPostgresMigration005}};
+          {5, embedded::kPostgresMigration005},
+          {6, embedded::kPostgresMigration006}};
 }
 
 /// Splits a migration script into statements at semicolons ending a line; drops comments.

@@ -45,6 +45,8 @@ class SqlStore : public Store {
                                              int64_t& total) override;
   Status recordAudit(const std::vector<AuditRecord>& records) override;
   Result<std::vector<AuditRecord>> audit(int64_t limit) override;
+  Result<std::vector<SourceFileState>> sourceFiles(const std::string& source) override;
+  Status recordSourceFiles(const std::vector<SourceFileState>& files) override;
   int64_t commitCount() const override { return db_->commits(); }
 
  private:

@@ -119,6 +119,12 @@ class FlakyStore : public store::Store {
     return inner_->recordAudit(records);
   }
   Result<std::vector<store::AuditRecord>> audit(int64_t limit) override { return inner_->audit(limit); }
+  Result<std::vector<store::SourceFileState>> sourceFiles(const std::string& source) override {
+    return inner_->sourceFiles(source);
+  }
+  Status recordSourceFiles(const std::vector<store::SourceFileState>& files) override {
+    return inner_->recordSourceFiles(files);
+  }
   int64_t commitCount() const override { return inner_->commitCount(); }
 
  private:

@@ -422,14 +422,36 @@ TEST_P(StoreConformance, AuditRecordsAreKeptNewestFirst) {
   EXPECT_EQ(rows[1].messageId, 7);
 }
 
+TEST_P(StoreConformance, SourceFilesAreRecordedPerSourceAndReplaced) {
+  ASSERT_TRUE(store_->recordSourceFiles({{"storage", "000/000/0000001/-/ADT-00/a", 10, 111, "aa", 3, "", 1000},
+                                         {"storage", "000/000/0000001/-/ADT-00/b", 20, 222, "bb", 0,
+                                          "no mapping for data type OML-01", 1000},
+                                         {"other", "x", 1, 1, "cc", 4, "", 1000}})
+                  .ok());
+  ASSERT_TRUE(store_->recordSourceFiles({{"storage", "000/000/0000001/-/ADT-00/a", 11, 333, "dd", 5, "", 2000}}).ok());
+  auto files = store_->sourceFiles("storage").value();
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files[0].path, "000/000/0000001/-/ADT-00/a");
+  EXPECT_EQ(files[0].size, 11);
+  EXPECT_EQ(files[0].mtimeNs, 333);
+  EXPECT_EQ(files[0].sha256, "dd");
+  EXPECT_EQ(files[0].messageId, 5);
+  EXPECT_EQ(files[1].problem, "no mapping for data type OML-01");
+  EXPECT_EQ(store_->sourceFiles("").value().size(), 3u);
+  std::vector<SourceFileState> many;
+  for (int i = 0; i < 450; ++i) many.push_back({"bulk", "f" + std::to_string(i), i, i, "h", 0, "", 1});
+  ASSERT_TRUE(store_->recordSourceFiles(many).ok()) << "more rows than one statement takes";
+  EXPECT_EQ(store_->sourceFiles("bulk").value().size(), 450u);
+}
+
 TEST_P(StoreConformance, ReopeningKeepsDataAndSchemaVersion) {
   const int64_t id = intakeOne("kept");
-  EXPECT_EQ(store_->schemaVersion(), 5);
+  EXPECT_EQ(store_->schemaVersion(), 6);
   store_.reset();
   auto reopened = openStore(config_);
   ASSERT_TRUE(reopened.ok()) << reopened.status().toString();
   store_ = std::move(reopened.value());
-  EXPECT_EQ(store_->schemaVersion(), 5);
+  EXPECT_EQ(store_->schemaVersion(), 6);
   EXPECT_TRUE(store_->message(id).value().has_value());
 }
 

@@ -161,6 +161,18 @@ struct IntakeAndRouting {
 /// Turns intake receipts into the routing outcomes to record with them (bound to message ids).
 using RouteReceipts = std::function<std::vector<RoutingOutcome>(const std::vector<IntakeReceipt>&)>;
 
+/// What a source reading files in place last saw of one file (see Store::sourceFiles).
+struct SourceFileState {
+  std::string source;
+  std::string path;         ///< relative to the source's root
+  int64_t size = 0;
+  int64_t mtimeNs = 0;
+  std::string sha256;       ///< of the content last read
+  int64_t messageId = 0;    ///< the message it was committed as (0: not taken)
+  std::string problem;      ///< why it was not taken ("" when it was)
+  int64_t seenMs = 0;
+};
+
 struct OutboxFilter {
   std::string state;        ///< empty: any
   std::string destination;  ///< empty: any
@@ -238,6 +250,10 @@ class Store {
   virtual Status recordAudit(const std::vector<AuditRecord>& records) = 0;
   /// The newest `limit` audit records, newest first.
   virtual Result<std::vector<AuditRecord>> audit(int64_t limit) = 0;
+  /// Every file `source` has recorded; "" for every source.
+  virtual Result<std::vector<SourceFileState>> sourceFiles(const std::string& source) = 0;
+  /// Records (inserts or replaces) what a source saw of these files, in one transaction.
+  virtual Status recordSourceFiles(const std::vector<SourceFileState>& files) = 0;
   /// Transactions this process has committed (for /metrics: group commit at work).
   virtual int64_t commitCount() const = 0;
 };
