@@ -64,9 +64,16 @@ TransformContext contextOf(const Mapping& m) {
 
 struct Record {
   RecordValues values;
+  /// HL7 v2: per repeated segment a resource is made for ("PRB"), one row per group of it.
+  std::map<std::string, RecordValues> segments;
   std::vector<int64_t> lines;
   bool bad = false;
 };
+
+/// The values a resource is built from: the record's, or its segment's groups.
+RecordValues& valuesFor(Record& record, const ResourceSpec& r) {
+  return r.eachSegment.empty() ? record.values : record.segments[r.eachSegment];
+}
 
 /// A person's name written so that it does not identify them: a mask character (●京●郎, ○○,
 /// ＊) or only initials ("Y.T.", "ＹＴ", "Y・T").
@@ -127,6 +134,7 @@ Result<bool> present(const ResourceSpec& r, const Mapping& m, const RecordValues
 /// One resource to make: its spec, the row it stands for (per-row resources), id and fullUrl.
 struct Instance {
   const ResourceSpec* spec;
+  const RecordValues* values;
   std::optional<std::size_t> row;
   std::string id;
   bool pending = false;
@@ -148,33 +156,42 @@ Result<std::string> buildBundle(const Mapping& m, Record& record, std::string_vi
   };
   // Ids and fullUrls first, so that every template can refer to every resource.
   std::vector<Instance> instances;
+  std::map<std::string, std::map<std::string, std::string>> seen;  // key → id → fullUrl of its instances
   for (const ResourceSpec& r : m.resources) {
+    const RecordValues& values = valuesFor(record, r);
+    const bool each = !r.eachSegment.empty();
+    const std::size_t count = each ? values.rows.size() : rows;
     if (r.perRow && rows > 1) record.values.perRowRefs.insert("ref:" + r.key);
     std::vector<std::optional<std::size_t>> at;
-    if (r.perRow) {
-      for (std::size_t i = 0; i < rows; ++i) at.emplace_back(i);
+    if (r.perRow || each) {
+      for (std::size_t i = 0; i < count; ++i) at.emplace_back(i);
     } else {
       at.emplace_back(std::nullopt);
     }
-    std::vector<std::string>& urls = record.values.refs[r.key];
-    urls.assign(r.perRow ? rows : 1, "");
-    std::map<std::string, std::string> seen;  // id → fullUrl of this spec's instances
+    // Resources sharing a key are variants of one resource: the first whose `when` holds is made.
+    auto [slot, fresh] = record.values.refs.try_emplace(r.key);
+    std::vector<std::string>& urls = slot->second;
+    if (fresh) urls.assign(r.perRow || each ? count : 1, "");
     for (const auto& row : at) {
-      auto exists = present(r, m, record.values, row);
+      const std::size_t i = row.value_or(0);
+      if (!urls[i].empty()) continue;  // an earlier variant made it
+      auto exists = present(r, m, values, row);
       if (!exists.ok()) return exists.status();
       if (!exists.value()) continue;
-      const std::size_t i = row.value_or(0);
       bool pending = false;
-      for (const std::string& f : r.maskedIdentity) pending = pending || isMaskedName(record.values.value(f, i));
+      for (const std::string& f : r.maskedIdentity) pending = pending || isMaskedName(values.value(f, i));
       std::string key = r.idNamespace + "|" + r.key;
       bool business = !r.idFrom.empty() && !pending;
       for (const std::string& f : r.idFrom) {
-        const std::string& v = record.values.value(f, i);
+        const std::string& v = values.value(f, i);
         business = business && !v.empty();
         key += "|" + v;
       }
       if (pending) {
         key += "|identity-pending|" + std::string(source) + contentKey();
+      } else if (!business && each) {  // no business key: the segment group's content identifies it
+        key += "|" + r.eachSegment;
+        for (const auto& [f, position] : *m.fieldIndex) key.append("|").append(f).append("=").append(values.rows[i][position]);
       } else if (!business) {  // no business key: the record's content identifies it
         key += contentKey();
         if (row) key += "|row=" + std::to_string(i);
@@ -182,9 +199,21 @@ Result<std::string> buildBundle(const Mapping& m, Record& record, std::string_vi
       const std::string hex = sha256Hex(key);
       const std::string id = hex.substr(0, 32);
       urls[i] = "urn:uuid:" + uuidFrom(hex);
-      if (!seen.emplace(id, urls[i]).second) continue;  // another row made the same resource
-      instances.push_back({&r, row, id, pending});
+      if (!seen[r.key].emplace(id, urls[i]).second) continue;  // another row made the same resource
+      instances.push_back({&r, &values, row, id, pending});
     }
+  }
+  // Variants of one key are listed together, in the order of their rows (or segments).
+  std::map<std::string, std::size_t> keyOrder;
+  for (const ResourceSpec& r : m.resources) keyOrder.emplace(r.key, keyOrder.size());
+  std::stable_sort(instances.begin(), instances.end(), [&](const Instance& x, const Instance& y) {
+    const std::size_t kx = keyOrder[x.spec->key], ky = keyOrder[y.spec->key];
+    return kx != ky ? kx < ky : x.row.value_or(0) < y.row.value_or(0);
+  });
+  // Per-segment resources refer to the message's resources and to those of their own group.
+  for (auto& [segment, values] : record.segments) {
+    values.refs = record.values.refs;
+    values.perRowRefs = record.values.perRowRefs;
   }
   bundle.AddMember("resourceType", "Bundle", a);
   Value meta(rapidjson::kObjectType), tags(rapidjson::kArrayType), tag(rapidjson::kObjectType);
@@ -198,7 +227,7 @@ Result<std::string> buildBundle(const Mapping& m, Record& record, std::string_vi
   Value entries(rapidjson::kArrayType);
   for (const Instance& instance : instances) {
     const ResourceSpec* r = instance.spec;
-    Value resource = buildFromTemplate(*r->compiled, record.values, a, instance.row);
+    Value resource = buildFromTemplate(*r->compiled, *instance.values, a, instance.row);
     if (!resource.IsObject()) continue;
     Value ordered(rapidjson::kObjectType);
     ordered.AddMember("resourceType", Value(r->resourceType.c_str(), a), a);
@@ -309,6 +338,43 @@ void buildRecords(const Mapping& m, std::vector<Record>& records, std::string_vi
   }
 }
 
+/// A value read by an HL7 v2 path: HL7's explicit null `""` ("delete what you have") is no value,
+/// like an absent one — FHIR has no null, and a mapped resource replaces the one it updates whole.
+Result<std::string> hl7v2Value(const hl7v2::Message& message, const std::string& path) {
+  auto read = message.value(path);
+  if (read.ok() && read.value() == "\"\"") return std::string();
+  return read;
+}
+
+/// The rows of the resources made per repeated segment: one per group of that segment, each
+/// field read in the group when its segment is the group's own, else the message's value. A
+/// value refused is the issue of the group's first segment (its line in the message).
+void readSegmentGroups(const Mapping& m, const hl7v2::Message& message, const TransformContext& context,
+                       Record& record, MapOutcome& out) {
+  for (const ResourceSpec& r : m.resources) {
+    if (r.eachSegment.empty() || record.segments.count(r.eachSegment) != 0) continue;
+    RecordValues& values = record.segments[r.eachSegment];
+    values.fields = m.fieldIndex;
+    values.perRowField.assign(m.fields.size(), 1);
+    for (const hl7v2::SegmentGroup& group : message.groups(r.eachSegment)) {
+      const auto line = static_cast<int64_t>(group.line);
+      std::vector<std::string> row = record.values.rows.front();
+      for (std::size_t i = 0; i < m.fields.size(); ++i) {
+        const FieldSpec& f = m.fields[i];
+        if (f.path.empty() || (!f.perSegment && !group.owns(std::string_view(f.path).substr(0, 3)))) continue;
+        auto read = hl7v2Value(group.message, f.path);
+        if (!read.ok()) {
+          out.issues.push_back({line, sourceName(f), read.status().message()});
+          record.bad = true;
+          continue;
+        }
+        record.bad = !readField(f, read.value(), context, line, row[i], out) || record.bad;
+      }
+      values.rows.push_back(std::move(row));
+    }
+  }
+}
+
 /// An HL7 v2 message is one record: each field read by its path, then the resources built.
 Result<MapOutcome> mapMessage(const Mapping& m, std::string_view bytes, std::string_view fileName, MapMode mode) {
   auto message = hl7v2::Message::parse(bytes);
@@ -325,9 +391,10 @@ Result<MapOutcome> mapMessage(const Mapping& m, std::string_view bytes, std::str
   std::vector<std::string> values(m.fields.size());
   for (std::size_t i = 0; i < m.fields.size(); ++i) {
     const FieldSpec& f = m.fields[i];
+    if (f.perSegment) continue;  // read in each of its segment's groups
     std::string text;
     if (!f.path.empty()) {
-      auto read = message->value(f.path);
+      auto read = hl7v2Value(message.value(), f.path);
       if (!read.ok()) {
         out.issues.push_back({1, sourceName(f), read.status().message()});
         record.bad = true;
@@ -340,6 +407,7 @@ Result<MapOutcome> mapMessage(const Mapping& m, std::string_view bytes, std::str
     record.bad = !readField(f, text, context, 1, values[i], out) || record.bad;
   }
   record.values.rows.push_back(std::move(values));
+  if (!record.bad) readSegmentGroups(m, message.value(), context, record, out);
   buildRecords(m, records, fileName, mode, out);
   return out;
 }

@@ -4,6 +4,7 @@
 // that are fields. Every error names its file and JSON pointer.
 #include <algorithm>
 #include <filesystem>
+#include <map>
 
 #include <rapidjson/error/en.h>
 #include <rapidjson/schema.h>
@@ -69,7 +70,7 @@ std::vector<TransformStep> steps(const Value& object, const char* key, const std
     const std::string where = at + "/" + key + "/" + std::to_string(i);
     if (!isKnownTransform(s.name)) {
       errors.push_back({file, where, "unknown transform '" + s.name + "'"});
-    } else if ((s.name == "lookup" || s.name == "reverse_lookup") && lookups.find(s.arg) == nullptr) {
+    } else if ((s.name == "lookup" || s.name == "lookup_or_empty" || s.name == "reverse_lookup") && lookups.find(s.arg) == nullptr) {
       errors.push_back({file, where, "no ConceptMap named '" + s.arg + "' in conceptmaps/"});
     }
     out.push_back(std::move(s));
@@ -110,6 +111,30 @@ void loadConceptMaps(const fs::path& folder, Mapping& m, std::vector<MappingErro
     }
     Status added = m.lookups.addFromJson(text.value(), name);
     if (!added.ok()) errors.push_back({name, "", added.message()});
+  }
+}
+
+/// Resources sharing a key are variants of one resource (a discharge and its cancellation): each
+/// but the last needs a `when`, and all must agree on what makes their id and where they are made.
+void checkVariants(const std::vector<ResourceSpec>& resources, const std::string& file,
+                   std::vector<MappingError>& errors) {
+  for (std::size_t i = 0; i < resources.size(); ++i) {
+    for (std::size_t j = i + 1; j < resources.size(); ++j) {
+      const ResourceSpec& a = resources[i];
+      const ResourceSpec& b = resources[j];
+      if (a.key != b.key) continue;
+      const std::string at = "/resources/" + std::to_string(j);
+      if (a.when.empty() && !a.condition) {
+        errors.push_back({file, "/resources/" + std::to_string(i) + "/when",
+                          "key '" + a.key + "' has a later variant: this one needs a `when`"});
+      }
+      if (a.resourceType != b.resourceType || a.idNamespace != b.idNamespace || a.idFrom != b.idFrom ||
+          a.eachSegment != b.eachSegment || a.perRow != b.perRow) {
+        errors.push_back({file, at, "a variant of key '" + a.key +
+                                        "' must share resourceType, id_namespace, id_from, each_segment and per_row"});
+      }
+      break;
+    }
   }
 }
 
@@ -277,8 +302,10 @@ std::shared_ptr<const Mapping> MappingSet::fromJson(std::string_view json, const
     }
   }
 
-  std::set<std::string> keys, used;
+  std::set<std::string> keys, used, usedByMessage, usedBySegment;
   for (const auto& r : doc["resources"].GetArray()) keys.insert(str(r, "key"));
+  std::map<std::string, std::string> segmentOf;  // resource key → the segment it is made per
+  for (const auto& r : doc["resources"].GetArray()) segmentOf[str(r, "key")] = str(r, "each_segment");
   Value& resources = doc["resources"];
   for (rapidjson::SizeType i = 0; i < resources.Size(); ++i) {
     Value& r = resources[i];
@@ -288,6 +315,12 @@ std::shared_ptr<const Mapping> MappingSet::fromJson(std::string_view json, const
     spec.idFrom = strs(r, "id_from");
     spec.when = strs(r, "when");
     spec.perRow = r.HasMember("per_row") && r["per_row"].GetBool();
+    spec.eachSegment = str(r, "each_segment");
+    if (!spec.eachSegment.empty() && !m->layout.hl7v2) {
+      errors.push_back({file, at + "/each_segment", "only an hl7v2 layout has segments"});
+    } else if (!spec.eachSegment.empty() && spec.perRow) {
+      errors.push_back({file, at + "/per_row", "a resource made per segment is not also made per row"});
+    }
     spec.maskedIdentity = strs(r, "masked_identity");
     spec.idNamespace = r.HasMember("id_namespace") ? r["id_namespace"].GetString() : m->id;
     std::set<std::string> conditionFields;
@@ -321,8 +354,16 @@ std::shared_ptr<const Mapping> MappingSet::fromJson(std::string_view json, const
       if (isRef ? keys.count(name.substr(4)) == 0 : m->field(name) == nullptr) {
         errors.push_back({file, at + "/template",
                           "{" + name + "} names no " + (isRef ? "resource key" : "field")});
+      } else if (isRef && !segmentOf[name.substr(4)].empty() && segmentOf[name.substr(4)] != spec.eachSegment) {
+        errors.push_back({file, at + "/template", "{" + name + "} is made per " + segmentOf[name.substr(4)] +
+                                                      " segment: only resources made per the same segment refer to it"});
       }
     }
+    std::set<std::string>& usedHere = spec.eachSegment.empty() ? usedByMessage : usedBySegment;
+    for (const auto* group : {&names, &conditionFields}) usedHere.insert(group->begin(), group->end());
+    usedHere.insert(spec.idFrom.begin(), spec.idFrom.end());
+    usedHere.insert(spec.when.begin(), spec.when.end());
+    usedHere.insert(spec.maskedIdentity.begin(), spec.maskedIdentity.end());
     used.insert(names.begin(), names.end());
     used.insert(spec.idFrom.begin(), spec.idFrom.end());
     used.insert(spec.when.begin(), spec.when.end());
@@ -330,11 +371,13 @@ std::shared_ptr<const Mapping> MappingSet::fromJson(std::string_view json, const
     spec.templ.Swap(r["template"]);  // the document keeps the allocator; the Value moves here
     m->resources.push_back(std::move(spec));
   }
-  for (const FieldSpec& f : m->fields) {
+  for (FieldSpec& f : m->fields) {
     if (used.count(f.name) == 0) {
       errors.push_back({file, "/fields/" + f.name, "no template uses this field (it would be read and lost)"});
     }
+    f.perSegment = !f.path.empty() && usedBySegment.count(f.name) != 0 && usedByMessage.count(f.name) == 0;
   }
+  checkVariants(m->resources, file, errors);
   if (errors.size() > before) return nullptr;
   auto index = std::make_shared<std::map<std::string, std::size_t>>();
   for (std::size_t i = 0; i < m->fields.size(); ++i) index->emplace(m->fields[i].name, i);

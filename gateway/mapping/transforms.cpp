@@ -160,7 +160,7 @@ struct Entry {
   bool actsOnEmpty;
 };
 
-constexpr std::array<Entry, 30> kTransforms = {{
+constexpr std::array<Entry, 32> kTransforms = {{
     {"trim", trim, false},
     {"nfkc", nfkc, false},
     {"fullwidth_kana", fullwidthKana, false},
@@ -174,6 +174,7 @@ constexpr std::array<Entry, 30> kTransforms = {{
     {"wareki_date", warekiDate, false},
     {"yyyymmdd", yyyymmdd, false},
     {"yyyymm", yyyymm, false},
+    {"hl7_date", hl7Date, false},
     {"hhmm", hhmm, false},
     {"iso_to_hhmm", isoToHhmm, false},
     {"iso_to_yyyymmdd", isoToYyyymmdd, false},
@@ -186,6 +187,7 @@ constexpr std::array<Entry, 30> kTransforms = {{
     {"municipality_name", municipalityName, false},
     {"digits", digits, false},
     {"lookup", lookup, false},
+    {"lookup_or_empty", lookupOrEmpty, false},
     {"reverse_lookup", reverseLookup, false},
     {"default", defaultValue, true},
     {"required", required, true},

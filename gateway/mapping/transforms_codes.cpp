@@ -134,6 +134,12 @@ Result<std::string> lookup(std::string_view arg, std::string_view value, const T
   return *target;
 }
 
+Result<std::string> lookupOrEmpty(std::string_view arg, std::string_view value, const TransformContext& context) {
+  const ConceptMapLookup* map = conceptMap(arg, context);
+  if (map == nullptr) return Status::invalidInput("no ConceptMap named '" + std::string(arg) + "'");
+  return map->forward(value).value_or(std::string());
+}
+
 Result<std::string> reverseLookup(std::string_view arg, std::string_view value, const TransformContext& context) {
   const ConceptMapLookup* map = conceptMap(arg, context);
   if (map == nullptr) return Status::invalidInput("no ConceptMap named '" + std::string(arg) + "'");

@@ -1,4 +1,7 @@
-// Date and time transforms: care-plan YYYYMMDD / YYYYMM / HHMM columns and 和暦 ↔ ISO dates.
+// Date and time transforms: care-plan YYYYMMDD / YYYYMM / HHMM columns, HL7 v2 timestamps and
+// 和暦 ↔ ISO dates.
+#include <algorithm>
+
 #include "calendar.h"
 #include "icu_text.h"
 #include "renkei/mapping/wareki.h"
@@ -50,6 +53,26 @@ Result<std::string> yyyymmdd(std::string_view, std::string_view value, const Tra
   if (v.size() != 8 || y < 0 || m < 0 || d < 0) return Status::invalidInput("not a date in YYYYMMDD");
   if (!calendar::validDate(y, m, d)) return Status::invalidInput("not a real date (YYYYMMDD)");
   return v.substr(0, 4) + "-" + v.substr(4, 2) + "-" + v.substr(6, 2);
+}
+
+Result<std::string> hl7Date(std::string_view, std::string_view value, const TransformContext&) {
+  auto s = cleaned(value);
+  if (!s.ok()) return s.status();
+  std::string_view v = s.value();
+  const std::size_t digits = v.find_first_not_of("0123456789");
+  if (digits != std::string_view::npos && v[digits] != '.' && v[digits] != '+' && v[digits] != '-') {
+    return Status::invalidInput("not an HL7 v2 date (YYYY[MM[DD[HHMMSS]]])");
+  }
+  v = v.substr(0, std::min<std::size_t>(digits, 8));
+  if (v.size() != 4 && v.size() != 6 && v.size() != 8) return Status::invalidInput("not an HL7 v2 date (YYYY[MM[DD[HHMMSS]]])");
+  const int y = number(v.substr(0, 4), 4);
+  const int m = v.size() >= 6 ? number(v.substr(4, 2), 2) : 1;
+  const int d = v.size() == 8 ? number(v.substr(6, 2), 2) : 1;
+  if (!calendar::validDate(y, m, d)) return Status::invalidInput("not a real date (HL7 v2 YYYY[MM[DD]])");
+  std::string out(v.substr(0, 4));
+  if (v.size() >= 6) out += "-" + std::string(v.substr(4, 2));
+  if (v.size() == 8) out += "-" + std::string(v.substr(6, 2));
+  return out;
 }
 
 Result<std::string> yyyymm(std::string_view, std::string_view value, const TransformContext&) {

@@ -295,7 +295,20 @@ TEST(Transforms, KnownNames) {
   EXPECT_FALSE(isKnownTransform("rot13"));
   EXPECT_FALSE(apply("rot13", "x").ok());
   EXPECT_TRUE(isKnownTransform("iso_to_hhmm"));
-  EXPECT_EQ(knownTransforms().size(), 30u);
+  EXPECT_EQ(knownTransforms().size(), 32u);
+}
+
+TEST(Transforms, Hl7DatesKeepTheirPrecision) {
+  EXPECT_EQ(apply("hl7_date", "2019").value(), "2019");
+  EXPECT_EQ(apply("hl7_date", "199601").value(), "1996-01");
+  EXPECT_EQ(apply("hl7_date", "20070710").value(), "2007-07-10");
+  EXPECT_EQ(apply("hl7_date", "2011070100").value(), "2011-07-01") << "the time is dropped";
+  EXPECT_EQ(apply("hl7_date", "20110701103045.123+0900").value(), "2011-07-01");
+  EXPECT_FALSE(apply("hl7_date", "20241341").ok());
+  EXPECT_FALSE(apply("hl7_date", "20240230").ok());
+  EXPECT_FALSE(apply("hl7_date", "24-11-22").ok());
+  EXPECT_FALSE(apply("hl7_date", "R06.11.22").ok());
+  EXPECT_FALSE(apply("hl7_date", "20241").ok());
 }
 
 TEST(Transforms, FirstCharacters) {
@@ -431,6 +444,9 @@ TEST(ConceptMaps, LookupTransformsAndErrors) {
   EXPECT_FALSE(apply("reverse_lookup", "other", "gender", &maps).ok());
   EXPECT_FALSE(apply("lookup", "女", "nope", &maps).ok());
   EXPECT_FALSE(apply("lookup", "女", "gender", nullptr).ok());
+  EXPECT_EQ(apply("lookup_or_empty", "女", "gender", &maps).value(), "female");
+  EXPECT_EQ(apply("lookup_or_empty", "X", "gender", &maps).value(), "") << "an unknown code gives no value";
+  EXPECT_FALSE(apply("lookup_or_empty", "女", "nope", &maps).ok()) << "a missing ConceptMap is still an error";
 }
 
 TEST(ConceptMaps, BadFilesAreErrorsNamingTheFile) {

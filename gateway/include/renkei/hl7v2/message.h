@@ -2,7 +2,9 @@
 // delimiters from MSH, the character set from MSH-18 (ISO-2022-JP "ISO IR87" — with the NEC
 // extensions vendors put in it, such as ① —, Shift_JIS read as CP932, UTF-8) decoded to UTF-8
 // before anything is split, segments separated by CR (CRLF and LF tolerated), and values read by
-// paths such as "PID-5[2].1" with their escapes resolved.
+// paths such as "PID-5[2].1" with their escapes resolved. A message can be cut into the groups a
+// repeated segment starts (each PRB with its ZPR, each ORC with its RXE, TQ1 and RXR), each read
+// with the same paths.
 #pragma once
 
 #include <cstddef>
@@ -35,6 +37,10 @@ struct Segment {
   std::vector<std::string> fields;
 };
 
+/// One occurrence of a repeated segment and the segments after it up to the next occurrence,
+/// readable as a message of its own (see Message::groups).
+struct SegmentGroup;
+
 class Message {
  public:
   /// InvalidInput for what is not an HL7 v2 message (no MSH, bad encoding characters, bytes the
@@ -56,12 +62,27 @@ class Message {
   /// MSH-9 as "ADT^A08" (message type ^ trigger event).
   std::string type() const;
 
+  /// The message cut at each `segmentId` segment (e.g. "PRB"): one group per occurrence, holding
+  /// that segment and the segments after it up to the next occurrence, then the segments before
+  /// the first occurrence (MSH, PID, PV1) whose ids the group lacks. A path read on a group finds
+  /// the group's own segments, else the message's header; segments of other groups are not there.
+  std::vector<SegmentGroup> groups(std::string_view segmentId) const;
+
  private:
   std::string unescape(std::string_view text) const;
 
   Delimiters delimiters_;
   std::vector<Segment> segments_;
   std::string charset_;
+};
+
+struct SegmentGroup {
+  Message message;         ///< the group's own segments first, then the header's others
+  std::size_t line = 0;    ///< the 1-based number of the group's first segment in the message
+  std::size_t own = 0;     ///< how many of message.segments() are the group's own
+
+  /// Whether the group itself holds a segment with this id (not only the header).
+  bool owns(std::string_view segmentId) const;
 };
 
 }  // namespace renkei::hl7v2

@@ -41,6 +41,9 @@ struct FieldSpec {
   std::vector<TransformStep> read;    ///< column text → canonical value
   std::vector<TransformStep> render;  ///< canonical value → column text
   bool perRow = false;                ///< varies within a grouped record (e.g. one goal per row)
+  /// HL7 v2: only resources made per segment use it: read in each segment group, not once for
+  /// the message (set by the loader).
+  bool perSegment = false;
 };
 
 struct ResourceSpec {
@@ -54,6 +57,9 @@ struct ResourceSpec {
   /// Or a FHIRPath condition over the fields (%field is the field's value, empty when none).
   std::shared_ptr<const fhirpath::Expression> condition;
   bool perRow = false;  ///< one resource per row of a grouped record (rows with one id make one)
+  /// HL7 v2: one resource per occurrence of this segment ("PRB"), its fields read from that
+  /// segment's group (the segment and those after it up to the next one) and the message header.
+  std::string eachSegment;
   /// Fields holding the person's name: a masked value (●京●郎, initials) makes the resource
   /// identity-pending — tagged, and with an id of its own input that nothing else can share.
   std::vector<std::string> maskedIdentity;
