@@ -38,6 +38,7 @@ struct Ssmix2SourceOptions {
   int64_t minAgeMs = 5'000;  ///< a file modified more recently may still be being written
   int64_t maxFileBytes = 8 << 20;
   int batch = 500;
+  int scanThreads = 2;
 };
 
 /// A file to read this scan, and what is known of it.
@@ -97,23 +98,33 @@ class Ssmix2Source : public pipeline::Source {
 
   /// One pass over the storage: unchanged files cost one fstatat each.
   Status scan() {
+    const auto started = std::chrono::steady_clock::now();
     const int64_t now = pipeline::systemNowMs();
-    std::vector<Candidate> candidates;
-    int64_t files = 0;
-    RENKEI_RETURN_IF_ERROR(walkStorage(options_.root, kFileDepth, [&](WalkedFile&& f) {
-      ++files;
+    // `keep` runs on the walk's threads: it only reads known_, which nothing writes meanwhile.
+    auto walk = walkStorage(options_.root, kFileDepth, options_.scanThreads, [&](const WalkedFile& f) {
       auto it = known_.find(f.path);
-      const store::SourceFileState* known = it == known_.end() ? nullptr : &it->second;
-      if (known != nullptr && known->size == f.size && known->mtimeNs == f.mtimeNs) return;
-      if (f.refused.empty() && now - f.mtimeNs / 1'000'000 < options_.minAgeMs) return;  // still being written?
-      candidates.push_back({std::move(f), known});
-    }));
+      if (it != known_.end() && it->second.size == f.size && it->second.mtimeNs == f.mtimeNs) return false;
+      return !f.refused.empty() || now - f.mtimeNs / 1'000'000 >= options_.minAgeMs;  // else: still being written?
+    });
+    if (!walk.ok()) return walk.status();
+    const int64_t files = walk->entries;
+    std::vector<Candidate> candidates;
+    for (WalkedFile& f : walk->kept) {
+      auto it = known_.find(f.path);
+      candidates.push_back({std::move(f), it == known_.end() ? nullptr : &it->second});
+    }
     if (metrics_) metrics_->countIntake(name_, "scanned", files);
+    const auto walked = std::chrono::steady_clock::now();
     for (std::size_t at = 0; at < candidates.size(); at += static_cast<std::size_t>(options_.batch)) {
       if (stopping()) break;
       const std::size_t end = std::min(candidates.size(), at + static_cast<std::size_t>(options_.batch));
       RENKEI_RETURN_IF_ERROR(take(candidates, at, end, now));
     }
+    auto ms = [](auto d) { return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()); };
+    JsonLog::write(candidates.empty() ? LogLevel::Debug : LogLevel::Info, "ssmix2_scan",
+                   {{"source", name_}, {"files", std::to_string(files)},
+                    {"new_or_changed", std::to_string(candidates.size())}, {"walk_ms", ms(walked - started)},
+                    {"total_ms", ms(std::chrono::steady_clock::now() - started)}});
     return Status::okStatus();
   }
 
@@ -234,6 +245,7 @@ void registerSsmix2Source(pipeline::AdapterRegistry& registry) {
         o.minAgeMs = pipeline::configInt(c, "min_age_ms", o.minAgeMs);
         o.maxFileBytes = pipeline::configInt(c, "max_file_bytes", o.maxFileBytes);
         o.batch = static_cast<int>(pipeline::configInt(c, "batch", o.batch));
+        o.scanThreads = static_cast<int>(pipeline::configInt(c, "scan_threads", o.scanThreads));
         if (!ctx.mappings) {
           return Status::invalidInput("source " + ctx.name + ": SS-MIX2 needs mappings, and none are loaded");
         }

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 
 #include "source_ssmix2/ssmix2_path.h"
 #include "source_ssmix2/storage_walk.h"
@@ -82,15 +83,38 @@ TEST(StorageWalk, VisitsFilesAtTheirDepthAndReportsLinksWithoutFollowingThem) {
   std::filesystem::create_symlink(dir.path() / "outside", root / "a" / "linked-folder");
   std::filesystem::create_symlink("/etc/passwd", root / "a" / "b" / "passwd");
   std::map<std::string, WalkedFile> seen;
-  ASSERT_TRUE(walkStorage(root.string(), 3, [&](WalkedFile&& f) { seen[f.path] = std::move(f); }).ok());
+  auto walked = walkStorage(root.string(), 3, 2, [](const WalkedFile& f) { return f.path != "a/b/file" || f.size == 1; });
+  ASSERT_TRUE(walked.ok());
+  for (WalkedFile& f : walked->kept) seen[f.path] = std::move(f);
   ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(walked->entries, 3);
   EXPECT_EQ(seen["a/b/file"].size, 1);
   EXPECT_TRUE(seen["a/b/file"].refused.empty());
   EXPECT_NE(seen["a/b/passwd"].refused.find("symbolic link"), std::string::npos);
   EXPECT_NE(seen["a/linked-folder"].refused.find("symbolic link"), std::string::npos) << "a linked folder is not entered";
-  EXPECT_EQ(walkStorage((dir.path() / "missing").string(), 3, [](WalkedFile&&) {}).code(), StatusCode::Unavailable);
+  auto none = [](const WalkedFile&) { return true; };
+  EXPECT_EQ(walkStorage((dir.path() / "missing").string(), 3, 2, none).status().code(), StatusCode::Unavailable);
   std::filesystem::create_symlink(root, dir.path() / "root-link");
-  EXPECT_FALSE(walkStorage((dir.path() / "root-link").string(), 3, [](WalkedFile&&) {}).ok()) << "the root itself is not followed";
+  EXPECT_FALSE(walkStorage((dir.path() / "root-link").string(), 3, 2, none).ok()) << "the root itself is not followed";
+}
+
+TEST(StorageWalk, ThreadsSeeEveryFileOnceAndKeepOnlyWhatIsChosen) {
+  test::TempDir dir;
+  const std::filesystem::path root = dir.path() / "storage";
+  for (int i = 0; i < 300; ++i) {
+    const std::filesystem::path folder = root / "000" / std::to_string(i % 37) / std::to_string(i);
+    std::filesystem::create_directories(folder);
+    std::ofstream(folder / "f") << std::string(static_cast<std::size_t>(i), 'x');
+  }
+  for (int threads : {1, 2, 4}) {
+    auto walked = walkStorage(root.string(), 4, threads, [](const WalkedFile& f) { return f.size % 2 == 0; });
+    ASSERT_TRUE(walked.ok());
+    EXPECT_EQ(walked->entries, 300) << threads;
+    std::set<std::string> paths;
+    for (const WalkedFile& f : walked->kept) paths.insert(f.path);
+    EXPECT_EQ(paths.size(), 150u) << threads;
+    EXPECT_EQ(walked->kept.size(), 150u) << threads;
+  }
 }
 
 }  // namespace
