@@ -30,9 +30,12 @@ def frame(payload):
 class Sender:
     """One MLLP connection; send() returns the parsed ACK (MSA-1, MSA-2, text) or raises OSError."""
 
-    def __init__(self, port, host="127.0.0.1", timeout=10.0):
+    def __init__(self, port, host="127.0.0.1", timeout=10.0, tls=None):
+        """`tls`: an ssl.SSLContext to speak TLS with, or None."""
         self.sock = socket.create_connection((host, port), timeout=timeout)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if tls is not None:
+            self.sock = tls.wrap_socket(self.sock, server_hostname=host)
         self.buffer = b""
 
     def send_raw(self, data):

@@ -5,12 +5,13 @@ JP Core resources, and a route "discharges of patients living in 北区" takes o
 discharge; a resent control id is AA without a second delivery; what cannot be accepted is AR
 (not HL7, no mapping for the type, a facility the connection may not use, over the size limit,
 bytes outside a frame) or AE (committed, but its mapping refuses it); a connection from an address
-no sender allows and an idle connection are closed.
+no sender allows and an idle connection are closed; over TLS, a sender is known by its client
+certificate and a client without it is closed.
 
 usage: mllp_test.py RENKEI_BINARY SOURCE_DIR"""
 import json
 import os
-import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -21,11 +22,11 @@ import e2e_support as e2e  # noqa: E402
 import mllp_client as mllp  # noqa: E402
 
 
-def connect(port):
+def connect(port, tls=None):
     deadline = time.time() + 60
     while True:
         try:
-            return mllp.Sender(port)
+            return mllp.Sender(port, tls=tls)
         except OSError:
             if time.time() > deadline:
                 raise
@@ -40,6 +41,27 @@ def closed_by_server(sender, timeout=10):
         return True
 
 
+def certificates(work):
+    """A CA, a server certificate for 127.0.0.1 and a client certificate signed by the CA; returns
+    the client certificate's SHA-256 fingerprint."""
+    def run(*args):
+        subprocess.run(args, cwd=work, check=True, capture_output=True)
+    run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
+        "-days", "2", "-subj", "/CN=Renkei test CA")
+    with open(os.path.join(work, "server.ext"), "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1\n")
+    with open(os.path.join(work, "client.ext"), "w") as f:
+        f.write("extendedKeyUsage=clientAuth\n")
+    for name, subject in (("server", "/CN=127.0.0.1"), ("client", "/CN=kita-hospital-his")):
+        run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr",
+            "-subj", subject)
+        run("openssl", "x509", "-req", "-in", name + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+            "-CAcreateserial", "-out", name + ".crt", "-days", "2", "-extfile", name + ".ext")
+    out = subprocess.run(["openssl", "x509", "-in", "client.crt", "-noout", "-fingerprint", "-sha256"], cwd=work,
+                         check=True, capture_output=True, text=True).stdout
+    return out.strip().split("=", 1)[1]
+
+
 def resources(bodies, kind):
     return [e["resource"] for b in bodies if isinstance(b, dict) for e in b.get("entry", [])
             if e.get("resource", {}).get("resourceType") == kind]
@@ -51,7 +73,8 @@ def main():
     daemon = None
     everyone, kita = e2e.Receiver(), e2e.Receiver()
     try:
-        port, stranger_port = e2e.free_port(), e2e.free_port()
+        port, stranger_port, tls_port = e2e.free_port(), e2e.free_port(), e2e.free_port()
+        fingerprint = certificates(work)
         config = {"data_dir": os.path.join(work, "data"), "mappings_dir": os.path.join(source, "mappings"),
                   "log": {"level": "warn", "file": os.path.join(work, "renkei.log")},
                   "delivery": {"workers": 2, "poll_ms": 20, "retry": {"initial_ms": 100, "max_ms": 1000}},
@@ -61,7 +84,13 @@ def main():
                               "senders": [{"organization": "hospital-a", "addresses": ["127.0.0.0/8"],
                                            "facilities": ["1312345678"]}]},
                       "elsewhere": {"type": "mllp", "listen": "127.0.0.1:%d" % stranger_port,
-                                    "senders": [{"organization": "hospital-b", "addresses": ["10.0.0.0/8"]}]}},
+                                    "senders": [{"organization": "hospital-b", "addresses": ["10.0.0.0/8"]}]},
+                      "secure": {"type": "mllp", "listen": "127.0.0.1:%d" % tls_port,
+                                 "tls": {"cert_file": os.path.join(work, "server.crt"),
+                                         "key_file": os.path.join(work, "server.key"),
+                                         "ca_file": os.path.join(work, "ca.crt")},
+                                 "senders": [{"organization": "hospital-c", "addresses": ["127.0.0.1"],
+                                              "certificate_sha256": fingerprint}]}},
                   "sinks": {"everyone": {"type": "fhir_rest", "base_url": "http://127.0.0.1:%d/fhir" % everyone.port},
                             "kita-ward": {"type": "fhir_rest", "base_url": "http://127.0.0.1:%d/fhir" % kita.port}},
                   "routes": [{"name": "all", "to": ["everyone"]},
@@ -122,6 +151,16 @@ def main():
         stranger = connect(stranger_port)
         assert closed_by_server(stranger), "no sender allows 127.0.0.1 on 'elsewhere': closed at once"
         stranger.close()
+
+        client_tls = ssl.create_default_context(cafile=os.path.join(work, "ca.crt"))
+        client_tls.load_cert_chain(os.path.join(work, "client.crt"), os.path.join(work, "client.key"))
+        secure = connect(tls_port, client_tls)
+        assert secure.send(mllp.adt("TLS-1", "P0101"))[:2] == ("AA", "TLS-1"), "a known certificate is a sender"
+        secure.close()
+        anonymous = connect(tls_port, ssl.create_default_context(cafile=os.path.join(work, "ca.crt")))
+        assert closed_by_server(anonymous), "no client certificate: no sender, closed"
+        anonymous.close()
+        e2e.wait_until(lambda: len(everyone.snapshot()) >= 4, 60, "the TLS message's delivery")
 
         daemon.terminate()
         assert daemon.wait(timeout=60) == 0
