@@ -5,11 +5,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
-#include <filesystem>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <utility>
 
 namespace renkei {
@@ -17,27 +18,35 @@ namespace {
 
 Result<std::string> readFd(int fd, std::size_t maxBytes, const std::string& what) {
   std::string out;
+  std::size_t expected = 0;
   struct stat st {};
   if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
     if (static_cast<std::size_t>(st.st_size) > maxBytes) {
       return Status::tooLarge(what + " is " + std::to_string(st.st_size) +
                               " bytes, over the limit of " + std::to_string(maxBytes));
     }
-    out.reserve(static_cast<std::size_t>(st.st_size));
+    expected = static_cast<std::size_t>(st.st_size);
   }
-  char buf[65536];
+  // Read straight into the string (no bounce buffer): a file's size is known, a stream grows it.
+  std::size_t used = 0;
+  out.resize(std::max<std::size_t>(expected + 1, 65536));
   for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (used == out.size()) {
+      if (used > maxBytes) break;
+      out.resize(std::min(out.size() * 2, maxBytes + 1));
+    }
+    const ssize_t n = ::read(fd, out.data() + used, out.size() - used);
     if (n < 0) {
       if (errno == EINTR) continue;
       return Status::unavailable("cannot read " + what + ": " + std::strerror(errno));
     }
     if (n == 0) break;
-    if (out.size() + static_cast<std::size_t>(n) > maxBytes) {
-      return Status::tooLarge(what + " exceeds the limit of " + std::to_string(maxBytes) + " bytes");
-    }
-    out.append(buf, static_cast<std::size_t>(n));
+    used += static_cast<std::size_t>(n);
   }
+  if (used > maxBytes) {
+    return Status::tooLarge(what + " exceeds the limit of " + std::to_string(maxBytes) + " bytes");
+  }
+  out.resize(used);
   return out;
 }
 

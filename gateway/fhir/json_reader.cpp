@@ -462,11 +462,17 @@ ReadResult parse(std::unique_ptr<Document> doc, const ReadOptions& options,
   if (text.size() >= 3 && std::memcmp(text.data(), "\xEF\xBB\xBF", 3) == 0) base = 3;
 
   // In-situ parsing rewrites strings, so it works on a copy in the document's arena (the tree
-  // points into it) and the original text stays intact for line:column lookups.
+  // points into it) and the original text stays intact for line:column lookups — unless the
+  // caller gives the text up (std::string's buffer ends in a NUL, as RapidJSON needs).
   std::size_t workSize = text.size() - base;
-  char* work = static_cast<char*>(doc->arena().allocate(workSize + 1, 1));
-  std::memcpy(work, text.data() + base, workSize);
-  work[workSize] = '\0';
+  char* work = nullptr;
+  if (options.parseInPlace) {
+    work = doc->textToRewrite() + base;
+  } else {
+    work = static_cast<char*>(doc->arena().allocate(workSize + 1, 1));
+    std::memcpy(work, text.data() + base, workSize);
+    work[workSize] = '\0';
+  }
   TreeBuilder builder(*doc, work, base, options);
   builder.setStreamingCallback(onResource);
   rapidjson::InsituStringStream stream(work);

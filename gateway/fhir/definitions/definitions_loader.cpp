@@ -57,6 +57,7 @@ class Loader {
     ReadOptions opts;
     opts.maxBytes = 256u << 20;
     opts.maxNodes = UINT32_MAX;
+    opts.parseInPlace = true;  // the bundle's text is not needed once it is parsed
     std::string origin = std::filesystem::path(path).filename().string();
     return streamBundleResources(std::move(text).value(), opts,
                                  [&](const Node& r) { accept(r, origin); });

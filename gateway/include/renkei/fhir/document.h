@@ -25,6 +25,8 @@ class Document {
 
   SourceFormat format() const { return format_; }
   const std::string& text() const { return text_; }
+  /// The text for a reader that parses it in place (ReadOptions::parseInPlace): it is rewritten.
+  char* textToRewrite() { return text_.data(); }
   Node* root() { return root_; }
   const Node* root() const { return root_; }
   void setRoot(Node* n) { root_ = n; }
@@ -62,6 +64,10 @@ struct ReadOptions {
   uint32_t maxDepth = 100;
   uint32_t maxNodes = 4'000'000;
   bool allowComments = false;  ///< JSON only: accept // and /* */ comments (not FHIR JSON)
+  /// JSON only: parse the document's own text in place instead of a copy of it (large trusted
+  /// inputs such as the definition bundles: half the memory traffic). The text is rewritten, so
+  /// a position reported after an error may count the newlines of escapes decoded before it.
+  bool parseInPlace = false;
   /// XML only: try the subset scanner before libxml2 (off only to test one against the other).
   bool xmlSubsetScanner = true;
 };
