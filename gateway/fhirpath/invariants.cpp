@@ -1,6 +1,7 @@
 // Invariants on FHIRPath (see invariants.h).
 #include "renkei/fhirpath/invariants.h"
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -46,33 +47,59 @@ struct FhirPathInvariants::Compiled {
 
 FhirPathInvariants::FhirPathInvariants(std::shared_ptr<const fhir::Definitions> definitions)
     : definitions_(std::move(definitions)) {
-  CompileOptions options;
-  options.definitions = definitions_;
-  options.collectionAs = true;
   // Identical expressions compile once per structure type: dom-2 ... dom-6 are shared by the
   // elements of one resource type but not across types, so each compiled program sees one
-  // focus type and its member lookups stay cached.
-  std::unordered_map<std::string, std::shared_ptr<const Compiled>> byText;
+  // focus type and its member lookups stay cached. Nothing is compiled here: a start-up that
+  // validates one resource compiles the few expressions it evaluates.
+  std::unordered_map<std::string, Slot*> byText;
   for (const fhir::StructureDef* sd : definitions_->structures()) {
     for (const fhir::ElementDef& d : sd->elements) {
       for (const fhir::Constraint& c : d.constraints) {
         if (c.expression.empty()) continue;
         const std::string_view text = correctedInvariant(c.key, c.expression);
         if (text != c.expression) ++corrected_;
-        auto& shared = byText[sd->type + '\n' + std::string(text)];
-        if (!shared) {
-          auto compiled = std::make_shared<Compiled>(Compiled{Expression::compile(text, options), {}, {}});
-          if (compiled->expression.ok()) {
-            precompute(*compiled);
-          } else {
-            failures_.push_back(c.key + ": " + compiled->expression.status().message());
-          }
-          shared = std::move(compiled);
+        Slot*& slot = byText[sd->type + '\n' + std::string(text)];
+        if (slot == nullptr) {
+          slotStorage_.push_back(std::make_unique<Slot>());
+          slot = slotStorage_.back().get();
+          slot->text = std::string(text);
         }
-        compiled_.emplace(&c, shared);
+        slots_.emplace(&c, slot);
       }
     }
   }
+}
+
+FhirPathInvariants::~FhirPathInvariants() = default;
+
+const FhirPathInvariants::Compiled& FhirPathInvariants::compiledFor(Slot& slot) const {
+  if (const Compiled* ready = slot.compiled.load(std::memory_order_acquire)) return *ready;
+  std::lock_guard lock(compileMutex_);
+  if (const Compiled* ready = slot.compiled.load(std::memory_order_relaxed)) return *ready;
+  CompileOptions options;
+  options.definitions = definitions_;
+  options.collectionAs = true;
+  auto compiled = std::make_unique<Compiled>(Compiled{Expression::compile(slot.text, options), {}, {}});
+  if (compiled->expression.ok()) precompute(*compiled);
+  slot.owner = std::move(compiled);
+  slot.compiled.store(slot.owner.get(), std::memory_order_release);
+  return *slot.owner;
+}
+
+std::vector<std::string> FhirPathInvariants::failures() const {
+  std::vector<std::string> out;
+  std::set<const Slot*> reported;
+  for (const fhir::StructureDef* sd : definitions_->structures()) {
+    for (const fhir::ElementDef& d : sd->elements) {
+      for (const fhir::Constraint& c : d.constraints) {
+        auto found = slots_.find(&c);
+        if (found == slots_.end() || !reported.insert(found->second).second) continue;
+        const Compiled& compiled = compiledFor(*found->second);
+        if (!compiled.expression.ok()) out.push_back(c.key + ": " + compiled.expression.status().message());
+      }
+    }
+  }
+  return out;
 }
 
 void FhirPathInvariants::precompute(Compiled& c) {
@@ -89,9 +116,9 @@ void FhirPathInvariants::precompute(Compiled& c) {
 
 Result<bool> FhirPathInvariants::holds(const fhir::Constraint& constraint, const fhir::Node& focus,
                                        const fhir::InvariantScope& scope) const {
-  auto found = compiled_.find(&constraint);
-  if (found == compiled_.end()) return Status::notFound("constraint " + constraint.key + " was not compiled");
-  const Compiled& compiled = *found->second;
+  auto found = slots_.find(&constraint);
+  if (found == slots_.end()) return Status::notFound("constraint " + constraint.key + " was not compiled");
+  const Compiled& compiled = compiledFor(*found->second);
   const Result<Expression>& expr = compiled.expression;
   if (!expr.ok()) return expr.status();
   if (compiled.verdictWhenAbsent && !compiled.inputs.anyPresent(focus)) {

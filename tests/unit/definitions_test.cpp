@@ -5,6 +5,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include <unistd.h>
+
+#include "renkei/core/digest.h"
+#include "renkei/core/file_io.h"
+#include "renkei/fhir/compact_definitions.h"
 #include "renkei/fhir/default_sources.h"
 #include "support/test_env.h"
 
@@ -77,6 +82,51 @@ TEST(Definitions, LoadsJapanesePackagesAsTheyAre) {
   EXPECT_NE(jp->structure("http://jpfhir.jp/fhir/clins/StructureDefinition/JP_Bundle_eReferral"),
             nullptr);
   EXPECT_TRUE(jp->loadWarnings().empty()) << jp->loadWarnings().front();
+}
+
+TEST(CompactDefinitions, LeavesOutOnlyWhatTheLoaderNeverReads) {
+  const std::string bundle = R"json({"resourceType":"Bundle","entry":[{"resource":{
+    "resourceType":"StructureDefinition","url":"http://x/sd","text":{"div":"<div>long</div>"},
+    "description":"words","contact":[{"name":"n"}],
+    "snapshot":{"element":[{"id":"A","path":"A","short":"s","definition":"d","comment":"c",
+      "min":0,"max":"1","alias":["x"],"mapping":[{"identity":"v2"}],
+      "constraint":[{"key":"a-1","human":"kept","expression":"x.exists()"}],
+      "binding":{"strength":"required","description":"kept: not an element's"},
+      "minValueDecimal":1.50,"extension":[{"url":"u","valueString":"\"quoted\" \u00e9"}]}]}}},
+    {"resource":{"resourceType":"CodeSystem","description":"gone",
+      "concept":[{"code":"a","definition":"kept: a concept's"}]}}]})json";
+  auto compact = compactDefinitionsJson(bundle);
+  ASSERT_TRUE(compact.ok()) << compact.status().message();
+  for (const char* gone : {"long", "words", "\"n\"", "\"s\"", "\"d\"", "\"c\"", "alias", "v2", "gone"}) {
+    EXPECT_EQ(compact->find(gone), std::string::npos) << gone << " in " << *compact;
+  }
+  for (const char* kept : {"\"min\":0", "\"max\":\"1\"", "\"human\":\"kept\"", "kept: not an element's",
+                           "\"minValueDecimal\":1.50", "kept: a concept's", "\\\"quoted\\\"",
+                           "\"url\":\"http://x/sd\""}) {
+    EXPECT_NE(compact->find(kept), std::string::npos) << kept << " missing from " << *compact;
+  }
+  EXPECT_FALSE(compactDefinitionsJson("{\"a\":").ok());
+}
+
+TEST(CompactDefinitions, APackageLoadsTheSameFromItsCache) {
+  auto shared = test::sharedDir();
+  if (!shared) GTEST_SKIP() << "../shared/testdata/jp-fhir-packages not found beside the checkout";
+  const std::string package = (*shared / "testdata/jp-fhir-packages/jp-core.r4-1.1.2-url.tgz").string();
+  const auto cacheDir = std::filesystem::temp_directory_path() / ("renkei-cache-test-" + std::to_string(::getpid()));
+  ::setenv("RENKEI_CACHE_DIR", cacheDir.c_str(), 1);
+  DefinitionSources sources = defaultDefinitionSources();
+  sources.packages.push_back(package);
+  auto first = loadDefinitions(sources);  // reads the package and writes its cache, when the
+  auto second = loadDefinitions(sources);  // process's cache folder is this one; else both read it
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_EQ(first.value()->structureCount(), second.value()->structureCount());
+  for (const StructureDef* sd : first.value()->structures()) {
+    const StructureDef* again = second.value()->structure(sd->url);
+    ASSERT_NE(again, nullptr) << sd->url;
+    EXPECT_EQ(again->elements.size(), sd->elements.size()) << sd->url;
+  }
+  EXPECT_EQ(first.value()->loadWarnings(), second.value()->loadWarnings());
+  std::filesystem::remove_all(cacheDir);
 }
 
 TEST(Definitions, FolderPackagesAndBrokenProfilesAreReportedNotFatal) {

@@ -4,6 +4,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <vector>
@@ -26,28 +27,42 @@ Result<std::string> gunzip(const std::string& in, std::size_t maxBytes) {
   if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return Status::internal("zlib init failed");
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
   zs.avail_in = static_cast<uInt>(in.size());
-  std::string out;
-  char buf[1 << 16];
+  // Inflated straight into the result, sized by the gzip trailer's ISIZE (the size modulo
+  // 4 GiB, so only a first guess) and grown when that was short.
+  std::size_t hint = 1 << 16;
+  if (in.size() >= 18) {
+    uint32_t isize = 0;
+    for (std::size_t i = 0; i < 4; ++i) isize |= static_cast<uint32_t>(static_cast<unsigned char>(in[in.size() - 4 + i])) << (8 * i);
+    hint = std::max<std::size_t>(hint, isize);
+  }
+  std::string out(std::min(hint, maxBytes + 1), '\0');
+  std::size_t used = 0;
   int rc = Z_OK;
   while (rc != Z_STREAM_END) {
-    zs.next_out = reinterpret_cast<Bytef*>(buf);
-    zs.avail_out = sizeof buf;
+    if (used == out.size()) {
+      if (used > maxBytes) {
+        inflateEnd(&zs);
+        return Status::tooLarge("package expands beyond " + std::to_string(maxBytes) + " bytes");
+      }
+      out.resize(std::min(out.size() * 2, maxBytes + 1));
+    }
+    const std::size_t room = std::min<std::size_t>(out.size() - used, 1u << 30);
+    zs.next_out = reinterpret_cast<Bytef*>(out.data() + used);
+    zs.avail_out = static_cast<uInt>(room);
     rc = inflate(&zs, Z_NO_FLUSH);
     if (rc != Z_OK && rc != Z_STREAM_END) {
       inflateEnd(&zs);
       return Status::invalidInput("corrupt gzip data");
     }
-    out.append(buf, sizeof buf - zs.avail_out);
-    if (out.size() > maxBytes) {
-      inflateEnd(&zs);
-      return Status::tooLarge("package expands beyond " + std::to_string(maxBytes) + " bytes");
-    }
+    used += room - zs.avail_out;
     if (rc == Z_OK && zs.avail_in == 0 && zs.avail_out != 0) {
       inflateEnd(&zs);
       return Status::invalidInput("truncated gzip data");
     }
   }
   inflateEnd(&zs);
+  if (used > maxBytes) return Status::tooLarge("package expands beyond " + std::to_string(maxBytes) + " bytes");
+  out.resize(used);
   return out;
 }
 
@@ -121,8 +136,13 @@ Status readPackageFiles(const std::string& path, const PackageLimits& limits,
   }
   auto bytes = readFileLimited(path, limits.maxTotalBytes);
   if (!bytes.ok()) return bytes.status();
-  auto tar = gunzip(bytes.value(), limits.maxTotalBytes);
-  if (!tar.ok()) return Status(tar.status().code(), path + ": " + tar.status().message());
+  return readPackageBytes(bytes.value(), path, limits, onFile);
+}
+
+Status readPackageBytes(const std::string& bytes, const std::string& what, const PackageLimits& limits,
+                        const std::function<void(const std::string&, std::string)>& onFile) {
+  auto tar = gunzip(bytes, limits.maxTotalBytes);
+  if (!tar.ok()) return Status(tar.status().code(), what + ": " + tar.status().message());
   return walkTar(tar.value(), limits, onFile);
 }
 

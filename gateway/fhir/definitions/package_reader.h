@@ -17,5 +17,8 @@ struct PackageLimits {
 /// .index.json excluded). A folder is read non-recursively, plus its package/ subfolder.
 Status readPackageFiles(const std::string& path, const PackageLimits& limits,
                         const std::function<void(const std::string&, std::string)>& onFile);
+/// The same for the bytes of a .tgz package already read (`what` names it in errors).
+Status readPackageBytes(const std::string& bytes, const std::string& what, const PackageLimits& limits,
+                        const std::function<void(const std::string&, std::string)>& onFile);
 
 }  // namespace renkei::fhir

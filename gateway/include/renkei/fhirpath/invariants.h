@@ -3,7 +3,9 @@
 // validator is built; evaluation is lock-free and per thread.
 #pragma once
 
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -18,6 +20,7 @@ namespace renkei::fhirpath {
 class FhirPathInvariants : public fhir::InvariantEvaluator {
  public:
   explicit FhirPathInvariants(std::shared_ptr<const fhir::Definitions> definitions);
+  ~FhirPathInvariants() override;
 
   /// True when the expression evaluates to true (or to a single non-Boolean item); false and
   /// empty both fail, as in the reference validator. Constraints published with mistakes are
@@ -29,19 +32,29 @@ class FhirPathInvariants : public fhir::InvariantEvaluator {
   /// Used by conformsTo() inside invariants.
   void setConformanceCheck(ConformanceCheck check) { conformsTo_ = std::move(check); }
 
-  std::size_t compiledCount() const { return compiled_.size(); }
-  /// Constraints whose expression did not compile (reported when they are evaluated), as
-  /// "key: reason".
-  const std::vector<std::string>& failures() const { return failures_; }
+  /// Constraints with an expression (each compiled on its first evaluation).
+  std::size_t compiledCount() const { return slots_.size(); }
+  /// Constraints whose expression does not compile (reported when they are evaluated), as
+  /// "key: reason"; compiles every expression not compiled yet.
+  std::vector<std::string> failures() const;
   /// Constraints evaluated in a corrected form.
   std::size_t correctedCount() const { return corrected_; }
 
  private:
   struct Compiled;
+  /// One expression of one structure type, shared by the constraints that have it; compiled
+  /// once, on first use, by whichever thread needs it first.
+  struct Slot {
+    std::string text;
+    std::atomic<const Compiled*> compiled{nullptr};
+    std::unique_ptr<const Compiled> owner;  ///< written under compileMutex_
+  };
   static void precompute(Compiled& c);
+  const Compiled& compiledFor(Slot& slot) const;
   std::shared_ptr<const fhir::Definitions> definitions_;
-  std::unordered_map<const fhir::Constraint*, std::shared_ptr<const Compiled>> compiled_;
-  std::vector<std::string> failures_;
+  std::vector<std::unique_ptr<Slot>> slotStorage_;
+  std::unordered_map<const fhir::Constraint*, Slot*> slots_;
+  mutable std::mutex compileMutex_;
   std::size_t corrected_ = 0;
   ConformanceCheck conformsTo_;
 };
