@@ -91,8 +91,11 @@ steady() {  # TRANSPORT KEEP RATE [CONNECTIONS]
   "$paced" "$1://127.0.0.1:$port/fhir" "$token" "$3" "$secs" "$connections" "$work/cert.pem" || true
 }
 
+# The disk's commit rate, printed beside the figures so runs on different days compare.
+fsync_rate=$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); from pipeline_bench import fsync_rate; print(round(fsync_rate(sys.argv[2])))' "$here/bench" "$work")
 {
-  echo "# $(date -u +%FT%TZ) $(nproc) cores, $(uname -r)"
+  echo "# $(date -u +%FT%TZ) $(nproc) cores, $(uname -r), commit $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "# disk: $fsync_rate fsync/s (4 KB write + fdatasync)"
   both maximum http false
   both maximum https false
   both maximum http true
