@@ -2,6 +2,7 @@
 #include "mllp_message_handler.h"
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <ctime>
 
@@ -9,6 +10,7 @@
 
 #include "hl7_ack.h"
 #include "renkei/core/json_log.h"
+#include "renkei/mapping/mapping_engine.h"
 #include "renkei/pipeline/normalizer.h"
 #include "renkei/store/store.h"
 
@@ -107,8 +109,14 @@ MllpAnswer MllpMessageHandler::handle(const std::string& payload,
   // The key names the sender's own id space: another facility's MSH-10 never collides with it.
   const std::string key = "mllp:" + sender->organization + "|" + facility + "|" + valueAt(message, "MSH-3.1") +
                           "|" + controlId;
+  // The stored name carries the sender's mapping parameters; the control id in it is only a label.
+  std::string label = "mllp-" + controlId;
+  for (char& c : label) {
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '-' && c != '_' && c != '.') c = '_';
+  }
   store::RawInput input{sourceName_, sender->organization,
-                        pipeline::mappedInputName("mllp-" + controlId, m->id, 1), key, payload, ""};
+                        pipeline::mappedInputName(mapping::withMappingParameters(label, sender->mappingParameters), m->id, 1),
+                        key, payload, ""};
   std::vector<pipeline::SubmitResult> results = intake_.submit({std::move(input)});
   if (results.empty()) return {"", "unavailable"};
   const pipeline::SubmitResult& r = results.front();

@@ -7,6 +7,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "renkei/mapping/mapping_engine.h"
+
 namespace renkei::adapters {
 namespace {
 
@@ -94,6 +96,13 @@ Result<MllpSenders> MllpSenders::fromConfig(const rapidjson::Value& senders) {
     }
     if (s.HasMember("facilities")) {
       for (const auto& f : s["facilities"].GetArray()) sender.facilities.emplace_back(f.GetString());
+    }
+    if (s.HasMember("mapping_parameters")) {
+      for (const auto& [key, value] : s["mapping_parameters"].GetObject()) {
+        sender.mappingParameters[key.GetString()] = value.GetString();
+      }
+      Status checked = mapping::checkMappingParameters(sender.mappingParameters);
+      if (!checked.ok()) return Status::invalidInput("sender " + sender.organization + ": " + checked.message());
     }
     out.senders_.push_back(std::move(sender));
   }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <map>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -31,6 +32,7 @@ struct MllpSender {
   std::vector<AddressNetwork> networks;
   std::string certificateSha256;        ///< lower-case hex without colons; "" when not required
   std::vector<std::string> facilities;  ///< MSH-4.1 values; empty: any
+  std::map<std::string, std::string> mappingParameters;  ///< e.g. the institution code MSH-4 may lack
   bool allowsFacility(std::string_view facility) const;
 };
 

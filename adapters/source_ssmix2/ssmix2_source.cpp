@@ -15,6 +15,7 @@
 #include "renkei/core/json_log.h"
 #include "renkei/core/supervised_loop.h"
 #include "renkei/hl7v2/message.h"
+#include "renkei/mapping/mapping_engine.h"
 #include "renkei/pipeline/normalizer.h"
 #include "renkei/pipeline/pipeline.h"
 #include "renkei/store/store.h"
@@ -39,6 +40,7 @@ struct Ssmix2SourceOptions {
   int64_t maxFileBytes = 8 << 20;
   int batch = 500;
   int scanThreads = 2;
+  mapping::MappingParameters parameters;  ///< e.g. the institution code MSH-4 may lack
 };
 
 /// A file to read this scan, and what is known of it.
@@ -206,7 +208,8 @@ class Ssmix2Source : public pipeline::Source {
     if (m == nullptr) return Status::unsupported("no mapping takes data type " + place->dataType);
     // Keyed by place and content: the same file seen again (a rescan, another instance) is one
     // message; a changed file is a new one.
-    return store::RawInput{name_, options_.sender, pipeline::mappedInputName(fileName, m->id, 1),
+    return store::RawInput{name_, options_.sender,
+                           pipeline::mappedInputName(mapping::withMappingParameters(fileName, options_.parameters), m->id, 1),
                            "ssmix2:" + path + "@" + sha256, std::move(bytes), ""};
   }
 
@@ -246,6 +249,12 @@ void registerSsmix2Source(pipeline::AdapterRegistry& registry) {
         o.maxFileBytes = pipeline::configInt(c, "max_file_bytes", o.maxFileBytes);
         o.batch = static_cast<int>(pipeline::configInt(c, "batch", o.batch));
         o.scanThreads = static_cast<int>(pipeline::configInt(c, "scan_threads", o.scanThreads));
+        if (auto p = c.FindMember("mapping_parameters"); p != c.MemberEnd()) {
+          for (const auto& [key, value] : p->value.GetObject()) o.parameters[key.GetString()] = value.GetString();
+        }
+        if (Status s = mapping::checkMappingParameters(o.parameters); !s.ok()) {
+          return Status::invalidInput("source " + ctx.name + ": " + s.message());
+        }
         if (!ctx.mappings) {
           return Status::invalidInput("source " + ctx.name + ": SS-MIX2 needs mappings, and none are loaded");
         }

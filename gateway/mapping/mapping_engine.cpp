@@ -4,6 +4,7 @@
 #include "renkei/mapping/mapping_engine.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <unordered_map>
 
@@ -55,11 +56,18 @@ std::vector<TransformStep> renderSteps(const FieldSpec& f) {
   return out;
 }
 
-TransformContext contextOf(const Mapping& m) {
+TransformContext contextOf(const Mapping& m, const MappingParameters* parameters = nullptr) {
   TransformContext context;
   context.lookups = &m.lookups;
   context.municipalities = tokyoMunicipalityResolver();
+  context.parameters = parameters;
   return context;
+}
+
+bool parameterText(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' || c == '.';
+  });
 }
 
 struct Record {
@@ -376,10 +384,11 @@ void readSegmentGroups(const Mapping& m, const hl7v2::Message& message, const Tr
 }
 
 /// An HL7 v2 message is one record: each field read by its path, then the resources built.
-Result<MapOutcome> mapMessage(const Mapping& m, std::string_view bytes, std::string_view fileName, MapMode mode) {
+Result<MapOutcome> mapMessage(const Mapping& m, std::string_view bytes, std::string_view named, MapMode mode) {
   auto message = hl7v2::Message::parse(bytes);
   if (!message.ok()) return message.status();
-  const TransformContext context = contextOf(m);
+  const auto [fileName, parameters] = splitMappingParameters(named);
+  const TransformContext context = contextOf(m, &parameters);
   const std::map<std::string, std::string> fileParts = fileNameParts(m, fileName);
   MapOutcome out;
   out.rowStarts = {1};
@@ -414,6 +423,41 @@ Result<MapOutcome> mapMessage(const Mapping& m, std::string_view bytes, std::str
 
 }  // namespace
 
+std::string withMappingParameters(std::string name, const MappingParameters& parameters) {
+  char separator = '?';
+  for (const auto& [key, value] : parameters) {
+    name.append(1, separator).append(key).append("=").append(value);
+    separator = '&';
+  }
+  return name;
+}
+
+std::pair<std::string_view, MappingParameters> splitMappingParameters(std::string_view name) {
+  const std::size_t query = name.rfind('?');
+  if (query == std::string_view::npos) return {name, {}};
+  MappingParameters parameters;
+  std::string_view rest = name.substr(query + 1);
+  while (!rest.empty()) {
+    const std::size_t amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    const std::size_t eq = pair.find('=');
+    if (eq == std::string_view::npos || !parameterText(pair.substr(0, eq)) || !parameterText(pair.substr(eq + 1))) {
+      return {name, {}};  // not parameters: a '?' that belongs to the name
+    }
+    parameters.emplace(pair.substr(0, eq), pair.substr(eq + 1));
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+  }
+  return {name.substr(0, query), std::move(parameters)};
+}
+
+Status checkMappingParameters(const MappingParameters& parameters) {
+  for (const auto& [key, value] : parameters) {
+    if (!parameterText(key)) return Status::invalidInput("mapping parameter name '" + key + "' must be letters, digits, '_', '-' or '.'");
+    if (!parameterText(value)) return Status::invalidInput("mapping parameter " + key + ": its value must be letters, digits, '_', '-' or '.'");
+  }
+  return Status::okStatus();
+}
+
 Result<MapOutcome> mapFile(const Mapping& m, std::string_view bytes, std::string_view fileName,
                            const CsvLimits& limits, MapMode mode) {
   if (m.layout.hl7v2) return mapMessage(m, bytes, fileName, mode);
@@ -431,8 +475,9 @@ Result<MapOutcome> mapFile(const Mapping& m, std::string_view bytes, std::string
 }
 
 void mapRows(const Mapping& m, const ColumnIndex& index, const std::vector<CsvRow>& all, std::size_t first,
-             std::string_view fileName, MapOutcome& out, MapMode mode) {
-  const TransformContext context = contextOf(m);
+             std::string_view named, MapOutcome& out, MapMode mode) {
+  const auto [fileName, parameters] = splitMappingParameters(named);
+  const TransformContext context = contextOf(m, &parameters);
   const std::map<std::string, std::string> fileParts = fileNameParts(m, fileName);
   // Where each field's text comes from, looked up once: a column's position, or a file-name part.
   constexpr std::size_t kNoColumn = static_cast<std::size_t>(-1);

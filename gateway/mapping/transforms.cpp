@@ -118,6 +118,12 @@ Result<std::string> defaultValue(std::string_view arg, std::string_view value, c
   return std::string(value.empty() ? arg : value);
 }
 
+Result<std::string> parameterDefault(std::string_view arg, std::string_view value, const TransformContext& c) {
+  if (!value.empty() || c.parameters == nullptr) return std::string(value);
+  auto it = c.parameters->find(std::string(arg));
+  return it == c.parameters->end() ? std::string() : it->second;
+}
+
 Result<std::string> required(std::string_view, std::string_view value, const TransformContext&) {
   if (value.empty()) return Status::invalidInput("required value missing");
   return std::string(value);
@@ -160,7 +166,7 @@ struct Entry {
   bool actsOnEmpty;
 };
 
-constexpr std::array<Entry, 32> kTransforms = {{
+constexpr std::array<Entry, 33> kTransforms = {{
     {"trim", trim, false},
     {"nfkc", nfkc, false},
     {"fullwidth_kana", fullwidthKana, false},
@@ -190,6 +196,7 @@ constexpr std::array<Entry, 32> kTransforms = {{
     {"lookup_or_empty", lookupOrEmpty, false},
     {"reverse_lookup", reverseLookup, false},
     {"default", defaultValue, true},
+    {"parameter_default", parameterDefault, true},
     {"required", required, true},
     {"max_length", maxLength, false},
     {"first", first, false},

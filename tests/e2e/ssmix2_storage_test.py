@@ -6,11 +6,15 @@ well-filed message is delivered once; the misfiled ones and the link are listed 
 `renkei intake failed` and not delivered; rescans and a restart deliver nothing again and re-read
 nothing (no duplicate intake); a file the hospital changes is delivered again with its new
 content; and nothing under the root changed (every entry's inode, size, mode, mtime and ctime
-are as before, except the file the test itself rewrote).
+are as before, except the file the test itself rewrote). With ../shared beside the checkout, the
+official SS-MIX2 sample storage (whose MSH-4 carries no institution code) is read too, with the
+source's mapping_parameters giving the code: its well-filed patient data is delivered, the
+misfiled sample is listed.
 
 usage: ssmix2_storage_test.py RENKEI_BINARY SOURCE_DIR"""
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -72,14 +76,28 @@ def make_read_only(root):
         os.chmod(folder, 0o555)
 
 
+def official_samples(source):
+    """The shared SS-MIX2 sample storage, or None (with a message) when ../shared is absent."""
+    samples = os.path.join(os.path.dirname(source), "shared", "testdata", "ssmix2-samples", "sampleData")
+    if not os.path.isdir(samples):
+        print("SKIP the official sample storage: ../shared/testdata/ssmix2-samples not found beside the checkout")
+        return None
+    return samples
+
+
 def main():
     renkei, source = sys.argv[1], os.path.abspath(sys.argv[2])
     work = tempfile.mkdtemp(prefix="renkei-ssmix2-")
     daemon = None
-    receiver = e2e.Receiver()
+    receiver, sample_receiver = e2e.Receiver(), e2e.Receiver()
+    samples = official_samples(source)
     root = os.path.join(work, "storage")
     try:
         problems = build_storage(root)
+        sample_root = os.path.join(work, "samples")
+        if samples:
+            shutil.copytree(samples, sample_root)
+            make_read_only(sample_root)
         make_read_only(root)
         before = snapshot(root)
         config = {"data_dir": os.path.join(work, "data"), "mappings_dir": os.path.join(source, "mappings"),
@@ -88,7 +106,14 @@ def main():
                   "sources": {"storage": {"type": "ssmix2", "root": root, "sender": "kita-hospital",
                                           "poll_ms": 200, "min_age_ms": 0}},
                   "sinks": {"hospital": {"type": "fhir_rest", "base_url": "http://127.0.0.1:%d/fhir" % receiver.port}},
-                  "routes": [{"name": "all", "to": ["hospital"]}]}
+                  "routes": [{"name": "all", "from": ["storage"], "to": ["hospital"]}]}
+        if samples:
+            config["sources"]["samples"] = {"type": "ssmix2", "root": sample_root, "sender": "sample-hospital",
+                                            "poll_ms": 200, "min_age_ms": 0,
+                                            "mapping_parameters": {"institution": "1312345678"}}
+            config["sinks"]["sample-archive"] = {"type": "fhir_rest",
+                                                 "base_url": "http://127.0.0.1:%d/fhir" % sample_receiver.port}
+            config["routes"].append({"name": "samples", "from": ["samples"], "to": ["sample-archive"]})
         config_path = os.path.join(work, "renkei.json")
         with open(config_path, "w") as f:
             json.dump(config, f)
@@ -105,6 +130,18 @@ def main():
             line = [l for l in failed.splitlines() if path in l]
             assert line and why in line[0], "%s not reported with '%s':\n%s" % (path, why, failed)
         assert len(failed.strip().splitlines()) == 1 + len(problems), failed
+
+        if samples:
+            # ADT-00 and ADT-22 of patient 9999013 and its two prescriptions; the others are
+            # another patient's messages filed under 9999013, a misfiled file, a discharge
+            # without its admission date, and data types no mapping takes.
+            e2e.wait_until(lambda: len(sample_receiver.snapshot()) >= 4, 60, "the sample storage's deliveries")
+            ids = {r["identifier"][0]["system"] for b in sample_receiver.body_snapshot() for e in b["entry"]
+                   for r in [e["resource"]] if r["resourceType"] == "Patient"}
+            assert ids == {"urn:oid:1.2.392.100495.20.3.51.11312345678"}, ids
+            listed = subprocess.run([renkei, "intake", "--config", config_path, "failed", "--source", "samples"],
+                                    capture_output=True, text=True, check=True).stdout
+            assert "ADT-31/9999013_20110630_OMP-11" in listed and "patient folder" in listed, listed
 
         daemon.terminate()
         assert daemon.wait(timeout=60) == 0
@@ -141,8 +178,10 @@ def main():
               "storage untouched" % (expected, len(problems)))
     finally:
         receiver.close()
-        for folder, dirs, files in os.walk(root):
-            os.chmod(folder, stat.S_IRWXU)
+        sample_receiver.close()
+        for top in (root, os.path.join(work, "samples")):
+            for folder, dirs, files in os.walk(top):
+                os.chmod(folder, stat.S_IRWXU)
         e2e.kill_and_clean(daemon, work)
 
 

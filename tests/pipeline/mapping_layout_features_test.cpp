@@ -7,6 +7,7 @@
 #include <rapidjson/document.h>
 
 #include "renkei/mapping/file_name_pattern.h"
+#include "renkei/mapping/mapping.h"
 #include "renkei/mapping/mapping_engine.h"
 
 namespace renkei::test {
@@ -213,6 +214,40 @@ TEST(MappingLayoutFeaturesTest, TextAroundEmptyPlaceholdersAndDecimalsAsWritten)
   rendered = mapping::renderLayout(*m, {out->records[0].bundleJson});
   ASSERT_TRUE(rendered.ok());
   EXPECT_EQ(rendered.value(), "cm,clinic,doctor,when,at,units\r\n,,,20241103,,\r\n");
+}
+
+TEST(MappingParameters, TravelInTheNameAndComeBackOut) {
+  const std::string named = mapping::withMappingParameters("a_ADT-22_b_1", {{"institution", "1312345678"}, {"ward", "5W"}});
+  EXPECT_EQ(named, "a_ADT-22_b_1?institution=1312345678&ward=5W");
+  const auto [name, parameters] = mapping::splitMappingParameters(named);
+  EXPECT_EQ(name, "a_ADT-22_b_1");
+  EXPECT_EQ(parameters, (mapping::MappingParameters{{"institution", "1312345678"}, {"ward", "5W"}}));
+  EXPECT_EQ(mapping::splitMappingParameters("what?.csv").first, "what?.csv") << "a '?' of the name itself";
+  EXPECT_EQ(mapping::withMappingParameters("x.csv", {}), "x.csv");
+  EXPECT_TRUE(mapping::checkMappingParameters({{"institution", "1312345678"}}).ok());
+  EXPECT_FALSE(mapping::checkMappingParameters({{"institution", "13 1234"}}).ok());
+  EXPECT_FALSE(mapping::checkMappingParameters({{"a&b", "1"}}).ok());
+}
+
+TEST(MappingParameters, GiveTheInstitutionAMessageLeavesOut) {
+  std::vector<mapping::MappingError> errors;
+  const mapping::MappingSet set = mapping::MappingSet::load(mapping::defaultMappingsDir(), errors);
+  ASSERT_TRUE(errors.empty());
+  const mapping::Mapping* m = set.byId("ssmix2-adt-a08");
+  ASSERT_NE(m, nullptr);
+  const std::string message =
+      "MSH|^~\\&|HIS|SEND|GW|RCV|20241122093000||ADT^A08^ADT_A01|M1|P|2.5||||||UNICODE UTF-8\r"
+      "EVN||20241122093000\r"
+      "PID|0001||0000123456^^^^PI||山田^太郎^^^^^L^I~ヤマダ^タロウ^^^^^L^P||19400401|M\r";
+  auto without = mapping::mapFile(*m, message, "0000123456_-_ADT-00_-_20241122093000000_-_1");
+  ASSERT_TRUE(without.ok()) << without.status().message();
+  EXPECT_TRUE(without->records.empty()) << "MSH-4 'SEND' is no institution code";
+  auto with = mapping::mapFile(*m, message,
+                               mapping::withMappingParameters("0000123456_-_ADT-00_-_20241122093000000_-_1",
+                                                              {{"institution", "1312345678"}}));
+  ASSERT_TRUE(with.ok()) << with.status().message();
+  ASSERT_EQ(with->records.size(), 1u) << (with->issues.empty() ? "" : with->issues.front().message);
+  EXPECT_NE(with->records[0].bundleJson.find("urn:oid:1.2.392.100495.20.3.51.11312345678"), std::string::npos);
 }
 
 }  // namespace

@@ -295,7 +295,16 @@ TEST(Transforms, KnownNames) {
   EXPECT_FALSE(isKnownTransform("rot13"));
   EXPECT_FALSE(apply("rot13", "x").ok());
   EXPECT_TRUE(isKnownTransform("iso_to_hhmm"));
-  EXPECT_EQ(knownTransforms().size(), 32u);
+  EXPECT_EQ(knownTransforms().size(), 33u);
+}
+
+TEST(Transforms, AParameterDefaultFillsOnlyAnEmptyValueFromTheSourcesParameters) {
+  const std::map<std::string, std::string> parameters = {{"institution", "1312345678"}};
+  TransformContext context{nullptr, tokyoMunicipalityResolver(), &parameters};
+  EXPECT_EQ(applyTransform("parameter_default", "institution", "", context).value(), "1312345678");
+  EXPECT_EQ(applyTransform("parameter_default", "institution", "1399999999", context).value(), "1399999999");
+  EXPECT_EQ(applyTransform("parameter_default", "other", "", context).value(), "") << "a parameter not given";
+  EXPECT_EQ(apply("parameter_default", "", "institution").value(), "") << "a source without parameters";
 }
 
 TEST(Transforms, Hl7DatesKeepTheirPrecision) {

@@ -34,12 +34,25 @@ struct MapOutcome {
   std::vector<int64_t> rowStarts;     ///< where every CSV row of the file starts, in order
 };
 
+/// Values a source gives every mapping it runs — e.g. the institution code of a hospital whose
+/// HL7 v2 messages leave MSH-4 without one — read by the transform parameter_default:<key>. They
+/// travel in the name a file or record is mapped and stored under: "name?key=value&key=value"
+/// (keys and values of letters, digits, '_', '-' and '.').
+using MappingParameters = std::map<std::string, std::string>;
+/// `name` with `parameters` appended (unchanged when there are none).
+std::string withMappingParameters(std::string name, const MappingParameters& parameters);
+/// The name without its parameters, and the parameters.
+std::pair<std::string_view, MappingParameters> splitMappingParameters(std::string_view name);
+/// InvalidInput naming the key or value that is not of the allowed characters.
+Status checkMappingParameters(const MappingParameters& parameters);
+
 /// What mapping a file makes: the records' Bundles, or only the records (their rows, lines and
 /// row problems) for a source that commits each record's bytes and lets the Normalizer map it.
 enum class MapMode { Bundles, RecordsOnly };
 
 /// Reads a file in the mapping's layout; `fileName` (its last path part counts) gives the fields
-/// read from the name (match.file_names placeholders) and sets identity-pending ids apart. An
+/// read from the name (match.file_names placeholders), the mapping parameters (see above), and
+/// sets identity-pending ids apart. An
 /// error when the file cannot be read as that layout at all (encoding, CSV syntax, a column
 /// missing from the header); row problems are issues.
 Result<MapOutcome> mapFile(const Mapping& mapping, std::string_view bytes, std::string_view fileName = {},

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,7 @@ using MunicipalityResolver = std::function<const routing::Municipality*(std::str
 struct TransformContext {
   const ConceptMapLookups* lookups = nullptr;  ///< for lookup / reverse_lookup
   MunicipalityResolver municipalities;         ///< for municipality_code / municipality_name
+  const std::map<std::string, std::string>* parameters = nullptr;  ///< for parameter_default
 };
 
 /// Applies transform `name` with `arg` (the part after ':' in the mapping, "" when none) to a
