@@ -31,7 +31,7 @@ const CommandSpec& mapSpec() {
   static const CommandSpec s = [] {
     CommandSpec c;
     c.usage = std::string(
-        "usage: renkei map [--mappings DIR] [--mapping NAME] FILE...\n"
+        "usage: renkei map [--mappings DIR] [--mapping NAME] [--param KEY=VALUE]... FILE...\n"
         "       renkei map --reverse --mapping NAME [--mappings DIR] BUNDLE...\n"
         "\n"
         "Reads files in a mapped layout (a ward's linkage sheet, a care-plan CSV table) and prints\n"
@@ -44,12 +44,14 @@ const CommandSpec& mapSpec() {
         "  --mappings DIR      the mappings folder (default: $RENKEI_MAPPINGS_DIR or the source\n"
         "                      tree's mappings/)\n"
         "  --mapping NAME      the mapping's id\n"
+        "  --param KEY=VALUE   a mapping parameter, as a source's mapping_parameters give it (e.g.\n"
+        "                      institution=1312345678 for HL7 v2 whose MSH-4 has no institution code)\n"
         "  --reverse           Bundles → layout\n"
         "  --check             map and validate, print only problems and a summary line (records,\n"
         "                      rows, row issues) instead of the Bundles\n") +
         kDefinitionOptionsUsage;
     c.valued = kDefinitionOptions;
-    c.valued.insert({"mappings", "mapping"});
+    c.valued.insert({"mappings", "mapping", "param"});
     c.flags = {"reverse", "check"};
     return c;
   }();
@@ -208,16 +210,17 @@ Status mapAll(Pieces& input, mapping::StreamedMapping& mapped,
 /// flat for a gigabyte export. An all-or-nothing file is checked to its end first, so a refused
 /// file prints no record. Returns the exit code.
 int mapOne(const std::string& path, const Arguments& args, const mapping::MappingSet& set,
-           const fhir::Validator& validator) {
+           const fhir::Validator& validator, const mapping::MappingParameters& parameters) {
   auto input = Pieces::open(path);
   if (!input.ok()) {
     std::cerr << path << ": " << input.status().message() << '\n';
     return 2;
   }
-  const std::string name = fs::path(path).filename().string();
+  const std::string base = fs::path(path).filename().string();
+  const std::string name = mapping::withMappingParameters(base, parameters);  // what the engine reads
   const std::string head = input->next(64 * 1024);
   input->rewind();
-  const mapping::Mapping* m = args.has("mapping") ? set.byId(args.get("mapping")) : set.pick(name, head);
+  const mapping::Mapping* m = args.has("mapping") ? set.byId(args.get("mapping")) : set.pick(base, head);
   if (m == nullptr) {
     std::cerr << path << ": " << (args.has("mapping") ? "no mapping '" + args.get("mapping") + "'"
                                                        : std::string("no mapping recognises this file")) << '\n';
@@ -289,10 +292,11 @@ int mapOne(const std::string& path, const Arguments& args, const mapping::Mappin
   return report(mapped.issues(), mapped.issueCount(), false);
 }
 
-int mapForward(const Arguments& args, const mapping::MappingSet& set, const fhir::Validator& validator) {
+int mapForward(const Arguments& args, const mapping::MappingSet& set, const fhir::Validator& validator,
+               const mapping::MappingParameters& parameters) {
   int exitCode = 0;
   for (const std::string& path : args.positionals()) {
-    const int code = mapOne(path, args, set, validator);
+    const int code = mapOne(path, args, set, validator, parameters);
     if (code > exitCode) exitCode = code;
   }
   return exitCode;
@@ -514,6 +518,13 @@ int runMap(int argc, char** argv) {
   const Arguments& args = *line.args;
   if (args.positionals().empty()) return usageError(mapSpec(), "no input: name FILE...");
   if (args.has("reverse") && !args.has("mapping")) return usageError(mapSpec(), "--reverse needs --mapping");
+  mapping::MappingParameters parameters;
+  for (const std::string& p : args.all("param")) {
+    const std::size_t eq = p.find('=');
+    if (eq == std::string::npos) return usageError(mapSpec(), "--param needs KEY=VALUE, not '" + p + "'");
+    parameters[p.substr(0, eq)] = p.substr(eq + 1);
+  }
+  if (Status s = mapping::checkMappingParameters(parameters); !s.ok()) return usageError(mapSpec(), s.message());
   Loaded loaded = loadSet(args);
   if (!loaded.ok) return 2;
   if (args.has("reverse")) return mapReverse(args, loaded.set);
@@ -522,7 +533,7 @@ int runMap(int argc, char** argv) {
     printError(defs.status().message());
     return 2;
   }
-  return mapForward(args, loaded.set, *fhirpath::makeValidator(defs.value()));
+  return mapForward(args, loaded.set, *fhirpath::makeValidator(defs.value()), parameters);
 }
 
 int runMapping(int argc, char** argv) {

@@ -167,4 +167,13 @@ PY
   done < "$work/cases.tsv"
 fi
 
+# renkei map picks an HL7 v2 mapping by the message type and takes mapping parameters.
+printf 'MSH|^~\\&|HIS|SEND|GW|RCV|20241122093000||ADT^A08^ADT_A01|M1|P|2.5||||||UNICODE UTF-8\rPID|0001||0000123456^^^^PI||Yamada^Taro^^^^^L^I||19400401|M\r' \
+  > "$work/adt.hl7"
+check "a v2 message without an institution code is refused with the field named" 1 "MSH-4.1" \
+  "$renkei" map --check "$work/adt.hl7"
+check "--param institution= gives it" 0 "mapping ssmix2-adt-a08, 1 records from 1 rows, 0 row issues, all valid" \
+  "$renkei" map --check --param institution=1312345678 "$work/adt.hl7"
+check "a malformed --param is a usage error" 2 "KEY=VALUE" "$renkei" map --param institution "$work/adt.hl7"
+
 [ "$failures" = 0 ] || { echo "$failures CLI check(s) failed"; exit 1; }
