@@ -6,11 +6,9 @@
 
 #include <cerrno>
 #include <chrono>
-#include <condition_variable>
 #include <cstring>
 #include <ctime>
 #include <memory>
-#include <mutex>
 #include <optional>
 
 #include <rapidjson/stringbuffer.h>
@@ -20,7 +18,7 @@
 #include "renkei/core/file_io.h"
 #include "renkei/core/instance_lock.h"
 #include "renkei/core/json_log.h"
-#include "renkei/core/supervised_loop.h"
+#include "renkei/core/polling_loop.h"
 #include "renkei/mapping/mapping_engine.h"
 #include "renkei/mapping/streamed_mapping.h"
 #include "renkei/pipeline/normalizer.h"
@@ -163,38 +161,20 @@ class FolderSource : public pipeline::Source {
       return Status(locked.status().code(), "source " + name_ + ": " + locked.status().message());
     }
     lock_.emplace(std::move(locked).value());
-    {
-      std::lock_guard lock(mutex_);
-      running_ = true;
-    }
-    loop_ = std::make_unique<SupervisedLoop>("source:" + name_,
-                                             metrics_ ? metrics_->health() : nullptr,
-                                             [this] { return round(); });
+    loop_ = std::make_unique<PollingLoop>("source:" + name_, metrics_ ? metrics_->health() : nullptr,
+                                          options_.pollMs, [this] { return pollOnce(); });
     loop_->start();
     return Status::okStatus();
   }
 
   void stop() override {
-    {
-      std::lock_guard lock(mutex_);
-      if (!running_) return;
-      running_ = false;
-    }
-    loop_->requestStop();
-    wake_.notify_all();
-    loop_->join();
+    if (!loop_) return;
+    loop_->stop();
+    loop_.reset();
     lock_.reset();
   }
 
  private:
-  /// One poll, then the wait until the next (a failed poll is retried after the loop's backoff).
-  Status round() {
-    RENKEI_RETURN_IF_ERROR(pollOnce());
-    std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, std::chrono::milliseconds(options_.pollMs), [&] { return !running_; });
-    return Status::okStatus();
-  }
-
   Status pollOnce() {
     retryUnmoved();
     // Files left in processing/ (a crash or a store outage) go first: they are already ours.
@@ -462,10 +442,7 @@ class FolderSource : public pipeline::Source {
     return options_.mapping == "auto" ? mappings_->pick(name, bytes) : mappings_->byId(options_.mapping);
   }
 
-  bool stopping() {
-    std::lock_guard lock(mutex_);
-    return !running_;
-  }
+  bool stopping() const { return loop_->stopping(); }
 
   /// Row issues as a reason names them: line, column and why (never content).
   static std::string describe(const std::vector<mapping::RowIssue>& issues, std::size_t total) {
@@ -574,10 +551,7 @@ class FolderSource : public pipeline::Source {
   std::map<std::string, Finish> unmoved_;  ///< committed or refused, not moved yet (poll thread only)
   std::shared_ptr<const mapping::MappingSet> mappings_;
   std::map<std::string, std::string> rowProblems_;  ///< file → rows its mapping refused (poll thread)
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool running_ = false;
-  std::unique_ptr<SupervisedLoop> loop_;
+  std::unique_ptr<PollingLoop> loop_;
   std::optional<InstanceLock> lock_;  ///< held from start() to stop()
 };
 

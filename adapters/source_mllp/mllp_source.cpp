@@ -45,16 +45,6 @@ int64_t nowMs() {
       .count();
 }
 
-std::string peerAddressOf(const sockaddr_storage& addr) {
-  char text[INET6_ADDRSTRLEN] = {0};
-  if (addr.ss_family == AF_INET) {
-    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in&>(addr).sin_addr, text, sizeof text);
-  } else if (addr.ss_family == AF_INET6) {
-    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6&>(addr).sin6_addr, text, sizeof text);
-  }
-  return text;
-}
-
 /// Waits up to `ms` for `events` on `fd`.
 void waitFor(int fd, short events, int64_t ms) {
   pollfd p{fd, events, 0};
@@ -157,7 +147,7 @@ class MllpSource : public pipeline::Source {
         continue;
       }
       auto done = std::make_shared<std::atomic<bool>>(false);
-      workers_.push_back({std::thread([this, fd, peer = peerAddressOf(addr), done] {
+      workers_.push_back({std::thread([this, fd, peer = net::peerAddressText(addr), done] {
                             try {
                               serve(fd, peer);
                             } catch (...) {

@@ -8,20 +8,10 @@
 #include <map>
 #include <vector>
 
+#include "renkei/core/ascii.h"
+
 namespace renkei::adapters {
 namespace {
-
-std::vector<std::string_view> split(std::string_view text, char delimiter) {
-  std::vector<std::string_view> out;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i <= text.size(); ++i) {
-    if (i == text.size() || text[i] == delimiter) {
-      out.push_back(text.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  return out;
-}
 
 bool digits(std::string_view s, std::size_t n) {
   return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
@@ -47,12 +37,12 @@ const std::map<std::string, std::vector<std::string>, std::less<>>& messageTypes
 }  // namespace
 
 Result<Ssmix2File> parseSsmix2Path(std::string_view relativePath) {
-  const std::vector<std::string_view> parts = split(relativePath, '/');
+  const std::vector<std::string_view> parts = splitOn(relativePath, '/');
   if (parts.size() != 6) {
     return Status::invalidInput("not at the depth of SS-MIX2 standardized storage "
                                 "(<PID 1-3>/<PID 4-6>/<PID>/<date>/<data type>/<file>)");
   }
-  const std::vector<std::string_view> name = split(parts[5], '_');
+  const std::vector<std::string_view> name = splitOn(parts[5], '_');
   if (name.size() != 7) return Status::invalidInput("the file name does not have the 7 parts of an SS-MIX2 name");
   Ssmix2File f{std::string(name[0]), std::string(name[1]), std::string(name[2]), std::string(name[3]),
                std::string(name[4]), std::string(name[5]), name[6] == "1"};

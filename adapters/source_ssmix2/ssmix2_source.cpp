@@ -6,14 +6,12 @@
 #include "ssmix2_source.h"
 
 #include <chrono>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <unordered_map>
 
 #include "renkei/core/digest.h"
 #include "renkei/core/json_log.h"
-#include "renkei/core/supervised_loop.h"
+#include "renkei/core/polling_loop.h"
 #include "renkei/hl7v2/message.h"
 #include "renkei/mapping/mapping_engine.h"
 #include "renkei/pipeline/normalizer.h"
@@ -63,25 +61,14 @@ class Ssmix2Source : public pipeline::Source {
   ~Ssmix2Source() override { stop(); }
 
   Status start() override {
-    {
-      std::lock_guard lock(mutex_);
-      running_ = true;
-    }
-    loop_ = std::make_unique<SupervisedLoop>("source:" + name_, metrics_ ? metrics_->health() : nullptr,
-                                             [this] { return round(); });
+    loop_ = std::make_unique<PollingLoop>("source:" + name_, metrics_ ? metrics_->health() : nullptr,
+                                          options_.pollMs, [this] { return round(); });
     loop_->start();
     return Status::okStatus();
   }
 
   void stop() override {
-    {
-      std::lock_guard lock(mutex_);
-      if (!running_) return;
-      running_ = false;
-    }
-    loop_->requestStop();
-    wake_.notify_all();
-    loop_->join();
+    if (loop_) loop_->stop();
   }
 
  private:
@@ -92,10 +79,7 @@ class Ssmix2Source : public pipeline::Source {
       for (store::SourceFileState& f : files.value()) known_[f.path] = std::move(f);
       loaded_ = true;
     }
-    RENKEI_RETURN_IF_ERROR(scan());
-    std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, std::chrono::milliseconds(options_.pollMs), [&] { return !running_; });
-    return Status::okStatus();
+    return scan();
   }
 
   /// One pass over the storage: unchanged files cost one fstatat each.
@@ -213,10 +197,7 @@ class Ssmix2Source : public pipeline::Source {
                            "ssmix2:" + path + "@" + sha256, std::move(bytes), ""};
   }
 
-  bool stopping() {
-    std::lock_guard lock(mutex_);
-    return !running_;
-  }
+  bool stopping() const { return loop_->stopping(); }
 
   std::string name_;
   Ssmix2SourceOptions options_;
@@ -226,10 +207,7 @@ class Ssmix2Source : public pipeline::Source {
   std::shared_ptr<pipeline::Metrics> metrics_;
   bool loaded_ = false;
   std::unordered_map<std::string, store::SourceFileState> known_;  ///< loop thread only
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool running_ = false;
-  std::unique_ptr<SupervisedLoop> loop_;
+  std::unique_ptr<PollingLoop> loop_;
 };
 
 }  // namespace

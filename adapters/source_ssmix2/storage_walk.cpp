@@ -14,15 +14,6 @@
 namespace renkei::adapters {
 namespace {
 
-const char* kindOf(mode_t mode) {
-  if (S_ISLNK(mode)) return "not a regular file: symbolic link refused";
-  if (S_ISFIFO(mode)) return "not a regular file: FIFO refused";
-  if (S_ISSOCK(mode)) return "not a regular file: socket refused";
-  if (S_ISCHR(mode)) return "not a regular file: character device refused";
-  if (S_ISBLK(mode)) return "not a regular file: block device refused";
-  return "not a regular file: refused";
-}
-
 class Walker {
  public:
   Walker(int fileDepth, const std::function<bool(const WalkedFile&)>& keep) : fileDepth_(fileDepth), keep_(keep) {}
@@ -52,7 +43,7 @@ class Walker {
     f.size = static_cast<int64_t>(st.st_size);
     f.mtimeNs = static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
     f.identity = {static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
-    if (!S_ISREG(st.st_mode)) f.refused = kindOf(st.st_mode);
+    if (!S_ISREG(st.st_mode)) f.refused = std::string("not a regular file: ") + fileKindName(st.st_mode) + " refused";
     ++result.entries;
     if (keep_(f)) result.kept.push_back(std::move(f));
   }

@@ -50,8 +50,9 @@ Result<std::string> readFd(int fd, std::size_t maxBytes, const std::string& what
   return out;
 }
 
-/// What a non-regular file is, for refusals.
-const char* kindOf(mode_t mode) {
+}  // namespace
+
+const char* fileKindName(unsigned mode) {
   if (S_ISLNK(mode)) return "symbolic link";
   if (S_ISDIR(mode)) return "directory";
   if (S_ISFIFO(mode)) return "FIFO";
@@ -61,10 +62,12 @@ const char* kindOf(mode_t mode) {
   return "special file";
 }
 
+namespace {
+
 /// The folder rule on a stat result: a regular file with one name.
 Status checkRegular(const struct stat& st) {
   if (!S_ISREG(st.st_mode)) {
-    return Status::invalidInput(std::string("not a regular file: ") + kindOf(st.st_mode) +
+    return Status::invalidInput(std::string("not a regular file: ") + fileKindName(st.st_mode) +
                                 " refused");
   }
   if (st.st_nlink > 1) {

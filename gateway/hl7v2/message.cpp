@@ -5,23 +5,12 @@
 #include <cctype>
 #include <charconv>
 
+#include "renkei/core/ascii.h"
 #include "renkei/core/utf8.h"
 #include "text_decoding.h"
 
 namespace renkei::hl7v2 {
 namespace {
-
-std::vector<std::string_view> split(std::string_view text, char delimiter) {
-  std::vector<std::string_view> out;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i <= text.size(); ++i) {
-    if (i == text.size() || text[i] == delimiter) {
-      out.push_back(text.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  return out;
-}
 
 std::string upper(std::string_view s) {
   std::string out(s);
@@ -31,7 +20,7 @@ std::string upper(std::string_view s) {
 
 /// The character set MSH-18 names (any repetition), else what the bytes look like.
 std::string charsetOf(std::string_view msh18, std::string_view bytes, char repetition) {
-  for (std::string_view rep : split(msh18, repetition)) {
+  for (std::string_view rep : splitOn(msh18, repetition)) {
     const std::string name = upper(rep);
     if (name.find("IR87") != std::string::npos || name.find("2022") != std::string::npos) return "ISO-2022-JP";
     if (name.find("UTF") != std::string::npos) return "UTF-8";
@@ -128,7 +117,7 @@ Result<Message> Message::parse(std::string_view bytes, const Limits& limits) {
   // MSH-18 is read from the raw first segment (it is ASCII), then the whole message is decoded
   // before anything is split: a JIS X 0208 byte pair may hold a delimiter's byte.
   const std::string_view firstSegment = bytes.substr(0, bytes.find_first_of("\r\n"));
-  const std::vector<std::string_view> mshFields = split(firstSegment, m.delimiters_.field);
+  const std::vector<std::string_view> mshFields = splitOn(firstSegment, m.delimiters_.field);
   m.charset_ = charsetOf(mshFields.size() > 17 ? mshFields[17] : "", bytes, m.delimiters_.repetition);
   std::string text;
   if (m.charset_ == "UTF-8") {
@@ -160,7 +149,7 @@ Result<Message> Message::parse(std::string_view bytes, const Limits& limits) {
         return Status::invalidInput("segment " + std::to_string(number) + " has no three-character id");
       }
     }
-    std::vector<std::string_view> parts = split(line, m.delimiters_.field);
+    std::vector<std::string_view> parts = splitOn(line, m.delimiters_.field);
     if (parts.size() > limits.maxFieldsPerSegment) {
       return Status::tooLarge("segment " + std::to_string(number) + " has more than " +
                               std::to_string(limits.maxFieldsPerSegment) + " fields");
@@ -199,7 +188,7 @@ Result<std::vector<std::string>> Message::repetitions(std::string_view pathText)
   if (field == nullptr || field->empty()) return std::vector<std::string>{};
   if (isDelimiterField(*path)) return std::vector<std::string>{*field};
   std::vector<std::string> out;
-  for (std::string_view rep : split(*field, delimiters_.repetition)) out.emplace_back(rep);
+  for (std::string_view rep : splitOn(*field, delimiters_.repetition)) out.emplace_back(rep);
   return out;
 }
 
@@ -209,15 +198,15 @@ Result<std::string> Message::value(std::string_view pathText) const {
   const std::string* field = fieldText(segments_, *path);
   if (field == nullptr) return std::string();
   if (isDelimiterField(*path)) return *field;
-  const auto reps = split(*field, delimiters_.repetition);
+  const auto reps = splitOn(*field, delimiters_.repetition);
   if (path->repetition > reps.size()) return std::string();
   std::string_view text = reps[path->repetition - 1];
   if (path->component > 0) {
-    const auto components = split(text, delimiters_.component);
+    const auto components = splitOn(text, delimiters_.component);
     if (path->component > components.size()) return std::string();
     text = components[path->component - 1];
     if (path->subcomponent > 0) {
-      const auto subs = split(text, delimiters_.subcomponent);
+      const auto subs = splitOn(text, delimiters_.subcomponent);
       if (path->subcomponent > subs.size()) return std::string();
       text = subs[path->subcomponent - 1];
     }

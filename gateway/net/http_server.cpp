@@ -41,16 +41,6 @@ int64_t nowMs() {
       .count();
 }
 
-std::string peerAddressOf(const sockaddr_storage& addr) {
-  char text[INET6_ADDRSTRLEN] = {0};
-  if (addr.ss_family == AF_INET) {
-    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in&>(addr).sin_addr, text, sizeof text);
-  } else if (addr.ss_family == AF_INET6) {
-    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6&>(addr).sin6_addr, text, sizeof text);
-  }
-  return text;
-}
-
 enum class Phase { Handshake, Reading, Queued, Writing };
 
 struct Connection {
@@ -215,7 +205,7 @@ class HttpServer::Impl {
       const int fd = accept4(listener_.impl()->sockfd(), reinterpret_cast<sockaddr*>(&addr), &length,
                              SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (fd < 0) return;
-      const std::string peer = peerAddressOf(addr);
+      const std::string peer = peerAddressText(addr);
       if (perAddress_[peer] >= options_.maxConnectionsPerAddress) {
         ++stats_->refusedPerAddress;
         ::close(fd);

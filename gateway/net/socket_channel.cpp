@@ -1,6 +1,8 @@
 // Non-blocking reads and writes on plain TCP or TLS (OpenSSL), for the event-driven server.
 #include "renkei/net/socket_channel.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -12,6 +14,16 @@
 #include <openssl/x509.h>
 
 namespace renkei::net {
+
+std::string peerAddressText(const sockaddr_storage& address) {
+  char text[INET6_ADDRSTRLEN] = {0};
+  if (address.ss_family == AF_INET) {
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in&>(address).sin_addr, text, sizeof text);
+  } else if (address.ss_family == AF_INET6) {
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6&>(address).sin6_addr, text, sizeof text);
+  }
+  return text;
+}
 
 SocketChannel::SocketChannel(int fd, SSL_CTX* tls) : fd_(fd) {
   if (tls == nullptr) return;

@@ -15,6 +15,9 @@ inline constexpr std::size_t kDefaultMaxInputBytes = 64u << 20;
 /// Reads a file; fails with TooLarge past `maxBytes`, Unavailable when it cannot be read.
 Result<std::string> readFileLimited(const std::string& path,
                                     std::size_t maxBytes = kDefaultMaxInputBytes);
+/// What kind of file a st_mode names, for refusals: "symbolic link", "FIFO", "directory" …
+const char* fileKindName(unsigned mode);
+
 /// Which file a directory entry named when it was checked: device and inode, as lstat saw them.
 struct FileIdentity {
   uint64_t device = 0;

@@ -10,7 +10,12 @@
 typedef struct ssl_st SSL;
 typedef struct ssl_ctx_st SSL_CTX;
 
+struct sockaddr_storage;
+
 namespace renkei::net {
+
+/// The numeric text of an accepted peer's IPv4 or IPv6 address ("" for another family).
+std::string peerAddressText(const sockaddr_storage& address);
 
 class SocketChannel {
  public:
