@@ -1,13 +1,21 @@
 // ICU-backed regular expressions with a time limit and UTF-8 in and out.
 #include "renkei/core/regex.h"
 
+#include <mutex>
+#include <vector>
+
 #include <unicode/regex.h>
 #include <unicode/unistr.h>
 
 namespace renkei {
 
+/// The pattern and the matchers made from it that are free: a matcher is costly to make and to
+/// destroy (validation matches every primitive against its type's pattern), so one is taken from
+/// here, reset to the text, and put back.
 struct Regex::Compiled {
   std::unique_ptr<icu::RegexPattern> pattern;
+  mutable std::mutex mutex;
+  mutable std::vector<std::unique_ptr<icu::RegexMatcher>> free;
 };
 
 namespace {
@@ -18,20 +26,34 @@ std::string errorText(UErrorCode status) {
   return std::string("regular expression error: ") + u_errorName(status);
 }
 
+}  // namespace
+
 template <typename F>
-auto withMatcher(const icu::RegexPattern& p, std::string_view text, F&& f)
+auto withMatcher(const Regex::Compiled& c, std::string_view text, F&& f)
     -> decltype(f(std::declval<icu::RegexMatcher&>(), std::declval<UErrorCode&>())) {
-  icu::UnicodeString input = icu::UnicodeString::fromUTF8(
+  const icu::UnicodeString input = icu::UnicodeString::fromUTF8(
       icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
   UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<icu::RegexMatcher> m(p.matcher(input, status));
-  if (U_FAILURE(status)) return Status::internal(errorText(status));
-  m->setTimeLimit(Regex::kTimeLimit, status);
-  m->setStackLimit(1 << 20, status);
-  return f(*m, status);
+  std::unique_ptr<icu::RegexMatcher> m;
+  {
+    std::lock_guard lock(c.mutex);
+    if (!c.free.empty()) {
+      m = std::move(c.free.back());
+      c.free.pop_back();
+    }
+  }
+  if (!m) {
+    m.reset(c.pattern->matcher(status));
+    if (U_FAILURE(status)) return Status::internal(errorText(status));
+    m->setTimeLimit(Regex::kTimeLimit, status);
+    m->setStackLimit(1 << 20, status);
+  }
+  m->reset(input);  // the matcher refers to `input` until it is reset to the next text
+  auto result = f(*m, status);
+  std::lock_guard lock(c.mutex);
+  if (c.free.size() < 64) c.free.push_back(std::move(m));
+  return result;
 }
-
-}  // namespace
 
 Result<Regex> Regex::compile(std::string_view pattern, Options options) {
   if (pattern.size() > 4096) return Status::tooLarge("regular expression longer than 4096 bytes");
@@ -51,7 +73,7 @@ Result<Regex> Regex::compile(std::string_view pattern, Options options) {
 }
 
 Result<bool> Regex::fullMatch(std::string_view text) const {
-  return withMatcher(*compiled_->pattern, text, [](icu::RegexMatcher& m, UErrorCode& status) -> Result<bool> {
+  return withMatcher(*compiled_, text, [](icu::RegexMatcher& m, UErrorCode& status) -> Result<bool> {
     bool r = m.matches(status);
     if (U_FAILURE(status)) return Status::unavailable(errorText(status));
     return r;
@@ -59,7 +81,7 @@ Result<bool> Regex::fullMatch(std::string_view text) const {
 }
 
 Result<bool> Regex::find(std::string_view text) const {
-  return withMatcher(*compiled_->pattern, text, [](icu::RegexMatcher& m, UErrorCode& status) -> Result<bool> {
+  return withMatcher(*compiled_, text, [](icu::RegexMatcher& m, UErrorCode& status) -> Result<bool> {
     bool r = m.find(status);
     if (U_FAILURE(status)) return Status::unavailable(errorText(status));
     return r;
@@ -69,7 +91,7 @@ Result<bool> Regex::find(std::string_view text) const {
 Result<std::string> Regex::replaceAll(std::string_view text, std::string_view replacement) const {
   icu::UnicodeString rep = icu::UnicodeString::fromUTF8(
       icu::StringPiece(replacement.data(), static_cast<int32_t>(replacement.size())));
-  return withMatcher(*compiled_->pattern, text,
+  return withMatcher(*compiled_, text,
                      [&](icu::RegexMatcher& m, UErrorCode& status) -> Result<std::string> {
                        icu::UnicodeString out = m.replaceAll(rep, status);
                        if (U_FAILURE(status)) return Status::unavailable(errorText(status));

@@ -12,6 +12,7 @@ namespace renkei {
 
 class Regex {
  public:
+  struct Compiled;  ///< the ICU pattern and its free matchers; kept out of this header
   struct Options {
     bool dotMatchesNewline = false;  ///< '.' also matches line ends (FHIRPath's single-line mode)
   };
@@ -32,7 +33,6 @@ class Regex {
   static constexpr int32_t kTimeLimit = 200;
 
  private:
-  struct Compiled;  // the ICU pattern; kept out of this header
   Regex(std::string source, std::shared_ptr<const Compiled> compiled)
       : source_(std::move(source)), compiled_(std::move(compiled)) {}
   std::string source_;
