@@ -439,7 +439,7 @@ class FolderSource : public pipeline::Source {
 
   const mapping::Mapping* pickMapping(const std::string& name, std::string_view bytes) const {
     if (!mappings_) return nullptr;
-    return options_.mapping == "auto" ? mappings_->pick(name, bytes) : mappings_->byId(options_.mapping);
+    return mappings_->choose(options_.mapping, name, bytes);
   }
 
   bool stopping() const { return loop_->stopping(); }

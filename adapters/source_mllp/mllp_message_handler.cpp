@@ -97,12 +97,10 @@ MllpAnswer MllpMessageHandler::handle(const std::string& payload,
   const std::string facility = valueAt(message, "MSH-4.1");
   const MllpSender* sender = senderForFacility(candidates, facility);
   if (sender == nullptr) {
-    return answer(&message, 2, "the sending facility (MSH-4) is not allowed on this connection", "204", "rejected");
+    return answer(&message, 2, "the sending facility (MSH-4) is not allowed on this connection, or more than one configured sender may use it", "204", "rejected");
   }
   const std::string type = message.type();
-  const mapping::Mapping* m = !mappings_ ? nullptr
-                              : mapping_ == "auto" ? mappings_->pick("", payload)
-                                                   : mappings_->byId(mapping_);
+  const mapping::Mapping* m = mappings_ ? mappings_->choose(mapping_, "", payload) : nullptr;
   if (m == nullptr) {
     return answer(&message, 2, "no mapping takes message type " + type, "200", "rejected");
   }

@@ -7,7 +7,7 @@
 #include <charconv>
 #include <cstring>
 
-#include "renkei/mapping/mapping_engine.h"
+#include "renkei/pipeline/adapter_registry.h"
 
 namespace renkei::adapters {
 namespace {
@@ -97,13 +97,9 @@ Result<MllpSenders> MllpSenders::fromConfig(const rapidjson::Value& senders) {
     if (s.HasMember("facilities")) {
       for (const auto& f : s["facilities"].GetArray()) sender.facilities.emplace_back(f.GetString());
     }
-    if (s.HasMember("mapping_parameters")) {
-      for (const auto& [key, value] : s["mapping_parameters"].GetObject()) {
-        sender.mappingParameters[key.GetString()] = value.GetString();
-      }
-      Status checked = mapping::checkMappingParameters(sender.mappingParameters);
-      if (!checked.ok()) return Status::invalidInput("sender " + sender.organization + ": " + checked.message());
-    }
+    auto parameters = pipeline::configMappingParameters(s, "mapping_parameters");
+    if (!parameters.ok()) return Status::invalidInput("sender " + sender.organization + ": " + parameters.status().message());
+    sender.mappingParameters = std::move(parameters).value();
     out.senders_.push_back(std::move(sender));
   }
   return out;
@@ -132,10 +128,15 @@ bool MllpSenders::anyCertificates() const {
 }
 
 const MllpSender* senderForFacility(const std::vector<const MllpSender*>& candidates, std::string_view facility) {
+  const MllpSender* found = nullptr;
   for (const MllpSender* s : candidates) {
-    if (s->allowsFacility(facility)) return s;
+    if (!s->allowsFacility(facility)) continue;
+    // Two organizations that may both send this: whose id space it belongs to is not known,
+    // and guessing could file one organization's patients under another's.
+    if (found != nullptr && found->organization != s->organization) return nullptr;
+    found = s;
   }
-  return nullptr;
+  return found;
 }
 
 }  // namespace renkei::adapters

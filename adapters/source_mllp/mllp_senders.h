@@ -49,7 +49,8 @@ class MllpSenders {
   std::vector<MllpSender> senders_;
 };
 
-/// The first of `candidates` that may name `facility`, or null.
+/// The one organization among `candidates` that may name `facility`; null when none may, or when
+/// several organizations may (the config must tell them apart by facilities or certificates).
 const MllpSender* senderForFacility(const std::vector<const MllpSender*>& candidates, std::string_view facility);
 
 }  // namespace renkei::adapters

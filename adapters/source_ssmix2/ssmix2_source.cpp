@@ -187,8 +187,7 @@ class Ssmix2Source : public pipeline::Source {
     if (!message.ok()) return Status::invalidInput("not an HL7 v2 message: " + message.status().message());
     RENKEI_RETURN_IF_ERROR(checkSsmix2Content(place.value(), message.value()));
     const std::string fileName = path.substr(path.rfind('/') + 1);
-    const mapping::Mapping* m = options_.mapping == "auto" ? mappings_->pick(fileName, bytes)
-                                                           : mappings_->byId(options_.mapping);
+    const mapping::Mapping* m = mappings_->choose(options_.mapping, fileName, bytes);
     if (m == nullptr) return Status::unsupported("no mapping takes data type " + place->dataType);
     // Keyed by place and content: the same file seen again (a rescan, another instance) is one
     // message; a changed file is a new one.
@@ -227,12 +226,9 @@ void registerSsmix2Source(pipeline::AdapterRegistry& registry) {
         o.maxFileBytes = pipeline::configInt(c, "max_file_bytes", o.maxFileBytes);
         o.batch = static_cast<int>(pipeline::configInt(c, "batch", o.batch));
         o.scanThreads = static_cast<int>(pipeline::configInt(c, "scan_threads", o.scanThreads));
-        if (auto p = c.FindMember("mapping_parameters"); p != c.MemberEnd()) {
-          for (const auto& [key, value] : p->value.GetObject()) o.parameters[key.GetString()] = value.GetString();
-        }
-        if (Status s = mapping::checkMappingParameters(o.parameters); !s.ok()) {
-          return Status::invalidInput("source " + ctx.name + ": " + s.message());
-        }
+        auto parameters = pipeline::configMappingParameters(c, "mapping_parameters");
+        if (!parameters.ok()) return Status::invalidInput("source " + ctx.name + ": " + parameters.status().message());
+        o.parameters = std::move(parameters).value();
         if (!ctx.mappings) {
           return Status::invalidInput("source " + ctx.name + ": SS-MIX2 needs mappings, and none are loaded");
         }

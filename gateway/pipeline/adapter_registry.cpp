@@ -38,4 +38,15 @@ bool configBool(const rapidjson::Value& v, const char* key, bool fallback) {
   return it != v.MemberEnd() && it->value.IsBool() ? it->value.GetBool() : fallback;
 }
 
+Result<mapping::MappingParameters> configMappingParameters(const rapidjson::Value& v, const char* key) {
+  mapping::MappingParameters out;
+  auto it = v.FindMember(key);
+  if (it == v.MemberEnd() || !it->value.IsObject()) return out;
+  for (const auto& [name, value] : it->value.GetObject()) {
+    if (value.IsString()) out[name.GetString()] = value.GetString();
+  }
+  RENKEI_RETURN_IF_ERROR(mapping::checkMappingParameters(out));
+  return out;
+}
+
 }  // namespace renkei::pipeline

@@ -120,5 +120,21 @@ TEST(MllpSenders, ChooseByAddressCertificateAndFacility) {
   EXPECT_EQ(senderForFacility(certified, "1322222222")->organization, "b");
 }
 
+TEST(MllpSenders, TwoOrganizationsThatMayBothSendAFacilityAreNotGuessedBetween) {
+  rapidjson::Document config;
+  config.Parse(R"([
+    {"organization": "a", "addresses": ["10.1.0.0/16"]},
+    {"organization": "b", "addresses": ["10.1.2.0/24"]},
+    {"organization": "c", "addresses": ["10.1.2.0/24"], "facilities": ["1333333333"]}])");
+  auto senders = MllpSenders::fromConfig(config);
+  ASSERT_TRUE(senders.ok()) << senders.status().message();
+  EXPECT_EQ(senderForFacility(senders->forConnection("10.1.9.9", ""), "1311111111")->organization, "a");
+  EXPECT_EQ(senderForFacility(senders->forConnection("10.1.2.9", ""), "1311111111"), nullptr)
+      << "a and b may both send it from 10.1.2.9";
+  rapidjson::Document bad;
+  bad.Parse(R"([{"organization": "a", "addresses": ["10.1.0.0/16"], "mapping_parameters": {"institution": "13 11"}}])");
+  EXPECT_FALSE(MllpSenders::fromConfig(bad).ok()) << "a parameter value with a space";
+}
+
 }  // namespace
 }  // namespace renkei::adapters

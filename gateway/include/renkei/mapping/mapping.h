@@ -125,6 +125,10 @@ class MappingSet {
   /// The mapping "auto" picks for a file: its name matches a pattern, else its first row holds
   /// every column of a header signature; nullptr when none does.
   const Mapping* pick(const std::string& fileName, std::string_view bytes) const;
+  /// A source's `mapping` setting applied: "auto" picks, any other value names the mapping.
+  const Mapping* choose(const std::string& choice, const std::string& fileName, std::string_view bytes) const {
+    return choice == "auto" ? pick(fileName, bytes) : byId(choice);
+  }
   const std::vector<std::shared_ptr<const Mapping>>& all() const { return mappings_; }
 
  private:

@@ -15,6 +15,7 @@
 #include "renkei/core/status.h"
 #include "renkei/fhir/definitions.h"
 #include "renkei/mapping/mapping.h"
+#include "renkei/mapping/mapping_engine.h"
 #include "renkei/pipeline/intake.h"
 #include "renkei/pipeline/metrics.h"
 #include "renkei/pipeline/sink.h"
@@ -69,5 +70,8 @@ void registerBuiltinAdapters(AdapterRegistry& registry);
 std::string configString(const rapidjson::Value& v, const char* key, std::string fallback = "");
 int64_t configInt(const rapidjson::Value& v, const char* key, int64_t fallback);
 bool configBool(const rapidjson::Value& v, const char* key, bool fallback);
+/// An object of mapping parameters (`mapping_parameters`), empty when absent; InvalidInput for a
+/// key or value the parameters do not allow.
+Result<mapping::MappingParameters> configMappingParameters(const rapidjson::Value& v, const char* key);
 
 }  // namespace renkei::pipeline

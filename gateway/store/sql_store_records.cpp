@@ -1,0 +1,90 @@
+// The Store's records beside the messages: the API's audit trail and what a source that reads
+// files in place (SS-MIX2 storage) has seen of each file.
+#include "sql_store.h"
+
+#include "sql_statements.h"
+
+namespace renkei::store {
+
+Status SqlStore::recordAudit(const std::vector<AuditRecord>& records) {
+  std::lock_guard lock(mutex_);
+  return inTransaction(*db_, [&] {
+    inChunks(records, [&](std::size_t from, std::size_t to) {
+      std::vector<SqlParam> p;
+      for (std::size_t k = from; k < to; ++k) {
+        const AuditRecord& a = records[k];
+        for (SqlParam v : {SqlParam(Poco::Int64(a.atMs)), SqlParam(a.source), SqlParam(a.client),
+                           SqlParam(a.organization), SqlParam(a.method), SqlParam(a.path),
+                           SqlParam(Poco::Int64(a.status)), SqlParam(Poco::Int64(a.messageId))}) {
+          p.push_back(std::move(v));
+        }
+      }
+      db_->exec("INSERT INTO api_audit (at_ms, source, client, organization, method, path, status, "
+                "message_id) VALUES " + valueRows(to - from, 8),
+                p);
+    });
+    return Status::okStatus();
+  });
+}
+
+Result<std::vector<AuditRecord>> SqlStore::audit(int64_t limit) {
+  std::lock_guard lock(mutex_);
+  std::vector<AuditRecord> out;
+  Status st = guarded([&] {
+    for (const SqlRow& r : db_->query("SELECT at_ms, source, client, organization, method, path, "
+                                      "status, message_id FROM api_audit ORDER BY id DESC LIMIT ?",
+                                      std::vector<SqlParam>{Poco::Int64(limit)})) {
+      out.push_back({integer(r[0]), text(r[1]), text(r[2]), text(r[3]), text(r[4]), text(r[5]),
+                     static_cast<int>(integer(r[6])), integer(r[7])});
+    }
+    return Status::okStatus();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::vector<SourceFileState>> SqlStore::sourceFiles(const std::string& source) {
+  std::lock_guard lock(mutex_);
+  std::vector<SourceFileState> out;
+  Status st = guarded([&] {
+    const std::string columns = "SELECT source, path, size, mtime_ns, sha256, message_id, problem, seen_ms FROM source_file";
+    auto rows = source.empty() ? db_->query(columns + " ORDER BY source, path")
+                               : db_->query(columns + " WHERE source = ? ORDER BY path", std::vector<SqlParam>{source});
+    out.reserve(rows.size());
+    for (const SqlRow& r : rows) {
+      out.push_back({text(r[0]), text(r[1]), integer(r[2]), integer(r[3]), text(r[4]), integer(r[5]),
+                     text(r[6]), integer(r[7])});
+    }
+    return Status::okStatus();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Status SqlStore::recordSourceFiles(const std::vector<SourceFileState>& files) {
+  if (files.empty()) return Status::okStatus();
+  std::lock_guard lock(mutex_);
+  return inTransaction(*db_, [&] {
+    inChunks(files, [&](std::size_t from, std::size_t to) {
+      std::vector<SqlParam> p;
+      for (std::size_t k = from; k < to; ++k) {
+        const SourceFileState& f = files[k];
+        for (SqlParam v : {SqlParam(f.source), SqlParam(f.path), SqlParam(Poco::Int64(f.size)),
+                           SqlParam(Poco::Int64(f.mtimeNs)), SqlParam(f.sha256),
+                           SqlParam(Poco::Int64(f.messageId)), SqlParam(f.problem),
+                           SqlParam(Poco::Int64(f.seenMs))}) {
+          p.push_back(std::move(v));
+        }
+      }
+      db_->exec("INSERT INTO source_file (source, path, size, mtime_ns, sha256, message_id, problem, seen_ms) "
+                "VALUES " + valueRows(to - from, 8) +
+                    " ON CONFLICT (source, path) DO UPDATE SET size = excluded.size, mtime_ns = "
+                    "excluded.mtime_ns, sha256 = excluded.sha256, message_id = excluded.message_id, "
+                    "problem = excluded.problem, seen_ms = excluded.seen_ms",
+                p);
+    });
+    return Status::okStatus();
+  });
+}
+
+}  // namespace renkei::store
