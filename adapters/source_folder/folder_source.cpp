@@ -16,6 +16,7 @@
 
 #include "renkei/core/digest.h"
 #include "renkei/core/file_io.h"
+#include "renkei/core/folder_events.h"
 #include "renkei/core/instance_lock.h"
 #include "renkei/core/json_log.h"
 #include "renkei/core/polling_loop.h"
@@ -40,19 +41,27 @@ bool ignoredName(const std::string& name) {
          endsWith(".reason.json");
 }
 
+void StabilityTracker::noteFinished(const std::map<std::string, int64_t>& finishedAtMs) {
+  for (const auto& [name, at] : finishedAtMs) finished_[name] = at;
+}
+
 std::vector<std::string> StabilityTracker::ready(const std::map<std::string, Seen>& observed,
                                                  int64_t nowMs, int64_t minAgeMs) {
   std::vector<std::string> out;
   std::map<std::string, Seen> next;
   for (const auto& [name, seen] : observed) {
     auto it = last_.find(name);
-    if (it != last_.end() && it->second.size == seen.size && it->second.mtimeMs == seen.mtimeMs &&
-        nowMs - seen.mtimeMs >= minAgeMs) {
-      out.push_back(name);
-    }
+    const bool unchanged =
+        it != last_.end() && it->second.size == seen.size && it->second.mtimeMs == seen.mtimeMs;
+    auto finished = finished_.find(name);
+    const bool finishedByWriter = finished != finished_.end() && seen.mtimeMs <= finished->second;
+    if ((unchanged || finishedByWriter) && nowMs - seen.mtimeMs >= minAgeMs) out.push_back(name);
     next[name] = seen;
   }
   last_ = std::move(next);
+  for (auto it = finished_.begin(); it != finished_.end();) {
+    it = observed.count(it->first) != 0 ? std::next(it) : finished_.erase(it);
+  }
   return out;
 }
 
@@ -163,12 +172,20 @@ class FolderSource : public pipeline::Source {
     lock_.emplace(std::move(locked).value());
     loop_ = std::make_unique<PollingLoop>("source:" + name_, metrics_ ? metrics_->health() : nullptr,
                                           options_.pollMs, [this] { return pollOnce(); });
+    auto events = FolderEvents::watch(options_.path, [this] { loop_->wake(); });
+    if (events.ok()) {
+      events_ = std::move(events).value();
+    } else {
+      JsonLog::write(LogLevel::Warn, "folder_events_unavailable",
+                     {{"source", name_}, {"error", events.status().message()}});
+    }
     loop_->start();
     return Status::okStatus();
   }
 
   void stop() override {
     if (!loop_) return;
+    events_.reset();
     loop_->stop();
     loop_.reset();
     lock_.reset();
@@ -196,6 +213,8 @@ class FolderSource : public pipeline::Source {
       claimed = std::move(ready).value();
     }
     if (claimed.empty()) return Status::okStatus();
+    // A full batch leaves more behind: the next poll starts at once.
+    if (claimed.size() >= static_cast<std::size_t>(options_.batch)) loop_->wake();
     return process(claimed);
   }
 
@@ -203,6 +222,7 @@ class FolderSource : public pipeline::Source {
   /// with lstat only: a link or a special file is never followed or opened, and is claimed like
   /// a file (its done-file is not waited for) so that process() refuses it with a reason.
   Result<std::vector<std::string>> claimReadyFiles() {
+    if (events_) tracker_.noteFinished(events_->take());
     auto names = listNames(options_.path, "the inbox");
     if (!names.ok()) return names.status();
     const std::string& marker = options_.doneFileSuffix;
@@ -552,6 +572,7 @@ class FolderSource : public pipeline::Source {
   std::shared_ptr<const mapping::MappingSet> mappings_;
   std::map<std::string, std::string> rowProblems_;  ///< file → rows its mapping refused (poll thread)
   std::unique_ptr<PollingLoop> loop_;
+  std::unique_ptr<FolderEvents> events_;
   std::optional<InstanceLock> lock_;  ///< held from start() to stop()
 };
 

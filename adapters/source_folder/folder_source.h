@@ -1,5 +1,6 @@
 // The watched-folder source. A file is taken only when it is complete: size and mtime unchanged
-// across two polls, older than min_age_ms, not a dot-file, *.tmp or *.part, and (optionally) with
+// across two polls, or closed by its writer or renamed in (inotify, which also wakes the poll at
+// once), older than min_age_ms, not a dot-file, *.tmp or *.part, and (optionally) with
 // its done-file present. It moves to processing/, is committed to the store, and only then moves
 // to done/YYYY-MM-DD/ — or to failed/ with <name>.reason.json when it cannot be used. Nothing is
 // deleted; files over max_file_bytes are never read into memory. The source never reads outside
@@ -42,13 +43,21 @@ class StabilityTracker {
     std::uintmax_t size = 0;
     int64_t mtimeMs = 0;
   };
-  /// Files that are ready now, given this poll's observations (name → size, mtime).
+  /// Files whose writer was seen finishing them (name → when, from FolderEvents).
+  void noteFinished(const std::map<std::string, int64_t>& finishedAtMs);
+  /// Files that are ready now, given this poll's observations (name → size, mtime): old enough,
+  /// and either unchanged since the previous poll or finished by their writer after their last
+  /// change.
   std::vector<std::string> ready(const std::map<std::string, Seen>& observed, int64_t nowMs,
                                  int64_t minAgeMs);
-  void forget(const std::string& name) { last_.erase(name); }
+  void forget(const std::string& name) {
+    last_.erase(name);
+    finished_.erase(name);
+  }
 
  private:
   std::map<std::string, Seen> last_;
+  std::map<std::string, int64_t> finished_;
 };
 
 /// True for names the source never takes: dot-files, *.tmp, *.part, *.reason.json.

@@ -263,6 +263,8 @@ Result<GatewayConfig> parseConfig(std::string_view text, const std::string& base
     config.store.kind = pipeline::configString(doc["store"], "kind", "sqlite");
     config.store.path = absolute(pipeline::configString(doc["store"], "path"), baseDir);
     config.store.url = pipeline::configString(doc["store"], "url");
+    config.store.connections =
+        static_cast<int>(pipeline::configInt(doc["store"], "connections", config.store.connections));
   }
   if (config.store.kind == "sqlite" && config.store.path.empty()) {
     config.store.path = config.dataDir + "/renkei.db";

@@ -37,10 +37,22 @@ bool PollingLoop::stopping() const {
   return !running_;
 }
 
+void PollingLoop::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+  }
+  wake_.notify_all();
+}
+
 Status PollingLoop::round() {
+  {
+    std::lock_guard lock(mutex_);
+    woken_ = false;
+  }
   RENKEI_RETURN_IF_ERROR(poll_());
   std::unique_lock lock(mutex_);
-  wake_.wait_for(lock, std::chrono::milliseconds(intervalMs_), [&] { return !running_; });
+  wake_.wait_for(lock, std::chrono::milliseconds(intervalMs_), [&] { return !running_ || woken_; });
   return Status::okStatus();
 }
 

@@ -23,6 +23,8 @@ extern const std::string_view kSqliteMigration005;
 extern const std::string_view kPostgresMigration005;
 extern const std::string_view kSqliteMigration006;
 extern const std::string_view kPostgresMigration006;
+extern const std::string_view kSqliteMigration007;
+extern const std::string_view kPostgresMigration007;
 }  // namespace renkei::embedded
 
 namespace renkei::store {
@@ -40,14 +42,16 @@ std::vector<Migration> migrationsFor(Dialect d) {
             {3, embedded::kSqliteMigration003},
             {4, embedded::kSqliteMigration004},
             {5, embedded::kSqliteMigration005},
-            {6, embedded::kSqliteMigration006}};
+            {6, embedded::kSqliteMigration006},
+            {7, embedded::kSqliteMigration007}};
   }
   return {{1, embedded::kPostgresMigration001},
           {2, embedded::kPostgresMigration002},
           {3, embedded::kPostgresMigration003},
           {4, embedded::kPostgresMigration004},
           {5, embedded::kPostgresMigration005},
-          {6, embedded::kPostgresMigration006}};
+          {6, embedded::kPostgresMigration006},
+          {7, embedded::kPostgresMigration007}};
 }
 
 /// Splits a migration script into statements at semicolons ending a line; drops comments.
@@ -98,13 +102,13 @@ Status migrate(SqlDatabase& db) {
 int latestSchemaVersion() { return migrationsFor(Dialect::Sqlite).back().version; }
 
 Result<std::unique_ptr<Store>> openStore(const StoreConfig& config) {
-  std::unique_ptr<SqlDatabase> db;
+  std::vector<std::unique_ptr<SqlDatabase>> connections;
   Status opened = guarded([&] {
     if (config.kind == "sqlite") {
       Poco::Data::SQLite::Connector::registerConnector();
       const std::filesystem::path path(config.path);
       if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
-      db = std::make_unique<SqlDatabase>(
+      auto db = std::make_unique<SqlDatabase>(
           Dialect::Sqlite, std::make_unique<Poco::Data::Session>("SQLite", config.path));
       db->exec("PRAGMA journal_mode=WAL");
       db->exec("PRAGMA synchronous=FULL");
@@ -115,19 +119,26 @@ Result<std::unique_ptr<Store>> openStore(const StoreConfig& config) {
       // (endpoint with resource copies +10%, docs/performance.md); memory stays bounded.
       db->exec("PRAGMA wal_autocheckpoint=10000");
       db->exec("PRAGMA cache_size=-65536");
+      connections.push_back(std::move(db));
       return Status::okStatus();
     }
     if (config.kind == "postgres") {
+      if (config.connections < 1 || config.connections > 64) {
+        return Status::invalidInput("store connections must be 1 to 64");
+      }
       Poco::Data::PostgreSQL::Connector::registerConnector();
-      db = std::make_unique<SqlDatabase>(
-          Dialect::Postgres, std::make_unique<Poco::Data::Session>("PostgreSQL", config.url));
+      for (int i = 0; i < config.connections; ++i) {
+        connections.push_back(std::make_unique<SqlDatabase>(
+            Dialect::Postgres, std::make_unique<Poco::Data::Session>("PostgreSQL", config.url)));
+      }
       return Status::okStatus();
     }
     return Status::invalidInput("store kind must be sqlite or postgres, not '" + config.kind + "'");
   });
   if (!opened.ok()) return opened;
-  RENKEI_RETURN_IF_ERROR(migrate(*db));
-  return std::unique_ptr<Store>(std::make_unique<SqlStore>(std::move(db)));
+  RENKEI_RETURN_IF_ERROR(migrate(*connections.front()));
+  return std::unique_ptr<Store>(
+      std::make_unique<SqlStore>(std::make_unique<ConnectionPool>(std::move(connections))));
 }
 
 }  // namespace renkei::store

@@ -1,11 +1,10 @@
 // The Store on SQL: one implementation for SQLite and PostgreSQL over SqlDatabase. Every public
-// call is one transaction under the connection's mutex; PostgreSQL row locks (SKIP LOCKED) and
-// leases keep several instances from taking the same work.
+// call is one transaction on a connection lent by the pool; PostgreSQL row locks (SKIP LOCKED)
+// and leases keep several connections and several instances from taking the same work.
 #include "sql_store.h"
 
 #include <map>
 #include <set>
-#include <mutex>
 
 #include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/SQLite/Connector.h>
@@ -103,10 +102,10 @@ std::string idList(const std::vector<Poco::Int64>& ids) {
 
 }  // namespace
 
-SqlStore::SqlStore(std::unique_ptr<SqlDatabase> db) : db_(std::move(db)) {}
+SqlStore::SqlStore(std::unique_ptr<ConnectionPool> pool) : pool_(std::move(pool)) {}
 
-void SqlStore::intakeRows(const std::vector<RawInput>& inputs, int64_t nowMs,
-                          std::vector<IntakeReceipt>& receipts) {
+void SqlStore::intakeRows(SqlDatabase& db, const std::vector<RawInput>& inputs, int64_t nowMs,
+                          std::vector<IntakeReceipt>& receipts, MessageRows* inserted) {
   std::vector<std::string> keys(inputs.size());
   std::vector<std::string> hashes(inputs.size());
   for (std::size_t i = 0; i < inputs.size(); ++i) {
@@ -115,9 +114,9 @@ void SqlStore::intakeRows(const std::vector<RawInput>& inputs, int64_t nowMs,
   }
   receipts.assign(inputs.size(), IntakeReceipt{});
   auto recordDuplicate = [&](int64_t messageId, const std::string& name) {
-    db_->exec("UPDATE pipeline_message SET duplicates = duplicates + 1 WHERE id = ?",
+    db.exec("UPDATE pipeline_message SET duplicates = duplicates + 1 WHERE id = ?",
               params({messageId}));
-    db_->exec("INSERT INTO intake_duplicate (message_id, name, received_ms) VALUES (?, ?, ?)",
+    db.exec("INSERT INTO intake_duplicate (message_id, name, received_ms) VALUES (?, ?, ?)",
               params({messageId, name, nowMs}));
   };
   // Known (source, key) pairs (the unique index leads with source) and known raw bytes, a
@@ -132,7 +131,7 @@ void SqlStore::intakeRows(const std::vector<RawInput>& inputs, int64_t nowMs,
     inChunks(indexes, [&](std::size_t from, std::size_t to) {
       std::vector<SqlParam> p{SqlParam(source)};
       for (std::size_t k = from; k < to; ++k) p.emplace_back(keys[indexes[k]]);
-      for (SqlRow& r : db_->query("SELECT source, idempotency_key, id, state, error, sha256 FROM "
+      for (SqlRow& r : db.query("SELECT source, idempotency_key, id, state, error, sha256 FROM "
                                   "pipeline_message WHERE source = ? AND idempotency_key IN (" +
                                       placeholders(to - from) + ")",
                                   p)) {
@@ -143,7 +142,7 @@ void SqlStore::intakeRows(const std::vector<RawInput>& inputs, int64_t nowMs,
   inChunks(inputs, [&](std::size_t from, std::size_t to) {
     std::vector<SqlParam> hashParams;
     for (std::size_t i = from; i < to; ++i) hashParams.emplace_back(hashes[i]);
-    for (const SqlRow& r : db_->query("SELECT sha256, purged FROM intake_raw WHERE sha256 IN (" +
+    for (const SqlRow& r : db.query("SELECT sha256, purged FROM intake_raw WHERE sha256 IN (" +
                                           placeholders(to - from) + ")",
                                       hashParams)) {
       rawPurged[text(r[0])] = integer(r[1]) != 0;
@@ -173,7 +172,7 @@ void SqlStore::intakeRows(const std::vector<RawInput>& inputs, int64_t nowMs,
       rawPurged[hashes[i]] = false;
       freshRaw.push_back(i);
     } else if (raw->second) {
-      db_->exec("UPDATE intake_raw SET bytes = ?, purged = 0 WHERE sha256 = ?",
+      db.exec("UPDATE intake_raw SET bytes = ?, purged = 0 WHERE sha256 = ?",
                 params({Poco::Data::BLOB(reinterpret_cast<const unsigned char*>(inputs[i].bytes.data()),
                                          inputs[i].bytes.size()),
                         hashes[i]}));
@@ -190,7 +189,7 @@ void SqlStore::intakeRows(const std::vector<RawInput>& inputs, int64_t nowMs,
       p.emplace_back(static_cast<Poco::Int64>(in.bytes.size()));
       p.emplace_back(Poco::Int64(nowMs));
     }
-    db_->exec("INSERT INTO intake_raw (sha256, bytes, size, first_ms) VALUES " +
+    db.exec("INSERT INTO intake_raw (sha256, bytes, size, first_ms) VALUES " +
                   valueRows(to - from, 4),
               p);
   });
@@ -209,12 +208,12 @@ void SqlStore::intakeRows(const std::vector<RawInput>& inputs, int64_t nowMs,
       if (sourceKeys.empty()) sourceKeys.emplace_back(in.source);
       sourceKeys.emplace_back(keys[fresh[k]]);
     }
-    db_->exec("INSERT INTO pipeline_message (source, sender, name, idempotency_key, sha256, "
+    db.exec("INSERT INTO pipeline_message (source, sender, name, idempotency_key, sha256, "
               "received_ms, state, write_intent) VALUES " + valueRows(to - from, 8),
               p);
     std::map<std::pair<std::string, std::string>, Poco::Int64> ids;
     for (const auto& [source, sourceKeys] : keysBySource) {
-      for (const SqlRow& r : db_->query("SELECT source, idempotency_key, id FROM pipeline_message "
+      for (const SqlRow& r : db.query("SELECT source, idempotency_key, id FROM pipeline_message "
                                         "WHERE source = ? AND idempotency_key IN (" +
                                             placeholders(sourceKeys.size() - 1) + ")",
                                         sourceKeys)) {
@@ -222,9 +221,14 @@ void SqlStore::intakeRows(const std::vector<RawInput>& inputs, int64_t nowMs,
       }
     }
     for (std::size_t k = from; k < to; ++k) {
+      const RawInput& in = inputs[fresh[k]];
       IntakeReceipt& r = receipts[fresh[k]];
-      r.messageId = ids[{inputs[fresh[k]].source, keys[fresh[k]]}];
+      r.messageId = ids[{in.source, keys[fresh[k]]}];
       r.state = kReceived;
+      if (inserted) {
+        (*inserted)[r.messageId] = {r.messageId, std::string(kReceived), std::string(),
+                                    Poco::Int64(0), in.source, keys[fresh[k]], in.sender};
+      }
     }
   });
   // Same-batch repeats point at the message their first copy created.
@@ -245,10 +249,10 @@ void SqlStore::intakeRows(const std::vector<RawInput>& inputs, int64_t nowMs,
 
 Result<std::vector<IntakeReceipt>> SqlStore::intake(const std::vector<RawInput>& inputs,
                                                     int64_t nowMs) {
-  std::lock_guard lock(mutex_);
+  ConnectionPool::Lease db = pool_->acquire();
   std::vector<IntakeReceipt> receipts;
-  Status st = inTransaction(*db_, [&] {
-    intakeRows(inputs, nowMs, receipts);
+  Status st = inTransaction(*db, [&] {
+    intakeRows(*db, inputs, nowMs, receipts);
     return Status::okStatus();
   });
   if (!st.ok()) return st;
@@ -257,16 +261,16 @@ Result<std::vector<IntakeReceipt>> SqlStore::intake(const std::vector<RawInput>&
 
 Result<std::vector<StoredMessage>> SqlStore::claimReceived(const std::string& owner, int limit,
                                                            int64_t nowMs, int64_t leaseMs) {
-  std::lock_guard lock(mutex_);
+  ConnectionPool::Lease db = pool_->acquire();
   std::vector<StoredMessage> out;
-  auto waiting = anyRow(*db_, std::string("SELECT id") + kClaimableMessages + " LIMIT 1",
+  auto waiting = anyRow(*db, std::string("SELECT id") + kClaimableMessages + " LIMIT 1",
                         params({std::string(kReceived), nowMs}));
   if (!waiting.ok()) return waiting.status();
   if (!waiting.value()) return out;
-  Status st = inTransaction(*db_, [&] {
+  Status st = inTransaction(*db, [&] {
     out.clear();
-    auto rows = db_->query(std::string("SELECT ") + kMessageColumns + kClaimableMessages +
-                               " ORDER BY id LIMIT ?" + db_->lockRows(),
+    auto rows = db->query(std::string("SELECT ") + kMessageColumns + kClaimableMessages +
+                               " ORDER BY id LIMIT ?" + db->lockRows(),
                            params({std::string(kReceived), nowMs, Poco::Int64(limit)}));
     std::vector<Poco::Int64> ids;
     for (const SqlRow& r : rows) {
@@ -274,7 +278,7 @@ Result<std::vector<StoredMessage>> SqlStore::claimReceived(const std::string& ow
       ids.push_back(out.back().id);
     }
     if (!ids.empty()) {
-      db_->exec("UPDATE pipeline_message SET lease_owner = ?, lease_until_ms = ? WHERE id IN (" +
+      db->exec("UPDATE pipeline_message SET lease_owner = ?, lease_until_ms = ? WHERE id IN (" +
                     idList(ids) + ")",
                 params({owner, nowMs + leaseMs}));
     }
@@ -285,13 +289,13 @@ Result<std::vector<StoredMessage>> SqlStore::claimReceived(const std::string& ow
 }
 
 Result<std::string> SqlStore::rawBytes(const std::string& sha256) {
-  std::lock_guard lock(mutex_);
+  ConnectionPool::Lease db = pool_->acquire();
   std::string out;
   bool found = false;
   Status st = guarded([&] {
-    auto rows = db_->query("SELECT purged FROM intake_raw WHERE sha256 = ?", params({sha256}));
+    auto rows = db->query("SELECT purged FROM intake_raw WHERE sha256 = ?", params({sha256}));
     if (rows.empty() || integer(rows[0][0]) != 0) return Status::okStatus();
-    Poco::Data::BLOB b = db_->blob("SELECT bytes FROM intake_raw WHERE sha256 = ?", params({sha256}));
+    Poco::Data::BLOB b = db->blob("SELECT bytes FROM intake_raw WHERE sha256 = ?", params({sha256}));
     out.assign(reinterpret_cast<const char*>(b.rawContent()), b.size());
     found = true;
     return Status::okStatus();
@@ -301,19 +305,30 @@ Result<std::string> SqlStore::rawBytes(const std::string& sha256) {
   return out;
 }
 
-void SqlStore::routingRows(std::vector<RoutingOutcome>& outcomes, const std::string& owner,
-                           int64_t nowMs, std::vector<bool>& applied,
-                           std::vector<std::string>& failed) {
+void SqlStore::routingRows(SqlDatabase& db, std::vector<RoutingOutcome>& outcomes,
+                           const std::string& owner, int64_t nowMs, std::vector<bool>& applied,
+                           std::vector<std::string>& failed, const MessageRows* known) {
   applied.assign(outcomes.size(), false);
-  std::map<Poco::Int64, SqlRow> current;
-  inChunks(outcomes, [&](std::size_t from, std::size_t to) {
+  MessageRows current;
+  std::vector<std::size_t> unknown;
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    const Poco::Int64 id = outcomes[i].messageId;
+    if (known && known->count(id) != 0) {
+      current[id] = known->at(id);
+    } else {
+      unknown.push_back(i);
+    }
+  }
+  inChunks(unknown, [&](std::size_t from, std::size_t to) {
     std::vector<SqlParam> ids;
-    for (std::size_t i = from; i < to; ++i) ids.emplace_back(Poco::Int64(outcomes[i].messageId));
-    for (SqlRow& r : db_->query(std::string("SELECT id, state, lease_owner, lease_until_ms, source, "
+    for (std::size_t k = from; k < to; ++k) {
+      ids.emplace_back(Poco::Int64(outcomes[unknown[k]].messageId));
+    }
+    for (SqlRow& r : db.query(std::string("SELECT id, state, lease_owner, lease_until_ms, source, "
                                             "idempotency_key, sender FROM pipeline_message "
                                             "WHERE id IN (") +
                                     placeholders(to - from) + ")" +
-                                    (db_->dialect() == Dialect::Postgres ? " FOR UPDATE" : ""),
+                                    (db.dialect() == Dialect::Postgres ? " FOR UPDATE" : ""),
                                 ids)) {
       current[integer(r[0])] = std::move(r);
     }
@@ -330,7 +345,7 @@ void SqlStore::routingRows(std::vector<RoutingOutcome>& outcomes, const std::str
   }
   // Resource versions first: an update whose If-Match is stale fails its whole message.
   failed.assign(outcomes.size(), std::string());
-  ResourceVersions versions(*db_, nowMs);
+  ResourceVersions versions(db, nowMs);
   for (std::size_t i : apply) {
     if (outcomes[i].state == kFailed || outcomes[i].resources.empty()) continue;
     if (auto conflict = versions.plan(text(current[outcomes[i].messageId][6]),
@@ -352,9 +367,9 @@ void SqlStore::routingRows(std::vector<RoutingOutcome>& outcomes, const std::str
         p.push_back(std::move(v));
       }
     }
-    db_->exec("UPDATE pipeline_message SET state = v.state, error = v.error, routing = v.routing, "
+    db.exec("UPDATE pipeline_message SET state = v.state, error = v.error, routing = v.routing, "
               "canonical = v.canonical, lease_owner = '', lease_until_ms = 0 FROM " +
-                  db_->valuesTable(to - from, {{"id", "BIGINT"}, {"state", "TEXT"},
+                  db.valuesTable(to - from, {{"id", "BIGINT"}, {"state", "TEXT"},
                                                {"error", "TEXT"}, {"routing", "TEXT"},
                                                {"canonical", "TEXT"}}) +
                   " WHERE pipeline_message.id = v.id",
@@ -379,7 +394,7 @@ void SqlStore::routingRows(std::vector<RoutingOutcome>& outcomes, const std::str
         p.push_back(std::move(v));
       }
     }
-    db_->exec("INSERT INTO delivery_outbox (message_id, destination, ordering_key, "
+    db.exec("INSERT INTO delivery_outbox (message_id, destination, ordering_key, "
               "idempotency_key, state, next_attempt_ms, created_ms) VALUES " +
                   valueRows(to - from, 7),
               p);
@@ -404,11 +419,11 @@ void applyVersionConflicts(std::vector<RoutingOutcome>& outcomes, std::vector<st
 
 Result<std::vector<bool>> SqlStore::recordRouting(std::vector<RoutingOutcome>& outcomes,
                                                   const std::string& owner, int64_t nowMs) {
-  std::lock_guard lock(mutex_);
+  ConnectionPool::Lease db = pool_->acquire();
   std::vector<bool> applied;
   std::vector<std::string> failed;  ///< per outcome: the version conflict that fails it
-  Status st = inTransaction(*db_, [&] {
-    routingRows(outcomes, owner, nowMs, applied, failed);
+  Status st = inTransaction(*db, [&] {
+    routingRows(*db, outcomes, owner, nowMs, applied, failed);
     return Status::okStatus();
   });
   if (!st.ok()) return st;
@@ -419,13 +434,15 @@ Result<std::vector<bool>> SqlStore::recordRouting(std::vector<RoutingOutcome>& o
 Result<IntakeAndRouting> SqlStore::intakeAndRoute(const std::vector<RawInput>& inputs,
                                                   const RouteReceipts& route,
                                                   const std::string& owner, int64_t nowMs) {
-  std::lock_guard lock(mutex_);
+  ConnectionPool::Lease db = pool_->acquire();
   IntakeAndRouting out;
   std::vector<std::string> failed;
-  Status st = inTransaction(*db_, [&] {
-    intakeRows(inputs, nowMs, out.receipts);
+  Status st = inTransaction(*db, [&] {
+    // Messages inserted by this transaction need not be read back (and locked) for routing.
+    MessageRows inserted;
+    intakeRows(*db, inputs, nowMs, out.receipts, &inserted);
     out.outcomes = route(out.receipts);
-    routingRows(out.outcomes, owner, nowMs, out.applied, failed);
+    routingRows(*db, out.outcomes, owner, nowMs, out.applied, failed, &inserted);
     return Status::okStatus();
   });
   if (!st.ok()) return st;
@@ -451,14 +468,14 @@ Result<std::optional<StoredResource>> SqlStore::resource(const std::string& type
                                                          const std::string& id,
                                                          const ReadScope& scope,
                                                          int64_t version) {
-  std::lock_guard lock(mutex_);
+  ConnectionPool::Lease db = pool_->acquire();
   std::optional<StoredResource> out;
   Status st = guarded([&] {
     std::vector<SqlParam> p{SqlParam(type), SqlParam(id), SqlParam(Poco::Int64(version)),
                             SqlParam(Poco::Int64(version))};
     const std::string where = inScope(scope, p);
     p.emplace_back(scope.organization);
-    auto rows = db_->query(
+    auto rows = db->query(
         "SELECT r.resource_type, r.id, r.version, r.organization, r.message_id, r.updated_ms, "
         "r.content FROM fhir_resource r WHERE r.resource_type = ? AND r.id = ? AND "
         "(? = 0 OR r.version = ?) AND " + where +
@@ -477,23 +494,23 @@ Result<std::optional<StoredResource>> SqlStore::resource(const std::string& type
 
 Result<std::vector<OutboxRow>> SqlStore::claimDeliveries(const std::string& owner, int limit,
                                                          int64_t nowMs, int64_t leaseMs) {
-  std::lock_guard lock(mutex_);
+  ConnectionPool::Lease db = pool_->acquire();
   std::vector<OutboxRow> out;
-  auto waiting = anyRow(*db_, std::string(kDueDeliveries) + " LIMIT 1", params({nowMs, nowMs}));
+  auto waiting = anyRow(*db, std::string(kDueDeliveries) + " LIMIT 1", params({nowMs, nowMs}));
   if (!waiting.ok()) return waiting.status();
   if (!waiting.value()) return out;
-  Status st = inTransaction(*db_, [&] {
+  Status st = inTransaction(*db, [&] {
     out.clear();
-    auto due = db_->query(std::string(kDueDeliveries) + " ORDER BY o.id LIMIT ?" + db_->lockRows(),
+    auto due = db->query(std::string(kDueDeliveries) + " ORDER BY o.id LIMIT ?" + db->lockRows(),
                           params({nowMs, nowMs, Poco::Int64(limit)}));
     if (due.empty()) return Status::okStatus();
     std::vector<Poco::Int64> ids;
     for (const SqlRow& r : due) ids.push_back(integer(r[0]));
     const std::string list = idList(ids);
-    db_->exec("UPDATE delivery_outbox SET lease_owner = ?, lease_until_ms = ?, attempts = "
+    db->exec("UPDATE delivery_outbox SET lease_owner = ?, lease_until_ms = ?, attempts = "
               "attempts + 1 WHERE id IN (" + list + ")",
               params({owner, nowMs + leaseMs}));
-    auto rows = db_->query(std::string("SELECT ") + kOutboxColumns +
+    auto rows = db->query(std::string("SELECT ") + kOutboxColumns +
                            ", m.canonical FROM delivery_outbox o JOIN pipeline_message m ON "
                            "m.id = o.message_id WHERE o.id IN (" + list + ") ORDER BY o.id");
     for (const SqlRow& r : rows) {
@@ -508,9 +525,9 @@ Result<std::vector<OutboxRow>> SqlStore::claimDeliveries(const std::string& owne
 
 Result<int> SqlStore::recordDeliveries(const std::vector<DeliveryUpdate>& updates,
                                        const std::string& owner) {
-  std::lock_guard lock(mutex_);
+  ConnectionPool::Lease db = pool_->acquire();
   int applied = 0;
-  Status st = inTransaction(*db_, [&] {
+  Status st = inTransaction(*db, [&] {
     applied = 0;
     inChunks(updates, [&](std::size_t from, std::size_t to) {
       std::vector<SqlParam> p;
@@ -525,15 +542,15 @@ Result<int> SqlStore::recordDeliveries(const std::vector<DeliveryUpdate>& update
       std::vector<SqlParam> ids;
       for (std::size_t k = from; k < to; ++k) ids.emplace_back(Poco::Int64(updates[k].outboxId));
       ids.emplace_back(owner);
-      auto mine = db_->query("SELECT COUNT(*) FROM delivery_outbox WHERE id IN (" +
+      auto mine = db->query("SELECT COUNT(*) FROM delivery_outbox WHERE id IN (" +
                                  placeholders(to - from) + ") AND lease_owner = ?",
                              ids);
       applied += static_cast<int>(integer(mine[0][0]));
       p.emplace_back(owner);
-      db_->exec("UPDATE delivery_outbox SET state = v.state, next_attempt_ms = v.next_at, "
+      db->exec("UPDATE delivery_outbox SET state = v.state, next_attempt_ms = v.next_at, "
                 "last_error = v.last_error, response_body = v.body, lease_owner = '', "
                 "lease_until_ms = 0 FROM " +
-                    db_->valuesTable(to - from, {{"id", "BIGINT"}, {"state", "TEXT"},
+                    db->valuesTable(to - from, {{"id", "BIGINT"}, {"state", "TEXT"},
                                                  {"next_at", "BIGINT"}, {"last_error", "TEXT"},
                                                  {"body", "TEXT"}}) +
                     " WHERE delivery_outbox.id = v.id AND delivery_outbox.lease_owner = ?",
@@ -546,10 +563,10 @@ Result<int> SqlStore::recordDeliveries(const std::vector<DeliveryUpdate>& update
 }
 
 Result<std::optional<StoredMessage>> SqlStore::message(int64_t id) {
-  std::lock_guard lock(mutex_);
+  ConnectionPool::Lease db = pool_->acquire();
   std::optional<StoredMessage> out;
   Status st = guarded([&] {
-    auto rows = db_->query(std::string("SELECT ") + kMessageColumns +
+    auto rows = db->query(std::string("SELECT ") + kMessageColumns +
                                " FROM pipeline_message WHERE id = ?",
                            params({Poco::Int64(id)}));
     if (!rows.empty()) out = messageFrom(rows[0]);
@@ -560,14 +577,14 @@ Result<std::optional<StoredMessage>> SqlStore::message(int64_t id) {
 }
 
 Result<std::vector<OutboxRow>> SqlStore::outbox(const OutboxFilter& filter) {
-  std::lock_guard lock(mutex_);
+  ConnectionPool::Lease db = pool_->acquire();
   std::vector<OutboxRow> out;
   Status st = guarded([&] {
     std::string sql = std::string("SELECT ") + kOutboxColumns +
                       " FROM delivery_outbox o JOIN pipeline_message m ON m.id = o.message_id "
                       "WHERE (? = '' OR o.state = ?) AND (? = '' OR o.destination = ?) "
                       "ORDER BY o.id LIMIT ?";
-    auto rows = db_->query(sql, params({filter.state, filter.state, filter.destination,
+    auto rows = db->query(sql, params({filter.state, filter.state, filter.destination,
                                         filter.destination, Poco::Int64(filter.limit)}));
     for (const SqlRow& r : rows) out.push_back(outboxFrom(r));
     return Status::okStatus();
@@ -577,10 +594,10 @@ Result<std::vector<OutboxRow>> SqlStore::outbox(const OutboxFilter& filter) {
 }
 
 Result<std::optional<OutboxRow>> SqlStore::outboxRow(int64_t id) {
-  std::lock_guard lock(mutex_);
+  ConnectionPool::Lease db = pool_->acquire();
   std::optional<OutboxRow> out;
   Status st = guarded([&] {
-    auto rows = db_->query(std::string("SELECT ") + kOutboxColumns +
+    auto rows = db->query(std::string("SELECT ") + kOutboxColumns +
                                ", m.canonical FROM delivery_outbox o JOIN pipeline_message m ON "
                                "m.id = o.message_id WHERE o.id = ?",
                            params({Poco::Int64(id)}));
@@ -595,15 +612,15 @@ Result<std::optional<OutboxRow>> SqlStore::outboxRow(int64_t id) {
 }
 
 Result<bool> SqlStore::retryNow(int64_t outboxId, int64_t nowMs) {
-  std::lock_guard lock(mutex_);
+  ConnectionPool::Lease db = pool_->acquire();
   bool done = false;
-  Status st = inTransaction(*db_, [&] {
-    auto rows = db_->query("SELECT state FROM delivery_outbox WHERE id = ?",
+  Status st = inTransaction(*db, [&] {
+    auto rows = db->query("SELECT state FROM delivery_outbox WHERE id = ?",
                            params({Poco::Int64(outboxId)}));
     if (rows.empty()) return Status::okStatus();
     const std::string state = text(rows[0][0]);
     if (state != kRetrying && state != kDead) return Status::okStatus();
-    db_->exec("UPDATE delivery_outbox SET state = ?, next_attempt_ms = ? WHERE id = ?",
+    db->exec("UPDATE delivery_outbox SET state = ?, next_attempt_ms = ? WHERE id = ?",
               params({std::string(kRetrying), nowMs, Poco::Int64(outboxId)}));
     done = true;
     return Status::okStatus();
@@ -614,10 +631,10 @@ Result<bool> SqlStore::retryNow(int64_t outboxId, int64_t nowMs) {
 
 Result<int64_t> SqlStore::replay(int64_t messageId, const std::string& destination,
                                  int64_t nowMs) {
-  std::lock_guard lock(mutex_);
+  ConnectionPool::Lease db = pool_->acquire();
   int64_t id = 0;
-  Status st = inTransaction(*db_, [&] {
-    auto rows = db_->query("SELECT source, idempotency_key, state, canonical FROM pipeline_message "
+  Status st = inTransaction(*db, [&] {
+    auto rows = db->query("SELECT source, idempotency_key, state, canonical FROM pipeline_message "
                            "WHERE id = ?",
                            params({Poco::Int64(messageId)}));
     if (rows.empty()) return Status::notFound("no message " + std::to_string(messageId));
@@ -629,11 +646,11 @@ Result<int64_t> SqlStore::replay(int64_t messageId, const std::string& destinati
       return Status::conflict("message " + std::to_string(messageId) + " is " +
                               text(rows[0][2]) + "; only routed messages can be replayed");
     }
-    auto line = db_->query("SELECT ordering_key FROM delivery_outbox WHERE message_id = ? ORDER BY id",
+    auto line = db->query("SELECT ordering_key FROM delivery_outbox WHERE message_id = ? ORDER BY id",
                            params({Poco::Int64(messageId)}));
     const std::string ordering =
         line.empty() ? "message-" + std::to_string(messageId) : text(line[0][0]);
-    id = db_->insert("INSERT INTO delivery_outbox (message_id, destination, ordering_key, "
+    id = db->insert("INSERT INTO delivery_outbox (message_id, destination, ordering_key, "
                      "idempotency_key, state, next_attempt_ms, created_ms) VALUES (?, ?, ?, ?, ?, "
                      "?, ?)",
                      params({Poco::Int64(messageId), destination, ordering,
@@ -646,12 +663,12 @@ Result<int64_t> SqlStore::replay(int64_t messageId, const std::string& destinati
 }
 
 Result<std::vector<QueueStats>> SqlStore::queueStats() {
-  std::lock_guard lock(mutex_);
+  ConnectionPool::Lease db = pool_->acquire();
   std::vector<QueueStats> out;
   Status st = guarded([&] {
     // Delivered rows are left out: they only grow, and would make every scrape a full scan
     // (renkei_deliveries_total counts them instead).
-    auto rows = db_->query("SELECT destination, state, COUNT(*), MIN(created_ms) FROM "
+    auto rows = db->query("SELECT destination, state, COUNT(*), MIN(created_ms) FROM "
                            "delivery_outbox WHERE state IN ('QUEUED', 'RETRYING', 'DEAD') "
                            "GROUP BY destination, state ORDER BY destination, state");
     for (const SqlRow& r : rows) {
@@ -664,21 +681,21 @@ Result<std::vector<QueueStats>> SqlStore::queueStats() {
 }
 
 Status SqlStore::releaseLeases(const std::string& owner) {
-  std::lock_guard lock(mutex_);
-  return inTransaction(*db_, [&] {
-    db_->exec("UPDATE pipeline_message SET lease_owner = '', lease_until_ms = 0 WHERE lease_owner = ?",
+  ConnectionPool::Lease db = pool_->acquire();
+  return inTransaction(*db, [&] {
+    db->exec("UPDATE pipeline_message SET lease_owner = '', lease_until_ms = 0 WHERE lease_owner = ?",
               params({owner}));
-    db_->exec("UPDATE delivery_outbox SET lease_owner = '', lease_until_ms = 0 WHERE lease_owner = ?",
+    db->exec("UPDATE delivery_outbox SET lease_owner = '', lease_until_ms = 0 WHERE lease_owner = ?",
               params({owner}));
     return Status::okStatus();
   });
 }
 
 Result<int64_t> SqlStore::purgeRaw(int64_t cutoffMs) {
-  std::lock_guard lock(mutex_);
+  ConnectionPool::Lease db = pool_->acquire();
   int64_t purged = 0;
-  Status st = inTransaction(*db_, [&] {
-    auto rows = db_->query(
+  Status st = inTransaction(*db, [&] {
+    auto rows = db->query(
         "SELECT r.sha256 FROM intake_raw r WHERE r.purged = 0 AND r.first_ms < ? AND NOT EXISTS "
         "(SELECT 1 FROM pipeline_message m WHERE m.sha256 = r.sha256 AND (m.received_ms >= ? OR "
         "m.state = 'RECEIVED' OR EXISTS (SELECT 1 FROM delivery_outbox o WHERE o.message_id = m.id "
@@ -686,8 +703,8 @@ Result<int64_t> SqlStore::purgeRaw(int64_t cutoffMs) {
         params({cutoffMs, cutoffMs}));
     for (const SqlRow& r : rows) {
       const std::string sha = text(r[0]);
-      db_->exec("UPDATE intake_raw SET bytes = NULL, purged = 1 WHERE sha256 = ?", params({sha}));
-      db_->exec("UPDATE pipeline_message SET canonical = '' WHERE sha256 = ?", params({sha}));
+      db->exec("UPDATE intake_raw SET bytes = NULL, purged = 1 WHERE sha256 = ?", params({sha}));
+      db->exec("UPDATE pipeline_message SET canonical = '' WHERE sha256 = ?", params({sha}));
       ++purged;
     }
     return Status::okStatus();
@@ -700,7 +717,7 @@ Result<std::vector<StoredResource>> SqlStore::search(const std::string& type,
                                                     const ReadScope& scope,
                                                     const std::vector<SearchCriterion>& criteria,
                                                     int64_t count, int64_t offset, int64_t& total) {
-  std::lock_guard lock(mutex_);
+  ConnectionPool::Lease db = pool_->acquire();
   std::vector<StoredResource> out;
   Status st = guarded([&] {
     std::vector<SqlParam> p{SqlParam(type)};
@@ -729,11 +746,11 @@ Result<std::vector<StoredResource>> SqlStore::search(const std::string& type,
       }
       p.emplace_back(value);
     }
-    auto counted = db_->query("SELECT COUNT(*)" + where, p);
+    auto counted = db->query("SELECT COUNT(*)" + where, p);
     total = counted.empty() ? 0 : integer(counted[0][0]);
     p.emplace_back(Poco::Int64(count));
     p.emplace_back(Poco::Int64(offset));
-    for (const SqlRow& r : db_->query("SELECT r.resource_type, r.id, r.version, r.organization, "
+    for (const SqlRow& r : db->query("SELECT r.resource_type, r.id, r.version, r.organization, "
                                       "r.message_id, r.updated_ms, r.content" + where +
                                           " ORDER BY r.id LIMIT ? OFFSET ?",
                                       p)) {
@@ -747,10 +764,10 @@ Result<std::vector<StoredResource>> SqlStore::search(const std::string& type,
 }
 
 int SqlStore::schemaVersion() {
-  std::lock_guard lock(mutex_);
+  ConnectionPool::Lease db = pool_->acquire();
   int version = 0;
   Status st = guarded([&] {
-    auto rows = db_->query("SELECT MAX(version) FROM store_schema");
+    auto rows = db->query("SELECT MAX(version) FROM store_schema");
     if (!rows.empty()) version = static_cast<int>(integer(rows[0][0]));
     return Status::okStatus();
   });

@@ -1,16 +1,17 @@
 // SqlStore: the Store interface over SQLite or PostgreSQL (see store.h for the contract).
 #pragma once
 
-#include <mutex>
+#include <map>
+#include <memory>
 
+#include "connection_pool.h"
 #include "renkei/store/store.h"
-#include "sql_database.h"
 
 namespace renkei::store {
 
 class SqlStore : public Store {
  public:
-  explicit SqlStore(std::unique_ptr<SqlDatabase> db);
+  explicit SqlStore(std::unique_ptr<ConnectionPool> pool);
 
   Result<std::vector<IntakeReceipt>> intake(const std::vector<RawInput>& inputs,
                                             int64_t nowMs) override;
@@ -47,17 +48,21 @@ class SqlStore : public Store {
   Result<std::vector<AuditRecord>> audit(int64_t limit) override;
   Result<std::vector<SourceFileState>> sourceFiles(const std::string& source) override;
   Status recordSourceFiles(const std::vector<SourceFileState>& files) override;
-  int64_t commitCount() const override { return db_->commits(); }
+  int64_t commitCount() const override { return pool_->commits(); }
 
  private:
-  // The statements of intake and recordRouting, inside a transaction the caller holds.
-  void intakeRows(const std::vector<RawInput>& inputs, int64_t nowMs,
-                  std::vector<IntakeReceipt>& receipts);
-  void routingRows(std::vector<RoutingOutcome>& outcomes, const std::string& owner, int64_t nowMs,
-                   std::vector<bool>& applied, std::vector<std::string>& failed);
+  /// Message rows by id: id, state, lease_owner, lease_until_ms, source, idempotency_key, sender.
+  using MessageRows = std::map<Poco::Int64, SqlRow>;
+  // The statements of intake and recordRouting, inside a transaction the caller holds on `db`.
+  // intakeRows reports the rows it inserted; routingRows reads from the database only the
+  // messages that `known` does not hold.
+  void intakeRows(SqlDatabase& db, const std::vector<RawInput>& inputs, int64_t nowMs,
+                  std::vector<IntakeReceipt>& receipts, MessageRows* inserted = nullptr);
+  void routingRows(SqlDatabase& db, std::vector<RoutingOutcome>& outcomes, const std::string& owner,
+                   int64_t nowMs, std::vector<bool>& applied, std::vector<std::string>& failed,
+                   const MessageRows* known = nullptr);
 
-  std::mutex mutex_;
-  std::unique_ptr<SqlDatabase> db_;
+  std::unique_ptr<ConnectionPool> pool_;
 };
 
 }  // namespace renkei::store

@@ -7,8 +7,8 @@
 namespace renkei::store {
 
 Status SqlStore::recordAudit(const std::vector<AuditRecord>& records) {
-  std::lock_guard lock(mutex_);
-  return inTransaction(*db_, [&] {
+  ConnectionPool::Lease db = pool_->acquire();
+  return inTransaction(*db, [&] {
     inChunks(records, [&](std::size_t from, std::size_t to) {
       std::vector<SqlParam> p;
       for (std::size_t k = from; k < to; ++k) {
@@ -19,7 +19,7 @@ Status SqlStore::recordAudit(const std::vector<AuditRecord>& records) {
           p.push_back(std::move(v));
         }
       }
-      db_->exec("INSERT INTO api_audit (at_ms, source, client, organization, method, path, status, "
+      db->exec("INSERT INTO api_audit (at_ms, source, client, organization, method, path, status, "
                 "message_id) VALUES " + valueRows(to - from, 8),
                 p);
     });
@@ -28,10 +28,10 @@ Status SqlStore::recordAudit(const std::vector<AuditRecord>& records) {
 }
 
 Result<std::vector<AuditRecord>> SqlStore::audit(int64_t limit) {
-  std::lock_guard lock(mutex_);
+  ConnectionPool::Lease db = pool_->acquire();
   std::vector<AuditRecord> out;
   Status st = guarded([&] {
-    for (const SqlRow& r : db_->query("SELECT at_ms, source, client, organization, method, path, "
+    for (const SqlRow& r : db->query("SELECT at_ms, source, client, organization, method, path, "
                                       "status, message_id FROM api_audit ORDER BY id DESC LIMIT ?",
                                       std::vector<SqlParam>{Poco::Int64(limit)})) {
       out.push_back({integer(r[0]), text(r[1]), text(r[2]), text(r[3]), text(r[4]), text(r[5]),
@@ -44,12 +44,12 @@ Result<std::vector<AuditRecord>> SqlStore::audit(int64_t limit) {
 }
 
 Result<std::vector<SourceFileState>> SqlStore::sourceFiles(const std::string& source) {
-  std::lock_guard lock(mutex_);
+  ConnectionPool::Lease db = pool_->acquire();
   std::vector<SourceFileState> out;
   Status st = guarded([&] {
     const std::string columns = "SELECT source, path, size, mtime_ns, sha256, message_id, problem, seen_ms FROM source_file";
-    auto rows = source.empty() ? db_->query(columns + " ORDER BY source, path")
-                               : db_->query(columns + " WHERE source = ? ORDER BY path", std::vector<SqlParam>{source});
+    auto rows = source.empty() ? db->query(columns + " ORDER BY source, path")
+                               : db->query(columns + " WHERE source = ? ORDER BY path", std::vector<SqlParam>{source});
     out.reserve(rows.size());
     for (const SqlRow& r : rows) {
       out.push_back({text(r[0]), text(r[1]), integer(r[2]), integer(r[3]), text(r[4]), integer(r[5]),
@@ -63,8 +63,8 @@ Result<std::vector<SourceFileState>> SqlStore::sourceFiles(const std::string& so
 
 Status SqlStore::recordSourceFiles(const std::vector<SourceFileState>& files) {
   if (files.empty()) return Status::okStatus();
-  std::lock_guard lock(mutex_);
-  return inTransaction(*db_, [&] {
+  ConnectionPool::Lease db = pool_->acquire();
+  return inTransaction(*db, [&] {
     inChunks(files, [&](std::size_t from, std::size_t to) {
       std::vector<SqlParam> p;
       for (std::size_t k = from; k < to; ++k) {
@@ -76,7 +76,7 @@ Status SqlStore::recordSourceFiles(const std::vector<SourceFileState>& files) {
           p.push_back(std::move(v));
         }
       }
-      db_->exec("INSERT INTO source_file (source, path, size, mtime_ns, sha256, message_id, problem, seen_ms) "
+      db->exec("INSERT INTO source_file (source, path, size, mtime_ns, sha256, message_id, problem, seen_ms) "
                 "VALUES " + valueRows(to - from, 8) +
                     " ON CONFLICT (source, path) DO UPDATE SET size = excluded.size, mtime_ns = "
                     "excluded.mtime_ns, sha256 = excluded.sha256, message_id = excluded.message_id, "

@@ -3,7 +3,8 @@
 // the same file dropped twice is a duplicate; ignored names stay where they are; links, special
 // files and hard links are never read but moved, as they are, to failed/ with the reason; a
 // committed file whose move to done/ fails is not submitted again; whatever lands in failed/
-// counts as a failed intake; a second source on the same folder is refused.
+// counts as a failed intake; a second source on the same folder is refused; a file renamed in or
+// closed by its writer is taken at once, one still open is not.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -26,13 +27,14 @@ class FolderSourceTest : public PipelineFixture {
  protected:
   /// Extra source settings, e.g. R"(, "done_file_suffix": ".done")".
   virtual std::string extraSettings() const { return ""; }
+  virtual std::string timing() const { return R"("poll_ms": 20, "min_age_ms": 300)"; }
   void SetUp() override {
     build(R"({"out": {"type": "file_folder", "path": ")" + (dir_.path() / "out").string() + "\"}}",
           "out");
     inbox_ = dir_.path() / "inbox";
     fs::create_directories(inbox_);
     config_.Parse((R"({"type": "folder", "path": ")" + inbox_.string() +
-                   R"(", "poll_ms": 20, "min_age_ms": 300)" + extraSettings() + "}")
+                   "\", " + timing() + extraSettings() + "}")
                       .c_str());
     pipeline::AdapterContext ctx{"inbox", &config_, nullptr, pipeline_.get(), metrics_};
     auto source = registry_.source("folder")->makeSource(ctx);
@@ -300,6 +302,38 @@ TEST_F(FolderSourceWithLimits, AFileOverTheCapIsNeverReadAndFailsWithAReason) {
   EXPECT_TRUE(store_->outbox({})->empty());
 }
 
+// Polls five seconds apart: only the writer's close or rename can explain a file taken sooner.
+class FolderSourceWithRarePolls : public FolderSourceTest {
+ protected:
+  std::string timing() const override { return R"("poll_ms": 5000, "min_age_ms": 0)"; }
+};
+
+TEST_F(FolderSourceWithRarePolls, AFileRenamedInIsTakenAtOnceNotAfterTwoPolls) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the first poll has run
+  const auto dropped = std::chrono::steady_clock::now();
+  ASSERT_TRUE(writeFileAtomically((inbox_ / "a.json").string(), patientJson("a")).ok());
+  waitFor([&] { return count(inbox_ / "done") == 1; }, 4000);
+  EXPECT_EQ(count(inbox_ / "done"), 1u) << "the rename woke the source";
+  EXPECT_LT(std::chrono::steady_clock::now() - dropped, std::chrono::seconds(4));
+}
+
+TEST_F(FolderSourceWithRarePolls, AFileStillOpenForWritingWaitsForItsClose) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const std::string text = patientJson("open");
+  std::ofstream out(inbox_ / "open.json", std::ios::binary);
+  out.write(text.data(), 20);
+  out.flush();
+  // Another file's rename wakes the source while open.json is still open and incomplete.
+  ASSERT_TRUE(writeFileAtomically((inbox_ / "b.json").string(), patientJson("b")).ok());
+  waitFor([&] { return count(inbox_ / "done") == 1; }, 4000);
+  EXPECT_TRUE(fs::exists(inbox_ / "open.json")) << "taken before its writer closed it";
+  out.write(text.data() + 20, static_cast<std::streamsize>(text.size() - 20));
+  out.close();
+  waitFor([&] { return count(inbox_ / "done") == 2; }, 4000);
+  EXPECT_EQ(count(inbox_ / "done"), 2u) << "the close woke the source";
+  EXPECT_EQ(count(inbox_ / "failed"), 0u);
+}
+
 TEST(StabilityTracker, NeedsTwoEqualObservationsAndTheMinimumAge) {
   adapters::StabilityTracker t;
   using Seen = adapters::StabilityTracker::Seen;
@@ -307,6 +341,18 @@ TEST(StabilityTracker, NeedsTwoEqualObservationsAndTheMinimumAge) {
   EXPECT_TRUE(t.ready({{"a", Seen{20, 4000}}}, 5000, 2000).empty()) << "grew";
   EXPECT_TRUE(t.ready({{"a", Seen{20, 4000}}}, 5000, 2000).empty()) << "too young";
   EXPECT_EQ(t.ready({{"a", Seen{20, 4000}}}, 6000, 2000), std::vector<std::string>{"a"});
+}
+
+TEST(StabilityTracker, AFileItsWriterFinishedIsReadyAtFirstSightUnlessChangedSince) {
+  adapters::StabilityTracker t;
+  using Seen = adapters::StabilityTracker::Seen;
+  t.noteFinished({{"a", 4100}, {"b", 4100}, {"gone", 4100}});
+  EXPECT_EQ(t.ready({{"a", Seen{20, 4000}}, {"b", Seen{30, 4200}}}, 6500, 2000),
+            std::vector<std::string>{"a"})
+      << "b was written again after its writer closed it";
+  EXPECT_TRUE(t.ready({{"c", Seen{5, 6000}}}, 6500, 2000).empty()) << "no event, first sight";
+  t.noteFinished({{"young", 6400}});
+  EXPECT_TRUE(t.ready({{"young", Seen{5, 6300}}}, 6500, 2000).empty()) << "younger than min_age";
 }
 
 TEST(FolderSourceNames, DotFilesTemporariesAndReasonsAreIgnored) {

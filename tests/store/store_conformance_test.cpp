@@ -2,7 +2,9 @@
 // routing committed with its outbox rows, per-(destination, ordering key) order, retry and dead
 // states, replay with the same idempotency key, retention, and migrations on reopen.
 #include <algorithm>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -194,6 +196,33 @@ TEST_P(StoreConformance, DeliveriesGoOutInOrderPerDestinationAndOrderingKey) {
   auto next = store_->claimDeliveries("w", 10, 5001, 30000);
   ASSERT_EQ(next->size(), 1u);
   EXPECT_EQ(next.value()[0].canonical, "second");
+}
+
+TEST_P(StoreConformance, WorkersClaimingAtOnceNeverShareADelivery) {
+  // On PostgreSQL each caller runs on its own pooled connection, as separate instances would.
+  for (int i = 0; i < 60; ++i) routed("m" + std::to_string(i), {"hospital"}, "p" + std::to_string(i));
+  std::mutex mutex;
+  std::vector<int64_t> claimedIds;
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 4; ++w) {
+    workers.emplace_back([&, w] {
+      const std::string owner = "w" + std::to_string(w);
+      for (;;) {
+        auto claimed = store_->claimDeliveries(owner, 7, 5000, 30000);
+        ASSERT_TRUE(claimed.ok()) << claimed.status().toString();
+        if (claimed->empty()) return;
+        std::vector<DeliveryUpdate> sent;
+        for (const OutboxRow& row : claimed.value()) sent.push_back({row.id, kSent, 0, "", ""});
+        ASSERT_TRUE(store_->recordDeliveries(sent, owner).ok());
+        std::lock_guard lock(mutex);
+        for (const OutboxRow& row : claimed.value()) claimedIds.push_back(row.id);
+      }
+    });
+  }
+  for (std::thread& t : workers) t.join();
+  std::set<int64_t> distinct(claimedIds.begin(), claimedIds.end());
+  EXPECT_EQ(claimedIds.size(), 60u) << "every delivery claimed once";
+  EXPECT_EQ(distinct.size(), 60u);
 }
 
 TEST_P(StoreConformance, RetryWaitsForItsTimeAndHoldsItsLine) {
@@ -446,12 +475,12 @@ TEST_P(StoreConformance, SourceFilesAreRecordedPerSourceAndReplaced) {
 
 TEST_P(StoreConformance, ReopeningKeepsDataAndSchemaVersion) {
   const int64_t id = intakeOne("kept");
-  EXPECT_EQ(store_->schemaVersion(), 6);
+  EXPECT_EQ(store_->schemaVersion(), 7);
   store_.reset();
   auto reopened = openStore(config_);
   ASSERT_TRUE(reopened.ok()) << reopened.status().toString();
   store_ = std::move(reopened.value());
-  EXPECT_EQ(store_->schemaVersion(), 6);
+  EXPECT_EQ(store_->schemaVersion(), 7);
   EXPECT_TRUE(store_->message(id).value().has_value());
 }
 

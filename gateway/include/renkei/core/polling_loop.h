@@ -1,5 +1,5 @@
 // A source's polling thread: a SupervisedLoop whose rounds run `poll` and then wait for the
-// interval, a wait that stop() cuts short. The watched folder and the SS-MIX2 storage scan with it.
+// interval, a wait that stop() and wake() cut short. The watched folder and the SS-MIX2 storage scan with it.
 #pragma once
 
 #include <condition_variable>
@@ -29,6 +29,8 @@ class PollingLoop {
   void stop();
   /// True once stop() was called: a long poll checks it between its steps.
   bool stopping() const;
+  /// The next poll starts without waiting for the interval (news of work, or more left over).
+  void wake();
 
  private:
   Status round();
@@ -38,6 +40,7 @@ class PollingLoop {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   bool running_ = false;
+  bool woken_ = false;
   SupervisedLoop loop_;
 };
 

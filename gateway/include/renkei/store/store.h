@@ -262,6 +262,9 @@ struct StoreConfig {
   std::string kind = "sqlite";  ///< "sqlite" or "postgres"
   std::string path;             ///< SQLite database file
   std::string url;              ///< PostgreSQL connection string
+  /// PostgreSQL connections this instance holds; intake, routing and each delivery worker run
+  /// their transactions on them side by side. SQLite has one (a single writer).
+  int connections = 8;
 };
 
 /// Opens the store and applies pending schema migrations.
