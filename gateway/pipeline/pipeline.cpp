@@ -7,6 +7,7 @@
 
 #include <Poco/Exception.h>
 
+#include "renkei/core/digest.h"
 #include "renkei/core/json_log.h"
 #include "renkei/fhir/operation_outcome.h"
 #include "renkei/fhir/resource_reader.h"
@@ -128,6 +129,8 @@ store::RoutingOutcome Pipeline::normalizeAndRouteGuarded(const std::string& sour
 PreparedInput Pipeline::prepare(store::RawInput input) const {
   PreparedInput p;
   p.outcome = normalizeAndRouteGuarded(input.source, input.name, input.bytes);
+  // Hashed here, in the caller's thread, so that the one committer does not.
+  if (input.sha256.empty()) input.sha256 = sha256Hex(input.bytes);
   p.input = std::move(input);
   return p;
 }

@@ -109,7 +109,7 @@ void SqlStore::intakeRows(SqlDatabase& db, const std::vector<RawInput>& inputs, 
   std::vector<std::string> keys(inputs.size());
   std::vector<std::string> hashes(inputs.size());
   for (std::size_t i = 0; i < inputs.size(); ++i) {
-    hashes[i] = sha256Hex(inputs[i].bytes);
+    hashes[i] = inputs[i].sha256.empty() ? sha256Hex(inputs[i].bytes) : inputs[i].sha256;
     keys[i] = inputs[i].idempotencyKey.empty() ? hashes[i] : inputs[i].idempotencyKey;
   }
   receipts.assign(inputs.size(), IntakeReceipt{});

@@ -35,6 +35,9 @@ struct RawInput {
   /// What kind of write this is, kept with the message so that routing it later (after a
   /// crash) treats it the same; opaque to the store (see pipeline/write_intent.h).
   std::string writeIntent;
+  /// SHA-256 of `bytes` (hex) when the caller computed it already (outside the commit, in
+  /// parallel); the store computes it when empty.
+  std::string sha256;
 };
 
 struct IntakeReceipt {
