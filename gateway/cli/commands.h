@@ -16,5 +16,6 @@ int runToken(int argc, char** argv);
 int runAudit(int argc, char** argv);
 int runMap(int argc, char** argv);
 int runMapping(int argc, char** argv);
+int runMatch(int argc, char** argv);
 
 }  // namespace renkei::cli

@@ -32,6 +32,8 @@ constexpr Command kCommands[] = {
      "a file in a mapped layout → validated FHIR Bundles (or --reverse)"},
     {"mapping", renkei::cli::runMapping, "check the mappings, or run their golden cases"},
     {"audit", renkei::cli::runAudit, "the newest API requests as a Bundle of FHIR AuditEvents"},
+    {"match", renkei::cli::runMatch,
+     "match a Patient against the stored patients of every organization (link, review or new)"},
     {"token", renkei::cli::runToken,
      "make an API token for a fhir_http client (prints it and its SHA-256)"},
     {"version", renkei::cli::runVersion,

@@ -70,7 +70,7 @@ Keys keysOf(const PatientRecord& r) {
   k.sex = normalizedSex(r.sex);
   k.postal = digitsKey(r.postalCode);
   if (k.postal.size() != 7) k.postal.clear();
-  k.municipality = digitsKey(r.municipality);
+  k.municipality = kanjiKey(r.municipality);
   k.phone = digitsKey(r.phone);
   if (k.phone.size() < 9) k.phone.clear();
   return k;

@@ -46,6 +46,10 @@ class SqlStore : public Store {
                                              int64_t& total) override;
   Status recordAudit(const std::vector<AuditRecord>& records) override;
   Result<std::vector<AuditRecord>> audit(int64_t limit) override;
+  Result<std::vector<StoredResource>> currentResources(const std::string& type,
+                                                       const std::string& afterOrganization,
+                                                       const std::string& afterId,
+                                                       int64_t limit) override;
   Result<std::vector<SourceFileState>> sourceFiles(const std::string& source) override;
   Status recordSourceFiles(const std::vector<SourceFileState>& files) override;
   int64_t commitCount() const override { return pool_->commits(); }

@@ -43,6 +43,27 @@ Result<std::vector<AuditRecord>> SqlStore::audit(int64_t limit) {
   return out;
 }
 
+Result<std::vector<StoredResource>> SqlStore::currentResources(const std::string& type,
+                                                              const std::string& afterOrganization,
+                                                              const std::string& afterId,
+                                                              int64_t limit) {
+  ConnectionPool::Lease db = pool_->acquire();
+  std::vector<StoredResource> out;
+  Status st = guarded([&] {
+    for (const SqlRow& r :
+         db->query("SELECT resource_type, id, version, organization, message_id, updated_ms, content "
+                   "FROM fhir_resource WHERE resource_type = ? AND current = 1 AND "
+                   "(organization > ? OR (organization = ? AND id > ?)) ORDER BY organization, id LIMIT ?",
+                   {type, afterOrganization, afterOrganization, afterId, Poco::Int64(limit)})) {
+      out.push_back({text(r[0]), text(r[1]), integer(r[2]), text(r[3]), integer(r[4]),
+                     integer(r[5]), text(r[6])});
+    }
+    return Status::okStatus();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
 Result<std::vector<SourceFileState>> SqlStore::sourceFiles(const std::string& source) {
   ConnectionPool::Lease db = pool_->acquire();
   std::vector<SourceFileState> out;

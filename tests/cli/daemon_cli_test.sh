@@ -35,7 +35,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 check "--version" 0 "renkei 0.1.0" "$renkei" --version
 check "version names the commit" 0 "commit " "$renkei" version
-check "version names the store schema" 0 "store_schema 6" "$renkei" version
+check "version names the store schema" 0 "store_schema 7" "$renkei" version
 check "sample config is valid" 0 "ok (1 sources, 3 sinks, 2 routes, store sqlite)" \
   "$renkei" check-config "$src/samples/config/renkei.json"
 printf '{"sources": {}, "sinks": {"x": {"type": "fax"}}, "routes": [{"name": "r", "to": ["y"]}], "colour": 1}' > "$work/bad.json"
@@ -109,11 +109,37 @@ done
 check "the replay was delivered" 0 ".json" ls "$work/archive"
 check "unknown row" 1 "no outbox row 99" "$renkei" outbox --config "$work/renkei.json" show 99
 check "audit prints AuditEvents as a Bundle" 0 "\"type\":\"collection\"" "$renkei" audit --config "$work/renkei.json" --limit 5
+# Patient matching against what the hospitals' endpoint stored: the same woman as another
+# system writes her (half-width kana, a variant-free kanji, no ids, no phone) is linked; a
+# stranger is new.
+check "a hospital posts a Patient" 0 "201" curl -s -o /dev/null -w "%{http_code}" -X POST \
+  -H "Authorization: Bearer token" -H "Content-Type: application/fhir+json" \
+  --data-binary @"$src/samples/fhir/Patient-renkei-example.json" "http://127.0.0.1:$api_port/fhir/Patient"
+python3 - "$src/samples/fhir/Patient-renkei-example.json" "$work" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+del p["identifier"], p["telecom"], p["text"], p["meta"]
+p["name"] = [{"family": "ﾚﾝｹｲ", "given": ["ﾊﾅｺ"]}, {"family": "連携", "given": ["花子"]}]
+json.dump({"resourceType": "Bundle", "type": "collection", "entry": [{"resource": p}]},
+          open(sys.argv[2] + "/same-woman.json", "w"), ensure_ascii=False)
+p["name"] = [{"family": "ﾚﾝｹｲ", "given": ["ﾀﾛｳ"]}]
+p["gender"] = "male"
+p["birthDate"] = "1950-01-01"
+json.dump(p, open(sys.argv[2] + "/stranger.json", "w"), ensure_ascii=False)
+PY
+check "match links the same woman written another way" 0 '"decision":"link","candidates":[{"patient":"Patient/' \
+  "$renkei" match --config "$work/renkei.json" "$work/same-woman.json"
+check "match gives its reasons" 0 '"birth date equal"' \
+  "$renkei" match --config "$work/renkei.json" "$work/same-woman.json"
+check "match finds a stranger new" 0 '"decision":"new"' \
+  "$renkei" match --config "$work/renkei.json" "$work/stranger.json"
+check "match refuses a file without a Patient" 2 "holding a Patient" \
+  "$renkei" match --config "$work/renkei.json" "$work/renkei.json"
 check "patient data stays out of the log" 1 "" grep -q "連携" "$work/renkei.log"
 
 # Versions and true reason phrases on the admin endpoint.
 check "healthz names the version" 0 '"version":"0.1.0"' curl -sf "http://127.0.0.1:$admin_port/healthz"
-check "healthz names the store schema" 0 '"store_schema":6' curl -sf "http://127.0.0.1:$admin_port/healthz"
+check "healthz names the store schema" 0 '"store_schema":7' curl -sf "http://127.0.0.1:$admin_port/healthz"
 check "metrics carry the build info" 0 'renkei_build_info{version="0.1.0",commit="' \
   curl -sf "http://127.0.0.1:$admin_port/metrics"
 check "404 says Not Found" 0 "HTTP/1.1 404 Not Found" curl -si "http://127.0.0.1:$admin_port/nothing"

@@ -119,6 +119,12 @@ class FlakyStore : public store::Store {
     return inner_->recordAudit(records);
   }
   Result<std::vector<store::AuditRecord>> audit(int64_t limit) override { return inner_->audit(limit); }
+  Result<std::vector<store::StoredResource>> currentResources(const std::string& type,
+                                                              const std::string& afterOrganization,
+                                                              const std::string& afterId,
+                                                              int64_t limit) override {
+    return inner_->currentResources(type, afterOrganization, afterId, limit);
+  }
   Result<std::vector<store::SourceFileState>> sourceFiles(const std::string& source) override {
     return inner_->sourceFiles(source);
   }

@@ -316,6 +316,27 @@ TEST_P(StoreConformance, RetentionPurgesOnlyFinishedOldInputs) {
       << "a purged message cannot be replayed";
 }
 
+TEST_P(StoreConformance, CurrentResourcesOfEveryOrganizationComeInPages) {
+  int64_t n = 0;
+  for (const char* sender : {"clinic-b", "clinic-a"}) {
+    for (const char* id : {"rk2", "rk1"}) {
+      RawInput in{"inbox", sender, "f.json", "key-" + std::to_string(++n), "m" + std::to_string(n)};
+      const int64_t messageId = store_->intake({in}, 1000).value()[0].messageId;
+      RoutingOutcome o{messageId, kRouted, "", "{}", "m", {}};
+      o.resources = {{"Patient", id, std::string(R"({"resourceType":"Patient","id":")") + id + ""}"},
+                     {"Observation", "o" + std::string(id), R"({"resourceType":"Observation"})"}};
+      ASSERT_TRUE(store_->recordRouting({o}, "a", 2000).ok());
+    }
+  }
+  auto first = store_->currentResources("Patient", "", "", 3).value();
+  ASSERT_EQ(first.size(), 3u);
+  EXPECT_EQ(first[0].organization + "/" + first[0].id, "clinic-a/rk1");
+  EXPECT_EQ(first[2].organization + "/" + first[2].id, "clinic-b/rk1");
+  auto rest = store_->currentResources("Patient", first[2].organization, first[2].id, 3).value();
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].organization + "/" + rest[0].id, "clinic-b/rk2");
+}
+
 TEST_P(StoreConformance, RoutedResourcesAreStoredForTheSender) {
   const int64_t id = intakeOne("m");
   ASSERT_EQ(store_->claimReceived("a", 10, 2000, 1000)->size(), 1u);

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "renkei/matching/match_keys.h"
+#include "renkei/matching/patient_from_fhir.h"
 #include "renkei/matching/patient_index.h"
 #include "support/patient_population.h"
 
@@ -38,6 +39,40 @@ TEST(MatchKeys, DigitsAndMasks) {
   EXPECT_TRUE(looksMasked("Ｙ・Ｔ"));
   EXPECT_FALSE(looksMasked("山田"));
   EXPECT_FALSE(looksMasked("Smith"));
+}
+
+TEST(PatientFromFhir, JpCorePatientGivesKanjiKanaAndTheRest) {
+  rapidjson::Document d;
+  d.Parse(R"({"resourceType": "Patient",
+    "identifier": [{"system": "urn:oid:1.2.392.100495.20.3.51.11312345678", "value": "00001234"}],
+    "name": [
+      {"extension": [{"url": "http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation",
+                      "valueCode": "IDE"}], "family": "山田", "given": ["太郎"]},
+      {"extension": [{"url": "http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation",
+                      "valueCode": "SYL"}], "family": "ヤマダ", "given": ["タロウ"]}],
+    "telecom": [{"system": "email", "value": "a@example.jp"}, {"system": "phone", "value": "03-1234-5678"}],
+    "gender": "male", "birthDate": "1940-04-01",
+    "address": [{"postalCode": "162-0001", "city": "新宿区", "state": "東京都"}]})");
+  const PatientRecord r = patientRecordFromFhir(d);
+  ASSERT_EQ(r.identifiers.size(), 1u);
+  EXPECT_EQ(r.identifiers[0].value, "00001234");
+  EXPECT_EQ(r.familyName, "山田");
+  EXPECT_EQ(r.givenKana, "タロウ");
+  EXPECT_EQ(r.phone, "03-1234-5678");
+  EXPECT_EQ(r.postalCode, "162-0001");
+  EXPECT_EQ(r.municipality, "新宿区");
+  EXPECT_EQ(r.sex, "male");
+  EXPECT_EQ(r.birthDate, "1940-04-01");
+}
+
+TEST(PatientFromFhir, NamesWithoutTheExtensionAreToldApartByScript) {
+  rapidjson::Document d;
+  d.Parse(R"({"resourceType": "Patient", "name": [{"family": "ﾔﾏﾀﾞ", "given": ["ﾀﾛｳ"]},
+                                                  {"family": "山田", "given": ["太郎"]}]})");
+  const PatientRecord r = patientRecordFromFhir(d);
+  EXPECT_EQ(r.familyKana, "ﾔﾏﾀﾞ");
+  EXPECT_EQ(r.familyName, "山田");
+  EXPECT_EQ(r.givenName, "太郎");
 }
 
 PatientRecord taro() {

@@ -24,7 +24,7 @@ struct PatientRecord {
   std::string birthDate;   ///< YYYY-MM-DD
   std::string sex;         ///< male, female, other, unknown or empty
   std::string postalCode;  ///< any form: 〒162-0001, 1620001
-  std::string municipality;  ///< 団体コード (6 digits)
+  std::string municipality;  ///< 団体コード, or the municipality's name (compared as given)
   std::string phone;
 };
 

@@ -253,6 +253,13 @@ class Store {
   virtual Status recordAudit(const std::vector<AuditRecord>& records) = 0;
   /// The newest `limit` audit records, newest first.
   virtual Result<std::vector<AuditRecord>> audit(int64_t limit) = 0;
+  /// Current versions of `type` of every organization, ordered by (organization, id), the page
+  /// after (afterOrganization, afterId): for operators' tools such as patient matching, never
+  /// for an organization's API.
+  virtual Result<std::vector<StoredResource>> currentResources(const std::string& type,
+                                                               const std::string& afterOrganization,
+                                                               const std::string& afterId,
+                                                               int64_t limit) = 0;
   /// Every file `source` has recorded; "" for every source.
   virtual Result<std::vector<SourceFileState>> sourceFiles(const std::string& source) = 0;
   /// Records (inserts or replaces) what a source saw of these files, in one transaction.

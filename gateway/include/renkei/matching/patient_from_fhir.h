@@ -1,0 +1,14 @@
+// What a FHIR Patient (R4, JP Core) tells patient matching: identifiers, the kanji (IDE) and kana
+// (SYL) names — told apart by the iso21090-EN-representation extension, else by their script —
+// birth date, gender, the first address's postal code and city, and the first phone.
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include "renkei/matching/patient_record.h"
+
+namespace renkei::matching {
+
+PatientRecord patientRecordFromFhir(const rapidjson::Value& patient);
+
+}  // namespace renkei::matching
