@@ -3,6 +3,7 @@
 // against its adapter's schema) to report every error in one run.
 #include "renkei/config/gateway_config.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -264,7 +265,7 @@ Result<GatewayConfig> parseConfig(std::string_view text, const std::string& base
     config.store.path = absolute(pipeline::configString(doc["store"], "path"), baseDir);
     config.store.url = pipeline::configString(doc["store"], "url");
     config.store.connections =
-        static_cast<int>(pipeline::configInt(doc["store"], "connections", config.store.connections));
+        static_cast<int>(pipeline::configInt(doc["store"], "connections", 0));  // 0: see below
   }
   if (config.store.kind == "sqlite" && config.store.path.empty()) {
     config.store.path = config.dataDir + "/renkei.db";
@@ -300,6 +301,11 @@ Result<GatewayConfig> parseConfig(std::string_view text, const std::string& base
       if (r.HasMember("jitter")) config.retry.jitter = r["jitter"].GetDouble();
     }
   }
+  // Unless set: a connection for each delivery worker, and room for intake, routing and reads.
+  if (!doc.HasMember("store") || config.store.connections == 0) {
+    config.store.connections = std::max(8, config.workers + 4);
+  }
+
   if (doc.HasMember("retention")) {
     config.retentionRawDays = pipeline::configInt(doc["retention"], "raw_days", 0);
   }

@@ -38,6 +38,20 @@ TEST_F(ConfigTest, TheSampleConfigIsValid) {
   EXPECT_EQ(c->store.path.substr(c->store.path.size() - 9), "renkei.db");
 }
 
+TEST_F(ConfigTest, PostgresConnectionsCoverTheDeliveryWorkersUnlessSet) {
+  auto c = parse(R"({"store": {"kind": "postgres", "url": "host=db"}, "delivery": {"workers": 10},
+                     "sources": {}, "sinks": {}, "routes": []})");
+  ASSERT_TRUE(c.ok()) << c.status().toString();
+  EXPECT_EQ(c->store.connections, 14) << "one per worker, and four for intake, routing and reads";
+  c = parse(R"({"store": {"kind": "postgres", "url": "host=db", "connections": 3},
+                "sources": {}, "sinks": {}, "routes": []})");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->store.connections, 3);
+  c = parse(R"({"store": {"kind": "postgres", "url": "host=db", "connections": 0},
+                "sources": {}, "sinks": {}, "routes": []})");
+  EXPECT_TRUE(hasError("/store/connections", "minimum"));
+}
+
 TEST_F(ConfigTest, EveryErrorIsReportedWithItsPointer) {
   auto c = parse(R"({
     // comments are allowed

@@ -274,7 +274,7 @@ struct StoreConfig {
   std::string url;              ///< PostgreSQL connection string
   /// PostgreSQL connections this instance holds; intake, routing and each delivery worker run
   /// their transactions on them side by side. SQLite has one (a single writer).
-  int connections = 8;
+  int connections = 8;  ///< the gateway config's default: max(8, delivery workers + 4)
 };
 
 /// Opens the store and applies pending schema migrations.
