@@ -7,7 +7,7 @@
 namespace renkei::adapters {
 
 ApiResponse FhirApi::capabilityStatement() const {
-  // Exactly what is implemented: create (conditional with If-None-Exist), read, vread and search
+  // Exactly what is implemented: create (conditional with If-None-Exist), read, vread, history and search
   // of every concrete resource type, $validate, transaction and batch, $process-message.
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
@@ -68,7 +68,7 @@ ApiResponse FhirApi::capabilityStatement() const {
     w.String(sd->type);
     w.Key("interaction");
     w.StartArray();
-    for (const char* code : {"create", "update", "read", "vread", "search-type"}) {
+    for (const char* code : {"create", "update", "read", "vread", "history-instance", "search-type"}) {
       w.StartObject();
       w.Key("code");
       w.String(code);

@@ -99,6 +99,8 @@ class FhirApi {
                    int64_t version) const;
   ApiResponse search(const ApiRequest& request, const ApiClient& client,
                      const std::string& type) const;
+  /// GET Type/id/_history: every version the client may read, newest first, as a history Bundle.
+  ApiResponse history(const ApiClient& client, const std::string& type, const std::string& id) const;
 
   /// Refuses a write whose body is not what the URL says, or that the client may not make;
   /// nullopt when it may go on (a body that does not parse goes on: the pipeline records it).

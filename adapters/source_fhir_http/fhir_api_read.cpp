@@ -1,4 +1,4 @@
-// Reads of the FHIR endpoint: read and vread of one resource, and search with paging. A client
+// Reads of the FHIR endpoint: read, vread and history of one resource, and search with paging. A client
 // sees its own organization's resources and those routed to the destinations that deliver to its
 // organization (config `recipients`); any other looks exactly like a missing one.
 #include "api_support.h"
@@ -37,6 +37,59 @@ ApiResponse FhirApi::resourceResponse(int status, const store::StoredResource& r
   r.headers["Content-Location"] =
       base_ + "/" + resource.type + "/" + resource.id + "/_history/" + version;
   return r;
+}
+
+ApiResponse FhirApi::history(const ApiClient& client, const std::string& type,
+                             const std::string& id) const {
+  if (!client.allows(type, "read")) {
+    return outcomeResponse(403, "error", "forbidden", "client " + client.id + " may not read " + type);
+  }
+  if (!store_ || !keepResources_) {
+    return outcomeResponse(501, "error", "not-supported", "this endpoint keeps no resources to read");
+  }
+  constexpr int64_t kMaxVersions = 1000;
+  auto versions = store_->history(type, id, readScope(client), kMaxVersions);
+  if (!versions.ok()) return storeUnavailable();
+  if (versions.value().empty()) {
+    return outcomeResponse(404, "error", "not-found", type + "/" + id + " is not known");
+  }
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  beginBundle(w, "history");
+  w.Key("total");
+  w.Int64(static_cast<int64_t>(versions.value().size()));
+  w.Key("entry");
+  w.StartArray();
+  for (const store::StoredResource& r : versions.value()) {
+    const std::string version = std::to_string(r.version);
+    const bool created = r.version == 1;
+    w.StartObject();
+    w.Key("fullUrl");
+    w.String(publicUrl_ + base_ + "/" + r.type + "/" + r.id);
+    w.Key("resource");
+    const std::string content = withServerMeta(r);
+    w.RawValue(content.data(), content.size(), rapidjson::kObjectType);
+    w.Key("request");
+    w.StartObject();
+    w.Key("method");
+    w.String(created ? "POST" : "PUT");
+    w.Key("url");
+    w.String(created ? r.type : r.type + "/" + r.id);
+    w.EndObject();
+    w.Key("response");
+    w.StartObject();
+    w.Key("status");
+    w.String(created ? "201 Created" : "200 OK");
+    w.Key("etag");
+    w.String("W/\"" + version + "\"");
+    w.Key("lastModified");
+    w.String(instantFromMs(r.updatedMs));
+    w.EndObject();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return withBody(200, buffer.GetString());
 }
 
 ApiResponse FhirApi::search(const ApiRequest& request, const ApiClient& client,

@@ -66,6 +66,7 @@ Interaction interactionOf(const std::string& method, const std::string& path) {
     if (s.size() == 1) return {"search-type", "E", ""};
     if (s.size() == 2) return {"read", "R", s[0] + "/" + s[1]};
     if (s.size() == 4) return {"vread", "R", s[0] + "/" + s[1] + "/_history/" + s[3]};
+    if (s.size() == 3 && s[2] == "_history") return {"history-instance", "R", s[0] + "/" + s[1]};
     return {"read", "R", ""};
   }
   if (method == "PUT") return {"update", "U", s.size() == 2 ? s[0] + "/" + s[1] : ""};

@@ -492,6 +492,32 @@ Result<std::optional<StoredResource>> SqlStore::resource(const std::string& type
   return out;
 }
 
+Result<std::vector<StoredResource>> SqlStore::history(const std::string& type,
+                                                     const std::string& id,
+                                                     const ReadScope& scope, int64_t limit) {
+  auto current = resource(type, id, scope, 0);
+  if (!current.ok()) return current.status();
+  std::vector<StoredResource> out;
+  if (!current.value()) return out;
+  ConnectionPool::Lease db = pool_->acquire();
+  Status st = guarded([&] {
+    std::vector<SqlParam> p{SqlParam(type), SqlParam(id), SqlParam(current.value()->organization)};
+    const std::string where = inScope(scope, p);
+    p.emplace_back(Poco::Int64(limit));
+    for (const SqlRow& r : db->query(
+             "SELECT r.resource_type, r.id, r.version, r.organization, r.message_id, r.updated_ms, "
+             "r.content FROM fhir_resource r WHERE r.resource_type = ? AND r.id = ? AND "
+             "r.organization = ? AND " + where + " ORDER BY r.version DESC LIMIT ?",
+             p)) {
+      out.push_back({text(r[0]), text(r[1]), integer(r[2]), text(r[3]), integer(r[4]),
+                     integer(r[5]), text(r[6])});
+    }
+    return Status::okStatus();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
 Result<std::vector<OutboxRow>> SqlStore::claimDeliveries(const std::string& owner, int limit,
                                                          int64_t nowMs, int64_t leaseMs) {
   ConnectionPool::Lease db = pool_->acquire();

@@ -46,6 +46,8 @@ class SqlStore : public Store {
                                              int64_t& total) override;
   Status recordAudit(const std::vector<AuditRecord>& records) override;
   Result<std::vector<AuditRecord>> audit(int64_t limit) override;
+  Result<std::vector<StoredResource>> history(const std::string& type, const std::string& id,
+                                              const ReadScope& scope, int64_t limit) override;
   Result<std::vector<StoredResource>> currentResources(const std::string& type,
                                                        const std::string& afterOrganization,
                                                        const std::string& afterId,

@@ -27,7 +27,7 @@ TEST_F(FhirApiTest, MetadataIsPublicAndSaysWhatIsImplemented) {
   ApiResponse res = api_->handle(r);
   EXPECT_EQ(res.status, 200);
   EXPECT_NE(res.body.find("\"resourceType\":\"CapabilityStatement\""), std::string::npos);
-  EXPECT_NE(res.body.find("{\"type\":\"Patient\",\"interaction\":[{\"code\":\"create\"},{\"code\":\"update\"},{\"code\":\"read\"},{\"code\":\"vread\"},{\"code\":\"search-type\"}]"),
+  EXPECT_NE(res.body.find("{\"type\":\"Patient\",\"interaction\":[{\"code\":\"create\"},{\"code\":\"update\"},{\"code\":\"read\"},{\"code\":\"vread\"},{\"code\":\"history-instance\"},{\"code\":\"search-type\"}]"),
             std::string::npos);
   EXPECT_NE(res.body.find("{\"name\":\"birthdate\",\"type\":\"date\"}"), std::string::npos);
   EXPECT_NE(res.body.find("\"conditionalUpdate\":true"), std::string::npos);

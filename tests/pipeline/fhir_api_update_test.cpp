@@ -63,6 +63,18 @@ TEST_F(FhirApiUpdateTest, PutCreatesThenMakesNewVersionsCheckedByIfMatch) {
   EXPECT_NE(first.body.find("連携"), std::string::npos) << "vread returns the old version";
   EXPECT_NE(first.body.find("\"versionId\":\"1\""), std::string::npos);
 
+  ApiResponse history = api_->handle(get("/fhir/Patient/home-1/_history", "token-a"));
+  ASSERT_EQ(history.status, 200) << history.body;
+  EXPECT_NE(history.body.find(R"("type":"history","total":3)"), std::string::npos) << history.body;
+  const std::size_t v3 = history.body.find(R"("etag":"W/\"3\"")");
+  const std::size_t v1 = history.body.find(R"("status":"201 Created","etag":"W/\"1\"")");
+  EXPECT_NE(v3, std::string::npos);
+  EXPECT_NE(v1, std::string::npos);
+  EXPECT_LT(v3, v1) << "newest first";
+  EXPECT_NE(history.body.find(R"("request":{"method":"PUT","url":"Patient/home-1"})"), std::string::npos);
+  EXPECT_LT(history.body.find("佐藤"), history.body.find("連携"));
+  EXPECT_EQ(api_->handle(get("/fhir/Patient/nobody/_history", "token-a")).status, 404);
+
   // Every accepted write entered the pipeline and was routed (the unchanged one too: the
   // sender meant it); the refused one was not.
   EXPECT_EQ(messages(), 4u);
@@ -89,6 +101,9 @@ TEST_F(FhirApiUpdateTest, EachOrganizationHasItsOwnIdSpace) {
   ApiResponse mine = api_->handle(get("/fhir/Patient/shared-id", "token-a"));
   EXPECT_EQ(mine.headers["ETag"], "W/\"1\"");
   EXPECT_NE(mine.body.find("連携"), std::string::npos);
+  ApiResponse myHistory = api_->handle(get("/fhir/Patient/shared-id/_history", "token-a"));
+  EXPECT_NE(myHistory.body.find(R"("total":1)"), std::string::npos) << myHistory.body;
+  EXPECT_EQ(myHistory.body.find("山田"), std::string::npos) << "another organization's versions stay theirs";
 }
 
 TEST_F(FhirApiUpdateTest, ConditionalUpdateCreatesOnceThenUpdatesAndRefusesSeveralMatches) {

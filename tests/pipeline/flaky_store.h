@@ -119,6 +119,10 @@ class FlakyStore : public store::Store {
     return inner_->recordAudit(records);
   }
   Result<std::vector<store::AuditRecord>> audit(int64_t limit) override { return inner_->audit(limit); }
+  Result<std::vector<store::StoredResource>> history(const std::string& type, const std::string& id,
+                                                     const store::ReadScope& scope, int64_t limit) override {
+    return inner_->history(type, id, scope, limit);
+  }
   Result<std::vector<store::StoredResource>> currentResources(const std::string& type,
                                                               const std::string& afterOrganization,
                                                               const std::string& afterId,

@@ -323,7 +323,7 @@ TEST_P(StoreConformance, CurrentResourcesOfEveryOrganizationComeInPages) {
       RawInput in{"inbox", sender, "f.json", "key-" + std::to_string(++n), "m" + std::to_string(n)};
       const int64_t messageId = store_->intake({in}, 1000).value()[0].messageId;
       RoutingOutcome o{messageId, kRouted, "", "{}", "m", {}};
-      o.resources = {{"Patient", id, std::string(R"({"resourceType":"Patient","id":")") + id + ""}"},
+      o.resources = {{"Patient", id, std::string(R"({"resourceType":"Patient","id":")") + id + "\"}"},
                      {"Observation", "o" + std::string(id), R"({"resourceType":"Observation"})"}};
       ASSERT_TRUE(store_->recordRouting({o}, "a", 2000).ok());
     }

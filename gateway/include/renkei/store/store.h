@@ -253,6 +253,10 @@ class Store {
   virtual Status recordAudit(const std::vector<AuditRecord>& records) = 0;
   /// The newest `limit` audit records, newest first.
   virtual Result<std::vector<AuditRecord>> audit(int64_t limit) = 0;
+  /// Every version of one resource the scope may read, newest first (at most `limit`): the
+  /// resource `resource(type, id, scope, 0)` finds, with its earlier versions.
+  virtual Result<std::vector<StoredResource>> history(const std::string& type, const std::string& id,
+                                                      const ReadScope& scope, int64_t limit) = 0;
   /// Current versions of `type` of every organization, ordered by (organization, id), the page
   /// after (afterOrganization, afterId): for operators' tools such as patient matching, never
   /// for an organization's API.
