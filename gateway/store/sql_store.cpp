@@ -208,16 +208,24 @@ void SqlStore::intakeRows(SqlDatabase& db, const std::vector<RawInput>& inputs, 
       if (sourceKeys.empty()) sourceKeys.emplace_back(in.source);
       sourceKeys.emplace_back(keys[fresh[k]]);
     }
-    db.exec("INSERT INTO pipeline_message (source, sender, name, idempotency_key, sha256, "
-              "received_ms, state, write_intent) VALUES " + valueRows(to - from, 8),
-              p);
+    const std::string insert =
+        "INSERT INTO pipeline_message (source, sender, name, idempotency_key, sha256, "
+        "received_ms, state, write_intent) VALUES " + valueRows(to - from, 8);
     std::map<std::pair<std::string, std::string>, Poco::Int64> ids;
-    for (const auto& [source, sourceKeys] : keysBySource) {
-      for (const SqlRow& r : db.query("SELECT source, idempotency_key, id FROM pipeline_message "
+    if (db.dialect() == Dialect::Postgres) {
+      // The new ids come back with the insert: no second round trip and index probe per key.
+      for (const SqlRow& r : db.query(insert + " RETURNING source, idempotency_key, id", p)) {
+        ids[{text(r[0]), text(r[1])}] = integer(r[2]);
+      }
+    } else {
+      db.exec(insert, p);
+      for (const auto& [source, sourceKeys] : keysBySource) {
+        for (const SqlRow& r : db.query("SELECT source, idempotency_key, id FROM pipeline_message "
                                         "WHERE source = ? AND idempotency_key IN (" +
                                             placeholders(sourceKeys.size() - 1) + ")",
                                         sourceKeys)) {
-        ids[{text(r[0]), text(r[1])}] = integer(r[2]);
+          ids[{text(r[0]), text(r[1])}] = integer(r[2]);
+        }
       }
     }
     for (std::size_t k = from; k < to; ++k) {
