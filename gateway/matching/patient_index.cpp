@@ -3,8 +3,10 @@
 #include "renkei/matching/patient_index.h"
 
 #include <algorithm>
+#include <deque>
 #include <functional>
 
+#include "block_postings.h"
 #include "renkei/matching/match_keys.h"
 
 namespace renkei::matching {
@@ -34,10 +36,13 @@ constexpr double kPostalDiffers = -1;
 constexpr double kMunicipalityEqual = 1;
 constexpr double kMunicipalityDiffers = -2;
 
+uint64_t hashOf(const std::string& text) { return std::hash<std::string>{}(text); }
+
+/// What the index keeps of each patient: short strings (within the small-string buffer for most
+/// names, dates and numbers) and identifiers as hashes of (system) and (system, value).
 struct Keys {
-  std::vector<std::pair<std::string, std::string>> identifiers;
-  std::u32string familyKana, givenKana;
-  std::string fullKana;  ///< family and given kana keys, for blocking
+  std::vector<std::pair<uint64_t, uint64_t>> identifiers;
+  std::string familyKana, givenKana;  ///< kanaKey()
   std::string familyKanji, givenKanji;
   std::string birthDate, sex, postal, municipality, phone;
   bool masked = false;
@@ -50,7 +55,9 @@ std::string normalizedSex(const std::string& sex) {
 Keys keysOf(const PatientRecord& r) {
   Keys k;
   for (const PatientIdentifier& id : r.identifiers) {
-    if (!id.system.empty() && !id.value.empty()) k.identifiers.emplace_back(id.system, id.value);
+    if (!id.system.empty() && !id.value.empty()) {
+      k.identifiers.emplace_back(hashOf(id.system), hashOf(id.system + '\x1f' + id.value));
+    }
   }
   // A masked part of a name (●田, Y.T) says nothing: it is left out, and the record is never
   // linked without a person.
@@ -59,11 +66,8 @@ Keys keysOf(const PatientRecord& r) {
     k.masked = true;
     return std::string();
   };
-  const std::string family = kanaKey(unmasked(r.familyKana));
-  const std::string given = kanaKey(unmasked(r.givenKana));
-  k.familyKana = codePoints(family);
-  k.givenKana = codePoints(given);
-  if (!family.empty() && !given.empty()) k.fullKana = family + '\x1f' + given;
+  k.familyKana = kanaKey(unmasked(r.familyKana));
+  k.givenKana = kanaKey(unmasked(r.givenKana));
   k.familyKanji = kanjiKey(unmasked(r.familyName));
   k.givenKanji = kanjiKey(unmasked(r.givenName));
   k.birthDate = r.birthDate.size() >= 10 ? r.birthDate.substr(0, 10) : std::string();
@@ -95,11 +99,11 @@ struct Tally {
   }
 };
 
-void compareName(const std::u32string& a, const std::u32string& b, const std::string& kanjiA,
+void compareName(const std::string& a, const std::string& b, const std::string& kanjiA,
                  const std::string& kanjiB, double equal, double close, double differs,
                  const char* what, Tally& t) {
   if (!a.empty() && !b.empty()) {
-    const int distance = editDistance(a, b, 1);
+    const int distance = a == b ? 0 : editDistance(codePoints(a), codePoints(b), 1);
     if (distance == 0) {
       t.add(equal, what, "kana equal");
       if (!kanjiA.empty() && kanjiA == kanjiB) t.add(kKanjiAlsoEqual, what, "kanji equal");
@@ -157,15 +161,17 @@ double score(const Keys& q, const Keys& e, std::vector<std::string>* reasons) {
 }
 
 uint64_t blockKey(char kind, const std::string& a, const std::string& b = {}) {
-  return std::hash<std::string>{}(std::string(1, kind) + a + '\x1e' + b);
+  return hashOf(std::string(1, kind) + a + '\x1e' + b);
 }
 
 /// The blocks a record is found by: each identifier, the birth date, the full kana name, the phone.
 std::vector<uint64_t> blocksOf(const Keys& k) {
   std::vector<uint64_t> out;
-  for (const auto& [system, value] : k.identifiers) out.push_back(blockKey('i', system, value));
+  for (const auto& identifier : k.identifiers) out.push_back(identifier.second);
   if (!k.birthDate.empty()) out.push_back(blockKey('b', k.birthDate));
-  if (!k.fullKana.empty()) out.push_back(blockKey('n', k.fullKana));
+  if (!k.familyKana.empty() && !k.givenKana.empty()) {
+    out.push_back(blockKey('n', k.familyKana, k.givenKana));
+  }
   if (!k.phone.empty()) out.push_back(blockKey('p', k.phone));
   return out;
 }
@@ -188,9 +194,10 @@ struct PatientIndex::Impl {
     bool live = true;
   };
   MatchThresholds thresholds;
-  std::vector<Entry> entries;
+  std::deque<Entry> entries;  ///< slots; a removed patient's slot stays, marked not live
   std::unordered_map<std::string, uint32_t> byId;
-  std::unordered_map<uint64_t, std::vector<uint32_t>> blocks;
+  std::vector<uint32_t> freeSlots;  ///< slots of removed patients, reused by the next upsert
+  BlockPostings blocks;
 };
 
 PatientIndex::PatientIndex(MatchThresholds thresholds) : impl_(std::make_unique<Impl>()) {
@@ -202,10 +209,17 @@ PatientIndex& PatientIndex::operator=(PatientIndex&&) noexcept = default;
 
 void PatientIndex::upsert(const std::string& patientId, const PatientRecord& record) {
   remove(patientId);
-  const auto slot = static_cast<uint32_t>(impl_->entries.size());
-  impl_->entries.push_back({patientId, keysOf(record), true});
+  uint32_t slot;
+  if (!impl_->freeSlots.empty()) {
+    slot = impl_->freeSlots.back();
+    impl_->freeSlots.pop_back();
+    impl_->entries[slot] = {patientId, keysOf(record), true};
+  } else {
+    slot = static_cast<uint32_t>(impl_->entries.size());
+    impl_->entries.push_back({patientId, keysOf(record), true});
+  }
   impl_->byId[patientId] = slot;
-  for (uint64_t block : blocksOf(impl_->entries.back().keys)) impl_->blocks[block].push_back(slot);
+  for (uint64_t block : blocksOf(impl_->entries[slot].keys)) impl_->blocks.add(block, slot);
 }
 
 void PatientIndex::remove(const std::string& patientId) {
@@ -213,10 +227,10 @@ void PatientIndex::remove(const std::string& patientId) {
   if (it == impl_->byId.end()) return;
   Impl::Entry& entry = impl_->entries[it->second];
   entry.live = false;
-  for (uint64_t block : blocksOf(entry.keys)) {
-    auto& slots = impl_->blocks[block];
-    slots.erase(std::remove(slots.begin(), slots.end(), it->second), slots.end());
-  }
+  for (uint64_t block : blocksOf(entry.keys)) impl_->blocks.remove(block, it->second);
+  entry = Impl::Entry{};
+  entry.live = false;
+  impl_->freeSlots.push_back(it->second);
   impl_->byId.erase(it);
 }
 
@@ -226,8 +240,7 @@ MatchResult PatientIndex::match(const PatientRecord& record) const {
   const Keys query = keysOf(record);
   std::vector<uint32_t> candidates;
   for (uint64_t block : blocksOf(query)) {
-    auto it = impl_->blocks.find(block);
-    if (it != impl_->blocks.end()) candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+    impl_->blocks.each(block, [&](uint32_t slot) { candidates.push_back(slot); });
   }
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());

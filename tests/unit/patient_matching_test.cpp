@@ -167,6 +167,23 @@ TEST(PatientIndex, RemovedAndReplacedPatientsAreForgotten) {
   EXPECT_NE(index.match(old).decision, MatchDecision::Link) << "the old birth date is gone";
 }
 
+TEST(PatientIndex, ManyUpsertsAndRemovalsKeepEveryPatientFindable) {
+  test::PatientPopulation population(7);
+  const auto known = population.known(5000);
+  PatientIndex index;
+  for (const auto& k : known) index.upsert(k.id, k.record);
+  for (std::size_t i = 0; i < known.size(); i += 2) index.remove(known[i].id);
+  for (std::size_t i = 0; i < known.size(); i += 4) index.upsert(known[i].id, known[i].record);
+  EXPECT_EQ(index.size(), 3750u);
+  for (std::size_t i = 0; i < known.size(); ++i) {
+    const MatchResult r = index.match(known[i].record);
+    const bool present = i % 2 == 1 || i % 4 == 0;
+    bool found = false;
+    for (const MatchCandidate& c : r.candidates) found |= c.patientId == known[i].id;
+    ASSERT_EQ(found, present) << known[i].id;
+  }
+}
+
 // The floors on 20,000 known patients and 6,000 queries. Measured figures (and the same at
 // 1,000,000 known) are in docs/performance.md; bench/matching prints them.
 TEST(PatientMatchingPopulation, PrecisionAndRecallHoldTheirFloors) {

@@ -2,6 +2,7 @@
 // kana name and phone, and a score per candidate from the fields two records share or
 // contradict (weights in patient_index.cpp, documented in docs/matching.md). The decision is
 // Link (one candidate well above the auto-link threshold), Review (a person decides) or New.
+// Matches may run in parallel; upserts and removals need the caller's exclusive lock.
 #pragma once
 
 #include <cstdint>
