@@ -1,5 +1,5 @@
 // A hospital's view of Renkei through a standard FHIR client library (fhir-kit-client from npm):
-// capability statement, create, read, vread, search with paging, transaction, conditional create,
+// capability statement, create, read, vread, history, search with paging, transaction, conditional create,
 // versioned update with If-Match, a validation failure and the refusals. Usage: node fhir_client.mjs CLIENT_JS BASE_URL TOKEN OTHER_TOKEN
 import assert from 'node:assert/strict';
 
@@ -27,6 +27,9 @@ const read = await client.read({ resourceType: 'Patient', id: created.id });
 assert.equal(read.identifier[0].value, 'FKC-1');
 const v1 = await client.vread({ resourceType: 'Patient', id: created.id, version: '1' });
 assert.equal(v1.id, created.id);
+const history = await client.history({ resourceType: 'Patient', id: created.id });
+assert.equal(history.type, 'history');
+assert.equal(history.entry[0].resource.id, created.id);
 
 for (let i = 0; i < 3; i++) {
   await client.create({ resourceType: 'Patient', body: patient(`FKC-P${i}`, 'ヤマダ') });
@@ -98,6 +101,6 @@ invalid.gender = 'woman';
 await refused(client.create({ resourceType: 'Patient', body: invalid }), 422);
 await refused(new Client({ baseUrl }).read({ resourceType: 'Patient', id: created.id }), 401);
 await refused(new Client({ baseUrl, bearerToken: otherToken }).read({ resourceType: 'Patient', id: created.id }), 404);
-console.log('fhir-kit-client: capability, create, read, vread, search with paging, transaction, ' +
+console.log('fhir-kit-client: capability, create, read, vread, history, search with paging, transaction, ' +
             'conditional create, update with If-Match (412 when stale), 422, 401 and 404 all as a ' +
             'hospital client expects');
