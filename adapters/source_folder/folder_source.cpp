@@ -185,8 +185,8 @@ class FolderSource : public pipeline::Source {
 
   void stop() override {
     if (!loop_) return;
+    loop_->stop();  // the poll thread is joined before the events it reads go away
     events_.reset();
-    loop_->stop();
     loop_.reset();
     lock_.reset();
   }

@@ -303,7 +303,7 @@ Result<GatewayConfig> parseConfig(std::string_view text, const std::string& base
   }
   // Unless set: a connection for each delivery worker, and room for intake, routing and reads.
   if (!doc.HasMember("store") || config.store.connections == 0) {
-    config.store.connections = std::max(8, config.workers + 4);
+    config.store.connections = std::min(64, std::max(8, config.workers + 4));
   }
 
   if (doc.HasMember("retention")) {
