@@ -14,6 +14,9 @@
 #include <string>
 #include <vector>
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include "api_clients.h"
 #include "audit_trail.h"
 #include "renkei/fhir/definitions.h"
@@ -99,6 +102,9 @@ class FhirApi {
                    int64_t version) const;
   ApiResponse search(const ApiRequest& request, const ApiClient& client,
                      const std::string& type) const;
+  /// A Bundle entry's fullUrl and resource (with the store's meta) for a stored resource.
+  void writeFullUrlAndResource(rapidjson::Writer<rapidjson::StringBuffer>& w,
+                               const store::StoredResource& r) const;
   /// GET Type/id/_history: every version the client may read, newest first, as a history Bundle.
   ApiResponse history(const ApiClient& client, const std::string& type, const std::string& id) const;
 

@@ -39,6 +39,15 @@ ApiResponse FhirApi::resourceResponse(int status, const store::StoredResource& r
   return r;
 }
 
+void FhirApi::writeFullUrlAndResource(rapidjson::Writer<rapidjson::StringBuffer>& w,
+                                      const store::StoredResource& r) const {
+  w.Key("fullUrl");
+  w.String(publicUrl_ + base_ + "/" + r.type + "/" + r.id);
+  w.Key("resource");
+  const std::string content = withServerMeta(r);
+  w.RawValue(content.data(), content.size(), rapidjson::kObjectType);
+}
+
 ApiResponse FhirApi::history(const ApiClient& client, const std::string& type,
                              const std::string& id) const {
   if (!client.allows(type, "read")) {
@@ -64,11 +73,7 @@ ApiResponse FhirApi::history(const ApiClient& client, const std::string& type,
     const std::string version = std::to_string(r.version);
     const bool created = r.version == 1;
     w.StartObject();
-    w.Key("fullUrl");
-    w.String(publicUrl_ + base_ + "/" + r.type + "/" + r.id);
-    w.Key("resource");
-    const std::string content = withServerMeta(r);
-    w.RawValue(content.data(), content.size(), rapidjson::kObjectType);
+    writeFullUrlAndResource(w, r);
     w.Key("request");
     w.StartObject();
     w.Key("method");
@@ -144,11 +149,7 @@ ApiResponse FhirApi::search(const ApiRequest& request, const ApiClient& client,
   w.StartArray();
   for (const store::StoredResource& r : found.value()) {
     w.StartObject();
-    w.Key("fullUrl");
-    w.String(publicUrl_ + base_ + "/" + r.type + "/" + r.id);
-    w.Key("resource");
-    const std::string content = withServerMeta(r);
-    w.RawValue(content.data(), content.size(), rapidjson::kObjectType);
+    writeFullUrlAndResource(w, r);
     w.Key("search");
     w.StartObject();
     w.Key("mode");

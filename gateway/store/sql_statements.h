@@ -1,11 +1,14 @@
-// Helpers for building multi-row SQL statements with `?` placeholders, shared by the store's
-// implementation files.
+// Helpers shared by the store's implementation files: multi-row SQL statements with `?`
+// placeholders, and reading fhir_resource rows within an organization's read scope.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
 #include <string>
 #include <vector>
+
+#include "renkei/store/store.h"
+#include "sql_database.h"
 
 namespace renkei::store {
 
@@ -31,6 +34,25 @@ void inChunks(const std::vector<T>& items, F&& body) {
   for (std::size_t at = 0; at < items.size(); at += kChunk) {
     body(at, std::min(items.size(), at + kChunk));
   }
+}
+
+/// The columns of fhir_resource that make a StoredResource, in storedResourceFrom's order.
+inline constexpr const char* kResourceColumns =
+    "r.resource_type, r.id, r.version, r.organization, r.message_id, r.updated_ms, r.content";
+
+/// "(r.organization = ? OR <a message of r was routed to one of the scope's destinations>)",
+/// with its parameters appended to `p`.
+inline std::string inScope(const ReadScope& scope, std::vector<SqlParam>& p) {
+  p.emplace_back(scope.organization);
+  if (scope.destinations.empty()) return "r.organization = ?";
+  for (const std::string& d : scope.destinations) p.emplace_back(d);
+  return "(r.organization = ? OR EXISTS (SELECT 1 FROM delivery_outbox o WHERE o.message_id = "
+         "r.message_id AND o.destination IN (" + placeholders(scope.destinations.size()) + ")))";
+}
+
+
+inline StoredResource storedResourceFrom(const SqlRow& r) {
+  return {text(r[0]), text(r[1]), integer(r[2]), text(r[3]), integer(r[4]), integer(r[5]), text(r[6])};
 }
 
 }  // namespace renkei::store

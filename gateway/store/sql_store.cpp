@@ -458,20 +458,6 @@ Result<IntakeAndRouting> SqlStore::intakeAndRoute(const std::vector<RawInput>& i
   return out;
 }
 
-namespace {
-
-/// "(r.organization = ? OR <a message of r was routed to one of the scope's destinations>)",
-/// with its parameters appended to `p`.
-std::string inScope(const ReadScope& scope, std::vector<SqlParam>& p) {
-  p.emplace_back(scope.organization);
-  if (scope.destinations.empty()) return "r.organization = ?";
-  for (const std::string& d : scope.destinations) p.emplace_back(d);
-  return "(r.organization = ? OR EXISTS (SELECT 1 FROM delivery_outbox o WHERE o.message_id = "
-         "r.message_id AND o.destination IN (" + placeholders(scope.destinations.size()) + ")))";
-}
-
-}  // namespace
-
 Result<std::optional<StoredResource>> SqlStore::resource(const std::string& type,
                                                          const std::string& id,
                                                          const ReadScope& scope,
@@ -484,42 +470,11 @@ Result<std::optional<StoredResource>> SqlStore::resource(const std::string& type
     const std::string where = inScope(scope, p);
     p.emplace_back(scope.organization);
     auto rows = db->query(
-        "SELECT r.resource_type, r.id, r.version, r.organization, r.message_id, r.updated_ms, "
-        "r.content FROM fhir_resource r WHERE r.resource_type = ? AND r.id = ? AND "
-        "(? = 0 OR r.version = ?) AND " + where +
+        std::string("SELECT ") + kResourceColumns + " FROM fhir_resource r WHERE "
+        "r.resource_type = ? AND r.id = ? AND (? = 0 OR r.version = ?) AND " + where +
             " ORDER BY CASE WHEN r.organization = ? THEN 0 ELSE 1 END, r.version DESC LIMIT 1",
         p);
-    if (!rows.empty()) {
-      const SqlRow& r = rows[0];
-      out = StoredResource{text(r[0]), text(r[1]), integer(r[2]), text(r[3]),
-                           integer(r[4]), integer(r[5]), text(r[6])};
-    }
-    return Status::okStatus();
-  });
-  if (!st.ok()) return st;
-  return out;
-}
-
-Result<std::vector<StoredResource>> SqlStore::history(const std::string& type,
-                                                     const std::string& id,
-                                                     const ReadScope& scope, int64_t limit) {
-  auto current = resource(type, id, scope, 0);
-  if (!current.ok()) return current.status();
-  std::vector<StoredResource> out;
-  if (!current.value()) return out;
-  ConnectionPool::Lease db = pool_->acquire();
-  Status st = guarded([&] {
-    std::vector<SqlParam> p{SqlParam(type), SqlParam(id), SqlParam(current.value()->organization)};
-    const std::string where = inScope(scope, p);
-    p.emplace_back(Poco::Int64(limit));
-    for (const SqlRow& r : db->query(
-             "SELECT r.resource_type, r.id, r.version, r.organization, r.message_id, r.updated_ms, "
-             "r.content FROM fhir_resource r WHERE r.resource_type = ? AND r.id = ? AND "
-             "r.organization = ? AND " + where + " ORDER BY r.version DESC LIMIT ?",
-             p)) {
-      out.push_back({text(r[0]), text(r[1]), integer(r[2]), text(r[3]), integer(r[4]),
-                     integer(r[5]), text(r[6])});
-    }
+    if (!rows.empty()) out = storedResourceFrom(rows[0]);
     return Status::okStatus();
   });
   if (!st.ok()) return st;
@@ -784,12 +739,10 @@ Result<std::vector<StoredResource>> SqlStore::search(const std::string& type,
     total = counted.empty() ? 0 : integer(counted[0][0]);
     p.emplace_back(Poco::Int64(count));
     p.emplace_back(Poco::Int64(offset));
-    for (const SqlRow& r : db->query("SELECT r.resource_type, r.id, r.version, r.organization, "
-                                      "r.message_id, r.updated_ms, r.content" + where +
-                                          " ORDER BY r.id LIMIT ? OFFSET ?",
-                                      p)) {
-      out.push_back({text(r[0]), text(r[1]), integer(r[2]), text(r[3]), integer(r[4]),
-                     integer(r[5]), text(r[6])});
+    for (const SqlRow& r : db->query(std::string("SELECT ") + kResourceColumns + where +
+                                         " ORDER BY r.id LIMIT ? OFFSET ?",
+                                     p)) {
+      out.push_back(storedResourceFrom(r));
     }
     return Status::okStatus();
   });

@@ -43,6 +43,31 @@ Result<std::vector<AuditRecord>> SqlStore::audit(int64_t limit) {
   return out;
 }
 
+Result<std::vector<StoredResource>> SqlStore::history(const std::string& type,
+                                                     const std::string& id,
+                                                     const ReadScope& scope, int64_t limit) {
+  auto current = resource(type, id, scope, 0);
+  if (!current.ok()) return current.status();
+  std::vector<StoredResource> out;
+  if (!current.value()) return out;
+  ConnectionPool::Lease db = pool_->acquire();
+  Status st = guarded([&] {
+    std::vector<SqlParam> p{SqlParam(type), SqlParam(id), SqlParam(current.value()->organization)};
+    const std::string where = inScope(scope, p);
+    p.emplace_back(Poco::Int64(limit));
+    for (const SqlRow& r : db->query(std::string("SELECT ") + kResourceColumns +
+                                         " FROM fhir_resource r WHERE r.resource_type = ? AND "
+                                         "r.id = ? AND r.organization = ? AND " + where +
+                                         " ORDER BY r.version DESC LIMIT ?",
+                                     p)) {
+      out.push_back(storedResourceFrom(r));
+    }
+    return Status::okStatus();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
 Result<std::vector<StoredResource>> SqlStore::currentResources(const std::string& type,
                                                               const std::string& afterOrganization,
                                                               const std::string& afterId,
@@ -51,12 +76,12 @@ Result<std::vector<StoredResource>> SqlStore::currentResources(const std::string
   std::vector<StoredResource> out;
   Status st = guarded([&] {
     for (const SqlRow& r :
-         db->query("SELECT resource_type, id, version, organization, message_id, updated_ms, content "
-                   "FROM fhir_resource WHERE resource_type = ? AND current = 1 AND "
-                   "(organization > ? OR (organization = ? AND id > ?)) ORDER BY organization, id LIMIT ?",
+         db->query(std::string("SELECT ") + kResourceColumns +
+                       " FROM fhir_resource r WHERE r.resource_type = ? AND r.current = 1 AND "
+                       "(r.organization > ? OR (r.organization = ? AND r.id > ?)) "
+                       "ORDER BY r.organization, r.id LIMIT ?",
                    {type, afterOrganization, afterOrganization, afterId, Poco::Int64(limit)})) {
-      out.push_back({text(r[0]), text(r[1]), integer(r[2]), text(r[3]), integer(r[4]),
-                     integer(r[5]), text(r[6])});
+      out.push_back(storedResourceFrom(r));
     }
     return Status::okStatus();
   });
