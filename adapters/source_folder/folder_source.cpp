@@ -41,22 +41,27 @@ bool ignoredName(const std::string& name) {
          endsWith(".reason.json");
 }
 
-void StabilityTracker::noteFinished(const std::map<std::string, int64_t>& finishedAtMs) {
+void StabilityTracker::noteEvents(const std::map<std::string, int64_t>& finishedAtMs,
+                                  std::set<std::string> writing) {
   for (const auto& [name, at] : finishedAtMs) finished_[name] = at;
+  writing_ = std::move(writing);
 }
 
 std::vector<std::string> StabilityTracker::ready(const std::map<std::string, Seen>& observed,
-                                                 int64_t nowMs, int64_t minAgeMs) {
+                                                 int64_t nowMs, int64_t minAgeMs, int64_t stableMs) {
   std::vector<std::string> out;
-  std::map<std::string, Seen> next;
+  std::map<std::string, Sighting> next;
   for (const auto& [name, seen] : observed) {
     auto it = last_.find(name);
-    const bool unchanged =
-        it != last_.end() && it->second.size == seen.size && it->second.mtimeMs == seen.mtimeMs;
+    const bool same =
+        it != last_.end() && it->second.seen.size == seen.size && it->second.seen.mtimeMs == seen.mtimeMs;
+    const int64_t since = same ? it->second.sinceMs : nowMs;
+    next[name] = {seen, since};
+    if (writing_.count(name) != 0) continue;
     auto finished = finished_.find(name);
     const bool finishedByWriter = finished != finished_.end() && seen.mtimeMs <= finished->second;
-    if ((unchanged || finishedByWriter) && nowMs - seen.mtimeMs >= minAgeMs) out.push_back(name);
-    next[name] = seen;
+    const bool stable = same && nowMs - since >= stableMs;
+    if ((stable || finishedByWriter) && nowMs - seen.mtimeMs >= minAgeMs) out.push_back(name);
   }
   last_ = std::move(next);
   for (auto it = finished_.begin(); it != finished_.end();) {
@@ -222,7 +227,10 @@ class FolderSource : public pipeline::Source {
   /// with lstat only: a link or a special file is never followed or opened, and is claimed like
   /// a file (its done-file is not waited for) so that process() refuses it with a reason.
   Result<std::vector<std::string>> claimReadyFiles() {
-    if (events_) tracker_.noteFinished(events_->take());
+    if (events_) {
+      FolderEvents::Observed events = events_->take();
+      tracker_.noteEvents(events.finished, std::move(events.writing));
+    }
     auto names = listNames(options_.path, "the inbox");
     if (!names.ok()) return names.status();
     const std::string& marker = options_.doneFileSuffix;
@@ -239,7 +247,8 @@ class FolderSource : public pipeline::Source {
       observed[name] = {static_cast<std::uintmax_t>(st.st_size),
                         static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000};
     }
-    std::vector<std::string> ready = tracker_.ready(observed, pipeline::systemNowMs(), options_.minAgeMs);
+    std::vector<std::string> ready = tracker_.ready(observed, pipeline::systemNowMs(), options_.minAgeMs,
+                                                      options_.pollMs);
     std::vector<std::string> claimed;
     for (const std::string& name : ready) {
       if (claimed.size() >= static_cast<std::size_t>(options_.batch)) break;
@@ -279,7 +288,7 @@ class FolderSource : public pipeline::Source {
         continue;
       }
       if (options_.mapping.empty()) {
-        inputs.push_back({name_, options_.sender, name, "", std::move(bytes).value(), ""});
+        inputs.push_back({name_, options_.sender, name, "", std::move(bytes).value(), "", ""});
         submitted.push_back(name);
         continue;
       }
@@ -345,7 +354,7 @@ class FolderSource : public pipeline::Source {
     for (std::size_t i = 0; i < slices.size(); ++i) {
       const int64_t line = outcome->records[i].line;
       out.push_back({name_, options_.sender, pipeline::mappedInputName(name, m->id, line),
-                     fileKey + "@L" + std::to_string(line), std::move(slices[i]), ""});
+                     fileKey + "@L" + std::to_string(line), std::move(slices[i]), "", ""});
     }
     return out;
   }
@@ -433,7 +442,7 @@ class FolderSource : public pipeline::Source {
       for (mapping::StreamedRecord& r : records) {
         const int64_t line = r.record.line;
         inputs.push_back({name_, options_.sender, pipeline::mappedInputName(name, m->id, line),
-                          fileKey + "@L" + std::to_string(line), std::move(r.bytes), ""});
+                          fileKey + "@L" + std::to_string(line), std::move(r.bytes), "", ""});
       }
       records.clear();
       for (const pipeline::SubmitResult& r : intake_->submit(std::move(inputs))) {

@@ -1,6 +1,7 @@
 // The watched-folder source. A file is taken only when it is complete: size and mtime unchanged
-// across two polls, or closed by its writer or renamed in (inotify, which also wakes the poll at
-// once), older than min_age_ms, not a dot-file, *.tmp or *.part, and (optionally) with
+// for a poll interval (two polls that far apart), or closed by its writer or renamed in (inotify,
+// which also wakes the poll at once) and never while a local writer holds it open after writing;
+// older than min_age_ms, not a dot-file, *.tmp or *.part, and (optionally) with
 // its done-file present. It moves to processing/, is committed to the store, and only then moves
 // to done/YYYY-MM-DD/ — or to failed/ with <name>.reason.json when it cannot be used. Nothing is
 // deleted; files over max_file_bytes are never read into memory. The source never reads outside
@@ -11,6 +12,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -43,21 +45,28 @@ class StabilityTracker {
     std::uintmax_t size = 0;
     int64_t mtimeMs = 0;
   };
-  /// Files whose writer was seen finishing them (name → when, from FolderEvents).
-  void noteFinished(const std::map<std::string, int64_t>& finishedAtMs);
-  /// Files that are ready now, given this poll's observations (name → size, mtime): old enough,
-  /// and either unchanged since the previous poll or finished by their writer after their last
-  /// change.
+  /// What the folder's events said since the last poll (from FolderEvents): files whose writer
+  /// finished them (name → when) and the files a writer still holds open after writing.
+  void noteEvents(const std::map<std::string, int64_t>& finishedAtMs,
+                  std::set<std::string> writing);
+  /// Files that are ready now, given this poll's observations (name → size, mtime): older than
+  /// minAgeMs, not held open by a writer, and either finished by their writer after their last
+  /// change or unchanged for at least stableMs (seen equal by polls that far apart).
   std::vector<std::string> ready(const std::map<std::string, Seen>& observed, int64_t nowMs,
-                                 int64_t minAgeMs);
+                                 int64_t minAgeMs, int64_t stableMs);
   void forget(const std::string& name) {
     last_.erase(name);
     finished_.erase(name);
   }
 
  private:
-  std::map<std::string, Seen> last_;
+  struct Sighting {
+    Seen seen;
+    int64_t sinceMs = 0;  // when this size and mtime were first seen
+  };
+  std::map<std::string, Sighting> last_;
   std::map<std::string, int64_t> finished_;
+  std::set<std::string> writing_;
 };
 
 /// True for names the source never takes: dot-files, *.tmp, *.part, *.reason.json.

@@ -30,7 +30,8 @@ Result<std::unique_ptr<FolderEvents>> FolderEvents::watch(const std::filesystem:
                                                           std::function<void()> onEvent) {
   int fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (fd < 0) return Status::unavailable(std::string("inotify: ") + std::strerror(errno));
-  if (::inotify_add_watch(fd, dir.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO | IN_ONLYDIR) < 0) {
+  if (::inotify_add_watch(fd, dir.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO | IN_MODIFY | IN_MOVED_FROM | IN_DELETE |
+                                               IN_ONLYDIR) < 0) {
     Status failed = Status::unavailable(std::string("inotify: ") + std::strerror(errno));
     ::close(fd);
     return failed;
@@ -57,9 +58,9 @@ FolderEvents::~FolderEvents() {
   ::close(stopFd_);
 }
 
-std::map<std::string, int64_t> FolderEvents::take() {
+FolderEvents::Observed FolderEvents::take() {
   std::lock_guard lock(mutex_);
-  return std::exchange(finished_, {});
+  return {std::exchange(finished_, {}), writing_};
 }
 
 void FolderEvents::run() {
@@ -81,9 +82,17 @@ void FolderEvents::run() {
         const auto* event = reinterpret_cast<const inotify_event*>(buffer + at);
         at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
         any = true;
+        if ((event->mask & IN_Q_OVERFLOW) != 0) writing_.clear();
         if (event->len == 0 || (event->mask & IN_ISDIR) != 0) continue;
+        const std::string name = event->name;
+        if ((event->mask & IN_MODIFY) != 0) {
+          if (writing_.size() < kMaxRemembered) writing_.insert(name);
+          continue;
+        }
+        writing_.erase(name);
+        if ((event->mask & (IN_MOVED_FROM | IN_DELETE)) != 0) continue;
         if (finished_.size() >= kMaxRemembered) finished_.erase(finished_.begin());
-        finished_[event->name] = now;
+        finished_[name] = now;
       }
     }
     if (any && onEvent_) onEvent_();

@@ -334,25 +334,46 @@ TEST_F(FolderSourceWithRarePolls, AFileStillOpenForWritingWaitsForItsClose) {
   EXPECT_EQ(count(inbox_ / "failed"), 0u);
 }
 
-TEST(StabilityTracker, NeedsTwoEqualObservationsAndTheMinimumAge) {
+TEST(StabilityTracker, NeedsEqualObservationsAPollApartAndTheMinimumAge) {
   adapters::StabilityTracker t;
   using Seen = adapters::StabilityTracker::Seen;
-  EXPECT_TRUE(t.ready({{"a", Seen{10, 1000}}}, 5000, 2000).empty()) << "first sight";
-  EXPECT_TRUE(t.ready({{"a", Seen{20, 4000}}}, 5000, 2000).empty()) << "grew";
-  EXPECT_TRUE(t.ready({{"a", Seen{20, 4000}}}, 5000, 2000).empty()) << "too young";
-  EXPECT_EQ(t.ready({{"a", Seen{20, 4000}}}, 6000, 2000), std::vector<std::string>{"a"});
+  EXPECT_TRUE(t.ready({{"a", Seen{10, 1000}}}, 5000, 2000, 500).empty()) << "first sight";
+  EXPECT_TRUE(t.ready({{"a", Seen{20, 4000}}}, 5000, 2000, 500).empty()) << "grew";
+  EXPECT_TRUE(t.ready({{"a", Seen{20, 4000}}}, 5600, 2000, 500).empty()) << "too young";
+  EXPECT_EQ(t.ready({{"a", Seen{20, 4000}}}, 6000, 2000, 500), std::vector<std::string>{"a"});
+}
+
+TEST(StabilityTracker, TwoPollsCloserThanTheIntervalDoNotMakeAFileStable) {
+  adapters::StabilityTracker t;
+  using Seen = adapters::StabilityTracker::Seen;
+  EXPECT_TRUE(t.ready({{"a", Seen{20, 1000}}}, 9000, 0, 1000).empty());
+  EXPECT_TRUE(t.ready({{"a", Seen{20, 1000}}}, 9010, 0, 1000).empty()) << "a woken poll 10 ms later";
+  EXPECT_TRUE(t.ready({{"a", Seen{30, 9500}}}, 9600, 0, 1000).empty()) << "grew: the clock restarts";
+  EXPECT_TRUE(t.ready({{"a", Seen{30, 9500}}}, 10000, 0, 1000).empty());
+  EXPECT_EQ(t.ready({{"a", Seen{30, 9500}}}, 10600, 0, 1000), std::vector<std::string>{"a"});
 }
 
 TEST(StabilityTracker, AFileItsWriterFinishedIsReadyAtFirstSightUnlessChangedSince) {
   adapters::StabilityTracker t;
   using Seen = adapters::StabilityTracker::Seen;
-  t.noteFinished({{"a", 4100}, {"b", 4100}, {"gone", 4100}});
-  EXPECT_EQ(t.ready({{"a", Seen{20, 4000}}, {"b", Seen{30, 4200}}}, 6500, 2000),
+  t.noteEvents({{"a", 4100}, {"b", 4100}, {"gone", 4100}}, {});
+  EXPECT_EQ(t.ready({{"a", Seen{20, 4000}}, {"b", Seen{30, 4200}}}, 6500, 2000, 500),
             std::vector<std::string>{"a"})
       << "b was written again after its writer closed it";
-  EXPECT_TRUE(t.ready({{"c", Seen{5, 6000}}}, 6500, 2000).empty()) << "no event, first sight";
-  t.noteFinished({{"young", 6400}});
-  EXPECT_TRUE(t.ready({{"young", Seen{5, 6300}}}, 6500, 2000).empty()) << "younger than min_age";
+  EXPECT_TRUE(t.ready({{"c", Seen{5, 6000}}}, 6500, 2000, 500).empty()) << "no event, first sight";
+  t.noteEvents({{"young", 6400}}, {});
+  EXPECT_TRUE(t.ready({{"young", Seen{5, 6300}}}, 6500, 2000, 500).empty()) << "younger than min_age";
+}
+
+TEST(StabilityTracker, AFileAWriterHoldsOpenIsNeverReadyHoweverLongItStaysTheSame) {
+  adapters::StabilityTracker t;
+  using Seen = adapters::StabilityTracker::Seen;
+  t.noteEvents({}, {"open"});
+  EXPECT_TRUE(t.ready({{"open", Seen{20, 1000}}}, 2000, 0, 100).empty());
+  EXPECT_TRUE(t.ready({{"open", Seen{20, 1000}}}, 60000, 0, 100).empty()) << "still held open";
+  t.noteEvents({{"open", 60100}}, {});
+  EXPECT_EQ(t.ready({{"open", Seen{20, 1000}}}, 60200, 0, 100), std::vector<std::string>{"open"})
+      << "closed by its writer";
 }
 
 TEST(FolderSourceNames, DotFilesTemporariesAndReasonsAreIgnored) {
