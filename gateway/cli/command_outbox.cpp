@@ -4,6 +4,8 @@
 #include <cctype>
 #include <iostream>
 
+#include <rapidjson/document.h>
+
 #include "cli_support.h"
 #include "commands.h"
 #include "renkei/config/gateway_config.h"
@@ -35,13 +37,26 @@ const CommandSpec& spec() {
   return s;
 }
 
+/// "role: who" of a care-team delivery's recipient (directory data, not the message); "-" else.
+std::string recipientText(const std::string& recipientJson) {
+  rapidjson::Document d;
+  d.Parse(recipientJson.c_str(), recipientJson.size());
+  if (d.HasParseError() || !d.IsObject()) return "-";
+  auto text = [&](const char* key) {
+    auto it = d.FindMember(key);
+    return it != d.MemberEnd() && it->value.IsString() ? std::string(it->value.GetString()) : "";
+  };
+  const std::string who = text("display").empty() ? text("member") : text("display");
+  return text("role") + ": " + who;
+}
+
 void printRows(const std::vector<store::OutboxRow>& rows) {
-  std::cout << "id\tmessage\tdestination\tstate\tattempts\tnext_attempt\tlast_error\n";
+  std::cout << "id\tmessage\tdestination\tstate\tattempts\tnext_attempt\tlast_error\trecipient\n";
   for (const store::OutboxRow& r : rows) {
     const bool waiting = r.state == store::kRetrying || r.state == store::kQueued;
     std::cout << r.id << '\t' << r.messageId << '\t' << r.destination << '\t' << r.state << '\t'
               << r.attempts << '\t' << (waiting ? localTimeText(r.nextAttemptMs) : "-") << '\t'
-              << r.lastError << '\n';
+              << r.lastError << '\t' << recipientText(r.recipient) << '\n';
   }
 }
 

@@ -13,6 +13,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "renkei/care/care_roles.h"
 #include "renkei/core/file_io.h"
 
 namespace renkei::embedded {
@@ -224,6 +225,28 @@ Result<GatewayConfig> parseConfig(std::string_view text, const std::string& base
       rule.events = strings(r, "events");
       rule.condition = pipeline::configString(r, "condition");
       rule.destinations = strings(r, "to");
+      rule.careTeamRoles = strings(r, "care_team");
+      rule.careTeamFallback = strings(r, "care_team_fallback");
+      for (std::size_t k = 0; k < rule.careTeamRoles.size(); ++k) {
+        if (care::careRoleByCode(rule.careTeamRoles[k]) == nullptr) {
+          std::string known;
+          for (const care::CareRole& role : care::careRoles()) {
+            known += (known.empty() ? "" : ", ") + std::string(role.code);
+          }
+          errors.push_back({at + "/care_team/" + std::to_string(k),
+                            "unknown care-team role '" + rule.careTeamRoles[k] + "' (one of " +
+                                known + ")"});
+        }
+      }
+      if (rule.destinations.empty() && rule.careTeamRoles.empty()) {
+        errors.push_back({at, "a route needs 'to' or 'care_team'"});
+      }
+      for (std::size_t k = 0; k < rule.careTeamFallback.size(); ++k) {
+        if (!sinkNames.count(rule.careTeamFallback[k])) {
+          errors.push_back({at + "/care_team_fallback/" + std::to_string(k),
+                            "no sink named '" + rule.careTeamFallback[k] + "'"});
+        }
+      }
       for (std::size_t k = 0; k < rule.sources.size(); ++k) {
         if (!sourceNames.count(rule.sources[k])) {
           errors.push_back({at + "/from/" + std::to_string(k),
@@ -306,6 +329,10 @@ Result<GatewayConfig> parseConfig(std::string_view text, const std::string& base
     config.store.connections = std::min(64, std::max(8, config.workers + 4));
   }
 
+  if (doc.HasMember("care")) {
+    config.careDirectoryCheckMs =
+        pipeline::configInt(doc["care"], "directory_check_ms", config.careDirectoryCheckMs);
+  }
   if (doc.HasMember("retention")) {
     config.retentionRawDays = pipeline::configInt(doc["retention"], "raw_days", 0);
   }

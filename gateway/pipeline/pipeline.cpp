@@ -53,11 +53,15 @@ store::RoutingOutcome Pipeline::normalizeAndRoute(const std::string& source,
   }
   const fhir::Node& root = *n.document->root();
   const routing::MessageFacts facts = routing::collectFacts(root);
-  routing::RoutingDecision decision = router_->decide(source, root, facts);
+  std::shared_ptr<const care::CareDirectory> care;
+  if (options_.careTeams && router_->usesCareTeams()) care = options_.careTeams->current();
+  routing::RoutingDecision decision = router_->decide(source, root, facts, care.get());
   o.routing = std::move(decision.record);
   o.canonical = std::move(n.canonical);
-  o.state = decision.destinations.empty() ? store::kUnrouted : store::kRouted;
-  for (const std::string& d : decision.destinations) o.deliveries.push_back({d, facts.patientKey});
+  o.state = decision.deliveries.empty() ? store::kUnrouted : store::kRouted;
+  for (routing::RoutedDelivery& d : decision.deliveries) {
+    o.deliveries.push_back({std::move(d.destination), facts.patientKey, std::move(d.recipient)});
+  }
   return o;
 }
 
@@ -204,6 +208,7 @@ std::vector<SubmitResult> Pipeline::submitPrepared(std::vector<PreparedInput> in
         r.resources.push_back({c.type, c.id, c.version, c.created});
       }
     }
+    noteCareWrites(outcomes[k]);
   }
   // Same-batch repeats of a new input report the state their first copy got.
   for (std::size_t i = 0; i < inputs.size(); ++i) {
@@ -271,6 +276,11 @@ SubmitResult Pipeline::submitAsFailed(const PreparedInput& input, const Status& 
   return r;
 }
 
+void Pipeline::noteCareWrites(const store::RoutingOutcome& outcome) const {
+  if (!options_.careTeams) return;
+  for (const store::ResourceCopy& c : outcome.resources) options_.careTeams->noteWritten(c.type);
+}
+
 Status Pipeline::recordRoutingIsolated(std::vector<store::RoutingOutcome>& outcomes) {
   auto st = retryingConflicts(
       [&] { return store_->recordRouting(outcomes, options_.owner, clock_()); });
@@ -317,6 +327,7 @@ Result<int> Pipeline::routeReceived() {
     bind(outcomes.back(), m.id);
   }
   RENKEI_RETURN_IF_ERROR(recordRoutingIsolated(outcomes));
+  for (const store::RoutingOutcome& o : outcomes) noteCareWrites(o);
   notifyWork();
   return static_cast<int>(outcomes.size());
 }
@@ -371,7 +382,7 @@ store::DeliveryUpdate Pipeline::attempt(const store::OutboxRow& row) {
     } else {
       DeliveryRequest request{row.id,           row.messageId, row.idempotencyKey,
                               read.document->text(), read.document->root(), row.sender,
-                              row.writeIntent};
+                              row.writeIntent,  row.recipient};
       result = deliverGuarded(*sink->second, request);
     }
   }

@@ -33,9 +33,9 @@ EventKind encounterEvent(const fhir::Node& encounter) {
   const std::string_view status = encounter.childValue("status");
   const fhir::Node* period = encounter.child("period");
   const bool ended = period != nullptr && period->child("end") != nullptr;
-  if (status == "finished" || ended || encounter.child("hospitalization") != nullptr &&
-                                           encounter.child("hospitalization")
-                                               ->child("dischargeDisposition") != nullptr) {
+  const fhir::Node* stay = encounter.child("hospitalization");
+  const bool disposed = stay != nullptr && stay->child("dischargeDisposition") != nullptr;
+  if (status == "finished" || ended || disposed) {
     return EventKind::Discharge;
   }
   if (status == "in-progress" || status == "arrived") return EventKind::Admission;
@@ -52,14 +52,14 @@ EventKind headerEvent(const fhir::Node& header) {
   return EventKind::Other;
 }
 
-std::string patientKey(const fhir::Node& patient) {
+std::vector<std::string> patientIdentifiers(const fhir::Node& patient) {
+  std::vector<std::string> out;
   for (const fhir::Node& c : patient.children()) {
     if (c.name != "identifier") continue;
     const std::string_view value = c.childValue("value");
-    if (!value.empty()) return std::string(c.childValue("system")) + "|" + std::string(value);
+    if (!value.empty()) out.push_back(std::string(c.childValue("system")) + "|" + std::string(value));
   }
-  const std::string_view id = patient.childValue("id");
-  return id.empty() ? std::string() : "Patient/" + std::string(id);
+  return out;
 }
 
 const Municipality* patientMunicipality(const fhir::Node& patient) {
@@ -83,7 +83,11 @@ void visit(const fhir::Node& resource, MessageFacts& facts) {
     }
   }
   if (resource.resourceType == "Patient" && facts.patientKey.empty()) {
-    facts.patientKey = patientKey(resource);
+    facts.patientIdentifiers = patientIdentifiers(resource);
+    const std::string_view id = resource.childValue("id");
+    facts.patientKey = !facts.patientIdentifiers.empty() ? facts.patientIdentifiers.front()
+                       : id.empty()                      ? std::string()
+                                                         : "Patient/" + std::string(id);
     facts.municipality = patientMunicipality(resource);
   }
   if (facts.event == EventKind::Other) {

@@ -76,10 +76,70 @@ std::string joined(const std::vector<std::string>& list) {
   return out;
 }
 
+void addDelivery(RoutingDecision& decision, RoutedDelivery d) {
+  if (std::find(decision.deliveries.begin(), decision.deliveries.end(), d) ==
+      decision.deliveries.end()) {
+    decision.deliveries.push_back(std::move(d));
+  }
+}
+
+/// One delivery per member of the patient's care team in the rule's roles, through the member's
+/// channel, or to the rule's fallback sinks when it has none; "careTeam" in the record says who.
+void routeToCareTeam(const RouteRule& r, const MessageFacts& facts, const care::CareDirectory* care,
+                     RoutingDecision& decision, rapidjson::Writer<rapidjson::StringBuffer>& w) {
+  w.Key("careTeam");
+  w.StartArray();
+  const std::vector<care::CareRecipient> members =
+      care != nullptr ? care->recipients(facts.patientIdentifiers, r.careTeamRoles)
+                      : std::vector<care::CareRecipient>{};
+  for (const care::CareRecipient& m : members) {
+    const std::string recipient = m.recipientJson();
+    if (!m.channel.empty()) {
+      addDelivery(decision, {m.channel, recipient});
+    } else {
+      for (const std::string& d : r.careTeamFallback) addDelivery(decision, {d, recipient});
+    }
+    w.StartObject();
+    w.Key("role");
+    w.String(m.role);
+    w.Key("member");
+    w.String(m.organization + ":" + m.member);
+    w.Key("assertedBy");
+    w.String(m.assertedBy);
+    if (!m.channel.empty()) {
+      w.Key("channel");
+      w.String(m.channel);
+    } else {
+      w.Key("unreachable");
+      w.String(m.problem);
+      w.Key("fallback");
+      w.String(joined(r.careTeamFallback));
+    }
+    w.EndObject();
+  }
+  if (members.empty()) {
+    w.StartObject();
+    w.Key("unreachable");
+    w.String(care == nullptr ? "no care directory"
+             : facts.patientIdentifiers.empty()
+                 ? "the message names no patient identifier"
+                 : "no care-team member in [" + joined(r.careTeamRoles) + "] is known");
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
 }  // namespace
 
+bool Router::usesCareTeams() const {
+  for (const auto& c : rules_) {
+    if (!c->rule.careTeamRoles.empty()) return true;
+  }
+  return false;
+}
+
 RoutingDecision Router::decide(const std::string& source, const fhir::Node& root,
-                               const MessageFacts& facts) const {
+                               const MessageFacts& facts, const care::CareDirectory* care) const {
   thread_local fhirpath::Evaluator evaluator;
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
@@ -149,14 +209,11 @@ RoutingDecision Router::decide(const std::string& source, const fhir::Node& root
       w.String(failed);
     }
     w.EndArray();
-    w.EndObject();
-    if (!failed.empty()) continue;
-    for (const std::string& d : r.destinations) {
-      if (std::find(decision.destinations.begin(), decision.destinations.end(), d) ==
-          decision.destinations.end()) {
-        decision.destinations.push_back(d);
-      }
+    if (failed.empty()) {
+      for (const std::string& d : r.destinations) addDelivery(decision, {d, ""});
+      if (!r.careTeamRoles.empty()) routeToCareTeam(r, facts, care, decision, w);
     }
+    w.EndObject();
   }
   w.EndArray();
   w.EndObject();

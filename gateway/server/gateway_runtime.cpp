@@ -72,6 +72,10 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::create(
   options.leaseMs = config.leaseMs;
   options.pollMs = config.pollMs;
   options.retry = config.retry;
+  std::set<std::string> channels;
+  for (const auto& [name, value] : config.sinks) channels.insert(name);
+  options.careTeams = std::make_shared<care::CareTeamLookup>(rt->store_, std::move(channels),
+                                                            config.careDirectoryCheckMs);
   rt->pipeline_ = std::make_unique<pipeline::Pipeline>(rt->store_, normalizer, router.value(),
                                                        std::move(sinks), options, rt->metrics_);
   for (const auto& [name, value] : config.sources) {

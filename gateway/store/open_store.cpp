@@ -25,6 +25,8 @@ extern const std::string_view kSqliteMigration006;
 extern const std::string_view kPostgresMigration006;
 extern const std::string_view kSqliteMigration007;
 extern const std::string_view kPostgresMigration007;
+extern const std::string_view kSqliteMigration008;
+extern const std::string_view kPostgresMigration008;
 }  // namespace renkei::embedded
 
 namespace renkei::store {
@@ -43,7 +45,8 @@ std::vector<Migration> migrationsFor(Dialect d) {
             {4, embedded::kSqliteMigration004},
             {5, embedded::kSqliteMigration005},
             {6, embedded::kSqliteMigration006},
-            {7, embedded::kSqliteMigration007}};
+            {7, embedded::kSqliteMigration007},
+            {8, embedded::kSqliteMigration008}};
   }
   return {{1, embedded::kPostgresMigration001},
           {2, embedded::kPostgresMigration002},
@@ -51,7 +54,8 @@ std::vector<Migration> migrationsFor(Dialect d) {
           {4, embedded::kPostgresMigration004},
           {5, embedded::kPostgresMigration005},
           {6, embedded::kPostgresMigration006},
-          {7, embedded::kPostgresMigration007}};
+          {7, embedded::kPostgresMigration007},
+          {8, embedded::kPostgresMigration008}};
 }
 
 /// Splits a migration script into statements at semicolons ending a line; drops comments.

@@ -19,8 +19,9 @@ namespace {
 std::vector<SqlParam> params(std::initializer_list<SqlParam> list) { return list; }
 
 std::string deliveryKey(const std::string& source, const std::string& key,
-                        const std::string& destination) {
-  return "rk-" + sha256Hex(source + '\n' + key + '\n' + destination).substr(0, 32);
+                        const std::string& destination, const std::string& recipient) {
+  const std::string to = recipient.empty() ? destination : destination + '\n' + recipient;
+  return "rk-" + sha256Hex(source + '\n' + key + '\n' + to).substr(0, 32);
 }
 
 StoredMessage messageFrom(const SqlRow& r) {
@@ -61,12 +62,15 @@ OutboxRow outboxFrom(const SqlRow& r) {
   o.receivedMs = integer(r[13]);
   o.sender = text(r[14]);
   o.writeIntent = text(r[15]);
+  o.recipient = text(r[16]);
   return o;
 }
 constexpr const char* kOutboxColumns =
     "o.id, o.message_id, o.destination, o.ordering_key, o.idempotency_key, o.state, o.attempts, "
     "o.next_attempt_ms, o.created_ms, o.last_error, o.response_body, o.lease_owner, "
-    "o.lease_until_ms, m.received_ms, m.sender, m.write_intent";
+    "o.lease_until_ms, m.received_ms, m.sender, m.write_intent, o.recipient";
+/// Where ", m.canonical" after kOutboxColumns lands in a row.
+constexpr std::size_t kCanonicalAfterOutboxColumns = 17;
 
 /// Messages the router may claim (parameters: state RECEIVED, now).
 constexpr const char* kClaimableMessages =
@@ -396,15 +400,15 @@ void SqlStore::routingRows(SqlDatabase& db, std::vector<RoutingOutcome>& outcome
       const SqlRow& m = current[o.messageId];
       for (SqlParam v : {SqlParam(Poco::Int64(o.messageId)), SqlParam(d.destination),
                          SqlParam(d.orderingKey),
-                         SqlParam(deliveryKey(text(m[4]), text(m[5]), d.destination)),
+                         SqlParam(deliveryKey(text(m[4]), text(m[5]), d.destination, d.recipient)),
                          SqlParam(std::string(kQueued)), SqlParam(Poco::Int64(nowMs)),
-                         SqlParam(Poco::Int64(nowMs))}) {
+                         SqlParam(Poco::Int64(nowMs)), SqlParam(d.recipient)}) {
         p.push_back(std::move(v));
       }
     }
     db.exec("INSERT INTO delivery_outbox (message_id, destination, ordering_key, "
-              "idempotency_key, state, next_attempt_ms, created_ms) VALUES " +
-                  valueRows(to - from, 7),
+              "idempotency_key, state, next_attempt_ms, created_ms, recipient) VALUES " +
+                  valueRows(to - from, 8),
               p);
   });
   versions.write();
@@ -504,7 +508,7 @@ Result<std::vector<OutboxRow>> SqlStore::claimDeliveries(const std::string& owne
                            "m.id = o.message_id WHERE o.id IN (" + list + ") ORDER BY o.id");
     for (const SqlRow& r : rows) {
       out.push_back(outboxFrom(r));
-      out.back().canonical = text(r[16]);
+      out.back().canonical = text(r[kCanonicalAfterOutboxColumns]);
     }
     return Status::okStatus();
   });
@@ -592,7 +596,7 @@ Result<std::optional<OutboxRow>> SqlStore::outboxRow(int64_t id) {
                            params({Poco::Int64(id)}));
     if (!rows.empty()) {
       out = outboxFrom(rows[0]);
-      out->canonical = text(rows[0][16]);
+      out->canonical = text(rows[0][kCanonicalAfterOutboxColumns]);
     }
     return Status::okStatus();
   });
@@ -643,7 +647,7 @@ Result<int64_t> SqlStore::replay(int64_t messageId, const std::string& destinati
                      "idempotency_key, state, next_attempt_ms, created_ms) VALUES (?, ?, ?, ?, ?, "
                      "?, ?)",
                      params({Poco::Int64(messageId), destination, ordering,
-                             deliveryKey(text(rows[0][0]), text(rows[0][1]), destination),
+                             deliveryKey(text(rows[0][0]), text(rows[0][1]), destination, ""),
                              std::string(kQueued), nowMs, nowMs}));
     return Status::okStatus();
   });

@@ -52,6 +52,7 @@ class SqlStore : public Store {
                                                        const std::string& afterOrganization,
                                                        const std::string& afterId,
                                                        int64_t limit) override;
+  Result<int64_t> latestResourceMessage(const std::string& type) override;
   Result<std::vector<SourceFileState>> sourceFiles(const std::string& source) override;
   Status recordSourceFiles(const std::vector<SourceFileState>& files) override;
   int64_t commitCount() const override { return pool_->commits(); }

@@ -89,6 +89,19 @@ Result<std::vector<StoredResource>> SqlStore::currentResources(const std::string
   return out;
 }
 
+Result<int64_t> SqlStore::latestResourceMessage(const std::string& type) {
+  ConnectionPool::Lease db = pool_->acquire();
+  int64_t latest = 0;
+  Status st = guarded([&] {
+    auto rows = db->query("SELECT MAX(message_id) FROM fhir_resource WHERE resource_type = ?",
+                          {type});
+    if (!rows.empty() && !rows[0][0].isEmpty()) latest = integer(rows[0][0]);
+    return Status::okStatus();
+  });
+  if (!st.ok()) return st;
+  return latest;
+}
+
 Result<std::vector<SourceFileState>> SqlStore::sourceFiles(const std::string& source) {
   ConnectionPool::Lease db = pool_->acquire();
   std::vector<SourceFileState> out;

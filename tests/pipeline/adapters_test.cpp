@@ -18,6 +18,7 @@
 #include "renkei/pipeline/retry_policy.h"
 #include "renkei/pipeline/sink.h"
 #include "sink_csv_folder/csv_folder_sink.h"
+#include "sink_file_folder/file_folder_sink.h"
 #include "sink_fhir_rest/fhir_rest_sink.h"
 
 namespace renkei::adapters {
@@ -282,6 +283,38 @@ TEST(HttpStatus, DeliveredRetryOrReject) {
   for (int s : {400, 401, 403, 404, 409, 412, 422, 501}) {
     EXPECT_EQ(pipeline::classifyHttpStatus(s), Outcome::Reject) << s;
   }
+}
+
+TEST(FileFolderSink, EachCareTeamRecipientGetsAFolderThatNeverLeavesThePath) {
+  const auto out = std::filesystem::temp_directory_path() / "renkei-file-folder-recipients";
+  std::filesystem::remove_all(out);
+  rapidjson::Document config;
+  config.Parse((R"({"type": "file_folder", "path": ")" + out.string() + R"("})").c_str());
+  pipeline::AdapterRegistry registry;
+  registerFileFolderSink(registry);
+  pipeline::AdapterContext ctx{"ward", &config, nullptr, nullptr, nullptr, nullptr, nullptr};
+  auto sink = registry.sink("file_folder")->makeSink(ctx);
+  ASSERT_TRUE(sink.ok()) << sink.status().message();
+  const std::string body = R"({"resourceType":"Bundle","type":"collection"})";
+  pipeline::DeliveryRequest plain;
+  plain.idempotencyKey = "k0";
+  plain.canonicalJson = body;
+  EXPECT_EQ((*sink)->deliver(plain).outcome, pipeline::Outcome::Delivered);
+  EXPECT_TRUE(std::filesystem::exists(out / "k0.json"));
+  pipeline::DeliveryRequest doctor = plain;
+  doctor.idempotencyKey = "k1";
+  doctor.recipient = R"({"role":"family-doctor","member":"PractitionerRole/sato","organization":"clinic-b"})";
+  EXPECT_EQ((*sink)->deliver(doctor).outcome, pipeline::Outcome::Delivered);
+  EXPECT_TRUE(std::filesystem::exists(out / "clinic-b_PractitionerRole-sato" / "k1.json"));
+  pipeline::DeliveryRequest hostile = plain;
+  hostile.idempotencyKey = "k2";
+  hostile.recipient = R"({"member":"../../../etc/x","organization":".."})";
+  EXPECT_EQ((*sink)->deliver(hostile).outcome, pipeline::Outcome::Delivered);
+  EXPECT_TRUE(std::filesystem::exists(out / "_._..-..-..-etc-x" / "k2.json"));
+  std::size_t folders = 0;
+  for (const auto& e : std::filesystem::directory_iterator(out)) folders += e.is_directory() ? 1 : 0;
+  EXPECT_EQ(folders, 2u) << "nothing written outside the two recipient folders";
+  std::filesystem::remove_all(out);
 }
 
 }  // namespace

@@ -78,6 +78,24 @@ TEST_F(ConfigTest, EveryErrorIsReportedWithItsPointer) {
   EXPECT_GE(errors_.size(), 11u);
 }
 
+TEST_F(ConfigTest, CareTeamRoutesNameKnownRolesAndSinks) {
+  auto c = parse(R"({
+    "sources": {"a": {"type": "folder", "path": "in"}},
+    "sinks": {"desk": {"type": "file_folder", "path": "out"}},
+    "care": {"directory_check_ms": 250},
+    "routes": [{"name": "ok", "care_team": ["family-doctor", "care-manager"],
+                "care_team_fallback": ["desk"]},
+               {"name": "bad", "care_team": ["family-docter"], "care_team_fallback": ["nope"]},
+               {"name": "nothing"}]
+  })");
+  ASSERT_FALSE(c.ok());
+  EXPECT_TRUE(hasError("/routes/1/care_team/0", "unknown care-team role 'family-docter' (one of "
+                                                 "family-doctor, home-doctor"));
+  EXPECT_TRUE(hasError("/routes/1/care_team_fallback/0", "no sink named 'nope'"));
+  EXPECT_TRUE(hasError("/routes/2", "a route needs 'to' or 'care_team'"));
+  EXPECT_EQ(errors_.size(), 3u);
+}
+
 TEST_F(ConfigTest, NotJsonSaysWhere) {
   ASSERT_FALSE(parse("{\"sources\": ").ok());
   ASSERT_EQ(errors_.size(), 1u);

@@ -129,6 +129,9 @@ class FlakyStore : public store::Store {
                                                               int64_t limit) override {
     return inner_->currentResources(type, afterOrganization, afterId, limit);
   }
+  Result<int64_t> latestResourceMessage(const std::string& type) override {
+    return inner_->latestResourceMessage(type);
+  }
   Result<std::vector<store::SourceFileState>> sourceFiles(const std::string& source) override {
     return inner_->sourceFiles(source);
   }

@@ -64,7 +64,8 @@ TEST_F(RoutingTest, EveryCriterionMustHoldAndTheRecordSaysWhy) {
   RouteRule admissions{"admissions", {}, {}, {}, {}, {"admission"}, "", {"hospital"}};
   RouteRule all{"all", {}, {}, {}, {}, {}, "", {"archive", "ward"}};
   RoutingDecision d = decide({shinjuku, nakano, admissions, all});
-  EXPECT_EQ(d.destinations, (std::vector<std::string>{"care-office", "ward", "archive"}))
+  EXPECT_EQ(d.deliveries,
+            (std::vector<RoutedDelivery>{{"care-office", ""}, {"ward", ""}, {"archive", ""}}))
       << "fan-out, each destination once";
   EXPECT_NE(d.record.find("\"route\":\"shinjuku\",\"matched\":true"), std::string::npos) << d.record;
   EXPECT_NE(d.record.find("no: patient municipality 131041 in [131148]"), std::string::npos)
@@ -79,7 +80,7 @@ TEST_F(RoutingTest, SourcesAndConditionsFilter) {
   RouteRule broken{"broken", {}, {}, {}, {}, {}, "entry.resource.ofType(Patient).name.single().family",
                    {"z"}};
   RoutingDecision d = decide({fromFax, never, broken});
-  EXPECT_TRUE(d.destinations.empty());
+  EXPECT_TRUE(d.deliveries.empty());
   EXPECT_NE(d.record.find("no: source inbox in [fax]"), std::string::npos) << d.record;
   EXPECT_NE(d.record.find("no: condition"), std::string::npos) << d.record;
 }

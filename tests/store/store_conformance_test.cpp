@@ -2,6 +2,7 @@
 // routing committed with its outbox rows, per-(destination, ordering key) order, retry and dead
 // states, replay with the same idempotency key, retention, and migrations on reopen.
 #include <algorithm>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -358,6 +359,44 @@ TEST_P(StoreConformance, RoutedResourcesAreStoredForTheSender) {
       << "each organization has its own id space";
 }
 
+TEST_P(StoreConformance, DeliveriesToOneChannelForTwoRecipientsAreTwoRowsWithTheirOwnKeys) {
+  const int64_t id = intakeOne("m");
+  ASSERT_EQ(store_->claimReceived("a", 10, 2000, 1000)->size(), 1u);
+  RoutingOutcome o{id, kRouted, "", "{}", "m", {}};
+  o.deliveries = {{"ward-folder", "p", R"({"member":"Organization/a"})"},
+                  {"ward-folder", "p", R"({"member":"Organization/b"})"},
+                  {"archive", "p"}};
+  ASSERT_TRUE(store_->recordRouting({o}, "a", 2500).ok());
+  auto rows = store_->claimDeliveries("w", 10, 3000, 30000).value();
+  ASSERT_EQ(rows.size(), 2u) << "one line per (destination, patient): the second recipient waits";
+  std::map<std::string, OutboxRow> byDestination;
+  for (const OutboxRow& r : rows) byDestination[r.destination] = r;
+  EXPECT_EQ(byDestination["ward-folder"].recipient, R"({"member":"Organization/a"})");
+  EXPECT_EQ(byDestination["ward-folder"].canonical, "m");
+  EXPECT_EQ(byDestination["archive"].recipient, "");
+  ASSERT_TRUE(store_->recordDeliveries({{byDestination["ward-folder"].id, kSent, 0, "", ""}}, "w").ok());
+  auto next = store_->claimDeliveries("w", 10, 3000, 30000).value();
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0].recipient, R"({"member":"Organization/b"})");
+  EXPECT_NE(next[0].idempotencyKey, byDestination["ward-folder"].idempotencyKey);
+  EXPECT_EQ(store_->outboxRow(next[0].id).value()->recipient, next[0].recipient);
+}
+
+TEST_P(StoreConformance, TheLatestMessageToWriteATypeIsKnown) {
+  EXPECT_EQ(store_->latestResourceMessage("CareTeam").value(), 0);
+  const int64_t first = intakeOne("m1");
+  const int64_t second = intakeOne("m2");
+  ASSERT_EQ(store_->claimReceived("a", 10, 2000, 1000)->size(), 2u);
+  RoutingOutcome a{first, kRouted, "", "{}", "m1", {}};
+  a.resources = {{"CareTeam", "t1", R"({"resourceType":"CareTeam","id":"t1"})"}};
+  RoutingOutcome b{second, kRouted, "", "{}", "m2", {}};
+  b.resources = {{"Patient", "p1", R"({"resourceType":"Patient","id":"p1"})"}};
+  ASSERT_TRUE(store_->recordRouting({a, b}, "a", 2500).ok());
+  EXPECT_EQ(store_->latestResourceMessage("CareTeam").value(), first);
+  EXPECT_EQ(store_->latestResourceMessage("Patient").value(), second);
+  EXPECT_EQ(store_->latestResourceMessage("Endpoint").value(), 0);
+}
+
 TEST_P(StoreConformance, ARecipientReadsWhatWasRoutedToItsDestinations) {
   const int64_t id = intakeOne("m");
   ASSERT_EQ(store_->claimReceived("a", 10, 2000, 1000)->size(), 1u);
@@ -496,12 +535,12 @@ TEST_P(StoreConformance, SourceFilesAreRecordedPerSourceAndReplaced) {
 
 TEST_P(StoreConformance, ReopeningKeepsDataAndSchemaVersion) {
   const int64_t id = intakeOne("kept");
-  EXPECT_EQ(store_->schemaVersion(), 7);
+  EXPECT_EQ(store_->schemaVersion(), 8);
   store_.reset();
   auto reopened = openStore(config_);
   ASSERT_TRUE(reopened.ok()) << reopened.status().toString();
   store_ = std::move(reopened.value());
-  EXPECT_EQ(store_->schemaVersion(), 7);
+  EXPECT_EQ(store_->schemaVersion(), 8);
   EXPECT_TRUE(store_->message(id).value().has_value());
 }
 

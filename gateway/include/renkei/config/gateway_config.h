@@ -42,6 +42,8 @@ struct GatewayConfig {
   int64_t pollMs = 50;
   pipeline::RetryPolicy retry;
   int64_t retentionRawDays = 0;  ///< 0: keep raw inputs forever
+  /// How often routing asks the store whether another instance changed the care directory.
+  int64_t careDirectoryCheckMs = 1000;
   /// The mappings that sources name ("mapping"), loaded from mappings_dir (default: the shipped
   /// mappings/); null when no source uses one and mappings_dir is not set.
   std::shared_ptr<const mapping::MappingSet> mappings;

@@ -23,6 +23,7 @@
 #include "renkei/pipeline/retry_policy.h"
 #include "renkei/pipeline/sink.h"
 #include "renkei/routing/router.h"
+#include "renkei/care/care_team_lookup.h"
 #include "renkei/store/store.h"
 
 namespace renkei::pipeline {
@@ -37,6 +38,8 @@ struct PipelineOptions {
   int64_t leaseMs = 30000;     ///< how long claimed work stays ours without a result
   int64_t pollMs = 50;         ///< idle wait between store polls
   RetryPolicy retry;
+  /// Who cares for whom, for routes that name care-team roles; null: such routes reach no one.
+  std::shared_ptr<care::CareTeamLookup> careTeams;
 };
 
 class Pipeline : public Intake {
@@ -78,6 +81,8 @@ class Pipeline : public Intake {
   /// Records routing outcomes; a batch that fails for good is recorded one by one, and an
   /// outcome that still fails is recorded as FAILED with the reason.
   Status recordRoutingIsolated(std::vector<store::RoutingOutcome>& outcomes);
+  /// Tells the care directory which resource types a committed outcome wrote.
+  void noteCareWrites(const store::RoutingOutcome& outcome) const;
   /// Records attempt results the same way: one that cannot be stored becomes DEAD with the reason.
   Status recordDeliveriesIsolated(const std::vector<store::DeliveryUpdate>& updates);
   store::DeliveryUpdate attempt(const store::OutboxRow& row);

@@ -28,6 +28,9 @@ struct DeliveryRequest {
   const fhir::Node* root = nullptr;
   std::string sender;       ///< the organization that sent the message
   std::string writeIntent;  ///< an update names its resource (pipeline/write_intent.h)
+  /// The care-team member this delivery is for (JSON, see care/care_directory.h), when the
+  /// destination is a channel several recipients share; empty otherwise.
+  std::string recipient = {};
 };
 
 class Sink {

@@ -17,6 +17,7 @@ struct MessageFacts {
   std::vector<std::string> resourceTypes;  ///< the root and, for a Bundle, each entry's resource
   std::vector<std::string> profiles;       ///< every meta.profile claimed
   std::string patientKey;    ///< "system|value" of the patient's first identifier, or "Patient/id"
+  std::vector<std::string> patientIdentifiers;  ///< "system|value" of each of its identifiers
   const Municipality* municipality = nullptr;
   EventKind event = EventKind::Other;
 };

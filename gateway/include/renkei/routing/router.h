@@ -1,12 +1,15 @@
 // Routing rules from config: each rule matches on source, resource types, profile, a FHIRPath
-// condition, the patient's municipality and the event kind, and names its destinations. One
-// message can match several rules; the decision records what matched and why.
+// condition, the patient's municipality and the event kind, and names its destinations: sinks,
+// and the members of the patient's care team in the roles it lists (each through the channel
+// the directory gives them). One message can match several rules; the decision records what
+// matched and why, and every care-team member it could not reach.
 #pragma once
 
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "renkei/care/care_directory.h"
 #include "renkei/core/status.h"
 #include "renkei/fhir/definitions.h"
 #include "renkei/routing/message_facts.h"
@@ -22,11 +25,23 @@ struct RouteRule {
   std::vector<std::string> events;          ///< "admission", "discharge", "other"
   std::string condition;                    ///< FHIRPath on the message root; must be true
   std::vector<std::string> destinations;
+  /// Care-team roles (care_roles.h codes) whose members receive the message, one delivery each.
+  std::vector<std::string> careTeamRoles;
+  /// Sinks that receive it for a member the directory gives no channel (an operator's desk).
+  std::vector<std::string> careTeamFallback;
+};
+
+struct RoutedDelivery {
+  std::string destination;
+  std::string recipient;  ///< a care-team member (CareRecipient::recipientJson) or empty
+  bool operator==(const RoutedDelivery& o) const {
+    return destination == o.destination && recipient == o.recipient;
+  }
 };
 
 struct RoutingDecision {
-  std::vector<std::string> destinations;  ///< distinct, in rule order
-  std::string record;                     ///< JSON: facts and each rule's verdict with reasons
+  std::vector<RoutedDelivery> deliveries;  ///< distinct, in rule order
+  std::string record;                      ///< JSON: facts and each rule's verdict with reasons
 };
 
 class Router {
@@ -35,10 +50,14 @@ class Router {
   static Result<std::shared_ptr<const Router>> compile(
       std::vector<RouteRule> rules, std::shared_ptr<const fhir::Definitions> definitions);
   ~Router();
+  /// Whether any rule names care-team roles (routing then needs the care directory).
+  bool usesCareTeams() const;
 
   /// Thread-safe. A condition that fails to evaluate makes its rule not match (and says why).
+  /// `care` answers care-team rules; without it they reach no member (and say so).
   RoutingDecision decide(const std::string& source, const fhir::Node& root,
-                         const MessageFacts& facts) const;
+                         const MessageFacts& facts,
+                         const care::CareDirectory* care = nullptr) const;
 
  private:
   struct Compiled;

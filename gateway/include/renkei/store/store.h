@@ -37,7 +37,7 @@ struct RawInput {
   std::string writeIntent;
   /// SHA-256 of `bytes` (hex) when the caller computed it already (outside the commit, in
   /// parallel); the store computes it when empty.
-  std::string sha256;
+  std::string sha256 = {};
 };
 
 struct IntakeReceipt {
@@ -59,6 +59,9 @@ struct StoredMessage {
 struct PlannedDelivery {
   std::string destination;
   std::string orderingKey;  ///< deliveries with the same (destination, key) go out in order
+  /// The one recipient this delivery is for, when the destination is a channel several share
+  /// (JSON from the care directory, see care/care_directory.h); empty otherwise.
+  std::string recipient = {};
 };
 
 /// A resource a message carries, under its server id (see pipeline/resource_ids.h). Resources
@@ -128,6 +131,7 @@ struct OutboxRow {
   std::string leaseOwner;
   int64_t leaseUntilMs = 0;
   std::string canonical;   ///< filled by claimDeliveries
+  std::string recipient;   ///< see PlannedDelivery::recipient
 };
 
 /// What happened to one delivery attempt.
@@ -264,6 +268,9 @@ class Store {
                                                                const std::string& afterOrganization,
                                                                const std::string& afterId,
                                                                int64_t limit) = 0;
+  /// The newest message that wrote a resource of `type` (0: none yet): a reader caching
+  /// resources of that type knows whether they changed.
+  virtual Result<int64_t> latestResourceMessage(const std::string& type) = 0;
   /// Every file `source` has recorded; "" for every source.
   virtual Result<std::vector<SourceFileState>> sourceFiles(const std::string& source) = 0;
   /// Records (inserts or replaces) what a source saw of these files, in one transaction.

@@ -1,0 +1,362 @@
+// CareDirectory: care teams joined with the directory into recipients with channels (see
+// care_directory.h).
+#include "renkei/care/care_directory.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <unordered_map>
+
+#include "renkei/care/care_roles.h"
+
+namespace renkei::care {
+namespace {
+
+using rapidjson::Value;
+
+std::string str(const Value& v, const char* key) {
+  if (!v.IsObject()) return "";
+  auto it = v.FindMember(key);
+  return it != v.MemberEnd() && it->value.IsString() ? it->value.GetString() : "";
+}
+
+const Value* member(const Value& v, const char* key) {
+  if (!v.IsObject()) return nullptr;
+  auto it = v.FindMember(key);
+  return it == v.MemberEnd() ? nullptr : &it->value;
+}
+
+template <typename F>
+void each(const Value& v, const char* key, F&& f) {
+  const Value* m = member(v, key);
+  if (m == nullptr) return;
+  if (m->IsArray()) {
+    for (const auto& e : m->GetArray()) f(e);
+  } else {
+    f(*m);
+  }
+}
+
+std::string identifierKey(const Value& identifier) {
+  const std::string value = str(identifier, "value");
+  return value.empty() ? "" : str(identifier, "system") + "|" + value;
+}
+
+/// "Type/id" of a literal reference, relative or absolute (a version suffix is dropped).
+std::string typeAndId(std::string reference) {
+  const std::size_t history = reference.find("/_history/");
+  if (history != std::string::npos) reference.resize(history);
+  const std::size_t last = reference.rfind('/');
+  if (last == std::string::npos || last == 0) return "";
+  const std::size_t type = reference.rfind('/', last - 1);
+  return reference.substr(type == std::string::npos ? 0 : type + 1);
+}
+
+std::string humanName(const Value& resource) {
+  std::string out;
+  each(resource, "name", [&](const Value& name) {
+    if (!out.empty()) return;
+    out = str(name, "text");
+    if (!out.empty()) return;
+    out = str(name, "family");
+    each(name, "given", [&](const Value& g) {
+      if (g.IsString()) out += (out.empty() ? "" : " ") + std::string(g.GetString());
+    });
+  });
+  return out;
+}
+
+std::string today() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  char buffer[11];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &tm);
+  return buffer;
+}
+
+const CareRole* participantRole(const Value& participant) {
+  const CareRole* found = nullptr;
+  each(participant, "role", [&](const Value& codeable) {
+    each(codeable, "coding", [&](const Value& coding) {
+      if (found != nullptr) return;
+      if (str(coding, "system") == kCareRoleSystem) found = careRoleByCode(str(coding, "code"));
+      if (found == nullptr) found = careRoleFromText(str(coding, "display"));
+    });
+    if (found == nullptr) found = careRoleFromText(str(codeable, "text"));
+  });
+  return found;
+}
+
+/// The directory's resources parsed and indexed by "organization\nType/id" and by identifier.
+class Index {
+ public:
+  void add(const store::StoredResource& r) {
+    auto doc = std::make_unique<rapidjson::Document>();
+    doc->Parse(r.content.c_str(), r.content.size());
+    if (doc->HasParseError() || !doc->IsObject()) return;
+    const std::string key = r.organization + '\n' + r.type + '/' + r.id;
+    each(*doc, "identifier", [&](const Value& id) {
+      const std::string k = identifierKey(id);
+      if (!k.empty()) byIdentifier_.emplace(k, key);
+    });
+    if (r.type == "PractitionerRole") {
+      if (const Value* p = member(*doc, "practitioner")) {
+        const std::string target = typeAndId(str(*p, "reference"));
+        if (!target.empty()) rolesOf_.emplace(r.organization + '\n' + target, key);
+      }
+    }
+    organizationOf_[key] = r.organization;
+    docs_.emplace(key, std::move(doc));
+  }
+
+  const Value* find(const std::string& key) const {
+    auto it = docs_.find(key);
+    return it == docs_.end() ? nullptr : it->second.get();
+  }
+
+  /// The key a Reference (in `organization`'s id space) points to, or "".
+  std::string resolve(const Value& reference, const std::string& organization) const {
+    const std::string literal = typeAndId(str(reference, "reference"));
+    if (!literal.empty()) {
+      const std::string key = organization + '\n' + literal;
+      return docs_.count(key) != 0 ? key : "";
+    }
+    if (const Value* id = member(reference, "identifier")) {
+      auto it = byIdentifier_.find(identifierKey(*id));
+      if (it != byIdentifier_.end()) return it->second;
+    }
+    return "";
+  }
+
+  std::vector<std::string> rolesOfPractitioner(const std::string& key) const {
+    std::vector<std::string> out;
+    auto [from, to] = rolesOf_.equal_range(key);
+    for (auto it = from; it != to; ++it) out.push_back(it->second);
+    return out;
+  }
+
+  const std::string& organizationOf(const std::string& key) const {
+    static const std::string none;
+    auto it = organizationOf_.find(key);
+    return it == organizationOf_.end() ? none : it->second;
+  }
+
+ private:
+  std::unordered_map<std::string, std::unique_ptr<rapidjson::Document>> docs_;
+  std::unordered_map<std::string, std::string> organizationOf_;
+  std::unordered_multimap<std::string, std::string> byIdentifier_;
+  std::unordered_multimap<std::string, std::string> rolesOf_;
+};
+
+std::string typeOf(const std::string& key) {
+  const std::size_t nl = key.find('\n');
+  const std::string rest = key.substr(nl + 1);
+  return rest.substr(0, rest.find('/'));
+}
+
+std::string referenceOf(const std::string& key) { return key.substr(key.find('\n') + 1); }
+
+struct Channel {
+  std::string sink, address, problem;
+};
+
+/// The channel of the Endpoints `resource` lists: the first active one naming a sink.
+Channel endpointChannel(const Index& index, const Value& resource, const std::string& organization,
+                        const std::set<std::string>& channels) {
+  Channel out;
+  each(resource, "endpoint", [&](const Value& ref) {
+    if (!out.sink.empty()) return;
+    const std::string key = index.resolve(ref, organization);
+    const Value* endpoint = key.empty() ? nullptr : index.find(key);
+    if (endpoint == nullptr) {
+      if (out.problem.empty()) out.problem = "its Endpoint is not in the directory";
+      return;
+    }
+    const std::string status = str(*endpoint, "status");
+    if (!status.empty() && status != "active") {
+      if (out.problem.empty()) out.problem = referenceOf(key) + " is " + status;
+      return;
+    }
+    std::string sink;
+    each(*endpoint, "identifier", [&](const Value& id) {
+      if (sink.empty() && str(id, "system") == kChannelSystem) sink = str(id, "value");
+    });
+    if (sink.empty()) {
+      if (out.problem.empty()) out.problem = referenceOf(key) + " names no channel";
+    } else if (channels.count(sink) == 0) {
+      if (out.problem.empty()) out.problem = "channel '" + sink + "' is not a configured sink";
+    } else {
+      out = {sink, str(*endpoint, "address"), ""};
+    }
+  });
+  return out;
+}
+
+/// Fills the recipient's display and channel from the member resource at `key`.
+void describe(const Index& index, const std::string& key, const std::set<std::string>& channels,
+              CareRecipient& r) {
+  const Value* resource = index.find(key);
+  const std::string& organization = index.organizationOf(key);
+  const std::string type = typeOf(key);
+  Channel channel;
+  if (type == "PractitionerRole") {
+    std::string person, org;
+    if (const Value* p = member(*resource, "practitioner")) {
+      const std::string pk = index.resolve(*p, organization);
+      person = pk.empty() ? str(*p, "display") : humanName(*index.find(pk));
+    }
+    Channel orgChannel;
+    if (const Value* o = member(*resource, "organization")) {
+      const std::string ok = index.resolve(*o, organization);
+      org = ok.empty() ? str(*o, "display") : str(*index.find(ok), "name");
+      if (!ok.empty()) orgChannel = endpointChannel(index, *index.find(ok), organization, channels);
+    }
+    r.display = person.empty() ? org : org.empty() ? person : person + " (" + org + ")";
+    channel = endpointChannel(index, *resource, organization, channels);
+    if (channel.sink.empty() && !orgChannel.sink.empty()) channel = orgChannel;
+    if (channel.sink.empty() && channel.problem.empty()) channel.problem = orgChannel.problem;
+  } else if (type == "Organization") {
+    r.display = str(*resource, "name");
+    channel = endpointChannel(index, *resource, organization, channels);
+  } else if (type == "Practitioner") {
+    r.display = humanName(*resource);
+    for (const std::string& role : index.rolesOfPractitioner(key)) {
+      CareRecipient viaRole;
+      describe(index, role, channels, viaRole);
+      if (!viaRole.channel.empty()) {
+        channel = {viaRole.channel, viaRole.address, ""};
+        break;
+      }
+      if (channel.problem.empty()) channel.problem = viaRole.problem;
+    }
+  } else {
+    channel.problem = "a " + type + " cannot receive";
+  }
+  r.channel = channel.sink;
+  r.address = channel.address;
+  r.problem = channel.sink.empty()
+                  ? (channel.problem.empty() ? "no Endpoint with a channel" : channel.problem)
+                  : "";
+}
+
+}  // namespace
+
+std::string CareRecipient::recipientJson() const {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("role");
+  w.String(role);
+  w.Key("member");
+  w.String(member);
+  w.Key("organization");
+  w.String(organization);
+  w.Key("display");
+  w.String(display);
+  w.Key("address");
+  w.String(address);
+  w.EndObject();
+  return buffer.GetString();
+}
+
+std::shared_ptr<const CareDirectory> CareDirectory::build(const DirectoryResources& resources,
+                                                          const std::set<std::string>& channels) {
+  auto directory = std::make_shared<CareDirectory>();
+  Index index;
+  for (const auto* list : {&resources.practitionerRoles, &resources.practitioners,
+                           &resources.organizations, &resources.endpoints}) {
+    for (const store::StoredResource& r : *list) index.add(r);
+  }
+  const std::string now = today();
+  for (const store::StoredResource& team : resources.careTeams) {
+    rapidjson::Document doc;
+    doc.Parse(team.content.c_str(), team.content.size());
+    if (doc.HasParseError() || !doc.IsObject()) continue;
+    const std::string status = str(doc, "status");
+    if (status == "inactive" || status == "entered-in-error") continue;
+    ++directory->careTeams_;
+    std::vector<std::string> patient;
+    if (const Value* subject = member(doc, "subject")) {
+      if (const Value* id = member(*subject, "identifier")) {
+        const std::string k = identifierKey(*id);
+        if (!k.empty()) patient.push_back(k);
+      }
+      const std::string literal = typeAndId(str(*subject, "reference"));
+      if (literal.rfind("Patient/", 0) == 0 && resources.patientIdentifiers) {
+        for (std::string& k : resources.patientIdentifiers(team.organization, literal.substr(8))) {
+          patient.push_back(std::move(k));
+        }
+      }
+    }
+    if (patient.empty()) {
+      ++directory->unresolvedSubjects_;
+      continue;
+    }
+    each(doc, "participant", [&](const Value& participant) {
+      const CareRole* role = participantRole(participant);
+      const Value* who = member(participant, "member");
+      if (role == nullptr || who == nullptr) return;
+      if (const Value* period = member(participant, "period")) {
+        const std::string end = str(*period, "end");
+        if (!end.empty() && end.substr(0, 10) < now) return;
+      }
+      CareRecipient r;
+      r.role = std::string(role->code);
+      r.assertedBy = team.organization + ":CareTeam/" + team.id;
+      r.assertedMs = team.updatedMs;
+      const std::string key = index.resolve(*who, team.organization);
+      if (key.empty()) {
+        r.member = typeAndId(str(*who, "reference"));
+        r.organization = team.organization;
+        r.display = str(*who, "display");
+        r.problem = "the member is not in the directory";
+      } else {
+        r.member = referenceOf(key);
+        r.organization = index.organizationOf(key);
+        describe(index, key, channels, r);
+      }
+      const std::size_t at = directory->members_.size();
+      directory->members_.push_back(std::move(r));
+      for (const std::string& k : patient) directory->byPatientIdentifier_.emplace(k, at);
+    });
+  }
+  return directory;
+}
+
+std::vector<CareRecipient> CareDirectory::recipients(const std::vector<std::string>& patientIdentifiers,
+                                                     const std::vector<std::string>& roles) const {
+  std::map<std::string, std::size_t> chosen;  // (role, organization, member) → newest assertion
+  for (const std::string& id : patientIdentifiers) {
+    auto [from, to] = byPatientIdentifier_.equal_range(id);
+    for (auto it = from; it != to; ++it) {
+      const CareRecipient& r = members_[it->second];
+      if (!roles.empty() && std::find(roles.begin(), roles.end(), r.role) == roles.end()) continue;
+      const std::string key = r.role + '\n' + r.organization + '\n' + r.member;
+      auto [at, fresh] = chosen.emplace(key, it->second);
+      if (!fresh && members_[at->second].assertedMs < r.assertedMs) at->second = it->second;
+    }
+  }
+  std::vector<CareRecipient> out;
+  for (const auto& [key, index] : chosen) out.push_back(members_[index]);
+  auto rank = [&](const std::string& role) {
+    const auto& order = roles;
+    auto it = std::find(order.begin(), order.end(), role);
+    if (it != order.end()) return static_cast<std::size_t>(it - order.begin());
+    const auto& all = careRoles();
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if (all[i].code == role) return order.size() + i;
+    }
+    return order.size() + all.size();
+  };
+  std::stable_sort(out.begin(), out.end(), [&](const CareRecipient& a, const CareRecipient& b) {
+    return rank(a.role) < rank(b.role);
+  });
+  return out;
+}
+
+}  // namespace renkei::care

@@ -1,0 +1,70 @@
+// Who cares for whom, and how each of them is reached: a snapshot of the store's CareTeam
+// resources (every organization's) joined with the directory (PractitionerRole, Practitioner,
+// Organization, Endpoint). A care-team member's channel is the configured sink its Endpoint
+// names (identifier system kChannelSystem); a member without one is reported, not dropped.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "renkei/store/store.h"
+
+namespace renkei::care {
+
+/// The identifier system of an Endpoint whose value names the gateway sink (channel) that
+/// reaches it: a fhir_rest sink to that clinic, the ward's csv_folder, the fax_sheet sink.
+inline constexpr std::string_view kChannelSystem = "https://fhir.renkei.jp/sid/channel";
+
+/// One member of a patient's care team as routing sees it.
+struct CareRecipient {
+  std::string role;          ///< a care_roles.h code
+  std::string member;        ///< "PractitionerRole/x", "Organization/x" or "Practitioner/x"
+  std::string organization;  ///< the organization whose id space `member` is in
+  std::string display;       ///< who: a person's and/or an organization's name
+  std::string channel;       ///< the sink that reaches them; empty when none
+  std::string address;       ///< the Endpoint's address (URL, tel: fax number …)
+  std::string problem;       ///< why there is no channel
+  std::string assertedBy;    ///< "organization:CareTeam/id": who said so
+  int64_t assertedMs = 0;    ///< when that CareTeam version was stored
+
+  /// The delivery's recipient text (compact JSON, stable for the same member and channel).
+  std::string recipientJson() const;
+};
+
+/// The resources a snapshot is built from (current versions, every organization's).
+struct DirectoryResources {
+  std::vector<store::StoredResource> careTeams, practitionerRoles, practitioners, organizations,
+      endpoints;
+  /// The identifiers ("system|value") of a Patient a CareTeam refers to (organization, id).
+  std::function<std::vector<std::string>(const std::string& organization, const std::string& id)>
+      patientIdentifiers;
+};
+
+class CareDirectory {
+ public:
+  /// `channels`: the configured sink names; an Endpoint naming another is a problem.
+  static std::shared_ptr<const CareDirectory> build(const DirectoryResources& resources,
+                                                    const std::set<std::string>& channels);
+
+  /// The active members of the care teams of the patient with any of these identifiers whose
+  /// role is in `roles` (every role when empty), one per (member, role), in role order.
+  std::vector<CareRecipient> recipients(const std::vector<std::string>& patientIdentifiers,
+                                        const std::vector<std::string>& roles) const;
+
+  std::size_t careTeamCount() const { return careTeams_; }
+  /// CareTeams whose subject could not be resolved to a patient identifier (yet).
+  std::size_t unresolvedSubjects() const { return unresolvedSubjects_; }
+
+ private:
+  std::vector<CareRecipient> members_;
+  std::multimap<std::string, std::size_t> byPatientIdentifier_;
+  std::size_t careTeams_ = 0;
+  std::size_t unresolvedSubjects_ = 0;
+};
+
+}  // namespace renkei::care

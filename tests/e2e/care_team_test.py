@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""The seeds' "lost patient" case through the real daemon: hospital A (ward A) discharges a patient
+whose かかりつけ医 practises at clinic B and whose care manager works at office C (ward B).
+
+The clinic and the office put their own directory entries (Practitioner, PractitionerRole,
+Organization, Endpoint naming the channel that reaches them) and say who they are to the patient
+(CareTeam); the hospital says the patient has a care manager (named by the office's identifier) and
+a pharmacy nobody registered. The discharge notice then arrives as a file in the hospital's watched
+folder, and in the same run:
+  - the doctor gets it over FHIR REST (the clinic's channel),
+  - the care manager gets it in the ward's shared folder, in a folder of the office's own,
+  - the pharmacy, which has no channel, goes to the operators' desk with the reason recorded,
+  - and nobody else's patient is sent anywhere: a discharge of another patient reaches no one.
+A CareTeam membership the clinic ends (PUT with period.end) stops the next discharge going there.
+
+usage: care_team_test.py RENKEI_BINARY SOURCE_DIR"""
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import e2e_support as e2e  # noqa: E402
+
+CHANNEL = "https://fhir.renkei.jp/sid/channel"
+ROLE = "https://fhir.renkei.jp/CodeSystem/care-team-role"
+MRN = {"system": "urn:oid:1.2.392.100495.20.3.51.11312345670", "value": "00012345"}
+TOKENS = {"hospital-a": "token-a", "clinic-b": "token-b", "office-c": "token-c"}
+
+
+def put(base, org, resource):
+    url = "%s/%s/%s" % (base, resource["resourceType"], resource["id"])
+    request = urllib.request.Request(url, data=json.dumps(resource, ensure_ascii=False).encode(), method="PUT",
+                                     headers={"Content-Type": "application/fhir+json",
+                                              "Authorization": "Bearer " + TOKENS[org]})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        raise AssertionError("PUT %s as %s: %d %s" % (url, org, error.code, error.read()[:500]))
+
+
+def endpoint(id_, channel, address):
+    return {"resourceType": "Endpoint", "id": id_, "status": "active",
+            "identifier": [{"system": CHANNEL, "value": channel}],
+            "connectionType": {"system": "http://terminology.hl7.org/CodeSystem/endpoint-connection-type",
+                               "code": "hl7-fhir-rest"},
+            "payloadType": [{"text": "FHIR Bundle"}], "address": address}
+
+
+def member(role, reference=None, identifier=None, display=None, end=None):
+    who = {}
+    if reference:
+        who["reference"] = reference
+    if identifier:
+        who["identifier"] = identifier
+    if display:
+        who["display"] = display
+    p = {"role": [{"coding": [{"system": ROLE, "code": role}]}], "member": who}
+    if end:
+        p["period"] = {"start": "2024-04-01", "end": end}
+    return p
+
+
+def discharge(source, patient_value, suffix):
+    with open(os.path.join(source, "samples", "fhir", "Bundle-discharge-notice.json"), encoding="utf-8") as f:
+        bundle = json.load(f)
+    bundle["identifier"]["value"] += suffix
+    for entry in bundle["entry"]:
+        if entry["resource"]["resourceType"] == "Patient":
+            entry["resource"]["identifier"][0]["value"] = patient_value
+    return bundle
+
+
+def files_under(folder):
+    out = []
+    for root, _, names in os.walk(folder):
+        out += [os.path.relpath(os.path.join(root, n), folder) for n in names if not n.startswith(".")]
+    return sorted(out)
+
+
+def main():
+    renkei, source = sys.argv[1], os.path.abspath(sys.argv[2])
+    work = tempfile.mkdtemp(prefix="renkei-care-")
+    daemon, receiver = None, e2e.Receiver()
+    try:
+        port = e2e.free_port()
+        clients = [{"id": org, "organization": org, "token_sha256": hashlib.sha256(tok.encode()).hexdigest(),
+                    "scopes": ["system/*.write", "system/*.read"]} for org, tok in TOKENS.items()]
+        config = {"data_dir": "data", "log": {"level": "warn", "file": "renkei.log"},
+                  "delivery": {"poll_ms": 20, "retry": {"initial_ms": 100, "max_ms": 1000}},
+                  "sources": {"api": {"type": "fhir_http", "listen": "127.0.0.1:%d" % port, "plain_http": True,
+                                      "clients": clients},
+                              "hospital-a-inbox": {"type": "folder", "path": "inbox", "sender": "hospital-a",
+                                                   "poll_ms": 50, "min_age_ms": 0}},
+                  "sinks": {"clinic-b-fhir": {"type": "fhir_rest",
+                                              "base_url": "http://127.0.0.1:%d/fhir" % receiver.port},
+                            "ward-b-folder": {"type": "file_folder", "path": "ward-b"},
+                            "desk": {"type": "file_folder", "path": "desk"}},
+                  "routes": [{"name": "discharges-to-the-care-team", "events": ["discharge"],
+                              "care_team": ["family-doctor", "care-manager", "pharmacy"],
+                              "care_team_fallback": ["desk"]}]}
+        with open(os.path.join(work, "renkei.json"), "w") as f:
+            json.dump(config, f, ensure_ascii=False)
+        os.makedirs(os.path.join(work, "inbox"))
+        daemon = subprocess.Popen([renkei, "serve", "--config", os.path.join(work, "renkei.json")], cwd=work)
+        base = "http://127.0.0.1:%d/fhir" % port
+        e2e.wait_for_endpoint(base + "/metadata")
+
+        # Clinic B's directory entry and what it says about the patient.
+        put(base, "clinic-b", endpoint("ep-fhir", "clinic-b-fhir", "https://clinic-b.example.jp/fhir"))
+        put(base, "clinic-b", {"resourceType": "Organization", "id": "clinic", "name": "佐藤内科クリニック"})
+        put(base, "clinic-b", {"resourceType": "Practitioner", "id": "dr-sato",
+                               "name": [{"family": "佐藤", "given": ["一郎"]}]})
+        put(base, "clinic-b", {"resourceType": "PractitionerRole", "id": "sato", "active": True,
+                               "practitioner": {"reference": "Practitioner/dr-sato"},
+                               "organization": {"reference": "Organization/clinic"},
+                               "endpoint": [{"reference": "Endpoint/ep-fhir"}]})
+        clinic_team = {"resourceType": "CareTeam", "id": "team", "status": "active",
+                       "subject": {"identifier": MRN},
+                       "participant": [member("family-doctor", reference="PractitionerRole/sato")]}
+        put(base, "clinic-b", clinic_team)
+        # Office C's entry, found by its care-office number.
+        put(base, "office-c", endpoint("ep-ward", "ward-b-folder", "file:///srv/ward-b"))
+        put(base, "office-c", {"resourceType": "Organization", "id": "office", "name": "居宅介護支援センターC",
+                               "identifier": [{"system": "urn:care-office", "value": "1370000001"}],
+                               "endpoint": [{"reference": "Endpoint/ep-ward"}]})
+        # Hospital A's record of the patient and of the care team it knows of.
+        put(base, "hospital-a", {"resourceType": "Patient", "id": "p1", "identifier": [MRN],
+                                 "name": [{"family": "山田", "given": ["花子"]}]})
+        put(base, "hospital-a", {"resourceType": "CareTeam", "id": "known", "status": "active",
+                                 "subject": {"reference": "Patient/p1"},
+                                 "participant": [
+                                     member("care-manager",
+                                            identifier={"system": "urn:care-office", "value": "1370000001"}),
+                                     member("pharmacy", display="駅前薬局")]})
+
+        inbox = os.path.join(work, "inbox")
+        with open(os.path.join(inbox, ".d1.json"), "w", encoding="utf-8") as f:
+            json.dump(discharge(source, MRN["value"], "-1"), f, ensure_ascii=False)
+        os.rename(os.path.join(inbox, ".d1.json"), os.path.join(inbox, "d1.json"))
+        ward, desk = os.path.join(work, "ward-b"), os.path.join(work, "desk")
+        e2e.wait_until(lambda: len(receiver.snapshot()) == 1 and len(files_under(ward)) == 1
+                       and len(files_under(desk)) == 1, 30, "the discharge to reach the care team")
+        assert files_under(ward)[0].startswith("office-c_Organization-office/"), files_under(ward)
+        assert files_under(desk)[0].startswith("hospital-a_"), files_under(desk)
+        with open(os.path.join(ward, files_under(ward)[0]), encoding="utf-8") as f:
+            assert "Encounter" in f.read()
+
+        # Another patient's discharge reaches nobody (and is kept as unrouted, not lost).
+        with open(os.path.join(inbox, ".d2.json"), "w", encoding="utf-8") as f:
+            json.dump(discharge(source, "99999999", "-2"), f, ensure_ascii=False)
+        os.rename(os.path.join(inbox, ".d2.json"), os.path.join(inbox, "d2.json"))
+        e2e.wait_until(lambda: len(files_under(os.path.join(inbox, "done"))) == 2, 30, "the second file taken")
+
+        # The clinic ends its membership: the next discharge goes to the office and the desk only.
+        clinic_team["participant"] = [member("family-doctor", reference="PractitionerRole/sato", end="2025-01-31")]
+        put(base, "clinic-b", clinic_team)
+        with open(os.path.join(inbox, ".d3.json"), "w", encoding="utf-8") as f:
+            json.dump(discharge(source, MRN["value"], "-3"), f, ensure_ascii=False)
+        os.rename(os.path.join(inbox, ".d3.json"), os.path.join(inbox, "d3.json"))
+        e2e.wait_until(lambda: len(files_under(ward)) == 2 and len(files_under(desk)) == 2, 30,
+                       "the third discharge")
+        assert len(receiver.snapshot()) == 1, "the ended membership is not sent to"
+
+        listed = subprocess.run([renkei, "outbox", "--config", os.path.join(work, "renkei.json"), "list",
+                                 "--destination", "desk"], capture_output=True, text=True, cwd=work)
+        assert listed.returncode == 0, listed.stderr
+        assert listed.stdout.count("pharmacy: 駅前薬局") == 2, listed.stdout
+        daemon.terminate()
+        assert daemon.wait(timeout=60) == 0
+        print("ok: discharge reached the family doctor (FHIR), the care manager (ward folder) and the desk "
+              "(no channel); another patient's reached no one; an ended membership stopped")
+    finally:
+        if daemon and daemon.poll() is None:
+            daemon.kill()
+        receiver.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
