@@ -9,9 +9,11 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <optional>
 #include <unordered_map>
 
 #include "renkei/care/care_roles.h"
+#include "renkei/routing/municipalities.h"
 
 namespace renkei::care {
 namespace {
@@ -70,6 +72,8 @@ std::string humanName(const Value& resource) {
   return out;
 }
 
+}  // namespace
+
 std::string today() {
   const std::time_t now = std::time(nullptr);
   std::tm tm{};
@@ -78,6 +82,8 @@ std::string today() {
   std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &tm);
   return buffer;
 }
+
+namespace {
 
 const CareRole* participantRole(const Value& participant) {
   const CareRole* found = nullptr;
@@ -161,6 +167,19 @@ std::string typeOf(const std::string& key) {
 
 std::string referenceOf(const std::string& key) { return key.substr(key.find('\n') + 1); }
 
+/// The 団体コード of an Organization's first Tokyo address, or "".
+std::string organizationMunicipality(const Value& organization) {
+  std::string code;
+  each(organization, "address", [&](const Value& a) {
+    if (!code.empty()) return;
+    if (const routing::Municipality* m = routing::MunicipalityTable::tokyo().fromAddress(
+            str(a, "city"), str(a, "text"))) {
+      code = m->code;
+    }
+  });
+  return code;
+}
+
 struct Channel {
   std::string sink, address, problem;
 };
@@ -204,17 +223,23 @@ void describe(const Index& index, const std::string& key, const std::set<std::st
   const std::string& organization = index.organizationOf(key);
   const std::string type = typeOf(key);
   Channel channel;
+  r.actorKeys.push_back(key);
   if (type == "PractitionerRole") {
     std::string person, org;
     if (const Value* p = member(*resource, "practitioner")) {
       const std::string pk = index.resolve(*p, organization);
       person = pk.empty() ? str(*p, "display") : humanName(*index.find(pk));
+      if (!pk.empty()) r.actorKeys.push_back(pk);
     }
     Channel orgChannel;
     if (const Value* o = member(*resource, "organization")) {
       const std::string ok = index.resolve(*o, organization);
       org = ok.empty() ? str(*o, "display") : str(*index.find(ok), "name");
-      if (!ok.empty()) orgChannel = endpointChannel(index, *index.find(ok), organization, channels);
+      if (!ok.empty()) {
+        orgChannel = endpointChannel(index, *index.find(ok), organization, channels);
+        r.municipality = organizationMunicipality(*index.find(ok));
+        r.actorKeys.push_back(ok);
+      }
     }
     r.display = person.empty() ? org : org.empty() ? person : person + " (" + org + ")";
     channel = endpointChannel(index, *resource, organization, channels);
@@ -222,6 +247,7 @@ void describe(const Index& index, const std::string& key, const std::set<std::st
     if (channel.sink.empty() && channel.problem.empty()) channel.problem = orgChannel.problem;
   } else if (type == "Organization") {
     r.display = str(*resource, "name");
+    r.municipality = organizationMunicipality(*resource);
     channel = endpointChannel(index, *resource, organization, channels);
   } else if (type == "Practitioner") {
     r.display = humanName(*resource);
@@ -230,6 +256,8 @@ void describe(const Index& index, const std::string& key, const std::set<std::st
       describe(index, role, channels, viaRole);
       if (!viaRole.channel.empty()) {
         channel = {viaRole.channel, viaRole.address, ""};
+        r.municipality = viaRole.municipality;
+        for (std::string& k : viaRole.actorKeys) r.actorKeys.push_back(std::move(k));
         break;
       }
       if (channel.problem.empty()) channel.problem = viaRole.problem;
@@ -242,6 +270,79 @@ void describe(const Index& index, const std::string& key, const std::set<std::st
   r.problem = channel.sink.empty()
                   ? (channel.problem.empty() ? "no Endpoint with a channel" : channel.problem)
                   : "";
+}
+
+/// The identifiers ("system|value") of the patient a Reference names: its identifier, and
+/// those of the Patient it refers to in `organization`'s id space.
+std::vector<std::string> patientOf(const Value& reference, const std::string& organization,
+                                   const DirectoryResources& resources) {
+  std::vector<std::string> out;
+  if (const Value* id = member(reference, "identifier")) {
+    const std::string k = identifierKey(*id);
+    if (!k.empty()) out.push_back(k);
+  }
+  const std::string literal = typeAndId(str(reference, "reference"));
+  if (literal.rfind("Patient/", 0) == 0 && resources.patientIdentifiers) {
+    for (std::string& k : resources.patientIdentifiers(organization, literal.substr(8))) {
+      out.push_back(std::move(k));
+    }
+  }
+  return out;
+}
+
+std::string isoDate(int64_t ms) {
+  const std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+/// A Consent's rules with the actors resolved to directory keys; nullopt when it is not active.
+std::optional<ParsedConsent> parseConsent(const store::StoredResource& stored, const Value& doc,
+                                          const Index& index) {
+  if (str(doc, "status") != "active") return std::nullopt;
+  ParsedConsent c;
+  c.reference = stored.organization + ":Consent/" + stored.id;
+  c.dateTime = str(doc, "dateTime");
+  if (c.dateTime.empty()) c.dateTime = isoDate(stored.updatedMs);
+  const Value* provision = member(doc, "provision");
+  auto actorsOf = [&](const Value& p) {
+    std::vector<std::string> keys;
+    each(p, "actor", [&](const Value& actor) {
+      if (const Value* ref = member(actor, "reference")) {
+        const std::string key = index.resolve(*ref, stored.organization);
+        if (!key.empty()) keys.push_back(key);
+      }
+    });
+    return keys;
+  };
+  if (provision == nullptr) return c;
+  const bool permit = str(*provision, "type") != "deny";
+  if (const Value* period = member(*provision, "period")) {
+    c.start = str(*period, "start");
+    c.end = str(*period, "end");
+  }
+  std::vector<std::string> baseActors = actorsOf(*provision);
+  if (!baseActors.empty() || member(*provision, "actor") != nullptr) {
+    // A root rule for named actors: the others get the opposite.
+    c.rules.push_back({permit, std::move(baseActors), "", ""});
+    c.basePermit = !permit;
+  } else {
+    c.basePermit = permit;
+  }
+  each(*provision, "provision", [&](const Value& nested) {
+    ParsedConsent::ActorRule rule;
+    rule.permit = str(nested, "type") != "deny";
+    rule.actors = actorsOf(nested);
+    if (const Value* period = member(nested, "period")) {
+      rule.start = str(*period, "start");
+      rule.end = str(*period, "end");
+    }
+    if (!rule.actors.empty()) c.rules.push_back(std::move(rule));
+  });
+  return c;
 }
 
 }  // namespace
@@ -265,14 +366,30 @@ std::string CareRecipient::recipientJson() const {
 }
 
 std::shared_ptr<const CareDirectory> CareDirectory::build(const DirectoryResources& resources,
-                                                          const std::set<std::string>& channels) {
+                                                          const std::set<std::string>& channels,
+                                                          ConsentPolicy policy) {
   auto directory = std::make_shared<CareDirectory>();
+  directory->policy_ = std::move(policy);
   Index index;
   for (const auto* list : {&resources.practitionerRoles, &resources.practitioners,
                            &resources.organizations, &resources.endpoints}) {
     for (const store::StoredResource& r : *list) index.add(r);
   }
   const std::string now = today();
+  for (const store::StoredResource& stored : resources.consents) {
+    rapidjson::Document doc;
+    doc.Parse(stored.content.c_str(), stored.content.size());
+    if (doc.HasParseError() || !doc.IsObject()) continue;
+    const Value* patientRef = member(doc, "patient");
+    if (patientRef == nullptr) continue;
+    std::optional<ParsedConsent> consent = parseConsent(stored, doc, index);
+    if (!consent) continue;
+    const std::size_t at = directory->consents_.size();
+    directory->consents_.push_back(std::move(*consent));
+    for (const std::string& k : patientOf(*patientRef, stored.organization, resources)) {
+      directory->consentsByPatientIdentifier_.emplace(k, at);
+    }
+  }
   for (const store::StoredResource& team : resources.careTeams) {
     rapidjson::Document doc;
     doc.Parse(team.content.c_str(), team.content.size());
@@ -280,19 +397,10 @@ std::shared_ptr<const CareDirectory> CareDirectory::build(const DirectoryResourc
     const std::string status = str(doc, "status");
     if (status == "inactive" || status == "entered-in-error") continue;
     ++directory->careTeams_;
-    std::vector<std::string> patient;
-    if (const Value* subject = member(doc, "subject")) {
-      if (const Value* id = member(*subject, "identifier")) {
-        const std::string k = identifierKey(*id);
-        if (!k.empty()) patient.push_back(k);
-      }
-      const std::string literal = typeAndId(str(*subject, "reference"));
-      if (literal.rfind("Patient/", 0) == 0 && resources.patientIdentifiers) {
-        for (std::string& k : resources.patientIdentifiers(team.organization, literal.substr(8))) {
-          patient.push_back(std::move(k));
-        }
-      }
-    }
+    const Value* subject = member(doc, "subject");
+    const std::vector<std::string> patient =
+        subject != nullptr ? patientOf(*subject, team.organization, resources)
+                           : std::vector<std::string>{};
     if (patient.empty()) {
       ++directory->unresolvedSubjects_;
       continue;
@@ -321,11 +429,57 @@ std::shared_ptr<const CareDirectory> CareDirectory::build(const DirectoryResourc
         describe(index, key, channels, r);
       }
       const std::size_t at = directory->members_.size();
+      if (!r.member.empty()) directory->byMember_.emplace(r.organization + '\n' + r.member, at);
       directory->members_.push_back(std::move(r));
       for (const std::string& k : patient) directory->byPatientIdentifier_.emplace(k, at);
     });
   }
   return directory;
+}
+
+ConsentDecision CareDirectory::consentFor(const std::vector<std::string>& patientIdentifiers,
+                                          const CareRecipient& recipient,
+                                          std::string today) const {
+  if (today.empty()) today = care::today();
+  std::vector<const ParsedConsent*> consents;
+  for (const std::string& id : patientIdentifiers) {
+    auto [from, to] = consentsByPatientIdentifier_.equal_range(id);
+    for (auto it = from; it != to; ++it) {
+      const ParsedConsent* c = &consents_[it->second];
+      if (std::find(consents.begin(), consents.end(), c) == consents.end()) consents.push_back(c);
+    }
+  }
+  return evaluateConsents(consents, recipient.actorKeys, today);
+}
+
+CareRecipient CareDirectory::recipientFromJson(const std::string& json) const {
+  CareRecipient r;
+  rapidjson::Document d;
+  d.Parse(json.c_str(), json.size());
+  if (d.HasParseError() || !d.IsObject()) return r;
+  r.role = str(d, "role");
+  r.member = str(d, "member");
+  r.organization = str(d, "organization");
+  r.display = str(d, "display");
+  r.address = str(d, "address");
+  auto it = byMember_.find(r.organization + '\n' + r.member);
+  if (it != byMember_.end()) {
+    r.municipality = members_[it->second].municipality;
+    r.actorKeys = members_[it->second].actorKeys;
+  }
+  return r;
+}
+
+std::string CareDirectory::holdReason(const std::vector<std::string>& patientIdentifiers,
+                                      const std::string& patientWard,
+                                      const CareRecipient& recipient) const {
+  const ConsentDecision d = consentFor(patientIdentifiers, recipient);
+  if (d.verdict == ConsentVerdict::Permit) return "";
+  if (d.verdict == ConsentVerdict::Deny) return d.reason;
+  if (!policy_.requiresConsent(patientWard, recipient.municipality)) return "";
+  return "no Consent permits sending outside the patient's municipality (" +
+         (patientWard.empty() ? std::string("unknown") : patientWard) + " → " +
+         (recipient.municipality.empty() ? std::string("unknown") : recipient.municipality) + ")";
 }
 
 std::vector<CareRecipient> CareDirectory::recipients(const std::vector<std::string>& patientIdentifiers,

@@ -12,7 +12,7 @@ namespace renkei::care {
 namespace {
 
 constexpr const char* kDirectoryTypes[] = {"CareTeam", "PractitionerRole", "Practitioner",
-                                           "Organization", "Endpoint"};
+                                           "Organization", "Endpoint", "Consent"};
 constexpr int64_t kPage = 1000;
 
 int64_t steadyMs() {
@@ -37,8 +37,11 @@ Result<std::vector<store::StoredResource>> loadAll(store::Store& store, const st
 }  // namespace
 
 CareTeamLookup::CareTeamLookup(std::shared_ptr<store::Store> store, std::set<std::string> channels,
-                               int64_t checkMs)
-    : store_(std::move(store)), channels_(std::move(channels)), checkMs_(checkMs) {}
+                               int64_t checkMs, ConsentPolicy policy)
+    : store_(std::move(store)),
+      channels_(std::move(channels)),
+      checkMs_(checkMs),
+      policy_(std::move(policy)) {}
 
 bool CareTeamLookup::watches(std::string_view type) {
   if (type == "Patient") return true;
@@ -80,7 +83,7 @@ std::shared_ptr<const CareDirectory> CareTeamLookup::current() {
     seen_.clear();  // tried again after check_ms, not on every message
     JsonLog::write(LogLevel::Warn, "care_directory_not_loaded",
                    {{"error", loaded.status().toString()}});
-    if (!snapshot_) snapshot_ = CareDirectory::build({}, channels_);
+    if (!snapshot_) snapshot_ = CareDirectory::build({}, channels_, policy_);
     return snapshot_;
   }
   snapshot_ = std::move(loaded).value();
@@ -91,8 +94,9 @@ std::shared_ptr<const CareDirectory> CareTeamLookup::current() {
 
 Result<std::shared_ptr<const CareDirectory>> CareTeamLookup::load() {
   DirectoryResources r;
-  std::vector<store::StoredResource>* lists[] = {&r.careTeams, &r.practitionerRoles,
-                                                 &r.practitioners, &r.organizations, &r.endpoints};
+  std::vector<store::StoredResource>* lists[] = {&r.careTeams,     &r.practitionerRoles,
+                                                 &r.practitioners, &r.organizations,
+                                                 &r.endpoints,     &r.consents};
   for (std::size_t i = 0; i < std::size(kDirectoryTypes); ++i) {
     auto all = loadAll(*store_, kDirectoryTypes[i]);
     if (!all.ok()) return all.status();
@@ -119,7 +123,7 @@ Result<std::shared_ptr<const CareDirectory>> CareTeamLookup::load() {
     }
     return out;
   };
-  return CareDirectory::build(r, channels_);
+  return CareDirectory::build(r, channels_, policy_);
 }
 
 }  // namespace renkei::care

@@ -28,7 +28,7 @@ const CommandSpec& spec() {
       "\n"
       "options:\n"
       "  --config FILE       the gateway config whose store to use\n"
-      "  --state S           list: only rows in this state (QUEUED, RETRYING, SENT, DEAD)\n"
+      "  --state S           list: only rows in this state (QUEUED, RETRYING, HELD, SENT, DEAD)\n"
       "  --destination D     list, dead: only rows for this sink\n"
       "  --limit N           list: at most N rows (default 100)\n"
       "  --to DESTINATION    replay: the sink to queue the message to\n",
@@ -66,11 +66,12 @@ Result<std::string> stateArgument(const Arguments& args) {
   std::string state = args.get("state");
   for (char& c : state) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (!args.has("state")) return state;
-  for (const char* known : {store::kQueued, store::kRetrying, store::kSent, store::kDead}) {
+  for (const char* known :
+       {store::kQueued, store::kRetrying, store::kHeld, store::kSent, store::kDead}) {
     if (state == known) return state;
   }
   return Status::invalidInput("unknown state '" + args.get("state") +
-                              "' (one of QUEUED, RETRYING, SENT, DEAD)");
+                              "' (one of QUEUED, RETRYING, HELD, SENT, DEAD)");
 }
 
 Result<int64_t> idArgument(const std::vector<std::string>& p, std::size_t at) {

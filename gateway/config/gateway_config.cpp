@@ -333,6 +333,25 @@ Result<GatewayConfig> parseConfig(std::string_view text, const std::string& base
     config.careDirectoryCheckMs =
         pipeline::configInt(doc["care"], "directory_check_ms", config.careDirectoryCheckMs);
   }
+  if (doc.HasMember("consent") && doc["consent"].IsObject()) {
+    const Value& consent = doc["consent"];
+    config.consent.requireOutsideWard =
+        pipeline::configString(consent, "outside_ward", "permit") == "require";
+    auto wards = consent.FindMember("wards");
+    if (wards != consent.MemberEnd() && wards->value.IsObject()) {
+      for (auto& w : wards->value.GetObject()) {
+        const std::string name = w.name.GetString();
+        const routing::Municipality* m = routing::MunicipalityTable::tokyo().find(name);
+        if (m == nullptr) {
+          errors.push_back({"/consent/wards/" + name,
+                            "unknown municipality '" + name +
+                                "' (use a 団体コード such as 131041, a name or romaji)"});
+          continue;
+        }
+        config.consent.wards[m->code] = w.value.IsString() && std::string(w.value.GetString()) == "require";
+      }
+    }
+  }
   if (doc.HasMember("retention")) {
     config.retentionRawDays = pipeline::configInt(doc["retention"], "raw_days", 0);
   }

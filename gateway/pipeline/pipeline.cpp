@@ -60,7 +60,8 @@ store::RoutingOutcome Pipeline::normalizeAndRoute(const std::string& source,
   o.canonical = std::move(n.canonical);
   o.state = decision.deliveries.empty() ? store::kUnrouted : store::kRouted;
   for (routing::RoutedDelivery& d : decision.deliveries) {
-    o.deliveries.push_back({std::move(d.destination), facts.patientKey, std::move(d.recipient)});
+    o.deliveries.push_back({std::move(d.destination), facts.patientKey, std::move(d.recipient),
+                            std::move(d.held)});
   }
   return o;
 }
@@ -332,6 +333,45 @@ Result<int> Pipeline::routeReceived() {
   return static_cast<int>(outcomes.size());
 }
 
+Result<int> Pipeline::reviewConsents() {
+  std::shared_ptr<const care::CareDirectory> care = options_.careTeams->current();
+  if (care == consentsReviewed_) return 0;
+  int held = 0, released = 0;
+  int64_t after = 0;
+  for (;;) {
+    auto rows = store_->undeliveredToRecipients(clock_(), after, 500);
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) break;
+    std::vector<store::HoldUpdate> updates;
+    for (const store::OutboxRow& row : rows.value()) {
+      after = row.id;
+      fhir::ReadResult read = fhir::readResource(row.canonical, fhir::SourceFormat::Json);
+      if (!read.ok()) continue;
+      const routing::MessageFacts facts = routing::collectFacts(*read.document->root());
+      const std::string ward = facts.municipality != nullptr ? facts.municipality->code : "";
+      const std::string reason =
+          care->holdReason(facts.patientIdentifiers, ward, care->recipientFromJson(row.recipient));
+      const bool isHeld = row.state == store::kHeld;
+      if (reason.empty() && isHeld) {
+        updates.push_back({row.id, ""});
+        ++released;
+      } else if (!reason.empty() && (!isHeld || row.lastError != reason)) {
+        updates.push_back({row.id, reason});
+        held += isHeld ? 0 : 1;
+      }
+    }
+    auto applied = store_->setHolds(updates, clock_());
+    if (!applied.ok()) return applied.status();
+  }
+  consentsReviewed_ = std::move(care);
+  if (held > 0 || released > 0) {
+    JsonLog::write(LogLevel::Info, "consent_reviewed",
+                   {{"held", std::to_string(held)}, {"released", std::to_string(released)}});
+    notifyWork();
+  }
+  return 0;
+}
+
 int Pipeline::processReceivedOnce() {
   auto routed = routeReceived();
   if (!routed.ok()) {
@@ -509,6 +549,9 @@ void Pipeline::start() {
     });
   };
   loops_.push_back(loop("pipeline:router", &Pipeline::routeReceived));
+  if (options_.careTeams && router_->usesCareTeams()) {
+    loops_.push_back(loop("pipeline:consent", &Pipeline::reviewConsents));
+  }
   for (int i = 0; i < options_.deliveryWorkers; ++i) {
     loops_.push_back(loop("pipeline:delivery-" + std::to_string(i + 1), &Pipeline::deliverDue));
   }

@@ -92,12 +92,14 @@ void routeToCareTeam(const RouteRule& r, const MessageFacts& facts, const care::
   const std::vector<care::CareRecipient> members =
       care != nullptr ? care->recipients(facts.patientIdentifiers, r.careTeamRoles)
                       : std::vector<care::CareRecipient>{};
+  const std::string ward = facts.municipality != nullptr ? facts.municipality->code : "";
   for (const care::CareRecipient& m : members) {
     const std::string recipient = m.recipientJson();
+    const std::string held = care->holdReason(facts.patientIdentifiers, ward, m);
     if (!m.channel.empty()) {
-      addDelivery(decision, {m.channel, recipient});
+      addDelivery(decision, {m.channel, recipient, held});
     } else {
-      for (const std::string& d : r.careTeamFallback) addDelivery(decision, {d, recipient});
+      for (const std::string& d : r.careTeamFallback) addDelivery(decision, {d, recipient, held});
     }
     w.StartObject();
     w.Key("role");
@@ -114,6 +116,10 @@ void routeToCareTeam(const RouteRule& r, const MessageFacts& facts, const care::
       w.String(m.problem);
       w.Key("fallback");
       w.String(joined(r.careTeamFallback));
+    }
+    if (!held.empty()) {
+      w.Key("held");
+      w.String(held);
     }
     w.EndObject();
   }

@@ -75,7 +75,8 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::create(
   std::set<std::string> channels;
   for (const auto& [name, value] : config.sinks) channels.insert(name);
   options.careTeams = std::make_shared<care::CareTeamLookup>(rt->store_, std::move(channels),
-                                                            config.careDirectoryCheckMs);
+                                                            config.careDirectoryCheckMs,
+                                                            config.consent);
   rt->pipeline_ = std::make_unique<pipeline::Pipeline>(rt->store_, normalizer, router.value(),
                                                        std::move(sinks), options, rt->metrics_);
   for (const auto& [name, value] : config.sources) {

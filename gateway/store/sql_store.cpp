@@ -401,14 +401,15 @@ void SqlStore::routingRows(SqlDatabase& db, std::vector<RoutingOutcome>& outcome
       for (SqlParam v : {SqlParam(Poco::Int64(o.messageId)), SqlParam(d.destination),
                          SqlParam(d.orderingKey),
                          SqlParam(deliveryKey(text(m[4]), text(m[5]), d.destination, d.recipient)),
-                         SqlParam(std::string(kQueued)), SqlParam(Poco::Int64(nowMs)),
-                         SqlParam(Poco::Int64(nowMs)), SqlParam(d.recipient)}) {
+                         SqlParam(std::string(d.held.empty() ? kQueued : kHeld)),
+                         SqlParam(Poco::Int64(nowMs)), SqlParam(Poco::Int64(nowMs)),
+                         SqlParam(d.recipient), SqlParam(d.held)}) {
         p.push_back(std::move(v));
       }
     }
     db.exec("INSERT INTO delivery_outbox (message_id, destination, ordering_key, "
-              "idempotency_key, state, next_attempt_ms, created_ms, recipient) VALUES " +
-                  valueRows(to - from, 8),
+              "idempotency_key, state, next_attempt_ms, created_ms, recipient, last_error) "
+              "VALUES " + valueRows(to - from, 9),
               p);
   });
   versions.write();
@@ -622,6 +623,60 @@ Result<bool> SqlStore::retryNow(int64_t outboxId, int64_t nowMs) {
   return done;
 }
 
+Result<std::vector<OutboxRow>> SqlStore::undeliveredToRecipients(int64_t nowMs, int64_t afterId,
+                                                                 int limit) {
+  ConnectionPool::Lease db = pool_->acquire();
+  std::vector<OutboxRow> out;
+  Status st = guarded([&] {
+    auto rows = db->query(std::string("SELECT ") + kOutboxColumns +
+                              ", m.canonical FROM delivery_outbox o JOIN pipeline_message m ON "
+                              "m.id = o.message_id WHERE o.recipient <> '' AND o.state IN "
+                              "('QUEUED', 'RETRYING', 'HELD') AND o.lease_until_ms < ? AND o.id > ? "
+                              "ORDER BY o.id LIMIT ?",
+                          params({Poco::Int64(nowMs), Poco::Int64(afterId), Poco::Int64(limit)}));
+    for (const SqlRow& r : rows) {
+      out.push_back(outboxFrom(r));
+      out.back().canonical = text(r[kCanonicalAfterOutboxColumns]);
+    }
+    return Status::okStatus();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<int> SqlStore::setHolds(const std::vector<HoldUpdate>& updates, int64_t nowMs) {
+  if (updates.empty()) return 0;
+  ConnectionPool::Lease db = pool_->acquire();
+  int changed = 0;
+  Status st = inTransaction(*db, [&] {
+    changed = 0;
+    std::vector<Poco::Int64> ids;
+    for (const HoldUpdate& u : updates) ids.push_back(u.outboxId);
+    std::set<int64_t> open;
+    for (const SqlRow& r : db->query("SELECT id FROM delivery_outbox WHERE id IN (" + idList(ids) +
+                                         ") AND state IN ('QUEUED', 'RETRYING', 'HELD') AND "
+                                         "lease_until_ms < ? " + db->lockRows(),
+                                     params({Poco::Int64(nowMs)}))) {
+      open.insert(integer(r[0]));
+    }
+    for (const HoldUpdate& u : updates) {
+      if (open.count(u.outboxId) == 0) continue;
+      if (u.reason.empty()) {
+        db->exec("UPDATE delivery_outbox SET state = ?, last_error = '', next_attempt_ms = ? "
+                 "WHERE id = ?",
+                 params({std::string(kQueued), Poco::Int64(nowMs), Poco::Int64(u.outboxId)}));
+      } else {
+        db->exec("UPDATE delivery_outbox SET state = ?, last_error = ? WHERE id = ?",
+                 params({std::string(kHeld), u.reason, Poco::Int64(u.outboxId)}));
+      }
+      ++changed;
+    }
+    return Status::okStatus();
+  });
+  if (!st.ok()) return st;
+  return changed;
+}
+
 Result<int64_t> SqlStore::replay(int64_t messageId, const std::string& destination,
                                  int64_t nowMs) {
   ConnectionPool::Lease db = pool_->acquire();
@@ -662,7 +717,7 @@ Result<std::vector<QueueStats>> SqlStore::queueStats() {
     // Delivered rows are left out: they only grow, and would make every scrape a full scan
     // (renkei_deliveries_total counts them instead).
     auto rows = db->query("SELECT destination, state, COUNT(*), MIN(created_ms) FROM "
-                           "delivery_outbox WHERE state IN ('QUEUED', 'RETRYING', 'DEAD') "
+                           "delivery_outbox WHERE state IN ('QUEUED', 'RETRYING', 'HELD', 'DEAD') "
                            "GROUP BY destination, state ORDER BY destination, state");
     for (const SqlRow& r : rows) {
       out.push_back({text(r[0]), text(r[1]), integer(r[2]), integer(r[3])});

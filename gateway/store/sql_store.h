@@ -53,6 +53,9 @@ class SqlStore : public Store {
                                                        const std::string& afterId,
                                                        int64_t limit) override;
   Result<int64_t> latestResourceMessage(const std::string& type) override;
+  Result<std::vector<OutboxRow>> undeliveredToRecipients(int64_t nowMs, int64_t afterId,
+                                                         int limit) override;
+  Result<int> setHolds(const std::vector<HoldUpdate>& updates, int64_t nowMs) override;
   Result<std::vector<SourceFileState>> sourceFiles(const std::string& source) override;
   Status recordSourceFiles(const std::vector<SourceFileState>& files) override;
   int64_t commitCount() const override { return pool_->commits(); }

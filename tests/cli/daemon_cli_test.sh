@@ -143,7 +143,7 @@ check "healthz names the store schema" 0 '"store_schema":8' curl -sf "http://127
 check "metrics carry the build info" 0 'renkei_build_info{version="0.1.0",commit="' \
   curl -sf "http://127.0.0.1:$admin_port/metrics"
 check "404 says Not Found" 0 "HTTP/1.1 404 Not Found" curl -si "http://127.0.0.1:$admin_port/nothing"
-check "outbox list refuses an unknown state" 2 "unknown state 'BOGUS' (one of QUEUED, RETRYING, SENT, DEAD)" \
+check "outbox list refuses an unknown state" 2 "unknown state 'BOGUS' (one of QUEUED, RETRYING, HELD, SENT, DEAD)" \
   "$renkei" outbox --config "$work/renkei.json" list --state BOGUS
 check "outbox list takes a state in any case" 0 "archive	SENT" \
   "$renkei" outbox --config "$work/renkei.json" list --state sent

@@ -6,12 +6,16 @@ The clinic and the office put their own directory entries (Practitioner, Practit
 Organization, Endpoint naming the channel that reaches them) and say who they are to the patient
 (CareTeam); the hospital says the patient has a care manager (named by the office's identifier) and
 a pharmacy nobody registered. The discharge notice then arrives as a file in the hospital's watched
-folder, and in the same run:
-  - the doctor gets it over FHIR REST (the clinic's channel),
-  - the care manager gets it in the ward's shared folder, in a folder of the office's own,
-  - the pharmacy, which has no channel, goes to the operators' desk with the reason recorded,
-  - and nobody else's patient is sent anywhere: a discharge of another patient reaches no one.
-A CareTeam membership the clinic ends (PUT with period.end) stops the next discharge going there.
+folder. The patient's ward (新宿区) asks for consent before anything leaves the ward:
+  - the care manager (an office in 新宿区) gets it at once in the ward's shared folder, in a folder
+    of the office's own;
+  - the doctor (a clinic in 中野区) and the pharmacy (no directory entry: ward unknown) are HELD,
+    with the reason shown by `renkei outbox list --state HELD`;
+  - the hospital records the patient's consent (Consent, permit): the doctor gets it over FHIR
+    REST (the clinic's channel) and the pharmacy, which has no channel, goes to the operators' desk;
+  - a discharge of another patient reaches no one;
+  - a CareTeam membership the clinic ends (PUT with period.end) stops the next discharge going there;
+  - the patient withdraws (a newer Consent, deny): the next discharge is held for everyone.
 
 usage: care_team_test.py RENKEI_BINARY SOURCE_DIR"""
 import hashlib
@@ -102,6 +106,7 @@ def main():
                                               "base_url": "http://127.0.0.1:%d/fhir" % receiver.port},
                             "ward-b-folder": {"type": "file_folder", "path": "ward-b"},
                             "desk": {"type": "file_folder", "path": "desk"}},
+                  "consent": {"wards": {"新宿区": "require"}},
                   "routes": [{"name": "discharges-to-the-care-team", "events": ["discharge"],
                               "care_team": ["family-doctor", "care-manager", "pharmacy"],
                               "care_team_fallback": ["desk"]}]}
@@ -114,7 +119,8 @@ def main():
 
         # Clinic B's directory entry and what it says about the patient.
         put(base, "clinic-b", endpoint("ep-fhir", "clinic-b-fhir", "https://clinic-b.example.jp/fhir"))
-        put(base, "clinic-b", {"resourceType": "Organization", "id": "clinic", "name": "佐藤内科クリニック"})
+        put(base, "clinic-b", {"resourceType": "Organization", "id": "clinic", "name": "佐藤内科クリニック",
+                               "address": [{"state": "東京都", "city": "中野区"}]})
         put(base, "clinic-b", {"resourceType": "Practitioner", "id": "dr-sato",
                                "name": [{"family": "佐藤", "given": ["一郎"]}]})
         put(base, "clinic-b", {"resourceType": "PractitionerRole", "id": "sato", "active": True,
@@ -129,6 +135,7 @@ def main():
         put(base, "office-c", endpoint("ep-ward", "ward-b-folder", "file:///srv/ward-b"))
         put(base, "office-c", {"resourceType": "Organization", "id": "office", "name": "居宅介護支援センターC",
                                "identifier": [{"system": "urn:care-office", "value": "1370000001"}],
+                               "address": [{"state": "東京都", "city": "新宿区"}],
                                "endpoint": [{"reference": "Endpoint/ep-ward"}]})
         # Hospital A's record of the patient and of the care team it knows of.
         put(base, "hospital-a", {"resourceType": "Patient", "id": "p1", "identifier": [MRN],
@@ -141,41 +148,68 @@ def main():
                                      member("pharmacy", display="駅前薬局")]})
 
         inbox = os.path.join(work, "inbox")
-        with open(os.path.join(inbox, ".d1.json"), "w", encoding="utf-8") as f:
-            json.dump(discharge(source, MRN["value"], "-1"), f, ensure_ascii=False)
-        os.rename(os.path.join(inbox, ".d1.json"), os.path.join(inbox, "d1.json"))
         ward, desk = os.path.join(work, "ward-b"), os.path.join(work, "desk")
-        e2e.wait_until(lambda: len(receiver.snapshot()) == 1 and len(files_under(ward)) == 1
-                       and len(files_under(desk)) == 1, 30, "the discharge to reach the care team")
+        config_path = os.path.join(work, "renkei.json")
+
+        def drop(name, patient_value):
+            with open(os.path.join(inbox, "." + name), "w", encoding="utf-8") as f:
+                json.dump(discharge(source, patient_value, "-" + name), f, ensure_ascii=False)
+            os.rename(os.path.join(inbox, "." + name), os.path.join(inbox, name))
+
+        def held():
+            listed = subprocess.run([renkei, "outbox", "--config", config_path, "list", "--state", "HELD"],
+                                    capture_output=True, text=True, cwd=work)
+            assert listed.returncode == 0, listed.stderr
+            return listed.stdout.splitlines()[1:]
+
+        drop("d1.json", MRN["value"])
+        e2e.wait_until(lambda: len(files_under(ward)) == 1 and len(held()) == 2, 30,
+                       "the care manager served at once, the others held")
         assert files_under(ward)[0].startswith("office-c_Organization-office/"), files_under(ward)
-        assert files_under(desk)[0].startswith("hospital-a_"), files_under(desk)
         with open(os.path.join(ward, files_under(ward)[0]), encoding="utf-8") as f:
             assert "Encounter" in f.read()
+        reasons = "\n".join(held())
+        assert "no Consent permits sending outside the patient's municipality (131041 → 131148)" in reasons, reasons
+        assert "(131041 → unknown)" in reasons and "pharmacy: 駅前薬局" in reasons, reasons
+        assert receiver.snapshot() == [] and files_under(desk) == []
+
+        consent = {"resourceType": "Consent", "id": "renkei", "status": "active", "dateTime": "2026-04-01T10:00:00+09:00",
+                   "scope": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/consentscope",
+                                         "code": "patient-privacy"}]},
+                   "category": [{"coding": [{"system": "http://loinc.org", "code": "59284-0"}]}],
+                   "patient": {"reference": "Patient/p1"}, "policyRule": {"text": "在宅医療・介護連携の情報共有に同意"},
+                   "provision": {"type": "permit"}}
+        put(base, "hospital-a", consent)
+        e2e.wait_until(lambda: len(receiver.snapshot()) == 1 and len(files_under(desk)) == 1 and held() == [], 30,
+                       "the consent to release the held deliveries")
+        assert files_under(desk)[0].startswith("hospital-a_"), files_under(desk)
 
         # Another patient's discharge reaches nobody (and is kept as unrouted, not lost).
-        with open(os.path.join(inbox, ".d2.json"), "w", encoding="utf-8") as f:
-            json.dump(discharge(source, "99999999", "-2"), f, ensure_ascii=False)
-        os.rename(os.path.join(inbox, ".d2.json"), os.path.join(inbox, "d2.json"))
+        drop("d2.json", "99999999")
         e2e.wait_until(lambda: len(files_under(os.path.join(inbox, "done"))) == 2, 30, "the second file taken")
 
         # The clinic ends its membership: the next discharge goes to the office and the desk only.
         clinic_team["participant"] = [member("family-doctor", reference="PractitionerRole/sato", end="2025-01-31")]
         put(base, "clinic-b", clinic_team)
-        with open(os.path.join(inbox, ".d3.json"), "w", encoding="utf-8") as f:
-            json.dump(discharge(source, MRN["value"], "-3"), f, ensure_ascii=False)
-        os.rename(os.path.join(inbox, ".d3.json"), os.path.join(inbox, "d3.json"))
+        drop("d3.json", MRN["value"])
         e2e.wait_until(lambda: len(files_under(ward)) == 2 and len(files_under(desk)) == 2, 30,
                        "the third discharge")
         assert len(receiver.snapshot()) == 1, "the ended membership is not sent to"
 
-        listed = subprocess.run([renkei, "outbox", "--config", os.path.join(work, "renkei.json"), "list",
-                                 "--destination", "desk"], capture_output=True, text=True, cwd=work)
-        assert listed.returncode == 0, listed.stderr
-        assert listed.stdout.count("pharmacy: 駅前薬局") == 2, listed.stdout
+        # The patient withdraws: everything of the next discharge is held, inside the ward too.
+        withdrawal = dict(consent, id="withdrawal", dateTime="2026-05-01T09:00:00+09:00",
+                          provision={"type": "deny"})
+        put(base, "hospital-a", withdrawal)
+        drop("d4.json", MRN["value"])
+        e2e.wait_until(lambda: len(held()) == 2, 30, "the fourth discharge held")
+        assert "hospital-a:Consent/withdrawal" in "\n".join(held()), held()
+        assert len(files_under(ward)) == 2 and len(files_under(desk)) == 2
+
         daemon.terminate()
         assert daemon.wait(timeout=60) == 0
-        print("ok: discharge reached the family doctor (FHIR), the care manager (ward folder) and the desk "
-              "(no channel); another patient's reached no one; an ended membership stopped")
+        print("ok: the care manager served at once, the doctor and the pharmacy held until the patient consented, "
+              "then over FHIR and to the desk; another patient's reached no one; an ended membership and a "
+              "withdrawal stopped what followed")
     finally:
         if daemon and daemon.poll() is None:
             daemon.kill()

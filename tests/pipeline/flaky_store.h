@@ -129,6 +129,13 @@ class FlakyStore : public store::Store {
                                                               int64_t limit) override {
     return inner_->currentResources(type, afterOrganization, afterId, limit);
   }
+  Result<std::vector<store::OutboxRow>> undeliveredToRecipients(int64_t nowMs, int64_t afterId,
+                                                                int limit) override {
+    return inner_->undeliveredToRecipients(nowMs, afterId, limit);
+  }
+  Result<int> setHolds(const std::vector<store::HoldUpdate>& updates, int64_t nowMs) override {
+    return inner_->setHolds(updates, nowMs);
+  }
   Result<int64_t> latestResourceMessage(const std::string& type) override {
     return inner_->latestResourceMessage(type);
   }

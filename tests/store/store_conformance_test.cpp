@@ -382,6 +382,42 @@ TEST_P(StoreConformance, DeliveriesToOneChannelForTwoRecipientsAreTwoRowsWithThe
   EXPECT_EQ(store_->outboxRow(next[0].id).value()->recipient, next[0].recipient);
 }
 
+TEST_P(StoreConformance, HeldDeliveriesWaitUntilReleasedAndQueuedOnesCanBeHeld) {
+  const int64_t id = intakeOne("m");
+  ASSERT_EQ(store_->claimReceived("a", 10, 2000, 1000)->size(), 1u);
+  RoutingOutcome o{id, kRouted, "", "{}", "m", {}};
+  o.deliveries = {{"clinic", "p", R"({"member":"Organization/a"})", "no consent"},
+                  {"office", "p", R"({"member":"Organization/b"})"},
+                  {"archive", "p"}};
+  ASSERT_TRUE(store_->recordRouting({o}, "a", 2500).ok());
+  auto pending = store_->undeliveredToRecipients(3000, 0, 10).value();
+  ASSERT_EQ(pending.size(), 2u) << "only deliveries with a recipient";
+  EXPECT_EQ(pending[0].state, kHeld);
+  EXPECT_EQ(pending[0].lastError, "no consent");
+  EXPECT_EQ(pending[0].canonical, "m");
+  EXPECT_EQ(pending[1].state, kQueued);
+  auto claimed = store_->claimDeliveries("w", 10, 3000, 30000).value();
+  ASSERT_EQ(claimed.size(), 2u) << "the held one is not sent";
+  for (const OutboxRow& r : claimed) EXPECT_NE(r.destination, "clinic");
+
+  EXPECT_EQ(store_->setHolds({{pending[1].id, "withdrawn"}}, 3500).value(), 0)
+      << "a delivery leased to a worker is not touched";
+  ASSERT_TRUE(store_->recordDeliveries({{pending[1].id, kRetrying, 9000, "HTTP 503", ""}}, "w").ok());
+  EXPECT_EQ(store_->setHolds({{pending[0].id, ""}, {pending[1].id, "withdrawn"}}, 4000).value(), 2);
+  const OutboxRow released = store_->outboxRow(pending[0].id).value().value();
+  EXPECT_EQ(released.state, kQueued);
+  EXPECT_EQ(released.lastError, "");
+  EXPECT_EQ(released.nextAttemptMs, 4000);
+  EXPECT_EQ(store_->outboxRow(pending[1].id).value()->state, kHeld);
+  auto next = store_->claimDeliveries("w", 10, 9500, 30000).value();
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0].destination, "clinic");
+  auto stats = store_->queueStats().value();
+  EXPECT_TRUE(std::any_of(stats.begin(), stats.end(), [](const QueueStats& q) {
+    return q.destination == "office" && q.state == kHeld && q.count == 1;
+  }));
+}
+
 TEST_P(StoreConformance, TheLatestMessageToWriteATypeIsKnown) {
   EXPECT_EQ(store_->latestResourceMessage("CareTeam").value(), 0);
   const int64_t first = intakeOne("m1");

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "renkei/care/consent.h"
 #include "renkei/store/store.h"
 
 namespace renkei::care {
@@ -19,6 +20,9 @@ namespace renkei::care {
 /// The identifier system of an Endpoint whose value names the gateway sink (channel) that
 /// reaches it: a fhir_rest sink to that clinic, the ward's csv_folder, the fax_sheet sink.
 inline constexpr std::string_view kChannelSystem = "https://fhir.renkei.jp/sid/channel";
+
+/// The local date (YYYY-MM-DD) that memberships' and consents' periods are compared with.
+std::string today();
 
 /// One member of a patient's care team as routing sees it.
 struct CareRecipient {
@@ -31,6 +35,9 @@ struct CareRecipient {
   std::string problem;       ///< why there is no channel
   std::string assertedBy;    ///< "organization:CareTeam/id": who said so
   int64_t assertedMs = 0;    ///< when that CareTeam version was stored
+  std::string municipality;  ///< 団体コード of the member's organization's address, when known
+  /// Directory keys a Consent may name this member by: itself, its organization, its person.
+  std::vector<std::string> actorKeys;
 
   /// The delivery's recipient text (compact JSON, stable for the same member and channel).
   std::string recipientJson() const;
@@ -39,7 +46,7 @@ struct CareRecipient {
 /// The resources a snapshot is built from (current versions, every organization's).
 struct DirectoryResources {
   std::vector<store::StoredResource> careTeams, practitionerRoles, practitioners, organizations,
-      endpoints;
+      endpoints, consents;
   /// The identifiers ("system|value") of a Patient a CareTeam refers to (organization, id).
   std::function<std::vector<std::string>(const std::string& organization, const std::string& id)>
       patientIdentifiers;
@@ -49,12 +56,27 @@ class CareDirectory {
  public:
   /// `channels`: the configured sink names; an Endpoint naming another is a problem.
   static std::shared_ptr<const CareDirectory> build(const DirectoryResources& resources,
-                                                    const std::set<std::string>& channels);
+                                                    const std::set<std::string>& channels,
+                                                    ConsentPolicy policy = {});
 
   /// The active members of the care teams of the patient with any of these identifiers whose
   /// role is in `roles` (every role when empty), one per (member, role), in role order.
   std::vector<CareRecipient> recipients(const std::vector<std::string>& patientIdentifiers,
                                         const std::vector<std::string>& roles) const;
+
+  /// What the patient's active Consents say of this recipient on `today` (YYYY-MM-DD; empty:
+  /// the local date now).
+  ConsentDecision consentFor(const std::vector<std::string>& patientIdentifiers,
+                             const CareRecipient& recipient, std::string today = {}) const;
+
+  /// The recipient a delivery names (CareRecipient::recipientJson) as the directory knows it
+  /// now (its organization's municipality, the keys a Consent may name it by).
+  CareRecipient recipientFromJson(const std::string& json) const;
+
+  /// Why `recipient` may not receive this patient's data now ("" when it may): a Consent that
+  /// denies it, or none permitting it where the policy of the patient's ward asks for one.
+  std::string holdReason(const std::vector<std::string>& patientIdentifiers,
+                         const std::string& patientWard, const CareRecipient& recipient) const;
 
   std::size_t careTeamCount() const { return careTeams_; }
   /// CareTeams whose subject could not be resolved to a patient identifier (yet).
@@ -63,6 +85,10 @@ class CareDirectory {
  private:
   std::vector<CareRecipient> members_;
   std::multimap<std::string, std::size_t> byPatientIdentifier_;
+  std::map<std::string, std::size_t> byMember_;  // "organization\nType/id" → a member
+  ConsentPolicy policy_;
+  std::vector<ParsedConsent> consents_;
+  std::multimap<std::string, std::size_t> consentsByPatientIdentifier_;
   std::size_t careTeams_ = 0;
   std::size_t unresolvedSubjects_ = 0;
 };

@@ -20,14 +20,14 @@ namespace renkei::care {
 class CareTeamLookup {
  public:
   CareTeamLookup(std::shared_ptr<store::Store> store, std::set<std::string> channels,
-                 int64_t checkMs);
+                 int64_t checkMs, ConsentPolicy policy = {});
 
   /// The snapshot to route with, rebuilt first when its resources changed.
   std::shared_ptr<const CareDirectory> current();
   /// This process stored a resource of `type`: the next current() looks at the store again.
   void noteWritten(std::string_view type);
-  /// CareTeam, PractitionerRole, Practitioner, Organization, Endpoint (and Patient, which a
-  /// CareTeam's subject may name).
+  /// CareTeam, PractitionerRole, Practitioner, Organization, Endpoint, Consent (and Patient,
+  /// which a CareTeam's subject or a Consent's patient may name).
   static bool watches(std::string_view type);
 
  private:
@@ -37,6 +37,7 @@ class CareTeamLookup {
   std::shared_ptr<store::Store> store_;
   std::set<std::string> channels_;
   int64_t checkMs_;
+  ConsentPolicy policy_;
   std::mutex mutex_;
   std::shared_ptr<const CareDirectory> snapshot_;
   std::map<std::string, int64_t> seen_;  // type → latest message that wrote one, when built

@@ -11,6 +11,7 @@
 
 #include <rapidjson/document.h>
 
+#include "renkei/care/consent.h"
 #include "renkei/core/status.h"
 #include "renkei/mapping/mapping.h"
 #include "renkei/pipeline/adapter_registry.h"
@@ -44,6 +45,8 @@ struct GatewayConfig {
   int64_t retentionRawDays = 0;  ///< 0: keep raw inputs forever
   /// How often routing asks the store whether another instance changed the care directory.
   int64_t careDirectoryCheckMs = 1000;
+  /// When care-team deliveries need the patient's Consent (config "consent").
+  care::ConsentPolicy consent;
   /// The mappings that sources name ("mapping"), loaded from mappings_dir (default: the shipped
   /// mappings/); null when no source uses one and mappings_dir is not set.
   std::shared_ptr<const mapping::MappingSet> mappings;

@@ -63,6 +63,9 @@ class Pipeline : public Intake {
   /// One round of each loop, for tests and tools: returns how many items it handled.
   int processReceivedOnce();
   int deliverOnce();
+  /// Holds back or releases deliveries to care-team members when the care directory (and the
+  /// consents in it) changed since the last look (one round of the consent loop; returns 0).
+  Result<int> reviewConsents();
 
   /// Wakes the delivery workers (new outbox rows were committed).
   void notifyWork();
@@ -104,6 +107,7 @@ class Pipeline : public Intake {
   std::condition_variable wake_;
   uint64_t wakeups_ = 0;
   std::vector<std::unique_ptr<SupervisedLoop>> loops_;
+  std::shared_ptr<const care::CareDirectory> consentsReviewed_;  // reviewConsents' thread only
 };
 
 }  // namespace renkei::pipeline

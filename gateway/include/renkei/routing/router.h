@@ -34,6 +34,7 @@ struct RouteRule {
 struct RoutedDelivery {
   std::string destination;
   std::string recipient;  ///< a care-team member (CareRecipient::recipientJson) or empty
+  std::string held = {};  ///< why consent holds it back ("" : send)
   bool operator==(const RoutedDelivery& o) const {
     return destination == o.destination && recipient == o.recipient;
   }

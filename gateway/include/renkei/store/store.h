@@ -22,6 +22,8 @@ inline constexpr const char* kFailed = "FAILED";
 /// Delivery states: QUEUED → SENT | RETRYING → … | DEAD.
 inline constexpr const char* kQueued = "QUEUED";
 inline constexpr const char* kRetrying = "RETRYING";
+/// Not sent while the patient's consent does not allow it; queued again when it does.
+inline constexpr const char* kHeld = "HELD";
 inline constexpr const char* kSent = "SENT";
 inline constexpr const char* kDead = "DEAD";
 
@@ -62,6 +64,8 @@ struct PlannedDelivery {
   /// The one recipient this delivery is for, when the destination is a channel several share
   /// (JSON from the care directory, see care/care_directory.h); empty otherwise.
   std::string recipient = {};
+  /// Why consent holds it back: recorded HELD with this reason instead of QUEUED ("" : send).
+  std::string held = {};
 };
 
 /// A resource a message carries, under its server id (see pipeline/resource_ids.h). Resources
@@ -180,6 +184,12 @@ struct SourceFileState {
   int64_t seenMs = 0;
 };
 
+/// Holds a delivery back (reason) or releases it ("": QUEUED, due now), see Store::setHolds.
+struct HoldUpdate {
+  int64_t outboxId = 0;
+  std::string reason;
+};
+
 struct OutboxFilter {
   std::string state;        ///< empty: any
   std::string destination;  ///< empty: any
@@ -268,6 +278,13 @@ class Store {
                                                                const std::string& afterOrganization,
                                                                const std::string& afterId,
                                                                int64_t limit) = 0;
+  /// Deliveries to a recipient that consent may still hold or release: QUEUED, RETRYING (not
+  /// leased now) and HELD, with their canonical message, in id order after `afterId`.
+  virtual Result<std::vector<OutboxRow>> undeliveredToRecipients(int64_t nowMs, int64_t afterId,
+                                                                 int limit) = 0;
+  /// Applies holds and releases to rows still QUEUED, RETRYING or HELD and not leased; returns
+  /// how many changed.
+  virtual Result<int> setHolds(const std::vector<HoldUpdate>& updates, int64_t nowMs) = 0;
   /// The newest message that wrote a resource of `type` (0: none yet): a reader caching
   /// resources of that type knows whether they changed.
   virtual Result<int64_t> latestResourceMessage(const std::string& type) = 0;
