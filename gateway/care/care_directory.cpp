@@ -13,35 +13,16 @@
 #include <unordered_map>
 
 #include "renkei/care/care_roles.h"
+#include "renkei/core/json_fields.h"
 #include "renkei/routing/municipalities.h"
 
 namespace renkei::care {
 namespace {
 
 using rapidjson::Value;
-
-std::string str(const Value& v, const char* key) {
-  if (!v.IsObject()) return "";
-  auto it = v.FindMember(key);
-  return it != v.MemberEnd() && it->value.IsString() ? it->value.GetString() : "";
-}
-
-const Value* member(const Value& v, const char* key) {
-  if (!v.IsObject()) return nullptr;
-  auto it = v.FindMember(key);
-  return it == v.MemberEnd() ? nullptr : &it->value;
-}
-
-template <typename F>
-void each(const Value& v, const char* key, F&& f) {
-  const Value* m = member(v, key);
-  if (m == nullptr) return;
-  if (m->IsArray()) {
-    for (const auto& e : m->GetArray()) f(e);
-  } else {
-    f(*m);
-  }
-}
+using json::each;
+using json::member;
+using json::str;
 
 std::string identifierKey(const Value& identifier) {
   const std::string value = str(identifier, "value");

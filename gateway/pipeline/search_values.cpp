@@ -8,31 +8,15 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
+#include "renkei/core/json_fields.h"
+
 namespace renkei::pipeline {
 namespace {
 
 using rapidjson::Value;
-
-std::string str(const Value& v, const char* key) {
-  auto it = v.FindMember(key);
-  return it != v.MemberEnd() && it->value.IsString() ? it->value.GetString() : "";
-}
-
-const Value* member(const Value& v, const char* key) {
-  auto it = v.FindMember(key);
-  return it == v.MemberEnd() ? nullptr : &it->value;
-}
-
-template <typename F>
-void each(const Value& v, const char* key, F&& f) {
-  const Value* m = member(v, key);
-  if (m == nullptr) return;
-  if (m->IsArray()) {
-    for (const auto& e : m->GetArray()) f(e);
-  } else {
-    f(*m);
-  }
-}
+using json::each;
+using json::member;
+using json::str;
 
 }  // namespace
 

@@ -72,6 +72,13 @@ constexpr const char* kOutboxColumns =
 /// Where ", m.canonical" after kOutboxColumns lands in a row.
 constexpr std::size_t kCanonicalAfterOutboxColumns = 17;
 
+/// A row selected as kOutboxColumns followed by m.canonical.
+OutboxRow outboxWithCanonicalFrom(const SqlRow& r) {
+  OutboxRow o = outboxFrom(r);
+  o.canonical = text(r[kCanonicalAfterOutboxColumns]);
+  return o;
+}
+
 /// Messages the router may claim (parameters: state RECEIVED, now).
 constexpr const char* kClaimableMessages =
     " FROM pipeline_message WHERE state = ? AND lease_until_ms < ?";
@@ -507,10 +514,7 @@ Result<std::vector<OutboxRow>> SqlStore::claimDeliveries(const std::string& owne
     auto rows = db->query(std::string("SELECT ") + kOutboxColumns +
                            ", m.canonical FROM delivery_outbox o JOIN pipeline_message m ON "
                            "m.id = o.message_id WHERE o.id IN (" + list + ") ORDER BY o.id");
-    for (const SqlRow& r : rows) {
-      out.push_back(outboxFrom(r));
-      out.back().canonical = text(r[kCanonicalAfterOutboxColumns]);
-    }
+    for (const SqlRow& r : rows) out.push_back(outboxWithCanonicalFrom(r));
     return Status::okStatus();
   });
   if (!st.ok()) return st;
@@ -596,8 +600,7 @@ Result<std::optional<OutboxRow>> SqlStore::outboxRow(int64_t id) {
                                "m.id = o.message_id WHERE o.id = ?",
                            params({Poco::Int64(id)}));
     if (!rows.empty()) {
-      out = outboxFrom(rows[0]);
-      out->canonical = text(rows[0][kCanonicalAfterOutboxColumns]);
+      out = outboxWithCanonicalFrom(rows[0]);
     }
     return Status::okStatus();
   });
@@ -634,10 +637,7 @@ Result<std::vector<OutboxRow>> SqlStore::undeliveredToRecipients(int64_t nowMs, 
                               "('QUEUED', 'RETRYING', 'HELD') AND o.lease_until_ms < ? AND o.id > ? "
                               "ORDER BY o.id LIMIT ?",
                           params({Poco::Int64(nowMs), Poco::Int64(afterId), Poco::Int64(limit)}));
-    for (const SqlRow& r : rows) {
-      out.push_back(outboxFrom(r));
-      out.back().canonical = text(r[kCanonicalAfterOutboxColumns]);
-    }
+    for (const SqlRow& r : rows) out.push_back(outboxWithCanonicalFrom(r));
     return Status::okStatus();
   });
   if (!st.ok()) return st;
