@@ -390,9 +390,12 @@ std::shared_ptr<const CareDirectory> CareDirectory::build(const DirectoryResourc
       const CareRole* role = participantRole(participant);
       const Value* who = member(participant, "member");
       if (role == nullptr || who == nullptr) return;
+      // An ended membership routes nothing, but its member stays known: a delivery still queued
+      // for it is judged by consent with its ward and the names a Consent may use.
+      bool ended = false;
       if (const Value* period = member(participant, "period")) {
         const std::string end = str(*period, "end");
-        if (!end.empty() && end.substr(0, 10) < now) return;
+        ended = !end.empty() && end.substr(0, 10) < now;
       }
       CareRecipient r;
       r.role = std::string(role->code);
@@ -412,6 +415,7 @@ std::shared_ptr<const CareDirectory> CareDirectory::build(const DirectoryResourc
       const std::size_t at = directory->members_.size();
       if (!r.member.empty()) directory->byMember_.emplace(r.organization + '\n' + r.member, at);
       directory->members_.push_back(std::move(r));
+      if (ended) return;
       for (const std::string& k : patient) directory->byPatientIdentifier_.emplace(k, at);
     });
   }

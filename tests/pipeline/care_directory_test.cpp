@@ -146,6 +146,10 @@ TEST_F(CareDirectoryTest, EndedMembershipsInactiveTeamsAndUnresolvedSubjectsAreL
   auto d = build();
   EXPECT_TRUE(d->recipients({kPatientId}, {}).empty());
   EXPECT_EQ(d->unresolvedSubjects(), 1u);
+  const CareRecipient former = d->recipientFromJson(
+      R"({"role":"home-doctor","member":"PractitionerRole/sato-at-clinic","organization":"clinic-b"})");
+  EXPECT_EQ(former.actorKeys.front(), "clinic-b\nPractitionerRole/sato-at-clinic")
+      << "a former member is still known for the consent of what is queued for it";
 }
 
 TEST_F(CareDirectoryTest, TheSameMemberSaidTwiceIsOneRecipientWithTheNewestAssertion) {
