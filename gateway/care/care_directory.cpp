@@ -7,13 +7,12 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
-#include <chrono>
-#include <ctime>
 #include <optional>
 #include <unordered_map>
 
 #include "renkei/care/care_roles.h"
 #include "renkei/core/json_fields.h"
+#include "renkei/core/time_text.h"
 #include "renkei/routing/municipalities.h"
 
 namespace renkei::care {
@@ -55,14 +54,7 @@ std::string humanName(const Value& resource) {
 
 }  // namespace
 
-std::string today() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&now, &tm);
-  char buffer[11];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &tm);
-  return buffer;
-}
+std::string today() { return localDate(); }
 
 namespace {
 
@@ -271,15 +263,6 @@ std::vector<std::string> patientOf(const Value& reference, const std::string& or
   return out;
 }
 
-std::string isoDate(int64_t ms) {
-  const std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
-
 /// A Consent's rules with the actors resolved to directory keys; nullopt when it is not active.
 std::optional<ParsedConsent> parseConsent(const store::StoredResource& stored, const Value& doc,
                                           const Index& index) {
@@ -287,7 +270,7 @@ std::optional<ParsedConsent> parseConsent(const store::StoredResource& stored, c
   ParsedConsent c;
   c.reference = stored.organization + ":Consent/" + stored.id;
   c.dateTime = str(doc, "dateTime");
-  if (c.dateTime.empty()) c.dateTime = isoDate(stored.updatedMs);
+  if (c.dateTime.empty()) c.dateTime = utcInstant(stored.updatedMs);
   const Value* provision = member(doc, "provision");
   auto actorsOf = [&](const Value& p) {
     std::vector<std::string> keys;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <utility>
 
+#include "renkei/core/json_fields.h"
 #include "renkei/core/json_log.h"
 
 namespace renkei::care {
@@ -109,18 +110,10 @@ Result<std::shared_ptr<const CareDirectory>> CareTeamLookup::load() {
     rapidjson::Document doc;
     doc.Parse(patient.value()->content.c_str(), patient.value()->content.size());
     if (doc.HasParseError() || !doc.IsObject()) return out;
-    auto ids = doc.FindMember("identifier");
-    if (ids == doc.MemberEnd() || !ids->value.IsArray()) return out;
-    for (const auto& identifier : ids->value.GetArray()) {
-      if (!identifier.IsObject()) continue;
-      auto value = identifier.FindMember("value");
-      auto system = identifier.FindMember("system");
-      if (value == identifier.MemberEnd() || !value->value.IsString()) continue;
-      std::string key = system != identifier.MemberEnd() && system->value.IsString()
-                            ? system->value.GetString()
-                            : "";
-      out.push_back(key + "|" + value->value.GetString());
-    }
+    json::each(doc, "identifier", [&](const rapidjson::Value& identifier) {
+      const std::string value = json::str(identifier, "value");
+      if (!value.empty()) out.push_back(json::str(identifier, "system") + "|" + value);
+    });
     return out;
   };
   return CareDirectory::build(r, channels_, policy_);

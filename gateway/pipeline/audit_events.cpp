@@ -1,12 +1,12 @@
 // AuditEvent rendering: interaction and action from the request line, outcome from the status.
 #include "renkei/pipeline/audit_events.h"
 
-#include <ctime>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include "renkei/core/digest.h"
+#include "renkei/core/time_text.h"
 
 namespace renkei::pipeline {
 namespace {
@@ -24,17 +24,6 @@ void coding(Writer& w, const char* system, const std::string& code, const std::s
   string(w, "code", code);
   if (!display.empty()) string(w, "display", display);
   w.EndObject();
-}
-
-std::string instant(int64_t ms) {
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[40];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
-  char millis[8];
-  std::snprintf(millis, sizeof millis, ".%03dZ", static_cast<int>(ms % 1000));
-  return std::string(text) + millis;
 }
 
 /// The path's segments after the FHIR base (the first segment of the recorded path).
@@ -86,7 +75,7 @@ void writeAuditEvent(Writer& w, const store::AuditRecord& r, const std::string& 
   coding(w, "http://hl7.org/fhir/restful-interaction", interaction.code, "");
   w.EndArray();
   string(w, "action", interaction.action);
-  string(w, "recorded", instant(r.atMs));
+  string(w, "recorded", utcInstant(r.atMs));
   // 0 success, 4 minor failure (the client's request was refused), 8 serious failure (ours).
   string(w, "outcome", r.status < 400 ? "0" : r.status < 500 ? "4" : "8");
   string(w, "outcomeDesc", "HTTP " + std::to_string(r.status) + " " + r.method + " " + r.path);

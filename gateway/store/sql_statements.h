@@ -1,5 +1,6 @@
 // Helpers shared by the store's implementation files: multi-row SQL statements with `?`
-// placeholders, and reading fhir_resource rows within an organization's read scope.
+// placeholders, reading fhir_resource rows within an organization's read scope, and reading
+// delivery_outbox rows.
 #pragma once
 
 #include <algorithm>
@@ -53,6 +54,52 @@ inline std::string inScope(const ReadScope& scope, std::vector<SqlParam>& p) {
 
 inline StoredResource storedResourceFrom(const SqlRow& r) {
   return {text(r[0]), text(r[1]), integer(r[2]), text(r[3]), integer(r[4]), integer(r[5]), text(r[6])};
+}
+
+/// A delivery_outbox row selected as kOutboxColumns (joined with its message as m).
+inline OutboxRow outboxFrom(const SqlRow& r) {
+  OutboxRow o;
+  o.id = integer(r[0]);
+  o.messageId = integer(r[1]);
+  o.destination = text(r[2]);
+  o.orderingKey = text(r[3]);
+  o.idempotencyKey = text(r[4]);
+  o.state = text(r[5]);
+  o.attempts = static_cast<int>(integer(r[6]));
+  o.nextAttemptMs = integer(r[7]);
+  o.createdMs = integer(r[8]);
+  o.lastError = text(r[9]);
+  o.responseBody = text(r[10]);
+  o.leaseOwner = text(r[11]);
+  o.leaseUntilMs = integer(r[12]);
+  o.receivedMs = integer(r[13]);
+  o.sender = text(r[14]);
+  o.writeIntent = text(r[15]);
+  o.recipient = text(r[16]);
+  return o;
+}
+inline constexpr const char* kOutboxColumns =
+    "o.id, o.message_id, o.destination, o.ordering_key, o.idempotency_key, o.state, o.attempts, "
+    "o.next_attempt_ms, o.created_ms, o.last_error, o.response_body, o.lease_owner, "
+    "o.lease_until_ms, m.received_ms, m.sender, m.write_intent, o.recipient";
+/// Where ", m.canonical" after kOutboxColumns lands in a row.
+inline constexpr std::size_t kCanonicalAfterOutboxColumns = 17;
+
+/// A row selected as kOutboxColumns followed by m.canonical.
+inline OutboxRow outboxWithCanonicalFrom(const SqlRow& r) {
+  OutboxRow o = outboxFrom(r);
+  o.canonical = text(r[kCanonicalAfterOutboxColumns]);
+  return o;
+}
+
+/// "1,2,3": ids for an IN list (numbers only, never values from outside).
+inline std::string idList(const std::vector<Poco::Int64>& ids) {
+  std::string out;
+  for (Poco::Int64 id : ids) {
+    if (!out.empty()) out += ',';
+    out += std::to_string(id);
+  }
+  return out;
 }
 
 }  // namespace renkei::store

@@ -44,41 +44,6 @@ constexpr const char* kMessageColumns =
     "id, source, sender, name, idempotency_key, sha256, received_ms, state, error, routing, "
     "duplicates, write_intent";
 
-OutboxRow outboxFrom(const SqlRow& r) {
-  OutboxRow o;
-  o.id = integer(r[0]);
-  o.messageId = integer(r[1]);
-  o.destination = text(r[2]);
-  o.orderingKey = text(r[3]);
-  o.idempotencyKey = text(r[4]);
-  o.state = text(r[5]);
-  o.attempts = static_cast<int>(integer(r[6]));
-  o.nextAttemptMs = integer(r[7]);
-  o.createdMs = integer(r[8]);
-  o.lastError = text(r[9]);
-  o.responseBody = text(r[10]);
-  o.leaseOwner = text(r[11]);
-  o.leaseUntilMs = integer(r[12]);
-  o.receivedMs = integer(r[13]);
-  o.sender = text(r[14]);
-  o.writeIntent = text(r[15]);
-  o.recipient = text(r[16]);
-  return o;
-}
-constexpr const char* kOutboxColumns =
-    "o.id, o.message_id, o.destination, o.ordering_key, o.idempotency_key, o.state, o.attempts, "
-    "o.next_attempt_ms, o.created_ms, o.last_error, o.response_body, o.lease_owner, "
-    "o.lease_until_ms, m.received_ms, m.sender, m.write_intent, o.recipient";
-/// Where ", m.canonical" after kOutboxColumns lands in a row.
-constexpr std::size_t kCanonicalAfterOutboxColumns = 17;
-
-/// A row selected as kOutboxColumns followed by m.canonical.
-OutboxRow outboxWithCanonicalFrom(const SqlRow& r) {
-  OutboxRow o = outboxFrom(r);
-  o.canonical = text(r[kCanonicalAfterOutboxColumns]);
-  return o;
-}
-
 /// Messages the router may claim (parameters: state RECEIVED, now).
 constexpr const char* kClaimableMessages =
     " FROM pipeline_message WHERE state = ? AND lease_until_ms < ?";
@@ -100,15 +65,6 @@ Result<bool> anyRow(SqlDatabase& db, const std::string& sql, const std::vector<S
   });
   if (!st.ok()) return st;
   return found;
-}
-
-std::string idList(const std::vector<Poco::Int64>& ids) {
-  std::string out;
-  for (Poco::Int64 id : ids) {
-    if (!out.empty()) out += ',';
-    out += std::to_string(id);
-  }
-  return out;
 }
 
 }  // namespace
@@ -624,57 +580,6 @@ Result<bool> SqlStore::retryNow(int64_t outboxId, int64_t nowMs) {
   });
   if (!st.ok()) return st;
   return done;
-}
-
-Result<std::vector<OutboxRow>> SqlStore::undeliveredToRecipients(int64_t nowMs, int64_t afterId,
-                                                                 int limit) {
-  ConnectionPool::Lease db = pool_->acquire();
-  std::vector<OutboxRow> out;
-  Status st = guarded([&] {
-    auto rows = db->query(std::string("SELECT ") + kOutboxColumns +
-                              ", m.canonical FROM delivery_outbox o JOIN pipeline_message m ON "
-                              "m.id = o.message_id WHERE o.recipient <> '' AND o.state IN "
-                              "('QUEUED', 'RETRYING', 'HELD') AND o.lease_until_ms < ? AND o.id > ? "
-                              "ORDER BY o.id LIMIT ?",
-                          params({Poco::Int64(nowMs), Poco::Int64(afterId), Poco::Int64(limit)}));
-    for (const SqlRow& r : rows) out.push_back(outboxWithCanonicalFrom(r));
-    return Status::okStatus();
-  });
-  if (!st.ok()) return st;
-  return out;
-}
-
-Result<int> SqlStore::setHolds(const std::vector<HoldUpdate>& updates, int64_t nowMs) {
-  if (updates.empty()) return 0;
-  ConnectionPool::Lease db = pool_->acquire();
-  int changed = 0;
-  Status st = inTransaction(*db, [&] {
-    changed = 0;
-    std::vector<Poco::Int64> ids;
-    for (const HoldUpdate& u : updates) ids.push_back(u.outboxId);
-    std::set<int64_t> open;
-    for (const SqlRow& r : db->query("SELECT id FROM delivery_outbox WHERE id IN (" + idList(ids) +
-                                         ") AND state IN ('QUEUED', 'RETRYING', 'HELD') AND "
-                                         "lease_until_ms < ? " + db->lockRows(),
-                                     params({Poco::Int64(nowMs)}))) {
-      open.insert(integer(r[0]));
-    }
-    for (const HoldUpdate& u : updates) {
-      if (open.count(u.outboxId) == 0) continue;
-      if (u.reason.empty()) {
-        db->exec("UPDATE delivery_outbox SET state = ?, last_error = '', next_attempt_ms = ? "
-                 "WHERE id = ?",
-                 params({std::string(kQueued), Poco::Int64(nowMs), Poco::Int64(u.outboxId)}));
-      } else {
-        db->exec("UPDATE delivery_outbox SET state = ?, last_error = ? WHERE id = ?",
-                 params({std::string(kHeld), u.reason, Poco::Int64(u.outboxId)}));
-      }
-      ++changed;
-    }
-    return Status::okStatus();
-  });
-  if (!st.ok()) return st;
-  return changed;
 }
 
 Result<int64_t> SqlStore::replay(int64_t messageId, const std::string& destination,
