@@ -4,7 +4,10 @@
 #include <ctime>
 #include <iostream>
 
+#include <rapidjson/document.h>
+
 #include "renkei/core/file_io.h"
+#include "renkei/core/json_fields.h"
 #include "renkei/fhir/default_sources.h"
 #include "renkei/fhir/resource_reader.h"
 #include "renkei/pipeline/adapter_registry.h"
@@ -83,6 +86,15 @@ std::optional<ConfiguredStore> openConfiguredStore(const std::string& path) {
     return std::nullopt;
   }
   return ConfiguredStore{std::move(config).value(), std::move(opened).value()};
+}
+
+std::string recipientText(const std::string& recipientJson) {
+  rapidjson::Document d;
+  d.Parse(recipientJson.c_str(), recipientJson.size());
+  if (d.HasParseError() || !d.IsObject()) return "-";
+  const std::string who =
+      json::str(d, "display").empty() ? json::str(d, "member") : json::str(d, "display");
+  return json::str(d, "role") + ": " + who;
 }
 
 }  // namespace renkei::cli

@@ -58,6 +58,9 @@ void printError(const std::string& message);
 /// Milliseconds since the epoch as local "YYYY-MM-DD HH:MM:SS", or "-" for 0.
 std::string localTimeText(int64_t ms);
 
+/// "role: who" of a care-team delivery's recipient (directory data, not the message); "-" else.
+std::string recipientText(const std::string& recipientJson);
+
 /// Reads FILE or "-" as one FHIR resource (JSON or XML); prints why and returns nullptr when it
 /// cannot be read or parsed.
 std::unique_ptr<fhir::Document> readResourceArgument(const std::string& path);

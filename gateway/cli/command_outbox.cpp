@@ -4,8 +4,6 @@
 #include <cctype>
 #include <iostream>
 
-#include <rapidjson/document.h>
-
 #include "cli_support.h"
 #include "commands.h"
 #include "renkei/config/gateway_config.h"
@@ -35,19 +33,6 @@ const CommandSpec& spec() {
       {"config", "state", "destination", "limit", "to"},
       {}};
   return s;
-}
-
-/// "role: who" of a care-team delivery's recipient (directory data, not the message); "-" else.
-std::string recipientText(const std::string& recipientJson) {
-  rapidjson::Document d;
-  d.Parse(recipientJson.c_str(), recipientJson.size());
-  if (d.HasParseError() || !d.IsObject()) return "-";
-  auto text = [&](const char* key) {
-    auto it = d.FindMember(key);
-    return it != d.MemberEnd() && it->value.IsString() ? std::string(it->value.GetString()) : "";
-  };
-  const std::string who = text("display").empty() ? text("member") : text("display");
-  return text("role") + ": " + who;
 }
 
 void printRows(const std::vector<store::OutboxRow>& rows) {

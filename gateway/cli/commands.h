@@ -17,5 +17,6 @@ int runAudit(int argc, char** argv);
 int runMap(int argc, char** argv);
 int runMapping(int argc, char** argv);
 int runMatch(int argc, char** argv);
+int runNotifications(int argc, char** argv);
 
 }  // namespace renkei::cli

@@ -26,6 +26,8 @@ constexpr Command kCommands[] = {
     {"check-config", renkei::cli::runCheckConfig,
      "check a gateway config; prints every error with its JSON pointer"},
     {"outbox", renkei::cli::runOutbox, "inspect and operate the delivery queue"},
+    {"notifications", renkei::cli::runNotifications,
+     "care-team notifications: list, acknowledge for a recipient, send the digests now"},
     {"intake", renkei::cli::runIntake,
      "find a received input by message id, or list the failed inputs of watched folders"},
     {"map", renkei::cli::runMap,

@@ -13,6 +13,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "notify_config.h"
 #include "renkei/care/care_roles.h"
 #include "renkei/core/file_io.h"
 
@@ -237,6 +238,10 @@ Result<GatewayConfig> parseConfig(std::string_view text, const std::string& base
                             "unknown care-team role '" + rule.careTeamRoles[k] + "' (one of " +
                                 known + ")"});
         }
+      }
+      rule.notify = notifyPolicy(r, at, sinkNames, errors);
+      if (rule.notify && rule.careTeamRoles.empty()) {
+        errors.push_back({at + "/notify", "notify applies to care-team deliveries: add 'care_team'"});
       }
       if (rule.destinations.empty() && rule.careTeamRoles.empty()) {
         errors.push_back({at, "a route needs 'to' or 'care_team'"});

@@ -17,13 +17,31 @@ std::string utcInstant(int64_t ms) {
   return std::string(text) + millis;
 }
 
-std::string localDate() {
-  const std::time_t now = std::time(nullptr);
+std::string localDate() { return localDateAt(static_cast<int64_t>(std::time(nullptr)) * 1000); }
+
+std::string localDateAt(int64_t ms) {
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
-  localtime_r(&now, &tm);
+  localtime_r(&seconds, &tm);
   char text[16];
   std::strftime(text, sizeof text, "%Y-%m-%d", &tm);
   return text;
+}
+
+int64_t nextLocalTime(int64_t nowMs, int minuteOfDay) {
+  const std::time_t now = static_cast<std::time_t>(nowMs / 1000);
+  for (int day = 0; day < 3; ++day) {
+    std::tm tm{};
+    localtime_r(&now, &tm);
+    tm.tm_mday += day;
+    tm.tm_hour = minuteOfDay / 60;
+    tm.tm_min = minuteOfDay % 60;
+    tm.tm_sec = 0;
+    tm.tm_isdst = -1;
+    const int64_t at = static_cast<int64_t>(std::mktime(&tm)) * 1000;
+    if (at > nowMs) return at;
+  }
+  return nowMs + 24LL * 3600 * 1000;
 }
 
 }  // namespace renkei

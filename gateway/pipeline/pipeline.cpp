@@ -8,9 +8,11 @@
 #include <Poco/Exception.h>
 
 #include "renkei/core/digest.h"
+#include "renkei/core/time_text.h"
 #include "renkei/core/json_log.h"
 #include "renkei/fhir/operation_outcome.h"
 #include "renkei/fhir/resource_reader.h"
+#include "renkei/pipeline/notification_rounds.h"
 #include "renkei/pipeline/resource_ids.h"
 #include "renkei/routing/message_facts.h"
 
@@ -55,13 +57,18 @@ store::RoutingOutcome Pipeline::normalizeAndRoute(const std::string& source,
   const routing::MessageFacts facts = routing::collectFacts(root);
   std::shared_ptr<const care::CareDirectory> care;
   if (options_.careTeams && router_->usesCareTeams()) care = options_.careTeams->current();
-  routing::RoutingDecision decision = router_->decide(source, root, facts, care.get());
+  const int64_t now = clock_();
+  const std::string today = localDateAt(now);
+  routing::RoutingDecision decision = router_->decide(source, root, facts, care.get(), today);
   o.routing = std::move(decision.record);
   o.canonical = std::move(n.canonical);
   o.state = decision.deliveries.empty() ? store::kUnrouted : store::kRouted;
+  o.acknowledgements = care::acknowledgedTokens(root);
   for (routing::RoutedDelivery& d : decision.deliveries) {
-    o.deliveries.push_back({std::move(d.destination), facts.patientKey, std::move(d.recipient),
-                            std::move(d.held)});
+    store::PlannedDelivery planned{std::move(d.destination), facts.patientKey,
+                                   std::move(d.recipient), std::move(d.held)};
+    if (d.notice) planNotification(planned, *d.notice, root, facts, o.canonical, today, now);
+    o.deliveries.push_back(std::move(planned));
   }
   return o;
 }
@@ -372,6 +379,14 @@ Result<int> Pipeline::reviewConsents() {
   return 0;
 }
 
+Result<int> Pipeline::sendNotifications() {
+  std::shared_ptr<const care::CareDirectory> care;
+  if (options_.careTeams) care = options_.careTeams->current();
+  auto handled = sendDueNotifications(*store_, care.get(), router_->digestMinuteOfDay(), clock_());
+  if (handled.ok() && handled.value() > 0) notifyWork();
+  return handled;
+}
+
 int Pipeline::processReceivedOnce() {
   auto routed = routeReceived();
   if (!routed.ok()) {
@@ -551,6 +566,9 @@ void Pipeline::start() {
   loops_.push_back(loop("pipeline:router", &Pipeline::routeReceived));
   if (options_.careTeams && router_->usesCareTeams()) {
     loops_.push_back(loop("pipeline:consent", &Pipeline::reviewConsents));
+  }
+  if (router_->notifies()) {
+    loops_.push_back(loop("pipeline:notifications", &Pipeline::sendNotifications));
   }
   for (int i = 0; i < options_.deliveryWorkers; ++i) {
     loops_.push_back(loop("pipeline:delivery-" + std::to_string(i + 1), &Pipeline::deliverDue));

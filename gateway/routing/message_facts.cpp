@@ -1,5 +1,7 @@
 // Extracts routing facts from the resource tree: types, profiles, the patient's key and
-// municipality (from Patient.address), and the event kind from Encounter or MessageHeader.
+// municipality (from Patient.address), the event kind from Encounter or MessageHeader (with
+// transfer and death from the discharge disposition, the Patient and the header's event) and the
+// urgency any resource's priority gives.
 #include "renkei/routing/message_facts.h"
 
 #include <algorithm>
@@ -22,6 +24,33 @@ void addUnique(std::vector<std::string>& list, std::string_view value) {
   if (std::find(list.begin(), list.end(), value) == list.end()) list.emplace_back(value);
 }
 
+/// The codes of a CodeableConcept's codings.
+template <typename F>
+void eachCode(const fhir::Node* codeable, F&& f) {
+  if (codeable == nullptr) return;
+  for (const fhir::Node& c : codeable->children()) {
+    if (c.name == "coding") f(c.childValue("code"));
+  }
+}
+
+bool contains(std::string_view text, std::string_view part) {
+  return text.find(part) != std::string_view::npos;
+}
+
+/// Discharge dispositions (HL7 discharge-disposition) that hand the patient to another facility.
+bool isTransferDisposition(std::string_view code) {
+  return code == "hosp" || code == "other-hcf" || code == "snf" || code == "rehab" ||
+         code == "long" || code == "psy";
+}
+
+void encounterOutcome(const fhir::Node& encounter, MessageFacts& facts) {
+  const fhir::Node* stay = encounter.child("hospitalization");
+  eachCode(stay ? stay->child("dischargeDisposition") : nullptr, [&](std::string_view code) {
+    if (code == "exp") facts.death = true;
+    if (isTransferDisposition(code)) facts.transfer = true;
+  });
+}
+
 bool isInpatient(const fhir::Node& encounter) {
   const fhir::Node* cls = encounter.child("class");
   const std::string_view code = cls ? cls->childValue("code") : std::string_view{};
@@ -42,9 +71,11 @@ EventKind encounterEvent(const fhir::Node& encounter) {
   return EventKind::Other;
 }
 
-EventKind headerEvent(const fhir::Node& header) {
+EventKind headerEvent(const fhir::Node& header, MessageFacts& facts) {
   const fhir::Node* coding = header.child("eventCoding");
   const std::string_view code = coding ? coding->childValue("code") : std::string_view{};
+  if (contains(code, "transfer")) facts.transfer = true;
+  if (contains(code, "death") || contains(code, "deceased")) facts.death = true;
   if (code.find("discharge") != std::string_view::npos) return EventKind::Discharge;
   if (code.find("admission") != std::string_view::npos || code.find("admit") != std::string_view::npos) {
     return EventKind::Admission;
@@ -90,13 +121,40 @@ void visit(const fhir::Node& resource, MessageFacts& facts) {
                                                          : "Patient/" + std::string(id);
     facts.municipality = patientMunicipality(resource);
   }
+  if (resource.resourceType == "Patient") {
+    const std::string_view deceased = resource.childValue("deceasedDateTime");
+    if (!deceased.empty() || resource.childValue("deceasedBoolean") == "true") {
+      facts.death = true;
+      if (!deceased.empty()) facts.eventDate = std::string(deceased);
+    }
+  }
+  const std::string_view priority = resource.childValue("priority");
+  if (priority == "urgent" || priority == "asap" || priority == "stat") facts.urgentPriority = true;
   if (facts.event == EventKind::Other) {
-    if (resource.resourceType == "Encounter") facts.event = encounterEvent(resource);
-    if (resource.resourceType == "MessageHeader") facts.event = headerEvent(resource);
+    if (resource.resourceType == "Encounter") {
+      facts.event = encounterEvent(resource);
+      if (facts.event != EventKind::Other) {
+        encounterOutcome(resource, facts);
+        const fhir::Node* period = resource.child("period");
+        const std::string_view when =
+            period == nullptr ? std::string_view{}
+            : facts.event == EventKind::Discharge ? period->childValue("end")
+                                                   : period->childValue("start");
+        if (!when.empty() && facts.eventDate.empty()) facts.eventDate = std::string(when);
+      }
+    }
+    if (resource.resourceType == "MessageHeader") facts.event = headerEvent(resource, facts);
   }
 }
 
 }  // namespace
+
+std::vector<std::string_view> eventNames(const MessageFacts& facts) {
+  std::vector<std::string_view> names{eventKindName(facts.event)};
+  if (facts.transfer) names.push_back("transfer");
+  if (facts.death) names.push_back("death");
+  return names;
+}
 
 MessageFacts collectFacts(const fhir::Node& root) {
   MessageFacts facts;

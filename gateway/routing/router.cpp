@@ -7,10 +7,16 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "renkei/core/time_text.h"
 #include "renkei/fhirpath/evaluator.h"
 #include "renkei/fhirpath/expression.h"
 
 namespace renkei::routing {
+
+bool isEventName(std::string_view name) {
+  return name == "admission" || name == "discharge" || name == "transfer" || name == "death" ||
+         name == "other";
+}
 
 struct Router::Compiled {
   RouteRule rule;
@@ -36,9 +42,9 @@ Result<std::shared_ptr<const Router>> Router::compile(
       }
     }
     for (const std::string& e : rule.events) {
-      if (e != "admission" && e != "discharge" && e != "other") {
-        errors += "route '" + rule.name + "': event must be admission, discharge or other, not '" +
-                  e + "'\n";
+      if (!isEventName(e)) {
+        errors += "route '" + rule.name + "': event must be one of " + std::string(kEventNames) +
+                  ", not '" + e + "'\n";
       }
     }
     if (!rule.condition.empty()) {
@@ -86,7 +92,14 @@ void addDelivery(RoutingDecision& decision, RoutedDelivery d) {
 /// One delivery per member of the patient's care team in the rule's roles, through the member's
 /// channel, or to the rule's fallback sinks when it has none; "careTeam" in the record says who.
 void routeToCareTeam(const RouteRule& r, const MessageFacts& facts, const care::CareDirectory* care,
-                     RoutingDecision& decision, rapidjson::Writer<rapidjson::StringBuffer>& w) {
+                     const std::string& today, RoutingDecision& decision,
+                     rapidjson::Writer<rapidjson::StringBuffer>& w) {
+  std::optional<care::Urgency> urgency;
+  if (r.notify) {
+    urgency = care::classify(facts, *r.notify, today);
+    w.Key("notify");
+    w.String(urgency->urgent ? "urgent: " + urgency->why : "routine: in the daily digest");
+  }
   w.Key("careTeam");
   w.StartArray();
   const std::vector<care::CareRecipient> members =
@@ -96,10 +109,14 @@ void routeToCareTeam(const RouteRule& r, const MessageFacts& facts, const care::
   for (const care::CareRecipient& m : members) {
     const std::string recipient = m.recipientJson();
     const std::string held = care->holdReason(facts.patientIdentifiers, ward, m);
+    std::optional<RoutedDelivery::Notice> notice;
+    if (urgency) notice = RoutedDelivery::Notice{&*r.notify, m, *urgency};
     if (!m.channel.empty()) {
-      addDelivery(decision, {m.channel, recipient, held});
+      addDelivery(decision, {m.channel, recipient, held, notice});
     } else {
-      for (const std::string& d : r.careTeamFallback) addDelivery(decision, {d, recipient, held});
+      for (const std::string& d : r.careTeamFallback) {
+        addDelivery(decision, {d, recipient, held, notice});
+      }
     }
     w.StartObject();
     w.Key("role");
@@ -137,6 +154,20 @@ void routeToCareTeam(const RouteRule& r, const MessageFacts& facts, const care::
 
 }  // namespace
 
+bool Router::notifies() const {
+  for (const auto& c : rules_) {
+    if (!c->rule.careTeamRoles.empty() && c->rule.notify) return true;
+  }
+  return false;
+}
+
+int Router::digestMinuteOfDay() const {
+  for (const auto& c : rules_) {
+    if (!c->rule.careTeamRoles.empty() && c->rule.notify) return c->rule.notify->digestMinuteOfDay;
+  }
+  return care::NotifyPolicy{}.digestMinuteOfDay;
+}
+
 bool Router::usesCareTeams() const {
   for (const auto& c : rules_) {
     if (!c->rule.careTeamRoles.empty()) return true;
@@ -145,11 +176,14 @@ bool Router::usesCareTeams() const {
 }
 
 RoutingDecision Router::decide(const std::string& source, const fhir::Node& root,
-                               const MessageFacts& facts, const care::CareDirectory* care) const {
+                               const MessageFacts& facts, const care::CareDirectory* care,
+                               const std::string& today) const {
   thread_local fhirpath::Evaluator evaluator;
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   RoutingDecision decision;
+  std::vector<std::string> events;
+  for (std::string_view e : eventNames(facts)) events.emplace_back(e);
   w.StartObject();
   w.Key("facts");
   w.StartObject();
@@ -159,6 +193,14 @@ RoutingDecision Router::decide(const std::string& source, const fhir::Node& root
   w.String(std::string(eventKindName(facts.event)));
   w.Key("municipality");
   w.String(facts.municipality ? facts.municipality->code : "");
+  if (facts.transfer) {
+    w.Key("transfer");
+    w.Bool(true);
+  }
+  if (facts.death) {
+    w.Key("death");
+    w.Bool(true);
+  }
   w.EndObject();
   w.Key("rules");
   w.StartArray();
@@ -188,9 +230,8 @@ RoutingDecision Router::decide(const std::string& source, const fhir::Node& root
           "patient municipality " + std::string(facts.municipality ? facts.municipality->code
                                                                    : "unknown") +
               " in [" + joined(c->municipalityCodes) + "]");
-    check(!r.events.empty(),
-          std::find(r.events.begin(), r.events.end(), eventKindName(facts.event)) != r.events.end(),
-          "event " + std::string(eventKindName(facts.event)) + " in [" + joined(r.events) + "]");
+    check(!r.events.empty(), intersects(r.events, events), "event " + joined(events) + " in [" +
+                                                               joined(r.events) + "]");
     if (c->condition && failed.empty()) {
       auto result = evaluator.evaluate(*c->condition, root);
       if (!result.ok()) {
@@ -217,7 +258,9 @@ RoutingDecision Router::decide(const std::string& source, const fhir::Node& root
     w.EndArray();
     if (failed.empty()) {
       for (const std::string& d : r.destinations) addDelivery(decision, {d, ""});
-      if (!r.careTeamRoles.empty()) routeToCareTeam(r, facts, care, decision, w);
+      if (!r.careTeamRoles.empty()) {
+        routeToCareTeam(r, facts, care, today.empty() ? localDate() : today, decision, w);
+      }
     }
     w.EndObject();
   }

@@ -27,6 +27,8 @@ extern const std::string_view kSqliteMigration007;
 extern const std::string_view kPostgresMigration007;
 extern const std::string_view kSqliteMigration008;
 extern const std::string_view kPostgresMigration008;
+extern const std::string_view kSqliteMigration009;
+extern const std::string_view kPostgresMigration009;
 }  // namespace renkei::embedded
 
 namespace renkei::store {
@@ -46,7 +48,8 @@ std::vector<Migration> migrationsFor(Dialect d) {
             {5, embedded::kSqliteMigration005},
             {6, embedded::kSqliteMigration006},
             {7, embedded::kSqliteMigration007},
-            {8, embedded::kSqliteMigration008}};
+            {8, embedded::kSqliteMigration008},
+            {9, embedded::kSqliteMigration009}};
   }
   return {{1, embedded::kPostgresMigration001},
           {2, embedded::kPostgresMigration002},
@@ -55,7 +58,8 @@ std::vector<Migration> migrationsFor(Dialect d) {
           {5, embedded::kPostgresMigration005},
           {6, embedded::kPostgresMigration006},
           {7, embedded::kPostgresMigration007},
-          {8, embedded::kPostgresMigration008}};
+          {8, embedded::kPostgresMigration008},
+          {9, embedded::kPostgresMigration009}};
 }
 
 /// Splits a migration script into statements at semicolons ending a line; drops comments.

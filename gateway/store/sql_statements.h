@@ -8,10 +8,18 @@
 #include <string>
 #include <vector>
 
+#include "renkei/core/digest.h"
 #include "renkei/store/store.h"
 #include "sql_database.h"
 
 namespace renkei::store {
+
+/// The idempotency key of a message's delivery to a destination (and recipient).
+inline std::string deliveryKey(const std::string& source, const std::string& key,
+                               const std::string& destination, const std::string& recipient) {
+  const std::string to = recipient.empty() ? destination : destination + '\n' + recipient;
+  return "rk-" + sha256Hex(source + '\n' + key + '\n' + to).substr(0, 32);
+}
 
 /// "(?, ?, …)" with `columns` placeholders, repeated `rows` times and comma-separated.
 inline std::string valueRows(std::size_t rows, std::size_t columns) {
@@ -82,10 +90,13 @@ inline constexpr const char* kOutboxColumns =
     "o.id, o.message_id, o.destination, o.ordering_key, o.idempotency_key, o.state, o.attempts, "
     "o.next_attempt_ms, o.created_ms, o.last_error, o.response_body, o.lease_owner, "
     "o.lease_until_ms, m.received_ms, m.sender, m.write_intent, o.recipient";
-/// Where ", m.canonical" after kOutboxColumns lands in a row.
+/// What a delivery's sink gets: its own payload, or its message's canonical content.
+inline constexpr const char* kDeliveredContent =
+    "CASE WHEN o.payload <> '' THEN o.payload ELSE m.canonical END";
+/// Where kDeliveredContent after kOutboxColumns lands in a row.
 inline constexpr std::size_t kCanonicalAfterOutboxColumns = 17;
 
-/// A row selected as kOutboxColumns followed by m.canonical.
+/// A row selected as kOutboxColumns followed by kDeliveredContent.
 inline OutboxRow outboxWithCanonicalFrom(const SqlRow& r) {
   OutboxRow o = outboxFrom(r);
   o.canonical = text(r[kCanonicalAfterOutboxColumns]);

@@ -18,12 +18,6 @@ namespace {
 
 std::vector<SqlParam> params(std::initializer_list<SqlParam> list) { return list; }
 
-std::string deliveryKey(const std::string& source, const std::string& key,
-                        const std::string& destination, const std::string& recipient) {
-  const std::string to = recipient.empty() ? destination : destination + '\n' + recipient;
-  return "rk-" + sha256Hex(source + '\n' + key + '\n' + to).substr(0, 32);
-}
-
 StoredMessage messageFrom(const SqlRow& r) {
   StoredMessage m;
   m.id = integer(r[0]);
@@ -355,6 +349,13 @@ void SqlStore::routingRows(SqlDatabase& db, std::vector<RoutingOutcome>& outcome
     if (!failed[i].empty()) continue;
     for (const PlannedDelivery& d : outcomes[i].deliveries) deliveries.emplace_back(i, &d);
   }
+  notificationRows(db, outcomes, current, nowMs, deliveries);
+  for (std::size_t i : apply) {
+    if (failed[i].empty() && !outcomes[i].acknowledgements.empty()) {
+      acknowledgementRows(db, outcomes[i].acknowledgements,
+                          text(current[outcomes[i].messageId][6]), nowMs);
+    }
+  }
   inChunks(deliveries, [&](std::size_t from, std::size_t to) {
     std::vector<SqlParam> p;
     for (std::size_t k = from; k < to; ++k) {
@@ -366,13 +367,13 @@ void SqlStore::routingRows(SqlDatabase& db, std::vector<RoutingOutcome>& outcome
                          SqlParam(deliveryKey(text(m[4]), text(m[5]), d.destination, d.recipient)),
                          SqlParam(std::string(d.held.empty() ? kQueued : kHeld)),
                          SqlParam(Poco::Int64(nowMs)), SqlParam(Poco::Int64(nowMs)),
-                         SqlParam(d.recipient), SqlParam(d.held)}) {
+                         SqlParam(d.recipient), SqlParam(d.held), SqlParam(d.payload)}) {
         p.push_back(std::move(v));
       }
     }
     db.exec("INSERT INTO delivery_outbox (message_id, destination, ordering_key, "
-              "idempotency_key, state, next_attempt_ms, created_ms, recipient, last_error) "
-              "VALUES " + valueRows(to - from, 9),
+              "idempotency_key, state, next_attempt_ms, created_ms, recipient, last_error, "
+              "payload) VALUES " + valueRows(to - from, 10),
               p);
   });
   versions.write();
@@ -468,7 +469,7 @@ Result<std::vector<OutboxRow>> SqlStore::claimDeliveries(const std::string& owne
               "attempts + 1 WHERE id IN (" + list + ")",
               params({owner, nowMs + leaseMs}));
     auto rows = db->query(std::string("SELECT ") + kOutboxColumns +
-                           ", m.canonical FROM delivery_outbox o JOIN pipeline_message m ON "
+                           ", " + std::string(kDeliveredContent) + " FROM delivery_outbox o JOIN pipeline_message m ON "
                            "m.id = o.message_id WHERE o.id IN (" + list + ") ORDER BY o.id");
     for (const SqlRow& r : rows) out.push_back(outboxWithCanonicalFrom(r));
     return Status::okStatus();
@@ -552,7 +553,7 @@ Result<std::optional<OutboxRow>> SqlStore::outboxRow(int64_t id) {
   std::optional<OutboxRow> out;
   Status st = guarded([&] {
     auto rows = db->query(std::string("SELECT ") + kOutboxColumns +
-                               ", m.canonical FROM delivery_outbox o JOIN pipeline_message m ON "
+                               ", " + std::string(kDeliveredContent) + " FROM delivery_outbox o JOIN pipeline_message m ON "
                                "m.id = o.message_id WHERE o.id = ?",
                            params({Poco::Int64(id)}));
     if (!rows.empty()) {

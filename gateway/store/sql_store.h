@@ -56,6 +56,16 @@ class SqlStore : public Store {
   Result<std::vector<OutboxRow>> undeliveredToRecipients(int64_t nowMs, int64_t afterId,
                                                          int limit) override;
   Result<int> setHolds(const std::vector<HoldUpdate>& updates, int64_t nowMs) override;
+  Result<std::vector<NotificationRow>> dueNotifications(int64_t nowMs, int limit) override;
+  Result<bool> escalateNotification(int64_t id, const std::vector<NewDelivery>& deliveries,
+                                    int64_t nowMs) override;
+  Result<bool> digestNotifications(const std::vector<int64_t>& ids, const NewDelivery& delivery,
+                                   int64_t nowMs) override;
+  Result<bool> acknowledgeNotification(const std::string& token, const std::string& organization,
+                                       const std::string& by, int64_t nowMs) override;
+  Status postponeNotifications(const std::vector<int64_t>& ids, int64_t dueMs) override;
+  Result<int> digestNow(int64_t nowMs) override;
+  Result<std::vector<NotificationRow>> notifications(const NotificationFilter& filter) override;
   Result<std::vector<SourceFileState>> sourceFiles(const std::string& source) override;
   Status recordSourceFiles(const std::vector<SourceFileState>& files) override;
   int64_t commitCount() const override { return pool_->commits(); }
@@ -71,6 +81,14 @@ class SqlStore : public Store {
   void routingRows(SqlDatabase& db, std::vector<RoutingOutcome>& outcomes, const std::string& owner,
                    int64_t nowMs, std::vector<bool>& applied, std::vector<std::string>& failed,
                    const MessageRows* known = nullptr);
+  // Inside routingRows: records the notifications among `deliveries` and drops from it those
+  // that queue nothing now (a fact already told, a routine one waiting for its digest); applies
+  // acknowledgements by `organization`.
+  void notificationRows(SqlDatabase& db, const std::vector<RoutingOutcome>& outcomes,
+                        MessageRows& current, int64_t nowMs,
+                        std::vector<std::pair<std::size_t, const PlannedDelivery*>>& deliveries);
+  void acknowledgementRows(SqlDatabase& db, const std::vector<std::string>& tokens,
+                           const std::string& organization, int64_t nowMs);
 
   std::unique_ptr<ConnectionPool> pool_;
 };

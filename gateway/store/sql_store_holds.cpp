@@ -13,7 +13,7 @@ Result<std::vector<OutboxRow>> SqlStore::undeliveredToRecipients(int64_t nowMs, 
   std::vector<OutboxRow> out;
   Status st = guarded([&] {
     auto rows = db->query(std::string("SELECT ") + kOutboxColumns +
-                              ", m.canonical FROM delivery_outbox o JOIN pipeline_message m ON "
+                              ", " + std::string(kDeliveredContent) + " FROM delivery_outbox o JOIN pipeline_message m ON "
                               "m.id = o.message_id WHERE o.recipient <> '' AND o.state IN "
                               "('QUEUED', 'RETRYING', 'HELD') AND o.lease_until_ms < ? AND o.id > ? "
                               "ORDER BY o.id LIMIT ?",

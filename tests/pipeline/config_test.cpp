@@ -96,6 +96,40 @@ TEST_F(ConfigTest, CareTeamRoutesNameKnownRolesAndSinks) {
   EXPECT_EQ(errors_.size(), 3u);
 }
 
+TEST_F(ConfigTest, NotifyPoliciesAreReadAndCheckedOnCareTeamRoutes) {
+  auto c = parse(R"({
+    "sources": {"a": {"type": "folder", "path": "in"}},
+    "sinks": {"desk": {"type": "file_folder", "path": "out"}},
+    "routes": [{"name": "ok", "events": ["discharge", "transfer", "death"],
+                "care_team": ["family-doctor"],
+                "notify": {"urgent_events": ["death"], "urgent_discharge_days": 2, "ack_minutes": 0.5,
+                           "escalate_to": ["desk"], "digest_at": "08:30"}},
+               {"name": "defaults", "care_team": ["care-manager"], "notify": {}}]
+  })");
+  ASSERT_TRUE(c.ok()) << errors_[0].pointer << errors_[0].message;
+  const care::NotifyPolicy& p = *c->routes[0].notify;
+  EXPECT_EQ(p.urgentEvents, std::vector<std::string>{"death"});
+  EXPECT_EQ(p.urgentDischargeDays, 2);
+  EXPECT_EQ(p.ackMs, 30'000);
+  EXPECT_EQ(p.escalateTo, std::vector<std::string>{"desk"});
+  EXPECT_EQ(p.digestMinuteOfDay, 8 * 60 + 30);
+  EXPECT_EQ(c->routes[1].notify->digestMinuteOfDay, 17 * 60);
+  EXPECT_FALSE(c->routes[1].notify->escalateTo.size());
+
+  auto bad = parse(R"({
+    "sources": {"a": {"type": "folder", "path": "in"}},
+    "sinks": {"desk": {"type": "file_folder", "path": "out"}},
+    "routes": [{"name": "bad", "care_team": ["family-doctor"],
+                "notify": {"escalate_to": ["nope"], "digest_at": "25:00", "ack_minutes": 0}},
+               {"name": "plain", "to": ["desk"], "notify": {}}]
+  })");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_TRUE(hasError("/routes/0/notify/escalate_to/0", "no sink named 'nope'"));
+  EXPECT_TRUE(hasError("/routes/0/notify/digest_at", "must be a local time HH:MM"));
+  EXPECT_TRUE(hasError("/routes/0/notify/ack_minutes", "above 0"));
+  EXPECT_TRUE(hasError("/routes/1/notify", "add 'care_team'"));
+}
+
 TEST_F(ConfigTest, NotJsonSaysWhere) {
   ASSERT_FALSE(parse("{\"sources\": ").ok());
   ASSERT_EQ(errors_.size(), 1u);

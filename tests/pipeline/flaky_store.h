@@ -139,6 +139,29 @@ class FlakyStore : public store::Store {
   Result<int64_t> latestResourceMessage(const std::string& type) override {
     return inner_->latestResourceMessage(type);
   }
+  Result<std::vector<store::NotificationRow>> dueNotifications(int64_t nowMs, int limit) override {
+    return inner_->dueNotifications(nowMs, limit);
+  }
+  Result<bool> escalateNotification(int64_t id, const std::vector<store::NewDelivery>& deliveries,
+                                    int64_t nowMs) override {
+    return inner_->escalateNotification(id, deliveries, nowMs);
+  }
+  Result<bool> digestNotifications(const std::vector<int64_t>& ids,
+                                   const store::NewDelivery& delivery, int64_t nowMs) override {
+    return inner_->digestNotifications(ids, delivery, nowMs);
+  }
+  Result<bool> acknowledgeNotification(const std::string& token, const std::string& organization,
+                                       const std::string& by, int64_t nowMs) override {
+    return inner_->acknowledgeNotification(token, organization, by, nowMs);
+  }
+  Status postponeNotifications(const std::vector<int64_t>& ids, int64_t dueMs) override {
+    return inner_->postponeNotifications(ids, dueMs);
+  }
+  Result<int> digestNow(int64_t nowMs) override { return inner_->digestNow(nowMs); }
+  Result<std::vector<store::NotificationRow>> notifications(
+      const store::NotificationFilter& filter) override {
+    return inner_->notifications(filter);
+  }
   Result<std::vector<store::SourceFileState>> sourceFiles(const std::string& source) override {
     return inner_->sourceFiles(source);
   }

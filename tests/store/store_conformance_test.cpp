@@ -418,6 +418,134 @@ TEST_P(StoreConformance, HeldDeliveriesWaitUntilReleasedAndQueuedOnesCanBeHeld) 
   }));
 }
 
+/// A care-team delivery that is a notification of `fact` to `org`'s member.
+PlannedDelivery notice(const std::string& destination, const std::string& org,
+                       const std::string& fact, bool urgent, int64_t dueMs,
+                       const std::string& token) {
+  PlannedDelivery d{destination, "p", R"({"member":"Organization/)" + org + R"("})"};
+  NotificationPlan n;
+  n.factKey = fact;
+  n.token = token;
+  n.urgent = urgent;
+  n.dueMs = dueMs;
+  n.escalateTo = "desk";
+  n.recipientOrganization = org;
+  n.summary = R"({"event":"discharge"})";
+  d.notification = n;
+  if (urgent) d.payload = "urgent-" + token;
+  return d;
+}
+
+TEST_P(StoreConformance, NotificationsAreToldOncePerFactAndUrgentOnesQueueAtOnce) {
+  const int64_t first = intakeOne("m1");
+  const int64_t second = intakeOne("m2");
+  ASSERT_EQ(store_->claimReceived("a", 10, 2000, 1000)->size(), 2u);
+  RoutingOutcome a{first, kRouted, "", "{}", "m1", {}};
+  a.deliveries = {notice("clinic", "clinic-b", "fact-1", true, 10'000, "t1"),
+                  notice("office", "office-c", "fact-2", false, 50'000, "t2"),
+                  {"archive", "p"}};
+  RoutingOutcome b{second, kRouted, "", "{}", "m2", {}};
+  b.deliveries = {notice("clinic", "clinic-b", "fact-1", true, 10'000, "t3"),
+                  notice("office", "office-c", "fact-2", false, 50'000, "t4"),
+                  notice("office", "office-c", "fact-3", false, 50'000, "t5")};
+  ASSERT_TRUE(store_->recordRouting({a, b}, "a", 2500).ok());
+
+  auto rows = store_->claimDeliveries("w", 10, 3000, 30000).value();
+  ASSERT_EQ(rows.size(), 2u) << "the urgent notification and the archive copy; routine ones wait";
+  std::map<std::string, OutboxRow> byDestination;
+  for (const OutboxRow& r : rows) byDestination[r.destination] = r;
+  EXPECT_EQ(byDestination["clinic"].canonical, "urgent-t1") << "the notification's own content";
+  EXPECT_EQ(byDestination["archive"].canonical, "m1");
+  auto all = store_->notifications({}).value();
+  ASSERT_EQ(all.size(), 3u) << "the second message's fact-1 and fact-2 were told already";
+  EXPECT_EQ(all[2].token, "t1");
+  EXPECT_EQ(all[2].state, kAwaiting);
+  EXPECT_EQ(all[2].messageId, first);
+  EXPECT_EQ(all[2].deliveryKey, byDestination["clinic"].idempotencyKey);
+  EXPECT_EQ(all[0].token, "t5");
+  EXPECT_EQ(all[0].state, kInDigest);
+
+  EXPECT_TRUE(store_->dueNotifications(9'000, 10).value().empty());
+  auto due = store_->dueNotifications(10'000, 10).value();
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].token, "t1");
+}
+
+TEST_P(StoreConformance, UrgentNotificationsAreAcknowledgedByTheirRecipientOrEscalatedOnce) {
+  const int64_t id = intakeOne("m");
+  ASSERT_EQ(store_->claimReceived("a", 10, 2000, 1000)->size(), 1u);
+  RoutingOutcome o{id, kRouted, "", "{}", "m", {}};
+  o.deliveries = {notice("clinic", "clinic-b", "fact-1", true, 10'000, "t1"),
+                  notice("office", "office-c", "fact-2", true, 10'000, "t2")};
+  ASSERT_TRUE(store_->recordRouting({o}, "a", 2500).ok());
+
+  // An acknowledgement by another organization changes nothing; the recipient's does.
+  const int64_t foreign = intakeOne("ack-1");
+  RawInput byClinic{"api", "clinic-b", "Task", "", "ack-2"};
+  const int64_t own = store_->intake({byClinic}, 3000).value()[0].messageId;
+  ASSERT_EQ(store_->claimReceived("a", 10, 3000, 1000)->size(), 2u);
+  RoutingOutcome ackForeign{foreign, kUnrouted, "", "{}", "ack-1", {}};
+  ackForeign.acknowledgements = {"t1"};
+  RoutingOutcome ackOwn{own, kUnrouted, "", "{}", "ack-2", {}};
+  ackOwn.acknowledgements = {"t1"};
+  ASSERT_TRUE(store_->recordRouting({ackForeign}, "a", 3100).ok());
+  EXPECT_EQ(store_->notifications({kAcked, 10}).value().size(), 0u) << "clinic-1 is not clinic-b";
+  ASSERT_TRUE(store_->recordRouting({ackOwn}, "a", 3200).ok());
+  auto acked = store_->notifications({kAcked, 10}).value();
+  ASSERT_EQ(acked.size(), 1u);
+  EXPECT_EQ(acked[0].token, "t1");
+  EXPECT_EQ(acked[0].ackedBy, "clinic-b");
+  EXPECT_EQ(acked[0].ackedMs, 3200);
+
+  auto due = store_->dueNotifications(20'000, 10).value();
+  ASSERT_EQ(due.size(), 1u) << "only the unacknowledged one";
+  NewDelivery toDesk{id, "desk", "notification-x", "rk-esc-1", due[0].recipient, "escalation"};
+  EXPECT_TRUE(store_->escalateNotification(due[0].id, {toDesk}, 20'000).value());
+  EXPECT_FALSE(store_->escalateNotification(due[0].id, {toDesk}, 20'001).value())
+      << "escalated once";
+  EXPECT_TRUE(store_->dueNotifications(30'000, 10).value().empty());
+  auto desk = store_->outbox({"", "desk", 10}).value();
+  ASSERT_EQ(desk.size(), 1u);
+  EXPECT_EQ(store_->outboxRow(desk[0].id).value()->canonical, "escalation");
+  EXPECT_EQ(desk[0].recipient, due[0].recipient);
+
+  EXPECT_TRUE(store_->acknowledgeNotification("t2", "", "operator: 田中", 40'000).value())
+      << "an escalated notification can still be acknowledged";
+  EXPECT_FALSE(store_->acknowledgeNotification("t2", "", "operator: 田中", 40'001).value());
+  EXPECT_FALSE(store_->acknowledgeNotification("no-such-token", "", "x", 40'002).value());
+}
+
+TEST_P(StoreConformance, RoutineNotificationsWaitForOneDigestPerRecipient) {
+  const int64_t id = intakeOne("m");
+  ASSERT_EQ(store_->claimReceived("a", 10, 2000, 1000)->size(), 1u);
+  RoutingOutcome o{id, kRouted, "", "{}", "m", {}};
+  for (int k = 0; k < 3; ++k) {
+    o.deliveries.push_back(notice("office", "office-c", "fact-" + std::to_string(k), false,
+                                  100'000, "t" + std::to_string(k)));
+  }
+  ASSERT_TRUE(store_->recordRouting({o}, "a", 2500).ok());
+  EXPECT_TRUE(store_->claimDeliveries("w", 10, 3000, 30000).value().empty());
+  EXPECT_TRUE(store_->dueNotifications(3000, 10).value().empty());
+  EXPECT_EQ(store_->digestNow(3000).value(), 3);
+  auto due = store_->dueNotifications(3000, 10).value();
+  ASSERT_EQ(due.size(), 3u);
+
+  ASSERT_TRUE(store_->postponeNotifications({due[2].id}, 200'000).ok());
+  EXPECT_EQ(store_->dueNotifications(3000, 10).value().size(), 2u);
+  NewDelivery digest{id, "office", "digest-office", "rk-digest-1", due[0].recipient, "digest"};
+  EXPECT_FALSE(store_->digestNotifications({due[0].id, due[1].id, 999}, digest, 3000).value())
+      << "all or nothing";
+  EXPECT_TRUE(store_->digestNotifications({due[0].id, due[1].id}, digest, 3000).value());
+  EXPECT_FALSE(store_->digestNotifications({due[0].id}, digest, 3001).value()) << "digested once";
+  auto rows = store_->claimDeliveries("w", 10, 4000, 30000).value();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].canonical, "digest");
+  auto digested = store_->notifications({kDigested, 10}).value();
+  ASSERT_EQ(digested.size(), 2u);
+  EXPECT_EQ(digested[0].deliveryKey, "rk-digest-1");
+  EXPECT_EQ(store_->notifications({kInDigest, 10}).value().size(), 1u);
+}
+
 TEST_P(StoreConformance, TheLatestMessageToWriteATypeIsKnown) {
   EXPECT_EQ(store_->latestResourceMessage("CareTeam").value(), 0);
   const int64_t first = intakeOne("m1");
@@ -571,12 +699,12 @@ TEST_P(StoreConformance, SourceFilesAreRecordedPerSourceAndReplaced) {
 
 TEST_P(StoreConformance, ReopeningKeepsDataAndSchemaVersion) {
   const int64_t id = intakeOne("kept");
-  EXPECT_EQ(store_->schemaVersion(), 8);
+  EXPECT_EQ(store_->schemaVersion(), 9);
   store_.reset();
   auto reopened = openStore(config_);
   ASSERT_TRUE(reopened.ok()) << reopened.status().toString();
   store_ = std::move(reopened.value());
-  EXPECT_EQ(store_->schemaVersion(), 8);
+  EXPECT_EQ(store_->schemaVersion(), 9);
   EXPECT_TRUE(store_->message(id).value().has_value());
 }
 

@@ -10,5 +10,9 @@ namespace renkei {
 std::string utcInstant(int64_t ms);
 /// Today's local date, "2026-12-06".
 std::string localDate();
+/// The local date at `ms` since the epoch.
+std::string localDateAt(int64_t ms);
+/// The first time after `nowMs` at which the local clock reads `minuteOfDay` (0 … 1439).
+int64_t nextLocalTime(int64_t nowMs, int minuteOfDay);
 
 }  // namespace renkei

@@ -66,6 +66,9 @@ class Pipeline : public Intake {
   /// Holds back or releases deliveries to care-team members when the care directory (and the
   /// consents in it) changed since the last look (one round of the consent loop; returns 0).
   Result<int> reviewConsents();
+  /// Escalates unacknowledged urgent notifications and sends the due digests (one round of the
+  /// notification loop; returns how many notifications it handled).
+  Result<int> sendNotifications();
 
   /// Wakes the delivery workers (new outbox rows were committed).
   void notifyWork();

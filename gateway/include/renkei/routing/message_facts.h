@@ -1,5 +1,6 @@
 // What routing looks at in a canonical FHIR message: the resource types and profiles it carries,
-// its patient (ordering key and municipality) and its event kind (admission, discharge, other).
+// its patient (ordering key and municipality), its event kind (admission, discharge, other),
+// whether it tells of a transfer or a death, when the event happens and whether it is urgent.
 #pragma once
 
 #include <string>
@@ -20,7 +21,17 @@ struct MessageFacts {
   std::vector<std::string> patientIdentifiers;  ///< "system|value" of each of its identifiers
   const Municipality* municipality = nullptr;
   EventKind event = EventKind::Other;
+  bool transfer = false;  ///< a discharge to another hospital or facility, or a transfer event
+  bool death = false;     ///< the patient died (deceased, discharged as expired, a death event)
+  /// When the event happens (FHIR date or dateTime as written): the discharge's period.end, the
+  /// admission's period.start, the death's deceasedDateTime; empty when the message does not say.
+  std::string eventDate;
+  bool urgentPriority = false;  ///< some resource has priority urgent, asap or stat (緊急往診 …)
 };
+
+/// The event names a message answers to in a route's `events`: its kind, and "transfer" and
+/// "death" when they apply.
+std::vector<std::string_view> eventNames(const MessageFacts& facts);
 
 /// Facts of a resource or Bundle (Bundle entries are looked at one level deep).
 MessageFacts collectFacts(const fhir::Node& root);

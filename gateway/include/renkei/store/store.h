@@ -27,6 +27,16 @@ inline constexpr const char* kHeld = "HELD";
 inline constexpr const char* kSent = "SENT";
 inline constexpr const char* kDead = "DEAD";
 
+/// Notification states (see care/notifications.h). An urgent notification's delivery is queued
+/// at once and the notification is AWAITING its acknowledgement → ACKED, or ESCALATED when its
+/// deadline passes first (→ ACKED later still). A routine one waits as DIGEST for its recipient's
+/// daily digest → DIGESTED.
+inline constexpr const char* kAwaiting = "AWAITING";
+inline constexpr const char* kAcked = "ACKED";
+inline constexpr const char* kEscalated = "ESCALATED";
+inline constexpr const char* kInDigest = "DIGEST";
+inline constexpr const char* kDigested = "DIGESTED";
+
 /// What a source hands over: the bytes and where they came from.
 struct RawInput {
   std::string source;          ///< configured source name
@@ -57,6 +67,18 @@ struct StoredMessage {
   int64_t duplicates = 0;
 };
 
+/// Makes a care-team delivery a notification: told once per fact and recipient, urgent ones
+/// acknowledged (or escalated), routine ones gathered into a daily digest.
+struct NotificationPlan {
+  std::string factKey;  ///< the same fact for the same recipient is one notification
+  std::string token;    ///< what an acknowledgement or a faxed-back reply names it by
+  bool urgent = false;
+  int64_t dueMs = 0;    ///< urgent: acknowledge by then; routine: when its digest goes out
+  std::string escalateTo;  ///< urgent: sinks told when it is not acknowledged (comma-separated)
+  std::string recipientOrganization;  ///< the organization that may acknowledge it over the API
+  std::string summary;  ///< JSON the digest and the escalation are written from
+};
+
 /// One delivery the router decided on, before it is queued.
 struct PlannedDelivery {
   std::string destination;
@@ -66,6 +88,11 @@ struct PlannedDelivery {
   std::string recipient = {};
   /// Why consent holds it back: recorded HELD with this reason instead of QUEUED ("" : send).
   std::string held = {};
+  /// What the sink gets instead of the message's canonical content ("" : the message itself).
+  std::string payload = {};
+  /// Set: this delivery is a notification. A fact already notified to this recipient queues
+  /// nothing; a routine one queues nothing now (its digest will).
+  std::optional<NotificationPlan> notification = {};
 };
 
 /// A resource a message carries, under its server id (see pipeline/resource_ids.h). Resources
@@ -116,6 +143,9 @@ struct RoutingOutcome {
   std::string canonical; ///< the canonical FHIR JSON the sinks render from
   std::vector<PlannedDelivery> deliveries;
   std::vector<ResourceCopy> resources;  ///< stored under the message's sender
+  /// Notification tokens this message acknowledges (a completed Task naming them); applied to
+  /// notifications for the message sender's own members.
+  std::vector<std::string> acknowledgements = {};
 };
 
 /// The OperationOutcome code recordRouting gives a message whose update names a version that is
@@ -134,8 +164,30 @@ struct OutboxRow {
   std::string writeIntent;  ///< the message's write intent (see pipeline/write_intent.h)
   std::string leaseOwner;
   int64_t leaseUntilMs = 0;
-  std::string canonical;   ///< filled by claimDeliveries
+  std::string canonical;   ///< filled by claimDeliveries: the payload, or the message's content
   std::string recipient;   ///< see PlannedDelivery::recipient
+};
+
+/// One notification (see NotificationPlan).
+struct NotificationRow {
+  int64_t id = 0;
+  int64_t messageId = 0;  ///< the message that told the fact first
+  std::string factKey, token, destination, recipient, recipientOrganization, state;
+  bool urgent = false;
+  int64_t dueMs = 0, createdMs = 0, ackedMs = 0;
+  std::string ackedBy, escalateTo, summary;
+  std::string deliveryKey;  ///< the idempotency key of the delivery that carried it (urgent, digest)
+};
+
+struct NotificationFilter {
+  std::string state;  ///< empty: any
+  int64_t limit = 100;
+};
+
+/// A delivery made by the gateway itself (an escalation, a digest): queued with its own content.
+struct NewDelivery {
+  int64_t messageId = 0;  ///< the message it is about (a digest: its newest item's)
+  std::string destination, orderingKey, idempotencyKey, recipient, payload;
 };
 
 /// What happened to one delivery attempt.
@@ -288,6 +340,27 @@ class Store {
   /// The newest message that wrote a resource of `type` (0: none yet): a reader caching
   /// resources of that type knows whether they changed.
   virtual Result<int64_t> latestResourceMessage(const std::string& type) = 0;
+  /// Notifications whose time has come, oldest deadline first: AWAITING ones past their deadline
+  /// and DIGEST ones whose digest is due.
+  virtual Result<std::vector<NotificationRow>> dueNotifications(int64_t nowMs, int limit) = 0;
+  /// An AWAITING notification → ESCALATED with these deliveries queued, in one transaction;
+  /// false (nothing changed) when it is not AWAITING any more.
+  virtual Result<bool> escalateNotification(int64_t id, const std::vector<NewDelivery>& deliveries,
+                                            int64_t nowMs) = 0;
+  /// DIGEST notifications → DIGESTED, carried by one queued delivery, in one transaction; false
+  /// (nothing changed) when any of them is not DIGEST any more.
+  virtual Result<bool> digestNotifications(const std::vector<int64_t>& ids,
+                                           const NewDelivery& delivery, int64_t nowMs) = 0;
+  /// AWAITING or ESCALATED → ACKED by `by`; with `organization` set, only a notification for that
+  /// organization's member. Returns whether one changed.
+  virtual Result<bool> acknowledgeNotification(const std::string& token,
+                                               const std::string& organization,
+                                               const std::string& by, int64_t nowMs) = 0;
+  /// Moves DIGEST notifications to a later digest (consent does not allow them now).
+  virtual Status postponeNotifications(const std::vector<int64_t>& ids, int64_t dueMs) = 0;
+  /// Makes every DIGEST notification due now (an operator sending the digests early).
+  virtual Result<int> digestNow(int64_t nowMs) = 0;
+  virtual Result<std::vector<NotificationRow>> notifications(const NotificationFilter& filter) = 0;
   /// Every file `source` has recorded; "" for every source.
   virtual Result<std::vector<SourceFileState>> sourceFiles(const std::string& source) = 0;
   /// Records (inserts or replaces) what a source saw of these files, in one transaction.
