@@ -1,6 +1,7 @@
 // Which notifications are urgent, which facts are the same, tokens and acknowledgements (see
 // notifications.h).
 #include <algorithm>
+#include <chrono>
 #include <random>
 
 #include "renkei/care/notifications.h"
@@ -71,9 +72,13 @@ std::string factKey(const routing::MessageFacts& facts, const CareRecipient& mem
 
 std::string newNotificationToken() {
   thread_local std::mt19937_64 random{std::random_device{}()};
-  char text[40];
-  std::snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(random()),
-                static_cast<unsigned long long>(random()));
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  char text[48];
+  std::snprintf(text, sizeof text, "%012llx%016llx%04x",
+                static_cast<unsigned long long>(ms) & 0xffffffffffffULL,
+                static_cast<unsigned long long>(random()), static_cast<unsigned>(random() & 0xffff));
   return text;
 }
 

@@ -1,7 +1,7 @@
 // Notifications in the pipeline (see notification_rounds.h).
 #include "renkei/pipeline/notification_rounds.h"
 
-#include <map>
+#include <set>
 
 #include <rapidjson/document.h>
 
@@ -35,6 +35,9 @@ void planNotification(store::PlannedDelivery& planned, const routing::RoutedDeli
 }
 
 namespace {
+
+/// The most items one digest lists (a recipient with more gets the rest in a second one).
+constexpr int kMaxDigestItems = 5000;
 
 std::vector<std::string> splitCommas(const std::string& list) {
   std::vector<std::string> out;
@@ -85,45 +88,61 @@ Status escalate(store::Store& store, const store::NotificationRow& n, int64_t no
   return Status::okStatus();
 }
 
+/// One recipient's digest of `items`, without those consent does not allow now (they wait for
+/// the next digest).
+Status sendDigest(store::Store& store, const care::CareDirectory* care,
+                  const std::vector<store::NotificationRow>& items, int digestMinuteOfDay,
+                  int64_t nowMs) {
+  store::NewDelivery d;
+  std::vector<int64_t> ids, postponed;
+  std::vector<std::string> summaries, tokens;
+  for (const store::NotificationRow& n : items) {
+    if (!consentHold(care, n).empty()) {
+      postponed.push_back(n.id);
+      continue;
+    }
+    ids.push_back(n.id);
+    summaries.push_back(n.summary);
+    tokens.push_back(n.token);
+    d.messageId = std::max(d.messageId, n.messageId);
+  }
+  if (!postponed.empty()) {
+    RENKEI_RETURN_IF_ERROR(
+        store.postponeNotifications(postponed, nextLocalTime(nowMs, digestMinuteOfDay)));
+  }
+  if (ids.empty()) return Status::okStatus();
+  d.destination = items.front().destination;
+  d.recipient = items.front().recipient;
+  d.orderingKey = "digest-" + sha256Hex(d.destination + '\n' + d.recipient).substr(0, 24);
+  d.idempotencyKey = "rk-digest-" + sha256Hex(tokens.front() + '\n' + localDateAt(nowMs)).substr(0, 32);
+  d.payload = care::digestBundle(summaries, tokens, nowMs);
+  auto digested = store.digestNotifications(ids, d, nowMs);
+  return digested.ok() ? Status::okStatus() : digested.status();
+}
+
 }  // namespace
 
 Result<int> sendDueNotifications(store::Store& store, const care::CareDirectory* care,
                                  int digestMinuteOfDay, int64_t nowMs) {
   auto due = store.dueNotifications(nowMs, 1000);
   if (!due.ok()) return due.status();
-  std::map<std::pair<std::string, std::string>, std::vector<const store::NotificationRow*>> digests;
-  std::vector<int64_t> postponed;
+  std::set<std::pair<std::string, std::string>> recipients;
+  int handled = 0;
   for (const store::NotificationRow& n : due.value()) {
     if (n.state == store::kAwaiting) {
       RENKEI_RETURN_IF_ERROR(escalate(store, n, nowMs));
-    } else if (!consentHold(care, n).empty()) {
-      postponed.push_back(n.id);
+      ++handled;
     } else {
-      digests[{n.destination, n.recipient}].push_back(&n);
+      recipients.insert({n.destination, n.recipient});
     }
   }
-  for (const auto& [to, items] : digests) {
-    store::NewDelivery d;
-    std::vector<int64_t> ids;
-    std::vector<std::string> summaries, tokens;
-    for (const store::NotificationRow* n : items) {
-      ids.push_back(n->id);
-      summaries.push_back(n->summary);
-      tokens.push_back(n->token);
-      d.messageId = std::max(d.messageId, n->messageId);
-    }
-    d.destination = to.first;
-    d.recipient = to.second;
-    d.orderingKey = "digest-" + sha256Hex(to.first + '\n' + to.second).substr(0, 24);
-    d.idempotencyKey = "rk-digest-" + sha256Hex(tokens.front() + '\n' + localDateAt(nowMs)).substr(0, 32);
-    d.payload = care::digestBundle(summaries, tokens, nowMs);
-    auto digested = store.digestNotifications(ids, d, nowMs);
-    if (!digested.ok()) return digested.status();
+  for (const auto& [destination, recipient] : recipients) {
+    auto items = store.dueDigest(destination, recipient, nowMs, kMaxDigestItems);
+    if (!items.ok()) return items.status();
+    handled += static_cast<int>(items->size());
+    RENKEI_RETURN_IF_ERROR(sendDigest(store, care, items.value(), digestMinuteOfDay, nowMs));
   }
-  if (!postponed.empty()) {
-    RENKEI_RETURN_IF_ERROR(store.postponeNotifications(postponed, nextLocalTime(nowMs, digestMinuteOfDay)));
-  }
-  return static_cast<int>(due->size());
+  return handled;
 }
 
 }  // namespace renkei::pipeline

@@ -57,6 +57,9 @@ class SqlStore : public Store {
                                                          int limit) override;
   Result<int> setHolds(const std::vector<HoldUpdate>& updates, int64_t nowMs) override;
   Result<std::vector<NotificationRow>> dueNotifications(int64_t nowMs, int limit) override;
+  Result<std::vector<NotificationRow>> dueDigest(const std::string& destination,
+                                                 const std::string& recipient, int64_t nowMs,
+                                                 int limit) override;
   Result<bool> escalateNotification(int64_t id, const std::vector<NewDelivery>& deliveries,
                                     int64_t nowMs) override;
   Result<bool> digestNotifications(const std::vector<int64_t>& ids, const NewDelivery& delivery,

@@ -120,6 +120,25 @@ Result<std::vector<NotificationRow>> SqlStore::dueNotifications(int64_t nowMs, i
   return out;
 }
 
+Result<std::vector<NotificationRow>> SqlStore::dueDigest(const std::string& destination,
+                                                         const std::string& recipient,
+                                                         int64_t nowMs, int limit) {
+  ConnectionPool::Lease db = pool_->acquire();
+  std::vector<NotificationRow> out;
+  Status st = guarded([&] {
+    for (const SqlRow& r :
+         db->query(std::string("SELECT ") + kNotificationColumns +
+                       " FROM care_notification WHERE state = 'DIGEST' AND due_ms <= ? AND "
+                       "destination = ? AND recipient = ? ORDER BY id LIMIT ?",
+                   {Poco::Int64(nowMs), destination, recipient, Poco::Int64(limit)})) {
+      out.push_back(notificationFrom(r));
+    }
+    return Status::okStatus();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
 Result<bool> SqlStore::escalateNotification(int64_t id, const std::vector<NewDelivery>& deliveries,
                                             int64_t nowMs) {
   ConnectionPool::Lease db = pool_->acquire();

@@ -142,6 +142,11 @@ class FlakyStore : public store::Store {
   Result<std::vector<store::NotificationRow>> dueNotifications(int64_t nowMs, int limit) override {
     return inner_->dueNotifications(nowMs, limit);
   }
+  Result<std::vector<store::NotificationRow>> dueDigest(const std::string& destination,
+                                                        const std::string& recipient,
+                                                        int64_t nowMs, int limit) override {
+    return inner_->dueDigest(destination, recipient, nowMs, limit);
+  }
   Result<bool> escalateNotification(int64_t id, const std::vector<store::NewDelivery>& deliveries,
                                     int64_t nowMs) override {
     return inner_->escalateNotification(id, deliveries, nowMs);

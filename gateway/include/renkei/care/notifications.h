@@ -42,7 +42,8 @@ Urgency classify(const routing::MessageFacts& facts, const NotifyPolicy& policy,
 std::string factKey(const routing::MessageFacts& facts, const CareRecipient& member,
                     const std::string& destination, const std::string& today);
 
-/// A new random token (32 hex digits).
+/// A new token (32 hex digits): the time in milliseconds, then 80 random bits (new tokens sort
+/// last, so the store's index on them grows at one end).
 std::string newNotificationToken();
 
 /// What a digest, an escalation and the recipient's text are written from (JSON): the event,

@@ -343,6 +343,11 @@ class Store {
   /// Notifications whose time has come, oldest deadline first: AWAITING ones past their deadline
   /// and DIGEST ones whose digest is due.
   virtual Result<std::vector<NotificationRow>> dueNotifications(int64_t nowMs, int limit) = 0;
+  /// Every DIGEST notification due for one recipient (destination and recipient), oldest first,
+  /// at most `limit`: what its digest lists.
+  virtual Result<std::vector<NotificationRow>> dueDigest(const std::string& destination,
+                                                         const std::string& recipient,
+                                                         int64_t nowMs, int limit) = 0;
   /// An AWAITING notification → ESCALATED with these deliveries queued, in one transaction;
   /// false (nothing changed) when it is not AWAITING any more.
   virtual Result<bool> escalateNotification(int64_t id, const std::vector<NewDelivery>& deliveries,
