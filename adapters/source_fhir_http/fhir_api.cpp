@@ -89,7 +89,8 @@ void FhirApi::audit(const ApiRequest& request, const ApiClient* client,
   auto message = response.headers.find("X-Renkei-Message");
   audit_->record({pipeline::systemNowMs(), source_, client ? client->id : "",
                   client ? client->organization : "", request.method, request.path,
-                  response.status, message == response.headers.end() ? 0 : std::stoll(message->second)});
+                  response.status, message == response.headers.end() ? 0 : std::stoll(message->second),
+                  response.viewed});
 }
 
 bool FhirApi::isMetadataRequest(const ApiRequest& request) const {

@@ -58,6 +58,8 @@ struct ApiResponse {
   std::map<std::string, std::string> headers;
   std::string body;  ///< FHIR JSON, or XML when contentType says so
   std::string contentType = "application/fhir+json; charset=utf-8";
+  /// The messages whose resources a read returned (for the audit trail; not sent).
+  std::vector<int64_t> viewed = {};
 };
 
 /// Organization → the destinations that deliver to it: what was routed there, it may read.

@@ -21,7 +21,9 @@ ApiResponse FhirApi::read(const ApiClient& client, const std::string& type, cons
                            type + "/" + id + (version > 0 ? "/_history/" + std::to_string(version) : "") +
                                " is not known");
   }
-  return resourceResponse(200, *found.value());
+  ApiResponse r = resourceResponse(200, *found.value());
+  r.viewed = {found.value()->messageId};
+  return r;
 }
 
 store::ReadScope FhirApi::readScope(const ApiClient& client) const {
@@ -94,7 +96,9 @@ ApiResponse FhirApi::history(const ApiClient& client, const std::string& type,
   }
   w.EndArray();
   w.EndObject();
-  return withBody(200, buffer.GetString());
+  ApiResponse response = withBody(200, buffer.GetString());
+  for (const store::StoredResource& r : versions.value()) response.viewed.push_back(r.messageId);
+  return response;
 }
 
 ApiResponse FhirApi::search(const ApiRequest& request, const ApiClient& client,
@@ -159,7 +163,9 @@ ApiResponse FhirApi::search(const ApiRequest& request, const ApiClient& client,
   }
   w.EndArray();
   w.EndObject();
-  return withBody(200, buffer.GetString());
+  ApiResponse response = withBody(200, buffer.GetString());
+  for (const store::StoredResource& r : found.value()) response.viewed.push_back(r.messageId);
+  return response;
 }
 
 }  // namespace renkei::adapters

@@ -1,6 +1,6 @@
-// AuditEvent rendering: interaction and action from the request line, outcome from the status.
+// AuditEvent rendering: the API's requests (interaction and action from the request line,
+// outcome from the status) and any AuditEntry as an R4 AuditEvent.
 #include "renkei/pipeline/audit_events.h"
-
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -64,102 +64,141 @@ Interaction interactionOf(const std::string& method, const std::string& path) {
   return {"create", "C", ""};
 }
 
-void writeAuditEvent(Writer& w, const store::AuditRecord& r, const std::string& observer) {
-  const Interaction interaction = interactionOf(r.method, r.path);
-  w.StartObject();
-  string(w, "resourceType", "AuditEvent");
-  w.Key("type");
-  coding(w, "http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation");
-  w.Key("subtype");
-  w.StartArray();
-  coding(w, "http://hl7.org/fhir/restful-interaction", interaction.code, "");
-  w.EndArray();
-  string(w, "action", interaction.action);
-  string(w, "recorded", utcInstant(r.atMs));
-  // 0 success, 4 minor failure (the client's request was refused), 8 serious failure (ours).
-  string(w, "outcome", r.status < 400 ? "0" : r.status < 500 ? "4" : "8");
-  string(w, "outcomeDesc", "HTTP " + std::to_string(r.status) + " " + r.method + " " + r.path);
-  w.Key("agent");
-  w.StartArray();
+void writeAgent(Writer& w, const AuditAgent& a) {
   w.StartObject();
   w.Key("who");
   w.StartObject();
-  if (r.client.empty()) {
-    string(w, "display", "unauthenticated request");
+  if (!a.type.empty()) string(w, "type", a.type);
+  if (!a.value.empty()) {
+    w.Key("identifier");
+    w.StartObject();
+    string(w, "system", a.system);
+    string(w, "value", a.value);
+    w.EndObject();
+  }
+  if (!a.display.empty()) string(w, "display", a.display);
+  w.EndObject();
+  w.Key("requestor");
+  w.Bool(a.requestor);
+  w.EndObject();
+}
+
+void writeEntity(Writer& w, const AuditEntity& e) {
+  w.StartObject();
+  w.Key("what");
+  w.StartObject();
+  if (!e.reference.empty()) {
+    string(w, "reference", e.reference);
   } else {
     w.Key("identifier");
     w.StartObject();
-    string(w, "system", "urn:renkei:api-client");
-    string(w, "value", r.client);
+    if (!e.system.empty()) string(w, "system", e.system);
+    string(w, "value", e.value);
     w.EndObject();
   }
   w.EndObject();
-  w.Key("requestor");
-  w.Bool(true);
-  w.EndObject();
-  if (!r.organization.empty()) {
-    w.StartObject();
-    w.Key("who");
-    w.StartObject();
-    string(w, "type", "Organization");
-    w.Key("identifier");
-    w.StartObject();
-    string(w, "system", "urn:renkei:organization");
-    string(w, "value", r.organization);
-    w.EndObject();
-    w.EndObject();
-    w.Key("requestor");
-    w.Bool(false);
-    w.EndObject();
+  if (e.patient) {
+    w.Key("type");
+    coding(w, "http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person");
+    w.Key("role");
+    coding(w, "http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient");
   }
+  if (!e.description.empty()) string(w, "description", e.description);
+  w.EndObject();
+}
+
+void writeAuditEvent(Writer& w, const AuditEntry& e, const std::string& observer) {
+  w.StartObject();
+  string(w, "resourceType", "AuditEvent");
+  w.Key("type");
+  coding(w, e.typeSystem.c_str(), e.typeCode, e.typeDisplay);
+  if (!e.subtypeCode.empty()) {
+    w.Key("subtype");
+    w.StartArray();
+    coding(w, e.subtypeSystem.c_str(), e.subtypeCode, e.subtypeDisplay);
+    w.EndArray();
+  }
+  string(w, "action", e.action);
+  string(w, "recorded", utcInstant(e.atMs));
+  string(w, "outcome", e.outcome);
+  if (!e.outcomeDesc.empty()) string(w, "outcomeDesc", e.outcomeDesc);
+  w.Key("agent");
+  w.StartArray();
+  for (const AuditAgent& a : e.agents) writeAgent(w, a);
   w.EndArray();
   w.Key("source");
   w.StartObject();
-  string(w, "site", r.source);
+  if (!e.site.empty()) string(w, "site", e.site);
   w.Key("observer");
   w.StartObject();
   string(w, "display", observer);
   w.EndObject();
   w.EndObject();
-  if (!interaction.target.empty() || r.messageId > 0) {
+  if (!e.entities.empty()) {
     w.Key("entity");
     w.StartArray();
-    if (!interaction.target.empty()) {
-      w.StartObject();
-      w.Key("what");
-      w.StartObject();
-      string(w, "reference", interaction.target);
-      w.EndObject();
-      w.EndObject();
-    }
-    if (r.messageId > 0) {
-      w.StartObject();
-      w.Key("what");
-      w.StartObject();
-      w.Key("identifier");
-      w.StartObject();
-      string(w, "system", "urn:renkei:message");
-      string(w, "value", std::to_string(r.messageId));
-      w.EndObject();
-      w.EndObject();
-      w.EndObject();
-    }
+    for (const AuditEntity& entity : e.entities) writeEntity(w, entity);
     w.EndArray();
   }
   w.EndObject();
 }
 
+/// A name-based identity for the i-th event of a Bundle, unique within it.
+std::string fullUrl(std::size_t i, const AuditEntry& e) {
+  std::string key = std::to_string(i) + "\n" + std::to_string(e.atMs) + "\n" + e.typeCode + "\n" +
+                    e.subtypeCode + "\n" + e.site + "\n" + e.outcomeDesc;
+  for (const AuditEntity& entity : e.entities) key += "\n" + entity.reference + entity.value;
+  const std::string h = sha256Hex(key);
+  return "urn:uuid:" + h.substr(0, 8) + "-" + h.substr(8, 4) + "-5" + h.substr(13, 3) + "-8" +
+         h.substr(17, 3) + "-" + h.substr(20, 12);
+}
+
 }  // namespace
+
+AuditEntry apiRequestEntry(const store::AuditRecord& r) {
+  const Interaction interaction = interactionOf(r.method, r.path);
+  AuditEntry e;
+  e.atMs = r.atMs;
+  e.typeSystem = "http://terminology.hl7.org/CodeSystem/audit-event-type";
+  e.typeCode = "rest";
+  e.typeDisplay = "RESTful Operation";
+  e.subtypeSystem = "http://hl7.org/fhir/restful-interaction";
+  e.subtypeCode = interaction.code;
+  e.action = interaction.action;
+  // 0 success, 4 minor failure (the client's request was refused), 8 serious failure (ours).
+  e.outcome = r.status < 400 ? "0" : r.status < 500 ? "4" : "8";
+  e.outcomeDesc = "HTTP " + std::to_string(r.status) + " " + r.method + " " + r.path;
+  e.site = r.source;
+  if (r.client.empty()) {
+    e.agents.push_back({"", "", "unauthenticated request", "", true});
+  } else {
+    e.agents.push_back({"urn:renkei:api-client", r.client, "", "", true});
+  }
+  if (!r.organization.empty()) {
+    e.agents.push_back({"urn:renkei:organization", r.organization, "", "Organization", false});
+  }
+  if (!interaction.target.empty()) e.entities.push_back({interaction.target, "", "", false, ""});
+  if (r.messageId > 0) {
+    e.entities.push_back({"", "urn:renkei:message", std::to_string(r.messageId), false, ""});
+  }
+  return e;
+}
 
 std::string auditEventJson(const store::AuditRecord& record, const std::string& observer) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
-  writeAuditEvent(w, record, observer);
+  writeAuditEvent(w, apiRequestEntry(record), observer);
   return buffer.GetString();
 }
 
 std::string auditEventBundle(const std::vector<store::AuditRecord>& records,
                              const std::string& observer) {
+  std::vector<AuditEntry> entries;
+  for (const store::AuditRecord& r : records) entries.push_back(apiRequestEntry(r));
+  return auditBundle(entries, observer);
+}
+
+std::string auditBundle(const std::vector<AuditEntry>& entries, const std::string& observer) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();
@@ -167,17 +206,11 @@ std::string auditEventBundle(const std::vector<store::AuditRecord>& records,
   string(w, "type", "collection");
   w.Key("entry");
   w.StartArray();
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    const store::AuditRecord& r = records[i];
-    // A name-based identity, unique within the Bundle even for two identical requests.
-    const std::string h = sha256Hex(std::to_string(i) + "\n" + std::to_string(r.atMs) + "\n" + r.source + "\n" + r.client +
-                                    "\n" + r.method + "\n" + r.path + "\n" +
-                                    std::to_string(r.status) + "\n" + std::to_string(r.messageId));
+  for (std::size_t i = 0; i < entries.size(); ++i) {
     w.StartObject();
-    string(w, "fullUrl", "urn:uuid:" + h.substr(0, 8) + "-" + h.substr(8, 4) + "-5" + h.substr(13, 3) +
-                             "-8" + h.substr(17, 3) + "-" + h.substr(20, 12));
+    string(w, "fullUrl", fullUrl(i, entries[i]));
     w.Key("resource");
-    writeAuditEvent(w, r, observer);
+    writeAuditEvent(w, entries[i], observer);
     w.EndObject();
   }
   w.EndArray();

@@ -64,6 +64,7 @@ store::RoutingOutcome Pipeline::normalizeAndRoute(const std::string& source,
   o.canonical = std::move(n.canonical);
   o.state = decision.deliveries.empty() ? store::kUnrouted : store::kRouted;
   o.acknowledgements = care::acknowledgedTokens(root);
+  o.patientIdentifiers = facts.patientIdentifiers;
   for (routing::RoutedDelivery& d : decision.deliveries) {
     store::PlannedDelivery planned{std::move(d.destination), facts.patientKey,
                                    std::move(d.recipient), std::move(d.held)};
@@ -448,6 +449,7 @@ store::DeliveryUpdate Pipeline::attempt(const store::OutboxRow& row) {
   switch (result.outcome) {
     case Outcome::Delivered:
       u.state = store::kSent;
+      u.nextAttemptMs = finished;
       metrics_->countDelivery(row.destination, "delivered");
       metrics_->observeLatency(row.destination,
                                static_cast<double>(finished - row.receivedMs) / 1000.0);
@@ -455,6 +457,7 @@ store::DeliveryUpdate Pipeline::attempt(const store::OutboxRow& row) {
     case Outcome::Retry:
       if (options_.retry.exhausted(row.attempts)) {
         u.state = store::kDead;
+        u.nextAttemptMs = finished;
         u.lastError += " (gave up after " + std::to_string(row.attempts) + " attempts)";
         metrics_->countDelivery(row.destination, "dead");
       } else {
@@ -466,6 +469,7 @@ store::DeliveryUpdate Pipeline::attempt(const store::OutboxRow& row) {
       break;
     case Outcome::Reject:
       u.state = store::kDead;
+      u.nextAttemptMs = finished;
       metrics_->countDelivery(row.destination, "rejected");
       break;
   }

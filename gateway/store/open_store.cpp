@@ -29,6 +29,8 @@ extern const std::string_view kSqliteMigration008;
 extern const std::string_view kPostgresMigration008;
 extern const std::string_view kSqliteMigration009;
 extern const std::string_view kPostgresMigration009;
+extern const std::string_view kSqliteMigration010;
+extern const std::string_view kPostgresMigration010;
 }  // namespace renkei::embedded
 
 namespace renkei::store {
@@ -49,7 +51,8 @@ std::vector<Migration> migrationsFor(Dialect d) {
             {6, embedded::kSqliteMigration006},
             {7, embedded::kSqliteMigration007},
             {8, embedded::kSqliteMigration008},
-            {9, embedded::kSqliteMigration009}};
+            {9, embedded::kSqliteMigration009},
+            {10, embedded::kSqliteMigration010}};
   }
   return {{1, embedded::kPostgresMigration001},
           {2, embedded::kPostgresMigration002},
@@ -59,7 +62,8 @@ std::vector<Migration> migrationsFor(Dialect d) {
           {6, embedded::kPostgresMigration006},
           {7, embedded::kPostgresMigration007},
           {8, embedded::kPostgresMigration008},
-          {9, embedded::kPostgresMigration009}};
+          {9, embedded::kPostgresMigration009},
+          {10, embedded::kPostgresMigration010}};
 }
 
 /// Splits a migration script into statements at semicolons ending a line; drops comments.

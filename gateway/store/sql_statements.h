@@ -1,6 +1,6 @@
 // Helpers shared by the store's implementation files: multi-row SQL statements with `?`
-// placeholders, reading fhir_resource rows within an organization's read scope, and reading
-// delivery_outbox rows.
+// placeholders, and reading pipeline_message, fhir_resource (within an organization's read
+// scope), delivery_outbox and care_notification rows.
 #pragma once
 
 #include <algorithm>
@@ -43,6 +43,28 @@ void inChunks(const std::vector<T>& items, F&& body) {
   for (std::size_t at = 0; at < items.size(); at += kChunk) {
     body(at, std::min(items.size(), at + kChunk));
   }
+}
+
+/// The columns of pipeline_message that make a StoredMessage, in messageFrom's order.
+inline constexpr const char* kMessageColumns =
+    "id, source, sender, name, idempotency_key, sha256, received_ms, state, error, routing, "
+    "duplicates, write_intent";
+
+inline StoredMessage messageFrom(const SqlRow& r) {
+  StoredMessage m;
+  m.id = integer(r[0]);
+  m.source = text(r[1]);
+  m.sender = text(r[2]);
+  m.name = text(r[3]);
+  m.idempotencyKey = text(r[4]);
+  m.sha256 = text(r[5]);
+  m.receivedMs = integer(r[6]);
+  m.state = text(r[7]);
+  m.error = text(r[8]);
+  m.routing = text(r[9]);
+  m.duplicates = integer(r[10]);
+  m.writeIntent = text(r[11]);
+  return m;
 }
 
 /// The columns of fhir_resource that make a StoredResource, in storedResourceFrom's order.
@@ -101,6 +123,32 @@ inline OutboxRow outboxWithCanonicalFrom(const SqlRow& r) {
   OutboxRow o = outboxFrom(r);
   o.canonical = text(r[kCanonicalAfterOutboxColumns]);
   return o;
+}
+
+/// The columns of care_notification that make a NotificationRow, in notificationFrom's order.
+inline constexpr const char* kNotificationColumns =
+    "id, message_id, fact_key, token, destination, recipient, recipient_org, state, urgent, "
+    "due_ms, created_ms, acked_ms, acked_by, escalate_to, summary, delivery_key";
+
+inline NotificationRow notificationFrom(const SqlRow& r) {
+  NotificationRow n;
+  n.id = integer(r[0]);
+  n.messageId = integer(r[1]);
+  n.factKey = text(r[2]);
+  n.token = text(r[3]);
+  n.destination = text(r[4]);
+  n.recipient = text(r[5]);
+  n.recipientOrganization = text(r[6]);
+  n.state = text(r[7]);
+  n.urgent = integer(r[8]) != 0;
+  n.dueMs = integer(r[9]);
+  n.createdMs = integer(r[10]);
+  n.ackedMs = integer(r[11]);
+  n.ackedBy = text(r[12]);
+  n.escalateTo = text(r[13]);
+  n.summary = text(r[14]);
+  n.deliveryKey = text(r[15]);
+  return n;
 }
 
 /// "1,2,3": ids for an IN list (numbers only, never values from outside).

@@ -18,26 +18,6 @@ namespace {
 
 std::vector<SqlParam> params(std::initializer_list<SqlParam> list) { return list; }
 
-StoredMessage messageFrom(const SqlRow& r) {
-  StoredMessage m;
-  m.id = integer(r[0]);
-  m.source = text(r[1]);
-  m.sender = text(r[2]);
-  m.name = text(r[3]);
-  m.idempotencyKey = text(r[4]);
-  m.sha256 = text(r[5]);
-  m.receivedMs = integer(r[6]);
-  m.state = text(r[7]);
-  m.error = text(r[8]);
-  m.routing = text(r[9]);
-  m.duplicates = integer(r[10]);
-  m.writeIntent = text(r[11]);
-  return m;
-}
-constexpr const char* kMessageColumns =
-    "id, source, sender, name, idempotency_key, sha256, received_ms, state, error, routing, "
-    "duplicates, write_intent";
-
 /// Messages the router may claim (parameters: state RECEIVED, now).
 constexpr const char* kClaimableMessages =
     " FROM pipeline_message WHERE state = ? AND lease_until_ms < ?";
@@ -350,6 +330,7 @@ void SqlStore::routingRows(SqlDatabase& db, std::vector<RoutingOutcome>& outcome
     for (const PlannedDelivery& d : outcomes[i].deliveries) deliveries.emplace_back(i, &d);
   }
   notificationRows(db, outcomes, current, nowMs, deliveries);
+  patientRows(db, outcomes, apply);
   for (std::size_t i : apply) {
     if (failed[i].empty() && !outcomes[i].acknowledgements.empty()) {
       acknowledgementRows(db, outcomes[i].acknowledgements,

@@ -46,6 +46,8 @@ class SqlStore : public Store {
                                              int64_t& total) override;
   Status recordAudit(const std::vector<AuditRecord>& records) override;
   Result<std::vector<AuditRecord>> audit(int64_t limit) override;
+  Result<PatientTrail> patientTrail(const std::string& system, const std::string& value,
+                                    int64_t limit) override;
   Result<std::vector<StoredResource>> history(const std::string& type, const std::string& id,
                                               const ReadScope& scope, int64_t limit) override;
   Result<std::vector<StoredResource>> currentResources(const std::string& type,
@@ -90,6 +92,8 @@ class SqlStore : public Store {
   void notificationRows(SqlDatabase& db, const std::vector<RoutingOutcome>& outcomes,
                         MessageRows& current, int64_t nowMs,
                         std::vector<std::pair<std::size_t, const PlannedDelivery*>>& deliveries);
+  void patientRows(SqlDatabase& db, const std::vector<RoutingOutcome>& outcomes,
+                   const std::vector<std::size_t>& applied);
   void acknowledgementRows(SqlDatabase& db, const std::vector<std::string>& tokens,
                            const std::string& organization, int64_t nowMs);
 

@@ -9,31 +9,6 @@
 namespace renkei::store {
 namespace {
 
-constexpr const char* kNotificationColumns =
-    "id, message_id, fact_key, token, destination, recipient, recipient_org, state, urgent, "
-    "due_ms, created_ms, acked_ms, acked_by, escalate_to, summary, delivery_key";
-
-NotificationRow notificationFrom(const SqlRow& r) {
-  NotificationRow n;
-  n.id = integer(r[0]);
-  n.messageId = integer(r[1]);
-  n.factKey = text(r[2]);
-  n.token = text(r[3]);
-  n.destination = text(r[4]);
-  n.recipient = text(r[5]);
-  n.recipientOrganization = text(r[6]);
-  n.state = text(r[7]);
-  n.urgent = integer(r[8]) != 0;
-  n.dueMs = integer(r[9]);
-  n.createdMs = integer(r[10]);
-  n.ackedMs = integer(r[11]);
-  n.ackedBy = text(r[12]);
-  n.escalateTo = text(r[13]);
-  n.summary = text(r[14]);
-  n.deliveryKey = text(r[15]);
-  return n;
-}
-
 void insertDelivery(SqlDatabase& db, const NewDelivery& d, int64_t nowMs) {
   db.exec("INSERT INTO delivery_outbox (message_id, destination, ordering_key, idempotency_key, "
           "state, next_attempt_ms, created_ms, recipient, payload) VALUES " + valueRows(1, 9),

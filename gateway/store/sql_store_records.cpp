@@ -2,6 +2,8 @@
 // files in place (SS-MIX2 storage) has seen of each file.
 #include "sql_store.h"
 
+#include <set>
+
 #include "sql_statements.h"
 
 namespace renkei::store {
@@ -23,6 +25,22 @@ Status SqlStore::recordAudit(const std::vector<AuditRecord>& records) {
                 "message_id) VALUES " + valueRows(to - from, 8),
                 p);
     });
+    std::vector<SqlParam> views;
+    for (const AuditRecord& a : records) {
+      for (int64_t message : std::set<int64_t>(a.viewed.begin(), a.viewed.end())) {
+        for (SqlParam v : {SqlParam(Poco::Int64(message)), SqlParam(Poco::Int64(a.atMs)),
+                           SqlParam(a.source), SqlParam(a.client), SqlParam(a.organization),
+                           SqlParam(a.method), SqlParam(a.path), SqlParam(Poco::Int64(a.status))}) {
+          views.push_back(std::move(v));
+        }
+      }
+    }
+    for (std::size_t at = 0; at < views.size(); at += kChunk * 8) {
+      const std::size_t end = std::min(views.size(), at + kChunk * 8);
+      db->exec("INSERT INTO audit_view (message_id, at_ms, source, client, organization, method, "
+               "path, status) VALUES " + valueRows((end - at) / 8, 8),
+               std::vector<SqlParam>(views.begin() + at, views.begin() + end));
+    }
     return Status::okStatus();
   });
 }

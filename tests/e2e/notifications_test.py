@@ -10,7 +10,9 @@
     operator acknowledges it with `renkei notifications ack`;
   - a Task naming the office's token written by the clinic acknowledges nothing;
   - 30 admissions (routine) are kept for the daily digest; `renkei notifications digest-now` sends
-    each recipient one digest listing all 30.
+    each recipient one digest listing all 30;
+  - `renkei audit --patient` lists every receipt, delivery, notification, acknowledgement and read
+    of the patient's data (the hospital reading its own Patient record over the API).
 
 usage: notifications_test.py RENKEI_BINARY SOURCE_DIR"""
 import hashlib
@@ -20,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2e_support as e2e  # noqa: E402
@@ -164,11 +167,40 @@ def main():
         assert sum("本日の連携通知 30 件" in b for b in bodies) == 1, "one digest for the office"
         assert len(notifications("DIGESTED")) == 60
 
+        # Who saw this patient's data and why: the hospital reads its own record of the patient.
+        put(base, "hospital-a", {"resourceType": "Patient", "id": "p1", "identifier": [MRN],
+                                 "name": [{"family": "連携", "given": ["花子"]}]})
+        read = urllib.request.Request(base + "/Patient/p1", headers={"Authorization": "Bearer " + TOKENS["hospital-a"]})
+        with urllib.request.urlopen(read, timeout=30) as response:
+            assert response.status == 200
+
+        def trail():
+            shown = subprocess.run([renkei, "audit", "--config", config_path, "--patient",
+                                    MRN["system"] + "|" + MRN["value"], "--limit", "1000", "--text"],
+                                   capture_output=True, text=True, cwd=work)
+            assert shown.returncode == 0, shown.stderr
+            return [line.split("\t") for line in shown.stdout.splitlines()[1:]]
+        e2e.wait_until(lambda: any(row[1] == "閲覧" for row in trail()), 30, "the read in the audit trail")
+        rows = trail()
+        steps = [row[1] for row in rows]
+        assert steps.count("受信") == 33, steps  # two discharges, thirty admissions, the Patient
+        assert "受領確認" in steps and "通知" in steps and "送信" in steps, steps
+        assert any(r[1] == "受領確認" and r[2] == "clinic-b" for r in rows), rows
+        assert any(r[1] == "閲覧" and "hospital-a" in r[2] and "GET /fhir/Patient/p1" in r[3] for r in rows), rows
+        assert any(r[1] == "送信" and "desk" in r[2] for r in rows), "the escalation is in the trail"
+        bundle = subprocess.run([renkei, "audit", "--config", config_path, "--patient", MRN["value"]],
+                                capture_output=True, text=True, cwd=work)
+        assert bundle.returncode == 0 and json.loads(bundle.stdout)["resourceType"] == "Bundle", bundle.stderr
+        nobody = subprocess.run([renkei, "audit", "--config", config_path, "--patient", "no-such-patient"],
+                                capture_output=True, text=True, cwd=work)
+        assert nobody.returncode == 1 and "no message names the patient" in nobody.stderr, nobody.stderr
+
         daemon.terminate()
         assert daemon.wait(timeout=60) == 0
         print("ok: one discharge from two sources told each member once, at once; the clinic's acknowledgement "
               "recorded, the office's escalated to the desk and acknowledged by an operator; 30 admissions became "
-              "one digest per recipient")
+              "one digest per recipient; the patient's audit trail shows each receipt, delivery, notification, "
+              "acknowledgement and read")
     finally:
         if daemon and daemon.poll() is None:
             daemon.kill()

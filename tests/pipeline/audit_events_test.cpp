@@ -48,5 +48,67 @@ TEST(AuditEvents, RecordsBecomeValidAuditEvents) {
   EXPECT_NE(pipeline::auditEventJson(records[5], "x").find(R"("code":"transaction")"), std::string::npos);
 }
 
+TEST(AuditEvents, APatientsTrailIsValidAuditEventsInTimeOrder) {
+  store::PatientTrail trail;
+  store::StoredMessage m;
+  m.id = 7;
+  m.source = "hospital-a-inbox";
+  m.sender = "hospital-a";
+  m.state = store::kRouted;
+  m.receivedMs = 1'764'990'000'000;
+  m.routing = R"({"rules":[{"route":"events-to-the-care-team","matched":true},{"route":"x","matched":false}]})";
+  trail.messages.push_back(m);
+  const std::string doctor = R"({"role":"family-doctor","member":"PractitionerRole/sato","organization":"clinic-b","display":"佐藤 一郎"})";
+  store::OutboxRow sent;
+  sent.id = 11;
+  sent.messageId = 7;
+  sent.destination = "clinic-b-fhir";
+  sent.state = store::kSent;
+  sent.createdMs = m.receivedMs + 10;
+  sent.nextAttemptMs = m.receivedMs + 500;
+  sent.recipient = doctor;
+  store::OutboxRow held = sent;
+  held.id = 12;
+  held.destination = "pharmacy-fax";
+  held.state = store::kHeld;
+  held.lastError = "no Consent permits sending outside the patient's municipality";
+  held.nextAttemptMs = m.receivedMs + 10;
+  trail.deliveries = {sent, held};
+  store::NotificationRow n;
+  n.id = 3;
+  n.messageId = 7;
+  n.destination = "clinic-b-fhir";
+  n.recipient = doctor;
+  n.token = "abc";
+  n.urgent = true;
+  n.state = store::kAcked;
+  n.createdMs = m.receivedMs + 10;
+  n.ackedMs = m.receivedMs + 60'000;
+  n.ackedBy = "clinic-b";
+  trail.notifications.push_back(n);
+  trail.views.push_back({m.receivedMs + 30'000, "api", "reader", "clinic-b", "GET", "/fhir/Encounter", 200, 7});
+
+  const auto entries = pipeline::patientTrailEntries(trail, "urn:oid:1.2.392.100495.20.3.51.11312345670|00012345");
+  ASSERT_EQ(entries.size(), 7u);
+  std::vector<std::string> steps;
+  for (const auto& e : entries) steps.push_back(e.subtypeCode);
+  EXPECT_EQ(steps, (std::vector<std::string>{"receive", "route", "hold", "notify", "deliver", "view",
+                                             "acknowledge"}));
+  const std::string bundle = pipeline::auditBundle(entries, "Renkei test");
+  auto read = fhir::readJson(bundle);
+  ASSERT_TRUE(read.ok()) << read.status.message();
+  auto result = fhirpath::makeValidator(coreDefinitions())->validate(*read.document);
+  EXPECT_TRUE(result.valid()) << fhir::issuesAsText(result.issues, "trail") << bundle;
+  EXPECT_NE(bundle.find(R"("outcomeDesc":"routes: events-to-the-care-team")"), std::string::npos);
+  EXPECT_NE(bundle.find(R"("role":{"system":"http://terminology.hl7.org/CodeSystem/object-role","code":"1","display":"Patient"})"),
+            std::string::npos);
+
+  const std::string text = pipeline::auditEntriesText(entries);
+  EXPECT_NE(text.find("保留\tpharmacy-fax / family-doctor: 佐藤 一郎 (clinic-b)\theld: no Consent"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("閲覧\treader / clinic-b\tHTTP 200 GET /fhir/Encounter"), std::string::npos) << text;
+  EXPECT_NE(text.find("受領確認\tclinic-b\tacknowledged by clinic-b"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace renkei::test

@@ -139,6 +139,10 @@ class FlakyStore : public store::Store {
   Result<int64_t> latestResourceMessage(const std::string& type) override {
     return inner_->latestResourceMessage(type);
   }
+  Result<store::PatientTrail> patientTrail(const std::string& system, const std::string& value,
+                                          int64_t limit) override {
+    return inner_->patientTrail(system, value, limit);
+  }
   Result<std::vector<store::NotificationRow>> dueNotifications(int64_t nowMs, int limit) override {
     return inner_->dueNotifications(nowMs, limit);
   }

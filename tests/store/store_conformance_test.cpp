@@ -546,6 +546,44 @@ TEST_P(StoreConformance, RoutineNotificationsWaitForOneDigestPerRecipient) {
   EXPECT_EQ(store_->notifications({kInDigest, 10}).value().size(), 1u);
 }
 
+TEST_P(StoreConformance, APatientsTrailHasItsMessagesDeliveriesNotificationsAndReads) {
+  const int64_t first = intakeOne("m1");
+  const int64_t other = intakeOne("m2");
+  ASSERT_EQ(store_->claimReceived("a", 10, 2000, 1000)->size(), 2u);
+  RoutingOutcome a{first, kRouted, "", R"({"rules":[]})", "m1", {}};
+  a.patientIdentifiers = {"urn:oid:1.2.392.100495.20.3.51.11312345670|00012345", "urn:ins|X-1"};
+  a.deliveries = {{"archive", "p"}, notice("office", "office-c", "fact-1", false, 5000, "t1")};
+  RoutingOutcome b{other, kRouted, "", "{}", "m2", {}};
+  b.patientIdentifiers = {"urn:oid:1.2.392.100495.20.3.51.11312345670|99999999"};
+  b.deliveries = {{"archive", "q"}};
+  ASSERT_TRUE(store_->recordRouting({a, b}, "a", 2500).ok());
+  ASSERT_TRUE(store_->recordAudit({{3000, "api", "reader", "clinic-b", "GET", "/fhir/Patient", 200, 0,
+                                    {first, other, first}}})
+                  .ok());
+  auto due = store_->dueNotifications(6000, 10).value();
+  ASSERT_EQ(due.size(), 1u);
+  NewDelivery digest{other, "office", "digest-office", "rk-digest-9", due[0].recipient, "digest"};
+  ASSERT_TRUE(store_->digestNotifications({due[0].id}, digest, 6000).value());
+
+  auto trail = store_->patientTrail("urn:oid:1.2.392.100495.20.3.51.11312345670", "00012345", 100).value();
+  ASSERT_EQ(trail.messages.size(), 1u);
+  EXPECT_EQ(trail.messages[0].id, first);
+  EXPECT_EQ(trail.messages[0].routing, R"({"rules":[]})");
+  ASSERT_EQ(trail.deliveries.size(), 2u) << "its archive copy and the digest that carried it";
+  EXPECT_EQ(trail.deliveries[0].destination, "archive");
+  EXPECT_EQ(trail.deliveries[1].idempotencyKey, "rk-digest-9");
+  ASSERT_EQ(trail.notifications.size(), 1u);
+  EXPECT_EQ(trail.notifications[0].state, kDigested);
+  ASSERT_EQ(trail.views.size(), 1u) << "one row per message a read returned";
+  EXPECT_EQ(trail.views[0].organization, "clinic-b");
+  EXPECT_EQ(trail.views[0].messageId, first);
+  EXPECT_FALSE(trail.truncated);
+
+  EXPECT_EQ(store_->patientTrail("", "X-1", 100).value().messages.size(), 1u) << "any system";
+  EXPECT_TRUE(store_->patientTrail("urn:other", "00012345", 100).value().messages.empty());
+  EXPECT_TRUE(store_->patientTrail("", "nobody", 100).value().messages.empty());
+}
+
 TEST_P(StoreConformance, TheLatestMessageToWriteATypeIsKnown) {
   EXPECT_EQ(store_->latestResourceMessage("CareTeam").value(), 0);
   const int64_t first = intakeOne("m1");
@@ -699,12 +737,12 @@ TEST_P(StoreConformance, SourceFilesAreRecordedPerSourceAndReplaced) {
 
 TEST_P(StoreConformance, ReopeningKeepsDataAndSchemaVersion) {
   const int64_t id = intakeOne("kept");
-  EXPECT_EQ(store_->schemaVersion(), 9);
+  EXPECT_EQ(store_->schemaVersion(), 10);
   store_.reset();
   auto reopened = openStore(config_);
   ASSERT_TRUE(reopened.ok()) << reopened.status().toString();
   store_ = std::move(reopened.value());
-  EXPECT_EQ(store_->schemaVersion(), 9);
+  EXPECT_EQ(store_->schemaVersion(), 10);
   EXPECT_TRUE(store_->message(id).value().has_value());
 }
 

@@ -146,6 +146,8 @@ struct RoutingOutcome {
   /// Notification tokens this message acknowledges (a completed Task naming them); applied to
   /// notifications for the message sender's own members.
   std::vector<std::string> acknowledgements = {};
+  /// The identifiers ("system|value") of the message's patient: what `patientTrail` finds it by.
+  std::vector<std::string> patientIdentifiers = {};
 };
 
 /// The OperationOutcome code recordRouting gives a message whose update names a version that is
@@ -194,7 +196,7 @@ struct NewDelivery {
 struct DeliveryUpdate {
   int64_t outboxId = 0;
   std::string state;        ///< kSent, kRetrying or kDead
-  int64_t nextAttemptMs = 0;
+  int64_t nextAttemptMs = 0;  ///< kRetrying: when to try again; kSent, kDead: when it ended
   std::string lastError;
   std::string responseBody;
 };
@@ -212,6 +214,17 @@ struct AuditRecord {
   std::string source, client, organization, method, path;
   int status = 0;
   int64_t messageId = 0;
+  /// The messages whose resources a read returned: who saw which patient's data.
+  std::vector<int64_t> viewed = {};
+};
+
+/// Everything the gateway did with one patient's data (see Store::patientTrail).
+struct PatientTrail {
+  std::vector<StoredMessage> messages;   ///< received messages naming the patient (with routing)
+  std::vector<OutboxRow> deliveries;     ///< their deliveries, and the digests that carried them
+  std::vector<NotificationRow> notifications;
+  std::vector<AuditRecord> views;        ///< reads that returned their resources (messageId: which)
+  bool truncated = false;                ///< more messages than the limit name the patient
 };
 
 /// What intakeAndRoute committed: the receipts, and the outcomes `route` made from them (with
@@ -317,6 +330,10 @@ class Store {
                                                      int64_t count, int64_t offset,
                                                      int64_t& total) = 0;
   virtual Status recordAudit(const std::vector<AuditRecord>& records) = 0;
+  /// What happened to the data of the patient with this identifier (`system` empty: any system),
+  /// for at most `limit` of its newest messages.
+  virtual Result<PatientTrail> patientTrail(const std::string& system, const std::string& value,
+                                            int64_t limit) = 0;
   /// The newest `limit` audit records, newest first.
   virtual Result<std::vector<AuditRecord>> audit(int64_t limit) = 0;
   /// Every version of one resource the scope may read, newest first (at most `limit`): the
