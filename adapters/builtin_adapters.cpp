@@ -2,6 +2,9 @@
 // initialisers). Each adapter is its own library behind a CMake option (adapters/CMakeLists.txt),
 // which defines RENKEI_WITH_<NAME> here when it is built.
 #include "renkei/pipeline/adapter_registry.h"
+#ifdef RENKEI_WITH_SINK_FAX_SHEET
+#include "sink_fax_sheet/fax_sheet_sink.h"
+#endif
 #ifdef RENKEI_WITH_SINK_CSV_FOLDER
 #include "sink_csv_folder/csv_folder_sink.h"
 #endif
@@ -47,6 +50,9 @@ void registerBuiltinAdapters([[maybe_unused]] AdapterRegistry& registry) {
 #endif
 #ifdef RENKEI_WITH_SINK_CSV_FOLDER
   adapters::registerCsvFolderSink(registry);
+#endif
+#ifdef RENKEI_WITH_SINK_FAX_SHEET
+  adapters::registerFaxSheetSink(registry);
 #endif
 }
 

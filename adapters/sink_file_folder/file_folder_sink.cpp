@@ -1,8 +1,7 @@
 // file_folder sink implementation.
 #include "file_folder_sink.h"
 
-#include <rapidjson/document.h>
-
+#include "renkei/care/care_directory.h"
 #include "renkei/core/file_io.h"
 #include "renkei/fhir/element_navigator.h"
 #include "renkei/fhir/xml_writer.h"
@@ -13,28 +12,6 @@ extern const std::string_view kFileFolderSinkSchema;
 
 namespace renkei::adapters {
 namespace {
-
-/// The folder of one care-team recipient: "<organization>_<Type>-<id>" with every character
-/// outside [A-Za-z0-9._-] replaced, so a name from the directory never leaves `path`.
-std::string recipientFolder(const std::string& recipientJson) {
-  rapidjson::Document d;
-  d.Parse(recipientJson.c_str(), recipientJson.size());
-  auto text = [&](const char* key) {
-    auto it = d.IsObject() ? d.FindMember(key) : d.MemberEnd();
-    return d.IsObject() && it != d.MemberEnd() && it->value.IsString()
-               ? std::string(it->value.GetString())
-               : std::string();
-  };
-  std::string name = text("organization") + "_" + text("member");
-  for (char& c : name) {
-    const bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                       c == '.' || c == '_' || c == '-';
-    if (!plain) c = '-';
-  }
-  if (name.find_first_not_of("._-") == std::string::npos) name = "unnamed-recipient";
-  if (name[0] == '.') name[0] = '_';
-  return name;
-}
 
 class FileFolderSink : public pipeline::Sink {
  public:
@@ -51,7 +28,7 @@ class FileFolderSink : public pipeline::Sink {
     }
     std::string folder = path_;
     if (!request.recipient.empty()) {
-      folder += "/" + recipientFolder(request.recipient);
+      folder += "/" + care::recipientFolderName(request.recipient);
       Status ready = prepareOutputFolder(folder);
       if (!ready.ok()) return {pipeline::Outcome::Retry, ready.message(), "", {}};
     }

@@ -311,6 +311,20 @@ std::optional<ParsedConsent> parseConsent(const store::StoredResource& stored, c
 
 }  // namespace
 
+std::string recipientFolderName(const std::string& recipientJson) {
+  rapidjson::Document d;
+  d.Parse(recipientJson.c_str(), recipientJson.size());
+  std::string name = json::str(d, "organization") + "_" + json::str(d, "member");
+  for (char& c : name) {
+    const bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                       c == '.' || c == '_' || c == '-';
+    if (!plain) c = '-';
+  }
+  if (name.find_first_not_of("._-") == std::string::npos) name = "unnamed-recipient";
+  if (name[0] == '.') name[0] = '_';
+  return name;
+}
+
 std::string CareRecipient::recipientJson() const {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);

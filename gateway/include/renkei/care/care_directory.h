@@ -43,6 +43,11 @@ struct CareRecipient {
   std::string recipientJson() const;
 };
 
+/// A folder name for one recipient (CareRecipient::recipientJson): "<organization>_<Type>-<id>"
+/// with every character outside [A-Za-z0-9._-] replaced, so a name from the directory never
+/// leaves the sink's folder.
+std::string recipientFolderName(const std::string& recipientJson);
+
 /// The resources a snapshot is built from (current versions, every organization's).
 struct DirectoryResources {
   std::vector<store::StoredResource> careTeams, practitionerRoles, practitioners, organizations,
