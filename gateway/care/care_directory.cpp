@@ -345,7 +345,8 @@ std::string CareRecipient::recipientJson() const {
 
 std::shared_ptr<const CareDirectory> CareDirectory::build(const DirectoryResources& resources,
                                                           const std::set<std::string>& channels,
-                                                          ConsentPolicy policy) {
+                                                          ConsentPolicy policy,
+                                                          const TrustPolicy& trust) {
   auto directory = std::make_shared<CareDirectory>();
   directory->policy_ = std::move(policy);
   Index index;
@@ -368,6 +369,14 @@ std::shared_ptr<const CareDirectory> CareDirectory::build(const DirectoryResourc
       directory->consentsByPatientIdentifier_.emplace(k, at);
     }
   }
+  // Every membership as stated, then what the trust policy lets count.
+  struct Statement {
+    CareRecipient recipient;
+    std::vector<std::string> patient;
+    bool ended = false;
+    bool byAssertor = false;
+  };
+  std::vector<Statement> statements;
   for (const store::StoredResource& team : resources.careTeams) {
     rapidjson::Document doc;
     doc.Parse(team.content.c_str(), team.content.size());
@@ -387,14 +396,16 @@ std::shared_ptr<const CareDirectory> CareDirectory::build(const DirectoryResourc
       const CareRole* role = participantRole(participant);
       const Value* who = member(participant, "member");
       if (role == nullptr || who == nullptr) return;
+      Statement st;
+      st.patient = patient;
+      st.byAssertor = trust.open || trust.assertors.count(team.organization) != 0;
       // An ended membership routes nothing, but its member stays known: a delivery still queued
       // for it is judged by consent with its ward and the names a Consent may use.
-      bool ended = false;
       if (const Value* period = member(participant, "period")) {
         const std::string end = str(*period, "end");
-        ended = !end.empty() && end.substr(0, 10) < now;
+        st.ended = !end.empty() && end.substr(0, 10) < now;
       }
-      CareRecipient r;
+      CareRecipient& r = st.recipient;
       r.role = std::string(role->code);
       r.assertedBy = team.organization + ":CareTeam/" + team.id;
       r.assertedMs = team.updatedMs;
@@ -409,12 +420,31 @@ std::shared_ptr<const CareDirectory> CareDirectory::build(const DirectoryResourc
         r.organization = index.organizationOf(key);
         describe(index, key, channels, r);
       }
-      const std::size_t at = directory->members_.size();
-      if (!r.member.empty()) directory->byMember_.emplace(r.organization + '\n' + r.member, at);
-      directory->members_.push_back(std::move(r));
-      if (ended) return;
-      for (const std::string& k : patient) directory->byPatientIdentifier_.emplace(k, at);
+      statements.push_back(std::move(st));
     });
+  }
+  std::set<std::pair<std::string, std::string>> confirmed;  // (patient identifier, organization)
+  for (const Statement& st : statements) {
+    if (!st.byAssertor || st.ended) continue;
+    for (const std::string& k : st.patient) confirmed.insert({k, st.recipient.organization});
+  }
+  for (Statement& st : statements) {
+    const std::string writer = st.recipient.assertedBy.substr(0, st.recipient.assertedBy.find(':'));
+    bool counts = st.byAssertor;
+    if (!counts && st.recipient.organization == writer) {
+      counts = trust.selfAssertion == TrustPolicy::SelfAssertion::Allow;
+      if (trust.selfAssertion == TrustPolicy::SelfAssertion::Confirmed) {
+        for (const std::string& k : st.patient) counts = counts || confirmed.count({k, writer}) != 0;
+      }
+    }
+    const std::size_t at = directory->members_.size();
+    if (!st.recipient.member.empty()) {
+      directory->byMember_.emplace(st.recipient.organization + '\n' + st.recipient.member, at);
+    }
+    if (!counts) directory->untrusted_.push_back(st.recipient.assertedBy);
+    directory->members_.push_back(std::move(st.recipient));
+    if (st.ended || !counts) continue;
+    for (const std::string& k : st.patient) directory->byPatientIdentifier_.emplace(k, at);
   }
   return directory;
 }

@@ -38,11 +38,12 @@ Result<std::vector<store::StoredResource>> loadAll(store::Store& store, const st
 }  // namespace
 
 CareTeamLookup::CareTeamLookup(std::shared_ptr<store::Store> store, std::set<std::string> channels,
-                               int64_t checkMs, ConsentPolicy policy)
+                               int64_t checkMs, ConsentPolicy policy, TrustPolicy trust)
     : store_(std::move(store)),
       channels_(std::move(channels)),
       checkMs_(checkMs),
-      policy_(std::move(policy)) {}
+      policy_(std::move(policy)),
+      trust_(std::move(trust)) {}
 
 bool CareTeamLookup::watches(std::string_view type) {
   if (type == "Patient") return true;
@@ -84,7 +85,7 @@ std::shared_ptr<const CareDirectory> CareTeamLookup::current() {
     seen_.clear();  // tried again after check_ms, not on every message
     JsonLog::write(LogLevel::Warn, "care_directory_not_loaded",
                    {{"error", loaded.status().toString()}});
-    if (!snapshot_) snapshot_ = CareDirectory::build({}, channels_, policy_);
+    if (!snapshot_) snapshot_ = CareDirectory::build({}, channels_, policy_, trust_);
     return snapshot_;
   }
   snapshot_ = std::move(loaded).value();
@@ -116,7 +117,13 @@ Result<std::shared_ptr<const CareDirectory>> CareTeamLookup::load() {
     });
     return out;
   };
-  return CareDirectory::build(r, channels_, policy_);
+  auto directory = CareDirectory::build(r, channels_, policy_, trust_);
+  if (!directory->untrustedStatements().empty()) {
+    JsonLog::write(LogLevel::Warn, "care_statements_untrusted",
+                   {{"count", std::to_string(directory->untrustedStatements().size())},
+                    {"first", directory->untrustedStatements().front()}});
+  }
+  return directory;
 }
 
 }  // namespace renkei::care

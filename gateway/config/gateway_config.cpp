@@ -337,6 +337,18 @@ Result<GatewayConfig> parseConfig(std::string_view text, const std::string& base
   if (doc.HasMember("care")) {
     config.careDirectoryCheckMs =
         pipeline::configInt(doc["care"], "directory_check_ms", config.careDirectoryCheckMs);
+    auto trust = doc["care"].FindMember("trust");
+    if (trust != doc["care"].MemberEnd() && trust->value.IsObject()) {
+      config.careTrust.open = false;
+      for (const std::string& org : strings(trust->value, "assertors")) {
+        config.careTrust.assertors.insert(org);
+      }
+      const std::string self = pipeline::configString(trust->value, "self_assertion", "confirmed");
+      config.careTrust.selfAssertion =
+          self == "allow"    ? care::TrustPolicy::SelfAssertion::Allow
+          : self == "ignore" ? care::TrustPolicy::SelfAssertion::Ignore
+                             : care::TrustPolicy::SelfAssertion::Confirmed;
+    }
   }
   if (doc.HasMember("consent") && doc["consent"].IsObject()) {
     const Value& consent = doc["consent"];

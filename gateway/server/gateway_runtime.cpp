@@ -76,7 +76,7 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::create(
   for (const auto& [name, value] : config.sinks) channels.insert(name);
   options.careTeams = std::make_shared<care::CareTeamLookup>(rt->store_, std::move(channels),
                                                             config.careDirectoryCheckMs,
-                                                            config.consent);
+                                                            config.consent, config.careTrust);
   rt->pipeline_ = std::make_unique<pipeline::Pipeline>(rt->store_, normalizer, router.value(),
                                                        std::move(sinks), options, rt->metrics_);
   for (const auto& [name, value] : config.sources) {

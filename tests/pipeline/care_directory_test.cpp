@@ -1,5 +1,7 @@
 // The care directory: care teams joined with PractitionerRole / Organization / Endpoint into
 // recipients with channels, what makes a member unreachable, and care-team routes.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "renkei/care/care_directory.h"
@@ -173,6 +175,58 @@ TEST(CareRoles, CodesAndJapaneseLabels) {
   EXPECT_EQ(careRoleFromText("care-manager")->code, "care-manager");
   EXPECT_EQ(careRoleFromText("受付"), nullptr);
   EXPECT_EQ(careRoleByCode("family-doctor")->display, "かかりつけ医");
+}
+
+TEST_F(CareDirectoryTest, OnlyTrustedStatementsCountWhenTheOperatorSaysWhoMayAssert) {
+  // The clinic says it is the family doctor and names the care office too; a stranger says it is
+  // the patient's visiting nurse. The hospital (a trusted assertor) names the care office.
+  r_.organizations.push_back(resource("nurse-x", "Organization", "x", R"("name":"見知らぬ事業所")"));
+  r_.careTeams = {
+      resource("clinic-b", "CareTeam", "t2",
+               R"("subject":{"identifier":{"system":"urn:oid:1.2.392.100495.20.3.51.11312345670","value":"00012345"}},)"
+               R"("participant":[)" +
+                   participant(code("family-doctor"), R"({"reference":"PractitionerRole/sato-at-clinic"})") + "," +
+                   participant(code("care-manager"), R"({"identifier":{"system":"urn:care-office","value":"1370000001"}})") + "]"),
+      resource("nurse-x", "CareTeam", "claim",
+               R"("subject":{"identifier":{"system":"urn:oid:1.2.392.100495.20.3.51.11312345670","value":"00012345"}},)"
+               R"("participant":[)" + participant(code("visiting-nurse"), R"({"reference":"Organization/x"})") + "]"),
+      resource("hospital-a", "CareTeam", "t1",
+               R"("subject":{"reference":"Patient/p1"},"participant":[)" +
+                   participant(code("care-manager"), R"({"identifier":{"system":"urn:care-office","value":"1370000001"}})") + "]")};
+  auto members = [&](TrustPolicy trust) {
+    std::vector<std::string> out;
+    auto d = CareDirectory::build(r_, {"clinic-b-fhir", "ward-b-folder"}, {}, trust);
+    for (const CareRecipient& m : d->recipients({kPatientId}, {})) out.push_back(m.organization + " " + m.role);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  EXPECT_EQ(members({}), (std::vector<std::string>{"clinic-b family-doctor", "nurse-x visiting-nurse",
+                                                   "office-c care-manager"}))
+      << "open: everyone's statements count";
+  TrustPolicy trust;
+  trust.open = false;
+  trust.assertors = {"hospital-a"};
+  trust.selfAssertion = TrustPolicy::SelfAssertion::Allow;
+  EXPECT_EQ(members(trust), (std::vector<std::string>{"clinic-b family-doctor", "nurse-x visiting-nurse",
+                                                      "office-c care-manager"}))
+      << "self-assertions allowed; the clinic naming the office adds nothing the hospital did not say";
+  trust.selfAssertion = TrustPolicy::SelfAssertion::Confirmed;
+  EXPECT_EQ(members(trust), (std::vector<std::string>{"office-c care-manager"}))
+      << "neither the clinic nor the stranger is confirmed by the hospital";
+  r_.careTeams.push_back(resource(
+      "hospital-a", "CareTeam", "t3",
+      R"("subject":{"reference":"Patient/p1"},"participant":[)" +
+          participant(code("family-doctor"), R"({"display":"佐藤内科クリニック","identifier":{"system":"urn:clinic","value":"b"}})") + "]"));
+  r_.organizations[0] = resource("clinic-b", "Organization", "clinic",
+                                 R"("name":"佐藤内科クリニック","identifier":[{"system":"urn:clinic","value":"b"}])");
+  EXPECT_EQ(members(trust), (std::vector<std::string>{"clinic-b family-doctor", "clinic-b family-doctor",
+                                                      "office-c care-manager"}))
+      << "the hospital names the clinic: the clinic's own statement (its doctor) counts now";
+  trust.selfAssertion = TrustPolicy::SelfAssertion::Ignore;
+  auto d = CareDirectory::build(r_, {"clinic-b-fhir", "ward-b-folder"}, {}, trust);
+  EXPECT_EQ(d->recipients({kPatientId}, {}).size(), 2u) << "only the hospital's statements";
+  EXPECT_EQ(d->untrustedStatements(),
+            (std::vector<std::string>{"clinic-b:CareTeam/t2", "clinic-b:CareTeam/t2", "nurse-x:CareTeam/claim"}));
 }
 
 class CareTeamRoutingTest : public CareDirectoryTest {

@@ -98,6 +98,7 @@ TEST_F(ConfigTest, CareTeamRoutesNameKnownRolesAndSinks) {
 
 TEST_F(ConfigTest, NotifyPoliciesAreReadAndCheckedOnCareTeamRoutes) {
   auto c = parse(R"({
+    "care": {"trust": {"assertors": ["hospital-a", "office-c"], "self_assertion": "ignore"}},
     "sources": {"a": {"type": "folder", "path": "in"}},
     "sinks": {"desk": {"type": "file_folder", "path": "out"}},
     "routes": [{"name": "ok", "events": ["discharge", "transfer", "death"],
@@ -115,6 +116,9 @@ TEST_F(ConfigTest, NotifyPoliciesAreReadAndCheckedOnCareTeamRoutes) {
   EXPECT_EQ(p.digestMinuteOfDay, 8 * 60 + 30);
   EXPECT_EQ(c->routes[1].notify->digestMinuteOfDay, 17 * 60);
   EXPECT_FALSE(c->routes[1].notify->escalateTo.size());
+  EXPECT_FALSE(c->careTrust.open);
+  EXPECT_EQ(c->careTrust.assertors, (std::set<std::string>{"hospital-a", "office-c"}));
+  EXPECT_EQ(c->careTrust.selfAssertion, care::TrustPolicy::SelfAssertion::Ignore);
 
   auto bad = parse(R"({
     "sources": {"a": {"type": "folder", "path": "in"}},

@@ -43,6 +43,20 @@ struct CareRecipient {
   std::string recipientJson() const;
 };
 
+/// Whose care-team statements count (config "care.trust"). Open (no trust section): every
+/// organization's. Otherwise a CareTeam written by one of `assertors` (the patient's hospital,
+/// care office, the municipality) counts for every member it names; one written by another
+/// organization counts only for members of its own (it says "we care for this patient"), and only
+/// as `selfAssertion` allows.
+struct TrustPolicy {
+  enum class SelfAssertion { Allow, Confirmed, Ignore };
+  bool open = true;
+  std::set<std::string> assertors;
+  /// Confirmed: counts when an assertor's CareTeam of the same patient names a member of that
+  /// organization too.
+  SelfAssertion selfAssertion = SelfAssertion::Confirmed;
+};
+
 /// A folder name for one recipient (CareRecipient::recipientJson): "<organization>_<Type>-<id>"
 /// with every character outside [A-Za-z0-9._-] replaced, so a name from the directory never
 /// leaves the sink's folder.
@@ -62,7 +76,8 @@ class CareDirectory {
   /// `channels`: the configured sink names; an Endpoint naming another is a problem.
   static std::shared_ptr<const CareDirectory> build(const DirectoryResources& resources,
                                                     const std::set<std::string>& channels,
-                                                    ConsentPolicy policy = {});
+                                                    ConsentPolicy policy = {},
+                                                    const TrustPolicy& trust = {});
 
   /// The active members of the care teams of the patient with any of these identifiers whose
   /// role is in `roles` (every role when empty), one per (member, role), in role order.
@@ -86,6 +101,8 @@ class CareDirectory {
   std::size_t careTeamCount() const { return careTeams_; }
   /// CareTeams whose subject could not be resolved to a patient identifier (yet).
   std::size_t unresolvedSubjects() const { return unresolvedSubjects_; }
+  /// Memberships the trust policy does not count ("organization:CareTeam/id" of each statement).
+  const std::vector<std::string>& untrustedStatements() const { return untrusted_; }
 
  private:
   std::vector<CareRecipient> members_;
@@ -96,6 +113,7 @@ class CareDirectory {
   std::multimap<std::string, std::size_t> consentsByPatientIdentifier_;
   std::size_t careTeams_ = 0;
   std::size_t unresolvedSubjects_ = 0;
+  std::vector<std::string> untrusted_;
 };
 
 }  // namespace renkei::care

@@ -20,7 +20,7 @@ namespace renkei::care {
 class CareTeamLookup {
  public:
   CareTeamLookup(std::shared_ptr<store::Store> store, std::set<std::string> channels,
-                 int64_t checkMs, ConsentPolicy policy = {});
+                 int64_t checkMs, ConsentPolicy policy = {}, TrustPolicy trust = {});
 
   /// The snapshot to route with, rebuilt first when its resources changed.
   std::shared_ptr<const CareDirectory> current();
@@ -38,6 +38,7 @@ class CareTeamLookup {
   std::set<std::string> channels_;
   int64_t checkMs_;
   ConsentPolicy policy_;
+  TrustPolicy trust_;
   std::mutex mutex_;
   std::shared_ptr<const CareDirectory> snapshot_;
   std::map<std::string, int64_t> seen_;  // type → latest message that wrote one, when built

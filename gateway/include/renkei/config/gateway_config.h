@@ -11,6 +11,7 @@
 
 #include <rapidjson/document.h>
 
+#include "renkei/care/care_directory.h"
 #include "renkei/care/consent.h"
 #include "renkei/core/status.h"
 #include "renkei/mapping/mapping.h"
@@ -45,6 +46,8 @@ struct GatewayConfig {
   int64_t retentionRawDays = 0;  ///< 0: keep raw inputs forever
   /// How often routing asks the store whether another instance changed the care directory.
   int64_t careDirectoryCheckMs = 1000;
+  /// Whose care-team statements count (config "care.trust").
+  care::TrustPolicy careTrust;
   /// When care-team deliveries need the patient's Consent (config "consent").
   care::ConsentPolicy consent;
   /// The mappings that sources name ("mapping"), loaded from mappings_dir (default: the shipped
