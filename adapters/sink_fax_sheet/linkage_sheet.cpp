@@ -105,37 +105,47 @@ void eachResource(const fhir::Node& root, F&& f) {
   }
 }
 
-/// Every way the patient's name is written in the message, longest first, with its masked form.
-std::vector<std::pair<std::string, std::string>> nameReplacements(const fhir::Node* patient,
+/// A name written whole ("連携 花子"): it and each of its words, with their masked forms.
+void addWrittenName(const std::string& whole, NameMasking masking,
+                    std::vector<std::pair<std::string, std::string>>& out) {
+  std::string maskedWhole;
+  std::size_t at = 0;
+  while (at <= whole.size()) {  // words split by an ASCII or an ideographic space
+    const std::size_t space = std::min(whole.find(' ', at), whole.find("　", at));
+    const std::string word = whole.substr(at, space == std::string::npos ? std::string::npos : space - at);
+    if (!word.empty()) {
+      out.push_back({word, maskNamePart(word, masking)});
+      maskedWhole += (maskedWhole.empty() ? "" : " ") + maskNamePart(word, masking);
+    }
+    if (space == std::string::npos) break;
+    at = space + (whole.compare(space, 3, "　") == 0 ? 3 : 1);
+  }
+  if (!whole.empty()) out.push_back({whole, maskedWhole});
+}
+
+/// Every way a patient's name is written in the message — each Patient's names (family, given,
+/// whole, in kanji and kana) and the display of a Communication's or Task's patient (a digest
+/// names several) — longest first, with its masked form.
+std::vector<std::pair<std::string, std::string>> nameReplacements(const fhir::Node& root,
                                                                   NameMasking masking) {
   std::vector<std::pair<std::string, std::string>> out;
-  if (patient == nullptr || masking == NameMasking::Full) return out;
-  for (const fhir::Node& n : patient->children()) {
-    if (n.name != "name") continue;
-    std::vector<std::string> parts;
-    if (!n.childValue("family").empty()) parts.emplace_back(n.childValue("family"));
-    for (const fhir::Node& g : n.children()) {
-      if (g.name == "given" && !g.value.empty()) parts.emplace_back(g.value);
-    }
-    std::string masked;
-    for (const std::string& p : parts) {
-      out.push_back({p, maskNamePart(p, masking)});
-      masked += (masked.empty() ? "" : " ") + maskNamePart(p, masking);
-    }
-    const std::string whole(n.childValue("text"));
-    if (!whole.empty()) {
-      std::string maskedWhole;
-      std::size_t at = 0;
-      while (at <= whole.size()) {  // each word of the text on its own
-        const std::size_t space = std::min(whole.find(' ', at), whole.find("　", at));
-        const std::string word = whole.substr(at, space == std::string::npos ? std::string::npos : space - at);
-        if (!word.empty()) maskedWhole += (maskedWhole.empty() ? "" : " ") + maskNamePart(word, masking);
-        if (space == std::string::npos) break;
-        at = space + (whole.compare(space, 3, "　") == 0 ? 3 : 1);
+  if (masking == NameMasking::Full) return out;
+  eachResource(root, [&](const fhir::Node& r) {
+    if (r.resourceType == "Communication" || r.resourceType == "Task") {
+      for (const char* key : {"subject", "for"}) {
+        if (const fhir::Node* who = r.child(key)) addWrittenName(std::string(who->childValue("display")), masking, out);
       }
-      out.push_back({whole, maskedWhole});
     }
-  }
+    if (r.resourceType != "Patient") return;
+    for (const fhir::Node& n : r.children()) {
+      if (n.name != "name") continue;
+      if (!n.childValue("family").empty()) addWrittenName(std::string(n.childValue("family")), masking, out);
+      for (const fhir::Node& g : n.children()) {
+        if (g.name == "given" && !g.value.empty()) addWrittenName(std::string(g.value), masking, out);
+      }
+      addWrittenName(std::string(n.childValue("text")), masking, out);
+    }
+  });
   std::sort(out.begin(), out.end(),
             [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
   return out;
@@ -219,7 +229,7 @@ SheetContent linkageSheet(const fhir::Node& root, const std::string& recipientJs
   const std::string summaryJson = care::notificationSummary(root, facts, member, {});
   summary.Parse(summaryJson.c_str());
   const rapidjson::Value* p = json::member(summary, "patient");
-  const auto names = nameReplacements(patient, masking);
+  const auto names = nameReplacements(root, masking);
 
   sheet.title = std::string(facts.urgentPriority || facts.death ? "【至急】" : "") + "在宅医療・介護 連携シート";
   if (patient != nullptr) {

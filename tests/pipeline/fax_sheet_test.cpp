@@ -82,6 +82,28 @@ TEST_F(FaxSheetTest, TheSheetMasksThePatientEverywhereAndListsTheFacts) {
   EXPECT_EQ(maskNamePart("ヴ", NameMasking::Masked), "ヴ●") << "a one-letter name still hides its length";
 }
 
+TEST_F(FaxSheetTest, ADigestOfSeveralPatientsMasksEachOfThem) {
+  const routing::MessageFacts facts = routing::collectFacts(*doc_->root());
+  const std::string first = care::notificationSummary(*doc_->root(), facts, {}, {false, "routine"});
+  const std::string second =
+      R"({"event":"admission","date":"2026-12-01","urgent":false,"patient":{"name":"山田　太郎",)"
+      R"("birthDate":"1950-01-01","identifiers":["urn:a|2"]},"sender":"中野病院"})";
+  auto digest = fhir::readResource(care::digestBundle({first, second}, {care::newNotificationToken(),
+                                                                       care::newNotificationToken()},
+                                                      1'764'990'000'000),
+                                   fhir::SourceFormat::Json);
+  ASSERT_TRUE(digest.ok());
+  const SheetContent sheet = linkageSheet(*digest.document->root(), recipient_, "rk-digest", NameMasking::Masked);
+  std::string all;
+  for (const auto& [label, value] : sheet.fields) all += label + ":" + value + "\n";
+  for (const std::string& line : sheet.lines) all += line + "\n";
+  EXPECT_NE(all.find("通知 2 件"), std::string::npos) << all;  // 連携 is masked even in 本日の連携通知: safe
+  EXPECT_NE(all.find("山● 太● 様"), std::string::npos) << all;
+  for (const char* name : {"連携", "花子", "山田", "太郎"}) {
+    EXPECT_EQ(all.find(name), std::string::npos) << name << " printed:\n" << all;
+  }
+}
+
 TEST_F(FaxSheetTest, ANotificationsTokenIsWhatTheQrCodeCarriesInThePdfAndTheFaxImage) {
   // An urgent notification: its Communication (with the patient's full name in its text) and Task.
   const std::string canonical =
