@@ -137,4 +137,16 @@ void Metrics::addCollector(Collector collector) {
   collectors_.push_back(std::move(collector));
 }
 
+std::string Metrics::renderNotifications(const std::vector<store::QueueStats>& notifications) const {
+  if (notifications.empty()) return "";
+  std::ostringstream out;
+  out << "# HELP renkei_notifications Care-team notifications awaiting acknowledgement, escalated "
+         "or waiting for the daily digest.\n# TYPE renkei_notifications gauge\n";
+  for (const store::QueueStats& q : notifications) {
+    out << "renkei_notifications{destination=\"" << label(q.destination) << "\",state=\""
+        << label(q.state) << "\"} " << q.count << '\n';
+  }
+  return out.str();
+}
+
 }  // namespace renkei::pipeline

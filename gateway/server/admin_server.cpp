@@ -102,7 +102,7 @@ class Handler : public Poco::Net::HTTPRequestHandler {
               std::string(stats.ok() ? "1" : "0") + "\n" +
               "# HELP renkei_store_commits_total Store transactions committed by this process.\n"
               "# TYPE renkei_store_commits_total counter\nrenkei_store_commits_total " +
-              std::to_string(store_.commitCount()) + "\n" + buildInfoMetric();
+              std::to_string(store_.commitCount()) + "\n" + notifications() + buildInfoMetric();
       reply(res, HTTPResponse::HTTP_OK, "text/plain; version=0.0.4", body);
       return;
     }
@@ -110,6 +110,11 @@ class Handler : public Poco::Net::HTTPRequestHandler {
   }
 
  private:
+  std::string notifications() const {
+    auto stats = store_.notificationStats();
+    return stats.ok() ? metrics_.renderNotifications(stats.value()) : "";
+  }
+
   static void reply(Poco::Net::HTTPServerResponse& res, HTTPResponse::HTTPStatus status,
                     const std::string& type, const std::string& body) {
     res.setStatusAndReason(status);  // "404 Not Found", not setStatus()'s "404 OK"

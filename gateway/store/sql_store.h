@@ -71,6 +71,7 @@ class SqlStore : public Store {
   Status postponeNotifications(const std::vector<int64_t>& ids, int64_t dueMs) override;
   Result<int> digestNow(int64_t nowMs) override;
   Result<std::vector<NotificationRow>> notifications(const NotificationFilter& filter) override;
+  Result<std::vector<QueueStats>> notificationStats() override;
   Result<std::vector<SourceFileState>> sourceFiles(const std::string& source) override;
   Status recordSourceFiles(const std::vector<SourceFileState>& files) override;
   int64_t commitCount() const override { return pool_->commits(); }

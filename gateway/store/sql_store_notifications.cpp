@@ -215,4 +215,20 @@ Result<std::vector<NotificationRow>> SqlStore::notifications(const NotificationF
   return out;
 }
 
+Result<std::vector<QueueStats>> SqlStore::notificationStats() {
+  ConnectionPool::Lease db = pool_->acquire();
+  std::vector<QueueStats> out;
+  Status st = guarded([&] {
+    for (const SqlRow& r : db->query("SELECT destination, state, COUNT(*), MIN(created_ms) FROM "
+                                     "care_notification WHERE state IN ('AWAITING', 'ESCALATED', "
+                                     "'DIGEST') GROUP BY destination, state ORDER BY destination, "
+                                     "state")) {
+      out.push_back({text(r[0]), text(r[1]), integer(r[2]), integer(r[3])});
+    }
+    return Status::okStatus();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
 }  // namespace renkei::store

@@ -167,6 +167,9 @@ class FlakyStore : public store::Store {
     return inner_->postponeNotifications(ids, dueMs);
   }
   Result<int> digestNow(int64_t nowMs) override { return inner_->digestNow(nowMs); }
+  Result<std::vector<store::QueueStats>> notificationStats() override {
+    return inner_->notificationStats();
+  }
   Result<std::vector<store::NotificationRow>> notifications(
       const store::NotificationFilter& filter) override {
     return inner_->notifications(filter);

@@ -102,6 +102,18 @@ TEST_F(MetricsTest, TheAdminEndpointShowsTheBuildAndAnswersTrueReasonPhrases) {
   admin.stop();
 }
 
+TEST(MetricsNotifications, NotificationsAreGaugedPerDestinationAndStateWhenThereAreAny) {
+  pipeline::Metrics metrics;
+  EXPECT_EQ(metrics.renderNotifications({}), "") << "nothing to say without notifications";
+  const std::string out = metrics.renderNotifications(
+      {{"clinic-b-fhir", store::kEscalated, 2, 1000}, {"ward \"b\"", store::kInDigest, 30, 900}});
+  EXPECT_NE(out.find("# TYPE renkei_notifications gauge\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("renkei_notifications{destination=\"clinic-b-fhir\",state=\"ESCALATED\"} 2\n"),
+            std::string::npos) << out;
+  EXPECT_NE(out.find("renkei_notifications{destination=\"ward \\\"b\\\"\",state=\"DIGEST\"} 30\n"),
+            std::string::npos) << out;
+}
+
 TEST_F(MetricsTest, ASecondAdminEndpointCannotBindTheSamePort) {
   server::AdminServer first(store_, metrics_);
   ASSERT_TRUE(first.start("127.0.0.1:0").ok());

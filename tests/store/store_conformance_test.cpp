@@ -465,6 +465,15 @@ TEST_P(StoreConformance, NotificationsAreToldOncePerFactAndUrgentOnesQueueAtOnce
   EXPECT_EQ(all[0].token, "t5");
   EXPECT_EQ(all[0].state, kInDigest);
 
+  const auto stats = store_->notificationStats().value();
+  ASSERT_EQ(stats.size(), 2u);
+  EXPECT_EQ(stats[0].destination, "clinic");
+  EXPECT_EQ(stats[0].state, kAwaiting);
+  EXPECT_EQ(stats[0].count, 1);
+  EXPECT_EQ(stats[1].destination, "office");
+  EXPECT_EQ(stats[1].state, kInDigest);
+  EXPECT_EQ(stats[1].count, 2);
+  EXPECT_EQ(stats[1].oldestCreatedMs, 2500);
   EXPECT_TRUE(store_->dueNotifications(9'000, 10).value().empty());
   auto due = store_->dueNotifications(10'000, 10).value();
   ASSERT_EQ(due.size(), 1u);

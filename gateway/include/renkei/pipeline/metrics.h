@@ -31,6 +31,9 @@ class Metrics {
   std::shared_ptr<HealthRegistry> health() const { return health_; }
 
   std::string render(const std::vector<store::QueueStats>& queue, int64_t nowMs) const;
+  /// renkei_notifications{destination,state}: care-team notifications awaiting acknowledgement,
+  /// escalated or waiting for the daily digest ("" when there are none).
+  std::string renderNotifications(const std::vector<store::QueueStats>& notifications) const;
 
   /// Exposition text a component adds to every scrape (e.g. an HTTP server's connection
   /// counters); called under the metrics lock, so it must not call back into Metrics.

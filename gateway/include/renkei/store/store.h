@@ -383,6 +383,9 @@ class Store {
   /// Makes every DIGEST notification due now (an operator sending the digests early).
   virtual Result<int> digestNow(int64_t nowMs) = 0;
   virtual Result<std::vector<NotificationRow>> notifications(const NotificationFilter& filter) = 0;
+  /// Notifications per destination and state, for AWAITING, ESCALATED and DIGEST (oldestCreatedMs:
+  /// the oldest's creation).
+  virtual Result<std::vector<QueueStats>> notificationStats() = 0;
   /// Every file `source` has recorded; "" for every source.
   virtual Result<std::vector<SourceFileState>> sourceFiles(const std::string& source) = 0;
   /// Records (inserts or replaces) what a source saw of these files, in one transaction.
