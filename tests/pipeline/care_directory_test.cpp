@@ -285,5 +285,39 @@ TEST_F(CareTeamRoutingTest, ADischargeReachesEachMemberInItsChannelAndTheUnreach
   EXPECT_NE(none.record.find("no care directory"), std::string::npos);
 }
 
+TEST_F(CareTeamRoutingTest, ATransferToAnotherHospitalKeepsTheCareTeam) {
+  // Hospital A knows the patient by its number and the 介護保険 被保険者番号; the care office's
+  // statement names hospital A's Patient. Hospital B admits the patient under its own number.
+  r_.patientIdentifiers = [](const std::string& org, const std::string& id) {
+    std::vector<std::string> out;
+    if (org == "hospital-a" && id == "p1") {
+      out = {kPatientId, "https://fhir.renkei.jp/NamingSystem/care-insured-number|131045:0000123456"};
+    }
+    return out;
+  };
+  r_.careTeams = {resource(
+      "hospital-a", "CareTeam", "t1",
+      R"("subject":{"reference":"Patient/p1"},"participant":[)" +
+          participant(code("care-manager"), R"({"identifier":{"system":"urn:care-office","value":"1370000001"}})") + "]")};
+  auto care = build();
+  routing::RouteRule rule;
+  rule.name = "admissions-to-the-care-team";
+  rule.events = {"admission", "transfer"};
+  rule.careTeamRoles = {"care-manager"};
+  auto read = fhir::readResource(
+      R"({"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient",)"
+      R"("identifier":[{"system":"urn:oid:1.2.392.100495.20.3.51.11319999990","value":"B-777"},)"
+      R"({"system":"https://fhir.renkei.jp/NamingSystem/care-insured-number","value":"131045:0000123456"}]}},)"
+      R"({"resource":{"resourceType":"Encounter","status":"in-progress","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"IMP"},)"
+      R"("period":{"start":"2026-12-06T10:00:00+09:00"}}}]})",
+      fhir::SourceFormat::Json);
+  ASSERT_TRUE(read.ok());
+  auto router = routing::Router::compile({rule}, test::coreDefinitions()).value();
+  const auto d = router->decide("hospital-b", *read.document->root(),
+                                routing::collectFacts(*read.document->root()), care.get());
+  ASSERT_EQ(d.deliveries.size(), 1u) << d.record;
+  EXPECT_EQ(d.deliveries[0].destination, "ward-b-folder");
+}
+
 }  // namespace
 }  // namespace renkei::care
