@@ -8,6 +8,8 @@
 
 #include "renkei/care/notifications.h"
 #include "renkei/core/json_fields.h"
+#include "renkei/fhir/each_resource.h"
+#include "renkei/core/time_text.h"
 #include "renkei/routing/message_facts.h"
 
 namespace renkei::adapters {
@@ -95,15 +97,6 @@ void factLines(const fhir::Node& r, std::vector<std::string>& lines) {
   }
 }
 
-template <typename F>
-void eachResource(const fhir::Node& root, F&& f) {
-  f(root);
-  if (root.resourceType != "Bundle") return;
-  for (const fhir::Node& e : root.children()) {
-    if (e.name != "entry") continue;
-    if (const fhir::Node* r = e.child("resource")) f(*r);
-  }
-}
 
 /// A name written whole ("連携 花子"): it and each of its words, with their masked forms.
 void addWrittenName(const std::string& whole, NameMasking masking,
@@ -130,7 +123,7 @@ std::vector<std::pair<std::string, std::string>> nameReplacements(const fhir::No
                                                                   NameMasking masking) {
   std::vector<std::pair<std::string, std::string>> out;
   if (masking == NameMasking::Full) return out;
-  eachResource(root, [&](const fhir::Node& r) {
+  fhir::eachResource(root, [&](const fhir::Node& r) {
     if (r.resourceType == "Communication" || r.resourceType == "Task") {
       for (const char* key : {"subject", "for"}) {
         if (const fhir::Node* who = r.child(key)) addWrittenName(std::string(who->childValue("display")), masking, out);
@@ -161,14 +154,6 @@ std::string replaceAll(std::string s, const std::vector<std::pair<std::string, s
   return s;
 }
 
-std::string localNow() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&now, &tm);
-  char out[32];
-  std::strftime(out, sizeof out, "%Y-%m-%d %H:%M", &tm);
-  return out;
-}
 
 /// A phone or fax number from an Endpoint address ("tel:03-…", "fax:03-…"), else "".
 std::string faxNumber(const std::string& address) {
@@ -206,7 +191,7 @@ SheetContent linkageSheet(const fhir::Node& root, const std::string& recipientJs
   SheetContent sheet;
   sheet.formId = formId;
   sheet.token = formId;
-  sheet.sentAt = localNow();
+  sheet.sentAt = localDateTimeAt(static_cast<int64_t>(std::time(nullptr)) * 1000).substr(0, 16);
   rapidjson::Document recipient;
   recipient.Parse(recipientJson.c_str(), recipientJson.size());
   sheet.recipient = json::str(recipient, "display");
@@ -214,7 +199,7 @@ SheetContent linkageSheet(const fhir::Node& root, const std::string& recipientJs
 
   const routing::MessageFacts facts = routing::collectFacts(root);
   const fhir::Node* patient = nullptr;
-  eachResource(root, [&](const fhir::Node& r) {
+  fhir::eachResource(root, [&](const fhir::Node& r) {
     if (patient == nullptr && r.resourceType == "Patient") patient = &r;
     if (r.resourceType != "Communication" && r.resourceType != "Task") return;
     for (const fhir::Node& id : r.children()) {
@@ -248,7 +233,7 @@ SheetContent linkageSheet(const fhir::Node& root, const std::string& recipientJs
   sheet.fields.push_back({"事象", std::string(label) + (facts.eventDate.empty() ? "" : "  " + when(facts.eventDate))});
   sheet.fields.push_back({"送信元", json::str(summary, "sender")});
   sheet.fields.push_back({"連絡先", json::str(summary, "contact")});
-  eachResource(root, [&](const fhir::Node& r) { factLines(r, sheet.lines); });
+  fhir::eachResource(root, [&](const fhir::Node& r) { factLines(r, sheet.lines); });
   for (std::string& line : sheet.lines) line = replaceAll(line, names);
   for (auto& field : sheet.fields) field.second = replaceAll(field.second, names);
   return sheet;

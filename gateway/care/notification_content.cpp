@@ -7,6 +7,7 @@
 
 #include "renkei/care/notifications.h"
 #include "renkei/core/json_fields.h"
+#include "renkei/fhir/each_resource.h"
 #include "renkei/core/time_text.h"
 
 namespace renkei::care {
@@ -20,15 +21,6 @@ void field(Writer& w, const char* key, std::string_view value) {
   w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
 }
 
-template <typename F>
-void eachResource(const fhir::Node& root, F&& f) {
-  f(root);
-  if (root.resourceType != "Bundle") return;
-  for (const fhir::Node& e : root.children()) {
-    if (e.name != "entry") continue;
-    if (const fhir::Node* r = e.child("resource")) f(*r);
-  }
-}
 
 std::string personName(const fhir::Node& resource) {
   for (const fhir::Node& n : resource.children()) {
@@ -55,7 +47,7 @@ std::string phoneOf(const fhir::Node& resource) {
 /// Who sent it: the MessageHeader's sender, the Encounter's service provider, or the first
 /// Organization; whom to call: the first organization or person in the message with a phone.
 void senderAndContact(const fhir::Node& root, std::string& sender, std::string& contact) {
-  eachResource(root, [&](const fhir::Node& r) {
+  fhir::eachResource(root, [&](const fhir::Node& r) {
     if (sender.empty() && r.resourceType == "MessageHeader") {
       if (const fhir::Node* s = r.child("sender")) sender = std::string(s->childValue("display"));
     }
@@ -63,7 +55,7 @@ void senderAndContact(const fhir::Node& root, std::string& sender, std::string& 
       if (const fhir::Node* s = r.child("serviceProvider")) sender = std::string(s->childValue("display"));
     }
   });
-  eachResource(root, [&](const fhir::Node& r) {
+  fhir::eachResource(root, [&](const fhir::Node& r) {
     const bool party = r.resourceType == "Organization" || r.resourceType == "PractitionerRole" ||
                        r.resourceType == "Practitioner";
     if (!party) return;
@@ -227,7 +219,7 @@ std::string notificationSummary(const fhir::Node& root, const routing::MessageFa
   w.Key("patient");
   w.StartObject();
   const fhir::Node* patient = nullptr;
-  eachResource(root, [&](const fhir::Node& r) {
+  fhir::eachResource(root, [&](const fhir::Node& r) {
     if (patient == nullptr && r.resourceType == "Patient") patient = &r;
   });
   if (patient != nullptr) {

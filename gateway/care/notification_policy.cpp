@@ -6,6 +6,7 @@
 
 #include "renkei/care/notifications.h"
 #include "renkei/core/digest.h"
+#include "renkei/fhir/each_resource.h"
 
 namespace renkei::care {
 namespace {
@@ -94,13 +95,7 @@ std::vector<std::string> acknowledgedTokens(const fhir::Node& root) {
       if (!value.empty() && value.size() <= 64) tokens.emplace_back(value);
     }
   };
-  visit(root);
-  if (root.resourceType == "Bundle") {
-    for (const fhir::Node& e : root.children()) {
-      if (e.name != "entry") continue;
-      if (const fhir::Node* r = e.child("resource")) visit(*r);
-    }
-  }
+  fhir::eachResource(root, visit);
   return tokens;
 }
 

@@ -1,6 +1,7 @@
 // Command-line parsing with --help, definition loading and input reading for CLI subcommands.
 #include "cli_support.h"
 
+#include <cctype>
 #include <ctime>
 #include <iostream>
 
@@ -8,6 +9,7 @@
 
 #include "renkei/core/file_io.h"
 #include "renkei/core/json_fields.h"
+#include "renkei/core/time_text.h"
 #include "renkei/fhir/default_sources.h"
 #include "renkei/fhir/resource_reader.h"
 #include "renkei/pipeline/adapter_registry.h"
@@ -49,15 +51,7 @@ Result<std::string> readInput(const std::string& path) {
 
 void printError(const std::string& message) { std::cerr << "renkei: " << message << '\n'; }
 
-std::string localTimeText(int64_t ms) {
-  if (ms <= 0) return "-";
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  return buf;
-}
+std::string localTimeText(int64_t ms) { return ms <= 0 ? "-" : localDateTimeAt(ms); }
 
 std::unique_ptr<fhir::Document> readResourceArgument(const std::string& path) {
   auto text = readInput(path);
@@ -86,6 +80,18 @@ std::optional<ConfiguredStore> openConfiguredStore(const std::string& path) {
     return std::nullopt;
   }
   return ConfiguredStore{std::move(config).value(), std::move(opened).value()};
+}
+
+Result<std::string> stateArgument(const Arguments& args, const std::vector<const char*>& states) {
+  std::string state = args.get("state");
+  for (char& c : state) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (!args.has("state")) return state;
+  std::string known;
+  for (const char* s : states) {
+    if (state == s) return state;
+    known += (known.empty() ? "" : ", ") + std::string(s);
+  }
+  return Status::invalidInput("unknown state '" + args.get("state") + "' (one of " + known + ")");
 }
 
 std::string recipientText(const std::string& recipientJson) {

@@ -58,6 +58,10 @@ void printError(const std::string& message);
 /// Milliseconds since the epoch as local "YYYY-MM-DD HH:MM:SS", or "-" for 0.
 std::string localTimeText(int64_t ms);
 
+/// The --state value in capitals when it is one of `states` (absent: ""), or InvalidInput naming
+/// them (an unknown state would otherwise list nothing and look like an empty list).
+Result<std::string> stateArgument(const Arguments& args, const std::vector<const char*>& states);
+
 /// "role: who" of a care-team delivery's recipient (directory data, not the message); "-" else.
 std::string recipientText(const std::string& recipientJson);
 

@@ -2,7 +2,6 @@
 // notifications to care-team members (works while the daemon runs): which are awaiting an
 // acknowledgement, escalated or waiting for the daily digest; acknowledging one for a recipient
 // who answered by phone or fax; sending the waiting digests now.
-#include <cctype>
 #include <iostream>
 
 #include "cli_support.h"
@@ -44,18 +43,6 @@ void printRows(const std::vector<store::NotificationRow>& rows) {
   }
 }
 
-Result<std::string> stateArgument(const Arguments& args) {
-  std::string state = args.get("state");
-  for (char& c : state) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  if (!args.has("state")) return state;
-  for (const char* known : {store::kAwaiting, store::kEscalated, store::kAcked, store::kInDigest,
-                            store::kDigested}) {
-    if (state == known) return state;
-  }
-  return Status::invalidInput("unknown state '" + args.get("state") +
-                              "' (one of AWAITING, ESCALATED, ACKED, DIGEST, DIGESTED)");
-}
-
 }  // namespace
 
 int runNotifications(int argc, char** argv) {
@@ -74,7 +61,8 @@ int runNotifications(int argc, char** argv) {
   }
   auto limit = args.integer("limit", 100);
   if (!limit.ok()) return usageError(spec(), limit.status().message());
-  auto state = stateArgument(args);
+  auto state = stateArgument(args, {store::kAwaiting, store::kEscalated, store::kAcked,
+                                    store::kInDigest, store::kDigested});
   if (!state.ok()) return usageError(spec(), state.status().message());
   auto configured = openConfiguredStore(args.get("config"));
   if (!configured) return 2;

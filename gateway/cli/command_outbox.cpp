@@ -1,7 +1,6 @@
 // `renkei outbox --config FILE list|dead|show|retry|replay …`: the operator's view of the
 // delivery queue in the configured store (works while the daemon runs). Prints no message
 // content, only states, destinations, errors and receivers' responses.
-#include <cctype>
 #include <iostream>
 
 #include "cli_support.h"
@@ -45,20 +44,6 @@ void printRows(const std::vector<store::OutboxRow>& rows) {
   }
 }
 
-/// The --state value in capitals, or InvalidInput naming the states (an unknown state would
-/// otherwise list nothing and look like an empty queue).
-Result<std::string> stateArgument(const Arguments& args) {
-  std::string state = args.get("state");
-  for (char& c : state) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  if (!args.has("state")) return state;
-  for (const char* known :
-       {store::kQueued, store::kRetrying, store::kHeld, store::kSent, store::kDead}) {
-    if (state == known) return state;
-  }
-  return Status::invalidInput("unknown state '" + args.get("state") +
-                              "' (one of QUEUED, RETRYING, HELD, SENT, DEAD)");
-}
-
 Result<int64_t> idArgument(const std::vector<std::string>& p, std::size_t at) {
   if (p.size() <= at) return Status::invalidInput(p[0] + " needs an id");
   try {
@@ -85,7 +70,8 @@ int runOutbox(int argc, char** argv) {
   if (action == "replay" && !args.has("to")) return usageError(spec(), "replay needs --to");
   auto limit = args.integer("limit", 100);
   if (!limit.ok()) return usageError(spec(), limit.status().message());
-  auto state = stateArgument(args);
+  auto state = stateArgument(
+      args, {store::kQueued, store::kRetrying, store::kHeld, store::kSent, store::kDead});
   if (!state.ok()) return usageError(spec(), state.status().message());
   auto configured = openConfiguredStore(args.get("config"));
   if (!configured) return 2;

@@ -73,16 +73,6 @@ void check(const Value& value, const Value& schemaJson, const std::string& at,
   errors.push_back({where.empty() ? "/" : where, message});
 }
 
-std::vector<std::string> strings(const Value& object, const char* key) {
-  std::vector<std::string> out;
-  auto it = object.FindMember(key);
-  if (it == object.MemberEnd() || !it->value.IsArray()) return out;
-  for (const auto& v : it->value.GetArray()) {
-    if (v.IsString()) out.emplace_back(v.GetString());
-  }
-  return out;
-}
-
 std::string absolute(const std::string& path, const std::string& baseDir) {
   if (path.empty() || path[0] == '/') return path;
   return (std::filesystem::path(baseDir) / path).lexically_normal().string();
@@ -219,15 +209,15 @@ Result<GatewayConfig> parseConfig(std::string_view text, const std::string& base
       const std::string at = "/routes/" + std::to_string(i);
       routing::RouteRule rule;
       rule.name = r.HasMember("name") && r["name"].IsString() ? r["name"].GetString() : at;
-      rule.sources = strings(r, "from");
-      rule.resourceTypes = strings(r, "resource_types");
-      rule.profiles = strings(r, "profiles");
-      rule.municipalities = strings(r, "municipalities");
-      rule.events = strings(r, "events");
+      rule.sources = pipeline::configStrings(r, "from");
+      rule.resourceTypes = pipeline::configStrings(r, "resource_types");
+      rule.profiles = pipeline::configStrings(r, "profiles");
+      rule.municipalities = pipeline::configStrings(r, "municipalities");
+      rule.events = pipeline::configStrings(r, "events");
       rule.condition = pipeline::configString(r, "condition");
-      rule.destinations = strings(r, "to");
-      rule.careTeamRoles = strings(r, "care_team");
-      rule.careTeamFallback = strings(r, "care_team_fallback");
+      rule.destinations = pipeline::configStrings(r, "to");
+      rule.careTeamRoles = pipeline::configStrings(r, "care_team");
+      rule.careTeamFallback = pipeline::configStrings(r, "care_team_fallback");
       for (std::size_t k = 0; k < rule.careTeamRoles.size(); ++k) {
         if (care::careRoleByCode(rule.careTeamRoles[k]) == nullptr) {
           std::string known;
@@ -309,8 +299,8 @@ Result<GatewayConfig> parseConfig(std::string_view text, const std::string& base
   }
   if (doc.HasMember("validation")) {
     const Value& v = doc["validation"];
-    config.profiles = strings(v, "profiles");
-    for (const std::string& p : strings(v, "packages")) config.packages.push_back(absolute(p, baseDir));
+    config.profiles = pipeline::configStrings(v, "profiles");
+    for (const std::string& p : pipeline::configStrings(v, "packages")) config.packages.push_back(absolute(p, baseDir));
     config.rejectInvalid = pipeline::configBool(v, "reject_invalid", true);
   }
   if (doc.HasMember("delivery")) {
@@ -340,7 +330,7 @@ Result<GatewayConfig> parseConfig(std::string_view text, const std::string& base
     auto trust = doc["care"].FindMember("trust");
     if (trust != doc["care"].MemberEnd() && trust->value.IsObject()) {
       config.careTrust.open = false;
-      for (const std::string& org : strings(trust->value, "assertors")) {
+      for (const std::string& org : pipeline::configStrings(trust->value, "assertors")) {
         config.careTrust.assertors.insert(org);
       }
       const std::string self = pipeline::configString(trust->value, "self_assertion", "confirmed");

@@ -9,19 +9,6 @@
 #include "renkei/routing/router.h"
 
 namespace renkei::config {
-namespace {
-
-std::vector<std::string> stringList(const rapidjson::Value& object, const char* key) {
-  std::vector<std::string> out;
-  auto it = object.FindMember(key);
-  if (it == object.MemberEnd() || !it->value.IsArray()) return out;
-  for (const auto& v : it->value.GetArray()) {
-    if (v.IsString()) out.emplace_back(v.GetString());
-  }
-  return out;
-}
-
-}  // namespace
 
 std::optional<care::NotifyPolicy> notifyPolicy(const rapidjson::Value& route, const std::string& at,
                                                const std::set<std::string>& sinkNames,
@@ -31,7 +18,7 @@ std::optional<care::NotifyPolicy> notifyPolicy(const rapidjson::Value& route, co
   const rapidjson::Value& n = it->value;
   const std::string here = at + "/notify";
   care::NotifyPolicy policy;
-  if (n.HasMember("urgent_events")) policy.urgentEvents = stringList(n, "urgent_events");
+  if (n.HasMember("urgent_events")) policy.urgentEvents = pipeline::configStrings(n, "urgent_events");
   for (std::size_t k = 0; k < policy.urgentEvents.size(); ++k) {
     if (!routing::isEventName(policy.urgentEvents[k])) {
       errors.push_back({here + "/urgent_events/" + std::to_string(k),
@@ -50,7 +37,7 @@ std::optional<care::NotifyPolicy> notifyPolicy(const rapidjson::Value& route, co
       policy.ackMs = static_cast<int64_t>(ack->value.GetDouble() * 60'000);
     }
   }
-  policy.escalateTo = stringList(n, "escalate_to");
+  policy.escalateTo = pipeline::configStrings(n, "escalate_to");
   for (std::size_t k = 0; k < policy.escalateTo.size(); ++k) {
     if (!sinkNames.count(policy.escalateTo[k])) {
       errors.push_back({here + "/escalate_to/" + std::to_string(k),

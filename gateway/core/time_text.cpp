@@ -19,12 +19,14 @@ std::string utcInstant(int64_t ms) {
 
 std::string localDate() { return localDateAt(static_cast<int64_t>(std::time(nullptr)) * 1000); }
 
-std::string localDateAt(int64_t ms) {
+std::string localDateAt(int64_t ms) { return localDateTimeAt(ms).substr(0, 10); }
+
+std::string localDateTimeAt(int64_t ms) {
   const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   localtime_r(&seconds, &tm);
-  char text[16];
-  std::strftime(text, sizeof text, "%Y-%m-%d", &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &tm);
   return text;
 }
 

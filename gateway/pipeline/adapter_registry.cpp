@@ -28,6 +28,16 @@ std::string configString(const rapidjson::Value& v, const char* key, std::string
              : fallback;
 }
 
+std::vector<std::string> configStrings(const rapidjson::Value& v, const char* key) {
+  std::vector<std::string> out;
+  auto it = v.FindMember(key);
+  if (it == v.MemberEnd() || !it->value.IsArray()) return out;
+  for (const auto& s : it->value.GetArray()) {
+    if (s.IsString()) out.emplace_back(s.GetString(), s.GetStringLength());
+  }
+  return out;
+}
+
 int64_t configInt(const rapidjson::Value& v, const char* key, int64_t fallback) {
   auto it = v.FindMember(key);
   return it != v.MemberEnd() && it->value.IsInt64() ? it->value.GetInt64() : fallback;

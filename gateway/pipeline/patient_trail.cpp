@@ -2,11 +2,11 @@
 // received (from whom), routed (which routes matched), held, sent or given up (to whom, through
 // which channel, why), notified, acknowledged or escalated, and read over the API (by whom).
 #include <algorithm>
-#include <ctime>
 
 #include <rapidjson/document.h>
 
 #include "renkei/core/json_fields.h"
+#include "renkei/core/time_text.h"
 #include "renkei/pipeline/audit_events.h"
 
 namespace renkei::pipeline {
@@ -168,14 +168,6 @@ const char* stepLabel(const std::string& step) {
   return "記録";
 }
 
-std::string localTime(int64_t ms) {
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  localtime_r(&seconds, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &tm);
-  return text;
-}
 
 }  // namespace
 
@@ -187,7 +179,7 @@ std::string auditEntriesText(const std::vector<AuditEntry>& entries) {
       const std::string name = !a.display.empty() ? a.display : a.value;
       if (!name.empty()) who += (who.empty() ? "" : " / ") + name;
     }
-    out += localTime(e.atMs) + "\t" + stepLabel(e.subtypeCode) + "\t" + (who.empty() ? "-" : who) +
+    out += localDateTimeAt(e.atMs) + "\t" + stepLabel(e.subtypeCode) + "\t" + (who.empty() ? "-" : who) +
            "\t" + e.outcomeDesc + "\n";
   }
   return out;

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "renkei/fhir/each_resource.h"
+
 namespace renkei::routing {
 
 std::string_view eventKindName(EventKind k) {
@@ -158,13 +160,7 @@ std::vector<std::string_view> eventNames(const MessageFacts& facts) {
 
 MessageFacts collectFacts(const fhir::Node& root) {
   MessageFacts facts;
-  visit(root, facts);
-  if (root.resourceType == "Bundle") {
-    for (const fhir::Node& entry : root.children()) {
-      if (entry.name != "entry") continue;
-      if (const fhir::Node* r = entry.child("resource")) visit(*r, facts);
-    }
-  }
+  fhir::eachResource(root, [&](const fhir::Node& r) { visit(r, facts); });
   return facts;
 }
 

@@ -12,6 +12,8 @@ std::string utcInstant(int64_t ms);
 std::string localDate();
 /// The local date at `ms` since the epoch.
 std::string localDateAt(int64_t ms);
+/// The local date and time at `ms` since the epoch, "2026-12-06 11:30:00".
+std::string localDateTimeAt(int64_t ms);
 /// The first time after `nowMs` at which the local clock reads `minuteOfDay` (0 … 1439).
 int64_t nextLocalTime(int64_t nowMs, int minuteOfDay);
 

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <rapidjson/document.h>
 
@@ -70,6 +71,8 @@ void registerBuiltinAdapters(AdapterRegistry& registry);
 std::string configString(const rapidjson::Value& v, const char* key, std::string fallback = "");
 int64_t configInt(const rapidjson::Value& v, const char* key, int64_t fallback);
 bool configBool(const rapidjson::Value& v, const char* key, bool fallback);
+/// The strings of an array member (other values left out); empty when absent.
+std::vector<std::string> configStrings(const rapidjson::Value& v, const char* key);
 /// An object of mapping parameters (`mapping_parameters`), empty when absent; InvalidInput for a
 /// key or value the parameters do not allow.
 Result<mapping::MappingParameters> configMappingParameters(const rapidjson::Value& v, const char* key);
