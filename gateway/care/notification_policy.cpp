@@ -5,6 +5,7 @@
 #include <random>
 
 #include "renkei/care/notifications.h"
+#include "renkei/core/civil_date.h"
 #include "renkei/core/digest.h"
 #include "renkei/fhir/each_resource.h"
 
@@ -14,28 +15,14 @@ namespace {
 /// The date part of a FHIR date or dateTime ("2026-12-06T10:00:00+09:00" → "2026-12-06").
 std::string datePart(const std::string& when) { return when.substr(0, std::min<size_t>(10, when.size())); }
 
-/// "YYYY-MM-DD" plus `days` (proleptic Gregorian), for comparing event dates with today.
+/// "YYYY-MM-DD" plus `days`, for comparing event dates with today.
 std::string addDays(const std::string& date, int days) {
   int y = 0, m = 0, d = 0;
   if (std::sscanf(date.c_str(), "%d-%d-%d", &y, &m, &d) != 3) return date;
-  auto daysFromCivil = [](int yy, int mm, int dd) {
-    yy -= mm <= 2;
-    const int era = (yy >= 0 ? yy : yy - 399) / 400;
-    const int yoe = yy - era * 400;
-    const int doy = (153 * (mm + (mm > 2 ? -3 : 9)) + 2) / 5 + dd - 1;
-    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-  };
-  int z = daysFromCivil(y, m, d) + days + 719468;
-  const int era = (z >= 0 ? z : z - 146096) / 146097;
-  const int doe = z - era * 146097;
-  const int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int mp = (5 * doy + 2) / 153;
-  const int dd = doy - (153 * mp + 2) / 5 + 1;
-  const int mm = mp + (mp < 10 ? 3 : -9);
+  int64_t year = 0;
+  civilFromDays(daysFromCivil(y, m, d) + days, year, m, d);
   char text[32];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02d", yoe + era * 400 + (mm <= 2), mm, dd);
+  std::snprintf(text, sizeof text, "%04d-%02d-%02d", static_cast<int>(year), m, d);
   return text;
 }
 
