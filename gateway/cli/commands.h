@@ -18,5 +18,6 @@ int runMap(int argc, char** argv);
 int runMapping(int argc, char** argv);
 int runMatch(int argc, char** argv);
 int runNotifications(int argc, char** argv);
+int runDirectory(int argc, char** argv);
 
 }  // namespace renkei::cli

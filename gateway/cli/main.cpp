@@ -33,6 +33,8 @@ constexpr Command kCommands[] = {
     {"map", renkei::cli::runMap,
      "a file in a mapped layout → validated FHIR Bundles (or --reverse)"},
     {"mapping", renkei::cli::runMapping, "check the mappings, or run their golden cases"},
+    {"directory", renkei::cli::runDirectory,
+     "a directory spreadsheet (CSV) → a FHIR transaction Bundle to post to the endpoint"},
     {"audit", renkei::cli::runAudit, "the newest API requests as a Bundle of FHIR AuditEvents"},
     {"match", renkei::cli::runMatch,
      "match a Patient against the stored patients of every organization (link, review or new)"},

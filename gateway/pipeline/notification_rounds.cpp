@@ -36,6 +36,9 @@ void planNotification(store::PlannedDelivery& planned, const routing::RoutedDeli
 
 namespace {
 
+constexpr const char* kEscalationKeyPrefix = "rk-esc-";
+constexpr const char* kDigestKeyPrefix = "rk-digest-";
+
 /// The most items one digest lists (a recipient with more gets the rest in a second one).
 constexpr int kMaxDigestItems = 5000;
 
@@ -73,7 +76,7 @@ Status escalate(store::Store& store, const store::NotificationRow& n, int64_t no
     d.messageId = n.messageId;
     d.destination = sink;
     d.orderingKey = "notification-" + std::to_string(n.id);
-    d.idempotencyKey = "rk-esc-" + sha256Hex(n.token + '\n' + sink).substr(0, 32);
+    d.idempotencyKey = kEscalationKeyPrefix + sha256Hex(n.token + '\n' + sink).substr(0, 32);
     d.recipient = n.recipient;
     d.payload = care::escalationBundle(n.summary, n.token, n.createdMs, nowMs);
     deliveries.push_back(std::move(d));
@@ -114,13 +117,19 @@ Status sendDigest(store::Store& store, const care::CareDirectory* care,
   d.destination = items.front().destination;
   d.recipient = items.front().recipient;
   d.orderingKey = "digest-" + sha256Hex(d.destination + '\n' + d.recipient).substr(0, 24);
-  d.idempotencyKey = "rk-digest-" + sha256Hex(tokens.front() + '\n' + localDateAt(nowMs)).substr(0, 32);
+  d.idempotencyKey =
+      kDigestKeyPrefix + sha256Hex(tokens.front() + '\n' + localDateAt(nowMs)).substr(0, 32);
   d.payload = care::digestBundle(summaries, tokens, nowMs);
   auto digested = store.digestNotifications(ids, d, nowMs);
   return digested.ok() ? Status::okStatus() : digested.status();
 }
 
 }  // namespace
+
+bool carriesCheckedNotifications(const store::OutboxRow& row) {
+  return row.idempotencyKey.rfind(kEscalationKeyPrefix, 0) == 0 ||
+         row.idempotencyKey.rfind(kDigestKeyPrefix, 0) == 0;
+}
 
 Result<int> sendDueNotifications(store::Store& store, const care::CareDirectory* care,
                                  int digestMinuteOfDay, int64_t nowMs) {

@@ -8,8 +8,8 @@
 #include <Poco/Exception.h>
 
 #include "renkei/core/digest.h"
-#include "renkei/core/time_text.h"
 #include "renkei/core/json_log.h"
+#include "renkei/core/time_text.h"
 #include "renkei/fhir/operation_outcome.h"
 #include "renkei/fhir/resource_reader.h"
 #include "renkei/pipeline/notification_rounds.h"
@@ -353,6 +353,7 @@ Result<int> Pipeline::reviewConsents() {
     std::vector<store::HoldUpdate> updates;
     for (const store::OutboxRow& row : rows.value()) {
       after = row.id;
+      if (carriesCheckedNotifications(row)) continue;
       fhir::ReadResult read = fhir::readResource(row.canonical, fhir::SourceFormat::Json);
       if (!read.ok()) continue;
       const routing::MessageFacts facts = routing::collectFacts(*read.document->root());

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Notifications to the care team through the real daemon: the patient of hospital A has a
-かかりつけ医 at clinic B (FHIR REST) and a care manager at office C (the ward's folder).
+かかりつけ医 at clinic B (FHIR REST) and a care manager at office C (the ward's folder; its
+directory entry imported from the ward's spreadsheet with `renkei directory csv`).
 
   - a discharge arrives from two sources (the hospital's folder and its EHR export folder, with the
     time of day differing): it is one fact, so the doctor and the care manager are each told once,
@@ -92,9 +93,19 @@ def main():
         put(base, "clinic-b", {"resourceType": "CareTeam", "id": "team", "status": "active",
                                "subject": {"identifier": MRN},
                                "participant": [member("family-doctor", reference="PractitionerRole/sato")]})
-        put(base, "office-c", endpoint("ep-ward", "ward-b-folder", "file:///srv/ward-b"))
-        put(base, "office-c", {"resourceType": "Organization", "id": "office", "name": "居宅介護支援センターC",
-                               "endpoint": [{"reference": "Endpoint/ep-ward"}]})
+        # Office C's entry comes from the ward's directory spreadsheet (CP932, as Excel saves it).
+        sheet = os.path.join(work, "directory.csv")
+        with open(sheet, "w", encoding="cp932", newline="") as f:
+            f.write("ID,名称,種別,市区町村,電話,連携先\r\noffice,居宅介護支援センターC,居宅介護支援,新宿区,"
+                    "03-3333-4444,ward-b-folder\r\n")
+        made = subprocess.run([renkei, "directory", "csv", sheet, "--encoding", "cp932"],
+                              capture_output=True, cwd=work)
+        assert made.returncode == 0, made.stderr.decode()
+        posted = urllib.request.Request(base, data=made.stdout, method="POST",
+                                        headers={"Content-Type": "application/fhir+json",
+                                                 "Authorization": "Bearer " + TOKENS["office-c"]})
+        with urllib.request.urlopen(posted, timeout=30) as response:
+            assert response.status in (200, 201), response.status
         put(base, "office-c", {"resourceType": "CareTeam", "id": "team", "status": "active",
                                "subject": {"identifier": MRN},
                                "participant": [member("care-manager", reference="Organization/office")]})

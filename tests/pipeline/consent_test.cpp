@@ -147,5 +147,27 @@ TEST_F(ConsentPipelineTest, InsideTheWardNoConsentIsNeeded) {
   EXPECT_EQ(onlyRow().state, store::kQueued);
 }
 
+TEST_F(ConsentPipelineTest, ADigestIsNotHeldAgainByTheConsentLoop) {
+  // Consent is checked per item when a digest is made; the digest itself names no one patient.
+  const int64_t id = store_->intake({{"inbox", "hospital-a", "m", "", "m"}}, clock_->load()).value()[0].messageId;
+  ASSERT_EQ(store_->claimReceived("t", 10, clock_->load(), 1000)->size(), 1u);
+  store::RoutingOutcome o{id, store::kRouted, "", "{}", R"({"resourceType":"Basic","code":{"text":"x"}})", {}};
+  store::PlannedDelivery d{"clinic-fhir", "p", R"({"member":"Organization/clinic","organization":"clinic-b"})"};
+  store::NotificationPlan n;
+  n.factKey = "fact";
+  n.token = "t";
+  n.dueMs = clock_->load() + 1000;
+  n.recipientOrganization = "clinic-b";
+  d.notification = n;
+  o.deliveries = {d};
+  ASSERT_TRUE(store_->recordRouting({o}, "t", clock_->load()).ok());
+  ASSERT_EQ(store_->digestNow(clock_->load()).value(), 1);
+  ASSERT_TRUE(pipeline_->sendNotifications().ok());
+  const store::OutboxRow digest = onlyRow();
+  EXPECT_EQ(digest.state, store::kQueued);
+  ASSERT_TRUE(pipeline_->reviewConsents().ok());
+  EXPECT_EQ(onlyRow().state, store::kQueued) << "not held for want of a patient it does not name";
+}
+
 }  // namespace
 }  // namespace renkei::care

@@ -16,6 +16,11 @@ void planNotification(store::PlannedDelivery& planned, const routing::RoutedDeli
                       const fhir::Node& root, const routing::MessageFacts& facts,
                       const std::string& canonical, const std::string& today, int64_t nowMs);
 
+/// Whether a delivery is a digest or an escalation the gateway made: consent was checked for
+/// each notification it carries (when it was sent, or when the digest was made), and its content
+/// lists notifications, not one patient's message, so the consent loop leaves it alone.
+bool carriesCheckedNotifications(const store::OutboxRow& row);
+
 /// One round over the due notifications: each AWAITING one past its deadline is escalated to its
 /// fallback sinks; the DIGEST ones due are gathered per (destination, recipient) into one digest
 /// delivery, except those the patient's consent (`care`, when given) does not allow now, which
