@@ -311,6 +311,16 @@ std::optional<ParsedConsent> parseConsent(const store::StoredResource& stored, c
 
 }  // namespace
 
+std::string recipientLabel(const std::string& recipientJson, bool withOrganization) {
+  rapidjson::Document d;
+  d.Parse(recipientJson.c_str(), recipientJson.size());
+  if (d.HasParseError() || !d.IsObject()) return "";
+  const std::string who = json::str(d, "display").empty() ? json::str(d, "member") : json::str(d, "display");
+  std::string label = json::str(d, "role") + ": " + who;
+  if (withOrganization) label += " (" + json::str(d, "organization") + ")";
+  return label;
+}
+
 std::string recipientFolderName(const std::string& recipientJson) {
   rapidjson::Document d;
   d.Parse(recipientJson.c_str(), recipientJson.size());

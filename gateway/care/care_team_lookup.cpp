@@ -119,9 +119,16 @@ Result<std::shared_ptr<const CareDirectory>> CareTeamLookup::load() {
   };
   auto directory = CareDirectory::build(r, channels_, policy_, trust_);
   if (!directory->untrustedStatements().empty()) {
+    // The organizations only: a CareTeam's id is the client's choice and may carry a patient number.
+    std::set<std::string> organizations;
+    for (const std::string& st : directory->untrustedStatements()) {
+      organizations.insert(st.substr(0, st.find(':')));
+    }
+    std::string names;
+    for (const std::string& o : organizations) names += (names.empty() ? "" : ",") + o;
     JsonLog::write(LogLevel::Warn, "care_statements_untrusted",
                    {{"count", std::to_string(directory->untrustedStatements().size())},
-                    {"first", directory->untrustedStatements().front()}});
+                    {"organizations", names}});
   }
   return directory;
 }

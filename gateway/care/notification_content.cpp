@@ -262,11 +262,12 @@ std::string urgentNotificationBundle(const std::string& canonicalJson,
                                      const std::string& summaryJson, const std::string& token,
                                      int64_t dueMs, int64_t nowMs) {
   const Summary s(summaryJson);
+  const std::string line = summaryText(summaryJson);
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   bundleStart(w, nowMs);
   communication(w, s, token, true,
-                {summaryText(summaryJson), "受領後、確認をお願いします (期限 " + utcInstant(dueMs) + ")"},
+                {line, "受領後、確認をお願いします (期限 " + utcInstant(dueMs) + ")"},
                 nowMs);
   w.StartObject();
   field(w, "fullUrl", uuidOf(token, '9'));
@@ -281,7 +282,7 @@ std::string urgentNotificationBundle(const std::string& canonicalJson,
   w.StartObject();
   field(w, "text", "受領確認");
   w.EndObject();
-  field(w, "description", summaryText(summaryJson));
+  field(w, "description", line);
   s.subject(w, "for");
   field(w, "authoredOn", utcInstant(nowMs));
   w.Key("restriction");

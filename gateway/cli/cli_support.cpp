@@ -2,13 +2,10 @@
 #include "cli_support.h"
 
 #include <cctype>
-#include <ctime>
 #include <iostream>
 
-#include <rapidjson/document.h>
-
+#include "renkei/care/care_directory.h"
 #include "renkei/core/file_io.h"
-#include "renkei/core/json_fields.h"
 #include "renkei/core/time_text.h"
 #include "renkei/fhir/default_sources.h"
 #include "renkei/fhir/resource_reader.h"
@@ -95,12 +92,8 @@ Result<std::string> stateArgument(const Arguments& args, const std::vector<const
 }
 
 std::string recipientText(const std::string& recipientJson) {
-  rapidjson::Document d;
-  d.Parse(recipientJson.c_str(), recipientJson.size());
-  if (d.HasParseError() || !d.IsObject()) return "-";
-  const std::string who =
-      json::str(d, "display").empty() ? json::str(d, "member") : json::str(d, "display");
-  return json::str(d, "role") + ": " + who;
+  const std::string label = care::recipientLabel(recipientJson);
+  return label.empty() ? "-" : label;
 }
 
 }  // namespace renkei::cli

@@ -5,6 +5,7 @@
 
 #include <rapidjson/document.h>
 
+#include "renkei/care/care_directory.h"
 #include "renkei/core/json_fields.h"
 #include "renkei/core/time_text.h"
 #include "renkei/pipeline/audit_events.h"
@@ -43,19 +44,10 @@ AuditAgent organization(const std::string& org, bool requestor) {
   return {"urn:renkei:organization", org, "", "Organization", requestor};
 }
 
-/// The care-team member a delivery or notification was for: "role: who (organization)".
-std::string recipientText(const std::string& recipientJson) {
-  rapidjson::Document d;
-  d.Parse(recipientJson.c_str(), recipientJson.size());
-  if (d.HasParseError() || !d.IsObject()) return "";
-  const std::string who = json::str(d, "display").empty() ? json::str(d, "member") : json::str(d, "display");
-  return json::str(d, "role") + ": " + who + " (" + json::str(d, "organization") + ")";
-}
-
 /// The recipient of a delivery: its channel, and the care-team member when it has one.
 std::vector<AuditAgent> recipientAgents(const std::string& destination, const std::string& recipientJson) {
   std::vector<AuditAgent> agents{{"urn:renkei:sink", destination, "", "Endpoint", false}};
-  const std::string member = recipientText(recipientJson);
+  const std::string member = care::recipientLabel(recipientJson, true);
   if (!member.empty()) agents.push_back({"", "", member, "", false});
   return agents;
 }

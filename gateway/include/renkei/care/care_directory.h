@@ -43,6 +43,10 @@ struct CareRecipient {
   std::string recipientJson() const;
 };
 
+/// "role: who" of a delivery's recipient (CareRecipient::recipientJson) for people, with
+/// " (organization)" when asked; "" when it is not one.
+std::string recipientLabel(const std::string& recipientJson, bool withOrganization = false);
+
 /// Whose care-team statements count (config "care.trust"). Open (no trust section): every
 /// organization's. Otherwise a CareTeam written by one of `assertors` (the patient's hospital,
 /// care office, the municipality) counts for every member it names; one written by another
