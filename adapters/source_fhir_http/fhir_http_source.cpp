@@ -6,7 +6,7 @@
 #include <Poco/Net/Context.h>
 #include <Poco/Net/DNS.h>
 
-#include "fhir_api.h"
+#include "renkei/fhir_api/fhir_api.h"
 #include "renkei/core/json_log.h"
 #include "renkei/fhirpath/invariants.h"
 #include "renkei/net/http_server.h"
@@ -18,6 +18,14 @@ extern const std::string_view kFhirHttpSourceSchema;
 
 namespace renkei::adapters {
 namespace {
+
+using fhir_api::ApiClients;
+using fhir_api::ApiRequest;
+using fhir_api::ApiResponse;
+using fhir_api::AuditTrail;
+using fhir_api::FhirApi;
+using fhir_api::outcomeResponse;
+using fhir_api::Recipients;
 
 struct ServerOptions {
   net::HttpServerOptions http;

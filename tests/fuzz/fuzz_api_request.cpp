@@ -19,7 +19,7 @@
 #include "renkei/pipeline/pipeline.h"
 #include "renkei/routing/router.h"
 #include "renkei/store/store.h"
-#include "source_fhir_http/fhir_api.h"
+#include "renkei/fhir_api/fhir_api.h"
 
 namespace {
 
@@ -28,7 +28,7 @@ using namespace renkei;
 struct Endpoint {
   std::shared_ptr<store::Store> store;
   std::unique_ptr<pipeline::Pipeline> pipeline;
-  std::unique_ptr<adapters::FhirApi> api;
+  std::unique_ptr<fhir_api::FhirApi> api;
 };
 
 std::filesystem::path& storeDir() {
@@ -69,10 +69,10 @@ Endpoint& endpoint() {
     rapidjson::Document clients;
     clients.Parse((R"([{"id": "fuzz", "organization": "org-f", "token_sha256": ")" +
                    sha256Hex("t") + R"(", "scopes": ["system/*.*"]}])").c_str());
-    out->api = std::make_unique<adapters::FhirApi>(
-        "hospital", "/fhir", std::make_shared<const adapters::ApiClients>(clients), defs.value(),
+    out->api = std::make_unique<fhir_api::FhirApi>(
+        "hospital", "/fhir", std::make_shared<const fhir_api::ApiClients>(clients), defs.value(),
         validator, out->pipeline.get(), out->store, nullptr, true,
-        adapters::Recipients{{"org-f", {"nowhere"}}});
+        fhir_api::Recipients{{"org-f", {"nowhere"}}});
     out->api->setPublicUrl("https://fuzz");
     return out;
   }();
@@ -92,7 +92,7 @@ std::string line(std::string_view& text) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > 64 * 1024) return 0;  // the endpoint's own limit is tested elsewhere
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  adapters::ApiRequest request;
+  fhir_api::ApiRequest request;
   const std::string first = line(text);
   const std::size_t space = first.find(' ');
   request.method = first.substr(0, space);
@@ -112,7 +112,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     request.headers[name] = value;
   }
   request.body = std::string(text);
-  const adapters::ApiResponse response = endpoint().api->handle(request);
+  const fhir_api::ApiResponse response = endpoint().api->handle(request);
   if (response.status < 200 || response.status > 599) __builtin_trap();
   if (response.status >= 400 && response.body.find("OperationOutcome") == std::string::npos) {
     __builtin_trap();  // every failure says why

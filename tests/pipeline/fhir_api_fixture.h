@@ -14,13 +14,13 @@
 #include "pipeline/pipeline_fixture.h"
 #include "renkei/core/digest.h"
 #include "renkei/fhirpath/invariants.h"
-#include "source_fhir_http/fhir_api.h"
+#include "renkei/fhir_api/fhir_api.h"
 #include "support/test_env.h"
 
 namespace renkei::test {
 
-using adapters::ApiRequest;
-using adapters::ApiResponse;
+using fhir_api::ApiRequest;
+using fhir_api::ApiResponse;
 
 /// A POST of FHIR JSON with client token-a (or `token`; empty: no Authorization).
 inline ApiRequest post(const std::string& path, const std::string& body,
@@ -47,11 +47,11 @@ class FhirApiTest : public PipelineFixture {
                        .c_str());
     api_ = makeApi(pipeline_.get());
   }
-  std::unique_ptr<adapters::FhirApi> makeApi(pipeline::Intake* intake,
-                                             adapters::Recipients recipients = {}) {
+  std::unique_ptr<fhir_api::FhirApi> makeApi(pipeline::Intake* intake,
+                                             fhir_api::Recipients recipients = {}) {
     auto defs = coreDefinitions();
-    return std::make_unique<adapters::FhirApi>("hospital", "/fhir",
-                                               std::make_shared<const adapters::ApiClients>(clients_),
+    return std::make_unique<fhir_api::FhirApi>("hospital", "/fhir",
+                                               std::make_shared<const fhir_api::ApiClients>(clients_),
                                                defs, fhirpath::makeValidator(defs), intake, store_,
                                                nullptr, true, std::move(recipients));
   }
@@ -61,7 +61,7 @@ class FhirApiTest : public PipelineFixture {
   struct TwoGateways {
     std::shared_ptr<store::Store> storeA, storeB;
     std::unique_ptr<pipeline::Pipeline> pipelineA, pipelineB;
-    std::unique_ptr<adapters::FhirApi> apiA, apiB;
+    std::unique_ptr<fhir_api::FhirApi> apiA, apiB;
   };
   /// nullopt (with `why`) when no PostgreSQL is configured for the tests.
   std::optional<TwoGateways> twoGatewaysOnPostgres(std::string& why) {
@@ -84,7 +84,7 @@ class FhirApiTest : public PipelineFixture {
   }
 
   rapidjson::Document clients_;
-  std::unique_ptr<adapters::FhirApi> api_;
+  std::unique_ptr<fhir_api::FhirApi> api_;
 };
 
 inline ApiRequest get(const std::string& path, const std::string& token) {
@@ -97,7 +97,7 @@ inline ApiRequest get(const std::string& path, const std::string& token) {
 
 /// Sends `requests` to `apis` (round robin), every thread released at the same moment; returns
 /// the statuses in request order.
-inline std::vector<int> sendTogether(const std::vector<adapters::FhirApi*>& apis,
+inline std::vector<int> sendTogether(const std::vector<fhir_api::FhirApi*>& apis,
                                      const std::vector<ApiRequest>& requests) {
   std::vector<int> statuses(requests.size());
   std::atomic<bool> go{false};

@@ -177,7 +177,7 @@ TEST_F(FhirApiTest, ABatchAnswersEachEntryOnItsOwn) {
 
 TEST_F(FhirApiTest, APushOnlyEndpointKeepsNoResourceCopies) {
   auto defs = coreDefinitions();
-  adapters::FhirApi pushOnly("hospital", "/fhir", std::make_shared<const adapters::ApiClients>(clients_),
+  fhir_api::FhirApi pushOnly("hospital", "/fhir", std::make_shared<const fhir_api::ApiClients>(clients_),
                              defs, fhirpath::makeValidator(defs), pipeline_.get(), store_, nullptr,
                              false);
   ApiResponse created = pushOnly.handle(post("/fhir/Patient", patientJson("push")));
@@ -344,7 +344,7 @@ TEST_F(FhirApiTest, AClientMayAuthenticateWithAJwtSignedByItsOwnKey) {
                 (keys / "pub.pem").string() + R"(", "scopes": ["system/*.write"]}])")
                    .c_str());
   auto defs = coreDefinitions();
-  adapters::FhirApi api("hospital", "/fhir", std::make_shared<const adapters::ApiClients>(config), defs,
+  fhir_api::FhirApi api("hospital", "/fhir", std::make_shared<const fhir_api::ApiClients>(config), defs,
                         fhirpath::makeValidator(defs), pipeline_.get(), store_);
   const auto seconds = [](int64_t n) { return Poco::Timestamp() + n * Poco::Timestamp::resolution(); };
   auto jwt = [&](const std::string& keyFile, const std::string& issuer, int64_t lifetimeSeconds,
@@ -390,9 +390,9 @@ TEST_F(FhirApiTest, AClientOverItsRateGets429) {
 }
 
 TEST_F(FhirApiTest, EveryRequestIsAuditedWithoutItsQueryOrContent) {
-  adapters::AuditTrail trail(store_);
+  fhir_api::AuditTrail trail(store_);
   auto defs = coreDefinitions();
-  adapters::FhirApi api("hospital", "/fhir", std::make_shared<const adapters::ApiClients>(clients_),
+  fhir_api::FhirApi api("hospital", "/fhir", std::make_shared<const fhir_api::ApiClients>(clients_),
                         defs, fhirpath::makeValidator(defs), pipeline_.get(), store_, &trail);
   api.handle(post("/fhir/Patient", patientJson("a1"), ""));
   ApiRequest created = post("/fhir/Patient", patientJson("a2"));
@@ -411,7 +411,7 @@ TEST_F(FhirApiTest, EveryRequestIsAuditedWithoutItsQueryOrContent) {
 }
 
 /// Fires `n` identical conditional creates from `n` threads at the given APIs (round robin).
-std::vector<int> parallelConditionalCreates(const std::vector<adapters::FhirApi*>& apis, int n,
+std::vector<int> parallelConditionalCreates(const std::vector<fhir_api::FhirApi*>& apis, int n,
                                             const std::string& body) {
   ApiRequest r = post("/fhir/Patient", body);
   r.headers["if-none-exist"] = "identifier=urn:oid:1.2.392.100495.20.3.51.11312345678|race";

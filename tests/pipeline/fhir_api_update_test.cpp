@@ -167,7 +167,7 @@ TEST_F(FhirApiUpdateTest, TransactionAndBatchEntriesMayPutByIdWithIfMatch) {
 }
 
 /// `n` PUTs of different content with the same If-Match, sent at once; returns their statuses.
-std::vector<int> parallelUpdates(const std::vector<adapters::FhirApi*>& apis, int n,
+std::vector<int> parallelUpdates(const std::vector<fhir_api::FhirApi*>& apis, int n,
                                  const std::string& ifMatch) {
   std::vector<ApiRequest> requests;
   for (int i = 0; i < n; ++i) {

@@ -17,7 +17,7 @@
 
 #include "renkei/pipeline/search_values.h"
 
-namespace renkei::adapters {
+namespace renkei::fhir_api {
 
 std::string header(const ApiRequest& r, const std::string& name) {
   auto it = r.headers.find(name);
@@ -226,4 +226,4 @@ ParsedSearch parseSearch(const std::string& type, const std::string& query) {
   return out;
 }
 
-}  // namespace renkei::adapters
+}  // namespace renkei::fhir_api

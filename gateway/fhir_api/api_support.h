@@ -10,11 +10,11 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "fhir_api.h"
+#include "renkei/fhir_api/fhir_api.h"
 #include "renkei/fhir/resource_reader.h"
 #include "renkei/store/store.h"
 
-namespace renkei::adapters {
+namespace renkei::fhir_api {
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
@@ -56,4 +56,4 @@ ParsedSearch parseSearch(const std::string& type, const std::string& query);
 /// Search parameters supported per type (besides _id, _count and _offset), with their kinds.
 const std::vector<std::pair<std::string, std::string>>& searchParameters(const std::string& type);
 
-}  // namespace renkei::adapters
+}  // namespace renkei::fhir_api

@@ -16,7 +16,7 @@ namespace Poco::JWT {
 class Signer;
 }
 
-namespace renkei::adapters {
+namespace renkei::fhir_api {
 
 struct ApiClient {
   std::string id;
@@ -54,4 +54,4 @@ class ApiClients {
   std::vector<ApiClient> clients_;
 };
 
-}  // namespace renkei::adapters
+}  // namespace renkei::fhir_api

@@ -17,14 +17,14 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "api_clients.h"
-#include "audit_trail.h"
+#include "renkei/fhir_api/api_clients.h"
+#include "renkei/fhir_api/audit_trail.h"
 #include "renkei/fhir/definitions.h"
 #include "renkei/fhir/validator.h"
 #include "renkei/fhir/resource_reader.h"
 #include "renkei/pipeline/intake.h"
 
-namespace renkei::adapters {
+namespace renkei::fhir_api {
 
 struct ApiRequest {
   std::string method;
@@ -148,4 +148,4 @@ class FhirApi {
 ApiResponse outcomeResponse(int status, std::string_view severity, std::string_view code,
                             const std::string& text);
 
-}  // namespace renkei::adapters
+}  // namespace renkei::fhir_api

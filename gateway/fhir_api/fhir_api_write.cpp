@@ -5,14 +5,14 @@
 #include <Poco/UUIDGenerator.h>
 
 #include "api_support.h"
-#include "fhir_api.h"
+#include "renkei/fhir_api/fhir_api.h"
 #include "renkei/core/digest.h"
 #include "renkei/fhir/structure.h"
 #include "renkei/pipeline/adapter_registry.h"
 #include "renkei/pipeline/resource_ids.h"
 #include "renkei/pipeline/write_intent.h"
 
-namespace renkei::adapters {
+namespace renkei::fhir_api {
 namespace {
 
 /// The idempotency key that makes parallel identical conditional writes create one resource.
@@ -421,4 +421,4 @@ ApiResponse FhirApi::acceptBatch(const ApiRequest& request, const ApiClient& cli
   return withBody(200, buffer.GetString());
 }
 
-}  // namespace renkei::adapters
+}  // namespace renkei::fhir_api

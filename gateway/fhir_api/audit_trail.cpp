@@ -1,11 +1,11 @@
 // AuditTrail: a buffer drained by one supervised writer loop.
-#include "audit_trail.h"
+#include "renkei/fhir_api/audit_trail.h"
 
 #include <chrono>
 
 #include "renkei/core/json_log.h"
 
-namespace renkei::adapters {
+namespace renkei::fhir_api {
 
 AuditTrail::AuditTrail(std::shared_ptr<store::Store> store, std::shared_ptr<HealthRegistry> health,
                        std::string component)
@@ -51,4 +51,4 @@ Status AuditTrail::writeRound() {
   return flush();
 }
 
-}  // namespace renkei::adapters
+}  // namespace renkei::fhir_api

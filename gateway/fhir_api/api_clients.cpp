@@ -1,5 +1,5 @@
 // Token lookup by SHA-256 and scope matching.
-#include "api_clients.h"
+#include "renkei/fhir_api/api_clients.h"
 
 #include <cctype>
 
@@ -10,7 +10,7 @@
 
 #include "renkei/core/digest.h"
 
-namespace renkei::adapters {
+namespace renkei::fhir_api {
 namespace {
 
 /// "AB:CD:…" or "abcd…" → "abcd…".
@@ -143,4 +143,4 @@ bool ApiClients::anyCertificateClients() const {
   return false;
 }
 
-}  // namespace renkei::adapters
+}  // namespace renkei::fhir_api

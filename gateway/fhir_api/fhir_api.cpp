@@ -1,6 +1,6 @@
 // FhirApi: authentication, rate limits, routing of FHIR interactions to their handlers, format
 // negotiation, and the audit record of every request.
-#include "fhir_api.h"
+#include "renkei/fhir_api/fhir_api.h"
 
 #include <algorithm>
 
@@ -16,7 +16,7 @@
 #include "renkei/fhir/xml_writer.h"
 #include "renkei/pipeline/pipeline.h"
 
-namespace renkei::adapters {
+namespace renkei::fhir_api {
 
 ApiResponse outcomeResponse(int status, std::string_view severity, std::string_view code,
                             const std::string& text) {
@@ -257,4 +257,4 @@ ApiResponse FhirApi::validate(const ApiRequest& request, std::string_view type) 
   return withBody(200, fhir::operationOutcomeJson(result.issues));
 }
 
-}  // namespace renkei::adapters
+}  // namespace renkei::fhir_api

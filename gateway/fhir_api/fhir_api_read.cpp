@@ -2,9 +2,9 @@
 // sees its own organization's resources and those routed to the destinations that deliver to its
 // organization (config `recipients`); any other looks exactly like a missing one.
 #include "api_support.h"
-#include "fhir_api.h"
+#include "renkei/fhir_api/fhir_api.h"
 
-namespace renkei::adapters {
+namespace renkei::fhir_api {
 
 ApiResponse FhirApi::read(const ApiClient& client, const std::string& type, const std::string& id,
                           int64_t version) const {
@@ -168,4 +168,4 @@ ApiResponse FhirApi::search(const ApiRequest& request, const ApiClient& client,
   return response;
 }
 
-}  // namespace renkei::adapters
+}  // namespace renkei::fhir_api

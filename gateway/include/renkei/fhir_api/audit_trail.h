@@ -13,7 +13,7 @@
 #include "renkei/core/supervised_loop.h"
 #include "renkei/store/store.h"
 
-namespace renkei::adapters {
+namespace renkei::fhir_api {
 
 class AuditTrail {
  public:
@@ -37,4 +37,4 @@ class AuditTrail {
   SupervisedLoop writer_;
 };
 
-}  // namespace renkei::adapters
+}  // namespace renkei::fhir_api

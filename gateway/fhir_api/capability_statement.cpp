@@ -1,10 +1,10 @@
 // The endpoint's CapabilityStatement: exactly the interactions, search parameters and operations
 // FhirApi implements, for every concrete resource type of the loaded definitions.
 #include "api_support.h"
-#include "fhir_api.h"
+#include "renkei/fhir_api/fhir_api.h"
 #include "renkei/fhir/structure.h"
 
-namespace renkei::adapters {
+namespace renkei::fhir_api {
 
 ApiResponse FhirApi::capabilityStatement() const {
   // Exactly what is implemented: create (conditional with If-None-Exist), read, vread, history and search
@@ -125,4 +125,4 @@ ApiResponse FhirApi::capabilityStatement() const {
   return withBody(200, buffer.GetString());
 }
 
-}  // namespace renkei::adapters
+}  // namespace renkei::fhir_api
