@@ -288,6 +288,13 @@ Result<std::string> directoryBundleFromCsv(std::string_view bytes, mapping::Text
           w.Key("characteristic");
           w.StartArray();
           w.StartObject();
+          w.Key("coding");
+          w.StartArray();
+          w.StartObject();
+          str(w, "system", kCharacteristicSystem);
+          str(w, "code", *homeVisit ? "home-visit" : "no-home-visit");
+          w.EndObject();
+          w.EndArray();
           str(w, "text", *homeVisit ? "往診可能" : "往診不可");
           w.EndObject();
           w.EndArray();

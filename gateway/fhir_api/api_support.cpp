@@ -15,7 +15,6 @@
 
 #include <rapidjson/document.h>
 
-#include "renkei/pipeline/search_values.h"
 
 namespace renkei::fhir_api {
 
@@ -91,6 +90,10 @@ int failureStatus(const std::string& operationOutcome) {
       std::string::npos) {
     return 412;
   }
+  if (operationOutcome.find(std::string("\"code\":\"") + store::kTakenIdCode + "\"") !=
+      std::string::npos) {
+    return 409;
+  }
   return 422;
 }
 
@@ -138,92 +141,6 @@ std::string withServerMeta(const store::StoredResource& resource) {
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   d.Accept(w);
   return buffer.GetString();
-}
-
-const std::vector<std::pair<std::string, std::string>>& searchParameters(const std::string& type) {
-  static const std::map<std::string, std::vector<std::pair<std::string, std::string>>> params = {
-      {"Patient", {{"identifier", "token"}, {"name", "string"}, {"birthdate", "date"}, {"gender", "token"}}},
-      {"Encounter", {{"patient", "reference"}, {"date", "date"}, {"class", "token"}}},
-  };
-  static const std::vector<std::pair<std::string, std::string>> none;
-  auto it = params.find(type);
-  return it == params.end() ? none : it->second;
-}
-
-namespace {
-
-/// A date criterion with FHIR's prefixes; partial dates (e.g. 1942) cover their whole period.
-store::SearchCriterion dateCriterion(const std::string& param, std::string value) {
-  std::string prefix = "eq";
-  if (value.size() > 2 && std::isalpha(static_cast<unsigned char>(value[0]))) {
-    prefix = value.substr(0, 2);
-    value.erase(0, 2);
-  }
-  const bool partial = value.size() < 10;
-  // '~' sorts after every digit and '-': "1950~" is after every date in 1950.
-  if (prefix == "gt") return {param, ">", partial ? value + "~" : value};
-  if (prefix == "le") return {param, "<=", partial ? value + "~" : value};
-  if (prefix == "ge") return {param, ">=", value};
-  if (prefix == "lt") return {param, "<", value};
-  return {param, partial ? "prefix" : "=", value};
-}
-
-}  // namespace
-
-ParsedSearch parseSearch(const std::string& type, const std::string& query) {
-  ParsedSearch out;
-  const auto& supported = searchParameters(type);
-  std::size_t start = 0;
-  while (start < query.size()) {
-    std::size_t amp = query.find('&', start);
-    if (amp == std::string::npos) amp = query.size();
-    const std::string pair = query.substr(start, amp - start);
-    start = amp + 1;
-    if (pair.empty()) continue;
-    const std::size_t eq = pair.find('=');
-    std::string name, value;
-    if (!decodeQueryPart(pair.substr(0, eq), name, false) ||
-        (eq != std::string::npos && !decodeQueryPart(pair.substr(eq + 1), value, true))) {
-      out.error = "the query string has a malformed percent-encoding";
-      return out;
-    }
-    if (name == "_format") continue;
-    try {
-      if (name == "_count") {
-        out.count = std::clamp<int64_t>(std::stoll(value), 1, 500);
-        continue;
-      }
-      if (name == "_offset") {
-        out.offset = std::max<int64_t>(0, std::stoll(value));
-        continue;
-      }
-    } catch (const std::exception&) {
-      out.error = name + " must be a number";
-      return out;
-    }
-    const bool known = name == "_id" || std::any_of(supported.begin(), supported.end(),
-                                                    [&](const auto& p) { return p.first == name; });
-    if (!known) {
-      out.error = "search parameter '" + name + "' is not supported on " + type +
-                  " (see [base]/metadata)";
-      return out;
-    }
-    if (name == "identifier") {
-      out.criteria.push_back(value.find('|') != std::string::npos
-                                 ? store::SearchCriterion{"identifier", "=", value}
-                                 : store::SearchCriterion{"identifier:value", "=", value});
-    } else if (name == "name") {
-      out.criteria.push_back({"name", "prefix", pipeline::normalizeName(value)});
-    } else if (name == "birthdate" || name == "date") {
-      out.criteria.push_back(dateCriterion(name, value));
-    } else if (name == "patient") {
-      out.criteria.push_back(
-          {"patient", "=", value.rfind("Patient/", 0) == 0 ? value : "Patient/" + value});
-    } else {
-      out.criteria.push_back({name, "=", value});
-    }
-  }
-  return out;
 }
 
 }  // namespace renkei::fhir_api

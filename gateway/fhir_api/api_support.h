@@ -45,15 +45,4 @@ std::string instantFromMs(int64_t ms);
 /// The HTTP date of milliseconds since the epoch (Last-Modified).
 std::string httpDateFromMs(int64_t ms);
 
-/// Search criteria parsed from a query string, or the reason the query is not supported.
-struct ParsedSearch {
-  std::vector<store::SearchCriterion> criteria;
-  int64_t count = 50;
-  int64_t offset = 0;
-  std::string error;  ///< non-empty: answer 400 with it
-};
-ParsedSearch parseSearch(const std::string& type, const std::string& query);
-/// Search parameters supported per type (besides _id, _count and _offset), with their kinds.
-const std::vector<std::pair<std::string, std::string>>& searchParameters(const std::string& type);
-
 }  // namespace renkei::fhir_api

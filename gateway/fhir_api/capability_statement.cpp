@@ -1,14 +1,16 @@
 // The endpoint's CapabilityStatement: exactly the interactions, search parameters and operations
 // FhirApi implements, for every concrete resource type of the loaded definitions.
 #include "api_support.h"
+#include "renkei/pipeline/search_parameters.h"
 #include "renkei/fhir_api/fhir_api.h"
 #include "renkei/fhir/structure.h"
 
 namespace renkei::fhir_api {
 
 ApiResponse FhirApi::capabilityStatement() const {
-  // Exactly what is implemented: create (conditional with If-None-Exist), read, vread, history and search
-  // of every concrete resource type, $validate, transaction and batch, $process-message.
+  // Exactly what is implemented: create (conditional with If-None-Exist), update, read, vread,
+  // history and search of every concrete resource type, $validate, transaction and batch,
+  // $process-message.
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   auto operation = [&](const char* name, const char* definition) {
@@ -50,8 +52,11 @@ ApiResponse FhirApi::capabilityStatement() const {
   w.Key("documentation");
   w.String("Every write is answered only after it is durably committed, then validated and routed "
            "to its recipients. Each organization has its own id space; a client reads and "
-           "searches what its organization wrote. Updates are versioned (ETag, If-Match); "
-           "delete and history are not implemented.");
+           "searches what its organization wrote and what was routed to it. The directory "
+           "(Organization, Practitioner, PractitionerRole, HealthcareService, Location, "
+           "Endpoint) is shared: every client reads it, and an id one organization holds cannot "
+           "be taken by another. Updates are versioned (ETag, If-Match); searches take one-level "
+           "chains, _include and _revinclude, tokens :text and strings :exact.");
   w.Key("security");
   w.StartObject();
   w.Key("description");
@@ -59,6 +64,13 @@ ApiResponse FhirApi::capabilityStatement() const {
            "signs, or its TLS client certificate; SMART backend-services scopes "
            "system/<type>.read|write; TLS 1.2 or later.");
   w.EndObject();
+  std::vector<std::string> indexedTypes;
+  for (const fhir::StructureDef* sd : definitions_->structures()) {
+    if (sd->kind == fhir::StructureKind::Resource && !sd->isConstraint &&
+        !pipeline::searchParametersOf(sd->type).empty()) {
+      indexedTypes.push_back(sd->type);
+    }
+  }
   w.Key("resource");
   w.StartArray();
   for (const fhir::StructureDef* sd : definitions_->structures()) {
@@ -88,7 +100,10 @@ ApiResponse FhirApi::capabilityStatement() const {
     w.Key("searchParam");
     w.StartArray();
     std::vector<std::pair<std::string, std::string>> params = {{"_id", "token"}};
-    for (const auto& p : searchParameters(sd->type)) params.push_back(p);
+    for (const pipeline::SearchParameter& p : pipeline::searchParametersOf(sd->type)) {
+      std::pair<std::string, std::string> param{p.name, pipeline::searchKindName(p.kind)};
+      if (std::find(params.begin(), params.end(), param) == params.end()) params.push_back(param);
+    }
     for (const auto& [name, kind] : params) {
       w.StartObject();
       w.Key("name");
@@ -98,6 +113,27 @@ ApiResponse FhirApi::capabilityStatement() const {
       w.EndObject();
     }
     w.EndArray();
+    std::vector<std::string> includes, revincludes;
+    for (const pipeline::SearchParameter& p : pipeline::searchParametersOf(sd->type)) {
+      if (p.kind == pipeline::SearchKind::Reference) {
+        includes.push_back(sd->type + ":" + std::string(p.name));
+      }
+    }
+    for (const std::string& source : indexedTypes) {
+      for (const pipeline::SearchParameter& p : pipeline::searchParametersOf(source)) {
+        if (p.kind == pipeline::SearchKind::Reference && (p.target.empty() || p.target == sd->type)) {
+          revincludes.push_back(source + ":" + std::string(p.name));
+        }
+      }
+    }
+    for (const auto& [key, values] :
+         {std::pair{"searchInclude", &includes}, {"searchRevInclude", &revincludes}}) {
+      if (values->empty()) continue;
+      w.Key(key);
+      w.StartArray();
+      for (const std::string& v : *values) w.String(v);
+      w.EndArray();
+    }
     w.Key("operation");
     w.StartArray();
     operation("validate", "http://hl7.org/fhir/OperationDefinition/Resource-validate");

@@ -1,8 +1,10 @@
-// Reads of the FHIR endpoint: read, vread and history of one resource, and search with paging. A client
-// sees its own organization's resources and those routed to the destinations that deliver to its
-// organization (config `recipients`); any other looks exactly like a missing one.
+// Reads of the FHIR endpoint: read, vread and history of one resource. A client sees its own
+// organization's resources and those routed to the destinations that deliver to its organization
+// (config `recipients`); any other looks exactly like a missing one. The directory (Organization,
+// Practitioner, PractitionerRole, HealthcareService, Location, Endpoint) is every client's.
 #include "api_support.h"
 #include "renkei/fhir_api/fhir_api.h"
+#include "renkei/pipeline/search_parameters.h"
 
 namespace renkei::fhir_api {
 
@@ -14,7 +16,7 @@ ApiResponse FhirApi::read(const ApiClient& client, const std::string& type, cons
   if (!store_ || !keepResources_) {
     return outcomeResponse(501, "error", "not-supported", "this endpoint keeps no resources to read");
   }
-  auto found = store_->resource(type, id, readScope(client), version);
+  auto found = store_->resource(type, id, readScope(client, type), version);
   if (!found.ok()) return storeUnavailable();
   if (!found.value()) {
     return outcomeResponse(404, "error", "not-found",
@@ -26,9 +28,10 @@ ApiResponse FhirApi::read(const ApiClient& client, const std::string& type, cons
   return r;
 }
 
-store::ReadScope FhirApi::readScope(const ApiClient& client) const {
+store::ReadScope FhirApi::readScope(const ApiClient& client, const std::string& type) const {
   auto sent = recipients_.find(client.organization);
-  return {client.organization, sent == recipients_.end() ? std::vector<std::string>{} : sent->second};
+  return {client.organization, sent == recipients_.end() ? std::vector<std::string>{} : sent->second,
+          pipeline::isDirectoryType(type)};
 }
 
 ApiResponse FhirApi::resourceResponse(int status, const store::StoredResource& resource) const {
@@ -59,7 +62,7 @@ ApiResponse FhirApi::history(const ApiClient& client, const std::string& type,
     return outcomeResponse(501, "error", "not-supported", "this endpoint keeps no resources to read");
   }
   constexpr int64_t kMaxVersions = 1000;
-  auto versions = store_->history(type, id, readScope(client), kMaxVersions);
+  auto versions = store_->history(type, id, readScope(client, type), kMaxVersions);
   if (!versions.ok()) return storeUnavailable();
   if (versions.value().empty()) {
     return outcomeResponse(404, "error", "not-found", type + "/" + id + " is not known");
@@ -98,73 +101,6 @@ ApiResponse FhirApi::history(const ApiClient& client, const std::string& type,
   w.EndObject();
   ApiResponse response = withBody(200, buffer.GetString());
   for (const store::StoredResource& r : versions.value()) response.viewed.push_back(r.messageId);
-  return response;
-}
-
-ApiResponse FhirApi::search(const ApiRequest& request, const ApiClient& client,
-                            const std::string& type) const {
-  if (!client.allows(type, "read")) {
-    return outcomeResponse(403, "error", "forbidden", "client " + client.id + " may not read " + type);
-  }
-  if (!store_ || !keepResources_) {
-    return outcomeResponse(501, "error", "not-supported", "this endpoint keeps no resources to search");
-  }
-  const ParsedSearch parsed = parseSearch(type, request.query);
-  if (!parsed.error.empty()) return outcomeResponse(400, "error", "not-supported", parsed.error);
-  const int64_t count = parsed.count, offset = parsed.offset;
-  int64_t total = 0;
-  auto found = store_->search(type, readScope(client), parsed.criteria, count, offset, total);
-  if (!found.ok()) return storeUnavailable();
-  auto pageUrl = [&](int64_t pageOffset) {
-    std::string url = publicUrl_ + base_ + "/" + type + "?";
-    std::string kept;
-    std::size_t at = 0;
-    while (at < request.query.size()) {
-      std::size_t amp = request.query.find('&', at);
-      if (amp == std::string::npos) amp = request.query.size();
-      const std::string pair = request.query.substr(at, amp - at);
-      at = amp + 1;
-      if (!pair.empty() && pair.rfind("_offset=", 0) != 0 && pair.rfind("_count=", 0) != 0) {
-        kept += pair + "&";
-      }
-    }
-    return url + kept + "_count=" + std::to_string(count) + "&_offset=" + std::to_string(pageOffset);
-  };
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  beginBundle(w, "searchset");
-  w.Key("total");
-  w.Int64(total);
-  w.Key("link");
-  w.StartArray();
-  auto link = [&](const char* relation, const std::string& url) {
-    w.StartObject();
-    w.Key("relation");
-    w.String(relation);
-    w.Key("url");
-    w.String(url);
-    w.EndObject();
-  };
-  link("self", pageUrl(offset));
-  if (offset + count < total) link("next", pageUrl(offset + count));
-  if (offset > 0) link("previous", pageUrl(std::max<int64_t>(0, offset - count)));
-  w.EndArray();
-  w.Key("entry");
-  w.StartArray();
-  for (const store::StoredResource& r : found.value()) {
-    w.StartObject();
-    writeFullUrlAndResource(w, r);
-    w.Key("search");
-    w.StartObject();
-    w.Key("mode");
-    w.String("match");
-    w.EndObject();
-    w.EndObject();
-  }
-  w.EndArray();
-  w.EndObject();
-  ApiResponse response = withBody(200, buffer.GetString());
-  for (const store::StoredResource& r : found.value()) response.viewed.push_back(r.messageId);
   return response;
 }
 

@@ -5,6 +5,7 @@
 #include <Poco/UUIDGenerator.h>
 
 #include "api_support.h"
+#include "search_query.h"
 #include "renkei/fhir_api/fhir_api.h"
 #include "renkei/core/digest.h"
 #include "renkei/fhir/structure.h"
@@ -222,11 +223,14 @@ FhirApi::Matches FhirApi::findMatches(const ApiClient& client, const std::string
                                    "this endpoint keeps no resources to match conditions against");
     return out;
   }
-  const ParsedSearch parsed = parseSearch(type, query);
-  if (!parsed.error.empty() || parsed.criteria.empty()) {
-    out.response = outcomeResponse(400, "error", "invalid",
-                                   parsed.error.empty() ? "the condition has no search criteria"
-                                                        : parsed.error);
+  SearchQuery parsed = parseSearchQuery(type, query);
+  if (parsed.error.empty() && parsed.criteria.empty()) parsed.error = "the condition has no search criteria";
+  if (parsed.error.empty() && (!parsed.chains.empty() || !parsed.includes.empty() ||
+                               !parsed.revincludes.empty())) {
+    parsed.error = "a condition takes plain search criteria: no chains, _include or _revinclude";
+  }
+  if (!parsed.error.empty()) {
+    out.response = outcomeResponse(400, "error", "invalid", parsed.error);
     return out;
   }
   int64_t total = 0;

@@ -12,6 +12,7 @@
 #include <rapidjson/writer.h>
 
 #include "renkei/core/digest.h"
+#include "renkei/pipeline/search_parameters.h"
 #include "renkei/pipeline/search_values.h"
 
 namespace renkei::pipeline {
@@ -158,6 +159,7 @@ Result<std::vector<IdentifiedResource>> identifyResources(std::string_view canon
                     : deterministicId(naming.clientNamespace, type + "/" + targets[i]->id);
       copy.update = true;
       copy.ifMatch = targets[i]->ifMatch;
+      copy.sharedId = isDirectoryType(type);
     }
     out.push_back(std::move(copy));
     if (!fullUrls[i].empty()) references[fullUrls[i]] = type + "/" + out.back().id;

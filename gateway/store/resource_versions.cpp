@@ -9,10 +9,9 @@
 namespace renkei::store {
 namespace {
 
-std::string versionConflict(const ResourceCopy& r, int64_t currentVersion) {
+std::string outcome(const char* code, const std::string& text) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  const std::string what = r.type + "/" + r.id;
   w.StartObject();
   w.Key("resourceType");
   w.String("OperationOutcome");
@@ -22,19 +21,24 @@ std::string versionConflict(const ResourceCopy& r, int64_t currentVersion) {
   w.Key("severity");
   w.String("error");
   w.Key("code");
-  w.String(kVersionConflictCode);
+  w.String(code);
   w.Key("diagnostics");
-  const std::string text =
-      currentVersion == 0
-          ? what + " does not exist, so version " + std::to_string(r.ifMatch) +
-                " (If-Match) cannot be replaced"
-          : what + " is at version " + std::to_string(currentVersion) + ", not " +
-                std::to_string(r.ifMatch) + " (If-Match): read it again and reapply the change";
   w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
   w.EndObject();
   w.EndArray();
   w.EndObject();
   return buffer.GetString();
+}
+
+std::string versionConflict(const ResourceCopy& r, int64_t currentVersion) {
+  const std::string what = r.type + "/" + r.id;
+  return outcome(kVersionConflictCode,
+                 currentVersion == 0
+                     ? what + " does not exist, so version " + std::to_string(r.ifMatch) +
+                           " (If-Match) cannot be replaced"
+                     : what + " is at version " + std::to_string(currentVersion) + ", not " +
+                           std::to_string(r.ifMatch) +
+                           " (If-Match): read it again and reapply the change");
 }
 
 }  // namespace
@@ -71,6 +75,14 @@ std::optional<ResourceVersions::Version> ResourceVersions::current(const Key& ke
   return found;
 }
 
+bool ResourceVersions::heldElsewhere(const Key& key) {
+  return !db_.query("SELECT 1 FROM fhir_resource WHERE resource_type = ? AND id = ? AND "
+                    "organization <> ? LIMIT 1",
+                    {SqlParam(std::get<0>(key)), SqlParam(std::get<1>(key)),
+                     SqlParam(std::get<2>(key))})
+              .empty();
+}
+
 std::optional<std::string> ResourceVersions::plan(const std::string& organization,
                                                   int64_t messageId,
                                                   std::vector<ResourceCopy>& resources) {
@@ -89,6 +101,10 @@ std::optional<std::string> ResourceVersions::plan(const std::string& organizatio
     std::optional<Version> now = planned != next.end() ? planned->second : current(key);
     const int64_t nowVersion = now ? now->number : 0;
     if (r.ifMatch > 0 && r.ifMatch != nowVersion) return versionConflict(r, nowVersion);
+    if (!now && r.sharedId && heldElsewhere(key)) {
+      return outcome(kTakenIdCode, r.type + "/" + r.id +
+                                       " is another organization's directory entry: choose another id");
+    }
     r.created = !now;
     if (now && now->content == r.json) {
       r.version = nowVersion;  // nothing changed: no new version

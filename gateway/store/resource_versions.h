@@ -21,7 +21,8 @@ class ResourceVersions {
 
   /// Plans one message's resources: sets their versions and `created`, or returns an
   /// OperationOutcome (code kVersionConflictCode) when an update's If-Match is not the current
-  /// version, in which case nothing of the message is planned.
+  /// version, or (kTakenIdCode) when it would create a shared id another organization holds; then
+  /// nothing of the message is planned.
   std::optional<std::string> plan(const std::string& organization, int64_t messageId,
                                   std::vector<ResourceCopy>& resources);
   /// Writes every planned version with its search values and retires the versions they replace.
@@ -44,6 +45,8 @@ class ResourceVersions {
                   const std::vector<SqlParam>& params, const std::string& tail);
   /// The current version (this transaction's plans first, then the table).
   std::optional<Version> current(const Key& key);
+  /// Whether another organization holds a resource of the key's type and id.
+  bool heldElsewhere(const Key& key);
 
   SqlDatabase& db_;
   int64_t nowMs_;

@@ -74,6 +74,7 @@ inline constexpr const char* kResourceColumns =
 /// "(r.organization = ? OR <a message of r was routed to one of the scope's destinations>)",
 /// with its parameters appended to `p`.
 inline std::string inScope(const ReadScope& scope, std::vector<SqlParam>& p) {
+  if (scope.everyOrganization) return "1 = 1";
   p.emplace_back(scope.organization);
   if (scope.destinations.empty()) return "r.organization = ?";
   for (const std::string& d : scope.destinations) p.emplace_back(d);

@@ -664,6 +664,19 @@ Result<std::vector<StoredResource>> SqlStore::search(const std::string& type,
         p.emplace_back(c.value);
         continue;
       }
+      if (c.op == "in") {
+        if (c.values.empty()) {
+          where += " AND 1 = 0";
+          continue;
+        }
+        where += " AND EXISTS (SELECT 1 FROM fhir_search s WHERE s.resource_type = "
+                 "r.resource_type AND s.organization = r.organization AND s.id = r.id AND "
+                 "s.version = r.version AND s.param = ? AND s.value IN (" +
+                 placeholders(c.values.size()) + "))";
+        p.emplace_back(c.param);
+        for (const std::string& v : c.values) p.emplace_back(v);
+        continue;
+      }
       std::string op = c.op == "prefix" ? "LIKE" : c.op;
       if (op != "LIKE" && op != "=" && op != ">=" && op != "<=" && op != ">" && op != "<") op = "=";
       where += " AND EXISTS (SELECT 1 FROM fhir_search s WHERE s.resource_type = r.resource_type "

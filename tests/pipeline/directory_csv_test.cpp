@@ -37,7 +37,7 @@ TEST(DirectoryCsv, RowsBecomeOrganizationsEndpointsAndServices) {
             std::string::npos);
   EXPECT_NE(b.find(R"("address":"fax:03-1111-2223")"), std::string::npos) << "a fax channel's number";
   EXPECT_NE(b.find(R"("specialty":[{"text":"内科"},{"text":"皮膚科"},{"text":"眼科"}])"), std::string::npos) << b;
-  EXPECT_NE(b.find(R"("characteristic":[{"text":"往診可能"}])"), std::string::npos);
+  EXPECT_NE(b.find(R"("characteristic":[{"coding":[{"system":"https://fhir.renkei.jp/CodeSystem/service-characteristic","code":"home-visit"}],"text":"往診可能"}])"), std::string::npos);
   EXPECT_EQ(b.find("HealthcareService/hs-office-c"), std::string::npos) << "no specialties, no service";
 }
 

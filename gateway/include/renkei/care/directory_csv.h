@@ -22,6 +22,11 @@ inline constexpr const char* kDirectoryColumns =
     "id, name, kind, municipality, address, phone, fax, institution_code, care_office_number, "
     "channel, channel_address, specialties, home_visit";
 
+/// The code system of a HealthcareService's characteristic: home-visit (往診可能) or
+/// no-home-visit (往診不可); searched as characteristic=home-visit.
+inline constexpr const char* kCharacteristicSystem =
+    "https://fhir.renkei.jp/CodeSystem/service-characteristic";
+
 /// The Bundle, or InvalidInput listing every problem with its line (all rows or none).
 Result<std::string> directoryBundleFromCsv(std::string_view bytes, mapping::TextEncoding encoding);
 

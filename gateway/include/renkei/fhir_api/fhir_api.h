@@ -126,7 +126,9 @@ class FhirApi {
   /// The answer to a committed (or failed) write, shaped by Prefer.
   ApiResponse writeResponse(const ApiRequest& request, const ApiClient& client,
                             const pipeline::SubmitResult& result, bool transaction) const;
-  store::ReadScope readScope(const ApiClient& client) const;
+  /// What `client` may read of `type`: its organization's and what was routed to it; the
+  /// directory types of every organization.
+  store::ReadScope readScope(const ApiClient& client, const std::string& type) const;
   /// A resource with its ETag, Last-Modified and Content-Location.
   ApiResponse resourceResponse(int status, const store::StoredResource& resource) const;
 

@@ -106,23 +106,29 @@ struct ResourceCopy {
   /// (PUT); it becomes the next version of the organization's resource, or version 1.
   bool update = false;
   int64_t ifMatch = 0;  ///< for an update: the version the client expects to replace (0: any)
+  /// The id is shared by every organization (the directory): an update may not create an id
+  /// another organization already holds.
+  bool sharedId = false;
   // Filled in by recordRouting:
   int64_t version = 0;  ///< the version this message's content has
   bool created = false; ///< this message created the resource
 };
 
-/// One search criterion: `param` compared with `value` by `op` ("=", "prefix", ">=", "<=", ">", "<").
+/// One search criterion: `param` compared with `value` by `op` ("=", "prefix", ">=", "<=", ">", "<"),
+/// or equal to any of `values` ("in"; none matches nothing).
 struct SearchCriterion {
   std::string param;
   std::string op;
   std::string value;
+  std::vector<std::string> values = {};
 };
 
 /// Whose resources a reader may see: its organization's own, and those of messages routed to
-/// the destinations that deliver to it.
+/// the destinations that deliver to it; every organization's for the shared directory.
 struct ReadScope {
   std::string organization;
   std::vector<std::string> destinations;
+  bool everyOrganization = false;
 };
 
 struct StoredResource {
@@ -153,6 +159,8 @@ struct RoutingOutcome {
 /// The OperationOutcome code recordRouting gives a message whose update names a version that is
 /// not the current one (If-Match); the endpoint answers it with 412.
 inline constexpr const char* kVersionConflictCode = "conflict";
+/// The issue code of a message refused because another organization holds a shared id.
+inline constexpr const char* kTakenIdCode = "duplicate";
 
 struct OutboxRow {
   int64_t id = 0;
