@@ -38,6 +38,14 @@ std::string typeAndId(std::string reference) {
   return reference.substr(type == std::string::npos ? 0 : type + 1);
 }
 
+std::string digitsOf(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') out += c;
+  }
+  return out;
+}
+
 std::string humanName(const Value& resource) {
   std::string out;
   each(resource, "name", [&](const Value& name) {
@@ -71,8 +79,11 @@ const CareRole* participantRole(const Value& participant) {
   return found;
 }
 
-/// The directory's resources parsed and indexed by "organization\nType/id" and by identifier.
-class Index {
+}  // namespace
+
+/// The directory's resources parsed and indexed by "organization\nType/id", by "Type/id", by
+/// identifier and by an Organization's phone and fax numbers.
+class DirectoryIndex {
  public:
   void add(const store::StoredResource& r) {
     auto doc = std::make_unique<rapidjson::Document>();
@@ -89,8 +100,31 @@ class Index {
         if (!target.empty()) rolesOf_.emplace(r.organization + '\n' + target, key);
       }
     }
+    if (r.type == "Organization") {
+      each(*doc, "telecom", [&](const Value& t) {
+        const std::string system = str(t, "system");
+        const std::string number = digitsOf(str(t, "value"));
+        if ((system == "phone" || system == "fax") && number.size() >= 9) byPhone_.emplace(number, key);
+      });
+    }
+    byLiteral_.emplace(r.type + '/' + r.id, key);
     organizationOf_[key] = r.organization;
     docs_.emplace(key, std::move(doc));
+  }
+
+  /// The key of the entry with one of these identifiers ("system|value"), else one of these
+  /// phone or fax numbers (digits); "" when none.
+  std::string lookUp(const std::vector<std::string>& identifiers,
+                     const std::vector<std::string>& phones) const {
+    for (const std::string& id : identifiers) {
+      auto it = byIdentifier_.find(id);
+      if (it != byIdentifier_.end()) return it->second;
+    }
+    for (const std::string& phone : phones) {
+      auto it = byPhone_.find(phone);
+      if (it != byPhone_.end()) return it->second;
+    }
+    return "";
   }
 
   const Value* find(const std::string& key) const {
@@ -103,7 +137,10 @@ class Index {
     const std::string literal = typeAndId(str(reference, "reference"));
     if (!literal.empty()) {
       const std::string key = organization + '\n' + literal;
-      return docs_.count(key) != 0 ? key : "";
+      if (docs_.count(key) != 0) return key;
+      // Another organization's directory entry: the directory's ids are one for everyone.
+      auto [from, to] = byLiteral_.equal_range(literal);
+      return from != to && std::next(from) == to ? from->second : "";
     }
     if (const Value* id = member(reference, "identifier")) {
       auto it = byIdentifier_.find(identifierKey(*id));
@@ -129,8 +166,12 @@ class Index {
   std::unordered_map<std::string, std::unique_ptr<rapidjson::Document>> docs_;
   std::unordered_map<std::string, std::string> organizationOf_;
   std::unordered_multimap<std::string, std::string> byIdentifier_;
+  std::unordered_multimap<std::string, std::string> byPhone_;
+  std::unordered_multimap<std::string, std::string> byLiteral_;
   std::unordered_multimap<std::string, std::string> rolesOf_;
 };
+
+namespace {
 
 std::string typeOf(const std::string& key) {
   const std::size_t nl = key.find('\n');
@@ -158,7 +199,7 @@ struct Channel {
 };
 
 /// The channel of the Endpoints `resource` lists: the first active one naming a sink.
-Channel endpointChannel(const Index& index, const Value& resource, const std::string& organization,
+Channel endpointChannel(const DirectoryIndex& index, const Value& resource, const std::string& organization,
                         const std::set<std::string>& channels) {
   Channel out;
   each(resource, "endpoint", [&](const Value& ref) {
@@ -190,7 +231,7 @@ Channel endpointChannel(const Index& index, const Value& resource, const std::st
 }
 
 /// Fills the recipient's display and channel from the member resource at `key`.
-void describe(const Index& index, const std::string& key, const std::set<std::string>& channels,
+void describe(const DirectoryIndex& index, const std::string& key, const std::set<std::string>& channels,
               CareRecipient& r) {
   const Value* resource = index.find(key);
   const std::string& organization = index.organizationOf(key);
@@ -265,7 +306,7 @@ std::vector<std::string> patientOf(const Value& reference, const std::string& or
 
 /// A Consent's rules with the actors resolved to directory keys; nullopt when it is not active.
 std::optional<ParsedConsent> parseConsent(const store::StoredResource& stored, const Value& doc,
-                                          const Index& index) {
+                                          const DirectoryIndex& index) {
   if (str(doc, "status") != "active") return std::nullopt;
   ParsedConsent c;
   c.reference = stored.organization + ":Consent/" + stored.id;
@@ -359,7 +400,8 @@ std::shared_ptr<const CareDirectory> CareDirectory::build(const DirectoryResourc
                                                           const TrustPolicy& trust) {
   auto directory = std::make_shared<CareDirectory>();
   directory->policy_ = std::move(policy);
-  Index index;
+  auto shared = std::make_shared<DirectoryIndex>();
+  DirectoryIndex& index = *shared;
   for (const auto* list : {&resources.practitionerRoles, &resources.practitioners,
                            &resources.organizations, &resources.endpoints}) {
     for (const store::StoredResource& r : *list) index.add(r);
@@ -438,15 +480,13 @@ std::shared_ptr<const CareDirectory> CareDirectory::build(const DirectoryResourc
     if (!st.byAssertor || st.ended) continue;
     for (const std::string& k : st.patient) confirmed.insert({k, st.recipient.organization});
   }
+  directory->index_ = shared;
+  directory->channels_ = channels;
+  directory->trust_ = trust;
+  directory->confirmed_ = confirmed;
   for (Statement& st : statements) {
     const std::string writer = st.recipient.assertedBy.substr(0, st.recipient.assertedBy.find(':'));
-    bool counts = st.byAssertor;
-    if (!counts && st.recipient.organization == writer) {
-      counts = trust.selfAssertion == TrustPolicy::SelfAssertion::Allow;
-      if (trust.selfAssertion == TrustPolicy::SelfAssertion::Confirmed) {
-        for (const std::string& k : st.patient) counts = counts || confirmed.count({k, writer}) != 0;
-      }
-    }
+    const bool counts = directory->statementCounts(writer, st.recipient.organization, st.patient);
     const std::size_t at = directory->members_.size();
     if (!st.recipient.member.empty()) {
       directory->byMember_.emplace(st.recipient.organization + '\n' + st.recipient.member, at);
@@ -457,6 +497,47 @@ std::shared_ptr<const CareDirectory> CareDirectory::build(const DirectoryResourc
     for (const std::string& k : st.patient) directory->byPatientIdentifier_.emplace(k, at);
   }
   return directory;
+}
+
+bool CareDirectory::statementCounts(const std::string& writer, const std::string& memberOrganization,
+                                    const std::vector<std::string>& patientIdentifiers) const {
+  if (trust_.open || trust_.assertors.count(writer) != 0) return true;
+  if (memberOrganization != writer) return false;
+  if (trust_.selfAssertion == TrustPolicy::SelfAssertion::Allow) return true;
+  if (trust_.selfAssertion == TrustPolicy::SelfAssertion::Ignore) return false;
+  for (const std::string& k : patientIdentifiers) {
+    if (confirmed_.count({k, writer}) != 0) return true;
+  }
+  return false;
+}
+
+std::string CareDirectory::directoryEntry(const StatedMember& m) const {
+  const std::string key = index_ ? index_->lookUp(m.identifiers, m.phones) : "";
+  return key.empty() ? "" : referenceOf(key);
+}
+
+std::vector<CareRecipient> CareDirectory::statedRecipients(
+    const std::vector<StatedMember>& stated, const std::vector<std::string>& patientIdentifiers,
+    const std::string& sender, const std::vector<std::string>& roles) const {
+  std::vector<CareRecipient> out;
+  for (const StatedMember& m : stated) {
+    if (!roles.empty() && std::find(roles.begin(), roles.end(), m.role) == roles.end()) continue;
+    CareRecipient r;
+    r.role = m.role;
+    r.assertedBy = sender + ":message";
+    const std::string key = index_ ? index_->lookUp(m.identifiers, m.phones) : "";
+    if (key.empty()) {
+      r.organization = sender;
+      r.display = m.display();
+      r.problem = "the member is not in the directory";
+    } else {
+      r.member = referenceOf(key);
+      r.organization = index_->organizationOf(key);
+      describe(*index_, key, channels_, r);
+    }
+    if (statementCounts(sender, r.organization, patientIdentifiers)) out.push_back(std::move(r));
+  }
+  return out;
 }
 
 ConsentDecision CareDirectory::consentFor(const std::vector<std::string>& patientIdentifiers,

@@ -52,7 +52,17 @@ const CareRole* careRoleFromText(std::string_view text) {
   for (const auto& [label, code] : labels) {
     if (label == key) return careRoleByCode(code);
   }
-  return careRoleByCode(key);
+  if (const CareRole* byCode = careRoleByCode(key)) return byCode;
+  // A label with more words ("介護支援専門員（担当ケアマネジャー）", "訪問看護ステーション北"):
+  // the longest known label it contains.
+  std::string_view best, bestCode;
+  for (const auto& [label, code] : labels) {
+    if (label.size() > best.size() && key.find(label) != std::string::npos) {
+      best = label;
+      bestCode = code;
+    }
+  }
+  return best.empty() ? nullptr : careRoleByCode(bestCode);
 }
 
 }  // namespace renkei::care

@@ -14,6 +14,7 @@
 #include "renkei/fhir/resource_reader.h"
 #include "renkei/pipeline/notification_rounds.h"
 #include "renkei/pipeline/resource_ids.h"
+#include "renkei/pipeline/stated_care_teams.h"
 #include "renkei/routing/message_facts.h"
 
 namespace renkei::pipeline {
@@ -44,6 +45,7 @@ std::shared_ptr<HealthRegistry> Pipeline::health() const {
 }
 
 store::RoutingOutcome Pipeline::normalizeAndRoute(const std::string& source,
+                                                  const std::string& sender,
                                                   const std::string& name,
                                                   std::string bytes) const {
   store::RoutingOutcome o;
@@ -54,7 +56,8 @@ store::RoutingOutcome Pipeline::normalizeAndRoute(const std::string& source,
     return o;
   }
   const fhir::Node& root = *n.document->root();
-  const routing::MessageFacts facts = routing::collectFacts(root);
+  routing::MessageFacts facts = routing::collectFacts(root);
+  facts.sender = sender;
   std::shared_ptr<const care::CareDirectory> care;
   if (options_.careTeams && router_->usesCareTeams()) care = options_.careTeams->current();
   const int64_t now = clock_();
@@ -71,6 +74,7 @@ store::RoutingOutcome Pipeline::normalizeAndRoute(const std::string& source,
     if (d.notice) planNotification(planned, *d.notice, root, facts, o.canonical, today, now);
     o.deliveries.push_back(std::move(planned));
   }
+  o.statedCareTeams = statedCareTeams(facts, care.get());
   return o;
 }
 
@@ -128,10 +132,11 @@ auto retryingConflicts(Transaction&& transaction) {
 }  // namespace
 
 store::RoutingOutcome Pipeline::normalizeAndRouteGuarded(const std::string& source,
+                                                         const std::string& sender,
                                                          const std::string& name,
                                                          std::string bytes) const {
   try {
-    return normalizeAndRoute(source, name, std::move(bytes));
+    return normalizeAndRoute(source, sender, name, std::move(bytes));
   } catch (...) {
     const std::string error = describeCurrentException();
     JsonLog::write(LogLevel::Error, "normalize_exception", {{"source", source}, {"error", error}});
@@ -141,7 +146,7 @@ store::RoutingOutcome Pipeline::normalizeAndRouteGuarded(const std::string& sour
 
 PreparedInput Pipeline::prepare(store::RawInput input) const {
   PreparedInput p;
-  p.outcome = normalizeAndRouteGuarded(input.source, input.name, input.bytes);
+  p.outcome = normalizeAndRouteGuarded(input.source, input.sender, input.name, input.bytes);
   // Hashed here, in the caller's thread, so that the one committer does not.
   if (input.sha256.empty()) input.sha256 = sha256Hex(input.bytes);
   p.input = std::move(input);
@@ -288,6 +293,9 @@ SubmitResult Pipeline::submitAsFailed(const PreparedInput& input, const Status& 
 void Pipeline::noteCareWrites(const store::RoutingOutcome& outcome) const {
   if (!options_.careTeams) return;
   for (const store::ResourceCopy& c : outcome.resources) options_.careTeams->noteWritten(c.type);
+  for (const store::ResourceCopy& c : outcome.statedCareTeams) {
+    if (c.changed) options_.careTeams->noteWritten(c.type);
+  }
 }
 
 Status Pipeline::recordRoutingIsolated(std::vector<store::RoutingOutcome>& outcomes) {
@@ -325,7 +333,8 @@ Result<int> Pipeline::routeReceived() {
     if (!raw.ok()) {
       outcomes.push_back(failedOutcome("raw input missing: " + raw.status().message()));
     } else {
-      outcomes.push_back(normalizeAndRouteGuarded(m.source, m.name, std::move(raw).value()));
+      outcomes.push_back(
+          normalizeAndRouteGuarded(m.source, m.sender, m.name, std::move(raw).value()));
       try {
         addResources(outcomes.back(), m.id, m.writeIntent);
       } catch (...) {

@@ -161,6 +161,7 @@ std::vector<std::string_view> eventNames(const MessageFacts& facts) {
 MessageFacts collectFacts(const fhir::Node& root) {
   MessageFacts facts;
   fhir::eachResource(root, [&](const fhir::Node& r) { visit(r, facts); });
+  facts.statedCareTeam = care::statedMembers(root);
   return facts;
 }
 

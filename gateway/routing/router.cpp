@@ -102,9 +102,20 @@ void routeToCareTeam(const RouteRule& r, const MessageFacts& facts, const care::
   }
   w.Key("careTeam");
   w.StartArray();
-  const std::vector<care::CareRecipient> members =
-      care != nullptr ? care->recipients(facts.patientIdentifiers, r.careTeamRoles)
-                      : std::vector<care::CareRecipient>{};
+  std::vector<care::CareRecipient> members;
+  if (care != nullptr) {
+    // The care teams known, then those the message itself names (a discharge sheet's
+    // かかりつけ医) that are not among them.
+    members = care->recipients(facts.patientIdentifiers, r.careTeamRoles);
+    for (care::CareRecipient& m : care->statedRecipients(facts.statedCareTeam, facts.patientIdentifiers,
+                                                         facts.sender, r.careTeamRoles)) {
+      const bool known = std::any_of(members.begin(), members.end(), [&](const care::CareRecipient& k) {
+        return k.role == m.role && k.organization == m.organization && k.member == m.member &&
+               (!m.member.empty() || k.display == m.display);
+      });
+      if (!known) members.push_back(std::move(m));
+    }
+  }
   const std::string ward = facts.municipality != nullptr ? facts.municipality->code : "";
   for (const care::CareRecipient& m : members) {
     const std::string recipient = m.recipientJson();

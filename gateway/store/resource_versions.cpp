@@ -94,6 +94,7 @@ std::optional<std::string> ResourceVersions::plan(const std::string& organizatio
       // A server-assigned id names exactly this message's resource: version 1, written once.
       r.version = 1;
       r.created = true;
+      r.changed = true;
       mine.push_back({key, 1, messageId, &r});
       continue;
     }
@@ -111,6 +112,7 @@ std::optional<std::string> ResourceVersions::plan(const std::string& organizatio
       continue;
     }
     r.version = nowVersion + 1;
+    r.changed = true;
     next[key] = Version{r.version, r.json};
     mine.push_back({key, r.version, messageId, &r});
   }

@@ -296,10 +296,13 @@ void SqlStore::routingRows(SqlDatabase& db, std::vector<RoutingOutcome>& outcome
   failed.assign(outcomes.size(), std::string());
   ResourceVersions versions(db, nowMs);
   for (std::size_t i : apply) {
-    if (outcomes[i].state == kFailed || outcomes[i].resources.empty()) continue;
-    if (auto conflict = versions.plan(text(current[outcomes[i].messageId][6]),
-                                      outcomes[i].messageId, outcomes[i].resources)) {
-      failed[i] = std::move(*conflict);
+    if (outcomes[i].state == kFailed) continue;
+    const std::string sender = text(current[outcomes[i].messageId][6]);
+    for (std::vector<ResourceCopy>* list : {&outcomes[i].resources, &outcomes[i].statedCareTeams}) {
+      if (list->empty() || !failed[i].empty()) continue;
+      if (auto conflict = versions.plan(sender, outcomes[i].messageId, *list)) {
+        failed[i] = std::move(*conflict);
+      }
     }
   }
   inChunks(apply, [&](std::size_t from, std::size_t to) {
@@ -370,6 +373,7 @@ void applyVersionConflicts(std::vector<RoutingOutcome>& outcomes, std::vector<st
     outcomes[i].error = std::move(failed[i]);
     outcomes[i].deliveries.clear();
     outcomes[i].resources.clear();
+    outcomes[i].statedCareTeams.clear();
   }
 }
 

@@ -122,13 +122,14 @@ TEST_F(CareDirectoryTest, WhatMakesAMemberUnreachableIsSaid) {
                            R"("participant":[)" +
                                participant(code("visiting-nurse"), R"({"reference":"Organization/station"})") + "]")};
   auto all = build()->recipients({kPatientId}, {"visiting-nurse", "pharmacy"});
-  ASSERT_EQ(all.size(), 3u);
-  EXPECT_EQ(all[0].problem, "the member is not in the directory")
-      << "hospital-a's Organization/station is not nurse-d's: id spaces are per organization";
-  EXPECT_EQ(all[1].problem, "channel 'no-such-sink' is not a configured sink");
-  EXPECT_EQ(all[2].role, "pharmacy");
-  EXPECT_EQ(all[2].display, "駅前薬局");
-  EXPECT_TRUE(all[2].channel.empty());
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].organization, "nurse-d")
+      << "hospital-a's Organization/station is nurse-d's entry: directory ids are one for everyone";
+  EXPECT_EQ(all[0].problem, "channel 'no-such-sink' is not a configured sink");
+  EXPECT_EQ(all[1].role, "pharmacy");
+  EXPECT_EQ(all[1].display, "駅前薬局");
+  EXPECT_EQ(all[1].problem, "the member is not in the directory");
+  EXPECT_TRUE(all[1].channel.empty());
 }
 
 TEST_F(CareDirectoryTest, EndedMembershipsInactiveTeamsAndUnresolvedSubjectsAreLeftOut) {
@@ -174,6 +175,11 @@ TEST(CareRoles, CodesAndJapaneseLabels) {
   EXPECT_EQ(careRoleFromText("訪問看護ステーション")->code, "visiting-nurse");
   EXPECT_EQ(careRoleFromText("care-manager")->code, "care-manager");
   EXPECT_EQ(careRoleFromText("受付"), nullptr);
+  EXPECT_EQ(careRoleFromText("介護支援専門員（担当ケアマネジャー）")->code, "care-manager")
+      << "a longer label: the known label it contains";
+  EXPECT_EQ(careRoleFromText("在宅主治医（訪問診療）")->code, "home-doctor")
+      << "the longest label it contains, not 主治医";
+  EXPECT_EQ(careRoleFromText("訪問看護ステーション北")->code, "visiting-nurse");
   EXPECT_EQ(careRoleByCode("family-doctor")->display, "かかりつけ医");
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "renkei/care/consent.h"
+#include "renkei/care/stated_care_team.h"
 #include "renkei/store/store.h"
 
 namespace renkei::care {
@@ -75,6 +76,8 @@ struct DirectoryResources {
       patientIdentifiers;
 };
 
+class DirectoryIndex;
+
 class CareDirectory {
  public:
   /// `channels`: the configured sink names; an Endpoint naming another is a problem.
@@ -87,6 +90,16 @@ class CareDirectory {
   /// role is in `roles` (every role when empty), one per (member, role), in role order.
   std::vector<CareRecipient> recipients(const std::vector<std::string>& patientIdentifiers,
                                         const std::vector<std::string>& roles) const;
+
+  /// The members a message states (stated_care_team.h) in `roles` (every role when empty) as
+  /// recipients: found in the directory by identifier, else by phone or fax number (unreachable
+  /// when not found), kept only as far as the trust policy lets `sender`'s statements count.
+  std::vector<CareRecipient> statedRecipients(const std::vector<StatedMember>& stated,
+                                              const std::vector<std::string>& patientIdentifiers,
+                                              const std::string& sender,
+                                              const std::vector<std::string>& roles) const;
+  /// "Type/id" of the directory entry a stated member is, or "" when the directory has none.
+  std::string directoryEntry(const StatedMember& member) const;
 
   /// What the patient's active Consents say of this recipient on `today` (YYYY-MM-DD; empty:
   /// the local date now).
@@ -109,6 +122,15 @@ class CareDirectory {
   const std::vector<std::string>& untrustedStatements() const { return untrusted_; }
 
  private:
+  /// Whether `writer`'s statement that a member of `memberOrganization` cares for the patient
+  /// counts under the trust policy.
+  bool statementCounts(const std::string& writer, const std::string& memberOrganization,
+                       const std::vector<std::string>& patientIdentifiers) const;
+
+  std::shared_ptr<const DirectoryIndex> index_;
+  std::set<std::string> channels_;
+  TrustPolicy trust_;
+  std::set<std::pair<std::string, std::string>> confirmed_;  // (patient identifier, organization)
   std::vector<CareRecipient> members_;
   std::multimap<std::string, std::size_t> byPatientIdentifier_;
   std::map<std::string, std::size_t> byMember_;  // "organization\nType/id" → a member

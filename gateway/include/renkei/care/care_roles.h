@@ -20,7 +20,8 @@ const std::vector<CareRole>& careRoles();
 /// The role with this code, or nullptr.
 const CareRole* careRoleByCode(std::string_view code);
 /// The role a free-text label names (NFKC, spaces ignored): "かかりつけ医", "ケアマネジャー",
-/// "介護支援専門員", "訪問看護ステーション" …; or nullptr.
+/// "介護支援専門員", "訪問看護ステーション" …, else the longest of those labels it contains
+/// ("介護支援専門員（担当ケアマネジャー）"); or nullptr.
 const CareRole* careRoleFromText(std::string_view text);
 
 }  // namespace renkei::care

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "renkei/care/stated_care_team.h"
 #include "renkei/fhir/node.h"
 #include "renkei/routing/municipalities.h"
 
@@ -27,6 +28,9 @@ struct MessageFacts {
   /// admission's period.start, the death's deceasedDateTime; empty when the message does not say.
   std::string eventDate;
   bool urgentPriority = false;  ///< some resource has priority urgent, asap or stat (緊急往診 …)
+  /// Who the message says cares for the patient (its かかりつけ医, care manager, attending doctor).
+  std::vector<care::StatedMember> statedCareTeam;
+  std::string sender;  ///< the organization that sent it (set by the pipeline, not the content)
 };
 
 /// The event names a message answers to in a route's `events`: its kind, and "transfer" and

@@ -112,6 +112,7 @@ struct ResourceCopy {
   // Filled in by recordRouting:
   int64_t version = 0;  ///< the version this message's content has
   bool created = false; ///< this message created the resource
+  bool changed = false; ///< this message wrote a new version (not the same content again)
 };
 
 /// One search criterion: `param` compared with `value` by `op` ("=", "prefix", ">=", "<=", ">", "<"),
@@ -149,6 +150,9 @@ struct RoutingOutcome {
   std::string canonical; ///< the canonical FHIR JSON the sinks render from
   std::vector<PlannedDelivery> deliveries;
   std::vector<ResourceCopy> resources;  ///< stored under the message's sender
+  /// CareTeams keeping what the message says of who cares for its patient (stated_care_team.h),
+  /// stored under the sender whether or not the message's own resources are kept.
+  std::vector<ResourceCopy> statedCareTeams = {};
   /// Notification tokens this message acknowledges (a completed Task naming them); applied to
   /// notifications for the message sender's own members.
   std::vector<std::string> acknowledgements = {};
