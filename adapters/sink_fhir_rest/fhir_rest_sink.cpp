@@ -15,6 +15,7 @@
 #include <Poco/URI.h>
 
 #include "fhir_rest_sink.h"
+#include "renkei/pipeline/deletion.h"
 
 namespace renkei::embedded {
 extern const std::string_view kFhirRestSinkSchema;
@@ -45,13 +46,34 @@ class FhirRestSink : public pipeline::Sink {
     }
   }
 
+  bool deliversDeletions() const override { return true; }
+
   DeliveryResult deliver(const pipeline::DeliveryRequest& request) override {
     std::string body;
     std::string path = base_.getPath();
     if (path.empty() || path.back() != '/') path += '/';
     std::string method = Poco::Net::HTTPRequest::HTTP_POST;
     const std::string type(request.root->resourceType);
-    if (transaction_) {
+    const pipeline::WriteIntent written = pipeline::decodeWriteIntent(request.writeIntent);
+    if (written.deletion) {
+      // The receiver knows a client-named resource by the id every delivery of it had.
+      const std::string what = written.updateType + "/" + written.updateId;
+      if (pipeline::isMessageResourceId(written.updateId)) {
+        return {Outcome::Reject,
+                what + " had a server-assigned id: the receiver named its copy after the delivery "
+                       "that carried it; delete it there by hand",
+                "", {}};
+      }
+      const std::string id =
+          pipeline::deterministicId(senderNamespace(request.sender), what);
+      if (transaction_) {
+        body = pipeline::deletionBundle(written.updateType, id);
+        path.pop_back();
+      } else {
+        method = Poco::Net::HTTPRequest::HTTP_DELETE;
+        path += written.updateType + "/" + id;
+      }
+    } else if (transaction_) {
       auto bundle = transactionBundle(request.canonicalJson, request.idempotencyKey, request.sender,
                                       request.writeIntent);
       if (!bundle.ok()) return {Outcome::Reject, bundle.status().message(), "", {}};

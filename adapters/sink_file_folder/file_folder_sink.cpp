@@ -18,6 +18,9 @@ class FileFolderSink : public pipeline::Sink {
   FileFolderSink(std::string path, bool xml, std::shared_ptr<const fhir::Definitions> defs)
       : path_(std::move(path)), xml_(xml), definitions_(std::move(defs)) {}
 
+  /// The deletion Bundle is written like any message: the receiver reads DELETE Type/id.
+  bool deliversDeletions() const override { return true; }
+
   pipeline::DeliveryResult deliver(const pipeline::DeliveryRequest& request) override {
     std::string body(request.canonicalJson);
     if (xml_) {

@@ -11,6 +11,7 @@
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Exception.h>
 #include <Poco/Timestamp.h>
+#include <Poco/UUIDGenerator.h>
 #include <Poco/URI.h>
 
 #include <rapidjson/document.h>
@@ -141,6 +142,17 @@ std::string withServerMeta(const store::StoredResource& resource) {
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   d.Accept(w);
   return buffer.GetString();
+}
+
+std::string uniqueKey(const ApiClient& client) {
+  return "write:" + client.organization + ":" +
+         Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+}
+
+std::string requestKey(const ApiRequest& request, const ApiClient& client) {
+  std::string id = header(request, "idempotency-key");
+  if (id.empty()) id = header(request, "x-request-id");
+  return id.empty() ? "" : "request:" + client.organization + ":" + client.id + ":" + id;
 }
 
 }  // namespace renkei::fhir_api

@@ -38,6 +38,13 @@ void beginBundle(JsonWriter& w, const char* type);
 /// conflict (If-Match), else 422.
 int failureStatus(const std::string& operationOutcome);
 
+/// A key no other request has: updates are not deduplicated by content (A, B, A again is three
+/// versions); a client that resends should send Idempotency-Key.
+std::string uniqueKey(const ApiClient& client);
+/// The request's Idempotency-Key (or X-Request-ID) as a key of its sender (organization and
+/// client): another sender's equal key is another request; "" without one.
+std::string requestKey(const ApiRequest& request, const ApiClient& client);
+
 /// A stored resource's JSON with meta.versionId and meta.lastUpdated set from the store.
 std::string withServerMeta(const store::StoredResource& resource);
 /// The FHIR instant of milliseconds since the epoch, in UTC.

@@ -8,8 +8,8 @@
 namespace renkei::fhir_api {
 
 ApiResponse FhirApi::capabilityStatement() const {
-  // Exactly what is implemented: create (conditional with If-None-Exist), update, read, vread,
-  // history and search of every concrete resource type, $validate, transaction and batch,
+  // Exactly what is implemented: create (conditional with If-None-Exist), update, delete, read,
+  // vread, history and search of every concrete resource type, $validate, transaction and batch,
   // $process-message.
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
@@ -55,7 +55,9 @@ ApiResponse FhirApi::capabilityStatement() const {
            "searches what its organization wrote and what was routed to it. The directory "
            "(Organization, Practitioner, PractitionerRole, HealthcareService, Location, "
            "Endpoint) is shared: every client reads it, and an id one organization holds cannot "
-           "be taken by another. Updates are versioned (ETag, If-Match); searches take one-level "
+           "be taken by another. Updates are versioned (ETag, If-Match); a delete is a version "
+           "too (read answers 410) and reaches every recipient the resource went to; searches "
+           "take one-level "
            "chains, _include and _revinclude, tokens :text and strings :exact.");
   w.Key("security");
   w.StartObject();
@@ -80,7 +82,8 @@ ApiResponse FhirApi::capabilityStatement() const {
     w.String(sd->type);
     w.Key("interaction");
     w.StartArray();
-    for (const char* code : {"create", "update", "read", "vread", "history-instance", "search-type"}) {
+    for (const char* code :
+         {"create", "update", "delete", "read", "vread", "history-instance", "search-type"}) {
       w.StartObject();
       w.Key("code");
       w.String(code);
@@ -97,6 +100,8 @@ ApiResponse FhirApi::capabilityStatement() const {
     w.Bool(true);
     w.Key("conditionalUpdate");
     w.Bool(true);
+    w.Key("conditionalDelete");
+    w.String("not-supported");
     w.Key("searchParam");
     w.StartArray();
     std::vector<std::pair<std::string, std::string>> params = {{"_id", "token"}};

@@ -209,6 +209,9 @@ ApiResponse FhirApi::route(const ApiRequest& request, const ApiClient*& client) 
     }
     return update(request, *client, type, segments.size() == 2 ? segments[1] : std::string());
   }
+  if (request.method == "DELETE" && segments.size() == 2) {
+    return remove(request, *client, type, segments[1]);
+  }
   if (request.method == "GET" && segments.size() == 1) return search(request, *client, type);
   if (request.method == "GET" && segments.size() == 3 && segments[2] == "_history") {
     return history(*client, type, segments[1]);

@@ -23,6 +23,13 @@ ApiResponse FhirApi::read(const ApiClient& client, const std::string& type, cons
                            type + "/" + id + (version > 0 ? "/_history/" + std::to_string(version) : "") +
                                " is not known");
   }
+  if (found.value()->content.empty()) {
+    ApiResponse gone = outcomeResponse(410, "error", "deleted",
+                                       type + "/" + id + " was deleted (version " +
+                                           std::to_string(found.value()->version) + ")");
+    gone.headers["ETag"] = "W/\"" + std::to_string(found.value()->version) + "\"";
+    return gone;
+  }
   ApiResponse r = resourceResponse(200, *found.value());
   r.viewed = {found.value()->messageId};
   return r;
@@ -77,19 +84,20 @@ ApiResponse FhirApi::history(const ApiClient& client, const std::string& type,
   for (const store::StoredResource& r : versions.value()) {
     const std::string version = std::to_string(r.version);
     const bool created = r.version == 1;
+    const bool deleted = r.content.empty();
     w.StartObject();
-    writeFullUrlAndResource(w, r);
+    if (!deleted) writeFullUrlAndResource(w, r);
     w.Key("request");
     w.StartObject();
     w.Key("method");
-    w.String(created ? "POST" : "PUT");
+    w.String(deleted ? "DELETE" : created ? "POST" : "PUT");
     w.Key("url");
-    w.String(created ? r.type : r.type + "/" + r.id);
+    w.String(created && !deleted ? r.type : r.type + "/" + r.id);
     w.EndObject();
     w.Key("response");
     w.StartObject();
     w.Key("status");
-    w.String(created ? "201 Created" : "200 OK");
+    w.String(deleted ? "204 No Content" : created ? "201 Created" : "200 OK");
     w.Key("etag");
     w.String("W/\"" + version + "\"");
     w.Key("lastModified");

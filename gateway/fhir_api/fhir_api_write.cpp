@@ -2,8 +2,6 @@
 // update (PUT, versioned, If-Match), transaction, batch, document and message Bundles. Every
 // write is one input of the durable pipeline and is answered only after its commit; versions
 // are decided in the commit, so concurrent writers cannot both win.
-#include <Poco/UUIDGenerator.h>
-
 #include "api_support.h"
 #include "search_query.h"
 #include "renkei/fhir_api/fhir_api.h"
@@ -20,13 +18,6 @@ namespace {
 std::string conditionKey(const ApiClient& client, std::string_view type, std::string_view query) {
   return "if-none-exist:" + client.organization + ":" + std::string(type) + "?" +
          normalizedQuery(query);
-}
-
-/// A key no other request has: updates are not deduplicated by content (A, B, A again is three
-/// versions); a client that resends should send Idempotency-Key.
-std::string uniqueKey(const ApiClient& client) {
-  return "write:" + client.organization + ":" +
-         Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
 }
 
 /// "Type/id/_history/N", or "Type/id" when the version is not known (a repeated request).
@@ -66,14 +57,6 @@ std::string transactionResponse(const pipeline::SubmitResult& result) {
   w.EndArray();
   w.EndObject();
   return buffer.GetString();
-}
-
-/// The request's Idempotency-Key (or X-Request-ID) as a key of its sender (organization and
-/// client): another sender's equal key is another request.
-std::string requestKey(const ApiRequest& request, const ApiClient& client) {
-  std::string id = header(request, "idempotency-key");
-  if (id.empty()) id = header(request, "x-request-id");
-  return id.empty() ? "" : "request:" + client.organization + ":" + client.id + ":" + id;
 }
 
 /// Without a request id, a resent request is recognised by its bytes — from the same sender

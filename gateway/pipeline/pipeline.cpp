@@ -12,6 +12,7 @@
 #include "renkei/core/time_text.h"
 #include "renkei/fhir/operation_outcome.h"
 #include "renkei/fhir/resource_reader.h"
+#include "renkei/pipeline/deletion.h"
 #include "renkei/pipeline/notification_rounds.h"
 #include "renkei/pipeline/resource_ids.h"
 #include "renkei/pipeline/stated_care_teams.h"
@@ -46,14 +47,21 @@ std::shared_ptr<HealthRegistry> Pipeline::health() const {
 
 store::RoutingOutcome Pipeline::normalizeAndRoute(const std::string& source,
                                                   const std::string& sender,
-                                                  const std::string& name,
-                                                  std::string bytes) const {
+                                                  const std::string& name, std::string bytes,
+                                                  const std::string& writeIntent) const {
   store::RoutingOutcome o;
   Normalized n = normalizer_->normalize(std::move(bytes), name);
   if (!n.document) {
     o.state = store::kFailed;
     o.error = n.error;
     return o;
+  }
+  const WriteIntent intent = decodeWriteIntent(writeIntent);
+  if (intent.deletion) {
+    return routeDeletion(*store_, intent, sender, std::move(n.canonical), [&](const std::string& d) {
+      auto sink = sinks_.find(d);
+      return sink != sinks_.end() && sink->second->deliversDeletions();
+    });
   }
   const fhir::Node& root = *n.document->root();
   routing::MessageFacts facts = routing::collectFacts(root);
@@ -109,10 +117,17 @@ namespace {
 
 /// Adds the message's resources when its write intent keeps them, under server ids that follow
 /// from the message id (a repeat of the input is the same message and names the same resources),
-/// or under the client's ids for updates.
+/// or under the client's ids for updates; a deletion's resource without content.
 void addResources(store::RoutingOutcome& o, int64_t messageId, const std::string& writeIntent) {
   const WriteIntent intent = decodeWriteIntent(writeIntent);
   if (o.state == store::kFailed || !intent.keepResources) return;
+  if (intent.deletion) {
+    store::ResourceCopy gone{intent.updateType, intent.updateId, "", {}};
+    gone.update = true;
+    gone.ifMatch = intent.ifMatch;
+    o.resources = {std::move(gone)};
+    return;
+  }
   auto resources = identifyResources(o.canonical, {"", messageId, ""}, intent);
   if (resources.ok()) o.resources = std::move(resources).value();
 }
@@ -133,10 +148,10 @@ auto retryingConflicts(Transaction&& transaction) {
 
 store::RoutingOutcome Pipeline::normalizeAndRouteGuarded(const std::string& source,
                                                          const std::string& sender,
-                                                         const std::string& name,
-                                                         std::string bytes) const {
+                                                         const std::string& name, std::string bytes,
+                                                         const std::string& writeIntent) const {
   try {
-    return normalizeAndRoute(source, sender, name, std::move(bytes));
+    return normalizeAndRoute(source, sender, name, std::move(bytes), writeIntent);
   } catch (...) {
     const std::string error = describeCurrentException();
     JsonLog::write(LogLevel::Error, "normalize_exception", {{"source", source}, {"error", error}});
@@ -146,7 +161,8 @@ store::RoutingOutcome Pipeline::normalizeAndRouteGuarded(const std::string& sour
 
 PreparedInput Pipeline::prepare(store::RawInput input) const {
   PreparedInput p;
-  p.outcome = normalizeAndRouteGuarded(input.source, input.sender, input.name, input.bytes);
+  p.outcome = normalizeAndRouteGuarded(input.source, input.sender, input.name, input.bytes,
+                                       input.writeIntent);
   // Hashed here, in the caller's thread, so that the one committer does not.
   if (input.sha256.empty()) input.sha256 = sha256Hex(input.bytes);
   p.input = std::move(input);
@@ -334,7 +350,7 @@ Result<int> Pipeline::routeReceived() {
       outcomes.push_back(failedOutcome("raw input missing: " + raw.status().message()));
     } else {
       outcomes.push_back(
-          normalizeAndRouteGuarded(m.source, m.sender, m.name, std::move(raw).value()));
+          normalizeAndRouteGuarded(m.source, m.sender, m.name, std::move(raw).value(), m.writeIntent));
       try {
         addResources(outcomes.back(), m.id, m.writeIntent);
       } catch (...) {

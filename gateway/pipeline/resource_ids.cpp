@@ -3,6 +3,7 @@
 
 #include "renkei/mapping/mapping_engine.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -90,6 +91,18 @@ std::string messageResourceId(int64_t messageId, std::size_t index) {
   char id[48];
   std::snprintf(id, sizeof id, "m%012lld-%zu", static_cast<long long>(messageId), index);
   return id;
+}
+
+bool isMessageResourceId(std::string_view id) {
+  const std::size_t dash = id.find('-');
+  if (id.size() < 4 || id[0] != 'm' || dash == std::string_view::npos || dash < 2 ||
+      dash + 1 == id.size()) {
+    return false;
+  }
+  auto digits = [](std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  return digits(id.substr(1, dash - 1)) && digits(id.substr(dash + 1));
 }
 
 int64_t versionFromETag(std::string_view etag) {

@@ -11,6 +11,7 @@ std::string encodeWriteIntent(const WriteIntent& intent) {
   if (intent.keepResources) add("keep");
   if (intent.isUpdate()) add("update=" + intent.updateType + "/" + intent.updateId);
   if (intent.ifMatch > 0) add("if-match=" + std::to_string(intent.ifMatch));
+  if (intent.deletion) add("delete");
   return out;
 }
 
@@ -22,6 +23,8 @@ WriteIntent decodeWriteIntent(std::string_view text) {
     text = space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
     if (token == "keep") {
       intent.keepResources = true;
+    } else if (token == "delete") {
+      intent.deletion = true;
     } else if (token.rfind("update=", 0) == 0) {
       const std::string_view target = token.substr(7);
       const std::size_t slash = target.find('/');

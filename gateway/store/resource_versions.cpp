@@ -102,6 +102,10 @@ std::optional<std::string> ResourceVersions::plan(const std::string& organizatio
     std::optional<Version> now = planned != next.end() ? planned->second : current(key);
     const int64_t nowVersion = now ? now->number : 0;
     if (r.ifMatch > 0 && r.ifMatch != nowVersion) return versionConflict(r, nowVersion);
+    if (r.json.empty() && (!now || now->content.empty())) {
+      r.version = nowVersion;  // a deletion of what does not exist (or no longer): nothing
+      continue;
+    }
     if (!now && r.sharedId && heldElsewhere(key)) {
       return outcome(kTakenIdCode, r.type + "/" + r.id +
                                        " is another organization's directory entry: choose another id");

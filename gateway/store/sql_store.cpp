@@ -660,8 +660,8 @@ Result<std::vector<StoredResource>> SqlStore::search(const std::string& type,
   std::vector<StoredResource> out;
   Status st = guarded([&] {
     std::vector<SqlParam> p{SqlParam(type)};
-    std::string where = " FROM fhir_resource r WHERE r.resource_type = ? AND r.current = 1 AND " +
-                        inScope(scope, p);
+    std::string where = " FROM fhir_resource r WHERE r.resource_type = ? AND r.current = 1 AND "
+                        "r.content <> '' AND " + inScope(scope, p);
     for (const SearchCriterion& c : criteria) {
       if (c.param == "_id") {
         where += " AND r.id = ?";

@@ -55,6 +55,9 @@ class SqlStore : public Store {
                                                        const std::string& afterId,
                                                        int64_t limit) override;
   Result<int64_t> latestResourceMessage(const std::string& type) override;
+  Result<std::vector<PastDelivery>> deliveriesOfResource(const std::string& type,
+                                                         const std::string& id,
+                                                         const std::string& organization) override;
   Result<std::vector<OutboxRow>> undeliveredToRecipients(int64_t nowMs, int64_t afterId,
                                                          int limit) override;
   Result<int> setHolds(const std::vector<HoldUpdate>& updates, int64_t nowMs) override;

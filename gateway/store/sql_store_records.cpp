@@ -96,10 +96,30 @@ Result<std::vector<StoredResource>> SqlStore::currentResources(const std::string
     for (const SqlRow& r :
          db->query(std::string("SELECT ") + kResourceColumns +
                        " FROM fhir_resource r WHERE r.resource_type = ? AND r.current = 1 AND "
-                       "(r.organization > ? OR (r.organization = ? AND r.id > ?)) "
+                       "r.content <> '' AND (r.organization > ? OR (r.organization = ? AND r.id > ?)) "
                        "ORDER BY r.organization, r.id LIMIT ?",
                    {type, afterOrganization, afterOrganization, afterId, Poco::Int64(limit)})) {
       out.push_back(storedResourceFrom(r));
+    }
+    return Status::okStatus();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::vector<PastDelivery>> SqlStore::deliveriesOfResource(const std::string& type,
+                                                                const std::string& id,
+                                                                const std::string& organization) {
+  ConnectionPool::Lease db = pool_->acquire();
+  std::vector<PastDelivery> out;
+  Status st = guarded([&] {
+    for (const SqlRow& r : db->query(
+             "SELECT DISTINCT o.destination, o.recipient, o.ordering_key FROM delivery_outbox o "
+             "JOIN fhir_resource r ON r.message_id = o.message_id WHERE r.resource_type = ? AND "
+             "r.id = ? AND r.organization = ? AND r.content <> '' AND o.state <> ? "
+             "ORDER BY o.destination, o.recipient",
+             {type, id, organization, std::string(kHeld)})) {
+      out.push_back({text(r[0]), text(r[1]), text(r[2])});
     }
     return Status::okStatus();
   });

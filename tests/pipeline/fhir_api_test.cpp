@@ -27,11 +27,16 @@ TEST_F(FhirApiTest, MetadataIsPublicAndSaysWhatIsImplemented) {
   ApiResponse res = api_->handle(r);
   EXPECT_EQ(res.status, 200);
   EXPECT_NE(res.body.find("\"resourceType\":\"CapabilityStatement\""), std::string::npos);
-  EXPECT_NE(res.body.find("{\"type\":\"Patient\",\"interaction\":[{\"code\":\"create\"},{\"code\":\"update\"},{\"code\":\"read\"},{\"code\":\"vread\"},{\"code\":\"history-instance\"},{\"code\":\"search-type\"}]"),
+  EXPECT_NE(res.body.find("{\"type\":\"Patient\",\"interaction\":[{\"code\":\"create\"},{\"code\":\"update\"},{\"code\":\"delete\"},{\"code\":\"read\"},{\"code\":\"vread\"},{\"code\":\"history-instance\"},{\"code\":\"search-type\"}]"),
             std::string::npos);
   EXPECT_NE(res.body.find("{\"name\":\"birthdate\",\"type\":\"date\"}"), std::string::npos);
   EXPECT_NE(res.body.find("\"conditionalUpdate\":true"), std::string::npos);
-  EXPECT_EQ(res.body.find("\"delete\""), std::string::npos) << "delete is not claimed";
+  EXPECT_NE(res.body.find("\"conditionalDelete\":\"not-supported\""), std::string::npos);
+  const std::string patient = res.body.substr(res.body.find("{\"type\":\"Patient\""));
+  const std::string patientEntry = patient.substr(0, patient.find("{\"type\":", 1));
+  EXPECT_NE(patientEntry.find("\"searchInclude\":[\"Patient:general-practitioner\",\"Patient:organization\"]"),
+            std::string::npos);
+  EXPECT_NE(patientEntry.find("\"CareTeam:patient\""), std::string::npos) << patientEntry;
 }
 
 TEST_F(FhirApiTest, NoTokenOrAWrongOneIs401AndAMissingScopeIs403) {

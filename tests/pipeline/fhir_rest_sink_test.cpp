@@ -15,6 +15,9 @@
 #include <Poco/StreamCopier.h>
 
 #include "pipeline/pipeline_fixture.h"
+#include "sink_fhir_rest/fhir_rest_sink.h"
+#include "renkei/pipeline/deletion.h"
+#include "renkei/pipeline/write_intent.h"
 
 namespace renkei::test {
 namespace {
@@ -198,6 +201,50 @@ TEST_F(FhirRestSinkTest, PutModeSendsTheResourceUnderItsDeterministicIdWithTheBe
   ASSERT_EQ(received.size(), 1u);
   EXPECT_NE(received[0].second.find("\"resourceType\":\"Patient\""), std::string::npos);
   EXPECT_NE(received[0].second.find("\"id\":\"rk"), std::string::npos) << received[0].second;
+}
+
+TEST_F(FhirRestSinkTest, ADeletionReachesTheReceiverAsADeleteOfTheIdItsUpdatesHad) {
+  ScriptedServer server({});
+  buildFor(server);
+  auto write = [&](const std::string& key, const std::string& body, pipeline::WriteIntent intent) {
+    intent.keepResources = true;
+    auto r = pipeline_->submit({{"api", "clinic", "Patient.json", key, body,
+                                 pipeline::encodeWriteIntent(intent)}});
+    EXPECT_TRUE(r[0].committed.ok());
+    EXPECT_NE(r[0].state, store::kFailed) << r[0].error;
+    pipeline_->deliverOnce();
+  };
+  pipeline::WriteIntent update;
+  update.updateType = "Patient";
+  update.updateId = "home-1";
+  std::string patient = patientJson("home-1");
+  write("put-1", patient, update);
+  pipeline::WriteIntent deletion = update;
+  deletion.deletion = true;
+  write("delete-1", pipeline::deletionBundle("Patient", "home-1"), deletion);
+  auto received = server.received();
+  ASSERT_EQ(received.size(), 2u) << "the deletion follows the resource to where it went";
+  const std::string id = pipeline::deterministicId(adapters::senderNamespace("clinic"), "Patient/home-1");
+  EXPECT_NE(received[0].second.find(R"("method":"PUT","url":"Patient/)" + id + "\""), std::string::npos)
+      << received[0].second;
+  EXPECT_NE(received[1].second.find(R"({"request":{"method":"DELETE","url":"Patient/)" + id + "\"}}"),
+            std::string::npos)
+      << received[1].second;
+
+  // A resource the server named: its receiver's id came from the delivery that carried it.
+  auto created = pipeline_->submit({{"api", "clinic", "Patient.json", "post-1", patientJson("p2"),
+                                     pipeline::encodeWriteIntent({true})}})[0];
+  pipeline_->deliverOnce();
+  ASSERT_EQ(created.resources.size(), 1u);
+  pipeline::WriteIntent serverNamed;
+  serverNamed.updateType = "Patient";
+  serverNamed.updateId = created.resources[0].id;
+  serverNamed.deletion = true;
+  write("delete-2", pipeline::deletionBundle("Patient", serverNamed.updateId), serverNamed);
+  auto rows = store_->outbox({}).value();
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[3].state, store::kDead);
+  EXPECT_NE(rows[3].lastError.find("delete it there by hand"), std::string::npos) << rows[3].lastError;
 }
 
 TEST_F(FhirRestSinkTest, ARefusedConnectionIsRetried) {

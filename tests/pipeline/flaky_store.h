@@ -136,6 +136,11 @@ class FlakyStore : public store::Store {
   Result<int> setHolds(const std::vector<store::HoldUpdate>& updates, int64_t nowMs) override {
     return inner_->setHolds(updates, nowMs);
   }
+  Result<std::vector<store::PastDelivery>> deliveriesOfResource(const std::string& type,
+                                                                const std::string& id,
+                                                                const std::string& organization) override {
+    return inner_->deliveriesOfResource(type, id, organization);
+  }
   Result<int64_t> latestResourceMessage(const std::string& type) override {
     return inner_->latestResourceMessage(type);
   }

@@ -100,6 +100,9 @@ class FhirApi {
   /// PUT Type/id, or with an empty id a conditional update (PUT Type?criteria).
   ApiResponse update(const ApiRequest& request, const ApiClient& client, const std::string& type,
                      std::string id) const;
+  /// DELETE [base]/type/id (see fhir_api_delete.cpp).
+  ApiResponse remove(const ApiRequest& request, const ApiClient& client, const std::string& type,
+                     const std::string& id) const;
   ApiResponse read(const ApiClient& client, const std::string& type, const std::string& id,
                    int64_t version) const;
   ApiResponse search(const ApiRequest& request, const ApiClient& client,

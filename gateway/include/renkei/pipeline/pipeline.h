@@ -74,14 +74,16 @@ class Pipeline : public Intake {
   void notifyWork();
 
  private:
-  /// Normalizes and routes one input from `sender`; an empty ordering key means "this message's
-  /// own line".
+  /// Normalizes and routes one input from `sender` (a deletion as its write intent says); an
+  /// empty ordering key means "this message's own line".
   store::RoutingOutcome normalizeAndRoute(const std::string& source, const std::string& sender,
-                                          const std::string& name, std::string bytes) const;
+                                          const std::string& name, std::string bytes,
+                                          const std::string& writeIntent) const;
   /// The same, with an exception turned into a FAILED outcome that says so.
   store::RoutingOutcome normalizeAndRouteGuarded(const std::string& source,
                                                  const std::string& sender,
-                                                 const std::string& name, std::string bytes) const;
+                                                 const std::string& name, std::string bytes,
+                                                 const std::string& writeIntent) const;
   /// The intake of a batch whose commit failed for good: each input alone, and one that still
   /// fails is stored as a FAILED message with the reason (or refused, when even that fails).
   std::vector<SubmitResult> submitOneByOne(std::vector<PreparedInput> inputs);

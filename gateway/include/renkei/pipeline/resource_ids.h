@@ -26,6 +26,8 @@ std::string deterministicId(std::string_view key, std::string_view originalIdent
 /// The store's id of a message's `index`-th resource: ids of later messages sort after earlier
 /// ones, so new rows append to the store's indexes instead of touching pages all over them.
 std::string messageResourceId(int64_t messageId, std::size_t index);
+/// Whether `id` has the shape of messageResourceId (a server-assigned id).
+bool isMessageResourceId(std::string_view id);
 
 /// How identifyResources names resources.
 struct IdNaming {

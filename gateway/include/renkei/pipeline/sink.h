@@ -37,6 +37,9 @@ class Sink {
  public:
   virtual ~Sink() = default;
   virtual DeliveryResult deliver(const DeliveryRequest& request) = 0;
+  /// Whether its receivers understand a deletion (a transaction Bundle with a DELETE entry): a
+  /// deletion is routed only to sinks that do.
+  virtual bool deliversDeletions() const { return false; }
 };
 
 /// Classifies an HTTP status code: 2xx Delivered; 408, 429 and 5xx except 501 Retry; else Reject.

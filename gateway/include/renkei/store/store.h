@@ -103,7 +103,8 @@ struct ResourceCopy {
   std::string json;
   std::vector<std::pair<std::string, std::string>> search;  ///< (parameter, value) to index
   /// False: a server-assigned id, stored once as version 1. True: the client named the resource
-  /// (PUT); it becomes the next version of the organization's resource, or version 1.
+  /// (PUT); it becomes the next version of the organization's resource, or version 1. An update
+  /// with empty `json` deletes: a version without content (a tombstone) when the resource exists.
   bool update = false;
   int64_t ifMatch = 0;  ///< for an update: the version the client expects to replace (0: any)
   /// The id is shared by every organization (the directory): an update may not create an id
@@ -130,6 +131,11 @@ struct ReadScope {
   std::string organization;
   std::vector<std::string> destinations;
   bool everyOrganization = false;
+};
+
+/// A delivery of a message that wrote some resource: where it went, for whom, in which line.
+struct PastDelivery {
+  std::string destination, recipient, orderingKey;
 };
 
 struct StoredResource {
@@ -366,6 +372,11 @@ class Store {
   /// Applies holds and releases to rows still QUEUED, RETRYING or HELD and not leased; returns
   /// how many changed.
   virtual Result<int> setHolds(const std::vector<HoldUpdate>& updates, int64_t nowMs) = 0;
+  /// Where the messages that wrote versions of one organization's resource went (not HELD: a
+  /// recipient consent kept it from never saw it): a deletion follows them there.
+  virtual Result<std::vector<PastDelivery>> deliveriesOfResource(const std::string& type,
+                                                                 const std::string& id,
+                                                                 const std::string& organization) = 0;
   /// The newest message that wrote a resource of `type` (0: none yet): a reader caching
   /// resources of that type knows whether they changed.
   virtual Result<int64_t> latestResourceMessage(const std::string& type) = 0;
