@@ -19,5 +19,6 @@ int runMapping(int argc, char** argv);
 int runMatch(int argc, char** argv);
 int runNotifications(int argc, char** argv);
 int runDirectory(int argc, char** argv);
+int runReindex(int argc, char** argv);
 
 }  // namespace renkei::cli

@@ -35,6 +35,8 @@ constexpr Command kCommands[] = {
     {"mapping", renkei::cli::runMapping, "check the mappings, or run their golden cases"},
     {"directory", renkei::cli::runDirectory,
      "a directory spreadsheet (CSV) → a FHIR transaction Bundle to post to the endpoint"},
+    {"reindex", renkei::cli::runReindex,
+     "recompute the search index of the stored resources (after an upgrade)"},
     {"audit", renkei::cli::runAudit, "the newest API requests as a Bundle of FHIR AuditEvents"},
     {"match", renkei::cli::runMatch,
      "match a Patient against the stored patients of every organization (link, review or new)"},

@@ -66,13 +66,7 @@ ApiResponse FhirApi::capabilityStatement() const {
            "signs, or its TLS client certificate; SMART backend-services scopes "
            "system/<type>.read|write; TLS 1.2 or later.");
   w.EndObject();
-  std::vector<std::string> indexedTypes;
-  for (const fhir::StructureDef* sd : definitions_->structures()) {
-    if (sd->kind == fhir::StructureKind::Resource && !sd->isConstraint &&
-        !pipeline::searchParametersOf(sd->type).empty()) {
-      indexedTypes.push_back(sd->type);
-    }
-  }
+  const std::vector<std::string> indexedTypes = pipeline::indexedTypes();
   w.Key("resource");
   w.StartArray();
   for (const fhir::StructureDef* sd : definitions_->structures()) {

@@ -125,6 +125,16 @@ const std::map<std::string_view, std::vector<SearchParameter>, std::less<>>& tab
   return params;
 }
 
+}  // namespace
+
+std::vector<std::string> indexedTypes() {
+  std::vector<std::string> out;
+  for (const auto& [type, params] : table()) out.emplace_back(type);
+  return out;
+}
+
+namespace {
+
 /// Calls `leaf` with every value at `path` under `v` (arrays flattened at each step).
 template <typename F>
 void walk(const Value& v, std::string_view path, F&& leaf) {

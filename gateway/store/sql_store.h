@@ -55,6 +55,10 @@ class SqlStore : public Store {
                                                        const std::string& afterId,
                                                        int64_t limit) override;
   Result<int64_t> latestResourceMessage(const std::string& type) override;
+  Result<int64_t> reindexSearch(
+      const std::string& type,
+      const std::function<std::vector<std::pair<std::string, std::string>>(const StoredResource&)>&
+          values) override;
   Result<std::vector<PastDelivery>> deliveriesOfResource(const std::string& type,
                                                          const std::string& id,
                                                          const std::string& organization) override;

@@ -107,6 +107,43 @@ Result<std::vector<StoredResource>> SqlStore::currentResources(const std::string
   return out;
 }
 
+Result<int64_t> SqlStore::reindexSearch(
+    const std::string& type,
+    const std::function<std::vector<std::pair<std::string, std::string>>(const StoredResource&)>&
+        values) {
+  constexpr int64_t kPage = 500;
+  int64_t done = 0;
+  std::string afterOrganization, afterId;
+  while (true) {
+    auto page = currentResources(type, afterOrganization, afterId, kPage);
+    if (!page.ok()) return page.status();
+    if (page.value().empty()) return done;
+    ConnectionPool::Lease db = pool_->acquire();
+    Status st = inTransaction(*db, [&] {
+      for (const StoredResource& r : page.value()) {
+        const std::vector<SqlParam> key{SqlParam(r.type), SqlParam(r.id), SqlParam(r.organization),
+                                        SqlParam(Poco::Int64(r.version))};
+        db->exec("DELETE FROM fhir_search WHERE resource_type = ? AND id = ? AND organization = ? "
+                 "AND version = ?",
+                 key);
+        for (const auto& [param, value] : values(r)) {
+          std::vector<SqlParam> row = key;
+          row.emplace_back(param);
+          row.emplace_back(value);
+          db->exec("INSERT INTO fhir_search (resource_type, id, organization, version, param, "
+                   "value) VALUES (?, ?, ?, ?, ?, ?)",
+                   row);
+        }
+      }
+      return Status::okStatus();
+    });
+    if (!st.ok()) return st;
+    done += static_cast<int64_t>(page.value().size());
+    afterOrganization = page.value().back().organization;
+    afterId = page.value().back().id;
+  }
+}
+
 Result<std::vector<PastDelivery>> SqlStore::deliveriesOfResource(const std::string& type,
                                                                 const std::string& id,
                                                                 const std::string& organization) {

@@ -109,6 +109,8 @@ done
 check "the replay was delivered" 0 ".json" ls "$work/archive"
 check "unknown row" 1 "no outbox row 99" "$renkei" outbox --config "$work/renkei.json" show 99
 check "audit prints AuditEvents as a Bundle" 0 "\"type\":\"collection\"" "$renkei" audit --config "$work/renkei.json" --limit 5
+check "reindex recomputes the search index of every indexed type" 0 "Organization	" "$renkei" reindex --config "$work/renkei.json"
+check "reindex needs a config" 2 "--config FILE is required" "$renkei" reindex
 # Patient matching against what the hospitals' endpoint stored: the same woman as another
 # system writes her (half-width kana, a variant-free kanji, no ids, no phone) is linked; a
 # stranger is new.

@@ -136,6 +136,12 @@ class FlakyStore : public store::Store {
   Result<int> setHolds(const std::vector<store::HoldUpdate>& updates, int64_t nowMs) override {
     return inner_->setHolds(updates, nowMs);
   }
+  Result<int64_t> reindexSearch(
+      const std::string& type,
+      const std::function<std::vector<std::pair<std::string, std::string>>(
+          const store::StoredResource&)>& values) override {
+    return inner_->reindexSearch(type, values);
+  }
   Result<std::vector<store::PastDelivery>> deliveriesOfResource(const std::string& type,
                                                                 const std::string& id,
                                                                 const std::string& organization) override {

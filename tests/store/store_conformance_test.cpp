@@ -711,6 +711,29 @@ TEST_P(StoreConformance, SearchMatchesEveryCriterionWithinTheOrganization) {
   EXPECT_EQ(page[0].id, "p3");
 }
 
+TEST_P(StoreConformance, ReindexingReplacesTheSearchValuesOfCurrentVersions) {
+  const int64_t id = intakeOne("r");
+  ASSERT_EQ(store_->claimReceived("a", 10, 2000, 1000)->size(), 1u);
+  RoutingOutcome o{id, kRouted, "", "{}", "r", {}};
+  o.resources = {{"Organization", "o1", R"({"city":"新宿区"})", {{"name", "いち"}}},
+                 {"Organization", "o2", R"({"city":"中野区"})", {{"name", "に"}}}};
+  ASSERT_TRUE(store_->recordRouting({o}, "a", 2500).ok());
+  int64_t total = 0;
+  EXPECT_TRUE(store_->search("Organization", {"clinic-1"}, {{"municipality", "=", "新宿区"}}, 10, 0, total)
+                  ->empty());
+  auto done = store_->reindexSearch("Organization", [](const StoredResource& r) {
+    const std::string city = r.content.substr(9, r.content.size() - 11);
+    return std::vector<std::pair<std::string, std::string>>{{"municipality", city}};
+  });
+  ASSERT_TRUE(done.ok()) << done.status().toString();
+  EXPECT_EQ(done.value(), 2);
+  auto found = store_->search("Organization", {"clinic-1"}, {{"municipality", "=", "新宿区"}}, 10, 0, total);
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ(found.value()[0].id, "o1");
+  EXPECT_TRUE(store_->search("Organization", {"clinic-1"}, {{"name", "=", "いち"}}, 10, 0, total)->empty())
+      << "the old values are gone";
+}
+
 TEST_P(StoreConformance, AuditRecordsAreKeptNewestFirst) {
   ASSERT_TRUE(store_->recordAudit({{1000, "hospital", "a", "org-a", "POST", "/fhir/Patient", 201, 7},
                                    {1001, "hospital", "", "", "POST", "/fhir/Patient", 401, 0}})

@@ -29,6 +29,8 @@ struct SearchParameter {
   std::string_view target;  ///< for references: the resource type they point at ("" any)
 };
 
+/// The types that have parameters (besides _id), in name order.
+std::vector<std::string> indexedTypes();
 /// The parameters of `type` (besides _id); empty when the type is not indexed.
 const std::vector<SearchParameter>& searchParametersOf(std::string_view type);
 /// One of `type`'s parameters by name; null when it has none by that name.

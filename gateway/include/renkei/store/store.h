@@ -372,6 +372,13 @@ class Store {
   /// Applies holds and releases to rows still QUEUED, RETRYING or HELD and not leased; returns
   /// how many changed.
   virtual Result<int> setHolds(const std::vector<HoldUpdate>& updates, int64_t nowMs) = 0;
+  /// Recomputes the search index of every current resource of `type` (every organization's)
+  /// with `values`, a page at a time, each page in one transaction; returns how many. For an
+  /// upgrade that indexes new search parameters (`renkei reindex`).
+  virtual Result<int64_t> reindexSearch(
+      const std::string& type,
+      const std::function<std::vector<std::pair<std::string, std::string>>(const StoredResource&)>&
+          values) = 0;
   /// Where the messages that wrote versions of one organization's resource went (not HELD: a
   /// recipient consent kept it from never saw it): a deletion follows them there.
   virtual Result<std::vector<PastDelivery>> deliveriesOfResource(const std::string& type,
