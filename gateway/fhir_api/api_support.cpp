@@ -155,4 +155,17 @@ std::string requestKey(const ApiRequest& request, const ApiClient& client) {
   return id.empty() ? "" : "request:" + client.organization + ":" + client.id + ":" + id;
 }
 
+std::optional<ApiResponse> notCommitted(const pipeline::SubmitResult& result) {
+  if (result.committed.code() == StatusCode::Conflict) {
+    // Concurrent writers kept colliding on one unique key (the pipeline retried already).
+    return outcomeResponse(409, "error", "conflict",
+                           "a concurrent write to the same resource won; read it again and retry");
+  }
+  if (result.committed.ok()) return std::nullopt;
+  ApiResponse r = outcomeResponse(503, "error", "transient",
+                                  "the input could not be stored; nothing was accepted");
+  r.headers["Retry-After"] = "5";
+  return r;
+}
+
 }  // namespace renkei::fhir_api

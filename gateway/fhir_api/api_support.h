@@ -38,6 +38,9 @@ void beginBundle(JsonWriter& w, const char* type);
 /// conflict (If-Match), else 422.
 int failureStatus(const std::string& operationOutcome);
 
+/// The answer to a write that was not committed: 409 when concurrent writers kept colliding,
+/// else 503 with Retry-After; nullopt when it was committed.
+std::optional<ApiResponse> notCommitted(const pipeline::SubmitResult& result);
 /// A key no other request has: updates are not deduplicated by content (A, B, A again is three
 /// versions); a client that resends should send Idempotency-Key.
 std::string uniqueKey(const ApiClient& client);

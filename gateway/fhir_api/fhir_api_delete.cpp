@@ -46,16 +46,7 @@ ApiResponse FhirApi::remove(const ApiRequest& request, const ApiClient& client,
   const store::RawInput input{source_, client.organization, type + ".json", key,
                               pipeline::deletionBundle(type, id), pipeline::encodeWriteIntent(intent)};
   const pipeline::SubmitResult result = intake_->submit({input})[0];
-  if (result.committed.code() == StatusCode::Conflict) {
-    return outcomeResponse(409, "error", "conflict",
-                           "a concurrent write to the same resource won; read it again and retry");
-  }
-  if (!result.committed.ok()) {
-    ApiResponse r = outcomeResponse(503, "error", "transient",
-                                    "the deletion could not be stored; nothing was deleted");
-    r.headers["Retry-After"] = "5";
-    return r;
-  }
+  if (auto refused = notCommitted(result)) return *refused;
   const std::string message = std::to_string(result.messageId);
   ApiResponse r = result.state == store::kFailed
                       ? withBody(failureStatus(result.error), result.error)

@@ -73,17 +73,7 @@ std::string inputName(std::string_view type, fhir::SourceFormat format) {
 
 ApiResponse FhirApi::writeResponse(const ApiRequest& request, const ApiClient& client,
                                    const pipeline::SubmitResult& result, bool transaction) const {
-  if (result.committed.code() == StatusCode::Conflict) {
-    // Concurrent writers kept colliding on one unique key (the pipeline retried already).
-    return outcomeResponse(409, "error", "conflict",
-                           "a concurrent write to the same resource won; read it again and retry");
-  }
-  if (!result.committed.ok()) {
-    ApiResponse r = outcomeResponse(503, "error", "transient",
-                                    "the input could not be stored; nothing was accepted");
-    r.headers["Retry-After"] = "5";
-    return r;
-  }
+  if (auto refused = notCommitted(result)) return *refused;
   const std::string message = std::to_string(result.messageId);
   if (result.state == store::kFailed) {
     ApiResponse r = withBody(failureStatus(result.error), result.error);

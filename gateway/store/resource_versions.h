@@ -1,7 +1,8 @@
 // ResourceVersions: decides and writes the versions of the resources routed messages carry,
 // inside recordRouting's transaction. Server-assigned ids are written once as version 1; a
 // client-named resource (PUT) becomes the next version of its organization's resource unless
-// its If-Match names another version; unchanged content makes no new version.
+// its If-Match names another version; unchanged content makes no new version; empty content
+// (a deletion) makes a version without content when there is something to delete.
 #pragma once
 
 #include <map>
