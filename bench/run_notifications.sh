@@ -34,6 +34,8 @@ print("|---|---:|---|")
 print(f"| forward (care-team route, no notify) | {forward:,.0f} | {n['events']:,} events, {2 * n['events']:,} deliveries |")
 print(f"| notify | {notify:,.0f} ({notify / forward:.2f}× forward) | {n['urgent']:,} urgent notifications queued with their Bundle, {n['routine']:,} routine kept for the digest |")
 print(f"| repeat (the same events from a second source) | {median('repeat', 'events_per_s'):,.0f} | nothing new: every fact told already |")
+stated = median("stated", "events_per_s")
+print(f"| stated (the events name the family doctor; no CareTeam does) | {stated:,.0f} ({stated / forward:.2f}× forward) | {n['events']:,} events, {2 * n['events']:,} deliveries, one stated CareTeam per patient |")
 print(f"| digest round | {median('digest', 'notifications_per_s'):,.0f} notifications/s | {n['routine']:,} routine notifications → one digest per recipient |")
 PY
 echo "bench: raw results in $raw" >&2

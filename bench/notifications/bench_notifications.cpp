@@ -7,7 +7,10 @@
 // member), "notify" (the same route with notify: urgent notifications with their Bundle, routine
 // ones kept for the digest, one per fact) and "repeat" (the same events again from a second
 // source: every fact told already). Then the digest round turns the routine notifications into
-// one digest per recipient. Prints one JSON line per mode.
+// one digest per recipient. "stated": like forward, but no CareTeam names the family doctor: each
+// event's Patient names it (generalPractitioner by the clinic's code), so the route finds it in
+// the directory and the pipeline keeps the statement as a CareTeam (written by a patient's first
+// event, unchanged by the others). Prints one JSON line per mode.
 // Usage: bench_notifications PATIENTS EVENTS
 #include <atomic>
 #include <chrono>
@@ -39,6 +42,8 @@ using namespace renkei;
 namespace {
 
 const char* kMrn = "urn:oid:1.2.392.100495.20.3.51.11312345670";
+/// The clinic's 医療機関コード, by which a message names it as the patient's かかりつけ医.
+const char* kClinicCode = R"({"system":"urn:oid:1.2.392.100495.20.3.51.1","value":"1312345678"})";
 
 double secondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -48,8 +53,10 @@ std::string patientValue(int k) { return "P" + std::to_string(100000 + k); }
 
 /// Event i of the run, about patient i % patients: every third one an admission (routine), the
 /// others a discharge on or before today (urgent), each patient's on a day of its own.
-/// `suffix` makes another source's copy of the same event a different input.
-std::string event(const std::string& sample, int i, int patients, const std::string& suffix) {
+/// `suffix` makes another source's copy of the same event a different input. `stated`: the
+/// Patient names its かかりつけ医 (by the clinic's code) instead of a CareTeam saying so.
+std::string event(const std::string& sample, int i, int patients, const std::string& suffix,
+                  bool stated = false) {
   const int k = i % patients;
   const int day = 1 + (i / patients) % 28;
   rapidjson::Document d;
@@ -60,6 +67,11 @@ std::string event(const std::string& sample, int i, int patients, const std::str
     auto& r = e["resource"];
     const std::string type = r["resourceType"].GetString();
     if (type == "Patient") r["identifier"][0]["value"].SetString(patientValue(k).c_str(), a);
+    if (type == "Patient" && stated) {
+      rapidjson::Document gp(&a);
+      gp.Parse((std::string(R"([{"identifier":)") + kClinicCode + R"(,"display":"佐藤内科クリニック"}])").c_str());
+      r.AddMember("generalPractitioner", rapidjson::Value(gp, a), a);
+    }
     char date[40];
     std::snprintf(date, sizeof date, "2026-11-%02dT11:30:00+09:00", day);
     if (type == "Encounter" && i % 3 == 0) {
@@ -118,11 +130,15 @@ Run open(const fs::path& dir, const std::shared_ptr<const fhir::Definitions>& de
   return run;
 }
 
-void directory(pipeline::Pipeline& p, int patients) {
+/// The clinic, the care office and each patient's care team; `stated`: no CareTeam names the
+/// family doctor (the events do).
+void directory(pipeline::Pipeline& p, int patients, bool stated) {
   std::vector<store::RawInput> batch = {
       put("clinic-b", "Endpoint", "ep",
           R"("status":"active","connectionType":{"code":"hl7-fhir-rest"},"payloadType":[{"text":"x"}],"address":"https://clinic.example/fhir","identifier":[{"system":"https://fhir.renkei.jp/sid/channel","value":"clinic-fhir"}])"),
-      put("clinic-b", "Organization", "clinic", R"("name":"佐藤内科クリニック","endpoint":[{"reference":"Endpoint/ep"}])"),
+      put("clinic-b", "Organization", "clinic",
+          std::string(R"("name":"佐藤内科クリニック","identifier":[)") + kClinicCode +
+              R"(],"endpoint":[{"reference":"Endpoint/ep"}])"),
       put("office-c", "Endpoint", "ep",
           R"("status":"active","connectionType":{"code":"hl7-fhir-rest"},"payloadType":[{"text":"x"}],"address":"file:///srv/ward","identifier":[{"system":"https://fhir.renkei.jp/sid/channel","value":"ward-folder"}])"),
       put("office-c", "Organization", "office", R"("name":"居宅介護支援センターC","endpoint":[{"reference":"Endpoint/ep"}])")};
@@ -130,8 +146,10 @@ void directory(pipeline::Pipeline& p, int patients) {
     const std::string subject =
         R"("status":"active","subject":{"identifier":{"system":")" + std::string(kMrn) +
         R"(","value":")" + patientValue(k) + R"("}},)";
-    batch.push_back(put("clinic-b", "CareTeam", "t" + std::to_string(k),
-                        subject + R"("participant":[{"role":[{"text":"かかりつけ医"}],"member":{"reference":"Organization/clinic"}}])"));
+    if (!stated) {
+      batch.push_back(put("clinic-b", "CareTeam", "t" + std::to_string(k),
+                          subject + R"("participant":[{"role":[{"text":"かかりつけ医"}],"member":{"reference":"Organization/clinic"}}])"));
+    }
     batch.push_back(put("office-c", "CareTeam", "t" + std::to_string(k),
                         subject + R"("participant":[{"role":[{"text":"ケアマネジャー"}],"member":{"reference":"Organization/office"}}])"));
     if (batch.size() >= 256 || k + 1 == patients) {
@@ -145,7 +163,7 @@ void directory(pipeline::Pipeline& p, int patients) {
 /// validate, route) its batches of 32 in its own thread and handing them to one group committer
 /// (at most 256 inputs a transaction). Returns events/s.
 double submit(pipeline::Pipeline& p, const std::string& sample, int events, const std::string& source,
-              const std::string& suffix, int patients) {
+              const std::string& suffix, int patients, bool stated = false) {
   pipeline::GroupCommitIntake intake(p, 256);
   const auto start = std::chrono::steady_clock::now();
   std::atomic<bool> failed{false};
@@ -153,7 +171,7 @@ double submit(pipeline::Pipeline& p, const std::string& sample, int events, cons
     std::vector<store::RawInput> batch;
     for (int i = first; i < events; i += 2) {
       batch.push_back({source, "hospital-a", "e" + std::to_string(i), "",
-                       event(sample, i, patients, suffix), ""});
+                       event(sample, i, patients, suffix, stated), ""});
       if (batch.size() == 32 || i + 2 >= events) {
         for (const pipeline::SubmitResult& r : intake.submit(std::move(batch))) {
           if (!r.committed.ok() || r.state == store::kFailed) {
@@ -184,16 +202,18 @@ int main(int argc, char** argv) {
   auto defs = fhir::loadDefinitions(fhir::defaultDefinitionSources()).value();
   auto sample = readFileLimited((fs::path(RENKEI_SOURCE_DIR) / "samples/fhir/Bundle-discharge-notice.json").string());
   if (!sample.ok()) return 2;
-  for (const bool notify : {false, true}) {
+  for (const std::string mode : {"forward", "notify", "stated"}) {
+    const bool notify = mode == "notify", stated = mode == "stated";
     const fs::path dir = fs::temp_directory_path() / ("renkei-bench-notify-" + std::to_string(::getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir);
     Run run = open(dir, defs, notify);
-    directory(*run.pipeline, patients);
+    directory(*run.pipeline, patients, stated);
     const int64_t commitsBefore = run.store->commitCount();
-    const double perSecond = submit(*run.pipeline, sample.value(), events, "hospital-a-inbox", "", patients);
+    const double perSecond =
+        submit(*run.pipeline, sample.value(), events, "hospital-a-inbox", "", patients, stated);
     const int64_t rows = static_cast<int64_t>(run.store->outbox({"", "", 10'000'000}).value().size());
-    std::cout << R"({"mode":")" << (notify ? "notify" : "forward") << R"(","patients":)" << patients
+    std::cout << R"({"mode":")" << mode << R"(","patients":)" << patients
               << R"(,"events":)" << events << R"(,"events_per_s":)" << static_cast<int64_t>(perSecond)
               << R"(,"deliveries_queued":)" << rows << R"(,"commits":)"
               << run.store->commitCount() - commitsBefore;

@@ -17,6 +17,10 @@ namespace {
 
 using fhir::Node;
 
+/// 介護事業所番号: the author of a care plan with one is the patient's care-manager office.
+constexpr std::string_view kCareProviderNumberSystem =
+    "https://fhir.renkei.jp/NamingSystem/care-provider-number";
+
 /// The message's resources by fullUrl and by "Type/id".
 class Entries {
  public:
@@ -118,7 +122,9 @@ class Collector {
 
   /// A member a reference names (PractitionerRole, Practitioner or Organization), in `role`
   /// unless a PractitionerRole's own code names another; `organization` for a bare person.
-  void add(const Node* reference, const CareRole* role, const Node* organization = nullptr) {
+  /// With `requiredSystem`, only a member with an identifier of that system counts.
+  void add(const Node* reference, const CareRole* role, const Node* organization = nullptr,
+           std::string_view requiredSystem = {}) {
     if (reference == nullptr) return;
     StatedMember m;
     const Node* target = entries_.resolve(reference);
@@ -144,6 +150,12 @@ class Collector {
       return;
     }
     if (role == nullptr || (m.identifiers.empty() && m.phones.empty() && m.display().empty())) return;
+    if (!requiredSystem.empty() &&
+        std::none_of(m.identifiers.begin(), m.identifiers.end(), [&](const std::string& id) {
+          return id.rfind(std::string(requiredSystem) + "|", 0) == 0;
+        })) {
+      return;
+    }
     m.role = std::string(role->code);
     if (std::find(members_.begin(), members_.end(), m) == members_.end()) members_.push_back(std::move(m));
   }
@@ -190,6 +202,7 @@ std::vector<StatedMember> statedMembers(const fhir::Node& root) {
   bool mayState = false;
   fhir::eachResource(root, [&](const Node& r) {
     mayState = mayState || r.resourceType == "PractitionerRole" ||
+               (r.resourceType == "CarePlan" && r.child("author") != nullptr) ||
                (r.resourceType == "Patient" && r.child("generalPractitioner") != nullptr) ||
                (r.resourceType == "Encounter" && r.child("participant") != nullptr);
   });
@@ -197,6 +210,7 @@ std::vector<StatedMember> statedMembers(const fhir::Node& root) {
   Collector collect(root);
   const CareRole* familyDoctor = careRoleByCode("family-doctor");
   const CareRole* attending = careRoleByCode("attending-doctor");
+  const CareRole* careManager = careRoleByCode("care-manager");
   bool patientSeen = false;
   fhir::eachResource(root, [&](const Node& r) {
     if (r.resourceType == "Patient" && !patientSeen) {
@@ -206,6 +220,9 @@ std::vector<StatedMember> statedMembers(const fhir::Node& root) {
       }
     } else if (r.resourceType == "PractitionerRole") {
       collect.addRole(r);
+    } else if (r.resourceType == "CarePlan") {
+      // A care office's plan (居宅サービス計画) names its author by 介護事業所番号.
+      collect.add(r.child("author"), careManager, nullptr, kCareProviderNumberSystem);
     } else if (r.resourceType == "Encounter") {
       const Node* provider = collect.resolve(r.child("serviceProvider"));
       for (const Node& p : r.children()) {

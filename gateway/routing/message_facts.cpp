@@ -1,5 +1,6 @@
 // Extracts routing facts from the resource tree: types, profiles, the patient's key and
-// municipality (from Patient.address), the event kind from Encounter or MessageHeader (with
+// municipality (from Patient.address; without a Patient, the identifier a CarePlan's subject
+// names), the event kind from Encounter or MessageHeader (with
 // transfer and death from the discharge disposition, the Patient and the header's event) and the
 // urgency any resource's priority gives.
 #include "renkei/routing/message_facts.h"
@@ -158,9 +159,31 @@ std::vector<std::string_view> eventNames(const MessageFacts& facts) {
   return names;
 }
 
+namespace {
+
+/// "system|value" of a logical reference's identifier (a care plan's subject by 被保険者番号).
+std::string logicalReference(const fhir::Node* reference) {
+  const fhir::Node* id = reference != nullptr ? reference->child("identifier") : nullptr;
+  const std::string_view value = id != nullptr ? id->childValue("value") : std::string_view{};
+  return value.empty() ? "" : std::string(id->childValue("system")) + "|" + std::string(value);
+}
+
+}  // namespace
+
 MessageFacts collectFacts(const fhir::Node& root) {
   MessageFacts facts;
   fhir::eachResource(root, [&](const fhir::Node& r) { visit(r, facts); });
+  if (facts.patientKey.empty()) {
+    // No Patient in the message: a care plan names its person by identifier (被保険者番号). Only
+    // a CarePlan: CareTeams, Consents and Tasks name patients too, but are not news for them.
+    fhir::eachResource(root, [&](const fhir::Node& r) {
+      if (!facts.patientKey.empty() || r.resourceType != "CarePlan") return;
+      const std::string key = logicalReference(r.child("subject"));
+      if (key.empty()) return;
+      facts.patientKey = key;
+      facts.patientIdentifiers = {key};
+    });
+  }
   facts.statedCareTeam = care::statedMembers(root);
   return facts;
 }

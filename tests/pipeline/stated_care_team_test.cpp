@@ -17,6 +17,7 @@
 #include "renkei/fhir/operation_outcome.h"
 #include "renkei/fhirpath/invariants.h"
 #include "renkei/pipeline/write_intent.h"
+#include "renkei/routing/message_facts.h"
 #include "support/test_env.h"
 
 namespace renkei::care {
@@ -115,6 +116,23 @@ TEST(StatedMembers, MappedSheetsAndAnAttendingDoctorChangeStateTheirMembers) {
   ASSERT_EQ(byIdentifier.size(), 1u);
   EXPECT_EQ(byIdentifier[0].role, "family-doctor");
   EXPECT_EQ(byIdentifier[0].identifiers.front(), "urn:oid:1.2.392.100495.20.3.51.1|1312345678");
+}
+
+TEST(StatedMembers, ACarePlansAuthorOfficeIsTheCareManagerOfThePersonItNames) {
+  const std::string plan = goldenBundle("mappings/careplan-1kyo/golden/round-trip/expected.json");
+  const std::vector<StatedMember> members = statedIn(plan);
+  ASSERT_EQ(members.size(), 1u);
+  EXPECT_EQ(members[0].role, "care-manager");
+  EXPECT_EQ(members[0].identifiers.front(), std::string(kCareProvider) + "|1310000001");
+  auto read = fhir::readJson(plan);
+  ASSERT_TRUE(read.ok());
+  const routing::MessageFacts facts = routing::collectFacts(*read.document->root());
+  EXPECT_EQ(facts.patientKey, "https://fhir.renkei.jp/NamingSystem/care-insured-number|131128:0000123456")
+      << "no Patient: the person the plan names by 被保険者番号";
+  const std::string medical = R"({"resourceType":"CarePlan","status":"active","intent":"plan",)"
+                              R"("subject":{"identifier":{"system":"x","value":"1"}},)"
+                              R"("author":{"identifier":{"system":"urn:oid:1.2.392.100495.20.3.51.1","value":"1312345678"}}})";
+  EXPECT_TRUE(statedIn(medical).empty()) << "a clinic's medical plan does not make it a care manager";
 }
 
 TEST(StatedMembers, TheKeptCareTeamIsValidR4) {

@@ -1,6 +1,7 @@
 // Who cares for the patient, as a message itself says it: a linkage sheet's かかりつけ医 and care
-// manager (Patient.generalPractitioner, PractitionerRoles whose code names a care role), a
-// referral's or an ADT's attending doctor (an Encounter participant of type ATND). Routing sends
+// manager (Patient.generalPractitioner, PractitionerRoles whose code names a care role), a care
+// plan's author office (CarePlan.author by 介護事業所番号: the care manager), a referral's or an
+// ADT's attending doctor (an Encounter participant of type ATND). Routing sends
 // the message to them at once, and the pipeline keeps each statement as a CareTeam of the sender
 // (one per patient and role), so later messages about the patient reach them too.
 #pragma once

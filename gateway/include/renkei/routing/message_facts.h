@@ -18,7 +18,9 @@ std::string_view eventKindName(EventKind k);
 struct MessageFacts {
   std::vector<std::string> resourceTypes;  ///< the root and, for a Bundle, each entry's resource
   std::vector<std::string> profiles;       ///< every meta.profile claimed
-  std::string patientKey;    ///< "system|value" of the patient's first identifier, or "Patient/id"
+  /// "system|value" of the patient's first identifier, or "Patient/id"; without a Patient, the
+  /// identifier a CarePlan's subject names.
+  std::string patientKey;
   std::vector<std::string> patientIdentifiers;  ///< "system|value" of each of its identifiers
   const Municipality* municipality = nullptr;
   EventKind event = EventKind::Other;
