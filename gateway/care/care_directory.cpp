@@ -199,8 +199,8 @@ struct Channel {
 };
 
 /// The channel of the Endpoints `resource` lists: the first active one naming a sink.
-Channel endpointChannel(const DirectoryIndex& index, const Value& resource, const std::string& organization,
-                        const std::set<std::string>& channels) {
+Channel endpointChannel(const DirectoryIndex& index, const Value& resource,
+                        const std::string& organization, const std::set<std::string>& channels) {
   Channel out;
   each(resource, "endpoint", [&](const Value& ref) {
     if (!out.sink.empty()) return;
@@ -231,8 +231,8 @@ Channel endpointChannel(const DirectoryIndex& index, const Value& resource, cons
 }
 
 /// Fills the recipient's display and channel from the member resource at `key`.
-void describe(const DirectoryIndex& index, const std::string& key, const std::set<std::string>& channels,
-              CareRecipient& r) {
+void describe(const DirectoryIndex& index, const std::string& key,
+              const std::set<std::string>& channels, CareRecipient& r) {
   const Value* resource = index.find(key);
   const std::string& organization = index.organizationOf(key);
   const std::string type = typeOf(key);

@@ -33,7 +33,9 @@ class Entries {
       const std::string_view fullUrl = entry.childValue("fullUrl");
       if (!fullUrl.empty()) byRef_.emplace(std::string(fullUrl), resource);
       const std::string_view id = resource->childValue("id");
-      if (!id.empty()) byRef_.emplace(std::string(resource->resourceType) + "/" + std::string(id), resource);
+      if (!id.empty()) {
+        byRef_.emplace(std::string(resource->resourceType) + "/" + std::string(id), resource);
+      }
     }
   }
   /// The resource a Reference element points to inside the message, or nullptr.
@@ -157,24 +159,33 @@ class Collector {
       return;
     }
     m.role = std::string(role->code);
-    if (std::find(members_.begin(), members_.end(), m) == members_.end()) members_.push_back(std::move(m));
+    keep(std::move(m));
   }
 
   void addRole(const Node& practitionerRole) {
     const CareRole* role = roleOf(practitionerRole);
     if (role == nullptr) return;
     StatedMember m;
-    if (const Node* o = entries_.resolve(practitionerRole.child("organization"))) describeOrganization(*o, m);
+    if (const Node* o = entries_.resolve(practitionerRole.child("organization"))) {
+      describeOrganization(*o, m);
+    }
     if (const Node* p = entries_.resolve(practitionerRole.child("practitioner"))) describePerson(*p, m);
     if (m.identifiers.empty() && m.phones.empty() && m.display().empty()) return;
     m.role = std::string(role->code);
-    if (std::find(members_.begin(), members_.end(), m) == members_.end()) members_.push_back(std::move(m));
+    keep(std::move(m));
   }
 
   const Node* resolve(const Node* reference) const { return entries_.resolve(reference); }
   std::vector<StatedMember> take() { return std::move(members_); }
 
  private:
+  /// Adds `m` unless the same member in the same role is there already.
+  void keep(StatedMember m) {
+    if (std::find(members_.begin(), members_.end(), m) == members_.end()) {
+      members_.push_back(std::move(m));
+    }
+  }
+
   Entries entries_;
   std::vector<StatedMember> members_;
 };
@@ -226,7 +237,9 @@ std::vector<StatedMember> statedMembers(const fhir::Node& root) {
     } else if (r.resourceType == "Encounter") {
       const Node* provider = collect.resolve(r.child("serviceProvider"));
       for (const Node& p : r.children()) {
-        if (p.name == "participant" && isAttending(p)) collect.add(p.child("individual"), attending, provider);
+        if (p.name == "participant" && isAttending(p)) {
+          collect.add(p.child("individual"), attending, provider);
+        }
       }
     }
   });
