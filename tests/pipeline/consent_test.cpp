@@ -2,7 +2,7 @@
 // with their reason at routing, and held or released again when consent changes later.
 #include <gtest/gtest.h>
 
-#include "pipeline/pipeline_fixture.h"
+#include "pipeline/care_pipeline_fixture.h"
 #include "renkei/care/consent.h"
 #include "renkei/care/care_team_lookup.h"
 #include "renkei/fhirpath/invariants.h"
@@ -57,48 +57,17 @@ TEST(ConsentPolicy, AWardMayAskForConsentOutsideItWhereTheDefaultDoesNot) {
   EXPECT_TRUE(p.requiresConsent("131148", "131041"));
 }
 
-// The daemon's pipeline with a care-team route over a real store: the directory and consents are
-// written the way the FHIR API writes them (kept resources under each organization).
-class ConsentPipelineTest : public test::PipelineFixture {
+// The daemon's pipeline with a care-team route over a real store; a ward that asks for consent
+// outside it.
+class ConsentPipelineTest : public test::CarePipelineFixture {
  protected:
   void SetUp() override {
-    pipeline::registerBuiltinAdapters(registry_);
-    store::StoreConfig config;
-    config.path = (dir_.path() / "store.db").string();
-    store_ = std::shared_ptr<store::Store>(std::move(store::openStore(config)).value());
-    auto defs = test::coreDefinitions();
-    normalizer_ = std::make_shared<const pipeline::Normalizer>(
-        defs, fhirpath::makeValidator(defs), pipeline::NormalizeOptions{});
-    routing::RouteRule rule;
-    rule.name = "care";
-    rule.careTeamRoles = {"family-doctor"};
-    router_ = routing::Router::compile({rule}, defs).value();
     ConsentPolicy policy;
     policy.requireOutsideWard = true;
-    lookup_ = std::make_shared<CareTeamLookup>(store_, std::set<std::string>{"clinic-fhir"}, 60000,
-                                               policy);
-    pipeline::PipelineOptions options;
-    options.owner = "test";
-    options.careTeams = lookup_;
-    auto clock = clock_;
-    pipeline_ = std::make_unique<pipeline::Pipeline>(store_, normalizer_, router_, sinks_, options,
-                                                     metrics_, [clock] { return clock->load(); });
+    buildCare({"family-doctor"}, {}, {"clinic-fhir"}, policy);
     put("clinic-b", R"({"resourceType":"Endpoint","id":"ep","status":"active","connectionType":{"code":"hl7-fhir-rest"},"payloadType":[{"text":"x"}],"address":"https://clinic.example/fhir","identifier":[{"system":"https://fhir.renkei.jp/sid/channel","value":"clinic-fhir"}]})");
     put("clinic-b", R"({"resourceType":"Organization","id":"clinic","name":"中野の診療所","address":[{"city":"中野区"}],"endpoint":[{"reference":"Endpoint/ep"}]})");
     put("clinic-b", R"({"resourceType":"CareTeam","id":"t","subject":{"identifier":{"system":"urn:oid:1.2.392.100495.20.3.51.11312345678","value":"p1"}},"participant":[{"role":[{"text":"かかりつけ医"}],"member":{"reference":"Organization/clinic"}}]})");
-  }
-
-  void put(const std::string& org, const std::string& json) {
-    rapidjson::Document d;
-    d.Parse(json.c_str());
-    pipeline::WriteIntent intent;
-    intent.keepResources = true;
-    intent.updateType = d["resourceType"].GetString();
-    intent.updateId = d["id"].GetString();
-    auto r = pipeline_->submit({{"api", org, intent.updateType + "/" + intent.updateId, "",
-                                 json, pipeline::encodeWriteIntent(intent)}});
-    ASSERT_TRUE(r[0].committed.ok());
-    ASSERT_NE(r[0].state, store::kFailed) << r[0].error;
   }
 
   std::string consentJson(const std::string& id, const std::string& type, const std::string& date) {
@@ -108,8 +77,6 @@ class ConsentPipelineTest : public test::PipelineFixture {
            R"("patient":{"identifier":{"system":"urn:oid:1.2.392.100495.20.3.51.11312345678","value":"p1"}},)"
            R"("policyRule":{"text":"連携同意"},"provision":{"type":")" + type + R"("}})";
   }
-
-  std::shared_ptr<CareTeamLookup> lookup_;
 };
 
 TEST_F(ConsentPipelineTest, HeldWithoutConsentOutsideTheWardReleasedWhenGrantedHeldAgainWhenWithdrawn) {

@@ -10,7 +10,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "pipeline/pipeline_fixture.h"
+#include "pipeline/care_pipeline_fixture.h"
 #include "renkei/care/care_team_lookup.h"
 #include "renkei/care/stated_care_team.h"
 #include "renkei/fhir/json_reader.h"
@@ -151,47 +151,15 @@ TEST(StatedMembers, TheKeptCareTeamIsValidR4) {
 }
 
 // The daemon's pipeline with a care-team route; the ward desk keeps the directory.
-class StatedCareTeamPipelineTest : public test::PipelineFixture {
+class StatedCareTeamPipelineTest : public test::CarePipelineFixture {
  protected:
   void SetUp() override {
-    pipeline::registerBuiltinAdapters(registry_);
-    store::StoreConfig config;
-    config.path = (dir_.path() / "store.db").string();
-    store_ = std::shared_ptr<store::Store>(std::move(store::openStore(config)).value());
-    auto defs = test::coreDefinitions();
-    normalizer_ = std::make_shared<const pipeline::Normalizer>(
-        defs, fhirpath::makeValidator(defs), pipeline::NormalizeOptions{});
-    routing::RouteRule rule;
-    rule.name = "care";
-    rule.careTeamRoles = {"family-doctor", "care-manager"};
-    rule.careTeamFallback = {"desk"};
-    router_ = routing::Router::compile({rule}, defs).value();
-    lookup_ = std::make_shared<CareTeamLookup>(
-        store_, std::set<std::string>{"clinic-fhir", "ward-folder", "desk"}, 60000);
-    pipeline::PipelineOptions options;
-    options.owner = "test";
-    options.careTeams = lookup_;
-    auto clock = clock_;
-    pipeline_ = std::make_unique<pipeline::Pipeline>(store_, normalizer_, router_, sinks_, options,
-                                                     metrics_, [clock] { return clock->load(); });
-    put(R"({"resourceType":"Endpoint","id":"ep-clinic","status":"active","connectionType":{"code":"hl7-fhir-rest"},"payloadType":[{"text":"x"}],"address":"https://clinic.example/fhir","identifier":[{"system":"https://fhir.renkei.jp/sid/channel","value":"clinic-fhir"}]})");
-    put(R"({"resourceType":"Organization","id":"clinic-tabata","name":"田端内科","telecom":[{"system":"phone","value":"03(3905)1111"}],"endpoint":[{"reference":"Endpoint/ep-clinic"}]})");
-    put(R"({"resourceType":"Endpoint","id":"ep-office","status":"active","connectionType":{"code":"hl7-fhir-rest"},"payloadType":[{"text":"x"}],"address":"file:ward","identifier":[{"system":"https://fhir.renkei.jp/sid/channel","value":"ward-folder"}]})");
-    put(R"({"resourceType":"Organization","id":"office-oji","name":"王子ケアプランセンター","identifier":[{"system":")" +
+    buildCare({"family-doctor", "care-manager"}, {"desk"}, {"clinic-fhir", "ward-folder", "desk"});
+    put("ward-desk", R"({"resourceType":"Endpoint","id":"ep-clinic","status":"active","connectionType":{"code":"hl7-fhir-rest"},"payloadType":[{"text":"x"}],"address":"https://clinic.example/fhir","identifier":[{"system":"https://fhir.renkei.jp/sid/channel","value":"clinic-fhir"}]})");
+    put("ward-desk", R"({"resourceType":"Organization","id":"clinic-tabata","name":"田端内科","telecom":[{"system":"phone","value":"03(3905)1111"}],"endpoint":[{"reference":"Endpoint/ep-clinic"}]})");
+    put("ward-desk", R"({"resourceType":"Endpoint","id":"ep-office","status":"active","connectionType":{"code":"hl7-fhir-rest"},"payloadType":[{"text":"x"}],"address":"file:ward","identifier":[{"system":"https://fhir.renkei.jp/sid/channel","value":"ward-folder"}]})");
+    put("ward-desk", R"({"resourceType":"Organization","id":"office-oji","name":"王子ケアプランセンター","identifier":[{"system":")" +
         std::string(kCareProvider) + R"(","value":"1371700123"}],"endpoint":[{"reference":"Endpoint/ep-office"}]})");
-  }
-
-  void put(const std::string& json) {
-    rapidjson::Document d;
-    d.Parse(json.c_str());
-    pipeline::WriteIntent intent;
-    intent.keepResources = true;
-    intent.updateType = d["resourceType"].GetString();
-    intent.updateId = d["id"].GetString();
-    auto r = pipeline_->submit({{"api", "ward-desk", intent.updateType + "/" + intent.updateId, "",
-                                 json, pipeline::encodeWriteIntent(intent)}});
-    ASSERT_TRUE(r[0].committed.ok());
-    ASSERT_NE(r[0].state, store::kFailed) << r[0].error;
   }
 
   pipeline::SubmitResult send(const std::string& sender, const std::string& bytes,
@@ -215,8 +183,6 @@ class StatedCareTeamPipelineTest : public test::PipelineFixture {
     std::sort(out.begin(), out.end());
     return out;
   }
-
-  std::shared_ptr<CareTeamLookup> lookup_;
 };
 
 TEST_F(StatedCareTeamPipelineTest, TheSheetReachesWhomItNamesAndTheHospitalsDischargeFollows) {

@@ -1,0 +1,64 @@
+// The daemon's pipeline with one care-team route over a real SQLite store, for the care routing
+// tests: the directory, care teams and consents are written the way the FHIR API writes them
+// (kept, client-named resources under each organization).
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include <rapidjson/document.h>
+
+#include "pipeline/pipeline_fixture.h"
+#include "renkei/care/care_team_lookup.h"
+#include "renkei/fhirpath/invariants.h"
+#include "renkei/pipeline/write_intent.h"
+#include "support/test_env.h"
+
+namespace renkei::test {
+
+class CarePipelineFixture : public PipelineFixture {
+ protected:
+  /// A route "care" to the members in `roles` (fallback sinks `fallback`) over the channels.
+  void buildCare(std::vector<std::string> roles, std::vector<std::string> fallback,
+                 std::set<std::string> channels, care::ConsentPolicy policy = {}) {
+    pipeline::registerBuiltinAdapters(registry_);
+    store::StoreConfig config;
+    config.path = (dir_.path() / "store.db").string();
+    store_ = std::shared_ptr<store::Store>(std::move(store::openStore(config)).value());
+    auto defs = coreDefinitions();
+    normalizer_ = std::make_shared<const pipeline::Normalizer>(
+        defs, fhirpath::makeValidator(defs), pipeline::NormalizeOptions{});
+    routing::RouteRule rule;
+    rule.name = "care";
+    rule.careTeamRoles = std::move(roles);
+    rule.careTeamFallback = std::move(fallback);
+    router_ = routing::Router::compile({rule}, defs).value();
+    lookup_ = std::make_shared<care::CareTeamLookup>(store_, std::move(channels), 60000,
+                                                     std::move(policy));
+    pipeline::PipelineOptions options;
+    options.owner = "test";
+    options.careTeams = lookup_;
+    auto clock = clock_;
+    pipeline_ = std::make_unique<pipeline::Pipeline>(store_, normalizer_, router_, sinks_, options,
+                                                     metrics_, [clock] { return clock->load(); });
+  }
+
+  /// `org` PUTs the resource (its id from the JSON) as the FHIR API does.
+  void put(const std::string& org, const std::string& json) {
+    rapidjson::Document d;
+    d.Parse(json.c_str());
+    pipeline::WriteIntent intent;
+    intent.keepResources = true;
+    intent.updateType = d["resourceType"].GetString();
+    intent.updateId = d["id"].GetString();
+    auto r = pipeline_->submit({{"api", org, intent.updateType + "/" + intent.updateId, "",
+                                 json, pipeline::encodeWriteIntent(intent)}});
+    ASSERT_TRUE(r[0].committed.ok());
+    ASSERT_NE(r[0].state, store::kFailed) << r[0].error;
+  }
+
+  std::shared_ptr<care::CareTeamLookup> lookup_;
+};
+
+}  // namespace renkei::test
