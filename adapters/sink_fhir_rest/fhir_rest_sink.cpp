@@ -81,10 +81,9 @@ class FhirRestSink : public pipeline::Sink {
       path.pop_back();
     } else {
       // An update names its resource: every delivery of it goes to one receiver resource.
-      const pipeline::WriteIntent intent = pipeline::decodeWriteIntent(request.writeIntent);
       const std::string id =
-          intent.isUpdate() ? pipeline::deterministicId(senderNamespace(request.sender),
-                                                        type + "/" + intent.updateId)
+          written.isUpdate() ? pipeline::deterministicId(senderNamespace(request.sender),
+                                                         type + "/" + written.updateId)
                             : pipeline::deterministicId(request.idempotencyKey, type);
       auto withId = resourceWithId(request.canonicalJson, id);
       if (!withId.ok()) return {Outcome::Reject, withId.status().message(), "", {}};

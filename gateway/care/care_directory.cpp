@@ -13,6 +13,7 @@
 #include "renkei/care/care_roles.h"
 #include "renkei/core/json_fields.h"
 #include "renkei/core/time_text.h"
+#include "renkei/matching/match_keys.h"
 #include "renkei/routing/municipalities.h"
 
 namespace renkei::care {
@@ -36,14 +37,6 @@ std::string typeAndId(std::string reference) {
   if (last == std::string::npos || last == 0) return "";
   const std::size_t type = reference.rfind('/', last - 1);
   return reference.substr(type == std::string::npos ? 0 : type + 1);
-}
-
-std::string digitsOf(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c >= '0' && c <= '9') out += c;
-  }
-  return out;
 }
 
 std::string humanName(const Value& resource) {
@@ -103,7 +96,7 @@ class DirectoryIndex {
     if (r.type == "Organization") {
       each(*doc, "telecom", [&](const Value& t) {
         const std::string system = str(t, "system");
-        const std::string number = digitsOf(str(t, "value"));
+        const std::string number = matching::digitsKey(str(t, "value"));
         if ((system == "phone" || system == "fax") && number.size() >= 9) byPhone_.emplace(number, key);
       });
     }

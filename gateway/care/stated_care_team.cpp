@@ -11,6 +11,7 @@
 #include "renkei/care/care_roles.h"
 #include "renkei/core/digest.h"
 #include "renkei/fhir/each_resource.h"
+#include "renkei/matching/match_keys.h"
 
 namespace renkei::care {
 namespace {
@@ -58,14 +59,6 @@ class Entries {
   std::map<std::string, const Node*> byRef_;
 };
 
-std::string digits(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c >= '0' && c <= '9') out += c;
-  }
-  return out;
-}
-
 void addIdentifiers(const Node& resource, std::vector<std::string>& out) {
   for (const Node& id : resource.children()) {
     if (id.name != "identifier") continue;
@@ -91,7 +84,7 @@ void describeOrganization(const Node& organization, StatedMember& m) {
   for (const Node& t : organization.children()) {
     if (t.name != "telecom") continue;
     const std::string_view system = t.childValue("system");
-    const std::string number = digits(t.childValue("value"));
+    const std::string number = matching::digitsKey(t.childValue("value"));
     if ((system == "phone" || system == "fax") && number.size() >= 9) m.phones.push_back(number);
   }
   m.organizationName = humanName(organization);
@@ -132,8 +125,7 @@ class Collector {
     const Node* target = entries_.resolve(reference);
     if (target != nullptr && target->resourceType == "PractitionerRole") {
       if (const CareRole* own = roleOf(*target)) role = own;
-      if (const Node* o = entries_.resolve(target->child("organization"))) describeOrganization(*o, m);
-      if (const Node* p = entries_.resolve(target->child("practitioner"))) describePerson(*p, m);
+      describeRole(*target, m);
     } else if (target != nullptr && target->resourceType == "Organization") {
       describeOrganization(*target, m);
     } else if (target != nullptr && target->resourceType == "Practitioner") {
@@ -151,36 +143,38 @@ class Collector {
     } else {
       return;
     }
-    if (role == nullptr || (m.identifiers.empty() && m.phones.empty() && m.display().empty())) return;
     if (!requiredSystem.empty() &&
         std::none_of(m.identifiers.begin(), m.identifiers.end(), [&](const std::string& id) {
           return id.rfind(std::string(requiredSystem) + "|", 0) == 0;
         })) {
       return;
     }
-    m.role = std::string(role->code);
-    keep(std::move(m));
+    keep(std::move(m), role);
   }
 
+  /// A PractitionerRole whose own code names a care role.
   void addRole(const Node& practitionerRole) {
-    const CareRole* role = roleOf(practitionerRole);
-    if (role == nullptr) return;
     StatedMember m;
-    if (const Node* o = entries_.resolve(practitionerRole.child("organization"))) {
-      describeOrganization(*o, m);
-    }
-    if (const Node* p = entries_.resolve(practitionerRole.child("practitioner"))) describePerson(*p, m);
-    if (m.identifiers.empty() && m.phones.empty() && m.display().empty()) return;
-    m.role = std::string(role->code);
-    keep(std::move(m));
+    describeRole(practitionerRole, m);
+    keep(std::move(m), roleOf(practitionerRole));
   }
 
   const Node* resolve(const Node* reference) const { return entries_.resolve(reference); }
   std::vector<StatedMember> take() { return std::move(members_); }
 
  private:
-  /// Adds `m` unless the same member in the same role is there already.
-  void keep(StatedMember m) {
+  void describeRole(const Node& practitionerRole, StatedMember& m) const {
+    if (const Node* o = entries_.resolve(practitionerRole.child("organization"))) {
+      describeOrganization(*o, m);
+    }
+    if (const Node* p = entries_.resolve(practitionerRole.child("practitioner"))) describePerson(*p, m);
+  }
+
+  /// Adds `m` in `role` when it is someone (an identifier, a number or a name) and not there
+  /// already in that role.
+  void keep(StatedMember m, const CareRole* role) {
+    if (role == nullptr || (m.identifiers.empty() && m.phones.empty() && m.display().empty())) return;
+    m.role = std::string(role->code);
     if (std::find(members_.begin(), members_.end(), m) == members_.end()) {
       members_.push_back(std::move(m));
     }

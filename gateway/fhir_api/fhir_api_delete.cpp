@@ -28,7 +28,7 @@ ApiResponse FhirApi::remove(const ApiRequest& request, const ApiClient& client,
   // looks exactly like a missing one.
   auto found = store_->resource(type, id, {client.organization, {}}, 0);
   if (!found.ok()) return storeUnavailable();
-  if (!found.value() || found.value()->organization != client.organization) {
+  if (!found.value()) {
     return outcomeResponse(404, "error", "not-found", type + "/" + id + " is not known");
   }
   if (found.value()->content.empty()) {

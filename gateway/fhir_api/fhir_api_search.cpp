@@ -22,15 +22,11 @@ std::string keyOf(const store::StoredResource& r) {
   return r.organization + "\n" + r.type + "/" + r.id;
 }
 
-/// The "Type/id" references a stored resource makes through its search parameter `param`.
-std::vector<std::string> referencesOf(const store::StoredResource& r, const std::string& param) {
-  rapidjson::Document d;
-  d.Parse(r.content.data(), r.content.size());
+/// The "Type/id" references `resource` makes through its search parameter `param`.
+std::vector<std::string> referencesOf(const rapidjson::Document& resource, const std::string& param) {
   std::vector<std::string> out;
-  if (d.HasParseError() || !d.IsObject()) return out;
-  for (auto& [name, value] : pipeline::searchValues(d)) {
-    if (name == param) out.push_back(value);
-  }
+  if (resource.HasParseError() || !resource.IsObject()) return out;
+  for (auto& [name, value] : pipeline::searchValues(resource, param)) out.push_back(value);
   return out;
 }
 
@@ -85,9 +81,12 @@ ApiResponse FhirApi::search(const ApiRequest& request, const ApiClient& client,
       included.push_back(r);
     }
   };
-  for (const IncludeSpec& spec : query.includes) {
-    for (const store::StoredResource& m : matches) {
-      for (const std::string& ref : referencesOf(m, spec.param)) {
+  for (const store::StoredResource& m : matches) {
+    if (query.includes.empty()) break;
+    rapidjson::Document parsed;  // once per match, whatever the number of includes
+    parsed.Parse(m.content.data(), m.content.size());
+    for (const IncludeSpec& spec : query.includes) {
+      for (const std::string& ref : referencesOf(parsed, spec.param)) {
         const std::size_t slash = ref.find('/');
         const std::string targetType = ref.substr(0, slash), id = ref.substr(slash + 1);
         if (!spec.targetType.empty() && targetType != spec.targetType) continue;

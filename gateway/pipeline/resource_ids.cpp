@@ -14,7 +14,6 @@
 
 #include "renkei/core/digest.h"
 #include "renkei/pipeline/search_parameters.h"
-#include "renkei/pipeline/search_values.h"
 
 namespace renkei::pipeline {
 namespace {

@@ -242,9 +242,11 @@ bool isDirectoryType(std::string_view type) {
          type == "HealthcareService" || type == "Location" || type == "Endpoint";
 }
 
-std::vector<std::pair<std::string, std::string>> searchValues(const Value& r) {
+std::vector<std::pair<std::string, std::string>> searchValues(const Value& r,
+                                                              std::string_view onlyParam) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const SearchParameter& p : searchParametersOf(json::str(r, "resourceType"))) {
+    if (!onlyParam.empty() && p.name != onlyParam) continue;
     const std::string name(p.name);
     walk(r, p.path, [&](const Value& v) {
       switch (p.kind) {

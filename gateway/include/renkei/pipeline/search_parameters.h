@@ -41,7 +41,8 @@ std::string_view searchKindName(SearchKind kind);
 /// Types readable by every organization's client: the shared directory of who provides care.
 bool isDirectoryType(std::string_view type);
 
-/// (parameter, value) pairs to index for one resource.
-std::vector<std::pair<std::string, std::string>> searchValues(const rapidjson::Value& resource);
+/// (parameter, value) pairs to index for one resource; only those of `onlyParam` when given.
+std::vector<std::pair<std::string, std::string>> searchValues(const rapidjson::Value& resource,
+                                                              std::string_view onlyParam = {});
 
 }  // namespace renkei::pipeline

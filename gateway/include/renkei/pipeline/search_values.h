@@ -6,8 +6,6 @@
 #include <string>
 #include <string_view>
 
-#include "renkei/pipeline/search_parameters.h"
-
 namespace renkei::pipeline {
 
 std::string normalizeName(std::string_view text);
