@@ -11,6 +11,9 @@
 #ifdef RENKEI_WITH_SINK_FHIR_REST
 #include "sink_fhir_rest/fhir_rest_sink.h"
 #endif
+#ifdef RENKEI_WITH_SINK_REST_HOOK
+#include "sink_rest_hook/rest_hook_sink.h"
+#endif
 #ifdef RENKEI_WITH_SINK_FILE_FOLDER
 #include "sink_file_folder/file_folder_sink.h"
 #endif
@@ -44,6 +47,9 @@ void registerBuiltinAdapters([[maybe_unused]] AdapterRegistry& registry) {
 #endif
 #ifdef RENKEI_WITH_SINK_FHIR_REST
   adapters::registerFhirRestSink(registry);
+#endif
+#ifdef RENKEI_WITH_SINK_REST_HOOK
+  adapters::registerRestHookSink(registry);
 #endif
 #ifdef RENKEI_WITH_SINK_FILE_FOLDER
   adapters::registerFileFolderSink(registry);

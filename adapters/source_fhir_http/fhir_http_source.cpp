@@ -256,6 +256,7 @@ void registerFhirHttpSource(pipeline::AdapterRegistry& registry) {
             clients, ctx.definitions,
             fhirpath::makeValidator(ctx.definitions), intake.get(), ctx.store, audit.get(),
             pipeline::configBool(c, "keep_resources", true), std::move(recipients));
+        api->setSubscriptionPolicy(ctx.subscriptions);
         return std::shared_ptr<pipeline::Source>(std::make_shared<FhirHttpSource>(
             ctx.name, std::move(o), std::move(intake), std::move(audit), std::move(api)));
       });

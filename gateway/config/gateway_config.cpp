@@ -141,11 +141,45 @@ void checkAdapters(const Value& root, const char* section, bool sinks,
                                           " type '" + type + "' (known: " + known + ")"});
       continue;
     }
+    if (sinks && (name == pipeline::kSubscriptionDestination || type == "rest_hook")) {
+      errors.push_back({at, std::string("the sink name '") + pipeline::kSubscriptionDestination +
+                                "' and the type rest_hook are the gateway's own: configure "
+                                "\"subscriptions\" instead"});
+      continue;
+    }
     rapidjson::Document schema;
     schema.Parse(adapter->schema.data(), adapter->schema.size());
     check(m.value, schema, at, errors);
     out.emplace_back(name, &m.value);
   }
+}
+
+/// The subscriptions policy: the operator's endpoints, and what each organization sees through the
+/// FHIR endpoints' `recipients`.
+void readSubscriptions(const Value& doc, GatewayConfig& config) {
+  auto it = doc.FindMember("subscriptions");
+  if (it == doc.MemberEnd() || !it->value.IsObject()) return;
+  auto policy = std::make_shared<pipeline::SubscriptionPolicy>();
+  auto endpoints = it->value.FindMember("endpoints");
+  if (endpoints != it->value.MemberEnd() && endpoints->value.IsObject()) {
+    for (const auto& [organization, prefixes] : endpoints->value.GetObject()) {
+      for (const auto& p : prefixes.GetArray()) {
+        policy->endpoints[organization.GetString()].emplace_back(p.GetString());
+      }
+    }
+  }
+  for (const auto& [name, source] : config.sources) {
+    auto recipients = source->FindMember("recipients");
+    if (recipients == source->MemberEnd() || !recipients->value.IsObject()) continue;
+    for (const auto& [organization, destinations] : recipients->value.GetObject()) {
+      for (const auto& d : destinations.GetArray()) {
+        policy->destinations[organization.GetString()].emplace_back(d.GetString());
+      }
+    }
+  }
+  config.subscriptions = std::move(policy);
+  config.subscriptionsConfig = &it->value;
+  config.subscriptionCheckMs = pipeline::configInt(it->value, "check_ms", config.subscriptionCheckMs);
 }
 
 }  // namespace
@@ -359,6 +393,7 @@ Result<GatewayConfig> parseConfig(std::string_view text, const std::string& base
       }
     }
   }
+  readSubscriptions(doc, config);
   if (doc.HasMember("retention")) {
     config.retentionRawDays = pipeline::configInt(doc["retention"], "raw_days", 0);
   }

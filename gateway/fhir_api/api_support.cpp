@@ -24,29 +24,12 @@ std::string header(const ApiRequest& r, const std::string& name) {
   return it == r.headers.end() ? std::string() : it->second;
 }
 
-bool isResourceTypeName(std::string_view s) {
-  return !s.empty() && s[0] >= 'A' && s[0] <= 'Z' &&
-         std::all_of(s.begin(), s.end(), [](char c) {
-           return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-         });
-}
-
 std::optional<fhir::SourceFormat> contentFormat(const ApiRequest& r) {
   std::string type = header(r, "content-type");
   type = type.substr(0, type.find(';'));
   if (type == "application/fhir+json" || type == "application/json") return fhir::SourceFormat::Json;
   if (type == "application/fhir+xml" || type == "application/xml") return fhir::SourceFormat::Xml;
   return std::nullopt;
-}
-
-bool decodeQueryPart(const std::string& encoded, std::string& decoded, bool plusAsSpace) {
-  decoded.clear();
-  try {
-    Poco::URI::decode(encoded, decoded, plusAsSpace);
-  } catch (const Poco::SyntaxException&) {
-    return false;
-  }
-  return true;
 }
 
 std::string normalizedQuery(std::string_view query) {

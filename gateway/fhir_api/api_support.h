@@ -12,20 +12,19 @@
 
 #include "renkei/fhir_api/fhir_api.h"
 #include "renkei/fhir/resource_reader.h"
+#include "renkei/pipeline/search_query.h"
 #include "renkei/store/store.h"
 
 namespace renkei::fhir_api {
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+using pipeline::decodeQueryPart;
+using pipeline::isResourceTypeName;
 
 /// A request header by lower-case name; empty when absent.
 std::string header(const ApiRequest& r, const std::string& name);
-bool isResourceTypeName(std::string_view s);
 /// The request's FHIR format from Content-Type; nullopt when unsupported.
 std::optional<fhir::SourceFormat> contentFormat(const ApiRequest& r);
-/// Percent-decodes a query component ('+' as space when `plusAsSpace`); false for a malformed
-/// escape (the caller answers 400).
-bool decodeQueryPart(const std::string& encoded, std::string& decoded, bool plusAsSpace);
 /// "a=1&b=2" with its parameters sorted, so equal conditions give equal keys.
 std::string normalizedQuery(std::string_view query);
 

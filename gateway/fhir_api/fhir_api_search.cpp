@@ -8,9 +8,14 @@
 #include "api_support.h"
 #include "renkei/fhir_api/fhir_api.h"
 #include "renkei/pipeline/search_parameters.h"
-#include "search_query.h"
+#include "renkei/pipeline/search_query.h"
 
 namespace renkei::fhir_api {
+
+using pipeline::parseSearchQuery;
+using pipeline::ChainedCriterion;
+using pipeline::IncludeSpec;
+using pipeline::SearchQuery;
 namespace {
 
 /// Most resources a chain may select before the search is refused as too broad.

@@ -3,15 +3,19 @@
 // write is one input of the durable pipeline and is answered only after its commit; versions
 // are decided in the commit, so concurrent writers cannot both win.
 #include "api_support.h"
-#include "search_query.h"
+#include "renkei/pipeline/search_query.h"
 #include "renkei/fhir_api/fhir_api.h"
 #include "renkei/core/digest.h"
 #include "renkei/fhir/structure.h"
 #include "renkei/pipeline/adapter_registry.h"
+#include "renkei/pipeline/pipeline.h"
 #include "renkei/pipeline/resource_ids.h"
 #include "renkei/pipeline/write_intent.h"
 
 namespace renkei::fhir_api {
+
+using pipeline::parseSearchQuery;
+using pipeline::SearchQuery;
 namespace {
 
 /// The idempotency key that makes parallel identical conditional writes create one resource.
@@ -134,19 +138,36 @@ std::optional<ApiResponse> FhirApi::checkWrite(const ApiClient& client, std::str
                                  " is expected here, not '" + bundleType + "'");
     }
   }
-  std::vector<std::string_view> types{root.resourceType};
+  std::vector<const fhir::Node*> resources{&root};
   if (root.resourceType == "Bundle") {
     for (const fhir::Node& e : root.children()) {
       if (e.name != "entry") continue;
-      if (const fhir::Node* r = e.child("resource")) types.push_back(r->resourceType);
+      if (const fhir::Node* r = e.child("resource")) resources.push_back(r);
     }
   }
-  for (std::string_view t : types) {
-    if (!client.allows(t, "write")) {
+  for (const fhir::Node* r : resources) {
+    if (!client.allows(r->resourceType, "write")) {
       return outcomeResponse(403, "error", "forbidden",
-                             "client " + client.id + " may not write " + std::string(t));
+                             "client " + client.id + " may not write " +
+                                 std::string(r->resourceType));
+    }
+    if (r->resourceType == "Subscription") {
+      if (auto refused = checkSubscription(client, *r)) return refused;
     }
   }
+  return std::nullopt;
+}
+
+std::optional<ApiResponse> FhirApi::checkSubscription(const ApiClient& client,
+                                                      const fhir::Node& subscription) const {
+  if (!subscriptions_) {
+    return outcomeResponse(422, "error", "not-supported",
+                           "this gateway serves no Subscriptions (its operator has not configured "
+                           "subscriptions.endpoints)");
+  }
+  auto read = pipeline::readSubscription(subscription, client.organization, *subscriptions_,
+                                         pipeline::systemNowMs());
+  if (!read.ok()) return outcomeResponse(422, "error", "business-rule", read.status().message());
   return std::nullopt;
 }
 

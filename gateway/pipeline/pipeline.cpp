@@ -83,7 +83,26 @@ store::RoutingOutcome Pipeline::normalizeAndRoute(const std::string& source,
     o.deliveries.push_back(std::move(planned));
   }
   o.statedCareTeams = statedCareTeams(facts, care.get());
+  planSubscriptions(o, sender, facts.patientKey, writeIntent, now);
   return o;
+}
+
+void Pipeline::planSubscriptions(store::RoutingOutcome& o, const std::string& sender,
+                                 const std::string& patientKey, const std::string& writeIntent,
+                                 int64_t nowMs) const {
+  if (!options_.subscriptions) return;
+  std::shared_ptr<const std::vector<Subscription>> active = options_.subscriptions->current(nowMs);
+  if (active->empty()) return;
+  // Ids here are placeholders (the message id comes with the commit): criteria decide on types,
+  // index values and client-named ids, which do not depend on it.
+  auto resources = identifyResources(o.canonical, {"", 1, ""}, decodeWriteIntent(writeIntent));
+  if (!resources.ok()) return;
+  for (store::PlannedDelivery& d :
+       subscriptionDeliveries(*active, options_.subscriptions->policy(), sender, o.deliveries,
+                              carriedResources(resources.value()), patientKey, nowMs)) {
+    o.deliveries.push_back(std::move(d));
+  }
+  if (o.state == store::kUnrouted && !o.deliveries.empty()) o.state = store::kRouted;
 }
 
 namespace {
@@ -307,6 +326,9 @@ SubmitResult Pipeline::submitAsFailed(const PreparedInput& input, const Status& 
 }
 
 void Pipeline::noteCareWrites(const store::RoutingOutcome& outcome) const {
+  if (options_.subscriptions) {
+    for (const store::ResourceCopy& c : outcome.resources) options_.subscriptions->noteWritten(c.type);
+  }
   if (!options_.careTeams) return;
   for (const store::ResourceCopy& c : outcome.resources) options_.careTeams->noteWritten(c.type);
   for (const store::ResourceCopy& c : outcome.statedCareTeams) {
@@ -378,7 +400,7 @@ Result<int> Pipeline::reviewConsents() {
     std::vector<store::HoldUpdate> updates;
     for (const store::OutboxRow& row : rows.value()) {
       after = row.id;
-      if (carriesCheckedNotifications(row)) continue;
+      if (carriesCheckedNotifications(row) || followsNoCareTeam(row)) continue;
       fhir::ReadResult read = fhir::readResource(row.canonical, fhir::SourceFormat::Json);
       if (!read.ok()) continue;
       const routing::MessageFacts facts = routing::collectFacts(*read.document->root());

@@ -65,6 +65,16 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::create(
     if (!sink.ok()) return sink.status();
     sinks[name] = std::move(sink).value();
   }
+  if (config.subscriptions) {
+    const pipeline::AdapterType* type = registry.sink("rest_hook");
+    if (type == nullptr) return Status::invalidInput("subscriptions: this build has no rest_hook sink");
+    pipeline::AdapterContext ctx{pipeline::kSubscriptionDestination, config.subscriptionsConfig,
+                                 definitions.value(), nullptr, rt->metrics_, rt->store_,
+                                 config.mappings, config.subscriptions};
+    auto sink = type->makeSink(ctx);
+    if (!sink.ok()) return sink.status();
+    sinks[pipeline::kSubscriptionDestination] = std::move(sink).value();
+  }
   pipeline::PipelineOptions options;
   options.owner = config.instanceName.empty() ? defaultInstanceName() : config.instanceName;
   options.deliveryWorkers = config.workers;
@@ -77,12 +87,16 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::create(
   options.careTeams = std::make_shared<care::CareTeamLookup>(rt->store_, std::move(channels),
                                                             config.careDirectoryCheckMs,
                                                             config.consent, config.careTrust);
+  if (config.subscriptions) {
+    options.subscriptions = std::make_shared<pipeline::SubscriptionLookup>(
+        rt->store_, *config.subscriptions, config.subscriptionCheckMs);
+  }
   rt->pipeline_ = std::make_unique<pipeline::Pipeline>(rt->store_, normalizer, router.value(),
                                                        std::move(sinks), options, rt->metrics_);
   for (const auto& [name, value] : config.sources) {
     const pipeline::AdapterType* type = registry.source((*value)["type"].GetString());
     pipeline::AdapterContext ctx{name, value, definitions.value(), rt->pipeline_.get(),
-                                 rt->metrics_, rt->store_, config.mappings};
+                                 rt->metrics_, rt->store_, config.mappings, config.subscriptions};
     auto source = type->makeSource(ctx);
     if (!source.ok()) return source.status();
     rt->sources_.push_back(std::move(source).value());

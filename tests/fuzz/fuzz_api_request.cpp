@@ -2,6 +2,8 @@
 // SQLite store in a temporary folder). Input: "METHOD /path?query" on the first line, then
 // "name: value" header lines, a blank line, and the body. Whatever arrives, the answer must be
 // an HTTP status with an OperationOutcome for every failure — never a crash, a hang or a throw.
+// Subscriptions are served (their criteria, endpoints and headers are outside input too), and
+// every accepted write is matched against the active ones.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -63,6 +65,11 @@ Endpoint& endpoint() {
     if (!router.ok()) __builtin_trap();
     pipeline::PipelineOptions options;
     options.owner = "fuzz";
+    auto subscriptions = std::make_shared<pipeline::SubscriptionPolicy>();
+    subscriptions->endpoints["org-f"] = {"https://hook.example/"};
+    subscriptions->destinations["org-f"] = {"nowhere"};
+    options.subscriptions =
+        std::make_shared<pipeline::SubscriptionLookup>(out->store, *subscriptions, 1000);
     out->pipeline = std::make_unique<pipeline::Pipeline>(
         out->store, normalizer, router.value(), std::map<std::string, std::shared_ptr<pipeline::Sink>>{},
         options, std::make_shared<pipeline::Metrics>(), [] { return int64_t{1'763'700'000'000}; });
@@ -74,6 +81,7 @@ Endpoint& endpoint() {
         validator, out->pipeline.get(), out->store, nullptr, true,
         fhir_api::Recipients{{"org-f", {"nowhere"}}});
     out->api->setPublicUrl("https://fuzz");
+    out->api->setSubscriptionPolicy(subscriptions);
     return out;
   }();
   return *e;

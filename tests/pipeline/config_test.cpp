@@ -134,6 +134,36 @@ TEST_F(ConfigTest, NotifyPoliciesAreReadAndCheckedOnCareTeamRoutes) {
   EXPECT_TRUE(hasError("/routes/1/notify", "add 'care_team'"));
 }
 
+TEST_F(ConfigTest, SubscriptionsAreTheGatewaysOwnSinkWithTheEndpointsAndWhatEachOrganizationSees) {
+  auto c = parse(R"({
+    "sources": {"api": {"type": "fhir_http", "listen": "127.0.0.1:0", "plain_http": true,
+                        "clients": [{"id": "b", "organization": "clinic-b", "scopes": ["system/*.read"],
+                                     "token_sha256": "0000000000000000000000000000000000000000000000000000000000000000"}],
+                        "recipients": {"clinic-b": ["clinic-b-folder"]}}},
+    "sinks": {"clinic-b-folder": {"type": "file_folder", "path": "out"}},
+    "subscriptions": {"endpoints": {"clinic-b": ["https://clinic-b.example.jp/hook/"]}},
+    "routes": [{"name": "r", "to": ["clinic-b-folder"]}]
+  })");
+  ASSERT_TRUE(c.ok()) << (errors_.empty() ? "" : errors_[0].pointer + " " + errors_[0].message);
+  ASSERT_NE(c->subscriptions, nullptr);
+  EXPECT_EQ(c->subscriptions->endpoints.at("clinic-b"),
+            std::vector<std::string>{"https://clinic-b.example.jp/hook/"});
+  EXPECT_EQ(c->subscriptions->destinations.at("clinic-b"), std::vector<std::string>{"clinic-b-folder"});
+
+  errors_.clear();
+  auto refused = parse(R"({
+    "sources": {},
+    "sinks": {"subscriptions": {"type": "file_folder", "path": "out"},
+              "hooks": {"type": "rest_hook"}},
+    "subscriptions": {"endpoints": {"clinic-b": ["ftp://clinic-b.example.jp/"]}},
+    "routes": []
+  })");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(hasError("/sinks/subscriptions", "the gateway's own"));
+  EXPECT_TRUE(hasError("/sinks/hooks", "the gateway's own"));
+  EXPECT_TRUE(hasError("/subscriptions/endpoints/clinic-b/0", "pattern"));
+}
+
 TEST_F(ConfigTest, NotJsonSaysWhere) {
   ASSERT_FALSE(parse("{\"sources\": ").ok());
   ASSERT_EQ(errors_.size(), 1u);

@@ -6,6 +6,8 @@
 
 #include "pipeline/fhir_api_fixture.h"
 #include "renkei/care/directory_csv.h"
+#include "renkei/pipeline/search_parameters.h"
+#include "renkei/pipeline/search_query.h"
 
 namespace renkei::test {
 namespace {
@@ -109,6 +111,45 @@ TEST_F(DirectorySearchTest, HomeVisitServicesBySpecialtyMunicipalityAndArea) {
   Entries withServices = entries(search("Organization", "_id=clinic-t&_revinclude=HealthcareService:organization"));
   EXPECT_EQ(withServices.matches, V{"Organization/clinic-t"});
   EXPECT_EQ(withServices.includes, V{"HealthcareService/hs-clinic-t"});
+}
+
+TEST_F(DirectorySearchTest, CriteriaDecidedInMemoryFindWhatTheStoreFinds) {
+  // Subscriptions decide their criteria for one resource without the store (meetsCriteria): for
+  // every query here, the resources it accepts are exactly the ones the store's search returns.
+  importDirectory();
+  const std::vector<std::pair<std::string, std::string>> queries = {
+      {"HealthcareService", "characteristic=home-visit"},
+      {"HealthcareService", "specialty:text=%E7%9A%AE%E8%86%9A"},
+      {"HealthcareService", "characteristic=https://fhir.renkei.jp/CodeSystem/service-characteristic%7Chome-visit"},
+      {"HealthcareService", "characteristic=home-visit,no-home-visit&active=true"},
+      {"Organization", "area=%E5%8C%BA%E8%A5%BF%E9%83%A8"},
+      {"Organization", "municipality=131121"},
+      {"Organization", "name=%E6%96%B0%E5%AE%BF"},
+      {"Organization", "name:exact=%E4%B8%96%E7%94%B0%E8%B0%B7%E7%9C%BC%E7%A7%91"},
+      {"Organization", "_id=clinic-t"},
+      {"Endpoint", "connection-type=hl7-fhir-rest"},
+  };
+  int answered = 0;
+  for (const auto& [type, query] : queries) {
+    Entries found = entries(search(type, query + "&_count=100"));
+    answered += found.matches.empty() ? 0 : 1;
+    std::sort(found.matches.begin(), found.matches.end());
+    const pipeline::SearchQuery parsed = pipeline::parseSearchQuery(type, query);
+    ASSERT_EQ(parsed.error, "") << query;
+    std::vector<std::string> decided;
+    auto all = store_->currentResources(type, "", "", 1000);
+    ASSERT_TRUE(all.ok());
+    for (const store::StoredResource& r : all.value()) {
+      rapidjson::Document d;
+      d.Parse(r.content.c_str());
+      if (pipeline::meetsCriteria(r.id, pipeline::searchValues(d), parsed.criteria)) {
+        decided.push_back(type + "/" + r.id);
+      }
+    }
+    std::sort(decided.begin(), decided.end());
+    EXPECT_EQ(decided, found.matches) << type << "?" << query;
+  }
+  EXPECT_GE(answered, 8) << "queries that find nothing prove little";
 }
 
 TEST_F(DirectorySearchTest, HospitalsPostFreeBedsThatOthersFindWithTheirHospital) {

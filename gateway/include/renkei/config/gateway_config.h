@@ -17,6 +17,7 @@
 #include "renkei/mapping/mapping.h"
 #include "renkei/pipeline/adapter_registry.h"
 #include "renkei/pipeline/retry_policy.h"
+#include "renkei/pipeline/subscriptions.h"
 #include "renkei/routing/router.h"
 #include "renkei/store/store.h"
 
@@ -50,6 +51,10 @@ struct GatewayConfig {
   care::TrustPolicy careTrust;
   /// When care-team deliveries need the patient's Consent (config "consent").
   care::ConsentPolicy consent;
+  /// Clients' rest-hook Subscriptions (config "subscriptions"); null: none are served.
+  std::shared_ptr<const pipeline::SubscriptionPolicy> subscriptions;
+  const rapidjson::Value* subscriptionsConfig = nullptr;  ///< for the rest_hook sink
+  int64_t subscriptionCheckMs = 1000;
   /// The mappings that sources name ("mapping"), loaded from mappings_dir (default: the shipped
   /// mappings/); null when no source uses one and mappings_dir is not set.
   std::shared_ptr<const mapping::MappingSet> mappings;

@@ -23,6 +23,7 @@
 #include "renkei/fhir/validator.h"
 #include "renkei/fhir/resource_reader.h"
 #include "renkei/pipeline/intake.h"
+#include "renkei/pipeline/subscriptions.h"
 
 namespace renkei::fhir_api {
 
@@ -84,6 +85,11 @@ class FhirApi {
   /// The scheme and authority of absolute URLs (Location, Bundle links), e.g.
   /// "https://fhir.example.jp:8443": configured, never taken from the request's Host header.
   void setPublicUrl(std::string url) { publicUrl_ = std::move(url); }
+  /// The operator's subscriptions policy: a Subscription is accepted only when Renkei can serve it
+  /// under it (null: none are served, every Subscription is refused with 422).
+  void setSubscriptionPolicy(std::shared_ptr<const pipeline::SubscriptionPolicy> policy) {
+    subscriptions_ = std::move(policy);
+  }
 
  private:
   ApiResponse route(const ApiRequest& request, const ApiClient*& client) const;
@@ -135,9 +141,14 @@ class FhirApi {
   /// A resource with its ETag, Last-Modified and Content-Location.
   ApiResponse resourceResponse(int status, const store::StoredResource& resource) const;
 
+  /// 422 for a Subscription Renkei cannot serve (subscriptions.h); nullopt when it can.
+  std::optional<ApiResponse> checkSubscription(const ApiClient& client,
+                                               const fhir::Node& subscription) const;
+
   std::string source_;
   std::string base_;
   std::string publicUrl_;
+  std::shared_ptr<const pipeline::SubscriptionPolicy> subscriptions_;
   std::shared_ptr<const ApiClients> clients_;
   std::shared_ptr<const fhir::Definitions> definitions_;
   std::shared_ptr<const fhir::Validator> validator_;

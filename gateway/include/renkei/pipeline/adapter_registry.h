@@ -20,6 +20,7 @@
 #include "renkei/pipeline/intake.h"
 #include "renkei/pipeline/metrics.h"
 #include "renkei/pipeline/sink.h"
+#include "renkei/pipeline/subscriptions.h"
 
 namespace renkei::pipeline {
 
@@ -39,6 +40,9 @@ struct AdapterContext {
   std::shared_ptr<Metrics> metrics;
   std::shared_ptr<store::Store> store;  ///< for sources that keep their own records (audit)
   std::shared_ptr<const mapping::MappingSet> mappings;  ///< for sources that read mapped layouts
+  /// The subscriptions policy (null: none served): the FHIR endpoint checks Subscriptions
+  /// against it, the rest_hook sink calls only the endpoints it allows.
+  std::shared_ptr<const SubscriptionPolicy> subscriptions = nullptr;
 };
 
 using SinkFactory = std::function<Result<std::shared_ptr<Sink>>(const AdapterContext&)>;

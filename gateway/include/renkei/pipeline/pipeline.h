@@ -22,6 +22,7 @@
 #include "renkei/pipeline/normalizer.h"
 #include "renkei/pipeline/retry_policy.h"
 #include "renkei/pipeline/sink.h"
+#include "renkei/pipeline/subscriptions.h"
 #include "renkei/routing/router.h"
 #include "renkei/care/care_team_lookup.h"
 #include "renkei/store/store.h"
@@ -40,6 +41,8 @@ struct PipelineOptions {
   RetryPolicy retry;
   /// Who cares for whom, for routes that name care-team roles; null: such routes reach no one.
   std::shared_ptr<care::CareTeamLookup> careTeams;
+  /// Clients' rest-hook Subscriptions; null: none are served.
+  std::shared_ptr<SubscriptionLookup> subscriptions;
 };
 
 class Pipeline : public Intake {
@@ -91,7 +94,11 @@ class Pipeline : public Intake {
   /// Records routing outcomes; a batch that fails for good is recorded one by one, and an
   /// outcome that still fails is recorded as FAILED with the reason.
   Status recordRoutingIsolated(std::vector<store::RoutingOutcome>& outcomes);
-  /// Tells the care directory which resource types a committed outcome wrote.
+  /// Adds the rest-hook deliveries of a routed outcome (subscriptions.h).
+  void planSubscriptions(store::RoutingOutcome& o, const std::string& sender,
+                         const std::string& patientKey, const std::string& writeIntent,
+                         int64_t nowMs) const;
+  /// Tells the care directory and the subscriptions which resource types a committed outcome wrote.
   void noteCareWrites(const store::RoutingOutcome& outcome) const;
   /// Records attempt results the same way: one that cannot be stored becomes DEAD with the reason.
   Status recordDeliveriesIsolated(const std::vector<store::DeliveryUpdate>& updates);

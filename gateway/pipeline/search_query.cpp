@@ -1,19 +1,19 @@
-// Parses a FHIR search query (see search_query.h).
-#include "search_query.h"
+// Parses a FHIR search query, and decides criteria against one resource's index values (see
+// search_query.h).
+#include "renkei/pipeline/search_query.h"
 
 #include <algorithm>
 #include <cctype>
 
-#include "api_support.h"
+#include <Poco/Exception.h>
+#include <Poco/URI.h>
+
 #include "renkei/pipeline/search_parameters.h"
 #include "renkei/pipeline/search_values.h"
 #include "renkei/routing/municipalities.h"
 
-namespace renkei::fhir_api {
+namespace renkei::pipeline {
 namespace {
-
-using pipeline::SearchKind;
-using pipeline::SearchParameter;
 
 /// A date criterion with FHIR's prefixes; partial dates (e.g. 1942) cover their whole period.
 store::SearchCriterion dateCriterion(const std::string& param, std::string value) {
@@ -85,7 +85,7 @@ store::SearchCriterion criterionFor(const SearchParameter& p, const std::string&
     error = "search parameter '" + name + "' has no value";
     return {};
   }
-  if (p.kind == SearchKind::String) return {name, "prefix", pipeline::normalizeName(value)};
+  if (p.kind == SearchKind::String) return {name, "prefix", normalizeName(value)};
   if (p.kind == SearchKind::Date) return dateCriterion(name, value);
   store::SearchCriterion c;
   for (const std::string& one : splitCommas(value)) {
@@ -123,7 +123,7 @@ bool parseInclude(const std::string& value, IncludeSpec& out, std::string& error
     out.targetType = out.param.substr(second + 1);
     out.param.resize(second);
   }
-  const SearchParameter* p = pipeline::findSearchParameter(out.sourceType, out.param);
+  const SearchParameter* p = findSearchParameter(out.sourceType, out.param);
   if (!p || p->kind != SearchKind::Reference) {
     error = "'" + value + "' is not a reference search parameter this server supports";
     return false;
@@ -186,7 +186,7 @@ SearchQuery parseSearchQuery(const std::string& type, const std::string& query) 
         target = reference.substr(colon + 1);
         reference.resize(colon);
       }
-      const SearchParameter* ref = pipeline::findSearchParameter(type, reference);
+      const SearchParameter* ref = findSearchParameter(type, reference);
       if (!ref || ref->kind != SearchKind::Reference) {
         out.error = "'" + reference + "' is not a reference search parameter of " + type;
         return out;
@@ -201,7 +201,7 @@ SearchQuery parseSearchQuery(const std::string& type, const std::string& query) 
         out.error = "name the type to chain through: " + reference + ":Type." + name.substr(dot + 1);
         return out;
       }
-      const SearchParameter* chained = pipeline::findSearchParameter(target, name.substr(dot + 1));
+      const SearchParameter* chained = findSearchParameter(target, name.substr(dot + 1));
       if (!chained) {
         out.error = "search parameter '" + name.substr(dot + 1) + "' is not supported on " + target;
         return out;
@@ -221,7 +221,7 @@ SearchQuery parseSearchQuery(const std::string& type, const std::string& query) 
       modifier = name.substr(colon + 1);
       name.resize(colon);
     }
-    const SearchParameter* p = pipeline::findSearchParameter(type, name);
+    const SearchParameter* p = findSearchParameter(type, name);
     if (!p) {
       out.error = "search parameter '" + name + "' is not supported on " + type +
                   " (see [base]/metadata)";
@@ -230,9 +230,9 @@ SearchQuery parseSearchQuery(const std::string& type, const std::string& query) 
     if (modifier.empty()) {
       out.criteria.push_back(criterionFor(*p, value, out.error));
     } else if (modifier == "text" && p->kind == SearchKind::Token && !value.empty()) {
-      out.criteria.push_back({name + ":text", "prefix", pipeline::normalizeName(value)});
+      out.criteria.push_back({name + ":text", "prefix", normalizeName(value)});
     } else if (modifier == "exact" && p->kind == SearchKind::String && !value.empty()) {
-      out.criteria.push_back({name, "=", pipeline::normalizeName(value)});
+      out.criteria.push_back({name, "=", normalizeName(value)});
     } else {
       out.error = "the modifier ':" + modifier + "' is not supported on '" + name +
                   "' (tokens take :text, strings :exact)";
@@ -241,4 +241,59 @@ SearchQuery parseSearchQuery(const std::string& type, const std::string& query) 
   return out;
 }
 
-}  // namespace renkei::fhir_api
+bool isResourceTypeName(std::string_view s) {
+  return !s.empty() && s[0] >= 'A' && s[0] <= 'Z' &&
+         std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+         });
+}
+
+bool decodeQueryPart(const std::string& encoded, std::string& decoded, bool plusAsSpace) {
+  decoded.clear();
+  try {
+    Poco::URI::decode(encoded, decoded, plusAsSpace);
+  } catch (const Poco::SyntaxException&) {
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+/// The store's LIKE pattern without its wildcards: search syntax has none.
+std::string withoutWildcards(const std::string& value) {
+  std::string out;
+  for (char c : value) {
+    if (c != '%' && c != '_' && c != '\\') out += c;
+  }
+  return out;
+}
+
+bool meets(const std::string& value, const store::SearchCriterion& c) {
+  if (c.op == "in") return std::find(c.values.begin(), c.values.end(), value) != c.values.end();
+  if (c.op == "prefix") return value.rfind(withoutWildcards(c.value), 0) == 0;
+  if (c.op == ">=") return value >= c.value;
+  if (c.op == "<=") return value <= c.value;
+  if (c.op == ">") return value > c.value;
+  if (c.op == "<") return value < c.value;
+  return value == c.value;
+}
+
+}  // namespace
+
+bool meetsCriteria(std::string_view id, const std::vector<std::pair<std::string, std::string>>& values,
+                   const std::vector<store::SearchCriterion>& criteria) {
+  for (const store::SearchCriterion& c : criteria) {
+    if (c.param == "_id") {
+      if (id != c.value) return false;
+      continue;
+    }
+    const bool any = std::any_of(values.begin(), values.end(), [&](const auto& v) {
+      return v.first == c.param && meets(v.second, c);
+    });
+    if (!any) return false;
+  }
+  return true;
+}
+
+}  // namespace renkei::pipeline

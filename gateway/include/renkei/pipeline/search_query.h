@@ -6,11 +6,13 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "renkei/store/store.h"
 
-namespace renkei::fhir_api {
+namespace renkei::pipeline {
 
 /// `_include=Source:param[:Target]` or `_revinclude=Source:param[:Target]`.
 struct IncludeSpec {
@@ -39,4 +41,15 @@ struct SearchQuery {
 
 SearchQuery parseSearchQuery(const std::string& type, const std::string& query);
 
-}  // namespace renkei::fhir_api
+/// Whether `s` has the shape of a resource type name (an upper-case letter, then letters).
+bool isResourceTypeName(std::string_view s);
+/// Percent-decodes a query component ('+' as space when `plusAsSpace`); false for a malformed
+/// escape (the caller answers 400).
+bool decodeQueryPart(const std::string& encoded, std::string& decoded, bool plusAsSpace);
+
+/// Whether a resource with this id and these index values (searchValues) meets every criterion,
+/// as the store's search would decide it (Subscription criteria are checked this way).
+bool meetsCriteria(std::string_view id, const std::vector<std::pair<std::string, std::string>>& values,
+                   const std::vector<store::SearchCriterion>& criteria);
+
+}  // namespace renkei::pipeline
