@@ -4,7 +4,8 @@
 # commit) with PATIENTS patients in the care directory (a family doctor and a care manager each) and
 # EVENTS admissions and discharges through the daemon's intake path, RUNS times; forward (the
 # care-team route copying each message) and notify (the same route with notify) in the same run,
-# so the ratio is measured on the same machine at the same moment. Raw lines go to
+# so the ratio is measured on the same machine at the same moment; stated (members named by the
+# events) and registry (forward with the patient registry matching each event's patient) too. Raw lines go to
 # bench/results/notifications-<UTC time>.jsonl. Usage: bench/run_notifications.sh [PATIENTS] [EVENTS] [RUNS]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,6 +37,9 @@ print(f"| notify | {notify:,.0f} ({notify / forward:.2f}× forward) | {n['urgent
 print(f"| repeat (the same events from a second source) | {median('repeat', 'events_per_s'):,.0f} | nothing new: every fact told already |")
 stated = median("stated", "events_per_s")
 print(f"| stated (the events name the family doctor; no CareTeam does) | {stated:,.0f} ({stated / forward:.2f}× forward) | {n['events']:,} events, {2 * n['events']:,} deliveries, one stated CareTeam per patient |")
+registry = median("registry", "events_per_s")
+people = next(r for r in rows if r["mode"] == "registry")["patients"]
+print(f"| registry (forward, each event's patient matched in the patient registry) | {registry:,.0f} ({registry / forward:.2f}× forward) | {n['events']:,} events, {people:,} registry records (one per patient) |")
 print(f"| digest round | {median('digest', 'notifications_per_s'):,.0f} notifications/s | {n['routine']:,} routine notifications → one digest per recipient |")
 PY
 echo "bench: raw results in $raw" >&2

@@ -10,7 +10,9 @@
 // one digest per recipient. "stated": like forward, but no CareTeam names the family doctor: each
 // event's Patient names it (generalPractitioner by the clinic's code), so the route finds it in
 // the directory and the pipeline keeps the statement as a CareTeam (written by a patient's first
-// event, unchanged by the others). Prints one JSON line per mode.
+// event, unchanged by the others). "registry": like forward, with the patient registry: every
+// event's patient is matched against every record known (a patient's first event makes its record,
+// the others find it unchanged). Prints one JSON line per mode.
 // Usage: bench_notifications PATIENTS EVENTS
 #include <atomic>
 #include <chrono>
@@ -32,6 +34,7 @@
 #include "renkei/pipeline/group_commit_intake.h"
 #include "renkei/pipeline/intake.h"
 #include "renkei/pipeline/metrics.h"
+#include "renkei/pipeline/patient_registry.h"
 #include "renkei/pipeline/pipeline.h"
 #include "renkei/pipeline/write_intent.h"
 #include "renkei/store/store.h"
@@ -51,6 +54,34 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
 
 std::string patientValue(int k) { return "P" + std::to_string(100000 + k); }
 
+/// Patient k's own name, birth date, phone and care-insurance number, so that matching sees a
+/// population of distinct people (blocks of a few, as in a ward) rather than one person 5,000 times.
+void personalize(rapidjson::Value& patient, int k, rapidjson::Document::AllocatorType& a) {
+  static const char* kFamilies[][2] = {{"佐藤", "サトウ"}, {"鈴木", "スズキ"}, {"高橋", "タカハシ"},
+                                       {"田中", "タナカ"}, {"伊藤", "イトウ"}, {"渡辺", "ワタナベ"},
+                                       {"山本", "ヤマモト"}, {"中村", "ナカムラ"}, {"小林", "コバヤシ"},
+                                       {"加藤", "カトウ"}, {"吉田", "ヨシダ"}, {"山田", "ヤマダ"}};
+  static const char* kGivens[][2] = {{"花子", "ハナコ"}, {"幸子", "サチコ"}, {"和子", "カズコ"},
+                                     {"節子", "セツコ"}, {"弘", "ヒロシ"}, {"清", "キヨシ"},
+                                     {"茂", "シゲル"}, {"勇", "イサム"}, {"正子", "マサコ"},
+                                     {"博", "ヒロシ"}, {"久子", "ヒサコ"}, {"実", "ミノル"}};
+  const auto& family = kFamilies[k % 12];
+  const auto& given = kGivens[(k / 12) % 12];
+  auto& names = patient["name"];
+  for (int n = 0; n < 2; ++n) {
+    names[n]["family"].SetString(family[n], a);
+    names[n]["given"][0].SetString(given[n], a);
+    names[n]["text"].SetString((std::string(family[n]) + " " + given[n]).c_str(), a);
+  }
+  char text[32];
+  std::snprintf(text, sizeof text, "131045:%010d", k);
+  patient["identifier"][1]["value"].SetString(text, a);
+  std::snprintf(text, sizeof text, "03-%04d-%04d", 3000 + k / 10000, k % 10000);
+  patient["telecom"][0]["value"].SetString(text, a);
+  std::snprintf(text, sizeof text, "%04d-%02d-%02d", 1925 + k % 36, 1 + (k / 36) % 12, 1 + (k / 432) % 28);
+  patient["birthDate"].SetString(text, a);
+}
+
 /// Event i of the run, about patient i % patients: every third one an admission (routine), the
 /// others a discharge on or before today (urgent), each patient's on a day of its own.
 /// `suffix` makes another source's copy of the same event a different input. `stated`: the
@@ -66,7 +97,10 @@ std::string event(const std::string& sample, int i, int patients, const std::str
   for (auto& e : d["entry"].GetArray()) {
     auto& r = e["resource"];
     const std::string type = r["resourceType"].GetString();
-    if (type == "Patient") r["identifier"][0]["value"].SetString(patientValue(k).c_str(), a);
+    if (type == "Patient") {
+      r["identifier"][0]["value"].SetString(patientValue(k).c_str(), a);
+      personalize(r, k, a);
+    }
     if (type == "Patient" && stated) {
       rapidjson::Document gp(&a);
       gp.Parse((std::string(R"([{"identifier":)") + kClinicCode + R"(,"display":"佐藤内科クリニック"}])").c_str());
@@ -107,7 +141,8 @@ struct Run {
   std::unique_ptr<pipeline::Pipeline> pipeline;
 };
 
-Run open(const fs::path& dir, const std::shared_ptr<const fhir::Definitions>& defs, bool notify) {
+Run open(const fs::path& dir, const std::shared_ptr<const fhir::Definitions>& defs, bool notify,
+         bool registry) {
   store::StoreConfig config;
   config.path = (dir / "store.db").string();
   Run run;
@@ -124,6 +159,10 @@ Run open(const fs::path& dir, const std::shared_ptr<const fhir::Definitions>& de
   options.owner = "bench";
   options.careTeams = std::make_shared<care::CareTeamLookup>(
       run.store, std::set<std::string>{"clinic-fhir", "ward-folder"}, 60000);
+  if (registry) {
+    options.patients =
+        std::make_shared<pipeline::PatientRegistry>(run.store, matching::MatchThresholds{}, 60000);
+  }
   run.pipeline = std::make_unique<pipeline::Pipeline>(
       run.store, normalizer, router, std::map<std::string, std::shared_ptr<pipeline::Sink>>{},
       options, std::make_shared<pipeline::Metrics>(), pipeline::systemNowMs);
@@ -202,12 +241,12 @@ int main(int argc, char** argv) {
   auto defs = fhir::loadDefinitions(fhir::defaultDefinitionSources()).value();
   auto sample = readFileLimited((fs::path(RENKEI_SOURCE_DIR) / "samples/fhir/Bundle-discharge-notice.json").string());
   if (!sample.ok()) return 2;
-  for (const std::string mode : {"forward", "notify", "stated"}) {
-    const bool notify = mode == "notify", stated = mode == "stated";
+  for (const std::string mode : {"forward", "notify", "stated", "registry"}) {
+    const bool notify = mode == "notify", stated = mode == "stated", registry = mode == "registry";
     const fs::path dir = fs::temp_directory_path() / ("renkei-bench-notify-" + std::to_string(::getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir);
-    Run run = open(dir, defs, notify);
+    Run run = open(dir, defs, notify, registry);
     directory(*run.pipeline, patients, stated);
     const int64_t commitsBefore = run.store->commitCount();
     const double perSecond =

@@ -35,24 +35,6 @@ const CommandSpec& spec() {
 constexpr std::size_t kMaxPatientFileBytes = 16 << 20;
 constexpr int64_t kPage = 5000;
 
-/// The Patient itself, or the first Patient entry of a Bundle; null when there is none.
-const rapidjson::Value* findPatient(const rapidjson::Value& root) {
-  if (!root.IsObject()) return nullptr;
-  auto type = root.FindMember("resourceType");
-  if (type == root.MemberEnd() || !type->value.IsString()) return nullptr;
-  if (std::string(type->value.GetString()) == "Patient") return &root;
-  auto entries = root.FindMember("entry");
-  if (entries == root.MemberEnd() || !entries->value.IsArray()) return nullptr;
-  for (const rapidjson::Value& entry : entries->value.GetArray()) {
-    if (!entry.IsObject()) continue;
-    auto resource = entry.FindMember("resource");
-    if (resource != entry.MemberEnd()) {
-      if (const rapidjson::Value* p = findPatient(resource->value)) return p;
-    }
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 int runMatch(int argc, char** argv) {
@@ -68,7 +50,7 @@ int runMatch(int argc, char** argv) {
   }
   rapidjson::Document query;
   query.Parse(text.value().data(), text.value().size());
-  const rapidjson::Value* patient = query.HasParseError() ? nullptr : findPatient(query);
+  const rapidjson::Value* patient = query.HasParseError() ? nullptr : matching::firstPatient(query);
   if (patient == nullptr) {
     printError(args.positionals().front() + " is not FHIR JSON holding a Patient");
     return 2;

@@ -17,6 +17,7 @@ int runAudit(int argc, char** argv);
 int runMap(int argc, char** argv);
 int runMapping(int argc, char** argv);
 int runMatch(int argc, char** argv);
+int runPatients(int argc, char** argv);
 int runNotifications(int argc, char** argv);
 int runDirectory(int argc, char** argv);
 int runReindex(int argc, char** argv);

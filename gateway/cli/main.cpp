@@ -40,6 +40,8 @@ constexpr Command kCommands[] = {
     {"audit", renkei::cli::runAudit, "the newest API requests as a Bundle of FHIR AuditEvents"},
     {"match", renkei::cli::runMatch,
      "match a Patient against the stored patients of every organization (link, review or new)"},
+    {"patients", renkei::cli::runPatients,
+     "the patient registry: records waiting for a person, a record's history, link or separate"},
     {"token", renkei::cli::runToken,
      "make an API token for a fhir_http client (prints it and its SHA-256)"},
     {"version", renkei::cli::runVersion,

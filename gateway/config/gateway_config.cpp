@@ -394,6 +394,13 @@ Result<GatewayConfig> parseConfig(std::string_view text, const std::string& base
     }
   }
   readSubscriptions(doc, config);
+  config.patientRegistry = std::any_of(config.routes.begin(), config.routes.end(),
+                                       [](const routing::RouteRule& r) { return !r.careTeamRoles.empty(); });
+  if (doc.HasMember("patients") && doc["patients"].IsObject()) {
+    config.patientRegistry = pipeline::configBool(doc["patients"], "registry", config.patientRegistry);
+    config.patientRegistryCheckMs =
+        pipeline::configInt(doc["patients"], "check_ms", config.patientRegistryCheckMs);
+  }
   if (doc.HasMember("retention")) {
     config.retentionRawDays = pipeline::configInt(doc["retention"], "raw_days", 0);
   }

@@ -2,6 +2,7 @@
 #include "renkei/matching/patient_from_fhir.h"
 
 #include <string>
+#include <string_view>
 
 #include "renkei/matching/match_keys.h"
 
@@ -100,6 +101,25 @@ PatientRecord patientRecordFromFhir(const Value& patient) {
     }
   }
   return r;
+}
+
+const rapidjson::Value* firstPatient(const rapidjson::Value& root) {
+  if (!root.IsObject()) return nullptr;
+  auto type = root.FindMember("resourceType");
+  if (type == root.MemberEnd() || !type->value.IsString()) return nullptr;
+  if (std::string_view(type->value.GetString(), type->value.GetStringLength()) == "Patient") {
+    return &root;
+  }
+  auto entries = root.FindMember("entry");
+  if (entries == root.MemberEnd() || !entries->value.IsArray()) return nullptr;
+  for (const rapidjson::Value& entry : entries->value.GetArray()) {
+    if (!entry.IsObject()) continue;
+    auto resource = entry.FindMember("resource");
+    if (resource != entry.MemberEnd()) {
+      if (const rapidjson::Value* p = firstPatient(resource->value)) return p;
+    }
+  }
+  return nullptr;
 }
 
 }  // namespace renkei::matching

@@ -236,7 +236,7 @@ void PatientIndex::remove(const std::string& patientId) {
 
 std::size_t PatientIndex::size() const { return impl_->byId.size(); }
 
-MatchResult PatientIndex::match(const PatientRecord& record) const {
+MatchResult PatientIndex::match(const PatientRecord& record, std::string_view excluding) const {
   const Keys query = keysOf(record);
   std::vector<uint32_t> candidates;
   for (uint64_t block : blocksOf(query)) {
@@ -247,7 +247,7 @@ MatchResult PatientIndex::match(const PatientRecord& record) const {
   std::vector<std::pair<double, uint32_t>> scored;
   for (uint32_t slot : candidates) {
     const Impl::Entry& entry = impl_->entries[slot];
-    if (!entry.live) continue;
+    if (!entry.live || (!excluding.empty() && entry.id == excluding)) continue;
     const double s = score(query, entry.keys, nullptr);
     if (s >= impl_->thresholds.review) scored.emplace_back(s, slot);
   }

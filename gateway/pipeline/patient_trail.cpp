@@ -1,6 +1,7 @@
 // One patient's trail as AuditEvents (see audit_events.h): each message naming the patient was
 // received (from whom), routed (which routes matched), held, sent or given up (to whom, through
-// which channel, why), notified, acknowledged or escalated, and read over the API (by whom).
+// which channel, why), notified, acknowledged or escalated, read over the API (by whom), and
+// matched in the patient registry (by matching or by a person).
 #include <algorithm>
 
 #include <rapidjson/document.h>
@@ -125,6 +126,21 @@ void notificationEntries(const store::NotificationRow& n, const AuditEntity& pat
   }
 }
 
+/// The registry's decision about one of the patient's records: matching's (auto-link, new,
+/// review, pending) or a person's (link, separate).
+void matchEntry(const store::MatchEvent& m, const AuditEntity& patient, std::vector<AuditEntry>& out) {
+  const bool byPerson = m.messageId == 0;
+  AuditEntry e = entry(m.atMs, "110112", "Query", "match", byPerson ? "U" : "E");
+  e.agents.push_back(byPerson ? AuditAgent{"", "", m.actor, "", true}
+                              : AuditAgent{"", "", "Renkei patient matching", "Device", false});
+  e.agents.push_back(organization(m.organization, false));
+  e.outcomeDesc = m.action + ": " + m.organization + " " + m.record + " → " + m.person +
+                  (m.score > 0 ? " (score " + std::to_string(m.score) + ")" : "");
+  e.entities = {patient, {"", "urn:renkei:person", m.person, false, ""}};
+  if (m.messageId > 0) e.entities.push_back(messageEntity(m.messageId));
+  out.push_back(e);
+}
+
 }  // namespace
 
 std::vector<AuditEntry> patientTrailEntries(const store::PatientTrail& trail,
@@ -134,6 +150,7 @@ std::vector<AuditEntry> patientTrailEntries(const store::PatientTrail& trail,
   for (const store::StoredMessage& m : trail.messages) messageEntries(m, subject, out);
   for (const store::OutboxRow& d : trail.deliveries) deliveryEntry(d, subject, out);
   for (const store::NotificationRow& n : trail.notifications) notificationEntries(n, subject, out);
+  for (const store::MatchEvent& m : trail.matches) matchEntry(m, subject, out);
   for (const store::AuditRecord& v : trail.views) {
     AuditEntry e = apiRequestEntry(v);
     e.subtypeSystem = kRenkeiEvents;
@@ -157,6 +174,7 @@ const char* stepLabel(const std::string& step) {
   if (step == "notify") return "通知";
   if (step == "acknowledge") return "受領確認";
   if (step == "view") return "閲覧";
+  if (step == "match") return "照合";
   return "記録";
 }
 

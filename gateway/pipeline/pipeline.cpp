@@ -1,6 +1,7 @@
 // Pipeline: intake, the normalize/route step and the delivery loop over the Store.
 #include "renkei/pipeline/pipeline.h"
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <stdexcept>
@@ -12,6 +13,7 @@
 #include "renkei/core/time_text.h"
 #include "renkei/fhir/operation_outcome.h"
 #include "renkei/fhir/resource_reader.h"
+#include "renkei/matching/patient_from_fhir.h"
 #include "renkei/pipeline/deletion.h"
 #include "renkei/pipeline/notification_rounds.h"
 #include "renkei/pipeline/resource_ids.h"
@@ -70,7 +72,9 @@ store::RoutingOutcome Pipeline::normalizeAndRoute(const std::string& source,
   if (options_.careTeams && router_->usesCareTeams()) care = options_.careTeams->current();
   const int64_t now = clock_();
   const std::string today = localDateAt(now);
-  routing::RoutingDecision decision = router_->decide(source, root, facts, care.get(), today);
+  routing::MessageFacts routed = facts;
+  routed.patientIdentifiers = observePatient(o, sender, n.canonical, facts, now);
+  routing::RoutingDecision decision = router_->decide(source, root, routed, care.get(), today);
   o.routing = std::move(decision.record);
   o.canonical = std::move(n.canonical);
   o.state = decision.deliveries.empty() ? store::kUnrouted : store::kRouted;
@@ -79,12 +83,34 @@ store::RoutingOutcome Pipeline::normalizeAndRoute(const std::string& source,
   for (routing::RoutedDelivery& d : decision.deliveries) {
     store::PlannedDelivery planned{std::move(d.destination), facts.patientKey,
                                    std::move(d.recipient), std::move(d.held)};
-    if (d.notice) planNotification(planned, *d.notice, root, facts, o.canonical, today, now);
+    if (d.notice) planNotification(planned, *d.notice, root, routed, o.canonical, today, now);
     o.deliveries.push_back(std::move(planned));
   }
   o.statedCareTeams = statedCareTeams(facts, care.get());
   planSubscriptions(o, sender, facts.patientKey, writeIntent, now);
   return o;
+}
+
+std::vector<std::string> Pipeline::observePatient(store::RoutingOutcome& o,
+                                                  const std::string& sender,
+                                                  const std::string& canonical,
+                                                  const routing::MessageFacts& facts,
+                                                  int64_t nowMs) const {
+  if (!options_.patients || facts.patientIdentifiers.empty()) return facts.patientIdentifiers;
+  rapidjson::Document document;
+  document.Parse(canonical.c_str(), canonical.size());
+  if (document.HasParseError()) return facts.patientIdentifiers;
+  const rapidjson::Value* patient = matching::firstPatient(document);
+  if (patient == nullptr) return facts.patientIdentifiers;
+  PatientRegistry::Observation seen = options_.patients->observe(sender, *patient, nowMs);
+  o.patientLink = std::move(seen.plan);
+  std::vector<std::string> identifiers = facts.patientIdentifiers;
+  for (std::string& id : seen.personIdentifiers) {
+    if (std::find(identifiers.begin(), identifiers.end(), id) == identifiers.end()) {
+      identifiers.push_back(std::move(id));
+    }
+  }
+  return identifiers;
 }
 
 void Pipeline::planSubscriptions(store::RoutingOutcome& o, const std::string& sender,
@@ -326,6 +352,7 @@ SubmitResult Pipeline::submitAsFailed(const PreparedInput& input, const Status& 
 }
 
 void Pipeline::noteCareWrites(const store::RoutingOutcome& outcome) const {
+  if (options_.patients && outcome.patientLink) options_.patients->noteCommitted();
   if (options_.subscriptions) {
     for (const store::ResourceCopy& c : outcome.resources) options_.subscriptions->noteWritten(c.type);
   }
@@ -405,8 +432,11 @@ Result<int> Pipeline::reviewConsents() {
       if (!read.ok()) continue;
       const routing::MessageFacts facts = routing::collectFacts(*read.document->root());
       const std::string ward = facts.municipality != nullptr ? facts.municipality->code : "";
+      const std::vector<std::string> identifiers =
+          options_.patients ? options_.patients->personIdentifiers(row.sender, facts.patientIdentifiers)
+                            : facts.patientIdentifiers;
       const std::string reason =
-          care->holdReason(facts.patientIdentifiers, ward, care->recipientFromJson(row.recipient));
+          care->holdReason(identifiers, ward, care->recipientFromJson(row.recipient));
       const bool isHeld = row.state == store::kHeld;
       if (reason.empty() && isHeld) {
         updates.push_back({row.id, ""});

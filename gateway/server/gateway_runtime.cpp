@@ -87,6 +87,11 @@ Result<std::unique_ptr<GatewayRuntime>> GatewayRuntime::create(
   options.careTeams = std::make_shared<care::CareTeamLookup>(rt->store_, std::move(channels),
                                                             config.careDirectoryCheckMs,
                                                             config.consent, config.careTrust);
+  if (config.patientRegistry) {
+    options.patients = std::make_shared<pipeline::PatientRegistry>(
+        rt->store_, matching::MatchThresholds{}, config.patientRegistryCheckMs);
+    if (Status loaded = options.patients->refresh(); !loaded.ok()) return loaded;
+  }
   if (config.subscriptions) {
     options.subscriptions = std::make_shared<pipeline::SubscriptionLookup>(
         rt->store_, *config.subscriptions, config.subscriptionCheckMs);

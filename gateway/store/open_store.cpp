@@ -31,6 +31,8 @@ extern const std::string_view kSqliteMigration009;
 extern const std::string_view kPostgresMigration009;
 extern const std::string_view kSqliteMigration010;
 extern const std::string_view kPostgresMigration010;
+extern const std::string_view kSqliteMigration011;
+extern const std::string_view kPostgresMigration011;
 }  // namespace renkei::embedded
 
 namespace renkei::store {
@@ -52,7 +54,8 @@ std::vector<Migration> migrationsFor(Dialect d) {
             {7, embedded::kSqliteMigration007},
             {8, embedded::kSqliteMigration008},
             {9, embedded::kSqliteMigration009},
-            {10, embedded::kSqliteMigration010}};
+            {10, embedded::kSqliteMigration010},
+            {11, embedded::kSqliteMigration011}};
   }
   return {{1, embedded::kPostgresMigration001},
           {2, embedded::kPostgresMigration002},
@@ -63,7 +66,8 @@ std::vector<Migration> migrationsFor(Dialect d) {
           {7, embedded::kPostgresMigration007},
           {8, embedded::kPostgresMigration008},
           {9, embedded::kPostgresMigration009},
-          {10, embedded::kPostgresMigration010}};
+          {10, embedded::kPostgresMigration010},
+          {11, embedded::kPostgresMigration011}};
 }
 
 /// Splits a migration script into statements at semicolons ending a line; drops comments.

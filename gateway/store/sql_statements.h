@@ -152,6 +152,15 @@ inline NotificationRow notificationFrom(const SqlRow& r) {
   return n;
 }
 
+/// The columns of match_event that make a MatchEvent, in matchEventFrom's order.
+inline constexpr const char* kMatchEventColumns =
+    "id, at_ms, organization, record, action, person, actor, score, message_id";
+
+inline MatchEvent matchEventFrom(const SqlRow& r) {
+  return {integer(r[0]), integer(r[1]), text(r[2]), text(r[3]), text(r[4]),
+          text(r[5]),    text(r[6]),    integer(r[7]), integer(r[8])};
+}
+
 /// "1,2,3": ids for an IN list (numbers only, never values from outside).
 inline std::string idList(const std::vector<Poco::Int64>& ids) {
   std::string out;

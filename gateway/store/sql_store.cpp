@@ -334,6 +334,13 @@ void SqlStore::routingRows(SqlDatabase& db, std::vector<RoutingOutcome>& outcome
   }
   notificationRows(db, outcomes, current, nowMs, deliveries);
   patientRows(db, outcomes, apply);
+  {
+    std::vector<std::size_t> linking;
+    for (std::size_t i : apply) {
+      if (failed[i].empty() && outcomes[i].state != kFailed) linking.push_back(i);
+    }
+    patientLinkRows(db, outcomes, linking, nowMs);
+  }
   for (std::size_t i : apply) {
     if (failed[i].empty() && !outcomes[i].acknowledgements.empty()) {
       acknowledgementRows(db, outcomes[i].acknowledgements,

@@ -46,6 +46,10 @@ class SqlStore : public Store {
                                              int64_t& total) override;
   Status recordAudit(const std::vector<AuditRecord>& records) override;
   Result<std::vector<AuditRecord>> audit(int64_t limit) override;
+  Result<std::vector<PatientLink>> patientLinks(const PatientLinkFilter& filter) override;
+  Status decidePatientLink(const PatientLink& link, const MatchEvent& event) override;
+  Result<std::vector<MatchEvent>> matchEvents(int64_t afterId, const std::string& record,
+                                              int64_t limit) override;
   Result<PatientTrail> patientTrail(const std::string& system, const std::string& value,
                                     int64_t limit) override;
   Result<std::vector<StoredResource>> history(const std::string& type, const std::string& id,
@@ -102,6 +106,9 @@ class SqlStore : public Store {
                         std::vector<std::pair<std::size_t, const PlannedDelivery*>>& deliveries);
   void patientRows(SqlDatabase& db, const std::vector<RoutingOutcome>& outcomes,
                    const std::vector<std::size_t>& applied);
+  /// The registry records routing decided (sql_store_registry.cpp).
+  void patientLinkRows(SqlDatabase& db, const std::vector<RoutingOutcome>& outcomes,
+                       const std::vector<std::size_t>& applied, int64_t nowMs);
   void acknowledgementRows(SqlDatabase& db, const std::vector<std::string>& tokens,
                            const std::string& organization, int64_t nowMs);
 

@@ -40,6 +40,13 @@ Result<PatientTrail> SqlStore::patientTrail(const std::string& system, const std
                                      {value, system, system, Poco::Int64(limit + 1)})) {
       ids.push_back(integer(r[0]));
     }
+    // The registry's decisions about the patient's records (a record is its identifier).
+    for (const SqlRow& r : db->query(std::string("SELECT ") + kMatchEventColumns +
+                                         " FROM match_event WHERE record = ? OR (? = '' AND "
+                                         "record LIKE ?) ORDER BY id",
+                                     {system + "|" + value, system, "%|" + value})) {
+      trail.matches.push_back(matchEventFrom(r));
+    }
     trail.truncated = static_cast<int64_t>(ids.size()) > limit;
     if (trail.truncated) ids.pop_back();
     if (ids.empty()) return Status::okStatus();

@@ -3,7 +3,8 @@
 // "name: value" header lines, a blank line, and the body. Whatever arrives, the answer must be
 // an HTTP status with an OperationOutcome for every failure — never a crash, a hang or a throw.
 // Subscriptions are served (their criteria, endpoints and headers are outside input too), and
-// every accepted write is matched against the active ones.
+// every accepted write is matched against the active ones; every patient goes through the patient
+// registry.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -70,6 +71,8 @@ Endpoint& endpoint() {
     subscriptions->destinations["org-f"] = {"nowhere"};
     options.subscriptions =
         std::make_shared<pipeline::SubscriptionLookup>(out->store, *subscriptions, 1000);
+    options.patients = std::make_shared<pipeline::PatientRegistry>(out->store,
+                                                                   matching::MatchThresholds{}, 1000);
     out->pipeline = std::make_unique<pipeline::Pipeline>(
         out->store, normalizer, router.value(), std::map<std::string, std::shared_ptr<pipeline::Sink>>{},
         options, std::make_shared<pipeline::Metrics>(), [] { return int64_t{1'763'700'000'000}; });

@@ -87,13 +87,17 @@ TEST(AuditEvents, APatientsTrailIsValidAuditEventsInTimeOrder) {
   n.ackedBy = "clinic-b";
   trail.notifications.push_back(n);
   trail.views.push_back({m.receivedMs + 30'000, "api", "reader", "clinic-b", "GET", "/fhir/Encounter", 200, 7});
+  const std::string record = "urn:oid:1.2.392.100495.20.3.51.11312345670|00012345";
+  trail.matches.push_back({1, m.receivedMs + 1, "hospital-a", record, "auto-link", "person-1", "renkei", 27, 7});
+  trail.matches.push_back({2, m.receivedMs + 90'000, "hospital-a", record, "separate", "person-2",
+                           "operator: 佐藤", 0, 0});
 
-  const auto entries = pipeline::patientTrailEntries(trail, "urn:oid:1.2.392.100495.20.3.51.11312345670|00012345");
-  ASSERT_EQ(entries.size(), 7u);
+  const auto entries = pipeline::patientTrailEntries(trail, record);
+  ASSERT_EQ(entries.size(), 9u);
   std::vector<std::string> steps;
   for (const auto& e : entries) steps.push_back(e.subtypeCode);
-  EXPECT_EQ(steps, (std::vector<std::string>{"receive", "route", "hold", "notify", "deliver", "view",
-                                             "acknowledge"}));
+  EXPECT_EQ(steps, (std::vector<std::string>{"receive", "route", "match", "hold", "notify", "deliver",
+                                             "view", "acknowledge", "match"}));
   const std::string bundle = pipeline::auditBundle(entries, "Renkei test");
   auto read = fhir::readJson(bundle);
   ASSERT_TRUE(read.ok()) << read.status.message();
@@ -108,6 +112,10 @@ TEST(AuditEvents, APatientsTrailIsValidAuditEventsInTimeOrder) {
             std::string::npos) << text;
   EXPECT_NE(text.find("閲覧\treader / clinic-b\tHTTP 200 GET /fhir/Encounter"), std::string::npos) << text;
   EXPECT_NE(text.find("受領確認\tclinic-b\tacknowledged by clinic-b"), std::string::npos) << text;
+  EXPECT_NE(text.find("照合\tRenkei patient matching / hospital-a\tauto-link: hospital-a " + record +
+                      " → person-1 (score 27)"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("照合\toperator: 佐藤 / hospital-a\tseparate:"), std::string::npos) << text;
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "pipeline/pipeline_fixture.h"
 #include "renkei/care/care_team_lookup.h"
 #include "renkei/fhirpath/invariants.h"
+#include "renkei/pipeline/patient_registry.h"
 #include "renkei/pipeline/write_intent.h"
 #include "support/test_env.h"
 
@@ -39,6 +40,10 @@ class CarePipelineFixture : public PipelineFixture {
     pipeline::PipelineOptions options;
     options.owner = "test";
     options.careTeams = lookup_;
+    if (withRegistry_) {
+      patients_ = std::make_shared<pipeline::PatientRegistry>(store_, matching::MatchThresholds{}, 60000);
+      options.patients = patients_;
+    }
     auto clock = clock_;
     pipeline_ = std::make_unique<pipeline::Pipeline>(store_, normalizer_, router_, sinks_, options,
                                                      metrics_, [clock] { return clock->load(); });
@@ -59,6 +64,8 @@ class CarePipelineFixture : public PipelineFixture {
   }
 
   std::shared_ptr<care::CareTeamLookup> lookup_;
+  bool withRegistry_ = false;  ///< set before buildCare: route through a patient registry
+  std::shared_ptr<pipeline::PatientRegistry> patients_;
 };
 
 }  // namespace renkei::test

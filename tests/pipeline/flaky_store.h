@@ -150,6 +150,16 @@ class FlakyStore : public store::Store {
   Result<int64_t> latestResourceMessage(const std::string& type) override {
     return inner_->latestResourceMessage(type);
   }
+  Result<std::vector<store::PatientLink>> patientLinks(const store::PatientLinkFilter& f) override {
+    return inner_->patientLinks(f);
+  }
+  Status decidePatientLink(const store::PatientLink& link, const store::MatchEvent& event) override {
+    return inner_->decidePatientLink(link, event);
+  }
+  Result<std::vector<store::MatchEvent>> matchEvents(int64_t afterId, const std::string& record,
+                                                     int64_t limit) override {
+    return inner_->matchEvents(afterId, record, limit);
+  }
   Result<store::PatientTrail> patientTrail(const std::string& system, const std::string& value,
                                           int64_t limit) override {
     return inner_->patientTrail(system, value, limit);

@@ -593,6 +593,73 @@ TEST_P(StoreConformance, APatientsTrailHasItsMessagesDeliveriesNotificationsAndR
   EXPECT_TRUE(store_->patientTrail("", "nobody", 100).value().messages.empty());
 }
 
+TEST_P(StoreConformance, PatientRegistryRecordsComeWithTheRoutingAndAPersonsDecisionStands) {
+  auto plan = [](const std::string& record, const std::string& person, const std::string& state,
+                 const std::string& action) {
+    PatientLinkPlan p;
+    p.link = {"clinic-1", record, person, state, 0, "", R"(["urn:x|1"])", R"({"resourceType":"Patient"})", "", 0};
+    p.action = action;
+    return p;
+  };
+  const int64_t first = intakeOne("m1");
+  ASSERT_EQ(store_->claimReceived("a", 10, 2000, 1000)->size(), 1u);
+  RoutingOutcome a{first, kRouted, "", "{}", "m1", {}};
+  a.patientLink = plan("urn:x|1", "person-a", kReview, "review");
+  a.patientLink->link.candidates = R"([{"person":"person-b"}])";
+  ASSERT_TRUE(store_->recordRouting({a}, "a", 2500).ok());
+  PatientLinkFilter one;
+  one.organization = "clinic-1";
+  one.record = "urn:x|1";
+  auto links = store_->patientLinks(one).value();
+  ASSERT_EQ(links.size(), 1u);
+  EXPECT_EQ(links[0].state, kReview);
+  EXPECT_EQ(links[0].candidates, R"([{"person":"person-b"}])");
+  EXPECT_EQ(links[0].updatedMs, 2500);
+  auto events = store_->matchEvents(0, "", 10).value();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].action, "review");
+  EXPECT_EQ(events[0].actor, "renkei");
+  EXPECT_EQ(events[0].messageId, first);
+
+  // A person links it; a later machine plan for the record refreshes what it carries, nothing else.
+  PatientLink decided = links[0];
+  decided.person = "person-b";
+  decided.state = kLinked;
+  decided.decidedBy = "佐藤";
+  decided.updatedMs = 2600;
+  ASSERT_TRUE(store_->decidePatientLink(decided, {0, 2600, "clinic-1", "urn:x|1", "link", "person-b",
+                                                  "operator: 佐藤", 0, 0})
+                  .ok());
+  const int64_t second = intakeOne("m2");
+  ASSERT_EQ(store_->claimReceived("a", 10, 2700, 1000)->size(), 1u);
+  RoutingOutcome b{second, kRouted, "", "{}", "m2", {}};
+  b.patientLink = plan("urn:x|1", "person-c", kLinked, "auto-link");
+  b.patientLink->link.identifiers = R"(["urn:x|1","urn:y|2"])";
+  ASSERT_TRUE(store_->recordRouting({b}, "a", 2800).ok());
+  links = store_->patientLinks(one).value();
+  EXPECT_EQ(links[0].person, "person-b");
+  EXPECT_EQ(links[0].decidedBy, "佐藤");
+  EXPECT_EQ(links[0].identifiers, R"(["urn:x|1","urn:y|2"])");
+  events = store_->matchEvents(0, "urn:x|1", 10).value();
+  ASSERT_EQ(events.size(), 2u) << "the machine's plan over a person's decision says nothing";
+  EXPECT_EQ(events[1].action, "link");
+  EXPECT_EQ(store_->matchEvents(events[0].id, "", 10).value().size(), 1u) << "after an id";
+
+  PatientLinkFilter byPerson;
+  byPerson.person = "person-b";
+  EXPECT_EQ(store_->patientLinks(byPerson).value().size(), 1u);
+  PatientLinkFilter reviewing;
+  reviewing.state = kReview;
+  EXPECT_TRUE(store_->patientLinks(reviewing).value().empty());
+  decided.record = "urn:x|404";
+  EXPECT_EQ(store_->decidePatientLink(decided, {0, 2900, "clinic-1", "urn:x|404", "link", "p", "o", 0, 0})
+                .code(),
+            StatusCode::NotFound);
+  EXPECT_EQ(store_->patientTrail("urn:x", "1", 10).value().matches.size(), 2u)
+      << "the audit trail has the registry's decisions";
+  EXPECT_EQ(store_->patientTrail("", "1", 10).value().matches.size(), 2u);
+}
+
 TEST_P(StoreConformance, TheLatestMessageToWriteATypeIsKnown) {
   EXPECT_EQ(store_->latestResourceMessage("CareTeam").value(), 0);
   const int64_t first = intakeOne("m1");
@@ -769,12 +836,12 @@ TEST_P(StoreConformance, SourceFilesAreRecordedPerSourceAndReplaced) {
 
 TEST_P(StoreConformance, ReopeningKeepsDataAndSchemaVersion) {
   const int64_t id = intakeOne("kept");
-  EXPECT_EQ(store_->schemaVersion(), 10);
+  EXPECT_EQ(store_->schemaVersion(), 11);
   store_.reset();
   auto reopened = openStore(config_);
   ASSERT_TRUE(reopened.ok()) << reopened.status().toString();
   store_ = std::move(reopened.value());
-  EXPECT_EQ(store_->schemaVersion(), 10);
+  EXPECT_EQ(store_->schemaVersion(), 11);
   EXPECT_TRUE(store_->message(id).value().has_value());
 }
 

@@ -51,6 +51,10 @@ struct GatewayConfig {
   care::TrustPolicy careTrust;
   /// When care-team deliveries need the patient's Consent (config "consent").
   care::ConsentPolicy consent;
+  /// The patient registry (config "patients.registry"): on by default when a route names
+  /// care-team roles, since it is what lets them find a patient across senders' identifiers.
+  bool patientRegistry = false;
+  int64_t patientRegistryCheckMs = 1000;
   /// Clients' rest-hook Subscriptions (config "subscriptions"); null: none are served.
   std::shared_ptr<const pipeline::SubscriptionPolicy> subscriptions;
   const rapidjson::Value* subscriptionsConfig = nullptr;  ///< for the rest_hook sink

@@ -10,5 +10,8 @@
 namespace renkei::matching {
 
 PatientRecord patientRecordFromFhir(const rapidjson::Value& patient);
+/// The Patient itself, or the first Patient among a Bundle's entries (nested Bundles too); null
+/// when there is none.
+const rapidjson::Value* firstPatient(const rapidjson::Value& root);
 
 }  // namespace renkei::matching

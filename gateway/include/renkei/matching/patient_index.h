@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -45,7 +46,8 @@ class PatientIndex {
   /// Adds a patient or replaces what is known of it.
   void upsert(const std::string& patientId, const PatientRecord& record);
   void remove(const std::string& patientId);
-  MatchResult match(const PatientRecord& record) const;
+  /// The candidates for `record`, leaving out the patient `excluding` (itself, when it is known).
+  MatchResult match(const PatientRecord& record, std::string_view excluding = {}) const;
   std::size_t size() const;
 
  private:

@@ -20,6 +20,7 @@
 #include "renkei/pipeline/intake.h"
 #include "renkei/pipeline/metrics.h"
 #include "renkei/pipeline/normalizer.h"
+#include "renkei/pipeline/patient_registry.h"
 #include "renkei/pipeline/retry_policy.h"
 #include "renkei/pipeline/sink.h"
 #include "renkei/pipeline/subscriptions.h"
@@ -41,6 +42,9 @@ struct PipelineOptions {
   RetryPolicy retry;
   /// Who cares for whom, for routes that name care-team roles; null: such routes reach no one.
   std::shared_ptr<care::CareTeamLookup> careTeams;
+  /// The patient registry: matching links each message's patient to a person, and routing knows
+  /// the patient by every linked record's identifiers; null: by the message's own only.
+  std::shared_ptr<PatientRegistry> patients;
   /// Clients' rest-hook Subscriptions; null: none are served.
   std::shared_ptr<SubscriptionLookup> subscriptions;
 };
@@ -94,6 +98,10 @@ class Pipeline : public Intake {
   /// Records routing outcomes; a batch that fails for good is recorded one by one, and an
   /// outcome that still fails is recorded as FAILED with the reason.
   Status recordRoutingIsolated(std::vector<store::RoutingOutcome>& outcomes);
+  /// The registry's plan for the message's patient, and the identifiers routing knows it by.
+  std::vector<std::string> observePatient(store::RoutingOutcome& o, const std::string& sender,
+                                          const std::string& canonical,
+                                          const routing::MessageFacts& facts, int64_t nowMs) const;
   /// Adds the rest-hook deliveries of a routed outcome (subscriptions.h).
   void planSubscriptions(store::RoutingOutcome& o, const std::string& sender,
                          const std::string& patientKey, const std::string& writeIntent,

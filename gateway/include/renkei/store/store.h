@@ -148,6 +148,50 @@ struct StoredResource {
 };
 
 /// The outcome of normalizing and routing one message, committed with its outbox rows at once.
+/// The registry's states of a sender's patient record (011_patient_registry.sql).
+inline constexpr const char* kLinked = "LINKED";    ///< belongs to its person (alone or not)
+inline constexpr const char* kReview = "REVIEW";    ///< a person decides among its candidates
+inline constexpr const char* kPending = "PENDING";  ///< masked: waits for a person or the sender
+
+/// A sender's patient record in the patient registry: the person it belongs to and why.
+struct PatientLink {
+  std::string organization;  ///< the sender
+  std::string record;        ///< its patient: an identifier "system|value", else "Patient/id"
+  std::string person;        ///< the registry's person id
+  std::string state;         ///< kLinked, kReview or kPending
+  int64_t score = 0;         ///< of the match that linked it (0: alone)
+  std::string candidates;    ///< REVIEW, PENDING: JSON [{organization, record, person, score, reasons}]
+  std::string identifiers;   ///< JSON array of "system|value"
+  std::string patient;       ///< the Patient resource (JSON) last seen for the record
+  std::string decidedBy;     ///< the person who decided it; "" when the machine did
+  int64_t updatedMs = 0;
+};
+
+/// One decision of the registry: auto-link, new, review, pending (the machine's), link, separate
+/// (a person's).
+struct MatchEvent {
+  int64_t id = 0, atMs = 0;
+  std::string organization, record, action, person, actor;
+  int64_t score = 0;
+  int64_t messageId = 0;  ///< the message whose patient it decided (0: a person's decision)
+};
+
+struct PatientLinkFilter {
+  std::string state;                      ///< "" any
+  std::string person;                     ///< "" any
+  std::string organization, record;       ///< both set: that one record
+  std::string afterOrganization, afterRecord;  ///< paging, in (organization, record) order
+  int64_t limit = 1000;
+};
+
+/// What routing decided about a message's patient: the record as it is now, and the event
+/// (empty action: nothing new to say). Not applied over a person's decision.
+struct PatientLinkPlan {
+  PatientLink link;
+  std::string action;
+  int64_t score = 0;
+};
+
 struct RoutingOutcome {
   int64_t messageId = 0;
   std::string state;     ///< kRouted, kUnrouted or kFailed
@@ -164,6 +208,8 @@ struct RoutingOutcome {
   std::vector<std::string> acknowledgements = {};
   /// The identifiers ("system|value") of the message's patient: what `patientTrail` finds it by.
   std::vector<std::string> patientIdentifiers = {};
+  /// The registry's record of the message's patient, written with the routing.
+  std::optional<PatientLinkPlan> patientLink = {};
 };
 
 /// The OperationOutcome code recordRouting gives a message whose update names a version that is
@@ -242,6 +288,7 @@ struct PatientTrail {
   std::vector<OutboxRow> deliveries;     ///< their deliveries, and the digests that carried them
   std::vector<NotificationRow> notifications;
   std::vector<AuditRecord> views;        ///< reads that returned their resources (messageId: which)
+  std::vector<MatchEvent> matches;       ///< the registry's decisions about the patient's records
   bool truncated = false;                ///< more messages than the limit name the patient
 };
 
@@ -387,6 +434,15 @@ class Store {
   /// The newest message that wrote a resource of `type` (0: none yet): a reader caching
   /// resources of that type knows whether they changed.
   virtual Result<int64_t> latestResourceMessage(const std::string& type) = 0;
+
+  /// Patient registry records, in (organization, record) order.
+  virtual Result<std::vector<PatientLink>> patientLinks(const PatientLinkFilter& filter) = 0;
+  /// A person's decision: the record as it now is, and the event saying so (one transaction).
+  virtual Status decidePatientLink(const PatientLink& link, const MatchEvent& event) = 0;
+  /// Registry events after `afterId`, oldest first (another instance's decisions, the history of
+  /// a record when `record` is set).
+  virtual Result<std::vector<MatchEvent>> matchEvents(int64_t afterId, const std::string& record,
+                                                      int64_t limit) = 0;
   /// Notifications whose time has come, oldest deadline first: AWAITING ones past their deadline
   /// and DIGEST ones whose digest is due.
   virtual Result<std::vector<NotificationRow>> dueNotifications(int64_t nowMs, int limit) = 0;
