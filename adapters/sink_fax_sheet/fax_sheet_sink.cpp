@@ -1,6 +1,7 @@
 // fax_sheet sink implementation.
 #include "fax_sheet_sink.h"
 
+#include <filesystem>
 #include <map>
 
 #include <rapidjson/stringbuffer.h>
@@ -9,6 +10,7 @@
 #include "linkage_sheet.h"
 #include "renkei/care/care_directory.h"
 #include "renkei/core/file_io.h"
+#include "renkei/core/run_command.h"
 #include "renkei/routing/message_facts.h"
 #include "renkei/routing/municipalities.h"
 #include "sheet_renderer.h"
@@ -20,8 +22,16 @@ extern const std::string_view kFaxSheetSinkSchema;
 namespace renkei::adapters {
 namespace {
 
+/// Handing each sheet to HylaFAX's sendfax (or a command with its arguments) after it is written.
+struct SendFax {
+  std::string command;             ///< "" : leave the files for the fax server that watches the folder
+  std::vector<std::string> args;   ///< before "-d NUMBER FILE"
+  int64_t timeoutMs = 30000;
+};
+
 struct FaxSheetOptions {
   std::string path;
+  SendFax sendfax;
   bool pdf = true;
   bool tiff = true;
   NameMasking masking = NameMasking::Masked;
@@ -47,6 +57,17 @@ std::string faxTicket(const SheetContent& sheet, int pages) {
   w.EndObject();
   return buffer.GetString();
 }
+
+/// The digits (and a leading +) of a fax number as sendfax dials it.
+std::string faxDigits(const std::string& number) {
+  std::string out;
+  for (char c : number) {
+    if ((c >= '0' && c <= '9') || (c == '+' && out.empty())) out += c;
+  }
+  return out;
+}
+
+std::string firstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 class FaxSheetSink : public pipeline::Sink {
  public:
@@ -80,10 +101,36 @@ class FaxSheetSink : public pipeline::Sink {
     }
     Status st = writeFileAtomically(base + ".json", faxTicket(sheet, rendered->pages));
     if (!st.ok()) return {pipeline::Outcome::Retry, st.message(), "", {}};
-    return {pipeline::Outcome::Delivered, "rendered " + std::to_string(rendered->pages) + " pages", "", {}};
+    const std::string done = "rendered " + std::to_string(rendered->pages) + " pages";
+    if (options_.sendfax.command.empty()) return {pipeline::Outcome::Delivered, done, "", {}};
+    return handOver(sheet, base + (rendered->tiff.empty() ? ".pdf" : ".tif"), base + ".sent", done);
   }
 
  private:
+  /// Runs sendfax for the sheet once: a marker beside it says it was handed over, so a retry of a
+  /// delivery whose result was not recorded does not send the fax again.
+  pipeline::DeliveryResult handOver(const SheetContent& sheet, const std::string& file,
+                                    const std::string& marker, const std::string& done) {
+    if (std::filesystem::exists(marker)) return {pipeline::Outcome::Delivered, done + ", sent before", "", {}};
+    const std::string number = faxDigits(sheet.recipientFax);
+    if (number.empty()) {
+      return {pipeline::Outcome::Reject,
+              "no fax number to send to: the sheet is in " + file + " for a person to send", "", {}};
+    }
+    std::vector<std::string> args = options_.sendfax.args;
+    args.insert(args.end(), {"-d", number, file});
+    auto ran = runCommand(options_.sendfax.command, args, options_.sendfax.timeoutMs);
+    if (!ran.ok()) return {pipeline::Outcome::Retry, "sendfax: " + ran.status().message(), "", {}};
+    if (ran->exitCode != 0) {
+      return {pipeline::Outcome::Retry,
+              "sendfax exited with " + std::to_string(ran->exitCode) + ": " + firstLine(ran->output),
+              ran->output, {}};
+    }
+    Status marked = writeFileAtomically(marker, ran->output);
+    if (!marked.ok()) return {pipeline::Outcome::Retry, marked.message(), "", {}};
+    return {pipeline::Outcome::Delivered, done + ", sendfax: " + firstLine(ran->output), "", {}};
+  }
+
   FaxSheetOptions options_;
 };
 
@@ -115,6 +162,12 @@ void registerFaxSheetSink(pipeline::AdapterRegistry& registry) {
             }
             o.maskingByWard[ward->code] = nameMaskingFrom(m.value.IsString() ? m.value.GetString() : "");
           }
+        }
+        if (c.HasMember("sendfax") && c["sendfax"].IsObject()) {
+          const rapidjson::Value& f = c["sendfax"];
+          o.sendfax.command = pipeline::configString(f, "command", "sendfax");
+          o.sendfax.args = pipeline::configStrings(f, "args");
+          o.sendfax.timeoutMs = pipeline::configInt(f, "timeout_ms", o.sendfax.timeoutMs);
         }
         o.senderName = pipeline::configString(c, "sender_name");
         o.senderFax = pipeline::configString(c, "sender_fax");

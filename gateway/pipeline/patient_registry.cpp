@@ -115,7 +115,10 @@ void PatientRegistry::put(store::PatientLink link) {
     index_.upsert(key, matching::patientRecordFromFhir(patient));
   }
   std::vector<std::string> identifiers = identifiersFromJson(link.identifiers);
-  records_[key] = {std::move(link), std::move(identifiers)};
+  std::string seen = sha256Hex(link.patient + '\n' + link.identifiers);
+  link.patient.clear();  // kept in the store; memory holds what matching and routing need
+  link.candidates.clear();
+  records_[key] = {std::move(link), std::move(identifiers), std::move(seen)};
 }
 
 Status PatientRegistry::loadAll() {
@@ -159,13 +162,30 @@ Status PatientRegistry::applyEvents() {
   }
 }
 
+void PatientRegistry::noteCommitted(const store::PatientLinkPlan& plan) {
+  if (!plan.action.empty()) {
+    stale_ = true;
+    return;
+  }
+  std::unique_lock lock(mutex_);
+  auto known = records_.find(keyOf(plan.link.organization, plan.link.record));
+  if (known == records_.end()) return;
+  known->second.identifiers = identifiersFromJson(plan.link.identifiers);
+  known->second.seen = sha256Hex(plan.link.patient + '\n' + plan.link.identifiers);
+  rapidjson::Document patient;
+  patient.Parse(plan.link.patient.c_str(), plan.link.patient.size());
+  if (!patient.HasParseError() && patient.IsObject()) {
+    index_.upsert(known->first, matching::patientRecordFromFhir(patient));
+  }
+}
+
 Status PatientRegistry::refresh() {
   std::unique_lock lock(mutex_);
   stale_ = false;  // before reading: a commit during it makes the next observation look again
   checkedAtMs_ = steadyMs();
   Status st = loaded_ ? applyEvents() : loadAll();
   if (!st.ok()) {
-    stale_ = true;
+    // Tried again after check_ms, not on every message; routing goes on with what is known.
     JsonLog::write(LogLevel::Warn, "patient_registry_not_refreshed", {{"error", st.toString()}});
   }
   return st;
@@ -237,7 +257,9 @@ PatientRegistry::Observation PatientRegistry::observe(const std::string& sender,
   Observation out;
   const std::string record = patientRecordKey(patient);
   if (record.empty()) return out;
-  if (stale_ || steadyMs() - checkedAtMs_ >= checkMs_) refresh();
+  if (stale_ || steadyMs() - checkedAtMs_ >= checkMs_) {
+    (void)refresh();  // a failure is logged there; the next try comes after check_ms
+  }
   const std::vector<std::string> own = identifiersOf(patient);
   const std::string identifiers = identifiersJson(own);
   const std::string patientJson = jsonText(patient);
@@ -252,8 +274,8 @@ PatientRegistry::Observation PatientRegistry::observe(const std::string& sender,
     const store::PatientLink& l = known->second.link;
     person = l.person;
     state = l.state;
-    if (l.patient != patientJson || l.identifiers != identifiers) {
-      store::PatientLinkPlan refreshed;
+    if (known->second.seen != sha256Hex(patientJson + '\n' + identifiers)) {
+      store::PatientLinkPlan refreshed;  // no action: what the record carries, nothing decided
       refreshed.link = l;
       refreshed.link.patient = patientJson;
       refreshed.link.identifiers = identifiers;

@@ -352,7 +352,9 @@ SubmitResult Pipeline::submitAsFailed(const PreparedInput& input, const Status& 
 }
 
 void Pipeline::noteCareWrites(const store::RoutingOutcome& outcome) const {
-  if (options_.patients && outcome.patientLink) options_.patients->noteCommitted();
+  if (options_.patients && outcome.patientLink && outcome.state != store::kFailed) {
+    options_.patients->noteCommitted(*outcome.patientLink);
+  }
   if (options_.subscriptions) {
     for (const store::ResourceCopy& c : outcome.resources) options_.subscriptions->noteWritten(c.type);
   }

@@ -1,5 +1,6 @@
 // The patient registry's rows (011_patient_registry.sql): records written with the routing that
-// decided them — never over a person's decision — and a person's decisions, each with its event.
+// decided them — never over a person's decision; a plan without a decision refreshes only what the
+// record carries — and a person's decisions, each with its event.
 #include "sql_statements.h"
 #include "sql_store.h"
 
@@ -40,7 +41,8 @@ void SqlStore::patientLinkRows(SqlDatabase& db, const std::vector<RoutingOutcome
         db.query("SELECT decided_by FROM patient_link WHERE organization = ? AND record = ?",
                  {l.organization, l.record});
     const bool decided = !existing.empty() && !text(existing[0][0]).empty();
-    if (decided) {
+    // Nothing decided (what the record carries changed), or a person decided: refresh only.
+    if (decided || (plan.action.empty() && !existing.empty())) {
       db.exec("UPDATE patient_link SET identifiers = ?, patient = ?, updated_ms = ? WHERE "
               "organization = ? AND record = ?",
               {l.identifiers, l.patient, Poco::Int64(nowMs), l.organization, l.record});

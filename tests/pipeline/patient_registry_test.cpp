@@ -110,6 +110,19 @@ TEST_F(PatientRegistryPipelineTest, TheHospitalsNumberFindsTheCareTeamTheOfficeS
   // The same message again changes nothing in the registry.
   send("hospital-a", personJson(kHospital, "H-900", same), "adt-3");
   EXPECT_EQ(store_->matchEvents(0, hospitalRecord("H-900"), 10).value().size(), 1u);
+  // A new phone number is what the record carries now (written once, no decision); the same again
+  // writes nothing.
+  same.phone = "03-3900-9999";
+  advance(1000);
+  const int64_t refreshedAt = now();
+  send("hospital-a", personJson(kHospital, "H-900", same), "adt-4");
+  EXPECT_EQ(record("hospital-a", hospitalRecord("H-900")).updatedMs, refreshedAt);
+  EXPECT_NE(record("hospital-a", hospitalRecord("H-900")).patient.find("03-3900-9999"), std::string::npos);
+  advance(1000);
+  send("hospital-a", personJson(kHospital, "H-900", same), "adt-5");
+  EXPECT_EQ(record("hospital-a", hospitalRecord("H-900")).updatedMs, refreshedAt);
+  EXPECT_EQ(store_->matchEvents(0, hospitalRecord("H-900"), 10).value().size(), 1u);
+  EXPECT_EQ(record("hospital-a", hospitalRecord("H-900")).person, office.person);
 }
 
 TEST_F(PatientRegistryPipelineTest, AMaskedNameWaitsUntilAPersonLinksItOrTheSenderNamesThePatient) {

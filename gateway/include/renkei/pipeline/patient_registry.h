@@ -50,9 +50,9 @@ class PatientRegistry {
   /// one of them (the consent review asks this of a queued delivery).
   std::vector<std::string> personIdentifiers(const std::string& sender,
                                              const std::vector<std::string>& identifiers) const;
-  /// A routing with registry plans was committed: look at the store's decisions again before the
-  /// next observation.
-  void noteCommitted() { stale_ = true; }
+  /// A routing with this plan was committed: a decision is read back from the store (its event)
+  /// before the next observation; a refresh of what the record carries is applied at once.
+  void noteCommitted(const store::PatientLinkPlan& plan);
   /// Catches up with the store now (also done by observe every check_ms); loads everything the
   /// first time.
   Status refresh();
@@ -60,8 +60,9 @@ class PatientRegistry {
 
  private:
   struct Known {
-    store::PatientLink link;
+    store::PatientLink link;  ///< without its Patient and candidates (they stay in the store)
     std::vector<std::string> identifiers;
+    std::string seen;  ///< digest of the Patient and identifiers last stored for the record
   };
   /// `identifiers` plus those of the person's other linked records (the lock held).
   std::vector<std::string> withLinked(const std::string& key, const std::string& person,
