@@ -3,11 +3,11 @@
 
 #include <rapidjson/document.h>
 
-#include <chrono>
 #include <utility>
 
 #include "renkei/core/json_fields.h"
 #include "renkei/core/json_log.h"
+#include "renkei/core/steady_clock.h"
 
 namespace renkei::care {
 namespace {
@@ -15,12 +15,6 @@ namespace {
 constexpr const char* kDirectoryTypes[] = {"CareTeam", "PractitionerRole", "Practitioner",
                                            "Organization", "Endpoint", "Consent"};
 constexpr int64_t kPage = 1000;
-
-int64_t steadyMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 Result<std::vector<store::StoredResource>> loadAll(store::Store& store, const std::string& type) {
   std::vector<store::StoredResource> all;
@@ -74,7 +68,7 @@ std::map<std::string, int64_t> CareTeamLookup::marks() {
 
 std::shared_ptr<const CareDirectory> CareTeamLookup::current() {
   std::lock_guard lock(mutex_);
-  const int64_t now = steadyMs();
+  const int64_t now = steadyNowMs();
   if (!dirty_ && snapshot_ && now - checkedAtMs_ < checkMs_) return snapshot_;
   checkedAtMs_ = now;
   std::map<std::string, int64_t> latest = marks();

@@ -165,6 +165,11 @@ std::optional<ApiResponse> FhirApi::checkSubscription(const ApiClient& client,
                            "this gateway serves no Subscriptions (its operator has not configured "
                            "subscriptions.endpoints)");
   }
+  if (!keepResources_) {
+    return outcomeResponse(422, "error", "not-supported",
+                           "this endpoint keeps no resources (keep_resources false): a Subscription "
+                           "posted here would not be kept; post it to an endpoint that keeps them");
+  }
   auto read = pipeline::readSubscription(subscription, client.organization, *subscriptions_,
                                          pipeline::systemNowMs());
   if (!read.ok()) return outcomeResponse(422, "error", "business-rule", read.status().message());

@@ -3,7 +3,6 @@
 #include "renkei/pipeline/patient_registry.h"
 
 #include <algorithm>
-#include <chrono>
 #include <mutex>
 
 #include <rapidjson/stringbuffer.h>
@@ -12,6 +11,7 @@
 #include "renkei/core/digest.h"
 #include "renkei/core/json_fields.h"
 #include "renkei/core/json_log.h"
+#include "renkei/core/steady_clock.h"
 #include "renkei/matching/match_keys.h"
 #include "renkei/matching/patient_from_fhir.h"
 
@@ -19,12 +19,6 @@ namespace renkei::pipeline {
 namespace {
 
 constexpr int64_t kPage = 2000;
-
-int64_t steadyMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string keyOf(const std::string& organization, const std::string& record) {
   return organization + '\n' + record;
@@ -182,7 +176,7 @@ void PatientRegistry::noteCommitted(const store::PatientLinkPlan& plan) {
 Status PatientRegistry::refresh() {
   std::unique_lock lock(mutex_);
   stale_ = false;  // before reading: a commit during it makes the next observation look again
-  checkedAtMs_ = steadyMs();
+  checkedAtMs_ = steadyNowMs();
   Status st = loaded_ ? applyEvents() : loadAll();
   if (!st.ok()) {
     // Tried again after check_ms, not on every message; routing goes on with what is known.
@@ -257,7 +251,7 @@ PatientRegistry::Observation PatientRegistry::observe(const std::string& sender,
   Observation out;
   const std::string record = patientRecordKey(patient);
   if (record.empty()) return out;
-  if (stale_ || steadyMs() - checkedAtMs_ >= checkMs_) {
+  if (stale_ || steadyNowMs() - checkedAtMs_ >= checkMs_) {
     (void)refresh();  // a failure is logged there; the next try comes after check_ms
   }
   const std::vector<std::string> own = identifiersOf(patient);

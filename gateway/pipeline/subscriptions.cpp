@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <chrono>
 #include <set>
 
 #include <Poco/DateTime.h>
@@ -17,6 +16,7 @@
 
 #include "renkei/core/json_fields.h"
 #include "renkei/core/json_log.h"
+#include "renkei/core/steady_clock.h"
 #include "renkei/fhir/resource_reader.h"
 #include "renkei/pipeline/resource_ids.h"
 #include "renkei/pipeline/search_parameters.h"
@@ -27,12 +27,6 @@ namespace renkei::pipeline {
 namespace {
 
 constexpr int64_t kPage = 1000;
-
-int64_t steadyMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 /// Whether `url` lies under `prefix`: equal, or the prefix ends a path segment there.
 bool under(const std::string& url, const std::string& prefix) {
@@ -152,7 +146,7 @@ void SubscriptionLookup::noteWritten(std::string_view type) {
 
 std::shared_ptr<const std::vector<Subscription>> SubscriptionLookup::current(int64_t nowMs) {
   std::lock_guard lock(mutex_);
-  const int64_t now = steadyMs();
+  const int64_t now = steadyNowMs();
   if (!dirty_ && snapshot_ && now - checkedAtMs_ < checkMs_) return snapshot_;
   checkedAtMs_ = now;
   auto latest = store_->latestResourceMessage("Subscription");

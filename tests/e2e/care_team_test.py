@@ -76,8 +76,18 @@ def discharge(source, patient_value, suffix):
         bundle = json.load(f)
     bundle["identifier"]["value"] += suffix
     for entry in bundle["entry"]:
-        if entry["resource"]["resourceType"] == "Patient":
-            entry["resource"]["identifier"][0]["value"] = patient_value
+        patient = entry["resource"]
+        if patient["resourceType"] == "Patient":
+            patient["identifier"][0]["value"] = patient_value
+            if patient_value != MRN["value"]:
+                # Another person: her own 被保険者番号, birth date and phone (the patient registry
+                # would rightly take the sample's person under a second number for the same one).
+                patient["identifier"] = patient["identifier"][:1]
+                patient["birthDate"] = "1950-12-24"
+                patient["telecom"] = [{"system": "phone", "value": "03-9999-0000"}]
+                for name in patient["name"]:
+                    name["given"] = ["月子" if name["given"][0] == "花子" else "ツキコ"]
+                    name["text"] = name["family"] + " " + name["given"][0]
     return bundle
 
 

@@ -146,6 +146,21 @@ def kill9(proc):
     proc.wait()
 
 
+def import_directory(renkei, base, csv_text, token, work):
+    """Turns a ward's directory spreadsheet into a transaction (`renkei directory csv`) and posts it
+    to the FHIR endpoint at `base` with the keeper's bearer `token`."""
+    sheet_path = os.path.join(work, "directory.csv")
+    with open(sheet_path, "w", encoding="utf-8") as f:
+        f.write(csv_text)
+    made = subprocess.run([renkei, "directory", "csv", sheet_path], capture_output=True, cwd=work)
+    assert made.returncode == 0, made.stderr.decode()
+    request = urllib.request.Request(base, data=made.stdout, method="POST",
+                                     headers={"Content-Type": "application/fhir+json",
+                                              "Authorization": "Bearer " + token})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status in (200, 201), response.status
+
+
 def wait_until(predicate, timeout, what):
     deadline = time.time() + timeout
     while time.time() < deadline:

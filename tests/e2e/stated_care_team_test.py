@@ -19,7 +19,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2e_support as e2e  # noqa: E402
@@ -80,16 +79,7 @@ def main():
         e2e.wait_for_endpoint(base + "/metadata")
 
         # The ward desk's directory, from its spreadsheet.
-        sheet_path = os.path.join(work, "directory.csv")
-        with open(sheet_path, "w", encoding="utf-8") as f:
-            f.write(DIRECTORY)
-        made = subprocess.run([renkei, "directory", "csv", sheet_path], capture_output=True, cwd=work)
-        assert made.returncode == 0, made.stderr.decode()
-        request = urllib.request.Request(base, data=made.stdout, method="POST",
-                                         headers={"Content-Type": "application/fhir+json",
-                                                  "Authorization": "Bearer token-desk"})
-        with urllib.request.urlopen(request, timeout=30) as response:
-            assert response.status in (200, 201), response.status
+        e2e.import_directory(renkei, base, DIRECTORY, "token-desk", work)
 
         # The care office's discharge sheet names the かかりつけ医 and the care manager.
         with open(os.path.join(source, "mappings", "kita-kaigo-iryo-sheet", "golden", "discharge", "input.csv"),

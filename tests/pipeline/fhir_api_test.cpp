@@ -39,6 +39,38 @@ TEST_F(FhirApiTest, MetadataIsPublicAndSaysWhatIsImplemented) {
   EXPECT_NE(patientEntry.find("\"CareTeam:patient\""), std::string::npos) << patientEntry;
 }
 
+TEST_F(FhirApiTest, ASubscriptionIsTakenOnlyWhereRenkeiCanServeIt) {
+  const std::string subscription =
+      R"({"resourceType":"Subscription","status":"requested","reason":"r","criteria":"Encounter?status=finished",)"
+      R"("channel":{"type":"rest-hook","endpoint":"https://hook.example.jp/a/1","payload":"application/fhir+json"}})";
+  ApiResponse none = api_->handle(post("/fhir/Subscription", subscription));
+  EXPECT_EQ(none.status, 422) << "no subscriptions section: none are served";
+  EXPECT_NE(none.body.find("subscriptions.endpoints"), std::string::npos) << none.body;
+
+  auto policy = std::make_shared<pipeline::SubscriptionPolicy>();
+  policy->endpoints["org-a"] = {"https://hook.example.jp/a/"};
+  api_->setSubscriptionPolicy(policy);
+  EXPECT_EQ(api_->handle(post("/fhir/Subscription", subscription)).status, 201);
+  std::string elsewhere = subscription;
+  elsewhere.replace(elsewhere.find("hook.example.jp/a/1"), 19, "hook.example.jp/b/1");
+  ApiResponse refused = api_->handle(post("/fhir/Subscription", elsewhere));
+  EXPECT_EQ(refused.status, 422);
+  EXPECT_NE(refused.body.find("not one the operator allows organization org-a"), std::string::npos)
+      << refused.body;
+  const std::string inBundle =
+      R"({"resourceType":"Bundle","type":"transaction","entry":[{"resource":)" + elsewhere +
+      R"(,"request":{"method":"POST","url":"Subscription"}}]})";
+  EXPECT_EQ(api_->handle(post("/fhir", inBundle)).status, 422) << "inside a transaction too";
+
+  auto defs = coreDefinitions();
+  fhir_api::FhirApi pushOnly("hospital", "/fhir", std::make_shared<const fhir_api::ApiClients>(clients_), defs,
+                             fhirpath::makeValidator(defs), pipeline_.get(), store_, nullptr, false);
+  pushOnly.setSubscriptionPolicy(policy);
+  ApiResponse unkept = pushOnly.handle(post("/fhir/Subscription", subscription));
+  EXPECT_EQ(unkept.status, 422);
+  EXPECT_NE(unkept.body.find("keeps no resources"), std::string::npos) << unkept.body;
+}
+
 TEST_F(FhirApiTest, NoTokenOrAWrongOneIs401AndAMissingScopeIs403) {
   ApiResponse none = api_->handle(post("/fhir/Patient", patientJson("p1"), ""));
   EXPECT_EQ(none.status, 401);
