@@ -18,6 +18,10 @@ namespace {
 
 using fhir::Node;
 
+/// JP-CLINS document sections (910: 紹介先情報, the referral's addressee).
+constexpr std::string_view kDocumentSectionSystem =
+    "http://jpfhir.jp/fhir/clins/CodeSystem/document-section";
+
 /// 介護事業所番号: the author of a care plan with one is the patient's care-manager office.
 constexpr std::string_view kCareProviderNumberSystem =
     "https://fhir.renkei.jp/NamingSystem/care-provider-number";
@@ -184,6 +188,34 @@ class Collector {
   std::vector<StatedMember> members_;
 };
 
+/// A referral letter's 紹介先情報セクション (JP-CLINS eReferral: section code 910 of
+/// http://jpfhir.jp/fhir/clins/CodeSystem/document-section), or nullptr.
+const Node* referralToSection(const Node& composition) {
+  for (const Node& section : composition.children()) {
+    if (section.name != "section") continue;
+    const Node* code = section.child("code");
+    if (code == nullptr) continue;
+    for (const Node& coding : code->children()) {
+      if (coding.name == "coding" && coding.childValue("system") == kDocumentSectionSystem &&
+          coding.childValue("code") == "910") {
+        return &section;
+      }
+    }
+  }
+  return nullptr;
+}
+
+/// Whether a document's category says it was written at discharge (退院時文書).
+bool writtenAtDischarge(const Node& composition) {
+  for (const Node& category : composition.children()) {
+    if (category.name != "category") continue;
+    for (const Node& coding : category.children()) {
+      if (coding.name == "coding" && coding.childValue("code") == "DISCHARGE") return true;
+    }
+  }
+  return false;
+}
+
 bool isAttending(const Node& participant) {
   for (const Node& type : participant.children()) {
     if (type.name != "type") continue;
@@ -209,13 +241,15 @@ std::vector<StatedMember> statedMembers(const fhir::Node& root) {
     mayState = mayState || r.resourceType == "PractitionerRole" ||
                (r.resourceType == "CarePlan" && r.child("author") != nullptr) ||
                (r.resourceType == "Patient" && r.child("generalPractitioner") != nullptr) ||
-               (r.resourceType == "Encounter" && r.child("participant") != nullptr);
+               (r.resourceType == "Encounter" && r.child("participant") != nullptr) ||
+               (r.resourceType == "Composition" && referralToSection(r) != nullptr);
   });
   if (!mayState) return {};
   Collector collect(root);
   const CareRole* familyDoctor = careRoleByCode("family-doctor");
   const CareRole* attending = careRoleByCode("attending-doctor");
   const CareRole* careManager = careRoleByCode("care-manager");
+  const CareRole* homeDoctor = careRoleByCode("home-doctor");
   bool patientSeen = false;
   fhir::eachResource(root, [&](const Node& r) {
     if (r.resourceType == "Patient" && !patientSeen) {
@@ -228,6 +262,22 @@ std::vector<StatedMember> statedMembers(const fhir::Node& root) {
     } else if (r.resourceType == "CarePlan") {
       // A care office's plan (居宅サービス計画) names its author by 介護事業所番号.
       collect.add(r.child("author"), careManager, nullptr, kCareProviderNumberSystem);
+    } else if (r.resourceType == "Composition") {
+      // A referral letter's addressee: the doctor (at its organization), else the organization.
+      // Written at discharge, it is who sees the patient at home; otherwise who treats them next.
+      const Node* to = referralToSection(r);
+      if (to == nullptr) return;
+      const Node* organization = nullptr;
+      const Node* doctor = nullptr;
+      for (const Node& entry : to->children()) {
+        if (entry.name != "entry") continue;
+        const Node* target = collect.resolve(&entry);
+        if (target != nullptr && target->resourceType == "Organization") organization = &entry;
+        if (target != nullptr && target->resourceType == "Practitioner") doctor = &entry;
+      }
+      collect.add(doctor != nullptr ? doctor : organization,
+                  writtenAtDischarge(r) ? homeDoctor : attending,
+                  organization != nullptr ? collect.resolve(organization) : nullptr);
     } else if (r.resourceType == "Encounter") {
       const Node* provider = collect.resolve(r.child("serviceProvider"));
       for (const Node& p : r.children()) {

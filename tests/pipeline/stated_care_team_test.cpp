@@ -118,6 +118,22 @@ TEST(StatedMembers, MappedSheetsAndAnAttendingDoctorChangeStateTheirMembers) {
   EXPECT_EQ(byIdentifier[0].identifiers.front(), "urn:oid:1.2.392.100495.20.3.51.1|1312345678");
 }
 
+TEST(StatedMembers, AReferralLettersAddresseeIsTheHomeDoctorWhenWrittenAtDischarge) {
+  const std::string referral = goldenBundle("samples/fhir/Bundle-jp-clins-referral.json");
+  const std::vector<StatedMember> members = statedIn(referral);
+  const StatedMember* home = withRole(members, "home-doctor");
+  ASSERT_NE(home, nullptr) << "紹介先情報 of a 退院時文書";
+  EXPECT_EQ(home->organizationName, "西新宿在宅クリニック");
+  EXPECT_EQ(withRole(members, "family-doctor"), nullptr);
+
+  std::string outpatient = referral;
+  outpatient.replace(outpatient.find("\"DISCHARGE\""), 11, "\"OUTPATIENT\"");
+  const std::vector<StatedMember> next = statedIn(outpatient);
+  ASSERT_NE(withRole(next, "attending-doctor"), nullptr) << "otherwise: who treats the patient next";
+  EXPECT_EQ(withRole(next, "attending-doctor")->organizationName, "西新宿在宅クリニック");
+  EXPECT_EQ(withRole(next, "home-doctor"), nullptr);
+}
+
 TEST(StatedMembers, ACarePlansAuthorOfficeIsTheCareManagerOfThePersonItNames) {
   const std::string plan = goldenBundle("mappings/careplan-1kyo/golden/round-trip/expected.json");
   const std::vector<StatedMember> members = statedIn(plan);

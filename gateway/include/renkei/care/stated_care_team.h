@@ -1,7 +1,9 @@
 // Who cares for the patient, as a message itself says it: a linkage sheet's かかりつけ医 and care
 // manager (Patient.generalPractitioner, PractitionerRoles whose code names a care role), a care
-// plan's author office (CarePlan.author by 介護事業所番号: the care manager), a referral's or an
-// ADT's attending doctor (an Encounter participant of type ATND). Routing sends
+// plan's author office (CarePlan.author by 介護事業所番号: the care manager), an encounter's
+// attending doctor (an Encounter participant of type ATND, e.g. ADT A54), a referral letter's
+// addressee (JP-CLINS 紹介先情報: the home doctor when written at discharge, else the doctor who
+// treats next). Routing sends
 // the message to them at once, and the pipeline keeps each statement as a CareTeam of the sender
 // (one per patient and role), so later messages about the patient reach them too.
 #pragma once
