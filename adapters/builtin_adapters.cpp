@@ -26,6 +26,9 @@
 #ifdef RENKEI_WITH_SOURCE_SSMIX2
 #include "source_ssmix2/ssmix2_source.h"
 #endif
+#ifdef RENKEI_WITH_SOURCE_FAX_REPLIES
+#include "source_fax_replies/fax_replies_source.h"
+#endif
 #ifdef RENKEI_WITH_SOURCE_FOLDER
 #include "source_folder/folder_source.h"
 #endif
@@ -44,6 +47,9 @@ void registerBuiltinAdapters([[maybe_unused]] AdapterRegistry& registry) {
 #endif
 #ifdef RENKEI_WITH_SOURCE_SSMIX2
   adapters::registerSsmix2Source(registry);
+#endif
+#ifdef RENKEI_WITH_SOURCE_FAX_REPLIES
+  adapters::registerFaxRepliesSource(registry);
 #endif
 #ifdef RENKEI_WITH_SINK_FHIR_REST
   adapters::registerFhirRestSink(registry);

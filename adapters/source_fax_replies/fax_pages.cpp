@@ -1,0 +1,111 @@
+// Reading a received fax's pages with libtiff (see fax_pages.h).
+#include "fax_pages.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include <tiffio.h>
+
+namespace renkei::adapters {
+namespace {
+
+/// libtiff reports through these; a fax that cannot be read is said once, by our status.
+void quiet(const char*, const char*, va_list) {}
+
+/// An in-memory file for TIFFClientOpen.
+struct Memory {
+  const std::string* bytes;
+  toff_t at = 0;
+};
+
+tmsize_t readMemory(thandle_t h, void* buffer, tmsize_t size) {
+  auto* m = static_cast<Memory*>(h);
+  if (m->at >= m->bytes->size()) return 0;
+  const tmsize_t n = std::min<tmsize_t>(size, static_cast<tmsize_t>(m->bytes->size() - m->at));
+  std::memcpy(buffer, m->bytes->data() + m->at, static_cast<std::size_t>(n));
+  m->at += static_cast<toff_t>(n);
+  return n;
+}
+tmsize_t writeMemory(thandle_t, void*, tmsize_t) { return 0; }
+toff_t seekMemory(thandle_t h, toff_t offset, int whence) {
+  auto* m = static_cast<Memory*>(h);
+  toff_t base = whence == SEEK_CUR ? m->at : whence == SEEK_END ? m->bytes->size() : 0;
+  m->at = base + offset;
+  return m->at;
+}
+int closeMemory(thandle_t) { return 0; }
+toff_t sizeMemory(thandle_t h) { return static_cast<Memory*>(h)->bytes->size(); }
+int mapMemory(thandle_t, void**, toff_t*) { return 0; }
+void unmapMemory(thandle_t, void*, toff_t) {}
+
+Result<std::vector<GrayPage>> readPages(TIFF* tiff, const FaxLimits& limits) {
+  if (tiff == nullptr) return Status::invalidInput("not a TIFF image");
+  std::vector<GrayPage> pages;
+  Status problem = Status::okStatus();
+  do {
+    if (static_cast<int>(pages.size()) >= limits.maxPages) {
+      problem = Status::tooLarge("more than " + std::to_string(limits.maxPages) + " pages");
+      break;
+    }
+    uint32_t width = 0, height = 0;
+    float xres = 0, yres = 0;
+    TIFFGetField(tiff, TIFFTAG_IMAGEWIDTH, &width);
+    TIFFGetField(tiff, TIFFTAG_IMAGELENGTH, &height);
+    TIFFGetField(tiff, TIFFTAG_XRESOLUTION, &xres);
+    TIFFGetField(tiff, TIFFTAG_YRESOLUTION, &yres);
+    const uint64_t pixels = uint64_t{width} * height;
+    if (width == 0 || height == 0 || pixels > limits.maxPixelsPerPage) {
+      problem = Status::tooLarge("a page of " + std::to_string(width) + " × " + std::to_string(height) +
+                                 " pixels");
+      break;
+    }
+    std::vector<uint32_t> rgba(pixels);
+    if (!TIFFReadRGBAImageOriented(tiff, width, height, rgba.data(), ORIENTATION_TOPLEFT, 0)) {
+      problem = Status::invalidInput("page " + std::to_string(pages.size() + 1) + " cannot be decoded");
+      break;
+    }
+    // Standard resolution (about half as many rows an inch as dots a row): each row twice.
+    const int repeat = xres > 0 && yres > 0 && yres < xres * 0.75f ? 2 : 1;
+    GrayPage page;
+    page.width = width;
+    page.height = height * repeat;
+    page.pixels.resize(uint64_t{page.width} * page.height);
+    for (uint32_t y = 0; y < height; ++y) {
+      for (uint32_t x = 0; x < width; ++x) {
+        const uint32_t p = rgba[uint64_t{y} * width + x];
+        const auto gray = static_cast<uint8_t>((TIFFGetR(p) * 30 + TIFFGetG(p) * 59 + TIFFGetB(p) * 11) / 100);
+        for (int r = 0; r < repeat; ++r) page.pixels[(uint64_t{y} * repeat + r) * width + x] = gray;
+      }
+    }
+    pages.push_back(std::move(page));
+  } while (TIFFReadDirectory(tiff));
+  TIFFClose(tiff);
+  if (!problem.ok()) return problem;
+  return pages;
+}
+
+}  // namespace
+
+Result<std::vector<GrayPage>> readFaxPages(int fd, const std::string& name, const FaxLimits& limits) {
+  TIFFSetErrorHandler(quiet);
+  TIFFSetWarningHandler(quiet);
+  TIFF* tiff = TIFFFdOpen(fd, name.c_str(), "r");
+  if (tiff == nullptr) {
+    ::close(fd);
+    return Status::invalidInput("not a TIFF image");
+  }
+  return readPages(tiff, limits);
+}
+
+Result<std::vector<GrayPage>> readFaxPagesFromMemory(const std::string& bytes, const FaxLimits& limits) {
+  TIFFSetErrorHandler(quiet);
+  TIFFSetWarningHandler(quiet);
+  Memory memory{&bytes};
+  TIFF* tiff = TIFFClientOpen("memory", "rm", &memory, readMemory, writeMemory, seekMemory,
+                              closeMemory, sizeMemory, mapMemory, unmapMemory);
+  return readPages(tiff, limits);
+}
+
+}  // namespace renkei::adapters
