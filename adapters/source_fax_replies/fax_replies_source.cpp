@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <optional>
 #include <set>
 
 #include <rapidjson/stringbuffer.h>
@@ -14,6 +15,7 @@
 #include "fax_pages.h"
 #include "qr_codes.h"
 #include "renkei/core/file_io.h"
+#include "renkei/core/instance_lock.h"
 #include "renkei/core/json_log.h"
 #include "renkei/core/polling_loop.h"
 #include "renkei/core/time_text.h"
@@ -81,6 +83,10 @@ class FaxRepliesSource : public pipeline::Source {
     std::error_code ec;
     fs::create_directories(options_.path / "failed", ec);
     if (ec) return Status::unavailable("source " + name_ + ": cannot create failed/: " + ec.message());
+    // One reader per folder: two would acknowledge and move the same fax.
+    auto locked = InstanceLock::acquire(options_.path, "fax_replies folder");
+    if (!locked.ok()) return locked.status();
+    lock_.emplace(std::move(locked).value());
     loop_ = std::make_unique<PollingLoop>("source:" + name_, metrics_ ? metrics_->health() : nullptr,
                                           options_.pollMs, [this] { return round(); });
     loop_->start();
@@ -89,6 +95,7 @@ class FaxRepliesSource : public pipeline::Source {
 
   void stop() override {
     if (loop_) loop_->stop();
+    lock_.reset();
   }
 
  private:
@@ -181,6 +188,7 @@ class FaxRepliesSource : public pipeline::Source {
   std::shared_ptr<store::Store> store_;
   std::shared_ptr<pipeline::Metrics> metrics_;
   std::unique_ptr<PollingLoop> loop_;
+  std::optional<InstanceLock> lock_;  ///< held from start() to stop()
 };
 
 }  // namespace
