@@ -283,7 +283,7 @@ std::vector<SubmitResult> Pipeline::submitPrepared(std::vector<PreparedInput> in
         r.resources.push_back({c.type, c.id, c.version, c.created});
       }
     }
-    noteCareWrites(outcomes[k]);
+    noteCommitted(outcomes[k]);
   }
   // Same-batch repeats of a new input report the state their first copy got.
   for (std::size_t i = 0; i < inputs.size(); ++i) {
@@ -351,7 +351,7 @@ SubmitResult Pipeline::submitAsFailed(const PreparedInput& input, const Status& 
   return r;
 }
 
-void Pipeline::noteCareWrites(const store::RoutingOutcome& outcome) const {
+void Pipeline::noteCommitted(const store::RoutingOutcome& outcome) const {
   if (options_.patients && outcome.patientLink && outcome.state != store::kFailed) {
     options_.patients->noteCommitted(*outcome.patientLink);
   }
@@ -412,7 +412,7 @@ Result<int> Pipeline::routeReceived() {
     bind(outcomes.back(), m.id);
   }
   RENKEI_RETURN_IF_ERROR(recordRoutingIsolated(outcomes));
-  for (const store::RoutingOutcome& o : outcomes) noteCareWrites(o);
+  for (const store::RoutingOutcome& o : outcomes) noteCommitted(o);
   notifyWork();
   return static_cast<int>(outcomes.size());
 }

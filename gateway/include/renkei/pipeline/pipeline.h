@@ -106,8 +106,9 @@ class Pipeline : public Intake {
   void planSubscriptions(store::RoutingOutcome& o, const std::string& sender,
                          const std::string& patientKey, const std::string& writeIntent,
                          int64_t nowMs) const;
-  /// Tells the care directory and the subscriptions which resource types a committed outcome wrote.
-  void noteCareWrites(const store::RoutingOutcome& outcome) const;
+  /// Tells the care directory, the subscriptions and the patient registry what a committed
+  /// outcome wrote.
+  void noteCommitted(const store::RoutingOutcome& outcome) const;
   /// Records attempt results the same way: one that cannot be stored becomes DEAD with the reason.
   Status recordDeliveriesIsolated(const std::vector<store::DeliveryUpdate>& updates);
   store::DeliveryUpdate attempt(const store::OutboxRow& row);
