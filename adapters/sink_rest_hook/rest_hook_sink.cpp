@@ -86,9 +86,12 @@ class RestHookSink : public pipeline::Sink {
     return s;
   }
 
-  static std::string joined(std::string endpoint, const std::string& tail) {
-    if (endpoint.empty() || endpoint.back() != '/') endpoint += '/';
-    return endpoint + tail;
+  /// [endpoint]/tail, keeping the endpoint's query string after the path.
+  static std::string joined(const std::string& endpoint, const std::string& tail) {
+    const std::size_t question = endpoint.find('?');
+    std::string base = endpoint.substr(0, question);
+    if (base.empty() || base.back() != '/') base += '/';
+    return base + tail + (question == std::string::npos ? "" : endpoint.substr(question));
   }
 
   /// The requests a rest-hook notification makes (see rest_hook_sink.h).

@@ -60,6 +60,12 @@ std::string SubscriptionPolicy::refuseEndpoint(const std::string& organization,
     if (!uri.getUserInfo().empty() || !uri.getFragment().empty() || uri.getHost().empty()) {
       return "the endpoint may not carry user information or a fragment";
     }
+    const std::string path = uri.getPath();
+    if (path.find("/./") != std::string::npos || path.find("/../") != std::string::npos ||
+        (path.size() >= 2 && (path.compare(path.size() - 2, 2, "/.") == 0)) ||
+        (path.size() >= 3 && path.compare(path.size() - 3, 3, "/..") == 0)) {
+      return "the endpoint's path may not have . or .. segments";
+    }
   } catch (const Poco::Exception& e) {
     return "the endpoint is not a URL (" + e.message() + ")";
   }

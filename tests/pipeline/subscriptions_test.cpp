@@ -55,7 +55,9 @@ TEST(ReadSubscription, TakesARestHookWithCriteriaPayloadAndHeaders) {
 TEST(ReadSubscription, RefusesEndpointsTheOperatorDidNotList) {
   for (const char* url : {"http://169.254.169.254/latest/meta-data", "https://clinic-b.example.jp/hookevil",
                           "https://clinic-b.example.jp.evil.example/hook", "https://x@clinic-b.example.jp/hook/a",
-                          "file:///etc/passwd", "https://hooks.example.jp/renkeiX/"}) {
+                          "file:///etc/passwd", "https://hooks.example.jp/renkeiX/",
+                          "https://clinic-b.example.jp/hook/../admin", "https://clinic-b.example.jp/hook/%2e%2e/admin",
+                          "https://hooks.example.jp/renkei/./x"}) {
     auto s = read(subscriptionJson("Encounter", url));
     EXPECT_FALSE(s.ok()) << url;
   }
