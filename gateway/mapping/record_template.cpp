@@ -473,8 +473,8 @@ TemplateNode compileTemplate(const Value& t, const std::map<std::string, std::si
   } else if (t.IsObject()) {
     node.kind = TemplateNode::Kind::Object;
     for (const auto& m : t.GetObject()) {
-      node.members.emplace_back(&m.name, compileTemplate(m.value, fieldIndex));
-      names.insert(node.members.back().second.names.begin(), node.members.back().second.names.end());
+      node.members.push_back({&m.name, compileTemplate(m.value, fieldIndex)});
+      names.insert(node.members.back().value.names.begin(), node.members.back().value.names.end());
     }
   } else if (t.IsArray()) {
     node.kind = TemplateNode::Kind::Array;

@@ -27,6 +27,8 @@ struct Segment {
   int field = -1;    ///< the placeholder's field position when compiled against a mapping's fields
 };
 
+struct TemplateMember;
+
 /// A template parsed once when its mapping loads — every string's segments, every subtree's
 /// placeholder names — so that building a record's resources parses nothing again. It points
 /// into the template's JSON (names, constants), which must outlive it.
@@ -35,11 +37,17 @@ struct TemplateNode {
   Kind kind = Kind::Constant;
   const rapidjson::Value* value = nullptr;  ///< the template value (constants are copied from it)
   std::vector<Segment> segments;            ///< Text
-  std::vector<std::pair<const rapidjson::Value*, TemplateNode>> members;  ///< Object: name, value
+  std::vector<TemplateMember> members;      ///< Object
   std::vector<TemplateNode> elements;       ///< Array
   std::vector<std::string> names;           ///< the placeholders of this subtree, sorted, once each
   std::vector<std::size_t> fieldIds;        ///< those that are fields, by position
   std::vector<std::string> otherNames;      ///< the others ("ref:key", or names without a position)
+};
+
+/// An Object template's member: its name (in the template's JSON) and its value.
+struct TemplateMember {
+  const rapidjson::Value* name = nullptr;
+  TemplateNode value;
 };
 
 /// With `fieldIndex` (a mapping's field positions) placeholders are resolved to positions once.

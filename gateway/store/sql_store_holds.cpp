@@ -37,7 +37,7 @@ Result<int> SqlStore::setHolds(const std::vector<HoldUpdate>& updates, int64_t n
     for (const SqlRow& r : db->query("SELECT id FROM delivery_outbox WHERE id IN (" + idList(ids) +
                                          ") AND state IN ('QUEUED', 'RETRYING', 'HELD') AND "
                                          "lease_until_ms < ? " + db->lockRows(),
-                                     std::vector<SqlParam>({Poco::Int64(nowMs)}))) {
+                                     std::vector<SqlParam>{SqlParam(Poco::Int64(nowMs))})) {
       open.insert(integer(r[0]));
     }
     for (const HoldUpdate& u : updates) {
