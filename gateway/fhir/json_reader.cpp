@@ -464,14 +464,17 @@ ReadResult parse(std::unique_ptr<Document> doc, const ReadOptions& options,
   // In-situ parsing rewrites strings, so it works on a copy in the document's arena (the tree
   // points into it) and the original text stays intact for line:column lookups — unless the
   // caller gives the text up (std::string's buffer ends in a NUL, as RapidJSON needs).
+  // RapidJSON's SSE4.2 string scan loads aligned 16-byte blocks and may read up to 15 bytes past
+  // the terminating NUL: both buffers keep that much readable after it.
+  constexpr std::size_t kScanPadding = 16;
   std::size_t workSize = text.size() - base;
   char* work = nullptr;
   if (options.parseInPlace) {
-    work = doc->textToRewrite() + base;
+    work = doc->textToRewrite(kScanPadding) + base;
   } else {
-    work = static_cast<char*>(doc->arena().allocate(workSize + 1, 1));
+    work = static_cast<char*>(doc->arena().allocate(workSize + kScanPadding, 1));
     std::memcpy(work, text.data() + base, workSize);
-    work[workSize] = '\0';
+    std::memset(work + workSize, 0, kScanPadding);
   }
   TreeBuilder builder(*doc, work, base, options);
   builder.setStreamingCallback(onResource);

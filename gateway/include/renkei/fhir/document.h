@@ -26,7 +26,12 @@ class Document {
   SourceFormat format() const { return format_; }
   const std::string& text() const { return text_; }
   /// The text for a reader that parses it in place (ReadOptions::parseInPlace): it is rewritten.
-  char* textToRewrite() { return text_.data(); }
+  /// The text to parse in place, with `padding` readable bytes after its terminating NUL (the
+  /// SIMD string scan reads whole 16-byte blocks).
+  char* textToRewrite(std::size_t padding = 0) {
+    if (text_.capacity() < text_.size() + padding) text_.reserve(text_.size() + padding);
+    return text_.data();
+  }
   Node* root() { return root_; }
   const Node* root() const { return root_; }
   void setRoot(Node* n) { root_ = n; }
