@@ -15,6 +15,7 @@
 #include "fax_pages.h"
 #include "qr_codes.h"
 #include "renkei/core/file_io.h"
+#include "renkei/core/folder_names.h"
 #include "renkei/core/instance_lock.h"
 #include "renkei/core/json_log.h"
 #include "renkei/core/polling_loop.h"
@@ -39,14 +40,6 @@ struct FaxRepliesOptions {
   FaxLimits limits;
 };
 
-bool ignored(const std::string& name) {
-  auto endsWith = [&](std::string_view s) {
-    return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
-  };
-  return name.empty() || name[0] == '.' || endsWith(".tmp") || endsWith(".part") ||
-         endsWith(".reason.json");
-}
-
 std::string reasonJson(const std::string& name, const std::string& source, const std::string& reason) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
@@ -59,16 +52,6 @@ std::string reasonJson(const std::string& name, const std::string& source, const
   w.String(reason.c_str());
   w.EndObject();
   return buffer.GetString();
-}
-
-/// `dir`/`name`, or with "-1", "-2" … before its extension when that is taken.
-fs::path freeName(const fs::path& dir, const std::string& name) {
-  fs::path target = dir / name;
-  for (int n = 1; fs::exists(target); ++n) {
-    const fs::path p(name);
-    target = dir / (p.stem().string() + "-" + std::to_string(n) + p.extension().string());
-  }
-  return target;
 }
 
 class FaxRepliesSource : public pipeline::Source {
@@ -104,7 +87,7 @@ class FaxRepliesSource : public pipeline::Source {
     std::vector<std::string> names;
     for (const fs::directory_entry& e : fs::directory_iterator(options_.path, ec)) {
       const std::string name = e.path().filename().string();
-      if (!ignored(name)) names.push_back(name);
+      if (!ignoredName(name)) names.push_back(name);
     }
     if (ec) return Status::unavailable("cannot list the folder: " + ec.message());
     const int64_t now = pipeline::systemNowMs();
@@ -165,18 +148,22 @@ class FaxRepliesSource : public pipeline::Source {
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) return Status::unavailable("cannot create " + dir.filename().string() + ": " + ec.message());
-    fs::rename(options_.path / name, freeName(dir, name), ec);
+    auto target = freePath(dir, name);
+    if (!target.ok()) return target.status();
+    fs::rename(options_.path / name, target.value(), ec);
     if (ec) return Status::unavailable("cannot move a fax: " + ec.message());
     return Status::okStatus();
   }
 
   /// To failed/, the reason beside it. Errors name no file.
   Status fail(const std::string& name, const std::string& reason) {
-    const fs::path target = freeName(options_.path / "failed", name);
+    auto target = freePath(options_.path / "failed", name);
+    if (!target.ok()) return target.status();
     std::error_code ec;
-    fs::rename(options_.path / name, target, ec);
+    fs::rename(options_.path / name, target.value(), ec);
     if (ec) return Status::unavailable("cannot move a fax to failed/: " + ec.message());
-    Status written = writeFileAtomically(target.string() + ".reason.json", reasonJson(name, name_, reason));
+    Status written =
+        writeFileAtomically(target.value().string() + ".reason.json", reasonJson(name, name_, reason));
     JsonLog::write(LogLevel::Warn, "fax_reply_failed",
                    {{"source", name_}, {"reason", reason},
                     {"reason_file", written.ok() ? "written" : written.message()}});

@@ -16,6 +16,7 @@
 
 #include "renkei/core/digest.h"
 #include "renkei/core/file_io.h"
+#include "renkei/core/folder_names.h"
 #include "renkei/core/folder_events.h"
 #include "renkei/core/instance_lock.h"
 #include "renkei/core/json_log.h"
@@ -32,14 +33,6 @@ extern const std::string_view kFolderSourceSchema;
 
 namespace renkei::adapters {
 namespace fs = std::filesystem;
-
-bool ignoredName(const std::string& name) {
-  auto endsWith = [&](std::string_view s) {
-    return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
-  };
-  return name.empty() || name[0] == '.' || endsWith(".tmp") || endsWith(".part") ||
-         endsWith(".reason.json");
-}
 
 void StabilityTracker::noteEvents(const std::map<std::string, int64_t>& finishedAtMs,
                                   std::set<std::string> writing) {
@@ -123,24 +116,6 @@ std::string reasonJson(const std::string& file, const std::string& source, int64
   }
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
-}
-
-/// `dir/name`, or `dir/stem-<n>.ext` when taken, so nothing is overwritten; an error when the
-/// folder cannot be looked at (e.g. it is not a folder).
-Result<fs::path> freePath(const fs::path& dir, const std::string& name) {
-  const fs::path stem = fs::path(name).stem();
-  const fs::path ext = fs::path(name).extension();
-  fs::path p = dir / name;
-  for (int n = 1; n <= 100000; ++n) {
-    struct stat st {};
-    if (::lstat(p.c_str(), &st) != 0) {
-      if (errno == ENOENT) return p;
-      return Status::unavailable(std::string("cannot look into the target folder: ") +
-                                 std::strerror(errno));
-    }
-    p = dir / (stem.string() + "-" + std::to_string(n) + ext.string());
-  }
-  return Status::unavailable("no free name in the target folder");
 }
 
 /// Where a file in processing/ goes once the source is done with it.

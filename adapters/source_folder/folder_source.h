@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "renkei/core/folder_names.h"
 #include "renkei/pipeline/adapter_registry.h"
 
 namespace renkei::adapters {
@@ -69,8 +70,8 @@ class StabilityTracker {
   std::set<std::string> writing_;
 };
 
-/// True for names the source never takes: dot-files, *.tmp, *.part, *.reason.json.
-bool ignoredName(const std::string& name);
+/// Names the source never takes (renkei/core/folder_names.h).
+using renkei::ignoredName;
 
 void registerFolderSource(pipeline::AdapterRegistry& registry);
 

@@ -246,8 +246,7 @@ store::PatientLinkPlan PatientRegistry::decide(const std::string& sender, const 
 }
 
 PatientRegistry::Observation PatientRegistry::observe(const std::string& sender,
-                                                      const rapidjson::Value& patient,
-                                                      int64_t /*nowMs*/) {
+                                                      const rapidjson::Value& patient) {
   Observation out;
   const std::string record = patientRecordKey(patient);
   if (record.empty()) return out;

@@ -73,7 +73,7 @@ store::RoutingOutcome Pipeline::normalizeAndRoute(const std::string& source,
   const int64_t now = clock_();
   const std::string today = localDateAt(now);
   routing::MessageFacts routed = facts;
-  routed.patientIdentifiers = observePatient(o, sender, n.canonical, facts, now);
+  routed.patientIdentifiers = observePatient(o, sender, n.canonical, facts);
   routing::RoutingDecision decision = router_->decide(source, root, routed, care.get(), today);
   o.routing = std::move(decision.record);
   o.canonical = std::move(n.canonical);
@@ -94,15 +94,14 @@ store::RoutingOutcome Pipeline::normalizeAndRoute(const std::string& source,
 std::vector<std::string> Pipeline::observePatient(store::RoutingOutcome& o,
                                                   const std::string& sender,
                                                   const std::string& canonical,
-                                                  const routing::MessageFacts& facts,
-                                                  int64_t nowMs) const {
+                                                  const routing::MessageFacts& facts) const {
   if (!options_.patients || facts.patientIdentifiers.empty()) return facts.patientIdentifiers;
   rapidjson::Document document;
   document.Parse(canonical.c_str(), canonical.size());
   if (document.HasParseError()) return facts.patientIdentifiers;
   const rapidjson::Value* patient = matching::firstPatient(document);
   if (patient == nullptr) return facts.patientIdentifiers;
-  PatientRegistry::Observation seen = options_.patients->observe(sender, *patient, nowMs);
+  PatientRegistry::Observation seen = options_.patients->observe(sender, *patient);
   o.patientLink = std::move(seen.plan);
   std::vector<std::string> identifiers = facts.patientIdentifiers;
   for (std::string& id : seen.personIdentifiers) {

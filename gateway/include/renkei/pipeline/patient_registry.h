@@ -45,7 +45,7 @@ class PatientRegistry {
     std::vector<std::string> personIdentifiers;
   };
   /// What the registry says of `patient`, sent by `sender`.
-  Observation observe(const std::string& sender, const rapidjson::Value& patient, int64_t nowMs);
+  Observation observe(const std::string& sender, const rapidjson::Value& patient);
   /// `identifiers` and those of every record linked to the person whose record `sender` knows by
   /// one of them (the consent review asks this of a queued delivery).
   std::vector<std::string> personIdentifiers(const std::string& sender,

@@ -101,7 +101,7 @@ class Pipeline : public Intake {
   /// The registry's plan for the message's patient, and the identifiers routing knows it by.
   std::vector<std::string> observePatient(store::RoutingOutcome& o, const std::string& sender,
                                           const std::string& canonical,
-                                          const routing::MessageFacts& facts, int64_t nowMs) const;
+                                          const routing::MessageFacts& facts) const;
   /// Adds the rest-hook deliveries of a routed outcome (subscriptions.h).
   void planSubscriptions(store::RoutingOutcome& o, const std::string& sender,
                          const std::string& patientKey, const std::string& writeIntent,
