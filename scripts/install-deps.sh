@@ -8,7 +8,8 @@ with_tests=0
 
 packages=(build-essential cmake pkg-config git ca-certificates
   libpoco-dev rapidjson-dev libxml2-dev libicu-dev libssl-dev zlib1g-dev libsqlite3-dev libpq-dev
-  libcairo2-dev libpango1.0-dev libqrencode-dev libtiff-dev libzbar-dev fonts-ipafont-gothic)
+  libcairo2-dev libpango1.0-dev libqrencode-dev libtiff-dev libzbar-dev fonts-ipafont-gothic
+  libtesseract-dev libleptonica-dev tesseract-ocr-jpn tesseract-ocr-eng libpoppler-glib-dev)
 # Node.js only fetches the pinned definition packages; any installed node/npm will do.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 [ "$with_tests" = 1 ] && packages+=(libgtest-dev libgmock-dev clang libclang-rt-14-dev postgresql python3 openssl

@@ -8,10 +8,10 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
-#include <pango/pangocairo.h>
-#include <qrencode.h>
 #include <tiffio.h>
 #include <unistd.h>
+
+#include "renkei/forms/cairo_drawing.h"
 
 namespace renkei::adapters {
 namespace {
@@ -22,51 +22,6 @@ constexpr double kMargin = 42;
 constexpr double kQrSide = 84;          // about 30 mm
 constexpr int kFaxWidth = 1728;         // dots: the fax standard's line
 constexpr int kFaxHeight = 2292;        // 297 mm at 196 lines per inch
-constexpr const char* kFont = "IPAGothic,IPAexGothic,Noto Sans CJK JP,sans-serif";
-
-/// Text at (x, y) in `size` points, wrapped at `width`; returns its height. With `draw` false
-/// it only measures.
-double text(cairo_t* cr, const std::string& s, double x, double y, double width, double size,
-            bool bold = false, bool draw = true) {
-  PangoLayout* layout = pango_cairo_create_layout(cr);
-  PangoFontDescription* font = pango_font_description_from_string(kFont);
-  pango_font_description_set_size(font, static_cast<int>(size * PANGO_SCALE));
-  if (bold) pango_font_description_set_weight(font, PANGO_WEIGHT_BOLD);
-  pango_layout_set_font_description(layout, font);
-  pango_layout_set_width(layout, static_cast<int>(width * PANGO_SCALE));
-  pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
-  pango_layout_set_text(layout, s.c_str(), static_cast<int>(s.size()));
-  if (draw) {
-    cairo_move_to(cr, x, y);
-    pango_cairo_show_layout(cr, layout);
-  }
-  int w = 0, h = 0;
-  pango_layout_get_size(layout, &w, &h);
-  pango_font_description_free(font);
-  g_object_unref(layout);
-  return static_cast<double>(h) / PANGO_SCALE;
-}
-
-/// The QR code of `code` with its top-left corner at (x, y), `side` points wide.
-Status qr(cairo_t* cr, const std::string& code, double x, double y, double side) {
-  QRcode* q = QRcode_encodeString(code.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-  if (q == nullptr) return Status::internal("the QR code could not be made");
-  const double module = side / (q->width + 8);  // a quiet zone of four modules each side
-  cairo_set_source_rgb(cr, 1, 1, 1);
-  cairo_rectangle(cr, x, y, side, side);
-  cairo_fill(cr);
-  cairo_set_source_rgb(cr, 0, 0, 0);
-  for (int row = 0; row < q->width; ++row) {
-    for (int col = 0; col < q->width; ++col) {
-      if (q->data[row * q->width + col] & 1) {
-        cairo_rectangle(cr, x + (col + 4) * module, y + (row + 4) * module, module, module);
-      }
-    }
-  }
-  cairo_fill(cr);
-  QRcode_free(q);
-  return Status::okStatus();
-}
 
 void rule(cairo_t* cr, double y) {
   cairo_set_line_width(cr, 0.8);
@@ -84,15 +39,15 @@ Result<int> drawPages(cairo_t* cr, const SheetContent& s, int totalPages,
   int page = 1;
   auto footer = [&](const std::string& note) -> Status {
     cairo_set_source_rgb(cr, 0, 0, 0);
-    text(cr, note, kMargin, qrTop, width - kQrSide - 12, 8.5);
-    text(cr, "帳票番号 " + s.formId + "   " + std::to_string(page) + " / " + std::to_string(totalPages),
+    forms::drawText(cr, note, kMargin, qrTop, width - kQrSide - 12, 8.5);
+    forms::drawText(cr, "帳票番号 " + s.formId + "   " + std::to_string(page) + " / " + std::to_string(totalPages),
          kMargin, kPageHeight - kMargin - 12, width - kQrSide - 12, 7);
-    return qr(cr, code, kPageWidth - kMargin - kQrSide, qrTop, kQrSide);
+    return forms::drawQrCode(cr, code, kPageWidth - kMargin - kQrSide, qrTop, kQrSide);
   };
   // The cover page (FAX送付状).
   cairo_set_source_rgb(cr, 0, 0, 0);
   double y = kMargin;
-  y += text(cr, "FAX送付状", kMargin, y, width, 22, true) + 14;
+  y += forms::drawText(cr, "FAX送付状", kMargin, y, width, 22, true) + 14;
   rule(cr, y);
   y += 10;
   const std::pair<std::string, std::string> cover[] = {
@@ -104,12 +59,12 @@ Result<int> drawPages(cairo_t* cr, const SheetContent& s, int totalPages,
       {"枚数", std::to_string(totalPages) + " 枚（本状を含む）"},
       {"件名", s.title}};
   for (const auto& [label, value] : cover) {
-    text(cr, label, kMargin, y, 110, 12, true);
-    y += std::max(text(cr, value, kMargin + 120, y, width - 120, 12), 16.0) + 8;
+    forms::drawText(cr, label, kMargin, y, 110, 12, true);
+    y += std::max(forms::drawText(cr, value, kMargin + 120, y, width - 120, 12), 16.0) + 8;
   }
   y += 10;
   rule(cr, y);
-  text(cr,
+  forms::drawText(cr,
        "この送付状に続く書類には個人情報が含まれます。宛先に誤りがある場合は、読まずに送信元へご連絡のうえ"
        "破棄してください。",
        kMargin, y + 10, width, 10);
@@ -121,13 +76,13 @@ Result<int> drawPages(cairo_t* cr, const SheetContent& s, int totalPages,
     ++page;
     cairo_set_source_rgb(cr, 0, 0, 0);
     y = kMargin;
-    y += text(cr, s.title + (next > 0 ? "（続き）" : ""), kMargin, y, width, 16, true) + 8;
+    y += forms::drawText(cr, s.title + (next > 0 ? "（続き）" : ""), kMargin, y, width, 16, true) + 8;
     rule(cr, y);
     y += 8;
     if (next == 0) {
       for (const auto& [label, value] : s.fields) {
-        text(cr, label, kMargin, y, 110, 11, true);
-        y += std::max(text(cr, value, kMargin + 120, y, width - 120, 11), 14.0) + 5;
+        forms::drawText(cr, label, kMargin, y, 110, 11, true);
+        y += std::max(forms::drawText(cr, value, kMargin + 120, y, width - 120, 11), 14.0) + 5;
       }
       rule(cr, y + 3);
       y += 12;
@@ -135,14 +90,14 @@ Result<int> drawPages(cairo_t* cr, const SheetContent& s, int totalPages,
     const double bottom = qrTop - 70;
     while (next < s.lines.size()) {
       // Measured first: a line that does not fit goes to the next page.
-      const double h = text(cr, s.lines[next], kMargin, y, width, 10.5, false, false);
+      const double h = forms::drawText(cr, s.lines[next], kMargin, y, width, 10.5, false, false);
       if (y + h > bottom && y > kMargin + 80) break;
-      text(cr, s.lines[next], kMargin, y, width, 10.5);
+      forms::drawText(cr, s.lines[next], kMargin, y, width, 10.5);
       y += h + 4;
       ++next;
     }
     rule(cr, bottom + 6);
-    text(cr, "受領確認：□ 受け取りました　□ 電話での連絡を希望します　　ご署名＿＿＿＿＿＿　日付＿＿＿＿",
+    forms::drawText(cr, "受領確認：□ 受け取りました　□ 電話での連絡を希望します　　ご署名＿＿＿＿＿＿　日付＿＿＿＿",
          kMargin, bottom + 14, width, 10);
     RENKEI_RETURN_IF_ERROR(footer("ご確認後、この用紙を送信元へFAXしてください（コードで照合します。氏名の記入は不要です）。"));
     RENKEI_RETURN_IF_ERROR(nextPage());

@@ -12,8 +12,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "fax_pages.h"
-#include "qr_codes.h"
+#include "renkei/forms/fax_pages.h"
+#include "renkei/forms/qr_codes.h"
+#include "sheet_reply.h"
 #include "renkei/core/file_io.h"
 #include "renkei/core/folder_names.h"
 #include "renkei/core/instance_lock.h"
@@ -37,7 +38,7 @@ struct FaxRepliesOptions {
   int64_t pollMs = 1000;
   int64_t minAgeMs = 2000;
   int64_t maxFileBytes = 50 << 20;
-  FaxLimits limits;
+  forms::FaxLimits limits;
 };
 
 std::string reasonJson(const std::string& name, const std::string& source, const std::string& reason) {
@@ -117,11 +118,11 @@ class FaxRepliesSource : public pipeline::Source {
   Status take(const std::string& name, const std::string& path, int64_t now) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) return Status::okStatus();  // gone or swapped since the listing: next poll
-    auto pages = readFaxPages(fd, name, options_.limits);
+    auto pages = forms::readFaxPages(fd, name, options_.limits);
     if (!pages.ok()) return fail(name, "cannot read the fax: " + pages.status().message());
     std::set<std::string> tokens;
-    for (const GrayPage& page : pages.value()) {
-      for (const std::string& code : qrCodes(page)) {
+    for (const forms::GrayPage& page : pages.value()) {
+      for (const std::string& code : forms::qrCodes(page)) {
         if (auto reply = sheetReply(code)) tokens.insert(reply->token);
       }
     }

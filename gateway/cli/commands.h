@@ -21,5 +21,7 @@ int runPatients(int argc, char** argv);
 int runNotifications(int argc, char** argv);
 int runDirectory(int argc, char** argv);
 int runReindex(int argc, char** argv);
+int runOcr(int argc, char** argv);
+int runForm(int argc, char** argv);
 
 }  // namespace renkei::cli

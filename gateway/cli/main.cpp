@@ -33,6 +33,8 @@ constexpr Command kCommands[] = {
     {"map", renkei::cli::runMap,
      "a file in a mapped layout → validated FHIR Bundles (or --reverse)"},
     {"mapping", renkei::cli::runMapping, "check the mappings, or run their golden cases"},
+    {"ocr", renkei::cli::runOcr, "read a scanned or faxed form: its fields as JSON, accepted or for review"},
+    {"form", renkei::cli::runForm, "the fax form templates: check, print a blank, make samples, run golden images"},
     {"directory", renkei::cli::runDirectory,
      "a directory spreadsheet (CSV) → a FHIR transaction Bundle to post to the endpoint"},
     {"reindex", renkei::cli::runReindex,

@@ -7,7 +7,6 @@
 #include <map>
 
 #include <rapidjson/error/en.h>
-#include <rapidjson/schema.h>
 #include <rapidjson/stringbuffer.h>
 
 #include "record_template.h"
@@ -15,6 +14,7 @@
 #include "renkei/fhirpath/expression.h"
 #include "renkei/hl7v2/message.h"
 #include "renkei/mapping/mapping.h"
+#include "renkei/mapping/schema_check.h"
 #include "renkei/mapping/transforms.h"
 
 namespace renkei::embedded {
@@ -38,24 +38,6 @@ std::string hl7v2MessageType(std::string_view bytes) {
 
 
 constexpr std::size_t kMaxMappingBytes = 4 << 20;
-
-std::string pointerText(const rapidjson::Pointer& p) {
-  rapidjson::StringBuffer sb;
-  p.Stringify(sb);
-  return sb.GetString();
-}
-
-/// Checks `value` (at `at`) against the schema; one error per call (RapidJSON stops at the first).
-void checkAgainst(const Value& value, const Value& schemaJson, const std::string& at,
-                  const std::string& file, std::vector<MappingError>& errors) {
-  rapidjson::SchemaDocument schema(schemaJson);
-  rapidjson::SchemaValidator validator(schema);
-  if (value.Accept(validator)) return;
-  const std::string keyword = validator.GetInvalidSchemaKeyword();
-  const std::string where = at + pointerText(validator.GetInvalidDocumentPointer());
-  errors.push_back({file, where.empty() ? "/" : where,
-                    keyword == "additionalProperties" ? "unknown key" : "violates '" + keyword + "'"});
-}
 
 std::vector<TransformStep> steps(const Value& object, const char* key, const std::string& at,
                                  const std::string& file, const ConceptMapLookups& lookups,
@@ -182,22 +164,7 @@ std::shared_ptr<const Mapping> MappingSet::fromJson(std::string_view json, const
     errors.push_back({file, "/", "a mapping is a JSON object"});
     return nullptr;
   }
-  // Each top-level member against its own part of the schema: every broken section is reported.
-  const Value& properties = schemaJson["properties"];
-  for (const auto& member : doc.GetObject()) {
-    const std::string at = std::string("/") + member.name.GetString();
-    auto rule = properties.FindMember(member.name);
-    if (rule == properties.MemberEnd()) {
-      errors.push_back({file, at, "unknown key"});
-      continue;
-    }
-    checkAgainst(member.value, rule->value, at, file, errors);
-  }
-  for (const auto& required : schemaJson["required"].GetArray()) {
-    if (!doc.HasMember(required)) {
-      errors.push_back({file, "/", std::string("missing '") + required.GetString() + "'"});
-    }
-  }
+  checkSections(doc, schemaJson, file, errors);
   if (errors.size() > before) return nullptr;
 
   m->id = str(doc, "id");

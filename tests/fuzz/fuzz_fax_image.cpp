@@ -6,11 +6,13 @@
 #include <cstdlib>
 #include <string>
 
-#include "source_fax_replies/fax_pages.h"
-#include "source_fax_replies/qr_codes.h"
+#include "renkei/forms/fax_pages.h"
+#include "renkei/forms/qr_codes.h"
+#include "source_fax_replies/sheet_reply.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace renkei::adapters;
+  using namespace renkei::forms;
   if (size > (1u << 20)) return 0;
   FaxLimits limits;
   limits.maxPages = 4;

@@ -17,14 +17,16 @@
 #include "renkei/store/store.h"
 #include "sink_fax_sheet/linkage_sheet.h"
 #include "sink_fax_sheet/sheet_renderer.h"
-#include "source_fax_replies/fax_pages.h"
-#include "source_fax_replies/qr_codes.h"
+#include "renkei/forms/fax_pages.h"
+#include "renkei/forms/qr_codes.h"
+#include "source_fax_replies/sheet_reply.h"
 #include "support/test_env.h"
 
 namespace renkei::adapters {
 namespace {
 
 namespace fs = std::filesystem;
+using namespace renkei::forms;
 
 /// The fax image of an urgent notification's sheet for `token` (TIFF G4, 204 × 196 dpi).
 std::string sheetImage(const std::string& token) {

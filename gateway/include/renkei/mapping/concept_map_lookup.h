@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "renkei/core/status.h"
 
@@ -18,6 +19,12 @@ class ConceptMapLookup {
  public:
   std::optional<std::string> forward(std::string_view code) const;
   std::optional<std::string> reverse(std::string_view code) const;
+  /// Every mapped source code, in code order (a form's code list).
+  std::vector<std::string> sourceCodes() const {
+    std::vector<std::string> out;
+    for (const auto& [code, target] : forward_) out.push_back(code);
+    return out;
+  }
   /// The first group's source and target systems ("" when absent).
   const std::string& sourceSystem() const { return sourceSystem_; }
   const std::string& targetSystem() const { return targetSystem_; }

@@ -1,14 +1,17 @@
 // Reading a received fax's pages with libtiff (see fax_pages.h).
-#include "fax_pages.h"
+#include "renkei/forms/fax_pages.h"
 
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
+#include <memory>
 
 #include <tiffio.h>
 
-namespace renkei::adapters {
+namespace renkei::forms {
 namespace {
 
 /// libtiff reports through these; a fax that cannot be read is said once, by our status.
@@ -108,4 +111,51 @@ Result<std::vector<GrayPage>> readFaxPagesFromMemory(const std::string& bytes, c
   return readPages(tiff, limits);
 }
 
-}  // namespace renkei::adapters
+Result<std::string> encodeFaxTiff(const std::vector<GrayPage>& pages, double xres, double yres) {
+  TIFFSetErrorHandler(quiet);
+  TIFFSetWarningHandler(quiet);
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::tmpfile(), &std::fclose);
+  if (!file) return Status::internal("no temporary file for the TIFF");
+  // libtiff closes the descriptor it is given: it gets its own copy.
+  TIFF* tiff = TIFFFdOpen(dup(fileno(file.get())), "fax.tif", "w");
+  if (tiff == nullptr) return Status::internal("the TIFF could not be started");
+  uint16_t number = 0;
+  for (const GrayPage& page : pages) {
+    TIFFSetField(tiff, TIFFTAG_SUBFILETYPE, FILETYPE_PAGE);
+    TIFFSetField(tiff, TIFFTAG_IMAGEWIDTH, page.width);
+    TIFFSetField(tiff, TIFFTAG_IMAGELENGTH, page.height);
+    TIFFSetField(tiff, TIFFTAG_BITSPERSAMPLE, 1);
+    TIFFSetField(tiff, TIFFTAG_SAMPLESPERPIXEL, 1);
+    TIFFSetField(tiff, TIFFTAG_COMPRESSION, COMPRESSION_CCITTFAX4);
+    TIFFSetField(tiff, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISWHITE);
+    TIFFSetField(tiff, TIFFTAG_FILLORDER, FILLORDER_MSB2LSB);
+    TIFFSetField(tiff, TIFFTAG_XRESOLUTION, float(xres));
+    TIFFSetField(tiff, TIFFTAG_YRESOLUTION, float(yres));
+    TIFFSetField(tiff, TIFFTAG_RESOLUTIONUNIT, RESUNIT_INCH);
+    TIFFSetField(tiff, TIFFTAG_ROWSPERSTRIP, page.height);
+    TIFFSetField(tiff, TIFFTAG_PAGENUMBER, number++, uint16_t(pages.size()));
+    std::vector<uint8_t> row((page.width + 7) / 8);
+    for (uint32_t y = 0; y < page.height; ++y) {
+      std::fill(row.begin(), row.end(), 0);
+      for (uint32_t x = 0; x < page.width; ++x) {
+        if (page.pixels[std::size_t(y) * page.width + x] < 128) row[x / 8] |= uint8_t(0x80 >> (x % 8));
+      }
+      if (TIFFWriteScanline(tiff, row.data(), y, 0) < 0) {
+        TIFFClose(tiff);
+        return Status::internal("the TIFF could not be written");
+      }
+    }
+    if (!TIFFWriteDirectory(tiff)) {
+      TIFFClose(tiff);
+      return Status::internal("the TIFF could not be written");
+    }
+  }
+  TIFFClose(tiff);
+  std::string out;
+  std::rewind(file.get());
+  char buffer[65536];
+  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0;) out.append(buffer, n);
+  return out;
+}
+
+}  // namespace renkei::forms

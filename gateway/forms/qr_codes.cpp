@@ -1,9 +1,9 @@
 // QR codes through zbar's C API (see qr_codes.h).
-#include "qr_codes.h"
+#include "renkei/forms/qr_codes.h"
 
 #include <zbar.h>
 
-namespace renkei::adapters {
+namespace renkei::forms {
 
 std::vector<std::string> qrCodes(const GrayPage& page) {
   using namespace zbar;  // zbar.h declares its C API in namespace zbar for C++
@@ -28,12 +28,4 @@ std::vector<std::string> qrCodes(const GrayPage& page) {
   return out;
 }
 
-std::optional<SheetReply> sheetReply(const std::string& code) {
-  constexpr std::string_view kPrefix = "renkei:";
-  if (code.rfind(kPrefix, 0) != 0) return std::nullopt;
-  const std::size_t colon = code.find(':', kPrefix.size());
-  if (colon == std::string::npos || colon == kPrefix.size() || colon + 1 >= code.size()) return std::nullopt;
-  return SheetReply{code.substr(kPrefix.size(), colon - kPrefix.size()), code.substr(colon + 1)};
-}
-
-}  // namespace renkei::adapters
+}  // namespace renkei::forms

@@ -1,6 +1,7 @@
 // The pages of a received fax (TIFF: one directory a page, G3/G4 or any libtiff reads) as 8-bit
 // gray images with square pixels: a standard-resolution fax (204 × 98 dpi) has each row doubled,
 // so codes and boxes keep their shape. Limits on pages and pixels; libtiff's warnings stay quiet.
+// And the other way: pages written as a G4 fax TIFF (sample faxes, tests).
 #pragma once
 
 #include <cstdint>
@@ -9,7 +10,7 @@
 
 #include "renkei/core/status.h"
 
-namespace renkei::adapters {
+namespace renkei::forms {
 
 struct GrayPage {
   uint32_t width = 0, height = 0;
@@ -27,4 +28,8 @@ Result<std::vector<GrayPage>> readFaxPages(int fd, const std::string& name, cons
 /// The same from bytes in memory (for tests and fuzzing).
 Result<std::vector<GrayPage>> readFaxPagesFromMemory(const std::string& bytes, const FaxLimits& limits = {});
 
-}  // namespace renkei::adapters
+/// Pages as a multi-page 1-bit CCITT G4 TIFF (gray below 128 is black) with the given
+/// resolution: 204 × 196 for fine mode, 204 × 98 for standard mode (rows already halved).
+Result<std::string> encodeFaxTiff(const std::vector<GrayPage>& pages, double xres, double yres);
+
+}  // namespace renkei::forms

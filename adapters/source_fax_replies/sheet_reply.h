@@ -1,17 +1,11 @@
-// QR codes on a page (zbar), and the reply a Renkei fax sheet carries in its QR code:
-// "renkei:<reply token>:<form id>" (see adapters/sink_fax_sheet).
+// The reply a Renkei fax sheet carries in its QR code: "renkei:<reply token>:<form id>"
+// (see adapters/sink_fax_sheet).
 #pragma once
 
 #include <optional>
 #include <string>
-#include <vector>
-
-#include "fax_pages.h"
 
 namespace renkei::adapters {
-
-/// The text of every QR code zbar finds on the page.
-std::vector<std::string> qrCodes(const GrayPage& page);
 
 struct SheetReply {
   std::string token;  ///< the notification's token, or the delivery's key for a plain sheet

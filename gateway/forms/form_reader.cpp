@@ -1,0 +1,392 @@
+// Reading a filled form page by page (see form_reader.h).
+#include "renkei/forms/form_reader.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "renkei/forms/qr_codes.h"
+#include "renkei/forms/registration.h"
+#include "renkei/forms/zone_image.h"
+
+namespace renkei::forms {
+namespace {
+
+constexpr double kOcrDpi = 300;       // zones are read at about this resolution
+constexpr double kBlankInk = 0.002;   // a zone with less ink than this is empty
+constexpr double kCheckedInk = 0.10;  // a check box at least this dark is marked …
+constexpr double kClearInk = 0.04;    // … at most this dark is clear; between: a person decides
+
+std::vector<char32_t> codePoints(const std::string& s) {
+  std::vector<char32_t> out;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const int n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    char32_t cp = n == 1 ? c : c & (0x3F >> (n - 1));
+    for (int k = 1; k < n && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    out.push_back(cp);
+    i += n;
+  }
+  return out;
+}
+
+std::size_t editDistance(const std::string& a, const std::string& b) {
+  const auto x = codePoints(a), y = codePoints(b);
+  std::vector<std::size_t> row(y.size() + 1);
+  for (std::size_t j = 0; j <= y.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= x.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= y.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (x[i - 1] == y[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[y.size()];
+}
+
+/// Every character the code list's entries use: a reading limited to them.
+std::string whitelistOf(const std::vector<std::string>& codes) {
+  std::set<std::string> chars;
+  for (const std::string& code : codes) {
+    for (std::size_t i = 0; i < code.size();) {
+      const auto c = static_cast<unsigned char>(code[i]);
+      const std::size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+      chars.insert(code.substr(i, n));
+      i += n;
+    }
+  }
+  std::string out;
+  for (const std::string& c : chars) out += c;
+  return out;
+}
+
+Box onPage(const Affine& map, const Box& b) {
+  double x0 = 1e18, y0 = 1e18, x1 = -1e18, y1 = -1e18;
+  for (const auto& [x, y] : {std::pair{b.x, b.y}, {b.x + b.w, b.y}, {b.x, b.y + b.h}, {b.x + b.w, b.y + b.h}}) {
+    const auto [px, py] = map.apply(x, y);
+    x0 = std::min(x0, px), y0 = std::min(y0, py), x1 = std::max(x1, px), y1 = std::max(y1, py);
+  }
+  return {std::round(x0), std::round(y0), std::round(x1 - x0), std::round(y1 - y0)};
+}
+
+Box inset(const Box& b, double dx, double dy) { return {b.x + dx, b.y + dy, b.w - 2 * dx, b.h - 2 * dy}; }
+
+/// Shares of the title's characters found in what was read (0–1).
+double titleSimilarity(const std::string& read, const std::string& title) {
+  const auto r = codePoints(read), t = codePoints(title);
+  if (t.empty()) return 0;
+  std::size_t hits = 0;
+  for (char32_t c : t) hits += std::find(r.begin(), r.end(), c) != r.end();
+  return double(hits) / double(t.size());
+}
+
+struct Attempt {
+  std::string value;
+  double confidence = 0;
+  std::vector<Verdict> verdicts;
+  bool agree = true;  ///< the digits engine read the same digits
+};
+
+}  // namespace
+
+std::string FormReader::digitsReadAgain(const GrayPage& zone, const LineReading& line, int dpi, bool& agree) {
+  // Tesseract's LSTM places its symbols only roughly: each digit is taken as the glyph (run of
+  // inked columns) nearest to where it says the digit is.
+  const std::vector<InkSpan> glyphs = inkSpans(zone);
+  double shift = 0;  // its symbols tend to sit a fraction of a character off: the median offset
+  const auto glyphOf = [&](const Symbol& s) -> const InkSpan* {
+    const InkSpan* best = nullptr;
+    double distance = 0;
+    for (const InkSpan& g : glyphs) {
+      const double d = std::fabs((g.x0 + g.x1) / 2.0 - (s.x + s.w / 2.0 + shift));
+      if (best == nullptr || d < distance) best = &g, distance = d;
+    }
+    return best;
+  };
+  if (!glyphs.empty() && !line.symbols.empty()) {
+    std::vector<double> offsets;
+    for (const Symbol& s : line.symbols) {
+      const InkSpan* g = glyphOf(s);
+      offsets.push_back((g->x0 + g->x1) / 2.0 - (s.x + s.w / 2.0));
+    }
+    std::nth_element(offsets.begin(), offsets.begin() + offsets.size() / 2, offsets.end());
+    shift = offsets[offsets.size() / 2];
+  }
+  const auto isDigit = [&](std::size_t k) {
+    return line.symbols[k].text.size() == 1 && line.symbols[k].text[0] >= '0' && line.symbols[k].text[0] <= '9';
+  };
+  std::string out;
+  for (std::size_t i = 0; i < line.symbols.size();) {
+    if (!isDigit(i) || glyphs.empty()) {
+      out += line.symbols[i++].text;
+      continue;
+    }
+    std::string digits;
+    InkSpan run = *glyphOf(line.symbols[i]);
+    for (; i < line.symbols.size() && isDigit(i); ++i) {
+      digits += line.symbols[i].text;
+      const InkSpan& g = *glyphOf(line.symbols[i]);
+      run = {std::min(run.x0, g.x0), std::max(run.x1, g.x1), std::min(run.y0, g.y0), std::max(run.y1, g.y1)};
+    }
+    const std::string again = ocr_.readDigits(zone, run.x0 - 2, run.y0 - 2, run.x1 - run.x0 + 5, run.y1 - run.y0 + 5, dpi);
+    if (again != digits) agree = false;
+    out += again.size() == digits.size() ? again : digits;
+  }
+  return out;
+}
+
+bool PageReading::complete() const {
+  return problem.empty() && std::all_of(fields.begin(), fields.end(), [](const FieldReading& f) { return f.accepted; });
+}
+
+Result<std::vector<PageReading>> FormReader::read(const std::string& bytes, const ReaderOptions& options) {
+  auto images = readPageImages(bytes, options.limits);
+  if (!images.ok()) return images.status();
+  std::vector<PageReading> pages;
+  int number = 0;
+  for (GrayPage& image : images.value()) pages.push_back(readPage(std::move(image), ++number, options));
+  return pages;
+}
+
+const FormTemplate* FormReader::identify(GrayPage& page, const ReaderOptions& options, std::string& problem) {
+  if (!options.form.empty()) {
+    const FormTemplate* form = forms_.byId(options.form);
+    if (form == nullptr) problem = "no form named '" + options.form + "'";
+    return form;
+  }
+  for (const std::string& code : qrCodes(page)) {
+    if (const FormTemplate* form = forms_.byId(formIdOfCode(code))) return form;
+  }
+  // Without its code: the template whose marks register and whose title is read where it prints it.
+  const FormTemplate* best = nullptr;
+  double bestScore = 0.5;
+  for (const auto& form : forms_.all()) {
+    GrayPage copy = page;
+    auto where = registerPage(copy, *form);
+    if (!where.ok()) continue;
+    const CleanZone title = cleanZone(sampleZone(copy, where->toPage, form->titleBox, kOcrDpi / form->dpi));
+    const double score = titleSimilarity(ocr_.read(title.image, FieldType::Text, int(kOcrDpi)).text, form->title);
+    if (score > bestScore) {
+      best = form.get();
+      bestScore = score;
+    }
+  }
+  if (best == nullptr) problem = "no known form: neither a form's QR code nor its title was found";
+  return best;
+}
+
+PageReading FormReader::readPage(GrayPage page, int number, const ReaderOptions& options) {
+  PageReading out;
+  out.page = number;
+  const FormTemplate* form = identify(page, options, out.problem);
+  if (form != nullptr) {
+    out.form = form->id;
+    auto where = registerPage(page, *form);
+    if (!where.ok()) {
+      out.problem = where.status().message();
+    } else {
+      out.upsideDown = where->upsideDown;
+      ValidationContext context = options.context;
+      context.mapping = form->mapping.get();
+      for (const FieldTemplate& field : form->fields) {
+        out.fields.push_back(field.type == FieldType::Checkbox ? readCheckboxes(page, *where, field)
+                                                               : readField(page, *where, *form, field, context));
+      }
+    }
+  }
+  out.image = std::move(page);
+  return out;
+}
+
+FieldReading FormReader::readField(const GrayPage& page, const Registration& where, const FormTemplate& form,
+                                   const FieldTemplate& field, const ValidationContext& context) {
+  FieldReading r;
+  r.name = field.name;
+  r.type = field.type;
+  r.pageBox = onPage(where.toPage, field.box);
+  if (field.type == FieldType::Handwriting) {
+    r.reason = "handwriting: a person types it from the image";
+    return r;
+  }
+  const Box zone = inset(field.box, 7, 6);
+  const std::vector<std::string> codes = codeList(field, context);
+  const std::string whitelist = whitelistOf(codes);
+  // First reading at ~300 dpi; when a validator refuses it, again larger and at another threshold.
+  const struct {
+    double scale;
+    int threshold;
+  } passes[] = {{kOcrDpi / form.dpi, 160}, {kOcrDpi * 4 / 3 / form.dpi, 128}};
+  // A date that exists can still be the wrong date: its digits are read again by the digits
+  // engine, and the two models must agree.
+  const bool crossCheck = field.type == FieldType::WarekiDate;
+  std::vector<Attempt> attempts;
+  for (const auto& pass : passes) {
+    const CleanZone clean = cleanZone(sampleZone(page, where.toPage, zone, pass.scale), pass.threshold);
+    Attempt a;
+    if (clean.ink < kBlankInk) {
+      a.confidence = 100;
+      a.verdicts.push_back({"blank", true, true, "no ink in the box"});
+    } else {
+      const int dpi = int(std::lround(pass.scale * form.dpi));
+      const LineReading line = ocr_.read(clean.image, field.type, dpi, whitelist);
+      a.value = cleanReading(field.type, crossCheck ? digitsReadAgain(clean.image, line, dpi, a.agree) : line.text);
+      a.confidence = line.confidence;
+      a.verdicts = validate(field, a.value, context);
+    }
+    attempts.push_back(std::move(a));
+    if (!refused(attempts.back().verdicts)) break;
+  }
+  const Attempt* chosen = &attempts.front();
+  for (const Attempt& a : attempts) {
+    if (refused(chosen->verdicts) && !refused(a.verdicts)) chosen = &a;
+  }
+  const bool disagree = !chosen->agree;
+  r.value = chosen->value;
+  r.confidence = chosen->confidence;
+  r.verdicts = chosen->verdicts;
+  bool nearCode = false;
+  if (!codes.empty() && !r.value.empty() && refused(r.verdicts)) {
+    // Not a code as read: the one code within one character of it is offered to the person.
+    std::vector<const std::string*> near;
+    for (const std::string& code : codes) {
+      if (editDistance(code, r.value) <= 1) near.push_back(&code);
+    }
+    if (near.size() == 1) {
+      r.value = *near.front();
+      r.verdicts = validate(field, r.value, context);
+      nearCode = true;
+    }
+  }
+  const double threshold = field.confidence.value_or(form.acceptConfidence);
+  if (field.type == FieldType::FreeText) {
+    r.reason = "clinical free text is always confirmed by a person";
+  } else if (nearCode) {
+    r.reason = "read as the nearest code of the list, not as written";
+  } else if (disagree && !refused(r.verdicts)) {
+    r.reason = "the digits engine reads other digits";
+  } else if (refused(r.verdicts)) {
+    for (const Verdict& v : r.verdicts) {
+      if (!v.passed) r.reason = v.validator + ": " + v.note;
+    }
+  } else if (!proven(r.verdicts)) {
+    r.reason = "no validator proves the value";
+  } else if (r.confidence < threshold) {
+    r.reason = "confidence " + std::to_string(int(r.confidence)) + " below " + std::to_string(int(threshold));
+  }
+  r.accepted = r.reason.empty();
+  return r;
+}
+
+FieldReading FormReader::readCheckboxes(const GrayPage& page, const Registration& where, const FieldTemplate& field) {
+  FieldReading r;
+  r.name = field.name;
+  r.type = field.type;
+  std::vector<std::string> marked;
+  bool unsure = false;
+  double margin = 1;  // how far the least clear box is from the undecided band, 0–1
+  Box all = field.options.front().box;
+  for (const CheckOption& option : field.options) {
+    const Box& b = option.box;
+    all = {std::min(all.x, b.x), std::min(all.y, b.y), std::max(all.x + all.w, b.x + b.w) - std::min(all.x, b.x),
+           std::max(all.y + all.h, b.y + b.h) - std::min(all.y, b.y)};
+    const double ink = darkShare(sampleZone(page, where.toPage, inset(b, b.w * 0.2, b.h * 0.2), 1));
+    if (ink >= kCheckedInk) {
+      marked.push_back(option.value);
+      margin = std::min(margin, std::min(1.0, (ink - kCheckedInk) / kCheckedInk));
+    } else if (ink <= kClearInk) {
+      margin = std::min(margin, (kClearInk - ink) / kClearInk);
+    } else {
+      unsure = true;
+    }
+  }
+  r.pageBox = onPage(where.toPage, all);
+  for (std::size_t i = 0; i < marked.size(); ++i) r.value += (i > 0 ? "," : "") + marked[i];
+  r.confidence = unsure ? 0 : 50 + 50 * margin;
+  const bool ruleHolds = field.exactlyOne ? marked.size() == 1 : true;
+  r.verdicts.push_back({field.exactlyOne ? "exactly_one" : "any", ruleHolds && !unsure, ruleHolds && !unsure,
+                        unsure ? "a box is neither clearly marked nor clearly empty"
+                               : ruleHolds ? "" : std::to_string(marked.size()) + " boxes marked"});
+  r.accepted = proven(r.verdicts);
+  if (!r.accepted) r.reason = r.verdicts.back().note;
+  return r;
+}
+
+std::map<std::string, std::string> fieldValues(const PageReading& page) {
+  std::map<std::string, std::string> out;
+  for (const FieldReading& f : page.fields) out[f.name] = f.value;
+  return out;
+}
+
+std::string readingsJson(const std::vector<PageReading>& pages) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("pages");
+  w.StartArray();
+  for (const PageReading& p : pages) {
+    w.StartObject();
+    w.Key("page");
+    w.Int(p.page);
+    w.Key("form");
+    if (p.form.empty()) w.Null(); else w.String(p.form.c_str());
+    if (!p.problem.empty()) {
+      w.Key("problem");
+      w.String(p.problem.c_str());
+    }
+    w.Key("upside_down");
+    w.Bool(p.upsideDown);
+    w.Key("fields");
+    w.StartArray();
+    for (const FieldReading& f : p.fields) {
+      w.StartObject();
+      w.Key("name");
+      w.String(f.name.c_str());
+      w.Key("type");
+      w.String(fieldTypeName(f.type));
+      w.Key("value");
+      w.String(f.value.c_str());
+      w.Key("confidence");
+      w.Double(std::round(f.confidence * 10) / 10);
+      w.Key("validators");
+      w.StartArray();
+      for (const Verdict& v : f.verdicts) {
+        w.StartObject();
+        w.Key("validator");
+        w.String(v.validator.c_str());
+        w.Key("passed");
+        w.Bool(v.passed);
+        w.Key("proves");
+        w.Bool(v.proves);
+        if (!v.note.empty()) {
+          w.Key("note");
+          w.String(v.note.c_str());
+        }
+        w.EndObject();
+      }
+      w.EndArray();
+      w.Key("status");
+      w.String(f.accepted ? "accepted" : "review");
+      if (!f.reason.empty()) {
+        w.Key("reason");
+        w.String(f.reason.c_str());
+      }
+      w.Key("box");
+      w.StartArray();
+      for (double v : {f.pageBox.x, f.pageBox.y, f.pageBox.w, f.pageBox.h}) w.Int(int(v));
+      w.EndArray();
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return buffer.GetString();
+}
+
+}  // namespace renkei::forms
