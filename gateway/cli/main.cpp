@@ -1,5 +1,8 @@
 // renkei: one binary, several subcommands; `renkei help` lists them, `renkei COMMAND --help`
 // prints one command's usage.
+#include <unistd.h>
+
+#include <cstdlib>
 #include <iostream>
 #include <string>
 
@@ -63,6 +66,15 @@ void usage(std::ostream& out) {
   out << "  help          this text; help COMMAND is COMMAND --help\n";
 }
 
+/// Tesseract's OpenMP threads make OCR several times slower on two cores, and OpenMP reads its
+/// thread limit once, when the process starts: a command that reads faxes starts itself again
+/// with OMP_THREAD_LIMIT=1 unless the environment already sets it.
+void singleThreadedOcr(char** argv) {
+  if (std::getenv("OMP_THREAD_LIMIT") != nullptr) return;
+  setenv("OMP_THREAD_LIMIT", "1", 1);
+  execv("/proc/self/exe", argv);  // returns only when it failed: go on with OpenMP's default
+}
+
 const Command* find(const std::string& name) {
   for (const Command& c : kCommands) {
     if (name == c.name) return &c;
@@ -93,6 +105,7 @@ int main(int argc, char** argv) {
     return c->run(3, helpArgv);
   }
   if (command == "--version") return renkei::cli::runVersion(argc, argv);
+  if (command == "serve" || command == "ocr" || command == "form") singleThreadedOcr(argv);
   if (const Command* c = find(command)) return c->run(argc, argv);
   std::cerr << "renkei: unknown command '" << command << "' (try: renkei help)\n";
   return 2;

@@ -52,7 +52,6 @@ OcrEngine::~OcrEngine() {
 }
 
 Result<std::unique_ptr<OcrEngine>> OcrEngine::open(const std::string& tessdata) {
-  setenv("OMP_THREAD_LIMIT", "1", 0);
   std::unique_ptr<OcrEngine> engine(new OcrEngine());
   RENKEI_RETURN_IF_ERROR(start(*engine->japanese_, tessdata, "jpn"));
   RENKEI_RETURN_IF_ERROR(start(*engine->digits_, tessdata, "eng"));

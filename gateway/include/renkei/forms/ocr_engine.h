@@ -1,8 +1,8 @@
 // One worker's Tesseract: a Japanese and an English-digits engine, initialised once (each Init
 // costs ~130 ms) and reused for every zone. Per field type: the engine, the page-segmentation
 // mode (one line, or a block for free text) and the character whitelist. Not thread-safe: one per
-// worker; OMP_THREAD_LIMIT is set to 1 before the first engine starts (Tesseract's OpenMP makes
-// it several times slower on two cores).
+// worker. Tesseract's OpenMP makes it several times slower on two cores: run with
+// OMP_THREAD_LIMIT=1 in the environment from the process start (renkei sets it for itself).
 #pragma once
 
 #include <memory>
