@@ -95,43 +95,58 @@ struct Attempt {
 }  // namespace
 
 std::string FormReader::digitsReadAgain(const GrayPage& zone, const LineReading& line, int dpi, bool& agree) {
-  // Tesseract's LSTM places its symbols only roughly: each digit is taken as the glyph (run of
-  // inked columns) nearest to where it says the digit is.
+  // Tesseract's LSTM places its symbols only roughly: each symbol is taken as the glyph (run of
+  // inked columns) nearest to where it says the symbol is, after the median offset between the
+  // two. A digit run's box also takes the glyphs beside it that no symbol claimed, so a digit the
+  // first reading dropped is in what the digits engine reads.
   const std::vector<InkSpan> glyphs = inkSpans(zone);
-  double shift = 0;  // its symbols tend to sit a fraction of a character off: the median offset
-  const auto glyphOf = [&](const Symbol& s) -> const InkSpan* {
-    const InkSpan* best = nullptr;
-    double distance = 0;
-    for (const InkSpan& g : glyphs) {
-      const double d = std::fabs((g.x0 + g.x1) / 2.0 - (s.x + s.w / 2.0 + shift));
-      if (best == nullptr || d < distance) best = &g, distance = d;
+  if (glyphs.empty()) {
+    agree = line.symbols.empty();
+    return line.text;
+  }
+  double shift = 0;
+  const auto glyphOf = [&](const Symbol& s) {
+    std::size_t best = 0;
+    for (std::size_t g = 1; g < glyphs.size(); ++g) {
+      const auto distance = [&](std::size_t k) {
+        return std::fabs((glyphs[k].x0 + glyphs[k].x1) / 2.0 - (s.x + s.w / 2.0 + shift));
+      };
+      if (distance(g) < distance(best)) best = g;
     }
     return best;
   };
-  if (!glyphs.empty() && !line.symbols.empty()) {
-    std::vector<double> offsets;
-    for (const Symbol& s : line.symbols) {
-      const InkSpan* g = glyphOf(s);
-      offsets.push_back((g->x0 + g->x1) / 2.0 - (s.x + s.w / 2.0));
-    }
+  std::vector<double> offsets;
+  for (const Symbol& s : line.symbols) {
+    const InkSpan& g = glyphs[glyphOf(s)];
+    offsets.push_back((g.x0 + g.x1) / 2.0 - (s.x + s.w / 2.0));
+  }
+  if (!offsets.empty()) {
     std::nth_element(offsets.begin(), offsets.begin() + offsets.size() / 2, offsets.end());
     shift = offsets[offsets.size() / 2];
   }
+  std::vector<bool> claimed(glyphs.size(), false);
+  for (const Symbol& s : line.symbols) claimed[glyphOf(s)] = true;
   const auto isDigit = [&](std::size_t k) {
     return line.symbols[k].text.size() == 1 && line.symbols[k].text[0] >= '0' && line.symbols[k].text[0] <= '9';
   };
   std::string out;
   for (std::size_t i = 0; i < line.symbols.size();) {
-    if (!isDigit(i) || glyphs.empty()) {
+    if (!isDigit(i)) {
       out += line.symbols[i++].text;
       continue;
     }
     std::string digits;
-    InkSpan run = *glyphOf(line.symbols[i]);
+    std::size_t lo = glyphOf(line.symbols[i]), hi = lo;
     for (; i < line.symbols.size() && isDigit(i); ++i) {
       digits += line.symbols[i].text;
-      const InkSpan& g = *glyphOf(line.symbols[i]);
-      run = {std::min(run.x0, g.x0), std::max(run.x1, g.x1), std::min(run.y0, g.y0), std::max(run.y1, g.y1)};
+      const std::size_t g = glyphOf(line.symbols[i]);
+      lo = std::min(lo, g), hi = std::max(hi, g);
+    }
+    while (lo > 0 && !claimed[lo - 1]) --lo;
+    while (hi + 1 < glyphs.size() && !claimed[hi + 1]) ++hi;
+    InkSpan run = glyphs[lo];
+    for (std::size_t g = lo; g <= hi; ++g) {
+      run = {run.x0, glyphs[g].x1, std::min(run.y0, glyphs[g].y0), std::max(run.y1, glyphs[g].y1)};
     }
     const std::string again = ocr_.readDigits(zone, run.x0 - 2, run.y0 - 2, run.x1 - run.x0 + 5, run.y1 - run.y0 + 5, dpi);
     if (again != digits) agree = false;

@@ -33,6 +33,8 @@ extern const std::string_view kSqliteMigration010;
 extern const std::string_view kPostgresMigration010;
 extern const std::string_view kSqliteMigration011;
 extern const std::string_view kPostgresMigration011;
+extern const std::string_view kSqliteMigration012;
+extern const std::string_view kPostgresMigration012;
 }  // namespace renkei::embedded
 
 namespace renkei::store {
@@ -55,7 +57,8 @@ std::vector<Migration> migrationsFor(Dialect d) {
             {8, embedded::kSqliteMigration008},
             {9, embedded::kSqliteMigration009},
             {10, embedded::kSqliteMigration010},
-            {11, embedded::kSqliteMigration011}};
+            {11, embedded::kSqliteMigration011},
+            {12, embedded::kSqliteMigration012}};
   }
   return {{1, embedded::kPostgresMigration001},
           {2, embedded::kPostgresMigration002},
@@ -67,7 +70,8 @@ std::vector<Migration> migrationsFor(Dialect d) {
           {8, embedded::kPostgresMigration008},
           {9, embedded::kPostgresMigration009},
           {10, embedded::kPostgresMigration010},
-          {11, embedded::kPostgresMigration011}};
+          {11, embedded::kPostgresMigration011},
+          {12, embedded::kPostgresMigration012}};
 }
 
 /// Splits a migration script into statements at semicolons ending a line; drops comments.

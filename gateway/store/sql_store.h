@@ -85,6 +85,11 @@ class SqlStore : public Store {
   Result<std::vector<QueueStats>> notificationStats() override;
   Result<std::vector<SourceFileState>> sourceFiles(const std::string& source) override;
   Status recordSourceFiles(const std::vector<SourceFileState>& files) override;
+  Result<FaxDocument> addFaxDocument(const FaxDocument& document) override;
+  Result<std::vector<FaxDocument>> faxDocuments(const std::string& organization, const std::string& state,
+                                                int64_t limit) override;
+  Result<std::optional<FaxDocument>> faxDocument(int64_t id) override;
+  Result<bool> updateFaxDocument(const FaxDocument& document) override;
   int64_t commitCount() const override { return pool_->commits(); }
 
  private:

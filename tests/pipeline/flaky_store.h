@@ -201,6 +201,17 @@ class FlakyStore : public store::Store {
   Status recordSourceFiles(const std::vector<store::SourceFileState>& files) override {
     return inner_->recordSourceFiles(files);
   }
+  Result<store::FaxDocument> addFaxDocument(const store::FaxDocument& document) override {
+    return inner_->addFaxDocument(document);
+  }
+  Result<std::vector<store::FaxDocument>> faxDocuments(const std::string& organization, const std::string& state,
+                                                       int64_t limit) override {
+    return inner_->faxDocuments(organization, state, limit);
+  }
+  Result<std::optional<store::FaxDocument>> faxDocument(int64_t id) override { return inner_->faxDocument(id); }
+  Result<bool> updateFaxDocument(const store::FaxDocument& document) override {
+    return inner_->updateFaxDocument(document);
+  }
   int64_t commitCount() const override { return inner_->commitCount(); }
 
  private:

@@ -314,6 +314,26 @@ struct SourceFileState {
   int64_t seenMs = 0;
 };
 
+/// A faxed form waiting for a person (012_fax_documents.sql).
+struct FaxDocument {
+  int64_t id = 0;
+  std::string organization;  ///< whose fax: only its reviewers see it
+  std::string source, name;  ///< the configured source and the file's name
+  std::string sha256;        ///< of the image
+  std::string state;         ///< kFaxReview, kFaxConfirmed, kFaxSubmitted or kFaxRejected
+  std::string form;          ///< the template's id ("" when none was recognised)
+  std::string reading;       ///< JSON: pages and fields as read, corrected and confirmed
+  std::string image;         ///< the original bytes (empty when listed without them)
+  int64_t receivedMs = 0, updatedMs = 0;
+  std::string updatedBy;
+  int64_t version = 0;       ///< increases with each update
+  int64_t messageId = 0;     ///< the message its Bundle was committed as
+};
+inline constexpr const char* kFaxReview = "REVIEW";
+inline constexpr const char* kFaxConfirmed = "CONFIRMED";
+inline constexpr const char* kFaxSubmitted = "SUBMITTED";
+inline constexpr const char* kFaxRejected = "REJECTED";
+
 /// Holds a delivery back (reason) or releases it ("": QUEUED, due now), see Store::setHolds.
 struct HoldUpdate {
   int64_t outboxId = 0;
@@ -476,6 +496,17 @@ class Store {
   virtual Result<std::vector<SourceFileState>> sourceFiles(const std::string& source) = 0;
   /// Records (inserts or replaces) what a source saw of these files, in one transaction.
   virtual Status recordSourceFiles(const std::vector<SourceFileState>& files) = 0;
+  /// Keeps a faxed form for review (state, version and ids set here); the same image of the same
+  /// organization again returns the document kept first.
+  virtual Result<FaxDocument> addFaxDocument(const FaxDocument& document) = 0;
+  /// The organization's documents in `state` ("" any), oldest first, without their images.
+  virtual Result<std::vector<FaxDocument>> faxDocuments(const std::string& organization, const std::string& state,
+                                                        int64_t limit) = 0;
+  /// One document with its image; nullopt when there is none.
+  virtual Result<std::optional<FaxDocument>> faxDocument(int64_t id) = 0;
+  /// Saves state, reading, updatedMs, updatedBy and messageId when the stored version is still
+  /// `document.version` (then version + 1); false when someone saved in between.
+  virtual Result<bool> updateFaxDocument(const FaxDocument& document) = 0;
   /// Transactions this process has committed (for /metrics: group commit at work).
   virtual int64_t commitCount() const = 0;
 };
