@@ -29,6 +29,9 @@
 #ifdef RENKEI_WITH_SOURCE_FAX_REPLIES
 #include "source_fax_replies/fax_replies_source.h"
 #endif
+#ifdef RENKEI_WITH_SOURCE_FAX_FORMS
+#include "source_fax_forms/fax_forms_source.h"
+#endif
 #ifdef RENKEI_WITH_SOURCE_FOLDER
 #include "source_folder/folder_source.h"
 #endif
@@ -50,6 +53,9 @@ void registerBuiltinAdapters([[maybe_unused]] AdapterRegistry& registry) {
 #endif
 #ifdef RENKEI_WITH_SOURCE_FAX_REPLIES
   adapters::registerFaxRepliesSource(registry);
+#endif
+#ifdef RENKEI_WITH_SOURCE_FAX_FORMS
+  adapters::registerFaxFormsSource(registry);
 #endif
 #ifdef RENKEI_WITH_SINK_FHIR_REST
   adapters::registerFhirRestSink(registry);

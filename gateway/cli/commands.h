@@ -23,5 +23,6 @@ int runDirectory(int argc, char** argv);
 int runReindex(int argc, char** argv);
 int runOcr(int argc, char** argv);
 int runForm(int argc, char** argv);
+int runFaxes(int argc, char** argv);
 
 }  // namespace renkei::cli

@@ -61,8 +61,12 @@ Result<std::vector<FaxDocument>> SqlStore::faxDocuments(const std::string& organ
   ConnectionPool::Lease db = pool_->acquire();
   std::vector<FaxDocument> out;
   Status st = guarded([&] {
-    std::string sql = std::string("SELECT ") + kColumns + " FROM fax_document WHERE organization = ?";
-    std::vector<SqlParam> p{organization};
+    std::string sql = std::string("SELECT ") + kColumns + " FROM fax_document WHERE 1 = 1";
+    std::vector<SqlParam> p;
+    if (!organization.empty()) {
+      sql += " AND organization = ?";
+      p.emplace_back(organization);
+    }
     if (!state.empty()) {
       sql += " AND state = ?";
       p.emplace_back(state);

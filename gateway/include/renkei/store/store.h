@@ -499,7 +499,8 @@ class Store {
   /// Keeps a faxed form for review (state, version and ids set here); the same image of the same
   /// organization again returns the document kept first.
   virtual Result<FaxDocument> addFaxDocument(const FaxDocument& document) = 0;
-  /// The organization's documents in `state` ("" any), oldest first, without their images.
+  /// The organization's ("" every organization's) documents in `state` ("" any), oldest first,
+  /// without their images.
   virtual Result<std::vector<FaxDocument>> faxDocuments(const std::string& organization, const std::string& state,
                                                         int64_t limit) = 0;
   /// One document with its image; nullopt when there is none.
