@@ -43,6 +43,53 @@ toff_t sizeMemory(thandle_t h) { return static_cast<Memory*>(h)->bytes->size(); 
 int mapMemory(thandle_t, void**, toff_t*) { return 0; }
 void unmapMemory(thandle_t, void*, toff_t) {}
 
+/// A fax page: one sample of one bit a pixel (G3, G4 or uncompressed).
+bool isBilevel(TIFF* tiff) {
+  uint16_t bits = 0, samples = 0, photometric = 0;
+  TIFFGetFieldDefaulted(tiff, TIFFTAG_BITSPERSAMPLE, &bits);
+  TIFFGetFieldDefaulted(tiff, TIFFTAG_SAMPLESPERPIXEL, &samples);
+  const bool known = TIFFGetField(tiff, TIFFTAG_PHOTOMETRIC, &photometric) == 1;
+  return bits == 1 && samples == 1 && known &&
+         (photometric == PHOTOMETRIC_MINISWHITE || photometric == PHOTOMETRIC_MINISBLACK) && !TIFFIsTiled(tiff);
+}
+
+/// Scanline by scanline, each bit a pixel: several times faster than through RGBA.
+bool readBilevel(TIFF* tiff, GrayPage& page, int repeat) {
+  uint16_t photometric = 0;
+  TIFFGetField(tiff, TIFFTAG_PHOTOMETRIC, &photometric);
+  const uint8_t ink = 0, paper = 255;
+  const bool whiteIsZero = photometric == PHOTOMETRIC_MINISWHITE;
+  const tmsize_t lineBytes = TIFFScanlineSize(tiff);
+  if (lineBytes < tmsize_t((page.width + 7) / 8)) return false;
+  std::vector<uint8_t> line(static_cast<std::size_t>(lineBytes));
+  const uint32_t rows = page.height / repeat;
+  for (uint32_t y = 0; y < rows; ++y) {
+    if (TIFFReadScanline(tiff, line.data(), y, 0) < 0) return false;
+    uint8_t* out = page.pixels.data() + uint64_t{y} * repeat * page.width;
+    for (uint32_t x = 0; x < page.width; ++x) {
+      const bool set = (line[x / 8] >> (7 - x % 8)) & 1;
+      out[x] = set == whiteIsZero ? ink : paper;
+    }
+    for (int r = 1; r < repeat; ++r) std::copy_n(out, page.width, out + uint64_t(r) * page.width);
+  }
+  return true;
+}
+
+/// Any other TIFF through libtiff's RGBA reader.
+bool readAnyDepth(TIFF* tiff, GrayPage& page, int repeat) {
+  const uint32_t width = page.width, height = page.height / repeat;
+  std::vector<uint32_t> rgba(uint64_t{width} * height);
+  if (!TIFFReadRGBAImageOriented(tiff, width, height, rgba.data(), ORIENTATION_TOPLEFT, 0)) return false;
+  for (uint32_t y = 0; y < height; ++y) {
+    for (uint32_t x = 0; x < width; ++x) {
+      const uint32_t p = rgba[uint64_t{y} * width + x];
+      const auto gray = static_cast<uint8_t>((TIFFGetR(p) * 30 + TIFFGetG(p) * 59 + TIFFGetB(p) * 11) / 100);
+      for (int r = 0; r < repeat; ++r) page.pixels[(uint64_t{y} * repeat + r) * width + x] = gray;
+    }
+  }
+  return true;
+}
+
 Result<std::vector<GrayPage>> readPages(TIFF* tiff, const FaxLimits& limits) {
   if (tiff == nullptr) return Status::invalidInput("not a TIFF image");
   std::vector<GrayPage> pages;
@@ -58,29 +105,21 @@ Result<std::vector<GrayPage>> readPages(TIFF* tiff, const FaxLimits& limits) {
     TIFFGetField(tiff, TIFFTAG_IMAGELENGTH, &height);
     TIFFGetField(tiff, TIFFTAG_XRESOLUTION, &xres);
     TIFFGetField(tiff, TIFFTAG_YRESOLUTION, &yres);
-    const uint64_t pixels = uint64_t{width} * height;
+    // Standard resolution (about half as many rows an inch as dots a row): each row twice.
+    const int repeat = xres > 0 && yres > 0 && yres < xres * 0.75f ? 2 : 1;
+    const uint64_t pixels = uint64_t{width} * height * repeat;
     if (width == 0 || height == 0 || pixels > limits.maxPixelsPerPage) {
       problem = Status::tooLarge("a page of " + std::to_string(width) + " × " + std::to_string(height) +
                                  " pixels");
       break;
     }
-    std::vector<uint32_t> rgba(pixels);
-    if (!TIFFReadRGBAImageOriented(tiff, width, height, rgba.data(), ORIENTATION_TOPLEFT, 0)) {
-      problem = Status::invalidInput("page " + std::to_string(pages.size() + 1) + " cannot be decoded");
-      break;
-    }
-    // Standard resolution (about half as many rows an inch as dots a row): each row twice.
-    const int repeat = xres > 0 && yres > 0 && yres < xres * 0.75f ? 2 : 1;
     GrayPage page;
     page.width = width;
     page.height = height * repeat;
     page.pixels.resize(uint64_t{page.width} * page.height);
-    for (uint32_t y = 0; y < height; ++y) {
-      for (uint32_t x = 0; x < width; ++x) {
-        const uint32_t p = rgba[uint64_t{y} * width + x];
-        const auto gray = static_cast<uint8_t>((TIFFGetR(p) * 30 + TIFFGetG(p) * 59 + TIFFGetB(p) * 11) / 100);
-        for (int r = 0; r < repeat; ++r) page.pixels[(uint64_t{y} * repeat + r) * width + x] = gray;
-      }
+    if (!(isBilevel(tiff) ? readBilevel(tiff, page, repeat) : readAnyDepth(tiff, page, repeat))) {
+      problem = Status::invalidInput("page " + std::to_string(pages.size() + 1) + " cannot be decoded");
+      break;
     }
     pages.push_back(std::move(page));
   } while (TIFFReadDirectory(tiff));

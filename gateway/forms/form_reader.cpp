@@ -20,35 +20,6 @@ constexpr double kBlankInk = 0.002;   // a zone with less ink than this is empty
 constexpr double kCheckedInk = 0.10;  // a check box at least this dark is marked …
 constexpr double kClearInk = 0.04;    // … at most this dark is clear; between: a person decides
 
-std::vector<char32_t> codePoints(const std::string& s) {
-  std::vector<char32_t> out;
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const int n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    char32_t cp = n == 1 ? c : c & (0x3F >> (n - 1));
-    for (int k = 1; k < n && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    out.push_back(cp);
-    i += n;
-  }
-  return out;
-}
-
-std::size_t editDistance(const std::string& a, const std::string& b) {
-  const auto x = codePoints(a), y = codePoints(b);
-  std::vector<std::size_t> row(y.size() + 1);
-  for (std::size_t j = 0; j <= y.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= x.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= y.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (x[i - 1] == y[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[y.size()];
-}
-
 /// Every character the code list's entries use: a reading limited to them.
 std::string whitelistOf(const std::vector<std::string>& codes) {
   std::set<std::string> chars;
@@ -174,8 +145,19 @@ const FormTemplate* FormReader::identify(GrayPage& page, const ReaderOptions& op
     if (form == nullptr) problem = "no form named '" + options.form + "'";
     return form;
   }
-  for (const std::string& code : qrCodes(page)) {
-    if (const FormTemplate* form = forms_.byId(formIdOfCode(code))) return form;
+  // Each template's code where it prints it (upright or the page turned), with a margin for
+  // shift and skew: a small part of the page, not all of it, goes through zbar.
+  for (const auto& candidate : forms_.all()) {
+    if (!candidate->qrBox) continue;
+    const double scale = double(page.width) / candidate->width, margin = 0.06 * page.width;
+    const Box& q = *candidate->qrBox;
+    const double w = q.w * scale + 2 * margin, h = q.h * scale + 2 * margin;
+    const double x = q.x * scale - margin, y = q.y * scale - margin;
+    for (const auto& [px, py] : {std::pair{x, y}, {page.width - x - w, page.height - y - h}}) {
+      for (const std::string& code : qrCodes(page, int(px), int(py), int(w), int(h))) {
+        if (const FormTemplate* form = forms_.byId(formIdOfCode(code))) return form;
+      }
+    }
   }
   // Without its code: the template whose marks register and whose title is read where it prints it.
   const FormTemplate* best = nullptr;

@@ -1,6 +1,8 @@
 // QR codes through zbar's C API (see qr_codes.h).
 #include "renkei/forms/qr_codes.h"
 
+#include <algorithm>
+
 #include <zbar.h>
 
 namespace renkei::forms {
@@ -26,6 +28,21 @@ std::vector<std::string> qrCodes(const GrayPage& page) {
   zbar_image_destroy(image);
   zbar_image_scanner_destroy(scanner);
   return out;
+}
+
+std::vector<std::string> qrCodes(const GrayPage& page, int x, int y, int width, int height) {
+  const int x0 = std::max(0, x), y0 = std::max(0, y);
+  const int x1 = std::min<int>(int(page.width), x + width), y1 = std::min<int>(int(page.height), y + height);
+  if (x1 <= x0 || y1 <= y0) return {};
+  GrayPage part;
+  part.width = uint32_t(x1 - x0);
+  part.height = uint32_t(y1 - y0);
+  part.pixels.resize(std::size_t(part.width) * part.height);
+  for (int row = y0; row < y1; ++row) {
+    std::copy_n(page.pixels.begin() + std::size_t(row) * page.width + x0, part.width,
+                part.pixels.begin() + std::size_t(row - y0) * part.width);
+  }
+  return qrCodes(part);
 }
 
 }  // namespace renkei::forms
