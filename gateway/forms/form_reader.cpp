@@ -95,8 +95,24 @@ std::string FormReader::digitsReadAgain(const GrayPage& zone, const LineReading&
     std::nth_element(offsets.begin(), offsets.begin() + offsets.size() / 2, offsets.end());
     shift = offsets[offsets.size() / 2];
   }
+  // Separators at either end are dropped by the clean-up: they claim nothing. A glyph as tall as
+  // a character that no symbol claims is something the reading missed: no agreement.
+  const auto separator = [&](std::size_t k) {
+    const std::string& t = line.symbols[k].text;
+    return t == "." || t == "-" || t == "/";
+  };
+  std::size_t first = 0, last = line.symbols.size();
+  while (first < last && separator(first)) ++first;
+  while (last > first && separator(last - 1)) --last;
   std::vector<bool> claimed(glyphs.size(), false);
-  for (const Symbol& s : line.symbols) claimed[glyphOf(s)] = true;
+  for (std::size_t k = first; k < last; ++k) claimed[glyphOf(line.symbols[k])] = true;
+  std::vector<int> heights;
+  for (const InkSpan& g : glyphs) heights.push_back(g.y1 - g.y0);
+  std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
+  const int typical = heights[heights.size() / 2];
+  for (std::size_t g = 0; g < glyphs.size(); ++g) {
+    if (!claimed[g] && glyphs[g].y1 - glyphs[g].y0 >= typical / 2) agree = false;
+  }
   const auto isDigit = [&](std::size_t k) {
     return line.symbols[k].text.size() == 1 && line.symbols[k].text[0] >= '0' && line.symbols[k].text[0] <= '9';
   };

@@ -83,12 +83,13 @@ std::map<std::string, std::string> sampleValues(const FormTemplate& form, std::m
   std::map<std::string, std::string> out;
   for (const FieldTemplate& f : form.fields) {
     if (f.type == FieldType::Checkbox) {
-      std::vector<std::string> options;
-      for (const CheckOption& o : f.options) options.push_back(o.value);
-      std::shuffle(options.begin(), options.end(), random);
-      std::string value = options.front();
-      if (!f.exactlyOne && options.size() > 1 && random() % 2 == 0) value += "," + options[1];
-      out[f.name] = value;
+      // One marked box (for "any", sometimes two), named in the template's order as read.
+      std::vector<std::size_t> order(f.options.size());
+      for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+      std::shuffle(order.begin(), order.end(), random);
+      const bool two = !f.exactlyOne && order.size() > 1 && random() % 2 == 0;
+      if (two && order[1] < order[0]) std::swap(order[0], order[1]);
+      out[f.name] = f.options[order[0]].value + (two ? "," + f.options[order[1]].value : "");
     } else {
       out[f.name] = sampleValue(f, random);
     }
