@@ -32,6 +32,9 @@
 #ifdef RENKEI_WITH_SOURCE_FAX_FORMS
 #include "source_fax_forms/fax_forms_source.h"
 #endif
+#ifdef RENKEI_WITH_SOURCE_FAX_REVIEW
+#include "source_fax_review/fax_review_source.h"
+#endif
 #ifdef RENKEI_WITH_SOURCE_FOLDER
 #include "source_folder/folder_source.h"
 #endif
@@ -56,6 +59,9 @@ void registerBuiltinAdapters([[maybe_unused]] AdapterRegistry& registry) {
 #endif
 #ifdef RENKEI_WITH_SOURCE_FAX_FORMS
   adapters::registerFaxFormsSource(registry);
+#endif
+#ifdef RENKEI_WITH_SOURCE_FAX_REVIEW
+  adapters::registerFaxReviewSource(registry);
 #endif
 #ifdef RENKEI_WITH_SINK_FHIR_REST
   adapters::registerFhirRestSink(registry);

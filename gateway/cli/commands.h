@@ -24,5 +24,6 @@ int runReindex(int argc, char** argv);
 int runOcr(int argc, char** argv);
 int runForm(int argc, char** argv);
 int runFaxes(int argc, char** argv);
+int runPassword(int argc, char** argv);
 
 }  // namespace renkei::cli

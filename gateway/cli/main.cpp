@@ -39,6 +39,7 @@ constexpr Command kCommands[] = {
     {"ocr", renkei::cli::runOcr, "read a scanned or faxed form: its fields as JSON, accepted or for review"},
     {"form", renkei::cli::runForm, "the fax form templates: check, print a blank, make samples, run golden images"},
     {"faxes", renkei::cli::runFaxes, "the faxed forms kept for a person to confirm (the review queue)"},
+    {"password", renkei::cli::runPassword, "a fax reviewer's password (standard input) → its scrypt hash for the config"},
     {"directory", renkei::cli::runDirectory,
      "a directory spreadsheet (CSV) → a FHIR transaction Bundle to post to the endpoint"},
     {"reindex", renkei::cli::runReindex,

@@ -212,6 +212,8 @@ PageReading FormReader::readPage(GrayPage page, int number, const ReaderOptions&
       }
     }
   }
+  out.width = page.width;
+  out.height = page.height;
   out.image = std::move(page);
   return out;
 }
@@ -329,6 +331,62 @@ FieldReading FormReader::readCheckboxes(const GrayPage& page, const Registration
   return r;
 }
 
+Result<std::vector<PageReading>> readingsFromJson(const std::string& json) {
+  rapidjson::Document d;
+  d.Parse(json.c_str(), json.size());
+  if (d.HasParseError() || !d.IsObject() || !d.HasMember("pages") || !d["pages"].IsArray()) {
+    return Status::invalidInput("not a stored reading");
+  }
+  const auto text = [](const rapidjson::Value& o, const char* key) {
+    auto it = o.FindMember(key);
+    return it != o.MemberEnd() && it->value.IsString() ? std::string(it->value.GetString()) : std::string();
+  };
+  const auto number = [](const rapidjson::Value& o, const char* key) {
+    auto it = o.FindMember(key);
+    return it != o.MemberEnd() && it->value.IsNumber() ? it->value.GetDouble() : 0.0;
+  };
+  std::vector<PageReading> pages;
+  for (const auto& p : d["pages"].GetArray()) {
+    if (!p.IsObject()) return Status::invalidInput("not a stored reading");
+    PageReading page;
+    page.page = int(number(p, "page"));
+    page.form = text(p, "form");
+    page.problem = text(p, "problem");
+    page.upsideDown = p.HasMember("upside_down") && p["upside_down"].IsBool() && p["upside_down"].GetBool();
+    page.width = uint32_t(number(p, "width"));
+    page.height = uint32_t(number(p, "height"));
+    if (p.HasMember("fields") && p["fields"].IsArray()) {
+      for (const auto& f : p["fields"].GetArray()) {
+        if (!f.IsObject()) return Status::invalidInput("not a stored reading");
+        FieldReading r;
+        r.name = text(f, "name");
+        r.type = fieldTypeNamed(text(f, "type")).value_or(FieldType::Text);
+        r.value = text(f, "value");
+        r.confidence = number(f, "confidence");
+        r.accepted = text(f, "status") == "accepted";
+        r.reason = text(f, "reason");
+        r.confirmedBy = text(f, "confirmed_by");
+        if (f.HasMember("validators") && f["validators"].IsArray()) {
+          for (const auto& v : f["validators"].GetArray()) {
+            if (!v.IsObject()) continue;
+            r.verdicts.push_back({text(v, "validator"), v.HasMember("passed") && v["passed"].IsBool() && v["passed"].GetBool(),
+                                  v.HasMember("proves") && v["proves"].IsBool() && v["proves"].GetBool(), text(v, "note")});
+          }
+        }
+        if (f.HasMember("box") && f["box"].IsArray() && f["box"].Size() == 4) {
+          const auto& b = f["box"];
+          if (b[0].IsNumber() && b[1].IsNumber() && b[2].IsNumber() && b[3].IsNumber()) {
+            r.pageBox = {b[0].GetDouble(), b[1].GetDouble(), b[2].GetDouble(), b[3].GetDouble()};
+          }
+        }
+        page.fields.push_back(std::move(r));
+      }
+    }
+    pages.push_back(std::move(page));
+  }
+  return pages;
+}
+
 std::map<std::string, std::string> fieldValues(const PageReading& page) {
   std::map<std::string, std::string> out;
   for (const FieldReading& f : page.fields) out[f.name] = f.value;
@@ -353,6 +411,10 @@ std::string readingsJson(const std::vector<PageReading>& pages) {
     }
     w.Key("upside_down");
     w.Bool(p.upsideDown);
+    w.Key("width");
+    w.Uint(p.width);
+    w.Key("height");
+    w.Uint(p.height);
     w.Key("fields");
     w.StartArray();
     for (const FieldReading& f : p.fields) {
@@ -387,6 +449,10 @@ std::string readingsJson(const std::vector<PageReading>& pages) {
       if (!f.reason.empty()) {
         w.Key("reason");
         w.String(f.reason.c_str());
+      }
+      if (!f.confirmedBy.empty()) {
+        w.Key("confirmed_by");
+        w.String(f.confirmedBy.c_str());
       }
       w.Key("box");
       w.StartArray();

@@ -37,15 +37,6 @@ std::string str(const Value& o, const char* key) {
   return it != o.MemberEnd() && it->value.IsString() ? it->value.GetString() : "";
 }
 
-FieldType typeOf(const std::string& name) {
-  static const std::map<std::string, FieldType> kTypes = {
-      {"text", FieldType::Text},         {"kana", FieldType::Kana},
-      {"digits", FieldType::Digits},     {"phone", FieldType::Phone},
-      {"wareki_date", FieldType::WarekiDate}, {"date", FieldType::Date},
-      {"checkbox", FieldType::Checkbox}, {"free_text", FieldType::FreeText},
-      {"handwriting", FieldType::Handwriting}};
-  return kTypes.at(name);
-}
 
 struct Checker {
   const FormTemplate& form;
@@ -63,7 +54,7 @@ FieldTemplate fieldOf(const Value& v, const std::string& at, Checker& check) {
   FieldTemplate f;
   f.name = str(v, "name");
   f.label = str(v, "label");
-  f.type = typeOf(str(v, "type"));
+  f.type = fieldTypeNamed(str(v, "type")).value_or(FieldType::Text);
   if (auto it = v.FindMember("box"); it != v.MemberEnd()) {
     f.box = boxOf(it->value);
     check.inside(f.box, at + "/box");
@@ -116,6 +107,14 @@ const char* fieldTypeName(FieldType type) {
     case FieldType::Handwriting: return "handwriting";
   }
   return "text";
+}
+
+std::optional<FieldType> fieldTypeNamed(const std::string& name) {
+  for (FieldType t : {FieldType::Text, FieldType::Kana, FieldType::Digits, FieldType::Phone, FieldType::WarekiDate,
+                      FieldType::Date, FieldType::Checkbox, FieldType::FreeText, FieldType::Handwriting}) {
+    if (name == fieldTypeName(t)) return t;
+  }
+  return std::nullopt;
 }
 
 const FieldTemplate* FormTemplate::field(const std::string& name) const {

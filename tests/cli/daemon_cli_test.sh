@@ -141,7 +141,7 @@ check "patient data stays out of the log" 1 "" grep -q "連携" "$work/renkei.lo
 
 # Versions and true reason phrases on the admin endpoint.
 check "healthz names the version" 0 '"version":"0.1.0"' curl -sf "http://127.0.0.1:$admin_port/healthz"
-check "healthz names the store schema" 0 '"store_schema":11' curl -sf "http://127.0.0.1:$admin_port/healthz"
+check "healthz names the store schema" 0 '"store_schema":12' curl -sf "http://127.0.0.1:$admin_port/healthz"
 check "metrics carry the build info" 0 'renkei_build_info{version="0.1.0",commit="' \
   curl -sf "http://127.0.0.1:$admin_port/metrics"
 check "404 says Not Found" 0 "HTTP/1.1 404 Not Found" curl -si "http://127.0.0.1:$admin_port/nothing"

@@ -25,6 +25,7 @@ struct FieldReading {
   std::vector<Verdict> verdicts;
   bool accepted = false;
   std::string reason;     ///< why a person must look (empty when accepted)
+  std::string confirmedBy;  ///< the person who confirmed or corrected it ("" for the machine)
   Box pageBox;            ///< where the field is on the page image (page pixels)
 };
 
@@ -33,6 +34,7 @@ struct PageReading {
   std::string form;       ///< the template's id; "" when no form was recognised
   std::string problem;    ///< why the page could not be read as a form ("" when it was)
   bool upsideDown = false;
+  uint32_t width = 0, height = 0;  ///< of the page as read
   GrayPage image;         ///< the page as read (turned upright), for evidence and review
   std::vector<FieldReading> fields;
 
@@ -72,6 +74,10 @@ class FormReader {
 /// "validators","status"}]}]} (status "accepted" or "review"; plus each field's reason and box,
 /// and a page's problem).
 std::string readingsJson(const std::vector<PageReading>& pages);
+
+/// Readings back from readingsJson (pages without their images): a stored review item.
+/// InvalidInput when the text is not such JSON.
+Result<std::vector<PageReading>> readingsFromJson(const std::string& json);
 
 /// The fields' values by name (what the form's mapping reads).
 std::map<std::string, std::string> fieldValues(const PageReading& page);

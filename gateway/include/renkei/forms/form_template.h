@@ -31,6 +31,8 @@ enum class FieldType {
   Handwriting,  ///< kept as an image only: a person types it
 };
 const char* fieldTypeName(FieldType type);
+/// The type a template names ("wareki_date"), or nullopt.
+std::optional<FieldType> fieldTypeNamed(const std::string& name);
 
 struct CheckOption {
   std::string value;  ///< what the field's value is when this box is marked

@@ -1,0 +1,50 @@
+// The fax review page's HTTP handler: log-in and log-out, the reviewer's organization's queue,
+// one fax (its page images and fields), and the reviewer's decision — confirm (corrected values
+// become the reading, the sheet's Bundles are committed with the reviewer as the Provenance's
+// verifier) or reject. Another organization's fax is 403, to the page and to its images. Every
+// view and decision is an audit record (`renkei audit`). Forms carry the session's CSRF token; a
+// POST from another origin is refused.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "renkei/forms/form_template.h"
+#include "renkei/net/http_server.h"
+#include "renkei/pipeline/intake.h"
+#include "renkei/store/store.h"
+#include "review_sessions.h"
+
+namespace renkei::adapters {
+
+class ReviewHandler : public net::HttpHandler {
+ public:
+  ReviewHandler(std::string source, ReviewSessions& sessions, forms::FormSet forms, pipeline::Intake& intake,
+                std::shared_ptr<store::Store> store)
+      : source_(std::move(source)), sessions_(sessions), forms_(std::move(forms)), intake_(intake),
+        store_(std::move(store)) {}
+
+  Admission admit(net::HttpRequest& head) override;
+  net::HttpResponse handle(net::HttpRequest& request) override;
+
+ private:
+  net::HttpResponse route(net::HttpRequest& request, int64_t nowMs);
+  net::HttpResponse login(const net::HttpRequest& request, int64_t nowMs);
+  net::HttpResponse document(const net::HttpRequest& request, const ReviewSession& session, int64_t id,
+                             int64_t nowMs);
+  net::HttpResponse pageImage(const ReviewSession& session, int64_t id, int page, int64_t nowMs);
+  net::HttpResponse decide(const net::HttpRequest& request, const ReviewSession& session, int64_t id, int64_t nowMs);
+  /// The document when it exists and is the session's organization's (else the answer to give).
+  std::optional<store::FaxDocument> owned(const ReviewSession& session, int64_t id, const std::string& method,
+                                          const std::string& path, int64_t nowMs, net::HttpResponse& refusal);
+  void audit(const ReviewSession& session, const std::string& method, const std::string& path, int status,
+             int64_t nowMs, int64_t messageId = 0);
+
+  std::string source_;
+  ReviewSessions& sessions_;
+  forms::FormSet forms_;
+  pipeline::Intake& intake_;
+  std::shared_ptr<store::Store> store_;
+};
+
+}  // namespace renkei::adapters

@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""The fax review page over HTTP, through the real daemon.
+
+A 入退院時情報連携シート faxed to care office A is kept for review (names prove nothing). On the
+review page (the fax_review source):
+- without a session every page sends to the log-in; five wrong passwords lock the account, the
+  right one then too;
+- the session cookie is HttpOnly, Secure and SameSite=Strict;
+- office B's reviewer does not see the fax in the queue and gets 403 for its page and its image;
+- a POST without the session's CSRF token, or from another origin, is refused;
+- office A's reviewer sees the page image and the fields, corrects the values and confirms: the
+  sheet's Bundle reaches the desk only then, with the reviewer as the Provenance's verifier; the
+  fax is SUBMITTED and every view and decision is in the audit trail.
+
+usage: fax_review_test.py RENKEI_BINARY SOURCE_DIR"""
+import base64
+import http.client
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import e2e_support as e2e  # noqa: E402
+from care_team_test import files_under  # noqa: E402
+from fax_forms_test import drop, sample  # noqa: E402
+
+PASSWORD = "correct horse battery"
+
+
+class Browser:
+    """One reviewer's HTTP client with its cookie."""
+
+    def __init__(self, port):
+        self.port, self.cookie = port, None
+
+    def request(self, method, path, form=None, origin=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {}
+        if self.cookie:
+            headers["Cookie"] = self.cookie
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if origin:
+            headers["Origin"] = origin
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        data = response.read()
+        set_cookie = response.getheader("Set-Cookie")
+        if set_cookie:
+            self.cookie = set_cookie.split(";")[0]
+        conn.close()
+        return response.status, dict(response.getheaders()), data
+
+    def login(self, user, password):
+        return self.request("POST", "/login", {"user": user, "password": password})
+
+
+def hashed(renkei, password):
+    out = subprocess.run([renkei, "password"], input=password + "\n", capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+def start_with_a_fax_to_review(renkei, work):
+    """The daemon with office A's fax folder and the review page; one sheet kept for review.
+    Returns (daemon, port, config_path, fax_id, values, desk)."""
+    port = e2e.free_port()
+    os.makedirs(os.path.join(work, "fax-in"))
+    password_hash = hashed(renkei, PASSWORD)
+    accounts = [{"user": "sato", "name": "佐藤 花子", "organization": "care-office-a", "password_hash": password_hash},
+                {"user": "tanaka", "name": "田中 一郎", "organization": "care-office-a", "password_hash": password_hash},
+                {"user": "suzuki", "name": "鈴木 次郎", "organization": "care-office-b", "password_hash": password_hash}]
+    config_path = os.path.join(work, "renkei.json")
+    config = {"data_dir": "data", "log": {"level": "warn", "file": "renkei.log"},
+              "delivery": {"poll_ms": 20},
+              "sources": {"office-fax": {"type": "fax_forms", "path": "fax-in", "organization": "care-office-a",
+                                         "poll_ms": 50, "min_age_ms": 0},
+                          "review": {"type": "fax_review", "listen": "127.0.0.1:%d" % port, "plain_http": True,
+                                     "accounts": accounts, "max_failures": 5}},
+              "sinks": {"desk": {"type": "file_folder", "path": "desk"}},
+              "routes": [{"name": "faxes-to-the-desk", "from": ["office-fax", "review"], "to": ["desk"]}]}
+    with open(config_path, "w") as f:
+        json.dump(config, f, ensure_ascii=False)
+    daemon = subprocess.Popen([renkei, "serve", "--config", config_path], cwd=work)
+    fax_in = os.path.join(work, "fax-in")
+    e2e.wait_until(lambda: os.path.isdir(os.path.join(fax_in, "failed")), 60, "the daemon started")
+    sheet, values = sample(renkei, None, "nyutaiin-renkei-sheet", 3, os.path.join(work, "samples"))
+    # What the person types where the sample's random dates would not make one stay.
+    values.update({"sheet_date": "令和6年11月20日", "admitted": "R06.11.01", "discharged": "令和6年11月20日",
+                   "signature": "佐藤 花子"})
+    drop(fax_in, "fax0001.tif", sheet)
+    e2e.wait_until(lambda: len(queue(renkei, config_path, work)) == 1, 60, "the sheet kept for review")
+    return daemon, port, config_path, queue(renkei, config_path, work)[0][0], values, os.path.join(work, "desk")
+
+
+def queue(renkei, config_path, work):
+    listed = subprocess.run([renkei, "faxes", "--config", config_path, "list"], capture_output=True, text=True, cwd=work)
+    return [line.split("\t") for line in listed.stdout.splitlines()[1:]]
+
+
+def delivered(desk):
+    """The one Bundle the desk received, as resource type → resources."""
+    with open(os.path.join(desk, files_under(desk)[0]), encoding="utf-8") as f:
+        bundle = json.load(f)
+    resources = {}
+    for entry in bundle["entry"]:
+        resources.setdefault(entry["resource"]["resourceType"], []).append(entry["resource"])
+    return resources
+
+
+def main():
+    renkei, source = sys.argv[1], os.path.abspath(sys.argv[2])
+    work = tempfile.mkdtemp(prefix="renkei-fax-review-")
+    daemon = None
+    try:
+        daemon, port, config_path, fax_id, values, desk = start_with_a_fax_to_review(renkei, work)
+
+        anonymous = Browser(port)
+        status, headers, _ = anonymous.request("GET", "/faxes/" + fax_id)
+        assert status == 303 and headers["Location"] == "/login", (status, headers)
+
+        tanaka = Browser(port)
+        for _ in range(5):
+            assert tanaka.login("tanaka", "wrong password")[0] == 401
+        assert tanaka.login("tanaka", PASSWORD)[0] == 429, "locked after five failures, right password or not"
+
+        sato = Browser(port)
+        status, headers, _ = sato.login("sato", PASSWORD)
+        assert status == 303, status
+        flags = headers["Set-Cookie"]
+        assert "HttpOnly" in flags and "Secure" in flags and "SameSite=Strict" in flags, flags
+        status, _, page = sato.request("GET", "/faxes")
+        assert status == 200 and ('href="/faxes/%s"' % fax_id) in page.decode(), page[:500]
+
+        suzuki = Browser(port)
+        assert suzuki.login("suzuki", PASSWORD)[0] == 303
+        status, _, page = suzuki.request("GET", "/faxes")
+        assert status == 200 and ('/faxes/%s"' % fax_id) not in page.decode()
+        assert suzuki.request("GET", "/faxes/" + fax_id)[0] == 403
+        assert suzuki.request("GET", "/faxes/%s/pages/1.png" % fax_id)[0] == 403
+
+        status, headers, page = sato.request("GET", "/faxes/" + fax_id)
+        assert status == 200, status
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+        html = page.decode()
+        csrf = re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+        version = re.search(r'name="version" value="([^"]+)"', html).group(1)
+        assert "要確認" in html
+        status, headers, png = sato.request("GET", "/faxes/%s/pages/1.png" % fax_id)
+        assert status == 200 and headers["Content-Type"] == "image/png" and png[:4] == b"\x89PNG"
+
+        form = {"csrf": csrf, "version": version, "action": "confirm"}
+        for name, value in values.items():
+            form["f.1." + name] = value
+        assert sato.request("POST", "/faxes/" + fax_id, dict(form, csrf="forged"))[0] == 403
+        assert sato.request("POST", "/faxes/" + fax_id, form, origin="https://evil.example")[0] == 403
+        assert files_under(desk) == [], "nothing delivered before a person confirmed"
+        status, headers, _ = sato.request("POST", "/faxes/" + fax_id, form)
+        assert status == 303 and headers["Location"] == "/faxes?sent=" + fax_id, (status, headers)
+
+        e2e.wait_until(lambda: len(files_under(desk)) == 1, 60, "the confirmed sheet delivered")
+        resources = delivered(desk)
+        patient = resources["Patient"][0]
+        assert patient["name"][0]["family"] == values["family"], patient["name"]
+        agents = resources["Provenance"][0]["agent"]
+        assert [a["type"]["coding"][0]["code"] for a in agents] == ["assembler", "verifier"], agents
+        assert agents[1]["who"]["display"] == "佐藤 花子", agents
+        reading = json.loads(base64.b64decode(resources["DocumentReference"][0]["content"][1]["attachment"]["data"]))
+        confirmed = [f for f in reading["pages"][0]["fields"] if f.get("confirmed_by") == "佐藤 花子"]
+        assert confirmed and all(f["status"] == "accepted" for f in reading["pages"][0]["fields"])
+        assert queue(renkei, config_path, work)[0][1] == "SUBMITTED"
+
+        audit = subprocess.run([renkei, "audit", "--config", config_path, "--limit", "50"], capture_output=True,
+                               text=True, cwd=work)
+        trail = audit.stdout
+        assert "sato" in trail and "suzuki" in trail and "CONFIRM" in trail and "VIEW" in trail, trail[:2000]
+
+        daemon.terminate()
+        assert daemon.wait(timeout=60) == 0
+        print("ok: the review page locks after failed log-ins, keeps office B out (403), refuses forged and "
+              "cross-origin posts, and a confirmed sheet is delivered with its reviewer in the Provenance")
+    finally:
+        if daemon and daemon.poll() is None:
+            daemon.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

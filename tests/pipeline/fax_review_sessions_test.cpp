@@ -1,0 +1,63 @@
+// The review page's accounts: scrypt password hashes, the lockout after repeated failures (the
+// right password refused too), idle expiry, log-out, distinct cookie and CSRF tokens; and the
+// page's HTML escaping of what came from a fax.
+#include <gtest/gtest.h>
+
+#include "renkei/core/password_hash.h"
+#include "source_fax_review/review_pages.h"
+#include "source_fax_review/review_sessions.h"
+
+namespace renkei::adapters {
+namespace {
+
+TEST(PasswordHashTest, ScryptHashesVerifyAndResistTampering) {
+  auto hash = hashPassword("correct horse battery");
+  ASSERT_TRUE(hash.ok());
+  EXPECT_EQ(hash->rfind("scrypt:32768:8:1:", 0), 0u);
+  EXPECT_TRUE(verifyPassword("correct horse battery", hash.value()));
+  EXPECT_FALSE(verifyPassword("correct horse batterz", hash.value()));
+  EXPECT_NE(hashPassword("correct horse battery").value(), hash.value()) << "a fresh salt each time";
+  EXPECT_FALSE(verifyPassword("x", "scrypt:1:8:1:AAAA:AAAA"));
+  EXPECT_FALSE(verifyPassword("x", "bcrypt$whatever"));
+  EXPECT_FALSE(verifyPassword("x", "scrypt:32768:8:1:not base64!:AAAA"));
+  EXPECT_NE(randomToken(), randomToken());
+  EXPECT_EQ(randomToken(32).find_first_of("+/="), std::string::npos);
+}
+
+class ReviewSessionsTest : public ::testing::Test {
+ protected:
+  ReviewSessionsTest()
+      : sessions_({{"sato", "佐藤 花子", "care-office-a", hashPassword("correct horse battery").value()}}, 30'000, 3,
+                  60'000) {}
+  ReviewSessions sessions_;
+};
+
+TEST_F(ReviewSessionsTest, LockedAfterRepeatedFailuresEvenWithTheRightPassword) {
+  ReviewSession s;
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(sessions_.login("sato", "wrong", 1000, s), ReviewSessions::Outcome::Refused);
+  EXPECT_EQ(sessions_.login("sato", "correct horse battery", 2000, s), ReviewSessions::Outcome::Locked);
+  EXPECT_EQ(sessions_.login("sato", "correct horse battery", 62'000, s), ReviewSessions::Outcome::LoggedIn);
+  EXPECT_EQ(sessions_.login("nobody", "correct horse battery", 62'000, s), ReviewSessions::Outcome::Refused);
+}
+
+TEST_F(ReviewSessionsTest, SessionsExpireWhenIdleAndEndAtLogOut) {
+  ReviewSession s;
+  ASSERT_EQ(sessions_.login("sato", "correct horse battery", 1000, s), ReviewSessions::Outcome::LoggedIn);
+  EXPECT_NE(s.token, s.csrf);
+  EXPECT_EQ(s.account.organization, "care-office-a");
+  ASSERT_TRUE(sessions_.find(s.token, 20'000).has_value());
+  ASSERT_TRUE(sessions_.find(s.token, 45'000).has_value()) << "each use renews the idle time";
+  EXPECT_FALSE(sessions_.find(s.token, 80'000).has_value());
+  ASSERT_EQ(sessions_.login("sato", "correct horse battery", 90'000, s), ReviewSessions::Outcome::LoggedIn);
+  sessions_.logout(s.token);
+  EXPECT_FALSE(sessions_.find(s.token, 90'001).has_value());
+  EXPECT_FALSE(sessions_.find("", 90'001).has_value());
+}
+
+TEST(ReviewPagesTest, WhatCameFromAFaxIsEscaped) {
+  EXPECT_EQ(htmlEscape("<script>\"a\" & 'b'</script>"), "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;");
+  EXPECT_EQ(loginPage("<b>").find("<b>"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace renkei::adapters
