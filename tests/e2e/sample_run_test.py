@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The README's first run, as scripts/run.sh does it, in a temporary copy: the sample config with
-var/inbox seeded from samples/fhir (valid files and the invalid one). Every valid sample is
+var/inbox seeded from samples/fhir (valid files and the invalid one) and var/fax-in from
+samples/fax-forms (kept for review, since names prove nothing). Every valid sample is
 delivered to every destination its routes name, nothing is dead (the JP-CLINS referral's 〜 goes
 to the CP932 ward CSV as its Microsoft equivalent), the invalid sample is in failed/ and counted as
 failed, `renkei intake show` finds it from the log's message id, the log holds no patient data,
@@ -54,6 +55,11 @@ def main():
         invalid = sorted(glob.glob(os.path.join(samples, "invalid", "*.json")))
         for path in valid + invalid:  # as scripts/run.sh seeds it
             shutil.copy(path, inbox)
+        fax_in = os.path.join(work, "var", "fax-in")
+        os.makedirs(fax_in)
+        faxes = sorted(glob.glob(os.path.join(source, "samples", "fax-forms", "*.tif")))
+        for path in faxes:
+            shutil.copy(path, fax_in)
 
         code, out = run(renkei, "check-config", config)
         assert code == 0, out
@@ -68,6 +74,14 @@ def main():
                 not rows(renkei, config, "list", "--state", "RETRYING")
         e2e.wait_until(lambda: os.path.isdir(os.path.join(inbox, "processing")), 60, "the daemon to start")
         e2e.wait_until(settled, 120, "every sample to be taken and delivered")
+
+        def faxes_waiting():
+            code, out = run(renkei, "faxes", "--config", config, "list")
+            return [line.split("\t") for line in out.splitlines()[1:]] if code == 0 else []
+        e2e.wait_until(lambda: len(faxes_waiting()) == len(faxes), 120, "the sample faxes kept for review")
+        assert all(f[1] == "REVIEW" and f[2] == "sample-care-office" for f in faxes_waiting())
+        taken = [n for _, _, names in os.walk(os.path.join(fax_in, "done")) for n in names]
+        assert sorted(taken) == sorted(os.path.basename(p) for p in faxes), taken
 
         dead = rows(renkei, config, "dead")
         assert not dead, "dead letters after the sample run: %s" % dead
