@@ -8,23 +8,8 @@
 namespace renkei::store {
 namespace {
 
-class FaxDocuments : public ::testing::TestWithParam<std::string> {
+class FaxDocuments : public test::FreshStoreTest {
  protected:
-  void SetUp() override {
-    std::string why;
-    auto config = test::freshStoreConfig(GetParam(), why);
-    if (!config) GTEST_SKIP() << why;
-    config_ = *config;
-    auto opened = openStore(config_);
-    ASSERT_TRUE(opened.ok()) << opened.status().toString();
-    store_ = std::move(opened.value());
-  }
-  void TearDown() override {
-    store_.reset();
-    if (config_.kind == "sqlite") {
-      for (const char* suffix : {"", "-wal", "-shm"}) std::remove((config_.path + suffix).c_str());
-    }
-  }
   FaxDocument document(const std::string& organization, const std::string& sha) {
     FaxDocument d;
     d.organization = organization;
@@ -37,8 +22,6 @@ class FaxDocuments : public ::testing::TestWithParam<std::string> {
     d.receivedMs = 1000;
     return d;
   }
-  StoreConfig config_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_P(FaxDocuments, KeptOncePerOrganizationAndImageWithItsBytes) {

@@ -2,6 +2,7 @@
 #include "store/store_backends.h"
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <random>
 
@@ -58,6 +59,23 @@ std::optional<store::StoreConfig> freshStoreConfig(const std::string& kind, std:
   while (!base.empty() && base.back() == ' ') base.pop_back();
   config.url = base + " dbname=" + db;
   return config;
+}
+
+void FreshStoreTest::SetUp() {
+  std::string why;
+  auto config = freshStoreConfig(GetParam(), why);
+  if (!config) GTEST_SKIP() << why;
+  config_ = *config;
+  auto opened = store::openStore(config_);
+  ASSERT_TRUE(opened.ok()) << opened.status().toString();
+  store_ = std::move(opened.value());
+}
+
+void FreshStoreTest::TearDown() {
+  store_.reset();
+  if (config_.kind == "sqlite") {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::remove((config_.path + suffix).c_str());
+  }
 }
 
 }  // namespace renkei::test

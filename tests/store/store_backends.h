@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 
+#include <gtest/gtest.h>
+
 #include "renkei/store/store.h"
 
 namespace renkei::test {
@@ -26,6 +28,16 @@ class TempDir {
 
  private:
   std::filesystem::path path_;
+};
+
+/// A test run on each backend (the parameter: "sqlite" or "postgres") with a fresh empty store;
+/// skipped with the reason when the backend is unavailable.
+class FreshStoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+  store::StoreConfig config_;
+  std::unique_ptr<store::Store> store_;
 };
 
 }  // namespace renkei::test

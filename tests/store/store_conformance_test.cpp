@@ -14,24 +14,8 @@
 namespace renkei::store {
 namespace {
 
-class StoreConformance : public ::testing::TestWithParam<std::string> {
+class StoreConformance : public test::FreshStoreTest {
  protected:
-  void SetUp() override {
-    std::string why;
-    auto config = test::freshStoreConfig(GetParam(), why);
-    if (!config) GTEST_SKIP() << why;
-    config_ = *config;
-    auto opened = openStore(config_);
-    ASSERT_TRUE(opened.ok()) << opened.status().toString();
-    store_ = std::move(opened.value());
-  }
-  void TearDown() override {
-    store_.reset();
-    if (config_.kind == "sqlite") {
-      for (const char* suffix : {"", "-wal", "-shm"}) std::remove((config_.path + suffix).c_str());
-    }
-  }
-
   RawInput input(const std::string& bytes, const std::string& key = "") {
     return {"inbox", "clinic-1", "file.json", key, bytes};
   }
@@ -52,8 +36,6 @@ class StoreConformance : public ::testing::TestWithParam<std::string> {
     return id;
   }
 
-  StoreConfig config_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_P(StoreConformance, IntakeCommitsRawBytesAndRecordsDuplicates) {
