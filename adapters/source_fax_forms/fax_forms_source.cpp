@@ -114,12 +114,18 @@ class FaxFormsSource : public pipeline::Source {
     read.form = options_.form;
     read.limits = options_.limits;
     read.context.municipalities = mapping::tokyoMunicipalityResolver();
-    auto pages = reader.read(bytes.value(), read);
+    Result<std::vector<forms::PageReading>> pages = Status::internal("not read");
+    try {
+      pages = reader.read(bytes.value(), read);
+    } catch (const std::exception& e) {  // Tesseract and Leptonica are C and C++ underneath
+      return inbox_.fail(file.name, std::string("the OCR failed: ") + e.what());
+    }
     if (!pages.ok()) return inbox_.fail(file.name, "cannot read the image: " + pages.status().message());
 
     forms::FaxEvidence evidence{bytes.value(), file.name, sha256Hex(bytes.value()), now, {}};
     // Pages normalized before anything is committed: a page whose Bundle is not valid goes to
     // a person with the rest of the fax, instead of becoming a failed message.
+    std::unique_lock<std::mutex> committing(commitMutex_);  // workers read in parallel, commit in turn
     auto submitted = forms::submitFaxPages(*intake_, forms_, pages.value(), evidence, name_, options_.organization,
                                            "fax:" + evidence.sha256);
     if (!submitted.ok()) return submitted.status();
@@ -153,6 +159,7 @@ class FaxFormsSource : public pipeline::Source {
   std::shared_ptr<store::Store> store_;
   std::shared_ptr<pipeline::Metrics> metrics_;
   std::vector<std::unique_ptr<forms::OcrEngine>> engines_;
+  std::mutex commitMutex_;
   std::unique_ptr<PollingLoop> loop_;
   std::optional<InstanceLock> lock_;
 };

@@ -36,7 +36,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 check "--version" 0 "renkei 0.1.0" "$renkei" --version
 check "version names the commit" 0 "commit " "$renkei" version
 check "version names the store schema" 0 "store_schema 12" "$renkei" version
-check "sample config is valid" 0 "ok (1 sources, 3 sinks, 2 routes, store sqlite)" \
+check "sample config is valid" 0 "ok (2 sources, 3 sinks, 2 routes, store sqlite)" \
   "$renkei" check-config "$src/samples/config/renkei.json"
 printf '{"sources": {}, "sinks": {"x": {"type": "fax"}}, "routes": [{"name": "r", "to": ["y"]}], "colour": 1}' > "$work/bad.json"
 check "config errors with pointers" 1 "/colour: unknown key" "$renkei" check-config "$work/bad.json"

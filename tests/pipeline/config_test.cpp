@@ -32,7 +32,7 @@ TEST_F(ConfigTest, TheSampleConfigIsValid) {
   std::vector<ConfigError> errors;
   auto c = loadConfig((test::sourceDir() / "samples/config/renkei.json").string(), registry_, errors);
   ASSERT_TRUE(c.ok()) << (errors.empty() ? "" : errors[0].pointer + " " + errors[0].message);
-  EXPECT_EQ(c->sources.size(), 1u);
+  EXPECT_EQ(c->sources.size(), 2u);  // the inbox and the fax folder
   EXPECT_EQ(c->routes.size(), 2u);
   EXPECT_EQ(c->store.kind, "sqlite");
   EXPECT_EQ(c->store.path.substr(c->store.path.size() - 9), "renkei.db");
