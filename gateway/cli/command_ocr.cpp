@@ -103,6 +103,8 @@ forms::ReaderOptions readerOptions(const Arguments& args) {
 }
 
 bool writeFile(const fs::path& path, const std::string& bytes) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);  // --out names a folder that may not exist yet
   std::ofstream out(path, std::ios::binary);
   out << bytes;
   out.close();
