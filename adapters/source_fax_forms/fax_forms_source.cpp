@@ -18,6 +18,7 @@
 #include "renkei/mapping/municipality_resolver.h"
 #include "renkei/pipeline/pipeline.h"
 #include "renkei/store/store.h"
+#include "directory_names.h"
 
 namespace renkei::embedded {
 extern const std::string_view kFaxFormsSourceSchema;
@@ -44,7 +45,8 @@ class FaxFormsSource : public pipeline::Source {
   FaxFormsSource(std::string name, FaxFormsOptions options, forms::FormSet forms, pipeline::Intake* intake,
                  std::shared_ptr<store::Store> store, std::shared_ptr<pipeline::Metrics> metrics)
       : name_(name), options_(std::move(options)), inbox_(std::move(name), "fax_form", options_.inbox),
-        forms_(std::move(forms)), intake_(intake), store_(std::move(store)), metrics_(std::move(metrics)) {}
+        forms_(std::move(forms)), intake_(intake), store_(std::move(store)), directory_(store_),
+        metrics_(std::move(metrics)) {}
   ~FaxFormsSource() override { stop(); }
 
   Status start() override {
@@ -114,6 +116,7 @@ class FaxFormsSource : public pipeline::Source {
     read.form = options_.form;
     read.limits = options_.limits;
     read.context.municipalities = mapping::tokyoMunicipalityResolver();
+    read.context.organizationKnown = [this, now](const std::string& name) { return directory_.known(name, now); };
     Result<std::vector<forms::PageReading>> pages = Status::internal("not read");
     try {
       pages = reader.read(bytes.value(), read);
@@ -157,6 +160,7 @@ class FaxFormsSource : public pipeline::Source {
   forms::FormSet forms_;
   pipeline::Intake* intake_;
   std::shared_ptr<store::Store> store_;
+  DirectoryNames directory_;  ///< dictionary:organizations
   std::shared_ptr<pipeline::Metrics> metrics_;
   std::vector<std::unique_ptr<forms::OcrEngine>> engines_;
   std::mutex commitMutex_;

@@ -2,6 +2,7 @@
 #include "review_pages.h"
 
 #include "renkei/core/time_text.h"
+#include "renkei/matching/match_keys.h"
 
 namespace renkei::adapters {
 namespace {
@@ -18,6 +19,20 @@ std::string bar(const std::string& reviewer, const std::string& csrf) {
 }
 
 std::string localTime(int64_t ms) { return localDateTimeAt(ms); }
+
+/// True when a name field of the page (a field the form's mapping treats as the person's name)
+/// holds a masked name (●, ○, ＊, initials).
+bool maskedName(const forms::PageReading& page, const forms::FormTemplate* form) {
+  if (form == nullptr || form->mapping == nullptr) return false;
+  for (const auto& resource : form->mapping->resources) {
+    for (const std::string& name : resource.maskedIdentity) {
+      for (const forms::FieldReading& f : page.fields) {
+        if (f.name == name && !f.value.empty() && matching::looksMasked(f.value)) return true;
+      }
+    }
+  }
+  return false;
+}
 
 /// Why a field waits for a person, in the reviewer's words (the reading keeps the English).
 std::string reasonText(const std::string& reason) {
@@ -98,6 +113,10 @@ std::string documentPage(const std::string& reviewer, const std::string& csrf, c
     const forms::FormTemplate* form = forms.byId(p.form);
     out += "<fieldset><legend>" + std::to_string(p.page) + "ページ目：" +
            htmlEscape(form != nullptr ? form->title : "不明な帳票") + "</legend>";
+    if (maskedName(p, form)) {
+      out += "<p class=\"masked\" role=\"note\">氏名が伏せ字です。どの患者か分かる場合は氏名を入力してください。"
+             "伏せ字のまま確定すると、患者の特定は照合待ち（renkei patients）になります。</p>";
+    }
     for (const forms::FieldReading& f : p.fields) {
       const forms::FieldTemplate* t = form != nullptr ? form->field(f.name) : nullptr;
       const std::string input = "f." + std::to_string(p.page) + "." + f.name;
@@ -179,7 +198,7 @@ table { border-collapse: collapse; } td, th { border: 1px solid #999; padding: .
 .highlight { position: absolute; border: 3px solid #e63946; background: rgba(230, 57, 70, .15); pointer-events: none; }
 .fields { max-height: 85vh; overflow: auto; } fieldset { margin-bottom: 1em; }
 .field { display: grid; grid-template-columns: 9em 1fr auto; gap: .2em .5em; align-items: center; padding: .2em; }
-.field.open { background: #fff3cd; } .field .reason { grid-column: 2 / -1; font-size: .85em; color: #7a4b00; }
+.field.open { background: #fff3cd; } .masked { background: #e3f2fd; padding: .4em; } .field .reason { grid-column: 2 / -1; font-size: .85em; color: #7a4b00; }
 .field input, .field textarea { font-size: 1.05em; width: 100%; box-sizing: border-box; }
 .field :focus { outline: 3px solid #e63946; } .status { font-size: .85em; white-space: nowrap; }
 .actions { display: flex; gap: 1em; align-items: center; flex-wrap: wrap; margin-top: 1em; }

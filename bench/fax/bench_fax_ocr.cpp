@@ -12,7 +12,7 @@
 #include <random>
 #include <thread>
 
-#include "renkei/forms/field_validators.h"
+#include "renkei/matching/match_keys.h"
 #include "renkei/forms/form_reader.h"
 #include "renkei/forms/sample_pages.h"
 #include "renkei/mapping/municipality_resolver.h"
@@ -31,9 +31,11 @@ void add(Tally& t, const FieldReading& f, const std::string& want) {
   t.exact += f.value == want;
   t.accepted += f.accepted;
   t.wrongAccepted += f.accepted && f.value != want;
-  const std::size_t n = codePoints(want).size();
-  t.characters += n;
-  t.characterErrors += std::min(n, editDistance(f.value, want));
+  const std::u32string expected = renkei::matching::codePoints(want);
+  const int n = int(expected.size());
+  t.characters += std::size_t(n);
+  t.characterErrors +=
+      std::size_t(std::min(n, renkei::matching::editDistance(renkei::matching::codePoints(f.value), expected, n)));
 }
 
 void print(const char* key, const Tally& t) {

@@ -9,6 +9,7 @@
 #include <rapidjson/writer.h>
 
 #include "renkei/forms/qr_codes.h"
+#include "renkei/matching/match_keys.h"
 #include "renkei/forms/registration.h"
 #include "renkei/forms/zone_image.h"
 
@@ -49,7 +50,7 @@ Box inset(const Box& b, double dx, double dy) { return {b.x + dx, b.y + dy, b.w 
 
 /// Shares of the title's characters found in what was read (0–1).
 double titleSimilarity(const std::string& read, const std::string& title) {
-  const auto r = codePoints(read), t = codePoints(title);
+  const std::u32string r = matching::codePoints(read), t = matching::codePoints(title);
   if (t.empty()) return 0;
   std::size_t hits = 0;
   for (char32_t c : t) hits += std::find(r.begin(), r.end(), c) != r.end();
@@ -269,7 +270,9 @@ FieldReading FormReader::readField(const GrayPage& page, const Registration& whe
     // Not a code as read: the one code within one character of it is offered to the person.
     std::vector<const std::string*> near;
     for (const std::string& code : codes) {
-      if (editDistance(code, r.value) <= 1) near.push_back(&code);
+      if (matching::editDistance(matching::codePoints(code), matching::codePoints(r.value), 1) <= 1) {
+        near.push_back(&code);
+      }
     }
     if (near.size() == 1) {
       r.value = *near.front();

@@ -59,5 +59,23 @@ TEST(ReviewPagesTest, WhatCameFromAFaxIsEscaped) {
   EXPECT_EQ(loginPage("<b>").find("<b>"), std::string::npos);
 }
 
+TEST(ReviewPagesTest, AMaskedNameAsksTheReviewerWhoItIs) {
+  std::vector<mapping::MappingError> errors;
+  forms::FormSet forms = forms::FormSet::load({forms::defaultFormsDir()}, errors);
+  ASSERT_TRUE(errors.empty());
+  forms::PageReading page;
+  page.page = 1;
+  page.form = "nyutaiin-renkei-sheet";
+  forms::FieldReading family;
+  family.name = "family";
+  family.value = "●木";
+  page.fields.push_back(family);
+  store::FaxDocument document;
+  document.id = 7;
+  EXPECT_NE(documentPage("佐藤", "t", document, {page}, forms, "").find("伏せ字"), std::string::npos);
+  page.fields[0].value = "鈴木";
+  EXPECT_EQ(documentPage("佐藤", "t", document, {page}, forms, "").find("伏せ字"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace renkei::adapters

@@ -52,10 +52,6 @@ bool refused(const std::vector<Verdict>& verdicts);
 /// The entries of the field's code lists (its code_list validators' ConceptMap source codes).
 std::vector<std::string> codeList(const FieldTemplate& field, const ValidationContext& context);
 
-/// The code points of UTF-8 text, and the edit distance between two texts in code points.
-std::vector<char32_t> codePoints(const std::string& s);
-std::size_t editDistance(const std::string& a, const std::string& b);
-
 /// Check digits by name: "luhn" (weights 2,1 from the right, digit sums, modulus 10: health and
 /// long-term-care insurer numbers) and "mod11_jlg" (全国地方公共団体コード: weights 6..2,
 /// modulus 11). The digit to append to `digits`, or -1 for an unknown algorithm or a non-digit.
