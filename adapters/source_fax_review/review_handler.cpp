@@ -238,6 +238,11 @@ net::HttpResponse ReviewHandler::decide(const net::HttpRequest& request, const R
   doc->updatedMs = nowMs;
   if (fields["action"] == "reject") {
     doc->state = store::kFaxRejected;
+    // The reason stays with the reading (the page's problem), not in the logs.
+    for (forms::PageReading& page : pages.value()) {
+      page.problem = "rejected by " + session.account.user + (fields["reject_reason"].empty() ? "" : ": " + fields["reject_reason"]);
+    }
+    doc->reading = forms::readingsJson(pages.value());
     auto saved = store_->updateFaxDocument(*doc);
     if (!saved.ok()) return html(503, loginPage("ストアに接続できません。しばらくしてからお試しください。"));
     audit(session, "REJECT", request.path, 303, nowMs);

@@ -10,7 +10,8 @@ review page (the fax_review source):
 - a POST without the session's CSRF token, or from another origin, is refused;
 - office A's reviewer sees the page image and the fields, corrects the values and confirms: the
   sheet's Bundle reaches the desk only then, with the reviewer as the Provenance's verifier; the
-  fax is SUBMITTED and every view and decision is in the audit trail.
+  fax is SUBMITTED and every view and decision is in the audit trail;
+- a second fax rejected with a reason is not delivered and is REJECTED.
 
 usage: fax_review_test.py RENKEI_BINARY SOURCE_DIR"""
 import base64
@@ -176,10 +177,25 @@ def main():
         assert confirmed and all(f["status"] == "accepted" for f in reading["pages"][0]["fields"])
         assert queue(renkei, config_path, work)[0][1] == "SUBMITTED"
 
+        # A second fax, rejected with a reason: nothing delivered, the reason kept with the reading.
+        second, _ = sample(renkei, None, "nyutaiin-renkei-sheet", 4, os.path.join(work, "samples2"))
+        drop(os.path.join(work, "fax-in"), "fax0002.tif", second)
+        e2e.wait_until(lambda: len(queue(renkei, config_path, work)) == 2, 60, "the second sheet kept for review")
+        second_id = queue(renkei, config_path, work)[1][0]
+        status, _, page = sato.request("GET", "/faxes/" + second_id)
+        version = re.search(r'name="version" value="([^"]+)"', page.decode()).group(1)
+        status, headers, _ = sato.request("POST", "/faxes/" + second_id, {"csrf": csrf, "version": version,
+                                                                           "action": "reject",
+                                                                           "reject_reason": "別の利用者の帳票"})
+        assert status == 303 and headers["Location"] == "/faxes?rejected=" + second_id, (status, headers)
+        assert queue(renkei, config_path, work)[1][1] == "REJECTED"
+        assert len(files_under(desk)) == 1, "a rejected fax is not delivered"
+
         audit = subprocess.run([renkei, "audit", "--config", config_path, "--limit", "50"], capture_output=True,
                                text=True, cwd=work)
         trail = audit.stdout
-        assert "sato" in trail and "suzuki" in trail and "CONFIRM" in trail and "VIEW" in trail, trail[:2000]
+        assert "sato" in trail and "suzuki" in trail and "CONFIRM" in trail and "VIEW" in trail and "REJECT" in trail, \
+            trail[:2000]
 
         daemon.terminate()
         assert daemon.wait(timeout=60) == 0
