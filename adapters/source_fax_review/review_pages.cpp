@@ -45,8 +45,13 @@ std::string reasonText(const std::string& reason) {
   if (starts("read as the nearest code")) return "読み取った文字に最も近い選択肢を入れています";
   if (starts("a box is neither")) return "チェックの有無が判別できません";
   if (reason.find("boxes marked") != std::string::npos) return "チェックの数が規則に合いません";
-  const std::size_t colon = reason.find(':');
-  return "検査に合いません（" + reason.substr(0, colon) + "）";
+  if (starts("dictionary:organizations")) return "名簿にない名称です（事業所・医療機関名を確認してください）";
+  if (starts("dictionary:municipality")) return "区市町村名として確認できません";
+  if (starts("check_digit")) return "検査数字が合いません";
+  if (starts("code_list")) return "選択肢にない値です";
+  if (starts("date")) return "存在しない日付です";
+  if (starts("pattern") || starts("length")) return "書式が合いません";
+  return "検査に合いません";
 }
 
 }  // namespace

@@ -75,6 +75,10 @@ TEST(ReviewPagesTest, AMaskedNameAsksTheReviewerWhoItIs) {
   EXPECT_NE(documentPage("佐藤", "t", document, {page}, forms, "").find("伏せ字"), std::string::npos);
   page.fields[0].value = "鈴木";
   EXPECT_EQ(documentPage("佐藤", "t", document, {page}, forms, "").find("伏せ字"), std::string::npos);
+  page.fields[0].reason = "dictionary:organizations: not in the directory";
+  const std::string html = documentPage("佐藤", "t", document, {page}, forms, "");
+  EXPECT_NE(html.find("名簿にない名称です"), std::string::npos) << "why, in the reviewer's words";
+  EXPECT_EQ(html.find("not in the directory"), std::string::npos);
 }
 
 }  // namespace
