@@ -125,7 +125,8 @@ class FaxFormsSource : public pipeline::Source {
     }
     if (!pages.ok()) return inbox_.fail(file.name, "cannot read the image: " + pages.status().message());
 
-    forms::FaxEvidence evidence{bytes.value(), file.name, sha256Hex(bytes.value()), now, {}};
+    const std::string sha256 = sha256Hex(bytes.value());
+    forms::FaxEvidence evidence{std::move(bytes).value(), file.name, sha256, now, {}};
     // Pages normalized before anything is committed: a page whose Bundle is not valid goes to
     // a person with the rest of the fax, instead of becoming a failed message.
     std::unique_lock<std::mutex> committing(commitMutex_);  // workers read in parallel, commit in turn

@@ -139,7 +139,7 @@ Result<std::string> faxPageBundle(const FormTemplate& form, const PageReading& p
   content.PushBack(image, a);
   Value reading(rapidjson::kObjectType);
   Value readingAttachment = attachment("application/json", "OCR reading", a);
-  readingAttachment.AddMember("data", str(base64(readingsJson({page})), a), a);
+  readingAttachment.AddMember("data", str(base64(readingsJson(page)), a), a);
   reading.AddMember("attachment", readingAttachment, a);
   content.PushBack(reading, a);
   document.AddMember("content", content, a);

@@ -396,13 +396,16 @@ std::map<std::string, std::string> fieldValues(const PageReading& page) {
   return out;
 }
 
-std::string readingsJson(const std::vector<PageReading>& pages) {
+namespace {
+
+std::string readingsJsonOf(const std::vector<const PageReading*>& pages) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   w.StartObject();
   w.Key("pages");
   w.StartArray();
-  for (const PageReading& p : pages) {
+  for (const PageReading* page : pages) {
+    const PageReading& p = *page;
     w.StartObject();
     w.Key("page");
     w.Int(p.page);
@@ -470,5 +473,15 @@ std::string readingsJson(const std::vector<PageReading>& pages) {
   w.EndObject();
   return buffer.GetString();
 }
+
+}  // namespace
+
+std::string readingsJson(const std::vector<PageReading>& pages) {
+  std::vector<const PageReading*> all;
+  for (const PageReading& p : pages) all.push_back(&p);
+  return readingsJsonOf(all);
+}
+
+std::string readingsJson(const PageReading& page) { return readingsJsonOf({&page}); }
 
 }  // namespace renkei::forms

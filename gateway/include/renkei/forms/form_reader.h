@@ -74,6 +74,8 @@ class FormReader {
 /// "validators","status"}]}]} (status "accepted" or "review"; plus each field's reason and box,
 /// and a page's problem).
 std::string readingsJson(const std::vector<PageReading>& pages);
+/// The same for one page (without copying it and its image).
+std::string readingsJson(const PageReading& page);
 
 /// Readings back from readingsJson (pages without their images): a stored review item.
 /// InvalidInput when the text is not such JSON.
