@@ -204,7 +204,24 @@ net::HttpResponse ReviewHandler::document(const net::HttpRequest& request, const
   auto pages = forms::readingsFromJson(doc->reading);
   if (!pages.ok()) return html(500, loginPage("読み取り結果を表示できません。"));
   audit(session, "VIEW", request.path, 200, nowMs, doc->messageId);
-  return html(200, documentPage(session.account.name, session.csrf, *doc, pages.value(), forms_, ""));
+  return html(200, documentPage(session.account.name, session.csrf, *doc, pages.value(), forms_,
+                                candidatesFor(doc->organization, pages.value(), nowMs), ""));
+}
+
+std::map<int, std::vector<PatientCandidate>> ReviewHandler::candidatesFor(const std::string& organization,
+                                                                          const std::vector<forms::PageReading>& pages,
+                                                                          int64_t nowMs) {
+  std::map<int, std::vector<PatientCandidate>> out;
+  for (const forms::PageReading& page : pages) {
+    const forms::FormTemplate* form = forms_.byId(page.form);
+    if (!masksPatientName(form, page)) continue;
+    auto found = candidates_.forPage(organization, *form, page, nowMs);
+    if (!found.ok()) {
+      JsonLog::write(LogLevel::Warn, "fax_review_candidates_failed", {{"source", source_}, {"error", found.status().message()}});
+    }
+    out[page.page] = found.ok() ? std::move(found).value() : std::vector<PatientCandidate>{};
+  }
+  return out;
 }
 
 net::HttpResponse ReviewHandler::pageImage(const ReviewSession& session, int64_t id, int page, int64_t nowMs) {
@@ -230,9 +247,12 @@ net::HttpResponse ReviewHandler::decide(const net::HttpRequest& request, const R
   auto fields = formFields(request.body);
   auto pages = forms::readingsFromJson(doc->reading);
   if (!pages.ok()) return html(500, loginPage("読み取り結果を読めません。"));
+  const auto answer = [&](int status, const std::string& message) {
+    return html(status, documentPage(session.account.name, session.csrf, *doc, pages.value(), forms_,
+                                     candidatesFor(doc->organization, pages.value(), nowMs), message));
+  };
   if (doc->state != store::kFaxReview || fields["version"] != std::to_string(doc->version)) {
-    return html(409, documentPage(session.account.name, session.csrf, *doc, pages.value(), forms_,
-                                  "ほかの担当者がこのFAXを更新しました。表示し直してから確認してください。"));
+    return answer(409, "ほかの担当者がこのFAXを更新しました。表示し直してから確認してください。");
   }
   doc->updatedBy = session.account.user;
   doc->updatedMs = nowMs;
@@ -248,11 +268,25 @@ net::HttpResponse ReviewHandler::decide(const net::HttpRequest& request, const R
     audit(session, "REJECT", request.path, 303, nowMs);
     return redirect("/faxes?rejected=" + std::to_string(id));
   }
+  const auto chosen = [&](const forms::PageReading& p) { return fields["p." + std::to_string(p.page)]; };
+  if (fields["action"] == "candidates") {
+    // Who the values as the person left them may be about (nothing is saved yet).
+    for (forms::PageReading& p : pages.value()) {
+      for (forms::FieldReading& f : p.fields) {
+        auto given = fields.find("f." + std::to_string(p.page) + "." + f.name);
+        if (given != fields.end()) f.value = given->second;
+      }
+      p.identity.reset();
+      if (!chosen(p).empty()) p.identity = forms::PatientIdentity{chosen(p), "", ""};
+    }
+    audit(session, "VIEW", request.path, 200, nowMs);
+    return answer(200, "");
+  }
   // Every field the person saw is now theirs: corrected where they changed it, confirmed where not.
-  for (forms::PageReading& page : pages.value()) {
-    page.problem.clear();
-    for (forms::FieldReading& f : page.fields) {
-      auto given = fields.find("f." + std::to_string(page.page) + "." + f.name);
+  for (forms::PageReading& p : pages.value()) {
+    p.problem.clear();
+    for (forms::FieldReading& f : p.fields) {
+      auto given = fields.find("f." + std::to_string(p.page) + "." + f.name);
       const std::string value = given != fields.end() ? given->second : f.value;
       if (!f.accepted || value != f.value) {
         f.value = value;
@@ -261,6 +295,17 @@ net::HttpResponse ReviewHandler::decide(const net::HttpRequest& request, const R
         f.confirmedBy = session.account.name;
       }
     }
+    // The patient the person chose among their organization's (checked again here: a posted
+    // record of another organization is refused, not applied).
+    p.identity.reset();
+    if (chosen(p).empty()) continue;
+    auto known = candidates_.record(doc->organization, chosen(p));
+    if (!known.ok()) return html(503, loginPage("ストアに接続できません。しばらくしてからお試しください。"));
+    if (!known->has_value()) {
+      audit(session, "IDENTIFY", request.path, 422, nowMs);
+      return answer(422, std::to_string(p.page) + "ページ目：選んだ患者はこの事業所の利用者に見つかりません。");
+    }
+    p.identity = forms::PatientIdentity{chosen(p), session.account.name, known->value().patient};
   }
   forms::FaxEvidence evidence{doc->image, doc->name, doc->sha256, doc->receivedMs, {session.account.name}};
   auto submitted = forms::submitFaxPages(intake_, forms_, pages.value(), evidence, source_, doc->organization,
@@ -276,14 +321,16 @@ net::HttpResponse ReviewHandler::decide(const net::HttpRequest& request, const R
       if (!p.problem.empty()) problems += std::to_string(p.page) + "ページ目：" + p.problem + "　";
     }
     audit(session, "CONFIRM", request.path, 422, nowMs);
-    return html(422, documentPage(session.account.name, session.csrf, *doc, pages.value(), forms_,
-                                  "この内容では送信できません。" + problems));
+    return answer(422, "この内容では送信できません。" + problems);
   }
   doc->state = store::kFaxSubmitted;
   doc->messageId = submitted->messageIds.empty() ? 0 : submitted->messageIds.front();
   auto saved = store_->updateFaxDocument(*doc);
   if (!saved.ok()) return html(503, loginPage("ストアに接続できません。しばらくしてからお試しください。"));
   audit(session, "CONFIRM", request.path, 303, nowMs, doc->messageId);
+  for (const forms::PageReading& p : pages.value()) {
+    if (p.identity) audit(session, "IDENTIFY", request.path, 303, nowMs, doc->messageId);
+  }
   JsonLog::write(LogLevel::Info, "fax_review_submitted",
                  {{"source", source_}, {"document", std::to_string(doc->id)},
                   {"messages", std::to_string(submitted->messageIds.size())}});

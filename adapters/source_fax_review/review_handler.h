@@ -1,6 +1,7 @@
 // The fax review page's HTTP handler: log-in and log-out, the reviewer's organization's queue,
-// one fax (its page images and fields), and the reviewer's decision — confirm (corrected values
-// become the reading, the sheet's Bundles are committed with the reviewer as the Provenance's
+// one fax (its page images and fields, and for a masked name the organization's patients it may be
+// about), and the reviewer's decision — confirm (corrected values become the reading, a chosen
+// patient the page's, the sheet's Bundles are committed with the reviewer as the Provenance's
 // verifier) or reject. Another organization's fax is 403, to the page and to its images. Every
 // view and decision is an audit record (`renkei audit`). Forms carry the session's CSRF token; a
 // POST from another origin is refused.
@@ -13,6 +14,7 @@
 #include "renkei/net/http_server.h"
 #include "renkei/pipeline/intake.h"
 #include "renkei/store/store.h"
+#include "patient_candidates.h"
 #include "review_sessions.h"
 
 namespace renkei::adapters {
@@ -22,7 +24,7 @@ class ReviewHandler : public net::HttpHandler {
   ReviewHandler(std::string source, ReviewSessions& sessions, forms::FormSet forms, pipeline::Intake& intake,
                 std::shared_ptr<store::Store> store)
       : source_(std::move(source)), sessions_(sessions), forms_(std::move(forms)), intake_(intake),
-        store_(std::move(store)) {}
+        store_(store), candidates_(std::move(store)) {}
 
   Admission admit(net::HttpRequest& head) override;
   net::HttpResponse handle(net::HttpRequest& request) override;
@@ -37,6 +39,9 @@ class ReviewHandler : public net::HttpHandler {
   /// The document when it exists and is the session's organization's (else the answer to give).
   std::optional<store::FaxDocument> owned(const ReviewSession& session, int64_t id, const std::string& method,
                                           const std::string& path, int64_t nowMs, net::HttpResponse& refusal);
+  /// Who each page that masks the patient's name may be about, among the organization's patients.
+  std::map<int, std::vector<PatientCandidate>> candidatesFor(const std::string& organization,
+                                                             const std::vector<forms::PageReading>& pages, int64_t nowMs);
   void audit(const ReviewSession& session, const std::string& method, const std::string& path, int status,
              int64_t nowMs, int64_t messageId = 0);
 
@@ -45,6 +50,7 @@ class ReviewHandler : public net::HttpHandler {
   forms::FormSet forms_;
   pipeline::Intake& intake_;
   std::shared_ptr<store::Store> store_;
+  PatientCandidates candidates_;
 };
 
 }  // namespace renkei::adapters

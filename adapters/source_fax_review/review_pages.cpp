@@ -2,7 +2,6 @@
 #include "review_pages.h"
 
 #include "renkei/core/time_text.h"
-#include "renkei/matching/match_keys.h"
 
 namespace renkei::adapters {
 namespace {
@@ -19,20 +18,6 @@ std::string bar(const std::string& reviewer, const std::string& csrf) {
 }
 
 std::string localTime(int64_t ms) { return localDateTimeAt(ms); }
-
-/// True when a name field of the page (a field the form's mapping treats as the person's name)
-/// holds a masked name (●, ○, ＊, initials).
-bool maskedName(const forms::PageReading& page, const forms::FormTemplate* form) {
-  if (form == nullptr || form->mapping == nullptr) return false;
-  for (const auto& resource : form->mapping->resources) {
-    for (const std::string& name : resource.maskedIdentity) {
-      for (const forms::FieldReading& f : page.fields) {
-        if (f.name == name && !f.value.empty() && matching::looksMasked(f.value)) return true;
-      }
-    }
-  }
-  return false;
-}
 
 /// Why a field waits for a person, in the reviewer's words (the reading keeps the English).
 std::string reasonText(const std::string& reason) {
@@ -52,6 +37,61 @@ std::string reasonText(const std::string& reason) {
   if (starts("date")) return "存在しない日付です";
   if (starts("pattern") || starts("length")) return "書式が合いません";
   return "検査に合いません";
+}
+
+/// A matching reason ("birth date equal", "family name kana differs") in the reviewer's words.
+std::string reasonOfMatch(const std::string& reason) {
+  static const std::vector<std::pair<std::string, std::string>> kWhat = {
+      {"identifier of the same system", "同じ種類の番号"}, {"identifier", "番号"}, {"birth date", "生年月日"},
+      {"family name", "姓"}, {"given name", "名"}, {"sex", "性別"}, {"phone", "電話番号"},
+      {"postal code", "郵便番号"}, {"municipality", "区市町村"}};
+  static const std::vector<std::pair<std::string, std::string>> kHow = {
+      {"kana nearly equal", "カナがほぼ一致"}, {"kana equal", "カナが一致"}, {"kana differs", "カナが不一致"},
+      {"kanji equal", "漢字が一致"}, {"kanji differs", "漢字が不一致"}, {"one typo apart", "が1字違い"},
+      {"equal", "が一致"}, {"differs", "が不一致"}};
+  for (const auto& [what, whatJa] : kWhat) {
+    if (reason.rfind(what + " ", 0) != 0) continue;
+    const std::string how = reason.substr(what.size() + 1);
+    for (const auto& [en, ja] : kHow) {
+      if (how == en) return whatJa + ja;
+    }
+  }
+  return reason;
+}
+
+std::string sexText(const std::string& sex) {
+  return sex == "male" ? "男" : sex == "female" ? "女" : sex.empty() ? "" : "その他";
+}
+
+/// The choice of who a masked page is about: "not now" first (chosen unless the reviewer chose),
+/// then the organization's candidates, best first, each with why it is offered.
+std::string patientChoice(const forms::PageReading& p, const std::vector<PatientCandidate>& offered) {
+  const std::string input = "p." + std::to_string(p.page);
+  const std::string chosen = p.identity ? p.identity->record : "";
+  std::string out = "<div class=\"patient\" role=\"group\" aria-label=\"患者の特定\"><p class=\"masked\">氏名が伏せ字です。"
+                    "この事業所の利用者から該当する方を選んでください。分からない場合は「特定しない」のまま確定すると、"
+                    "本人確認待ちとして送信されます（renkei patients で後から照合）。</p>";
+  const auto option = [&](const std::string& value, const std::string& label) {
+    return "<label class=\"candidate\"><input type=\"radio\" name=\"" + input + "\" value=\"" + htmlEscape(value) +
+           "\"" + (value == chosen ? " checked" : "") + ">" + label + "</label>";
+  };
+  out += option("", "特定しない（本人確認待ち）");
+  for (const PatientCandidate& c : offered) {
+    const matching::PatientRecord& k = c.known;
+    std::string label = "<span class=\"who\">" + htmlEscape(k.familyName + "　" + k.givenName) + "（" +
+                        htmlEscape(k.familyKana + "　" + k.givenKana) + "）</span> " + htmlEscape(k.birthDate) + " " +
+                        sexText(k.sex);
+    if (!k.postalCode.empty()) label += " 〒" + htmlEscape(k.postalCode);
+    if (!k.phone.empty()) label += " ☎" + htmlEscape(k.phone);
+    label += " <span class=\"number\">番号 " + htmlEscape(c.record.substr(c.record.rfind('|') + 1)) + "</span>";
+    std::string why;
+    for (const std::string& r : c.reasons) why += (why.empty() ? "" : "・") + reasonOfMatch(r);
+    label += "<span class=\"why\">" + htmlEscape(why) + "</span>";
+    out += option(c.record, label);
+  }
+  if (offered.empty()) out += "<p class=\"none\">生年月日などが合う利用者が見つかりません。</p>";
+  return out + "<button type=\"submit\" name=\"action\" value=\"candidates\" class=\"secondary\">入力した値で候補を探し直す"
+               "</button></div>";
 }
 
 }  // namespace
@@ -98,7 +138,7 @@ std::string queuePage(const std::string& reviewer, const std::string& csrf,
 
 std::string documentPage(const std::string& reviewer, const std::string& csrf, const store::FaxDocument& document,
                          const std::vector<forms::PageReading>& pages, const forms::FormSet& forms,
-                         const std::string& message) {
+                         const std::map<int, std::vector<PatientCandidate>>& candidates, const std::string& message) {
   const std::string id = std::to_string(document.id);
   std::string out = head("FAX " + id + " の確認") + bar(reviewer, csrf) + "<main class=\"document\"><h1>FAX " + id +
                     "（" + htmlEscape(document.name) + "）</h1>";
@@ -118,10 +158,8 @@ std::string documentPage(const std::string& reviewer, const std::string& csrf, c
     const forms::FormTemplate* form = forms.byId(p.form);
     out += "<fieldset><legend>" + std::to_string(p.page) + "ページ目：" +
            htmlEscape(form != nullptr ? form->title : "不明な帳票") + "</legend>";
-    if (maskedName(p, form)) {
-      out += "<p class=\"masked\" role=\"note\">氏名が伏せ字です。どの患者か分かる場合は氏名を入力してください。"
-             "伏せ字のまま確定すると、患者の特定は照合待ち（renkei patients）になります。</p>";
-    }
+    auto offered = candidates.find(p.page);
+    if (offered != candidates.end()) out += patientChoice(p, offered->second);
     for (const forms::FieldReading& f : p.fields) {
       const forms::FieldTemplate* t = form != nullptr ? form->field(f.name) : nullptr;
       const std::string input = "f." + std::to_string(p.page) + "." + f.name;
@@ -203,7 +241,9 @@ table { border-collapse: collapse; } td, th { border: 1px solid #999; padding: .
 .highlight { position: absolute; border: 3px solid #e63946; background: rgba(230, 57, 70, .15); pointer-events: none; }
 .fields { max-height: 85vh; overflow: auto; } fieldset { margin-bottom: 1em; }
 .field { display: grid; grid-template-columns: 9em 1fr auto; gap: .2em .5em; align-items: center; padding: .2em; }
-.field.open { background: #fff3cd; } .masked { background: #e3f2fd; padding: .4em; } .field .reason { grid-column: 2 / -1; font-size: .85em; color: #7a4b00; }
+.field.open { background: #fff3cd; } .masked { background: #e3f2fd; padding: .4em; margin: 0 0 .4em; }
+.patient { border: 1px solid #90caf9; padding: .4em; margin-bottom: .6em; } .candidate { display: block; padding: .2em 0; }
+.candidate .why { display: block; margin-left: 1.6em; font-size: .85em; color: #37474f; } .candidate .number { color: #37474f; } .field .reason { grid-column: 2 / -1; font-size: .85em; color: #7a4b00; }
 .field input, .field textarea { font-size: 1.05em; width: 100%; box-sizing: border-box; }
 .field :focus { outline: 3px solid #e63946; } .status { font-size: .85em; white-space: nowrap; }
 .actions { display: flex; gap: 1em; align-items: center; flex-wrap: wrap; margin-top: 1em; }

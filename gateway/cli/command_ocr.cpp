@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 
 #include <rapidjson/document.h>
 #include <rapidjson/prettywriter.h>
@@ -56,7 +57,7 @@ const CommandSpec& formSpec() {
                   "usage: renkei form check [--forms DIR]...\n"
                   "       renkei form blank NAME [--forms DIR]... [--out DIR]\n"
                   "       renkei form sample NAME [--forms DIR]... [--out DIR] [--count N] [--seed N]\n"
-                  "                          [--standard] [--upside-down] [--skew DEGREES]\n"
+                  "                          [--standard] [--upside-down] [--skew DEGREES] [--set FIELD=VALUE]...\n"
                   "       renkei form test [--forms DIR]... [NAME]...\n"
                   "\n"
                   "check loads every form template and prints every error with its file and JSON pointer.\n"
@@ -75,8 +76,10 @@ const CommandSpec& formSpec() {
               "  --standard          standard resolution (204 × 98 dpi) instead of fine\n"
               "  --upside-down       the sheet fed upside down\n"
               "  --skew DEGREES      the largest skew drawn (default 2)\n"
+              "  --set FIELD=VALUE   write VALUE in FIELD instead of a drawn value (repeatable; a masked\n"
+              "                      name such as ●木 makes a sheet whose patient a reviewer identifies)\n"
               "  --tessdata DIR      Tesseract's language data (test)\n";
-    c.valued = {"forms", "out", "count", "seed", "skew", "tessdata"};
+    c.valued = {"forms", "out", "count", "seed", "skew", "set", "tessdata"};
     c.flags = {"standard", "upside-down"};
     return c;
   }();
@@ -158,10 +161,19 @@ int formSample(const Arguments& args, const forms::FormSet& set) {
   degradation.standard = args.has("standard");
   degradation.upsideDown = args.has("upside-down");
   if (args.has("skew")) degradation.maxSkewDegrees = std::atof(args.get("skew").c_str());
+  std::map<std::string, std::string> given;
+  for (const std::string& assignment : args.all("set")) {
+    const std::size_t eq = assignment.find('=');
+    if (eq == std::string::npos || form->field(assignment.substr(0, eq)) == nullptr) {
+      return usageError(formSpec(), "--set takes FIELD=VALUE with a field of the form: '" + assignment + "'");
+    }
+    given[assignment.substr(0, eq)] = assignment.substr(eq + 1);
+  }
   std::mt19937 random(static_cast<uint32_t>(seed.value()));
   const fs::path out = args.get("out", ".");
   for (int64_t i = 1; i <= count.value(); ++i) {
-    const auto values = forms::sampleValues(*form, random);
+    auto values = forms::sampleValues(*form, random);
+    for (const auto& [field, value] : given) values[field] = value;
     auto tiff = forms::sampleFax(*form, values, degradation, random);
     if (!tiff.ok()) {
       printError(tiff.status().message());

@@ -11,6 +11,7 @@
 #include "renkei/core/digest.h"
 #include "renkei/core/time_text.h"
 #include "renkei/mapping/csv_writer.h"
+#include "renkei/forms/patient_identity.h"
 #include "renkei/mapping/mapping_engine.h"
 
 namespace renkei::forms {
@@ -91,16 +92,30 @@ std::string imageContentType(const std::string& bytes) {
   return "application/octet-stream";
 }
 
-Result<std::string> faxPageBundle(const FormTemplate& form, const PageReading& page, const FaxEvidence& evidence) {
+Result<std::string> mappedPageBundle(const FormTemplate& form, const PageReading& page,
+                                     std::vector<std::string>* failedFields) {
   auto mapped = mapping::mapFile(*form.mapping, layoutText(*form.mapping, page), "fax.csv");
   if (!mapped.ok()) return Status::invalidInput("the page's fields do not map: " + mapped.status().message());
   if (mapped->records.size() != 1 || !mapped->issues.empty()) {
     std::string problems;
-    for (const auto& issue : mapped->issues) problems += (problems.empty() ? "" : "; ") + issue.column + ": " + issue.message;
+    for (const auto& issue : mapped->issues) {
+      problems += (problems.empty() ? "" : "; ") + issue.column + ": " + issue.message;
+      if (failedFields != nullptr && !issue.column.empty()) failedFields->push_back(issue.column);
+    }
     return Status::invalidInput("the page's fields do not map: " + (problems.empty() ? "no record" : problems));
   }
+  return std::move(mapped->records.front().bundleJson);
+}
+
+Result<std::string> faxPageBundle(const FormTemplate& form, const PageReading& page, const FaxEvidence& evidence) {
+  auto mapped = mappedPageBundle(form, page);
+  if (!mapped.ok()) return mapped.status();
   rapidjson::Document bundle;
-  bundle.Parse(mapped->records.front().bundleJson.c_str());
+  bundle.Parse(mapped->c_str(), mapped->size());
+  if (page.identity) {
+    const Status identified = applyPatientIdentity(bundle, *page.identity);
+    if (!identified.ok()) return identified;
+  }
   auto& a = bundle.GetAllocator();
   Value& entries = bundle["entry"];
 

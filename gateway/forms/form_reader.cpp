@@ -64,18 +64,10 @@ struct Attempt {
   bool agree = true;  ///< the digits engine read the same digits
 };
 
-}  // namespace
-
-std::string FormReader::digitsReadAgain(const GrayPage& zone, const LineReading& line, int dpi, bool& agree) {
-  // Tesseract's LSTM places its symbols only roughly: each symbol is taken as the glyph (run of
-  // inked columns) nearest to where it says the symbol is, after the median offset between the
-  // two. A digit run's box also takes the glyphs beside it that no symbol claimed, so a digit the
-  // first reading dropped is in what the digits engine reads.
-  const std::vector<InkSpan> glyphs = inkSpans(zone);
-  if (glyphs.empty()) {
-    agree = line.symbols.empty();
-    return line.text;
-  }
+/// The glyph (run of inked columns) each symbol stands for. Tesseract's LSTM places its symbols
+/// only roughly: each is taken as the glyph nearest to where it says the symbol is, after the
+/// median offset between the two.
+std::vector<std::size_t> glyphsOfSymbols(const std::vector<InkSpan>& glyphs, const std::vector<Symbol>& symbols) {
   double shift = 0;
   const auto glyphOf = [&](const Symbol& s) {
     std::size_t best = 0;
@@ -88,7 +80,7 @@ std::string FormReader::digitsReadAgain(const GrayPage& zone, const LineReading&
     return best;
   };
   std::vector<double> offsets;
-  for (const Symbol& s : line.symbols) {
+  for (const Symbol& s : symbols) {
     const InkSpan& g = glyphs[glyphOf(s)];
     offsets.push_back((g.x0 + g.x1) / 2.0 - (s.x + s.w / 2.0));
   }
@@ -96,6 +88,110 @@ std::string FormReader::digitsReadAgain(const GrayPage& zone, const LineReading&
     std::nth_element(offsets.begin(), offsets.begin() + offsets.size() / 2, offsets.end());
     shift = offsets[offsets.size() / 2];
   }
+  std::vector<std::size_t> out;
+  for (const Symbol& s : symbols) out.push_back(glyphOf(s));
+  return out;
+}
+
+/// Dark share (below 128) of the zone's pixels in [x0, x1) × [y0, y1).
+double darkIn(const GrayPage& zone, int x0, int y0, int x1, int y1) {
+  std::size_t dark = 0, all = 0;
+  for (int y = std::max(0, y0); y < std::min(int(zone.height), y1); ++y) {
+    for (int x = std::max(0, x0); x < std::min(int(zone.width), x1); ++x, ++all) {
+      dark += zone.pixels[std::size_t(y) * zone.width + std::size_t(x)] < 128;
+    }
+  }
+  return all == 0 ? 0 : double(dark) / double(all);
+}
+
+/// The mask a glyph is — "●" (solid: ●, ■) or "○" (a ring: empty corners and centre, unlike 口,
+/// and its own mirror image both ways) — or "" when it is none.
+const char* maskMark(const GrayPage& zone, const InkSpan& g) {
+  const int w = g.x1 - g.x0 + 1, h = g.y1 - g.y0 + 1;
+  if (darkIn(zone, g.x0, g.y0, g.x1 + 1, g.y1 + 1) >= 0.65) return "●";
+  const int cx = w / 8, cy = h / 8;  // corners: the outer eighth each way (outside a circle)
+  const bool emptyCorners = darkIn(zone, g.x0, g.y0, g.x0 + cx, g.y0 + cy) < 0.08 &&
+                            darkIn(zone, g.x1 + 1 - cx, g.y0, g.x1 + 1, g.y0 + cy) < 0.08 &&
+                            darkIn(zone, g.x0, g.y1 + 1 - cy, g.x0 + cx, g.y1 + 1) < 0.08 &&
+                            darkIn(zone, g.x1 + 1 - cx, g.y1 + 1 - cy, g.x1 + 1, g.y1 + 1) < 0.08;
+  const bool emptyCentre = darkIn(zone, g.x0 + w * 3 / 10, g.y0 + h * 3 / 10, g.x1 + 1 - w * 3 / 10, g.y1 + 1 - h * 3 / 10) < 0.03;
+  if (!emptyCorners || !emptyCentre) return "";
+  // A ring is its own mirror image both ways (ウ, whose centre and corners are empty too, is not).
+  const auto inked = [&](int x, int y) {
+    for (int dy = -2; dy <= 2; ++dy) {
+      for (int dx = -2; dx <= 2; ++dx) {
+        const int px = x + dx, py = y + dy;
+        if (px >= 0 && py >= 0 && px < int(zone.width) && py < int(zone.height) &&
+            zone.pixels[std::size_t(py) * zone.width + std::size_t(px)] < 128) {
+          return true;
+        }
+      }
+    }
+    return false;
+  };
+  std::size_t ink = 0, mirrored = 0;
+  for (int y = g.y0; y <= g.y1; ++y) {
+    for (int x = g.x0; x <= g.x1; ++x) {
+      if (zone.pixels[std::size_t(y) * zone.width + std::size_t(x)] >= 128) continue;
+      ++ink;
+      mirrored += inked(g.x0 + g.x1 - x, y) && inked(x, g.y0 + g.y1 - y);
+    }
+  }
+  return ink > 0 && double(mirrored) >= 0.9 * double(ink) ? "○" : "";
+}
+
+/// A masked name's marks (maskMark: glyphs of a character's size) read as such: Tesseract reads
+/// them as whatever they resemble (●携 as 久携, ○ as O), or not at all. Without a mark the reading
+/// is kept; with one, it is rebuilt in order of position: every mark, and every symbol that does
+/// not start on one.
+std::string withMaskMarks(const GrayPage& zone, const LineReading& line) {
+  const std::vector<InkSpan> glyphs = inkSpans(zone);
+  int tallest = 0;
+  for (const InkSpan& g : glyphs) tallest = std::max(tallest, g.y1 - g.y0 + 1);
+  std::vector<const char*> marks(glyphs.size(), "");
+  bool any = false;
+  for (std::size_t i = 0; i < glyphs.size(); ++i) {
+    const InkSpan& g = glyphs[i];
+    const int w = g.x1 - g.x0 + 1, h = g.y1 - g.y0 + 1;
+    if (2 * h < tallest || 10 * w < 6 * h || 10 * w > 16 * h) continue;
+    marks[i] = maskMark(zone, g);
+    any = any || *marks[i] != '\0';
+  }
+  if (!any) return line.text;
+  // A symbol that starts on a mark is the mark misread (a symbol's left edge is where the LSTM
+  // puts it reliably; its width often runs on to the end of the line).
+  const auto overMark = [&](const Symbol& s) {
+    std::size_t at = 0;
+    for (std::size_t g = 0; g < glyphs.size(); ++g) {
+      if (glyphs[g].x0 <= s.x + 4) at = g;
+    }
+    return *marks[at] != '\0';
+  };
+  std::vector<std::pair<double, std::string>> items;
+  for (const Symbol& s : line.symbols) {
+    if (!overMark(s)) items.emplace_back(s.x + s.w / 2.0, s.text);
+  }
+  for (std::size_t g = 0; g < glyphs.size(); ++g) {
+    if (*marks[g] != '\0') items.emplace_back((glyphs[g].x0 + glyphs[g].x1) / 2.0, marks[g]);
+  }
+  std::stable_sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::string out;
+  for (const auto& item : items) out += item.second;
+  return out;
+}
+
+}  // namespace
+
+std::string FormReader::digitsReadAgain(const GrayPage& zone, const LineReading& line, int dpi, bool& agree) {
+  // A digit run's box also takes the glyphs beside it that no symbol claimed, so a digit the
+  // first reading dropped is in what the digits engine reads.
+  const std::vector<InkSpan> glyphs = inkSpans(zone);
+  if (glyphs.empty()) {
+    agree = line.symbols.empty();
+    return line.text;
+  }
+  const std::vector<std::size_t> glyphIndex = glyphsOfSymbols(glyphs, line.symbols);
+  const auto glyphOf = [&](std::size_t k) { return glyphIndex[k]; };
   // Separators at either end are dropped by the clean-up: they claim nothing. A glyph as tall as
   // a character that no symbol claims is something the reading missed: no agreement.
   const auto separator = [&](std::size_t k) {
@@ -106,7 +202,7 @@ std::string FormReader::digitsReadAgain(const GrayPage& zone, const LineReading&
   while (first < last && separator(first)) ++first;
   while (last > first && separator(last - 1)) --last;
   std::vector<bool> claimed(glyphs.size(), false);
-  for (std::size_t k = first; k < last; ++k) claimed[glyphOf(line.symbols[k])] = true;
+  for (std::size_t k = first; k < last; ++k) claimed[glyphOf(k)] = true;
   std::vector<int> heights;
   for (const InkSpan& g : glyphs) heights.push_back(g.y1 - g.y0);
   std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
@@ -124,10 +220,10 @@ std::string FormReader::digitsReadAgain(const GrayPage& zone, const LineReading&
       continue;
     }
     std::string digits;
-    std::size_t lo = glyphOf(line.symbols[i]), hi = lo;
+    std::size_t lo = glyphOf(i), hi = lo;
     for (; i < line.symbols.size() && isDigit(i); ++i) {
       digits += line.symbols[i].text;
-      const std::size_t g = glyphOf(line.symbols[i]);
+      const std::size_t g = glyphOf(i);
       lo = std::min(lo, g), hi = std::max(hi, g);
     }
     while (lo > 0 && !claimed[lo - 1]) --lo;
@@ -250,7 +346,10 @@ FieldReading FormReader::readField(const GrayPage& page, const Registration& whe
     } else {
       const int dpi = int(std::lround(pass.scale * form.dpi));
       const LineReading line = ocr_.read(clean.image, field.type, dpi, whitelist);
-      a.value = cleanReading(field.type, crossCheck ? digitsReadAgain(clean.image, line, dpi, a.agree) : line.text);
+      const bool name = field.type == FieldType::Text || field.type == FieldType::Kana;
+      a.value = cleanReading(field.type, crossCheck ? digitsReadAgain(clean.image, line, dpi, a.agree)
+                                         : name     ? withMaskMarks(clean.image, line)
+                                                    : line.text);
       a.confidence = line.confidence;
       a.verdicts = validate(field, a.value, context);
     }
@@ -385,6 +484,10 @@ Result<std::vector<PageReading>> readingsFromJson(const std::string& json) {
         page.fields.push_back(std::move(r));
       }
     }
+    auto identity = p.FindMember("patient");
+    if (identity != p.MemberEnd() && identity->value.IsObject()) {
+      page.identity = PatientIdentity{text(identity->value, "record"), text(identity->value, "identified_by"), ""};
+    }
     pages.push_back(std::move(page));
   }
   return pages;
@@ -467,6 +570,15 @@ std::string readingsJsonOf(const std::vector<const PageReading*>& pages) {
       w.EndObject();
     }
     w.EndArray();
+    if (p.identity) {
+      w.Key("patient");
+      w.StartObject();
+      w.Key("record");
+      w.String(p.identity->record.c_str());
+      w.Key("identified_by");
+      w.String(p.identity->identifiedBy.c_str());
+      w.EndObject();
+    }
     w.EndObject();
   }
   w.EndArray();

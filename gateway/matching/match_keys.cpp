@@ -119,8 +119,8 @@ bool looksMasked(std::string_view name) {
   for (int32_t i = 0; i < s.length();) {
     const UChar32 c = s.char32At(i);
     i += U16_LENGTH(c);
-    if (c == 0x25CF || c == 0x25CB || c == 0x25EF || c == '*' || c == 0x00D7 || c == 0x25A0) {
-      return true;  // ● ○ ◯ * × ■
+    if (c == 0x25CF || c == 0x25CB || c == 0x25EF || c == 0x3007 || c == '*' || c == 0x00D7 || c == 0x25A0) {
+      return true;  // ● ○ ◯ 〇 (a ○ as OCR reads it) * × ■
     }
     if (u_isUWhiteSpace(c) || c == '.' || c == 0x30FB || c == 0xFF65) continue;
     if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) {

@@ -78,8 +78,11 @@ Result<std::vector<PatientLink>> SqlStore::patientLinks(const PatientLinkFilter&
       p.emplace_back(f.person);
     }
     if (!f.organization.empty() || !f.record.empty()) {
-      where += " AND organization = ? AND record = ?";
+      where += " AND organization = ?";
       p.emplace_back(f.organization);
+    }
+    if (!f.record.empty()) {
+      where += " AND record = ?";
       p.emplace_back(f.record);
     }
     p.emplace_back(Poco::Int64(f.limit));

@@ -11,7 +11,10 @@ review page (the fax_review source):
 - office A's reviewer sees the page image and the fields, corrects the values and confirms: the
   sheet's Bundle reaches the desk only then, with the reviewer as the Provenance's verifier; the
   fax is SUBMITTED and every view and decision is in the audit trail;
-- a second fax rejected with a reason is not delivered and is REJECTED.
+- a second fax rejected with a reason is not delivered and is REJECTED;
+- a third masks the patient's name: office A's reviewer is offered office A's record of her (office
+  B's record of the same person is never shown, and refused when posted); the chosen record becomes
+  the delivered sheet's patient, and the choice is audited (IDENTIFY).
 
 usage: fax_review_test.py RENKEI_BINARY SOURCE_DIR"""
 import base64
@@ -68,11 +71,25 @@ def hashed(renkei, password):
     return out.stdout.strip()
 
 
+OFFICE_A = "urn:oid:1.2.392.100495.20.3.51.11312340001"
+OFFICE_B = "urn:oid:1.2.392.100495.20.3.51.11312340002"
+
+
+def known_patient(system, value):
+    """A care office's record of 連携 花子 (born 1942-03-09) under its own number."""
+    return json.dumps({"resourceType": "Patient", "identifier": [{"system": system, "value": value}],
+                       "name": [{"family": "連携", "given": ["花子"]}, {"family": "レンケイ", "given": ["ハナコ"]}],
+                       "gender": "female", "birthDate": "1942-03-09",
+                       "address": [{"city": "北区", "state": "東京都"}]}, ensure_ascii=False).encode()
+
+
 def start_with_a_fax_to_review(renkei, work):
-    """The daemon with office A's fax folder and the review page; one sheet kept for review.
+    """The daemon with office A's fax folder and the review page; one sheet kept for review. Offices
+    A and B have each sent their record of 連携 花子 (the patient registry knows both).
     Returns (daemon, port, config_path, fax_id, values, desk)."""
     port = e2e.free_port()
-    os.makedirs(os.path.join(work, "fax-in"))
+    for folder in ("fax-in", "records-a", "records-b"):
+        os.makedirs(os.path.join(work, folder))
     password_hash = hashed(renkei, PASSWORD)
     accounts = [{"user": "sato", "name": "佐藤 花子", "organization": "care-office-a", "password_hash": password_hash},
                 {"user": "tanaka", "name": "田中 一郎", "organization": "care-office-a", "password_hash": password_hash},
@@ -83,7 +100,12 @@ def start_with_a_fax_to_review(renkei, work):
               "sources": {"office-fax": {"type": "fax_forms", "path": "fax-in", "organization": "care-office-a",
                                          "poll_ms": 50, "min_age_ms": 0},
                           "review": {"type": "fax_review", "listen": "127.0.0.1:%d" % port, "plain_http": True,
-                                     "accounts": accounts, "max_failures": 5}},
+                                     "accounts": accounts, "max_failures": 5},
+                          "records-a": {"type": "folder", "path": "records-a", "sender": "care-office-a",
+                                        "poll_ms": 50, "min_age_ms": 0},
+                          "records-b": {"type": "folder", "path": "records-b", "sender": "care-office-b",
+                                        "poll_ms": 50, "min_age_ms": 0}},
+              "patients": {"registry": True, "check_ms": 100},
               "sinks": {"desk": {"type": "file_folder", "path": "desk"}},
               "routes": [{"name": "faxes-to-the-desk", "from": ["office-fax", "review"], "to": ["desk"]}]}
     with open(config_path, "w") as f:
@@ -91,6 +113,10 @@ def start_with_a_fax_to_review(renkei, work):
     daemon = subprocess.Popen([renkei, "serve", "--config", config_path], cwd=work)
     fax_in = os.path.join(work, "fax-in")
     e2e.wait_until(lambda: os.path.isdir(os.path.join(fax_in, "failed")), 60, "the daemon started")
+    drop(os.path.join(work, "records-a"), "patient-a.json", known_patient(OFFICE_A, "77"))
+    drop(os.path.join(work, "records-b"), "patient-b.json", known_patient(OFFICE_B, "88"))
+    e2e.wait_until(lambda: all(os.listdir(os.path.join(work, r, "done")) if os.path.isdir(os.path.join(work, r, "done"))
+                               else False for r in ("records-a", "records-b")), 60, "the offices' records taken in")
     sheet, values = sample(renkei, None, "nyutaiin-renkei-sheet", 3, os.path.join(work, "samples"))
     # What the person types where the sample's random dates would not make one stay.
     values.update({"sheet_date": "令和6年11月20日", "admitted": "R06.11.01", "discharged": "令和6年11月20日",
@@ -98,6 +124,27 @@ def start_with_a_fax_to_review(renkei, work):
     drop(fax_in, "fax0001.tif", sheet)
     e2e.wait_until(lambda: len(queue(renkei, config_path, work)) == 1, 60, "the sheet kept for review")
     return daemon, port, config_path, queue(renkei, config_path, work)[0][0], values, os.path.join(work, "desk")
+
+
+def drop_masked_fax(renkei, work, config_path, name):
+    """A sheet that masks the name of 連携 花子 (her birth date and kana as office A knows them).
+    Returns (fax_id, values): the values a person types."""
+    before = len(queue(renkei, config_path, work))
+    out = os.path.join(work, "samples-" + name)
+    os.makedirs(out, exist_ok=True)
+    subprocess.run([renkei, "form", "sample", "nyutaiin-renkei-sheet", "--seed", "9", "--out", out,
+                    "--set", "family=●携", "--set", "given=●子", "--set", "kana_family=レンケイ",
+                    "--set", "kana_given=ハナコ", "--set", "birth=昭和17年3月9日", "--set", "gender=女"],
+                   check=True)
+    with open(os.path.join(out, "nyutaiin-renkei-sheet-1.tif"), "rb") as f:
+        sheet = f.read()
+    with open(os.path.join(out, "nyutaiin-renkei-sheet-1.json"), encoding="utf-8") as f:
+        values = json.load(f)["values"]
+    values.update({"sheet_date": "令和6年11月20日", "admitted": "R06.11.01", "discharged": "令和6年11月20日",
+                   "signature": "佐藤 花子"})
+    drop(os.path.join(work, "fax-in"), name, sheet)
+    e2e.wait_until(lambda: len(queue(renkei, config_path, work)) == before + 1, 60, "the masked sheet kept for review")
+    return queue(renkei, config_path, work)[-1][0], values
 
 
 def queue(renkei, config_path, work):
@@ -191,16 +238,42 @@ def main():
         assert queue(renkei, config_path, work)[1][1] == "REJECTED"
         assert len(files_under(desk)) == 1, "a rejected fax is not delivered"
 
+        # A sheet that masks the name: office A's reviewer is offered office A's record of her, never
+        # office B's; office B's record posted anyway is refused; office A's becomes the sheet's patient.
+        masked_id, masked = drop_masked_fax(renkei, work, config_path, "fax0003.tif")
+        status, _, page = sato.request("GET", "/faxes/" + masked_id)
+        html = page.decode()
+        assert status == 200 and "伏せ字" in html, status
+        assert ('value="%s|77"' % OFFICE_A) in html, "office A's patient offered"
+        assert OFFICE_B not in html, "office B's patient never shown to office A"
+        version = re.search(r'name="version" value="([^"]+)"', html).group(1)
+        form = {"csrf": csrf, "version": version, "action": "confirm", "p.1": OFFICE_B + "|88"}
+        for name, value in masked.items():
+            form["f.1." + name] = value
+        assert sato.request("POST", "/faxes/" + masked_id, form)[0] == 422, "another office's record refused"
+        status, _, page = sato.request("GET", "/faxes/" + masked_id)
+        form["version"] = re.search(r'name="version" value="([^"]+)"', page.decode()).group(1)
+        form["p.1"] = OFFICE_A + "|77"
+        status, headers, _ = sato.request("POST", "/faxes/" + masked_id, form)
+        assert status == 303, status
+        e2e.wait_until(lambda: len(files_under(desk)) == 2, 60, "the identified sheet delivered")
+        with open(os.path.join(desk, sorted(files_under(desk), key=lambda n: os.path.getmtime(os.path.join(desk, n)))[-1]),
+                  encoding="utf-8") as f:
+            identified = [e["resource"] for e in json.load(f)["entry"] if e["resource"]["resourceType"] == "Patient"][0]
+        assert identified["identifier"][0] == {"system": OFFICE_A, "value": "77"}, identified["identifier"]
+        assert identified["name"][0]["family"] == "連携", identified["name"]
+        assert "identity-status" not in json.dumps(identified)
+
         audit = subprocess.run([renkei, "audit", "--config", config_path, "--limit", "50"], capture_output=True,
                                text=True, cwd=work)
         trail = audit.stdout
-        assert "sato" in trail and "suzuki" in trail and "CONFIRM" in trail and "VIEW" in trail and "REJECT" in trail, \
-            trail[:2000]
+        assert all(word in trail for word in ("sato", "suzuki", "CONFIRM", "VIEW", "REJECT", "IDENTIFY")), trail[:2000]
 
         daemon.terminate()
         assert daemon.wait(timeout=60) == 0
         print("ok: the review page locks after failed log-ins, keeps office B out (403), refuses forged and "
-              "cross-origin posts, and a confirmed sheet is delivered with its reviewer in the Provenance")
+              "cross-origin posts, a confirmed sheet is delivered with its reviewer in the Provenance, and a masked "
+              "name is identified among office A's own patients only")
     finally:
         if daemon and daemon.poll() is None:
             daemon.kill()

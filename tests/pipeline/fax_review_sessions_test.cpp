@@ -59,10 +59,11 @@ TEST(ReviewPagesTest, WhatCameFromAFaxIsEscaped) {
   EXPECT_EQ(loginPage("<b>").find("<b>"), std::string::npos);
 }
 
-TEST(ReviewPagesTest, AMaskedNameAsksTheReviewerWhoItIs) {
+TEST(ReviewPagesTest, AMaskedNameOffersTheOrganizationsPatients) {
   std::vector<mapping::MappingError> errors;
   forms::FormSet forms = forms::FormSet::load({forms::defaultFormsDir()}, errors);
   ASSERT_TRUE(errors.empty());
+  const forms::FormTemplate* form = forms.byId("nyutaiin-renkei-sheet");
   forms::PageReading page;
   page.page = 1;
   page.form = "nyutaiin-renkei-sheet";
@@ -70,13 +71,32 @@ TEST(ReviewPagesTest, AMaskedNameAsksTheReviewerWhoItIs) {
   family.name = "family";
   family.value = "●木";
   page.fields.push_back(family);
+  EXPECT_TRUE(masksPatientName(form, page));
   store::FaxDocument document;
   document.id = 7;
-  EXPECT_NE(documentPage("佐藤", "t", document, {page}, forms, "").find("伏せ字"), std::string::npos);
+  PatientCandidate candidate;
+  candidate.record = "urn:oid:1.2.392.100495.20.3.51.11312340001|77";
+  candidate.reasons = {"birth date equal", "given name kana equal", "sex equal"};
+  candidate.known.familyName = "<鈴木>";
+  candidate.known.birthDate = "1942-03-09";
+  candidate.known.sex = "female";
+  std::string html = documentPage("佐藤", "t", document, {page}, forms, {{1, {candidate}}}, "");
+  EXPECT_NE(html.find("伏せ字"), std::string::npos);
+  EXPECT_NE(html.find(R"(name="p.1" value="" checked>特定しない)"), std::string::npos) << "nobody chosen yet";
+  EXPECT_NE(html.find(R"(value="urn:oid:1.2.392.100495.20.3.51.11312340001|77")"), std::string::npos);
+  EXPECT_NE(html.find("生年月日が一致・名カナが一致・性別が一致"), std::string::npos) << "why, in the reviewer's words";
+  EXPECT_NE(html.find("&lt;鈴木&gt;"), std::string::npos);
+  EXPECT_NE(html.find("番号 77"), std::string::npos);
+  page.identity = forms::PatientIdentity{candidate.record, "", ""};
+  html = documentPage("佐藤", "t", document, {page}, forms, {{1, {candidate}}}, "");
+  EXPECT_NE(html.find(R"(11312340001|77" checked>)"), std::string::npos) << "the reviewer's choice kept";
+  EXPECT_NE(documentPage("佐藤", "t", document, {page}, forms, {{1, {}}}, "").find("見つかりません"), std::string::npos);
+
   page.fields[0].value = "鈴木";
-  EXPECT_EQ(documentPage("佐藤", "t", document, {page}, forms, "").find("伏せ字"), std::string::npos);
+  EXPECT_FALSE(masksPatientName(form, page));
   page.fields[0].reason = "dictionary:organizations: not in the directory";
-  const std::string html = documentPage("佐藤", "t", document, {page}, forms, "");
+  html = documentPage("佐藤", "t", document, {page}, forms, {}, "");
+  EXPECT_EQ(html.find("伏せ字"), std::string::npos);
   EXPECT_NE(html.find("名簿にない名称です"), std::string::npos) << "why, in the reviewer's words";
   EXPECT_EQ(html.find("not in the directory"), std::string::npos);
 }

@@ -630,6 +630,11 @@ TEST_P(StoreConformance, PatientRegistryRecordsComeWithTheRoutingAndAPersonsDeci
   PatientLinkFilter byPerson;
   byPerson.person = "person-b";
   EXPECT_EQ(store_->patientLinks(byPerson).value().size(), 1u);
+  PatientLinkFilter sender;
+  sender.organization = "clinic-1";
+  EXPECT_EQ(store_->patientLinks(sender).value().size(), 1u);
+  sender.organization = "clinic-2";
+  EXPECT_TRUE(store_->patientLinks(sender).value().empty()) << "another sender's records";
   PatientLinkFilter reviewing;
   reviewing.state = kReview;
   EXPECT_TRUE(store_->patientLinks(reviewing).value().empty());

@@ -1,7 +1,8 @@
 // Reading generated fax pages of the shipped 入退院時情報連携シート: an accuracy floor that can
 // fail (fields exact, check boxes, nothing accepted that is wrong), registration under skew,
 // shift, specks, standard mode and a page fed upside down, identification by title when the
-// QR code is missing, PNG and PDF input, and images that are not forms.
+// QR code is missing, a masked name read with its marks, PNG and PDF input, and images that are
+// not forms.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -10,6 +11,7 @@
 #include "renkei/forms/form_renderer.h"
 #include "renkei/forms/sample_pages.h"
 #include "renkei/mapping/municipality_resolver.h"
+#include "renkei/matching/match_keys.h"
 
 namespace renkei::forms {
 namespace {
@@ -115,6 +117,34 @@ TEST_F(FormReaderTest, WithoutItsQrCodeTheFormIsKnownByItsTitle) {
   ASSERT_TRUE(pages.ok());
   EXPECT_EQ(pages->front().form, "nyutaiin-renkei-sheet") << pages->front().problem;
   EXPECT_EQ(fieldValues(pages->front()).at("kind"), values.at("kind"));
+}
+
+TEST_F(FormReaderTest, AMaskedNameIsReadWithItsMarks) {
+  // Tesseract alone reads ● as a kanji it resembles (●携 as 久携) and ○ as O or 〇.
+  const std::vector<std::pair<std::string, std::string>> names = {{"●携", "○子"}, {"鈴●", "●●"}, {"○田", "花子"}};
+  std::mt19937 random(15);
+  FormReader reader(*forms_, *engine_);
+  for (bool standard : {false, true}) {
+    for (const auto& [family, given] : names) {
+      auto values = sampleValues(sheet(), random);
+      values["family"] = family;
+      values["given"] = given;
+      FaxDegradation degradation;
+      degradation.standard = standard;
+      auto tiff = sampleFax(sheet(), values, degradation, random);
+      ASSERT_TRUE(tiff.ok());
+      auto pages = reader.read(tiff.value(), options());
+      ASSERT_TRUE(pages.ok() && pages->size() == 1);
+      const auto read = fieldValues(pages->front());
+      const std::string marks = standard ? "standard" : "fine";
+      EXPECT_TRUE(matching::looksMasked(read.at("family")) || matching::looksMasked(read.at("given")))
+          << marks << ": " << read.at("family") << " " << read.at("given");
+      if (family.rfind("鈴", 0) != 0) {
+        EXPECT_EQ(read.at("family").substr(0, 3), family.substr(0, 3)) << marks << ": the mark where it was written";
+      }
+      if (given == "花子") EXPECT_EQ(read.at("given"), "花子") << marks << ": a name without marks is left alone";
+    }
+  }
 }
 
 TEST_F(FormReaderTest, PngAndPdfPagesAreReadToo) {

@@ -22,8 +22,16 @@ struct FaxEvidence {
   std::vector<std::string> confirmedBy;  ///< reviewers' names, in order
 };
 
-/// InvalidInput (with the mapping's row problems, never the values) when the page's values do
-/// not map: a required field empty, a code outside its list, a date that does not exist.
+/// The resources the form's mapping makes of the page's values (a collection Bundle, JSON),
+/// without the evidence. InvalidInput (with the mapping's row problems, never the values) when
+/// they do not map: a required field empty, a code outside its list, a date that does not exist
+/// (those fields named in `failedFields` when given).
+Result<std::string> mappedPageBundle(const FormTemplate& form, const PageReading& page,
+                                     std::vector<std::string>* failedFields = nullptr);
+
+/// The mapped resources (the page's patient identified when a reviewer chose who it is:
+/// patient_identity.h) with the evidence. InvalidInput as mappedPageBundle, or when the chosen
+/// patient cannot be applied.
 Result<std::string> faxPageBundle(const FormTemplate& form, const PageReading& page, const FaxEvidence& evidence);
 
 /// The image's media type from its first bytes (image/tiff, image/png, image/jpeg,

@@ -5,6 +5,7 @@
 // after a second reading at another scale and threshold.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,16 @@ struct FieldReading {
   Box pageBox;            ///< where the field is on the page image (page pixels)
 };
 
+/// Who a page's patient is, when a reviewer chose them among the organization's known patients
+/// (a masked name): the registry record ("system|value") and the reviewer. `patient` is the
+/// record's Patient (JSON), looked up before the page is submitted; the stored reading keeps
+/// only the record and the reviewer.
+struct PatientIdentity {
+  std::string record;
+  std::string identifiedBy;
+  std::string patient;
+};
+
 struct PageReading {
   int page = 0;           ///< 1-based
   std::string form;       ///< the template's id; "" when no form was recognised
@@ -37,6 +48,7 @@ struct PageReading {
   uint32_t width = 0, height = 0;  ///< of the page as read
   GrayPage image;         ///< the page as read (turned upright), for evidence and review
   std::vector<FieldReading> fields;
+  std::optional<PatientIdentity> identity;  ///< set by a reviewer (see PatientIdentity)
 
   /// Every field accepted and the page read as a form.
   bool complete() const;

@@ -179,7 +179,8 @@ struct MatchEvent {
 struct PatientLinkFilter {
   std::string state;                      ///< "" any
   std::string person;                     ///< "" any
-  std::string organization, record;       ///< both set: that one record
+  std::string organization;               ///< "" any; set alone: that sender's records
+  std::string record;                     ///< with organization: that one record
   std::string afterOrganization, afterRecord;  ///< paging, in (organization, record) order
   int64_t limit = 1000;
 };
