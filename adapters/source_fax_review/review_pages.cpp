@@ -1,6 +1,8 @@
 // The review page's HTML, script and style (see review_pages.h).
 #include "review_pages.h"
 
+#include <algorithm>
+
 #include "renkei/core/time_text.h"
 
 namespace renkei::adapters {
@@ -170,7 +172,21 @@ std::string documentPage(const std::string& reviewer, const std::string& csrf, c
       out += "<div class=\"field" + std::string(open ? " open" : "") + "\"><label for=\"" + htmlEscape(input) + "\">" +
              htmlEscape(t != nullptr ? t->label : f.name) + "</label>";
       const bool multiline = f.type == forms::FieldType::FreeText || f.type == forms::FieldType::Handwriting;
-      if (multiline) {
+      const bool choice = t != nullptr && f.type == forms::FieldType::Checkbox && !t->options.empty();
+      const std::string where = "\" data-page=\"" + std::to_string(p.page) + "\" data-box=\"" + box + "\"";
+      if (choice && t->exactlyOne) {
+        // One box of the sheet: chosen from its options (none: nothing marked).
+        out += "<select id=\"" + htmlEscape(input) + "\" name=\"" + htmlEscape(input) + where + "><option value=\"\"" +
+               (f.value.empty() ? " selected" : "") + ">（なし）</option>";
+        for (const forms::CheckOption& o : t->options) {
+          out += "<option" + std::string(o.value == f.value ? " selected" : "") + ">" + htmlEscape(o.value) + "</option>";
+        }
+        if (!f.value.empty() && std::none_of(t->options.begin(), t->options.end(),
+                                             [&](const forms::CheckOption& o) { return o.value == f.value; })) {
+          out += "<option selected>" + htmlEscape(f.value) + "</option>";
+        }
+        out += "</select>";
+      } else if (multiline) {
         out += "<textarea id=\"" + htmlEscape(input) + "\" name=\"" + htmlEscape(input) + "\" data-page=\"" +
                std::to_string(p.page) + "\" data-box=\"" + box + "\">" + htmlEscape(f.value) + "</textarea>";
       } else {
@@ -180,6 +196,11 @@ std::string documentPage(const std::string& reviewer, const std::string& csrf, c
       out += "<span class=\"status\">" +
              std::string(f.accepted ? (f.confirmedBy.empty() ? "自動採用" : "確認済") : "要確認") + "</span>";
       if (open && !f.reason.empty()) out += "<span class=\"reason\">" + htmlEscape(reasonText(f.reason)) + "</span>";
+      if (choice && !t->exactlyOne) {
+        std::string options;
+        for (const forms::CheckOption& o : t->options) options += (options.empty() ? "" : "、") + o.value;
+        out += "<span class=\"reason\">選択肢：" + htmlEscape(options) + "（複数はカンマ「,」区切り）</span>";
+      }
       out += "</div>";
     }
     out += "</fieldset>";
@@ -214,7 +235,7 @@ document.addEventListener('DOMContentLoaded', () => {
       if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
         e.preventDefault();
         document.getElementById('confirm').click();
-      } else if (e.key === 'Enter' && el.tagName === 'INPUT') {
+      } else if (e.key === 'Enter' && (el.tagName === 'INPUT' || el.tagName === 'SELECT')) {
         e.preventDefault();
         const next = fields[i + 1];
         if (next) next.focus(); else document.getElementById('confirm').focus();
@@ -244,7 +265,7 @@ table { border-collapse: collapse; } td, th { border: 1px solid #999; padding: .
 .field.open { background: #fff3cd; } .masked { background: #e3f2fd; padding: .4em; margin: 0 0 .4em; }
 .patient { border: 1px solid #90caf9; padding: .4em; margin-bottom: .6em; } .candidate { display: block; padding: .2em 0; }
 .candidate .why { display: block; margin-left: 1.6em; font-size: .85em; color: #37474f; } .candidate .number { color: #37474f; } .field .reason { grid-column: 2 / -1; font-size: .85em; color: #7a4b00; }
-.field input, .field textarea { font-size: 1.05em; width: 100%; box-sizing: border-box; }
+.field input, .field textarea, .field select { font-size: 1.05em; width: 100%; box-sizing: border-box; }
 .field :focus { outline: 3px solid #e63946; } .status { font-size: .85em; white-space: nowrap; }
 .actions { display: flex; gap: 1em; align-items: center; flex-wrap: wrap; margin-top: 1em; }
 .actions button { font-size: 1.05em; padding: .4em 1em; } .danger { background: #b00020; color: #fff; }

@@ -51,8 +51,8 @@ try {
     const field = page.locator('[name="f.1.' + name + '"]');
     if (await field.count() === 0) continue;
     const tag = await field.evaluate((el) => el.tagName);
-    if (tag === 'INPUT') {
-      await field.fill(value);
+    if (tag === 'SELECT') {
+      await field.selectOption(value);
     } else {
       await field.fill(value);
     }

@@ -92,6 +92,17 @@ TEST(ReviewPagesTest, AMaskedNameOffersTheOrganizationsPatients) {
   EXPECT_NE(html.find(R"(11312340001|77" checked>)"), std::string::npos) << "the reviewer's choice kept";
   EXPECT_NE(documentPage("佐藤", "t", document, {page}, forms, {{1, {}}}, "").find("見つかりません"), std::string::npos);
 
+  forms::FieldReading kind;
+  kind.name = "kind";
+  kind.type = forms::FieldType::Checkbox;
+  kind.value = "退院時";
+  page.fields.push_back(kind);
+  html = documentPage("佐藤", "t", document, {page}, forms, {}, "");
+  EXPECT_NE(html.find(R"(<select id="f.1.kind")"), std::string::npos) << "one box of a sheet is chosen, not typed";
+  EXPECT_NE(html.find("<option selected>退院時</option>"), std::string::npos);
+  EXPECT_NE(html.find("<option>入院時</option>"), std::string::npos);
+  page.fields.pop_back();
+
   page.fields[0].value = "鈴木";
   EXPECT_FALSE(masksPatientName(form, page));
   page.fields[0].reason = "dictionary:organizations: not in the directory";
