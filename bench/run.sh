@@ -83,4 +83,5 @@ for d in defs:
     what = "R4 core + Renkei profiles" if d["packages"] == 1 else "R4 core + Renkei + JP Core + JP-CLINS"
     print(f"| load definitions: {what} | {d['structures']} StructureDefinitions | {d['load_ms']} ms | | | | < 1 s {'met' if d['load_ms'] < 1000 else 'NOT met'}; peak RSS {d['peak_rss_mb']} MB (< 150 MB {'met' if d['peak_rss_mb'] < 150 else 'NOT met'}) |")
 PY
+"$here/bench/fsync_rate.sh"
 echo "bench: raw results in $raw" >&2

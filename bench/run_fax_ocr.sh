@@ -61,4 +61,5 @@ for r in rows:
           f"{pct(a['accepted'], a['fields'])} | {a['accepted_wrong']} | {pct(b['typed_fields_found'], b['typed_fields'])} | "
           f"{b['pages_per_s']:.2f} |")
 PY
+"$here/bench/fsync_rate.sh"
 echo "bench: raw results in $raw" >&2

@@ -22,4 +22,5 @@ print("|---|---:|---:|")
 for r in map(json.loads, open(sys.argv[1])):
     print(f"| {r['mode']} | {r['pages_per_s']:,} | {r['bytes_per_page']:,} |")
 PY
+"$here/bench/fsync_rate.sh"
 echo "bench: raw results in $raw" >&2

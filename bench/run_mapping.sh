@@ -44,3 +44,4 @@ print(f"start-up (1 row): {t1:.2f} s, peak RSS {rss1/1024:.0f} MB")
 print(f"{rows} rows: {tn:.2f} s, peak RSS {rssn/1024:.0f} MB")
 print(f"mapping + validation: {rows/(tn-t1):,.0f} rows/s (start-up subtracted)")
 PY
+"$here/bench/fsync_rate.sh"

@@ -20,4 +20,5 @@ for r in map(json.loads, open(sys.argv[1])):
     print(f"| {r['known']:,} | {r['build_per_s']:,.0f} | {r['p50_us']} | {r['p99_us']} | {r['max_us']} | "
           f"{r['precision']} | {r['auto_link_recall']} | {r['candidate_recall']} | {r['index_mb']} |")
 PY
+"$here/bench/fsync_rate.sh"
 echo "bench: raw results in $raw" >&2

@@ -42,4 +42,5 @@ people = next(r for r in rows if r["mode"] == "registry")["patients"]
 print(f"| registry (forward, each event's patient matched in the patient registry) | {registry:,.0f} ({registry / forward:.2f}× forward) | {n['events']:,} events, {people:,} registry records (one per patient) |")
 print(f"| digest round | {median('digest', 'notifications_per_s'):,.0f} notifications/s | {n['routine']:,} routine notifications → one digest per recipient |")
 PY
+"$here/bench/fsync_rate.sh"
 echo "bench: raw results in $raw" >&2
