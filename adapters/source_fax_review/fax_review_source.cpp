@@ -18,6 +18,7 @@ struct ReviewOptions {
   net::HttpServerOptions http;
   bool plain = false;
   std::string certFile, keyFile;
+  std::string tessdata;
 };
 
 class FaxReviewSource : public pipeline::Source {
@@ -25,7 +26,7 @@ class FaxReviewSource : public pipeline::Source {
   FaxReviewSource(std::string name, ReviewOptions options, std::unique_ptr<ReviewSessions> sessions,
                   forms::FormSet forms, pipeline::Intake& intake, std::shared_ptr<store::Store> store)
       : name_(name), options_(std::move(options)), sessions_(std::move(sessions)),
-        handler_(std::move(name), *sessions_, std::move(forms), intake, std::move(store)) {}
+        handler_(std::move(name), *sessions_, std::move(forms), intake, std::move(store), options_.tessdata) {}
   ~FaxReviewSource() override { stop(); }
 
   Status start() override {
@@ -81,6 +82,7 @@ void registerFaxReviewSource(pipeline::AdapterRegistry& registry) {
         o.http.workers = 4;
         o.http.limits.maxBodyBytes = 1 << 20;
         o.plain = pipeline::configBool(c, "plain_http", false);
+        o.tessdata = pipeline::configString(c, "tessdata");
         if (auto tls = c.FindMember("tls"); tls != c.MemberEnd()) {
           o.certFile = pipeline::configString(tls->value, "cert_file");
           o.keyFile = pipeline::configString(tls->value, "key_file");

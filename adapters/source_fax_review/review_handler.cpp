@@ -268,6 +268,7 @@ net::HttpResponse ReviewHandler::decide(const net::HttpRequest& request, const R
     audit(session, "REJECT", request.path, 303, nowMs);
     return redirect("/faxes?rejected=" + std::to_string(id));
   }
+  if (fields["action"].rfind("reread:", 0) == 0) return reread(request, session, *doc, pages.value(), fields, nowMs);
   const auto chosen = [&](const forms::PageReading& p) { return fields["p." + std::to_string(p.page)]; };
   if (fields["action"] == "candidates") {
     // Who the values as the person left them may be about (nothing is saved yet).
@@ -335,6 +336,29 @@ net::HttpResponse ReviewHandler::decide(const net::HttpRequest& request, const R
                  {{"source", source_}, {"document", std::to_string(doc->id)},
                   {"messages", std::to_string(submitted->messageIds.size())}});
   return redirect("/faxes?sent=" + std::to_string(id));
+}
+
+net::HttpResponse ReviewHandler::reread(const net::HttpRequest& request, const ReviewSession& session,
+                                        store::FaxDocument& doc, std::vector<forms::PageReading>& pages,
+                                        std::map<std::string, std::string>& fields, int64_t nowMs) {
+  const std::string number = fields["action"].substr(7);
+  const int page = number.size() > 0 && number.size() < 4 && number.find_first_not_of("0123456789") == std::string::npos
+                       ? std::stoi(number)
+                       : 0;
+  if (page < 1 || std::size_t(page) > pages.size()) return html(404, loginPage("ページがありません。"));
+  auto read = rereader_.read(doc.image, page, fields["form." + number]);
+  if (!read.ok()) {
+    audit(session, "REREAD", request.path, 422, nowMs);
+    return html(422, documentPage(session.account.name, session.csrf, doc, pages, forms_, candidatesFor(doc.organization, pages, nowMs),
+                                  number + "ページ目を読み取れませんでした。"));
+  }
+  pages[std::size_t(page - 1)] = std::move(read).value();
+  doc.reading = forms::readingsJson(pages);
+  if (doc.form.empty()) doc.form = pages[std::size_t(page - 1)].form;
+  auto saved = store_->updateFaxDocument(doc);
+  if (!saved.ok()) return html(503, loginPage("ストアに接続できません。しばらくしてからお試しください。"));
+  audit(session, "REREAD", request.path, 303, nowMs);
+  return redirect("/faxes/" + std::to_string(doc.id));
 }
 
 void ReviewHandler::audit(const ReviewSession& session, const std::string& method, const std::string& path, int status,

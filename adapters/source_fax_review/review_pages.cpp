@@ -160,6 +160,17 @@ std::string documentPage(const std::string& reviewer, const std::string& csrf, c
     const forms::FormTemplate* form = forms.byId(p.form);
     out += "<fieldset><legend>" + std::to_string(p.page) + "ページ目：" +
            htmlEscape(form != nullptr ? form->title : "不明な帳票") + "</legend>";
+    if (form == nullptr) {
+      // Not identified: the reviewer names the form and the page is read again as that form.
+      const std::string number = std::to_string(p.page);
+      out += "<div class=\"unknown\"><p class=\"masked\">帳票を判別できませんでした。帳票を選んで読み取り直すか、"
+             "却下してください。</p><label>帳票<select name=\"form." + number + "\">";
+      for (const auto& known : forms.all()) {
+        out += "<option value=\"" + htmlEscape(known->id) + "\">" + htmlEscape(known->title) + "</option>";
+      }
+      out += "</select></label><button type=\"submit\" name=\"action\" value=\"reread:" + number +
+             "\" class=\"secondary\">この帳票として読み取る</button></div>";
+    }
     auto offered = candidates.find(p.page);
     if (offered != candidates.end()) out += patientChoice(p, offered->second);
     for (const forms::FieldReading& f : p.fields) {

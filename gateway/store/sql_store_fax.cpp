@@ -101,9 +101,9 @@ Result<bool> SqlStore::updateFaxDocument(const FaxDocument& document) {
     auto rows = db->query("SELECT version FROM fax_document WHERE id = ?", {Poco::Int64(document.id)});
     if (rows.empty()) return Status::notFound("no fax document " + std::to_string(document.id));
     if (integer(rows[0][0]) != document.version) return Status::okStatus();
-    db->exec("UPDATE fax_document SET state = ?, reading = ?, updated_ms = ?, updated_by = ?, message_id = ?, "
-             "version = version + 1 WHERE id = ? AND version = ?",
-             {document.state, document.reading, Poco::Int64(document.updatedMs), document.updatedBy,
+    db->exec("UPDATE fax_document SET state = ?, form = ?, reading = ?, updated_ms = ?, updated_by = ?, "
+             "message_id = ?, version = version + 1 WHERE id = ? AND version = ?",
+             {document.state, document.form, document.reading, Poco::Int64(document.updatedMs), document.updatedBy,
               Poco::Int64(document.messageId), Poco::Int64(document.id), Poco::Int64(document.version)});
     saved = true;
     return Status::okStatus();

@@ -14,7 +14,9 @@ review page (the fax_review source):
 - a second fax rejected with a reason is not delivered and is REJECTED;
 - a third masks the patient's name: office A's reviewer is offered office A's record of her (office
   B's record of the same person is never shown, and refused when posted); the chosen record becomes
-  the delivered sheet's patient, and the choice is audited (IDENTIFY).
+  the delivered sheet's patient, and the choice is audited (IDENTIFY);
+- a fourth is a form the fax folder does not know: kept as an unknown form, it is read again as
+  the form the reviewer names (REREAD), and its fields appear to be confirmed.
 
 usage: fax_review_test.py RENKEI_BINARY SOURCE_DIR"""
 import base64
@@ -71,6 +73,7 @@ def hashed(renkei, password):
     return out.stdout.strip()
 
 
+TEST_FORMS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "forms")
 OFFICE_A = "urn:oid:1.2.392.100495.20.3.51.11312340001"
 OFFICE_B = "urn:oid:1.2.392.100495.20.3.51.11312340002"
 
@@ -100,7 +103,7 @@ def start_with_a_fax_to_review(renkei, work):
               "sources": {"office-fax": {"type": "fax_forms", "path": "fax-in", "organization": "care-office-a",
                                          "poll_ms": 50, "min_age_ms": 0},
                           "review": {"type": "fax_review", "listen": "127.0.0.1:%d" % port, "plain_http": True,
-                                     "accounts": accounts, "max_failures": 5},
+                                     "accounts": accounts, "max_failures": 5, "forms": [TEST_FORMS]},
                           "records-a": {"type": "folder", "path": "records-a", "sender": "care-office-a",
                                         "poll_ms": 50, "min_age_ms": 0},
                           "records-b": {"type": "folder", "path": "records-b", "sender": "care-office-b",
@@ -264,16 +267,40 @@ def main():
         assert identified["name"][0]["family"] == "連携", identified["name"]
         assert "identity-status" not in json.dumps(identified)
 
+        # A sheet the fax folder's forms do not include: kept as an unknown form; the reviewer names
+        # the form (the review page knows it) and the page is read again as that form.
+        card, card_values = sample(renkei, TEST_FORMS, "test-insured-card", 5, os.path.join(work, "samples-card"))
+        before = len(queue(renkei, config_path, work))
+        drop(os.path.join(work, "fax-in"), "fax0004.tif", card)
+        e2e.wait_until(lambda: len(queue(renkei, config_path, work)) == before + 1, 60, "the unknown sheet kept")
+        card_id = queue(renkei, config_path, work)[-1][0]
+        status, _, page = sato.request("GET", "/faxes/" + card_id)
+        html = page.decode()
+        assert status == 200 and "帳票を判別できませんでした" in html and 'value="test-insured-card"' in html, status
+        version = re.search(r'name="version" value="([^"]+)"', html).group(1)
+        status, headers, _ = sato.request("POST", "/faxes/" + card_id, {"csrf": csrf, "version": version,
+                                                                         "action": "reread:1",
+                                                                         "form.1": "test-insured-card"})
+        assert status == 303 and headers["Location"] == "/faxes/" + card_id, (status, headers)
+        status, _, page = sato.request("GET", "/faxes/" + card_id)
+        html = page.decode()
+        assert "帳票を判別できませんでした" not in html and "被保険者確認票" in html, html[:3000]
+        read_again = {m.group(1): m.group(2) for m in re.finditer(r'name="f\.1\.([a-z_]+)" value="([^"]*)"', html)}
+        exact = sum(read_again.get(name) == value for name, value in card_values.items())
+        assert exact >= len(card_values) // 2, (read_again, card_values)
+        assert queue(renkei, config_path, work)[-1][3] == "test-insured-card"
+
         audit = subprocess.run([renkei, "audit", "--config", config_path, "--limit", "50"], capture_output=True,
                                text=True, cwd=work)
         trail = audit.stdout
-        assert all(word in trail for word in ("sato", "suzuki", "CONFIRM", "VIEW", "REJECT", "IDENTIFY")), trail[:2000]
+        assert all(word in trail for word in ("sato", "suzuki", "CONFIRM", "VIEW", "REJECT", "IDENTIFY", "REREAD")), \
+            trail[:2000]
 
         daemon.terminate()
         assert daemon.wait(timeout=60) == 0
         print("ok: the review page locks after failed log-ins, keeps office B out (403), refuses forged and "
-              "cross-origin posts, a confirmed sheet is delivered with its reviewer in the Provenance, and a masked "
-              "name is identified among office A's own patients only")
+              "cross-origin posts, a confirmed sheet is delivered with its reviewer in the Provenance, a masked "
+              "name is identified among office A's own patients only, and an unknown sheet is read as the form named")
     finally:
         if daemon and daemon.poll() is None:
             daemon.kill()

@@ -65,6 +65,7 @@ TEST_P(FaxDocuments, SavedOnlyOverTheVersionTheReviewerSaw) {
   mine.reading = R"({"pages":[{"page":1}]})";
   mine.updatedBy = "reviewer-1";
   mine.updatedMs = 2000;
+  mine.form = "houmon-kango-shijisho";  // a page the reviewer had read again as another form
   auto saved = store_->updateFaxDocument(mine);
   ASSERT_TRUE(saved.ok());
   EXPECT_TRUE(saved.value());
@@ -76,6 +77,7 @@ TEST_P(FaxDocuments, SavedOnlyOverTheVersionTheReviewerSaw) {
   EXPECT_EQ(read->value().state, kFaxConfirmed);
   EXPECT_EQ(read->value().version, 2);
   EXPECT_EQ(read->value().updatedBy, "reviewer-1");
+  EXPECT_EQ(read->value().form, "houmon-kango-shijisho");
   FaxDocument missing = mine;
   missing.id += 100;
   EXPECT_EQ(store_->updateFaxDocument(missing).status().code(), StatusCode::NotFound);

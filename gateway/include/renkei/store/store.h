@@ -506,7 +506,7 @@ class Store {
                                                         int64_t limit) = 0;
   /// One document with its image; nullopt when there is none.
   virtual Result<std::optional<FaxDocument>> faxDocument(int64_t id) = 0;
-  /// Saves state, reading, updatedMs, updatedBy and messageId when the stored version is still
+  /// Saves state, form, reading, updatedMs, updatedBy and messageId when the stored version is still
   /// `document.version` (then version + 1); false when someone saved in between.
   virtual Result<bool> updateFaxDocument(const FaxDocument& document) = 0;
   /// Transactions this process has committed (for /metrics: group commit at work).
