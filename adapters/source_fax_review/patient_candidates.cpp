@@ -102,9 +102,12 @@ struct PatientCandidates::Known {
 
 Result<std::shared_ptr<const PatientCandidates::Known>> PatientCandidates::known(const std::string& organization,
                                                                                  int64_t nowMs) {
-  std::lock_guard lock(mutex_);
-  auto cached = byOrganization_.find(organization);
-  if (cached != byOrganization_.end() && nowMs - cached->second->loadedMs < reloadMs_) return cached->second;
+  {
+    std::lock_guard lock(mutex_);
+    auto cached = byOrganization_.find(organization);
+    if (cached != byOrganization_.end() && nowMs - cached->second->loadedMs < reloadMs_) return cached->second;
+  }
+  // Loaded without the lock: another organization's reviewers do not wait for it.
   auto fresh = std::make_shared<Known>();
   fresh->loadedMs = nowMs;
   store::PatientLinkFilter page;
@@ -123,6 +126,7 @@ Result<std::shared_ptr<const PatientCandidates::Known>> PatientCandidates::known
     if (links->size() < std::size_t(page.limit)) break;
     page.afterRecord = links->back().record;
   }
+  std::lock_guard lock(mutex_);
   byOrganization_[organization] = fresh;
   return std::shared_ptr<const Known>(fresh);
 }

@@ -268,10 +268,10 @@ net::HttpResponse ReviewHandler::decide(const net::HttpRequest& request, const R
     audit(session, "REJECT", request.path, 303, nowMs);
     return redirect("/faxes?rejected=" + std::to_string(id));
   }
-  if (fields["action"].rfind("reread:", 0) == 0) return reread(request, session, *doc, pages.value(), fields, nowMs);
   const auto chosen = [&](const forms::PageReading& p) { return fields["p." + std::to_string(p.page)]; };
-  if (fields["action"] == "candidates") {
-    // Who the values as the person left them may be about (nothing is saved yet).
+  if (fields["action"] == "candidates" || fields["action"].rfind("reread:", 0) == 0) {
+    // The values and patients as the person left them, not confirmed: shown again with who they
+    // may be about, or kept while one page is read again.
     for (forms::PageReading& p : pages.value()) {
       for (forms::FieldReading& f : p.fields) {
         auto given = fields.find("f." + std::to_string(p.page) + "." + f.name);
@@ -280,6 +280,7 @@ net::HttpResponse ReviewHandler::decide(const net::HttpRequest& request, const R
       p.identity.reset();
       if (!chosen(p).empty()) p.identity = forms::PatientIdentity{chosen(p), "", ""};
     }
+    if (fields["action"] != "candidates") return reread(request, session, *doc, pages.value(), fields, nowMs);
     audit(session, "VIEW", request.path, 200, nowMs);
     return answer(200, "");
   }
@@ -346,17 +347,21 @@ net::HttpResponse ReviewHandler::reread(const net::HttpRequest& request, const R
                        ? std::stoi(number)
                        : 0;
   if (page < 1 || std::size_t(page) > pages.size()) return html(404, loginPage("ページがありません。"));
+  const auto answer = [&](int status, const std::string& message) {
+    return html(status, documentPage(session.account.name, session.csrf, doc, pages, forms_,
+                                     candidatesFor(doc.organization, pages, nowMs), message));
+  };
   auto read = rereader_.read(doc.image, page, fields["form." + number]);
   if (!read.ok()) {
     audit(session, "REREAD", request.path, 422, nowMs);
-    return html(422, documentPage(session.account.name, session.csrf, doc, pages, forms_, candidatesFor(doc.organization, pages, nowMs),
-                                  number + "ページ目を読み取れませんでした。"));
+    return answer(422, number + "ページ目を読み取れませんでした。");
   }
   pages[std::size_t(page - 1)] = std::move(read).value();
   doc.reading = forms::readingsJson(pages);
   if (doc.form.empty()) doc.form = pages[std::size_t(page - 1)].form;
   auto saved = store_->updateFaxDocument(doc);
   if (!saved.ok()) return html(503, loginPage("ストアに接続できません。しばらくしてからお試しください。"));
+  if (!saved.value()) return answer(409, "ほかの担当者がこのFAXを更新しました。表示し直してから確認してください。");
   audit(session, "REREAD", request.path, 303, nowMs);
   return redirect("/faxes/" + std::to_string(doc.id));
 }

@@ -190,11 +190,12 @@ std::string documentPage(const std::string& reviewer, const std::string& csrf, c
         out += "<select id=\"" + htmlEscape(input) + "\" name=\"" + htmlEscape(input) + where + "><option value=\"\"" +
                (f.value.empty() ? " selected" : "") + ">（なし）</option>";
         for (const forms::CheckOption& o : t->options) {
-          out += "<option" + std::string(o.value == f.value ? " selected" : "") + ">" + htmlEscape(o.value) + "</option>";
+          out += "<option value=\"" + htmlEscape(o.value) + "\"" + std::string(o.value == f.value ? " selected" : "") + ">" +
+                 htmlEscape(o.value) + "</option>";
         }
         if (!f.value.empty() && std::none_of(t->options.begin(), t->options.end(),
                                              [&](const forms::CheckOption& o) { return o.value == f.value; })) {
-          out += "<option selected>" + htmlEscape(f.value) + "</option>";
+          out += "<option value=\"" + htmlEscape(f.value) + "\" selected>" + htmlEscape(f.value) + "</option>";
         }
         out += "</select>";
       } else if (multiline) {
@@ -253,6 +254,17 @@ document.addEventListener('DOMContentLoaded', () => {
       }
     });
   });
+  // Enter anywhere else in the form (a candidate, the reason to reject) sends nothing: the form's
+  // first button is not necessarily the confirmation.
+  const form = document.getElementById('review');
+  if (form) {
+    form.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && !e.ctrlKey && !e.metaKey && e.target.tagName !== 'TEXTAREA' &&
+          e.target.tagName !== 'BUTTON') {
+        e.preventDefault();
+      }
+    });
+  }
   const first = document.querySelector('#review .field.open [data-box]') || fields[0];
   if (first) first.focus();
 });

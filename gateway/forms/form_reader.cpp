@@ -140,10 +140,10 @@ const char* maskMark(const GrayPage& zone, const InkSpan& g) {
   return ink > 0 && double(mirrored) >= 0.9 * double(ink) ? "○" : "";
 }
 
-/// A masked name's marks (maskMark: glyphs of a character's size) read as such: Tesseract reads
-/// them as whatever they resemble (●携 as 久携, ○ as O), or not at all. Without a mark the reading
-/// is kept; with one, it is rebuilt in order of position: every mark, and every symbol that does
-/// not start on one.
+/// A masked name's marks (maskMark: glyphs of a character's size) read as such, for the fields the
+/// mapping takes as the person's name (masked_identity): Tesseract reads them as whatever they
+/// resemble (●携 as 久携, ○ as O), or not at all. Without a mark the reading is kept; with one, it
+/// is rebuilt in order of position: every mark, and every symbol that does not start on one.
 std::string withMaskMarks(const GrayPage& zone, const LineReading& line) {
   const std::vector<InkSpan> glyphs = inkSpans(zone);
   int tallest = 0;
@@ -336,6 +336,14 @@ FieldReading FormReader::readField(const GrayPage& page, const Registration& whe
   // A date that exists can still be the wrong date: its digits are read again by the digits
   // engine, and the two models must agree.
   const bool crossCheck = field.type == FieldType::WarekiDate;
+  // A field the mapping takes as the person's name may be masked: its marks are read as marks.
+  bool holdsName = false;
+  if (form.mapping != nullptr && (field.type == FieldType::Text || field.type == FieldType::Kana)) {
+    for (const auto& resource : form.mapping->resources) {
+      const auto& names = resource.maskedIdentity;
+      holdsName = holdsName || std::find(names.begin(), names.end(), field.name) != names.end();
+    }
+  }
   std::vector<Attempt> attempts;
   for (const auto& pass : passes) {
     const CleanZone clean = cleanZone(sampleZone(page, where.toPage, zone, pass.scale), pass.threshold);
@@ -346,10 +354,9 @@ FieldReading FormReader::readField(const GrayPage& page, const Registration& whe
     } else {
       const int dpi = int(std::lround(pass.scale * form.dpi));
       const LineReading line = ocr_.read(clean.image, field.type, dpi, whitelist);
-      const bool name = field.type == FieldType::Text || field.type == FieldType::Kana;
       a.value = cleanReading(field.type, crossCheck ? digitsReadAgain(clean.image, line, dpi, a.agree)
-                                         : name     ? withMaskMarks(clean.image, line)
-                                                    : line.text);
+                                         : holdsName ? withMaskMarks(clean.image, line)
+                                                     : line.text);
       a.confidence = line.confidence;
       a.verdicts = validate(field, a.value, context);
     }

@@ -3,22 +3,18 @@
 
 #include <string>
 
+#include "renkei/core/json_fields.h"
+#include "renkei/mapping/mapping.h"
 #include "renkei/matching/match_keys.h"
 
 namespace renkei::forms {
 namespace {
 
+using json::str;
 using rapidjson::Value;
 
-constexpr const char* kIdentityStatusSystem = "https://fhir.renkei.jp/CodeSystem/identity-status";
-
-std::string member(const Value& o, const char* key) {
-  auto it = o.FindMember(key);
-  return it != o.MemberEnd() && it->value.IsString() ? std::string(it->value.GetString()) : std::string();
-}
-
 std::string identifierKey(const Value& identifier) {
-  return identifier.IsObject() ? member(identifier, "system") + "|" + member(identifier, "value") : "";
+  return identifier.IsObject() ? str(identifier, "system") + "|" + str(identifier, "value") : "";
 }
 
 /// A name element with nothing in it, or any part of it masked (●京●郎, ○田, initials).
@@ -26,7 +22,7 @@ bool maskedOrEmpty(const Value& names) {
   if (!names.IsArray() || names.Empty()) return true;
   for (const Value& n : names.GetArray()) {
     if (!n.IsObject()) continue;
-    if (matching::looksMasked(member(n, "text")) || matching::looksMasked(member(n, "family"))) return true;
+    if (matching::looksMasked(str(n, "text")) || matching::looksMasked(str(n, "family"))) return true;
     auto given = n.FindMember("given");
     if (given == n.MemberEnd() || !given->value.IsArray()) continue;
     for (const Value& g : given->value.GetArray()) {
@@ -42,7 +38,7 @@ void dropPendingTag(Value& resource) {
   auto tags = meta->value.FindMember("tag");
   if (tags == meta->value.MemberEnd() || !tags->value.IsArray()) return;
   for (auto t = tags->value.Begin(); t != tags->value.End();) {
-    t = t->IsObject() && member(*t, "system") == kIdentityStatusSystem ? tags->value.Erase(t) : t + 1;
+    t = t->IsObject() && str(*t, "system") == mapping::kIdentityStatusSystem ? tags->value.Erase(t) : t + 1;
   }
   if (tags->value.Empty()) meta->value.RemoveMember("tag");
   if (meta->value.ObjectEmpty()) resource.RemoveMember("meta");
@@ -53,7 +49,7 @@ void dropPendingTag(Value& resource) {
 Status applyPatientIdentity(rapidjson::Document& bundle, const PatientIdentity& identity) {
   rapidjson::Document known;
   known.Parse(identity.patient.c_str(), identity.patient.size());
-  if (known.HasParseError() || !known.IsObject() || member(known, "resourceType") != "Patient") {
+  if (known.HasParseError() || !known.IsObject() || str(known, "resourceType") != "Patient") {
     return Status::invalidInput("the chosen patient's record holds no Patient");
   }
   auto knownIds = known.FindMember("identifier");
@@ -70,7 +66,7 @@ Status applyPatientIdentity(rapidjson::Document& bundle, const PatientIdentity& 
       auto resource = e.FindMember("resource");
       if (resource == e.MemberEnd() || !resource->value.IsObject()) continue;
       dropPendingTag(resource->value);  // every resource the masked name made pending
-      if (patient == nullptr && member(resource->value, "resourceType") == "Patient") patient = &resource->value;
+      if (patient == nullptr && str(resource->value, "resourceType") == "Patient") patient = &resource->value;
     }
   }
   if (patient == nullptr) return Status::invalidInput("the page's mapping made no Patient to identify");
@@ -80,15 +76,17 @@ Status applyPatientIdentity(rapidjson::Document& bundle, const PatientIdentity& 
   // fax's own that the known Patient lacks.
   Value identifiers(knownIds->value, a);
   auto own = patient->FindMember("identifier");
-  if (own != patient->MemberEnd() && own->value.IsArray()) {
-    for (Value& id : own->value.GetArray()) {
-      bool present = false;
-      for (const Value& k : identifiers.GetArray()) present = present || identifierKey(k) == identifierKey(id);
-      if (!present) identifiers.PushBack(Value(id, a), a);
+  if (own == patient->MemberEnd()) {
+    patient->AddMember("identifier", identifiers, a);
+  } else {
+    if (own->value.IsArray()) {
+      for (Value& id : own->value.GetArray()) {
+        bool present = false;
+        for (const Value& k : identifiers.GetArray()) present = present || identifierKey(k) == identifierKey(id);
+        if (!present) identifiers.PushBack(Value(id, a), a);
+      }
     }
     own->value = identifiers;
-  } else {
-    patient->AddMember("identifier", identifiers, a);
   }
   const auto take = [&](const char* key, bool replace) {
     auto from = known.FindMember(key);

@@ -9,24 +9,27 @@
 namespace renkei::hl7v2 {
 
 Result<std::string> decodeCp932(std::string_view bytes) {
+  // One converter per thread, reset for each message: opening one costs more than decoding a
+  // message of a few hundred bytes.
+  thread_local std::unique_ptr<UConverter, void (*)(UConverter*)> converter(nullptr, ucnv_close);
   UErrorCode error = U_ZERO_ERROR;
-  std::unique_ptr<UConverter, void (*)(UConverter*)> converter(ucnv_open("windows-31j", &error), ucnv_close);
-  if (U_FAILURE(error)) return Status::internal(std::string("ICU windows-31j: ") + u_errorName(error));
-  ucnv_setToUCallBack(converter.get(), UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &error);
+  if (!converter) {
+    converter.reset(ucnv_open("windows-31j", &error));
+    if (U_FAILURE(error)) return Status::internal(std::string("ICU windows-31j: ") + u_errorName(error));
+    ucnv_setToUCallBack(converter.get(), UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &error);
+  }
+  ucnv_resetToUnicode(converter.get());
   std::u16string units(bytes.size() + 1, u'\0');
   const int32_t n = ucnv_toUChars(converter.get(), units.data(), static_cast<int32_t>(units.size()), bytes.data(),
                                   static_cast<int32_t>(bytes.size()), &error);
   if (U_FAILURE(error)) return Status::invalidInput("bytes that are not CP932 (Windows-31J)");
-  units.resize(static_cast<std::size_t>(n));
-  std::string out;
-  out.reserve(units.size() * 3);
-  error = U_ZERO_ERROR;
+  // At most three UTF-8 bytes for each UTF-16 unit (a pair's four bytes are two units' six).
+  std::string out(static_cast<std::size_t>(n) * 3, '\0');
   int32_t length = 0;
-  u_strToUTF8(nullptr, 0, &length, reinterpret_cast<const UChar*>(units.data()), n, &error);
-  out.resize(static_cast<std::size_t>(length));
-  error = U_ZERO_ERROR;
-  u_strToUTF8(out.data(), length, nullptr, reinterpret_cast<const UChar*>(units.data()), n, &error);
+  u_strToUTF8(out.data(), static_cast<int32_t>(out.size()), &length, reinterpret_cast<const UChar*>(units.data()), n,
+              &error);
   if (U_FAILURE(error)) return Status::invalidInput("text that cannot be written as UTF-8");
+  out.resize(static_cast<std::size_t>(length));
   return out;
 }
 

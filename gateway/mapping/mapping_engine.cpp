@@ -108,10 +108,6 @@ bool isMaskedName(const std::string& value) {
   return letters >= 1 && letters <= 3;
 }
 
-/// The tag an identity-pending resource carries: the sending office, a cover sheet or a person
-/// has to say who this is before anyone may merge it.
-constexpr const char* kIdentityStatusSystem = "https://fhir.renkei.jp/CodeSystem/identity-status";
-
 /// Whether a resource exists for the record (row: a per-row resource's row).
 Result<bool> present(const ResourceSpec& r, const Mapping& m, const RecordValues& values, std::optional<std::size_t> row) {
   auto filled = [&](const std::string& field) {

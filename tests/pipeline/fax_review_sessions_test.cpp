@@ -99,8 +99,8 @@ TEST(ReviewPagesTest, AMaskedNameOffersTheOrganizationsPatients) {
   page.fields.push_back(kind);
   html = documentPage("佐藤", "t", document, {page}, forms, {}, "");
   EXPECT_NE(html.find(R"(<select id="f.1.kind")"), std::string::npos) << "one box of a sheet is chosen, not typed";
-  EXPECT_NE(html.find("<option selected>退院時</option>"), std::string::npos);
-  EXPECT_NE(html.find("<option>入院時</option>"), std::string::npos);
+  EXPECT_NE(html.find(R"(<option value="退院時" selected>退院時</option>)"), std::string::npos);
+  EXPECT_NE(html.find(R"(<option value="入院時">入院時</option>)"), std::string::npos);
   page.fields.pop_back();
 
   page.fields[0].value = "鈴木";

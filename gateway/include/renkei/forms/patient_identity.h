@@ -2,9 +2,10 @@
 // the organization's known patient the reviewer chose (forms::PatientIdentity). Its identifiers
 // lead with the known record's, so the patient registry finds that record and routing knows the
 // patient by every identifier of the person; the identity-pending tags go (from every resource the
-// masked name made pending); a masked or missing name, birth date and sex are taken from the known
-// Patient. What the fax says beyond that (address, phone) stays as read, and the resources keep the
-// ids the fax gave them: they never overwrite another message's.
+// masked name made pending); a masked or missing name is replaced by the known Patient's, a missing
+// birth date or sex filled from it (what the sheet says and the reviewer confirmed is kept). The
+// rest (address, phone) stays as read, and the resources keep the ids the fax gave them: they never
+// overwrite another message's.
 #pragma once
 
 #include <rapidjson/document.h>

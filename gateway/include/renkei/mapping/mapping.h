@@ -46,6 +46,10 @@ struct FieldSpec {
   bool perSegment = false;
 };
 
+/// The tag an identity-pending resource carries (ResourceSpec::maskedIdentity): the sending office,
+/// a cover sheet or a person has to say who this is before anyone may merge it.
+inline constexpr const char* kIdentityStatusSystem = "https://fhir.renkei.jp/CodeSystem/identity-status";
+
 struct ResourceSpec {
   std::string key;           ///< the name references use: {ref:key}
   std::string resourceType;
