@@ -49,6 +49,15 @@ class CarePipelineFixture : public PipelineFixture {
                                                      metrics_, [clock] { return clock->load(); });
   }
 
+  /// Family-doctor routing through a patient registry, and the ward desk's directory entry of 田端内科
+  /// (known by its phone, reached over FHIR on "clinic-fhir").
+  void buildWithRegistryAndClinic() {
+    withRegistry_ = true;
+    buildCare({"family-doctor"}, {"desk"}, {"clinic-fhir", "desk"});
+    put("ward-desk", R"({"resourceType":"Endpoint","id":"ep-clinic","status":"active","connectionType":{"code":"hl7-fhir-rest"},"payloadType":[{"text":"x"}],"address":"https://clinic.example/fhir","identifier":[{"system":"https://fhir.renkei.jp/sid/channel","value":"clinic-fhir"}]})");
+    put("ward-desk", R"({"resourceType":"Organization","id":"clinic-tabata","name":"田端内科","telecom":[{"system":"phone","value":"03-3905-1111"}],"endpoint":[{"reference":"Endpoint/ep-clinic"}]})");
+  }
+
   /// `org` PUTs the resource (its id from the JSON) as the FHIR API does.
   void put(const std::string& org, const std::string& json) {
     rapidjson::Document d;
@@ -61,6 +70,24 @@ class CarePipelineFixture : public PipelineFixture {
                                  json, pipeline::encodeWriteIntent(intent)}});
     ASSERT_TRUE(r[0].committed.ok());
     ASSERT_NE(r[0].state, store::kFailed) << r[0].error;
+  }
+
+  /// `sender`'s message (JSON) through the pipeline, as a folder source submits it.
+  pipeline::SubmitResult send(const std::string& sender, const std::string& bytes, const std::string& key) {
+    auto r = pipeline_->submit({{"inbox", sender, key + ".json", key, bytes}});
+    EXPECT_TRUE(r[0].committed.ok());
+    EXPECT_NE(r[0].state, store::kFailed) << r[0].error;
+    return r[0];
+  }
+
+  /// The destination of each delivery of message `id`.
+  std::vector<std::string> destinationsOf(int64_t id) {
+    std::vector<std::string> out;
+    const std::vector<store::OutboxRow> rows = store_->outbox({}).value();
+    for (const store::OutboxRow& row : rows) {
+      if (row.messageId == id) out.push_back(row.destination);
+    }
+    return out;
   }
 
   std::shared_ptr<care::CareTeamLookup> lookup_;

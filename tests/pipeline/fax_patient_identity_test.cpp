@@ -31,10 +31,7 @@ std::string officePatient(const std::string& system, const std::string& value) {
 class FaxPatientIdentityTest : public CarePipelineFixture {
  protected:
   void SetUp() override {
-    withRegistry_ = true;
-    buildCare({"family-doctor"}, {"desk"}, {"clinic-fhir", "desk"});
-    put("ward-desk", R"({"resourceType":"Endpoint","id":"ep-clinic","status":"active","connectionType":{"code":"hl7-fhir-rest"},"payloadType":[{"text":"x"}],"address":"https://clinic.example/fhir","identifier":[{"system":"https://fhir.renkei.jp/sid/channel","value":"clinic-fhir"}]})");
-    put("ward-desk", R"({"resourceType":"Organization","id":"clinic-tabata","name":"田端内科","telecom":[{"system":"phone","value":"03-3905-1111"}],"endpoint":[{"reference":"Endpoint/ep-clinic"}]})");
+    buildWithRegistryAndClinic();
     // Office X's own record of her, with the かかりつけ医 it knows; office Y has the same person
     // (or her double) under its own number.
     send("office-x", R"({"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"urn:uuid:00000000-0000-4000-8000-000000000001","resource":)" +
@@ -70,21 +67,6 @@ class FaxPatientIdentityTest : public CarePipelineFixture {
       f.accepted = true;
       page_.fields.push_back(f);
     }
-  }
-
-  pipeline::SubmitResult send(const std::string& sender, const std::string& bytes, const std::string& key) {
-    auto r = pipeline_->submit({{"inbox", sender, key + ".json", key, bytes}});
-    EXPECT_TRUE(r[0].committed.ok());
-    EXPECT_NE(r[0].state, store::kFailed) << r[0].error;
-    return r[0];
-  }
-
-  std::vector<std::string> destinationsOf(int64_t id) {
-    std::vector<std::string> out;
-    for (const store::OutboxRow& row : store_->outbox({}).value()) {
-      if (row.messageId == id) out.push_back(row.destination);
-    }
-    return out;
   }
 
   forms::FormSet forms_;

@@ -35,10 +35,7 @@ std::string personJson(const std::string& system, const std::string& value, cons
 class PatientRegistryPipelineTest : public CarePipelineFixture {
  protected:
   void SetUp() override {
-    withRegistry_ = true;
-    buildCare({"family-doctor"}, {"desk"}, {"clinic-fhir", "desk"});
-    put("ward-desk", R"({"resourceType":"Endpoint","id":"ep-clinic","status":"active","connectionType":{"code":"hl7-fhir-rest"},"payloadType":[{"text":"x"}],"address":"https://clinic.example/fhir","identifier":[{"system":"https://fhir.renkei.jp/sid/channel","value":"clinic-fhir"}]})");
-    put("ward-desk", R"({"resourceType":"Organization","id":"clinic-tabata","name":"田端内科","telecom":[{"system":"phone","value":"03-3905-1111"}],"endpoint":[{"reference":"Endpoint/ep-clinic"}]})");
+    buildWithRegistryAndClinic();
     // The care office's sheet: its patient, and the かかりつけ医 it knows by the clinic's phone.
     const std::string sheet =
         R"({"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"urn:uuid:00000000-0000-4000-8000-000000000001","resource":)" +
@@ -47,22 +44,6 @@ class PatientRegistryPipelineTest : public CarePipelineFixture {
         R"(},{"fullUrl":"urn:uuid:00000000-0000-4000-8000-000000000002","resource":{"resourceType":"Organization","name":"田端内科","telecom":[{"system":"phone","value":"03-3905-1111"}]}}]})";
     const pipeline::SubmitResult fromOffice = send("office-x", sheet, "sheet-1");
     ASSERT_EQ(destinationsOf(fromOffice.messageId), std::vector<std::string>{"clinic-fhir"});
-  }
-
-  pipeline::SubmitResult send(const std::string& sender, const std::string& bytes, const std::string& key) {
-    auto r = pipeline_->submit({{"inbox", sender, key + ".json", key, bytes}});
-    EXPECT_TRUE(r[0].committed.ok());
-    EXPECT_NE(r[0].state, store::kFailed) << r[0].error;
-    return r[0];
-  }
-
-  std::vector<std::string> destinationsOf(int64_t id) {
-    std::vector<std::string> out;
-    const std::vector<store::OutboxRow> rows = store_->outbox({}).value();
-    for (const store::OutboxRow& row : rows) {
-      if (row.messageId == id) out.push_back(row.destination);
-    }
-    return out;
   }
 
   store::PatientLink record(const std::string& organization, const std::string& record) {

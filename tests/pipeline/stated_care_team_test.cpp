@@ -178,14 +178,6 @@ class StatedCareTeamPipelineTest : public test::CarePipelineFixture {
         std::string(kCareProvider) + R"(","value":"1371700123"}],"endpoint":[{"reference":"Endpoint/ep-office"}]})");
   }
 
-  pipeline::SubmitResult send(const std::string& sender, const std::string& bytes,
-                              const std::string& key) {
-    auto r = pipeline_->submit({{"inbox", sender, key + ".json", key, bytes}});
-    EXPECT_TRUE(r[0].committed.ok());
-    EXPECT_NE(r[0].state, store::kFailed) << r[0].error;
-    return r[0];
-  }
-
   /// "destination role" of each delivery of message `id`.
   std::vector<std::string> deliveriesOf(int64_t id) {
     std::vector<std::string> out;
