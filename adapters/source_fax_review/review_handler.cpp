@@ -204,8 +204,14 @@ net::HttpResponse ReviewHandler::document(const net::HttpRequest& request, const
   auto pages = forms::readingsFromJson(doc->reading);
   if (!pages.ok()) return html(500, loginPage("読み取り結果を表示できません。"));
   audit(session, "VIEW", request.path, 200, nowMs, doc->messageId);
-  return html(200, documentPage(session.account.name, session.csrf, *doc, pages.value(), forms_,
-                                candidatesFor(doc->organization, pages.value(), nowMs), ""));
+  return shown(200, session, *doc, pages.value(), nowMs, "");
+}
+
+net::HttpResponse ReviewHandler::shown(int status, const ReviewSession& session, const store::FaxDocument& doc,
+                                       const std::vector<forms::PageReading>& pages, int64_t nowMs,
+                                       const std::string& message) {
+  return html(status, documentPage(session.account.name, session.csrf, doc, pages, forms_,
+                                   candidatesFor(doc.organization, pages, nowMs), message));
 }
 
 std::map<int, std::vector<PatientCandidate>> ReviewHandler::candidatesFor(const std::string& organization,
@@ -248,8 +254,7 @@ net::HttpResponse ReviewHandler::decide(const net::HttpRequest& request, const R
   auto pages = forms::readingsFromJson(doc->reading);
   if (!pages.ok()) return html(500, loginPage("読み取り結果を読めません。"));
   const auto answer = [&](int status, const std::string& message) {
-    return html(status, documentPage(session.account.name, session.csrf, *doc, pages.value(), forms_,
-                                     candidatesFor(doc->organization, pages.value(), nowMs), message));
+    return shown(status, session, *doc, pages.value(), nowMs, message);
   };
   if (doc->state != store::kFaxReview || fields["version"] != std::to_string(doc->version)) {
     return answer(409, "ほかの担当者がこのFAXを更新しました。表示し直してから確認してください。");
@@ -348,8 +353,7 @@ net::HttpResponse ReviewHandler::reread(const net::HttpRequest& request, const R
                        : 0;
   if (page < 1 || std::size_t(page) > pages.size()) return html(404, loginPage("ページがありません。"));
   const auto answer = [&](int status, const std::string& message) {
-    return html(status, documentPage(session.account.name, session.csrf, doc, pages, forms_,
-                                     candidatesFor(doc.organization, pages, nowMs), message));
+    return shown(status, session, doc, pages, nowMs, message);
   };
   auto read = rereader_.read(doc.image, page, fields["form." + number]);
   if (!read.ok()) {

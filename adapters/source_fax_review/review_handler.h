@@ -47,6 +47,9 @@ class ReviewHandler : public net::HttpHandler {
   /// The document when it exists and is the session's organization's (else the answer to give).
   std::optional<store::FaxDocument> owned(const ReviewSession& session, int64_t id, const std::string& method,
                                           const std::string& path, int64_t nowMs, net::HttpResponse& refusal);
+  /// The fax's page (`status`, `message` on top) with the pages as given and their candidates.
+  net::HttpResponse shown(int status, const ReviewSession& session, const store::FaxDocument& doc,
+                          const std::vector<forms::PageReading>& pages, int64_t nowMs, const std::string& message);
   /// Who each page that masks the patient's name may be about, among the organization's patients.
   std::map<int, std::vector<PatientCandidate>> candidatesFor(const std::string& organization,
                                                              const std::vector<forms::PageReading>& pages, int64_t nowMs);
