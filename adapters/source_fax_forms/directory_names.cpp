@@ -23,6 +23,12 @@ std::string comparableName(const std::string& name) {
 bool DirectoryNames::known(const std::string& name, int64_t nowMs) {
   std::lock_guard<std::mutex> hold(mutex_);
   if (loadedMs_ < 0 || nowMs - loadedMs_ >= kReloadMs) {
+    // Read again only when a message wrote an Organization since the last reading.
+    auto latest = store_->latestResourceMessage("Organization");
+    if (latest.ok() && loadedMs_ >= 0 && latest.value() == loadedMessage_) {
+      loadedMs_ = nowMs;
+      return names_.count(comparableName(name)) != 0;
+    }
     std::set<std::string> names;
     std::string organization, id;
     bool complete = true;
@@ -45,7 +51,10 @@ bool DirectoryNames::known(const std::string& name, int64_t nowMs) {
       organization = page->back().organization;
       id = page->back().id;
     }
-    if (complete) names_ = std::move(names);
+    if (complete) {
+      names_ = std::move(names);
+      loadedMessage_ = latest.ok() ? latest.value() : -1;
+    }
     loadedMs_ = nowMs;
   }
   return names_.count(comparableName(name)) != 0;

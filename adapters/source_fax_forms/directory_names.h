@@ -1,6 +1,7 @@
 // The organization names of the shared directory (every Organization kept in the store: name and
 // aliases), for the dictionary:organizations validator of fax forms. Compared after NFKC without
-// spaces; reloaded at most once a minute, so a new directory entry counts within a minute.
+// spaces; looked at once a minute and read again only when an Organization was written since, so a
+// new directory entry counts within a minute.
 #pragma once
 
 #include <memory>
@@ -24,6 +25,7 @@ class DirectoryNames {
   std::mutex mutex_;
   std::set<std::string> names_;
   int64_t loadedMs_ = -1;
+  int64_t loadedMessage_ = -1;  ///< the newest message that wrote an Organization, when last read
 };
 
 /// The form in which names are compared: NFKC, spaces removed.

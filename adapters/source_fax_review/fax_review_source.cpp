@@ -5,6 +5,7 @@
 #include <Poco/Net/Context.h>
 
 #include "renkei/core/json_log.h"
+#include "renkei/net/server_tls.h"
 #include "review_handler.h"
 
 namespace renkei::embedded {
@@ -31,13 +32,9 @@ class FaxReviewSource : public pipeline::Source {
 
   Status start() override {
     if (!options_.plain) {
-      try {
-        context_ = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, options_.keyFile, options_.certFile, "",
-                                          Poco::Net::Context::VERIFY_NONE);
-        context_->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
-      } catch (const Poco::Exception& e) {
-        return Status::unavailable("source " + name_ + ": TLS set-up failed: " + e.displayText());
-      }
+      auto context = net::serverTlsContext({options_.certFile, options_.keyFile, "", net::ClientCertificates::None, ""});
+      if (!context.ok()) return Status::unavailable("source " + name_ + ": " + context.status().message());
+      context_ = context.value();
       options_.http.tls = context_->sslContext();
     }
     server_ = std::make_unique<net::HttpServer>(options_.http, handler_);

@@ -10,6 +10,7 @@
 #include "renkei/core/json_log.h"
 #include "renkei/fhirpath/invariants.h"
 #include "renkei/net/http_server.h"
+#include "renkei/net/server_tls.h"
 #include "renkei/pipeline/group_commit_intake.h"
 
 namespace renkei::embedded {
@@ -137,20 +138,14 @@ class FhirHttpSource : public pipeline::Source {
 
   Status start() override {
     if (!options_.plain) {
-      try {
-        context_ = new Poco::Net::Context(
-            Poco::Net::Context::TLS_SERVER_USE, options_.keyFile, options_.certFile,
-            options_.caFile,
-            options_.requireClientCert   ? Poco::Net::Context::VERIFY_STRICT
-            : options_.askClientCert ? Poco::Net::Context::VERIFY_RELAXED
-                                     : Poco::Net::Context::VERIFY_NONE);
-        context_->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
-        // Client certificates identify organizations, not hosts: no name check against the peer.
-        context_->enableExtendedCertificateVerification(false);
-        context_->enableSessionCache(true, "renkei-" + name_);
-      } catch (const Poco::Exception& e) {
-        return Status::unavailable("source " + name_ + ": TLS set-up failed: " + e.displayText());
-      }
+      auto context = net::serverTlsContext(
+          {options_.certFile, options_.keyFile, options_.caFile,
+           options_.requireClientCert ? net::ClientCertificates::Require
+           : options_.askClientCert   ? net::ClientCertificates::Ask
+                                      : net::ClientCertificates::None,
+           "renkei-" + name_});
+      if (!context.ok()) return Status::unavailable("source " + name_ + ": " + context.status().message());
+      context_ = context.value();
       options_.http.tls = context_->sslContext();
     }
     server_ = std::make_unique<net::HttpServer>(options_.http, handler_);

@@ -27,6 +27,7 @@
 #include "mllp_senders.h"
 #include "renkei/core/json_log.h"
 #include "renkei/core/supervised_loop.h"
+#include "renkei/net/server_tls.h"
 #include "renkei/net/socket_channel.h"
 #include "renkei/pipeline/group_commit_intake.h"
 
@@ -81,17 +82,13 @@ class MllpSource : public pipeline::Source {
 
   Status start() override {
     if (options_.tls) {
-      try {
-        context_ = new Poco::Net::Context(
-            Poco::Net::Context::TLS_SERVER_USE, options_.keyFile, options_.certFile, options_.caFile,
-            options_.requireClientCert       ? Poco::Net::Context::VERIFY_STRICT
-            : senders_.anyCertificates() ? Poco::Net::Context::VERIFY_RELAXED
-                                         : Poco::Net::Context::VERIFY_NONE);
-        context_->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
-        context_->enableExtendedCertificateVerification(false);
-      } catch (const Poco::Exception& e) {
-        return Status::unavailable("source " + name_ + ": TLS set-up failed: " + e.displayText());
-      }
+      auto context = net::serverTlsContext({options_.certFile, options_.keyFile, options_.caFile,
+                                            options_.requireClientCert   ? net::ClientCertificates::Require
+                                            : senders_.anyCertificates() ? net::ClientCertificates::Ask
+                                                                         : net::ClientCertificates::None,
+                                            ""});
+      if (!context.ok()) return Status::unavailable("source " + name_ + ": " + context.status().message());
+      context_ = context.value();
     }
     try {
       listener_.bind(Poco::Net::SocketAddress(options_.listen), true, false);

@@ -92,9 +92,7 @@ def main():
         print("ok: kill -9 mid-way; after the restart each of %d faxes is exactly one delivery (%d) or one review "
               "item (%d)" % (FAXES, len(shas), len(reviewed)))
     finally:
-        if daemon and daemon.poll() is None:
-            daemon.kill()
-        shutil.rmtree(work, ignore_errors=True)
+        e2e.kill_and_clean(daemon, work)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ usage: fax_forms_test.py RENKEI_BINARY SOURCE_DIR"""
 import base64
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -115,9 +114,7 @@ def main():
         print("ok: a proven fax routed as FHIR with its image, reading and Provenance; a repeat one message; a "
               "sheet with unproven fields kept for review; a non-image refused with its reason")
     finally:
-        if daemon and daemon.poll() is None:
-            daemon.kill()
-        shutil.rmtree(work, ignore_errors=True)
+        e2e.kill_and_clean(daemon, work)
 
 
 if __name__ == "__main__":

@@ -69,9 +69,7 @@ def main():
               "identified among the office's patients; screenshots in "
               + os.path.join(artifacts, "fax-review"))
     finally:
-        if daemon and daemon.poll() is None:
-            daemon.kill()
-        shutil.rmtree(work, ignore_errors=True)
+        e2e.kill_and_clean(daemon, work)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ import http.client
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -302,9 +301,7 @@ def main():
               "cross-origin posts, a confirmed sheet is delivered with its reviewer in the Provenance, a masked "
               "name is identified among office A's own patients only, and an unknown sheet is read as the form named")
     finally:
-        if daemon and daemon.poll() is None:
-            daemon.kill()
-        shutil.rmtree(work, ignore_errors=True)
+        e2e.kill_and_clean(daemon, work)
 
 
 if __name__ == "__main__":
