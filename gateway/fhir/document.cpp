@@ -7,7 +7,13 @@ Document::Document(SourceFormat format, std::string text)
     : format_(format), text_(std::move(text)), arena_(text_.size() * 3 + 4096) {}
 
 TextPosition Document::position(uint32_t offset) const {
-  std::call_once(linesOnce_, [this] { lines_ = LineIndex(text_); });
+  if (!linesReady_.load(std::memory_order_acquire)) {
+    std::lock_guard lock(linesMutex_);
+    if (!linesReady_.load(std::memory_order_relaxed)) {
+      lines_ = LineIndex(text_);
+      linesReady_.store(true, std::memory_order_release);
+    }
+  }
   if (format_ == SourceFormat::Xml && offset > 0 && offset <= text_.size() &&
       text_[offset - 1] == '>') {
     // XML offsets point just past a start tag: report where the tag begins.

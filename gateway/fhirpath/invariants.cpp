@@ -3,6 +3,7 @@
 
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "expression_corrections.h"
@@ -52,6 +53,7 @@ FhirPathInvariants::FhirPathInvariants(std::shared_ptr<const fhir::Definitions> 
   // focus type and its member lookups stay cached. Nothing is compiled here: a start-up that
   // validates one resource compiles the few expressions it evaluates.
   std::unordered_map<std::string, Slot*> byText;
+  slots_.assign(definitions_->constraintCount(), {nullptr, nullptr});
   for (const fhir::StructureDef* sd : definitions_->structures()) {
     for (const fhir::ElementDef& d : sd->elements) {
       for (const fhir::Constraint& c : d.constraints) {
@@ -64,7 +66,8 @@ FhirPathInvariants::FhirPathInvariants(std::shared_ptr<const fhir::Definitions> 
           slot = slotStorage_.back().get();
           slot->text = std::string(text);
         }
-        slots_.emplace(&c, slot);
+        slots_[c.id] = {&c, slot};
+        ++slotCount_;
       }
     }
   }
@@ -86,15 +89,20 @@ const FhirPathInvariants::Compiled& FhirPathInvariants::compiledFor(Slot& slot) 
   return *slot.owner;
 }
 
+FhirPathInvariants::Slot* FhirPathInvariants::slotOf(const fhir::Constraint& c) const {
+  // A constraint of another definition set may carry the same id.
+  return c.id < slots_.size() && slots_[c.id].first == &c ? slots_[c.id].second : nullptr;
+}
+
 std::vector<std::string> FhirPathInvariants::failures() const {
   std::vector<std::string> out;
   std::set<const Slot*> reported;
   for (const fhir::StructureDef* sd : definitions_->structures()) {
     for (const fhir::ElementDef& d : sd->elements) {
       for (const fhir::Constraint& c : d.constraints) {
-        auto found = slots_.find(&c);
-        if (found == slots_.end() || !reported.insert(found->second).second) continue;
-        const Compiled& compiled = compiledFor(*found->second);
+        Slot* slot = slotOf(c);
+        if (slot == nullptr || !reported.insert(slot).second) continue;
+        const Compiled& compiled = compiledFor(*slot);
         if (!compiled.expression.ok()) out.push_back(c.key + ": " + compiled.expression.status().message());
       }
     }
@@ -116,9 +124,9 @@ void FhirPathInvariants::precompute(Compiled& c) {
 
 Result<bool> FhirPathInvariants::holds(const fhir::Constraint& constraint, const fhir::Node& focus,
                                        const fhir::InvariantScope& scope) const {
-  auto found = slots_.find(&constraint);
-  if (found == slots_.end()) return Status::notFound("constraint " + constraint.key + " was not compiled");
-  const Compiled& compiled = compiledFor(*found->second);
+  Slot* slot = slotOf(constraint);
+  if (slot == nullptr) return Status::notFound("constraint " + constraint.key + " was not compiled");
+  const Compiled& compiled = compiledFor(*slot);
   const Result<Expression>& expr = compiled.expression;
   if (!expr.ok()) return expr.status();
   if (compiled.verdictWhenAbsent && !compiled.inputs.anyPresent(focus)) {

@@ -74,11 +74,15 @@ void Definitions::link() {
       byType_[sd->type] = sd.get();
     }
   }
+  constraintCount_ = 0;
   for (auto& [url, sd] : byUrl_) {
     sd->base = sd->baseDefinition.empty() ? nullptr : structure(sd->baseDefinition);
     for (ElementDef& e : sd->elements) {
       if (!e.valueSet.empty()) e.boundValueSet = terminology_.valueSet(e.valueSet);
-      for (Constraint& c : e.constraints) c.checkedNatively = isNativelyCheckedConstraint(c.key);
+      for (Constraint& c : e.constraints) {
+        c.checkedNatively = isNativelyCheckedConstraint(c.key);
+        c.id = static_cast<uint32_t>(constraintCount_++);
+      }
       for (TypeRef& t : e.types) {
         t.typeSd = baseType(t.code);
         t.profileSd = nullptr;

@@ -32,6 +32,8 @@ class Definitions {
 
   const Terminology& terminology() const { return terminology_; }
   std::size_t structureCount() const { return byUrl_.size(); }
+  /// Number of constraints over every structure; Constraint::id is below it.
+  std::size_t constraintCount() const { return constraintCount_; }
   const std::vector<std::string>& loadWarnings() const { return warnings_; }
   /// Every profile (derivation = constraint) loaded, for listing.
   std::vector<const StructureDef*> profiles() const;
@@ -53,6 +55,7 @@ class Definitions {
   Terminology terminology_;
   Arena arena_{1 << 20};
   std::vector<std::string> warnings_;
+  std::size_t constraintCount_ = 0;
 };
 
 /// Where definitions come from.

@@ -2,6 +2,7 @@
 // line:column reporting) and the structural issues the reader found but could represent.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -56,7 +57,9 @@ class Document {
  private:
   SourceFormat format_;
   std::string text_;
-  mutable std::once_flag linesOnce_;
+  // Built on first use, under the mutex (std::call_once costs a system call per document).
+  mutable std::mutex linesMutex_;
+  mutable std::atomic<bool> linesReady_{false};
   mutable LineIndex lines_;
   Arena arena_;
   Node* root_ = nullptr;

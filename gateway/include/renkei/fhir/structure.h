@@ -44,6 +44,9 @@ struct Constraint {
   std::string human;
   std::string expression;
   std::string source;  ///< the StructureDefinition that defined it
+  /// Position among every constraint of the definition set (assigned when definitions are
+  /// linked), so evaluators keep per-constraint state in a vector instead of a map.
+  uint32_t id = 0;
 };
 
 enum class DiscriminatorType : uint8_t { Value, Pattern, Type, Profile, Exists };

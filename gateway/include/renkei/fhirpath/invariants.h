@@ -7,7 +7,6 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "renkei/fhir/definitions.h"
@@ -33,7 +32,7 @@ class FhirPathInvariants : public fhir::InvariantEvaluator {
   void setConformanceCheck(ConformanceCheck check) { conformsTo_ = std::move(check); }
 
   /// Constraints with an expression (each compiled on its first evaluation).
-  std::size_t compiledCount() const { return slots_.size(); }
+  std::size_t compiledCount() const { return slotCount_; }
   /// Constraints whose expression does not compile (reported when they are evaluated), as
   /// "key: reason"; compiles every expression not compiled yet.
   std::vector<std::string> failures() const;
@@ -53,7 +52,11 @@ class FhirPathInvariants : public fhir::InvariantEvaluator {
   const Compiled& compiledFor(Slot& slot) const;
   std::shared_ptr<const fhir::Definitions> definitions_;
   std::vector<std::unique_ptr<Slot>> slotStorage_;
-  std::unordered_map<const fhir::Constraint*, Slot*> slots_;
+  /// Each constraint of the definitions with its slot, by Constraint::id (no slot: no expression).
+  std::vector<std::pair<const fhir::Constraint*, Slot*>> slots_;
+  std::size_t slotCount_ = 0;
+  /// The slot of a constraint of the loaded definitions, or nullptr.
+  Slot* slotOf(const fhir::Constraint& c) const;
   mutable std::mutex compileMutex_;
   std::size_t corrected_ = 0;
   ConformanceCheck conformsTo_;
