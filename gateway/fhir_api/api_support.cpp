@@ -11,11 +11,11 @@
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Exception.h>
 #include <Poco/Timestamp.h>
-#include <Poco/UUIDGenerator.h>
 #include <Poco/URI.h>
 
 #include <rapidjson/document.h>
 
+#include "renkei/core/password_hash.h"
 
 namespace renkei::fhir_api {
 
@@ -128,8 +128,8 @@ std::string withServerMeta(const store::StoredResource& resource) {
 }
 
 std::string uniqueKey(const ApiClient& client) {
-  return "write:" + client.organization + ":" +
-         Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+  // OpenSSL's generator: Poco's random UUIDs open, read and close /dev/urandom on every call.
+  return "write:" + client.organization + ":" + randomToken(16);
 }
 
 std::string requestKey(const ApiRequest& request, const ApiClient& client) {

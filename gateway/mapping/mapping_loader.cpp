@@ -384,18 +384,20 @@ const Mapping* MappingSet::byId(const std::string& id) const {
   return nullptr;
 }
 
+const Mapping* MappingSet::forMessageType(std::string_view type) const {
+  for (const auto& m : mappings_) {
+    if (std::find(m->messageTypes.begin(), m->messageTypes.end(), type) != m->messageTypes.end()) return m.get();
+  }
+  return nullptr;
+}
+
 const Mapping* MappingSet::pick(const std::string& fileName, std::string_view bytes) const {
   for (const auto& m : mappings_) {
     for (const FileNamePattern& pattern : m->fileNames) {
       if (pattern.match(fileName)) return m.get();
     }
   }
-  if (const std::string type = hl7v2MessageType(bytes); !type.empty()) {
-    for (const auto& m : mappings_) {
-      if (std::find(m->messageTypes.begin(), m->messageTypes.end(), type) != m->messageTypes.end()) return m.get();
-    }
-    return nullptr;
-  }
+  if (const std::string type = hl7v2MessageType(bytes); !type.empty()) return forMessageType(type);
   for (const auto& m : mappings_) {
     if (m->headerSignature.empty()) continue;
     CsvReader reader(m->layout.dialect);

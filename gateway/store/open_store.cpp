@@ -8,6 +8,7 @@
 #include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/SQLite/Connector.h>
 
+#include "renkei/core/json_log.h"
 #include "sql_store.h"
 
 namespace renkei::embedded {
@@ -123,6 +124,7 @@ int latestSchemaVersion() { return migrationsFor(Dialect::Sqlite).back().version
 
 Result<std::unique_ptr<Store>> openStore(const StoreConfig& config) {
   std::vector<std::unique_ptr<SqlDatabase>> connections;
+  std::unique_ptr<SqliteCheckpointer> checkpointer;
   Status opened = guarded([&] {
     if (config.kind == "sqlite") {
       Poco::Data::SQLite::Connector::registerConnector();
@@ -136,9 +138,17 @@ Result<std::unique_ptr<Store>> openStore(const StoreConfig& config) {
       db->exec("PRAGMA foreign_keys=ON");
       // Checkpoint every ~40 MB of WAL instead of 4 MB, and keep 64 MB of pages cached: the
       // indexes' hot right-hand pages are then written back to the database file far less often
-      // (endpoint with resource copies +10%, docs/performance.md); memory stays bounded.
+      // (endpoint with resource copies +10%, docs/performance.md); memory stays bounded. The
+      // checkpoints run on a thread of their own (sqlite_checkpointer.h); the pragma holds if
+      // that thread cannot start.
       db->exec("PRAGMA wal_autocheckpoint=10000");
       db->exec("PRAGMA cache_size=-65536");
+      auto started = SqliteCheckpointer::start(db->session(), config.path, {});
+      if (started.ok()) {
+        checkpointer = std::move(started).value();
+      } else {
+        JsonLog::write(LogLevel::Warn, "sqlite_checkpointer_unavailable", {{"error", started.status().message()}});
+      }
       connections.push_back(std::move(db));
       return Status::okStatus();
     }
@@ -157,8 +167,8 @@ Result<std::unique_ptr<Store>> openStore(const StoreConfig& config) {
   });
   if (!opened.ok()) return opened;
   RENKEI_RETURN_IF_ERROR(migrate(*connections.front()));
-  return std::unique_ptr<Store>(
-      std::make_unique<SqlStore>(std::make_unique<ConnectionPool>(std::move(connections))));
+  return std::unique_ptr<Store>(std::make_unique<SqlStore>(
+      std::make_unique<ConnectionPool>(std::move(connections)), std::move(checkpointer)));
 }
 
 }  // namespace renkei::store

@@ -30,6 +30,7 @@ class SqlDatabase {
   SqlDatabase(Dialect dialect, std::unique_ptr<Poco::Data::Session> session);
 
   Dialect dialect() const { return dialect_; }
+  Poco::Data::Session& session() { return *session_; }
   /// Runs a statement; throws Poco::Exception (callers sit inside `guarded`).
   void exec(std::string_view sql, const std::vector<SqlParam>& params = {});
   std::vector<SqlRow> query(std::string_view sql, const std::vector<SqlParam>& params = {});

@@ -43,7 +43,8 @@ Result<bool> anyRow(SqlDatabase& db, const std::string& sql, const std::vector<S
 
 }  // namespace
 
-SqlStore::SqlStore(std::unique_ptr<ConnectionPool> pool) : pool_(std::move(pool)) {}
+SqlStore::SqlStore(std::unique_ptr<ConnectionPool> pool, std::unique_ptr<SqliteCheckpointer> checkpointer)
+    : pool_(std::move(pool)), checkpointer_(std::move(checkpointer)) {}
 
 void SqlStore::intakeRows(SqlDatabase& db, const std::vector<RawInput>& inputs, int64_t nowMs,
                           std::vector<IntakeReceipt>& receipts, MessageRows* inserted) {

@@ -5,13 +5,16 @@
 #include <memory>
 
 #include "connection_pool.h"
+#include "sqlite_checkpointer.h"
 #include "renkei/store/store.h"
 
 namespace renkei::store {
 
 class SqlStore : public Store {
  public:
-  explicit SqlStore(std::unique_ptr<ConnectionPool> pool);
+  /// `checkpointer` (SQLite only, may be null) checkpoints the pool's write-ahead log.
+  explicit SqlStore(std::unique_ptr<ConnectionPool> pool,
+                    std::unique_ptr<SqliteCheckpointer> checkpointer = nullptr);
 
   Result<std::vector<IntakeReceipt>> intake(const std::vector<RawInput>& inputs,
                                             int64_t nowMs) override;
@@ -118,6 +121,7 @@ class SqlStore : public Store {
                            const std::string& organization, int64_t nowMs);
 
   std::unique_ptr<ConnectionPool> pool_;
+  std::unique_ptr<SqliteCheckpointer> checkpointer_;  ///< stopped before the pool closes
 };
 
 }  // namespace renkei::store

@@ -111,14 +111,26 @@ void ValidationRun::checkBinding(const Node& node, const ElementDef& def, std::s
   }
 }
 
+const ValidationRun::KnownSystem& ValidationRun::knownSystem(std::string_view system) {
+  for (const KnownSystem& k : knownSystems_) {
+    if (!k.system.empty() && k.system == system) return k;
+  }
+  const Terminology& t = defs_.terminology();
+  KnownSystem& slot = knownSystems_[nextKnownSystem_++ % knownSystems_.size()];
+  slot.system = system;  // a view into the document, which outlives the run
+  slot.codeSystem = t.codeSystem(system);
+  slot.isValueSet = slot.codeSystem == nullptr && t.valueSet(system) != nullptr;
+  return slot;
+}
+
 void ValidationRun::checkCodingAgainstCodeSystem(const Node& coding) {
   std::string_view system = coding.childValue("system");
   std::string_view code = coding.childValue("code");
   if (system.empty()) return;
-  const Terminology& t = defs_.terminology();
-  const CodeSystemDef* cs = t.codeSystem(system);
+  const KnownSystem& known = knownSystem(system);
+  const CodeSystemDef* cs = known.codeSystem;
   if (cs == nullptr) {
-    if (t.valueSet(system) != nullptr) {
+    if (known.isValueSet) {
       auto g = enter("system", -1);
       report(Severity::Error, IssueType::Invalid, &coding,
              "The Coding references a value set, not a code system ('" + std::string(system) + "')");

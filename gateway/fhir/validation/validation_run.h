@@ -3,6 +3,7 @@
 // reference_checks.cpp and xhtml_checks.cpp.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -172,6 +173,16 @@ class ValidationRun {
   std::vector<MatchedChild> scratch_;
   std::vector<std::string_view> hostTypes_;      ///< types of the elements being walked
   std::vector<std::string_view> extensionUrls_;  ///< urls of the extensions being walked
+  /// The code systems of the last few Coding.system values seen (codings repeat a handful of
+  /// systems; a miss costs two hash lookups of the URL).
+  struct KnownSystem {
+    std::string_view system;
+    const CodeSystemDef* codeSystem = nullptr;
+    bool isValueSet = false;
+  };
+  const KnownSystem& knownSystem(std::string_view system);
+  std::array<KnownSystem, 4> knownSystems_{};
+  std::size_t nextKnownSystem_ = 0;
   bool truncated_ = false;
   bool walkedTwice_ = false;
 };

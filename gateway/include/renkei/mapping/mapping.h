@@ -129,6 +129,8 @@ class MappingSet {
   /// The mapping "auto" picks for a file: its name matches a pattern, else its first row holds
   /// every column of a header signature; nullptr when none does.
   const Mapping* pick(const std::string& fileName, std::string_view bytes) const;
+  /// The mapping "auto" picks for an HL7 v2 message of `type` ("ADT^A08") already parsed.
+  const Mapping* forMessageType(std::string_view type) const;
   /// A source's `mapping` setting applied: "auto" picks, any other value names the mapping.
   const Mapping* choose(const std::string& choice, const std::string& fileName, std::string_view bytes) const {
     return choice == "auto" ? pick(fileName, bytes) : byId(choice);

@@ -1,0 +1,99 @@
+// The SQLite write-ahead log is copied back into the database file by the checkpoint thread, not
+// by the committing writer; and by the writer itself once the log is far past the threshold.
+// Observed on a real database file: only a checkpoint makes the main file grow.
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "store/sql_database.h"
+#include "store/sqlite_checkpointer.h"
+
+namespace renkei::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+class SqliteCheckpointerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Poco::Data::SQLite::Connector::registerConnector();
+    dir_ = fs::temp_directory_path() / ("renkei-ckpt-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    path_ = (dir_ / "store.db").string();
+    db_ = std::make_unique<SqlDatabase>(Dialect::Sqlite,
+                                        std::make_unique<Poco::Data::Session>("SQLite", path_));
+    db_->exec("PRAGMA journal_mode=WAL");
+    db_->exec("PRAGMA wal_autocheckpoint=0");  // only the checkpointer copies the log
+    db_->exec("CREATE TABLE t (n INTEGER, payload BLOB)");
+    db_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    initialSize_ = fs::file_size(path_);
+  }
+  void TearDown() override {
+    db_.reset();
+    fs::remove_all(dir_);
+  }
+  /// `count` transactions of one 8 KB row each (two or three log pages per commit).
+  void commit(int count) {
+    const std::string bytes(8192, 'x');
+    const Poco::Data::BLOB payload(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+    for (int i = 0; i < count; ++i) {
+      db_->begin();
+      db_->exec("INSERT INTO t (n, payload) VALUES (?, ?)",
+                {SqlParam(Poco::Int64(i)), SqlParam(payload)});
+      db_->commit();
+    }
+  }
+  template <typename Done>
+  static bool within(std::chrono::seconds limit, Done done) {
+    const auto end = std::chrono::steady_clock::now() + limit;
+    while (!done()) {
+      if (std::chrono::steady_clock::now() > end) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return true;
+  }
+
+  fs::path dir_;
+  std::string path_;
+  std::unique_ptr<SqlDatabase> db_;
+  std::uintmax_t initialSize_ = 0;
+};
+
+TEST_F(SqliteCheckpointerTest, TheThreadCopiesTheLogAndTheWriterDoesNot) {
+  auto c = SqliteCheckpointer::start(db_->session(), path_, {.backgroundPages = 16, .writerPages = 1 << 30});
+  ASSERT_TRUE(c.ok()) << c.status().toString();
+  commit(40);
+  ASSERT_TRUE(within(std::chrono::seconds(10), [&] { return c.value()->backgroundCheckpoints() > 0; }));
+  EXPECT_EQ(c.value()->writerCheckpoints(), 0);
+  ASSERT_TRUE(within(std::chrono::seconds(10), [&] { return fs::file_size(path_) > initialSize_ + 64 * 1024; }))
+      << "the database file did not grow: the log was not copied into it";
+  c.value().reset();
+  EXPECT_EQ(db_->query("SELECT count(*) FROM t").front().front().convert<int>(), 40);
+}
+
+TEST_F(SqliteCheckpointerTest, TheWriterCopiesTheLogWhenItIsFarPastTheThreshold) {
+  auto c = SqliteCheckpointer::start(db_->session(), path_, {.backgroundPages = 1 << 30, .writerPages = 16});
+  ASSERT_TRUE(c.ok()) << c.status().toString();
+  commit(40);
+  EXPECT_GT(c.value()->writerCheckpoints(), 0);
+  EXPECT_EQ(c.value()->backgroundCheckpoints(), 0);
+  EXPECT_GT(fs::file_size(path_), initialSize_ + 64 * 1024);
+}
+
+TEST_F(SqliteCheckpointerTest, BelowTheThresholdNothingIsCopied) {
+  auto c = SqliteCheckpointer::start(db_->session(), path_, {.backgroundPages = 1 << 20, .writerPages = 1 << 30});
+  ASSERT_TRUE(c.ok()) << c.status().toString();
+  commit(20);
+  c.value().reset();
+  EXPECT_EQ(fs::file_size(path_), initialSize_);
+}
+
+}  // namespace
+}  // namespace renkei::store
