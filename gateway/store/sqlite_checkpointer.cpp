@@ -46,7 +46,10 @@ int SqliteCheckpointer::afterCommit(void* self, sqlite3* db, const char* schema,
   // Only the pages written since the last checkpoint count: the log is not restarted while a
   // reader still uses it, and copying the same pages again would only add a database fsync.
   int copied = c->copiedPages_.load(std::memory_order_relaxed);
-  if (pages < copied) copied = 0;  // the log was restarted
+  if (pages < copied) {  // the log was restarted: its pages count from zero again
+    c->copiedPages_.compare_exchange_strong(copied, 0, std::memory_order_relaxed);
+    copied = 0;
+  }
   pages -= copied;
   if (pages >= c->options_.writerPages) {
     // The thread is behind: the writer copies the log itself, as SQLite would have.
