@@ -6,6 +6,7 @@
 #include <rapidjson/writer.h>
 
 #include "element_order.h"
+#include "renkei/fhir/run_copying_writer.h"
 #include "validation/primitive_rules.h"
 
 namespace renkei::fhir {
@@ -150,7 +151,7 @@ std::string writeWith(const ElementNavigator* navigator, const JsonWriteOptions&
     JsonEmitter<decltype(w)> e(w, navigator);
     emit(e);
   } else {
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    RunCopyingWriter w(buf);
     JsonEmitter<decltype(w)> e(w, navigator);
     emit(e);
   }

@@ -12,6 +12,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "renkei/fhir/run_copying_writer.h"
+
 namespace renkei::mapping {
 namespace {
 
@@ -113,9 +115,9 @@ std::string decimalText(const std::string& v) {
 }
 
 /// A JSON writer that writes decimal placeholders' text as numbers, exactly as read.
-class DecimalWriter : public rapidjson::Writer<rapidjson::StringBuffer> {
+class DecimalWriter : public fhir::RunCopyingWriter {
  public:
-  using rapidjson::Writer<rapidjson::StringBuffer>::Writer;
+  using fhir::RunCopyingWriter::RunCopyingWriter;
   bool String(const char* s, rapidjson::SizeType n, bool copy = false) {
     std::string_view text(s, n);
     if (text.substr(0, kDecimalMark.size()) == kDecimalMark) {
@@ -124,7 +126,7 @@ class DecimalWriter : public rapidjson::Writer<rapidjson::StringBuffer> {
         return RawValue(text.data(), text.size(), rapidjson::kNumberType);
       }
     }
-    return rapidjson::Writer<rapidjson::StringBuffer>::String(s, n, copy);
+    return fhir::RunCopyingWriter::String(s, n, copy);
   }
 };
 

@@ -5,6 +5,7 @@
 #include "support/test_env.h"
 #include "renkei/fhir/json_reader.h"
 #include "renkei/fhir/json_writer.h"
+#include "renkei/fhir/run_copying_writer.h"
 #include "renkei/fhir/xml_reader.h"
 #include "renkei/fhir/xml_writer.h"
 
@@ -105,6 +106,35 @@ TEST_F(Writers, XmlWriterRefusesElementsItCannotPlace) {
 TEST_F(Writers, OutputIsDeterministic) {
   EXPECT_EQ(jsonToJson(kObservation), jsonToJson(kObservation));
   EXPECT_EQ(jsonToXml(kObservation), jsonToXml(kObservation));
+}
+
+}  // namespace
+}  // namespace renkei::fhir
+
+namespace renkei::fhir {
+namespace {
+
+/// What a writer makes of one object with `text` as a key and as a value.
+template <typename W>
+std::string written(const std::string& text) {
+  rapidjson::StringBuffer buffer;
+  W w(buffer);
+  w.StartObject();
+  w.Key(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+TEST(RunCopyingWriter, WritesWhatRapidjsonWritesForEveryByte) {
+  std::string every;
+  for (int c = 1; c < 256; ++c) every += static_cast<char>(c);
+  const std::vector<std::string> texts = {"", "a", "\"", "\\", "line\nbreak\ttab\r\b\f", std::string(1, '\x1f'),
+                                          "連携シート（北区）", "ab\x01" "cd", every, every + every, "\x7f/</"};
+  for (const std::string& t : texts) {
+    EXPECT_EQ(written<RunCopyingWriter>(t), written<rapidjson::Writer<rapidjson::StringBuffer>>(t)) << t;
+  }
+  EXPECT_EQ(written<RunCopyingWriter>("a\x01\"b"), R"({"a\u0001\"b":"a\u0001\"b"})");
 }
 
 }  // namespace
