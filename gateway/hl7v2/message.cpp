@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <optional>
 
 #include "renkei/core/ascii.h"
 #include "renkei/core/utf8.h"
@@ -176,6 +177,19 @@ const std::string* fieldText(const std::vector<Segment>& segments, const Path& p
   return nullptr;
 }
 
+/// The `n`th (1-based) of the parts of `text` split at `delimiter`, or nullopt when it has fewer
+/// (what splitOn(text, delimiter)[n - 1] would give, without building the list).
+std::optional<std::string_view> nthPart(std::string_view text, char delimiter, std::size_t n) {
+  std::size_t start = 0;
+  for (std::size_t part = 1; part < n; ++part) {
+    const std::size_t at = text.find(delimiter, start);
+    if (at == std::string_view::npos) return std::nullopt;
+    start = at + 1;
+  }
+  const std::size_t end = text.find(delimiter, start);
+  return text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+}
+
 /// MSH-1 and MSH-2 are the delimiters themselves: never split.
 bool isDelimiterField(const Path& path) { return path.segment == "MSH" && path.field <= 2; }
 
@@ -198,20 +212,12 @@ Result<std::string> Message::value(std::string_view pathText) const {
   const std::string* field = fieldText(segments_, *path);
   if (field == nullptr) return std::string();
   if (isDelimiterField(*path)) return *field;
-  const auto reps = splitOn(*field, delimiters_.repetition);
-  if (path->repetition > reps.size()) return std::string();
-  std::string_view text = reps[path->repetition - 1];
-  if (path->component > 0) {
-    const auto components = splitOn(text, delimiters_.component);
-    if (path->component > components.size()) return std::string();
-    text = components[path->component - 1];
-    if (path->subcomponent > 0) {
-      const auto subs = splitOn(text, delimiters_.subcomponent);
-      if (path->subcomponent > subs.size()) return std::string();
-      text = subs[path->subcomponent - 1];
-    }
+  std::optional<std::string_view> text = nthPart(*field, delimiters_.repetition, path->repetition);
+  if (text && path->component > 0) {
+    text = nthPart(*text, delimiters_.component, path->component);
+    if (text && path->subcomponent > 0) text = nthPart(*text, delimiters_.subcomponent, path->subcomponent);
   }
-  return unescape(text);
+  return text ? unescape(*text) : std::string();
 }
 
 std::string Message::type() const {
