@@ -2,6 +2,7 @@
 // segments and fields split, values found by path with their escapes resolved.
 #include "renkei/hl7v2/message.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <optional>
@@ -37,6 +38,19 @@ std::string charsetOf(std::string_view msh18, std::string_view bytes, char repet
 bool validDelimiter(char c) {
   return c != '\r' && c != '\n' && c != '\0' && std::isalnum(static_cast<unsigned char>(c)) == 0 &&
          static_cast<unsigned char>(c) < 0x80;
+}
+
+/// The `n`th (1-based) of the parts of `text` split at `delimiter`, or nullopt when it has fewer
+/// (what splitOn(text, delimiter)[n - 1] would give, without building the list).
+std::optional<std::string_view> nthPart(std::string_view text, char delimiter, std::size_t n) {
+  std::size_t start = 0;
+  for (std::size_t part = 1; part < n; ++part) {
+    const std::size_t at = text.find(delimiter, start);
+    if (at == std::string_view::npos) return std::nullopt;
+    start = at + 1;
+  }
+  const std::size_t end = text.find(delimiter, start);
+  return text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
 }
 
 /// "PID[2]-5[3].1.2" → its parts (indexes 1-based; 0 where the path stops).
@@ -118,8 +132,8 @@ Result<Message> Message::parse(std::string_view bytes, const Limits& limits) {
   // MSH-18 is read from the raw first segment (it is ASCII), then the whole message is decoded
   // before anything is split: a JIS X 0208 byte pair may hold a delimiter's byte.
   const std::string_view firstSegment = bytes.substr(0, bytes.find_first_of("\r\n"));
-  const std::vector<std::string_view> mshFields = splitOn(firstSegment, m.delimiters_.field);
-  m.charset_ = charsetOf(mshFields.size() > 17 ? mshFields[17] : "", bytes, m.delimiters_.repetition);
+  const std::string_view msh18 = nthPart(firstSegment, m.delimiters_.field, 18).value_or("");
+  m.charset_ = charsetOf(msh18, bytes, m.delimiters_.repetition);
   std::string text;
   if (m.charset_ == "UTF-8") {
     if (firstInvalidUtf8(bytes) != std::string_view::npos) return Status::invalidInput("bytes that are not UTF-8");
@@ -150,15 +164,19 @@ Result<Message> Message::parse(std::string_view bytes, const Limits& limits) {
         return Status::invalidInput("segment " + std::to_string(number) + " has no three-character id");
       }
     }
-    std::vector<std::string_view> parts = splitOn(line, m.delimiters_.field);
-    if (parts.size() > limits.maxFieldsPerSegment) {
+    const std::size_t parts = static_cast<std::size_t>(std::count(line.begin(), line.end(), m.delimiters_.field)) + 1;
+    if (parts > limits.maxFieldsPerSegment) {
       return Status::tooLarge("segment " + std::to_string(number) + " has more than " +
                               std::to_string(limits.maxFieldsPerSegment) + " fields");
     }
-    segment.fields.reserve(parts.size() + 1);
-    segment.fields.emplace_back(parts[0]);
-    if (segment.id == "MSH") segment.fields.emplace_back(1, m.delimiters_.field);  // MSH-1 is the separator
-    for (std::size_t i = 1; i < parts.size(); ++i) segment.fields.emplace_back(parts[i]);
+    segment.fields.reserve(parts + 1);
+    for (std::size_t from = 0;;) {
+      const std::size_t to = line.find(m.delimiters_.field, from);
+      segment.fields.emplace_back(line.substr(from, to == std::string_view::npos ? std::string_view::npos : to - from));
+      if (segment.fields.size() == 1 && segment.id == "MSH") segment.fields.emplace_back(1, m.delimiters_.field);  // MSH-1 is the separator
+      if (to == std::string_view::npos) break;
+      from = to + 1;
+    }
     m.segments_.push_back(std::move(segment));
   }
   if (m.segments_.empty() || m.segments_[0].id != "MSH") return Status::invalidInput("not an HL7 v2 message: no MSH segment first");
@@ -175,19 +193,6 @@ const std::string* fieldText(const std::vector<Segment>& segments, const Path& p
     return path.field < s.fields.size() ? &s.fields[path.field] : nullptr;
   }
   return nullptr;
-}
-
-/// The `n`th (1-based) of the parts of `text` split at `delimiter`, or nullopt when it has fewer
-/// (what splitOn(text, delimiter)[n - 1] would give, without building the list).
-std::optional<std::string_view> nthPart(std::string_view text, char delimiter, std::size_t n) {
-  std::size_t start = 0;
-  for (std::size_t part = 1; part < n; ++part) {
-    const std::size_t at = text.find(delimiter, start);
-    if (at == std::string_view::npos) return std::nullopt;
-    start = at + 1;
-  }
-  const std::size_t end = text.find(delimiter, start);
-  return text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
 }
 
 /// MSH-1 and MSH-2 are the delimiters themselves: never split.
