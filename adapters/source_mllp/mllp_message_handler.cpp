@@ -100,9 +100,7 @@ MllpAnswer MllpMessageHandler::handle(const std::string& payload,
     return answer(&message, 2, "the sending facility (MSH-4) is not allowed on this connection, or more than one configured sender may use it", "204", "rejected");
   }
   const std::string type = message.type();
-  const mapping::Mapping* m = !mappings_         ? nullptr
-                              : mapping_ == "auto" ? mappings_->forMessageType(type)
-                                                   : mappings_->byId(mapping_);
+  const mapping::Mapping* m = mappings_ ? mappings_->chooseForMessageType(mapping_, type) : nullptr;
   if (m == nullptr) {
     return answer(&message, 2, "no mapping takes message type " + type, "200", "rejected");
   }

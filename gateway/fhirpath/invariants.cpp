@@ -1,6 +1,7 @@
 // Invariants on FHIRPath (see invariants.h).
 #include "renkei/fhirpath/invariants.h"
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -67,7 +68,6 @@ FhirPathInvariants::FhirPathInvariants(std::shared_ptr<const fhir::Definitions> 
           slot->text = std::string(text);
         }
         slots_[c.id] = {&c, slot};
-        ++slotCount_;
       }
     }
   }
@@ -87,6 +87,11 @@ const FhirPathInvariants::Compiled& FhirPathInvariants::compiledFor(Slot& slot) 
   slot.owner = std::move(compiled);
   slot.compiled.store(slot.owner.get(), std::memory_order_release);
   return *slot.owner;
+}
+
+std::size_t FhirPathInvariants::compiledCount() const {
+  return static_cast<std::size_t>(
+      std::count_if(slots_.begin(), slots_.end(), [](const auto& s) { return s.second != nullptr; }));
 }
 
 FhirPathInvariants::Slot* FhirPathInvariants::slotOf(const fhir::Constraint& c) const {

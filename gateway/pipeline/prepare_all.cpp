@@ -11,7 +11,7 @@ namespace renkei::pipeline {
 std::vector<PreparedInput> prepareAll(const Intake& intake, std::vector<store::RawInput> inputs) {
   constexpr std::size_t kInputsPerThread = 16;
   // Asked once: glibc reads /sys/devices/system/cpu/online on every call (three system calls
-  // per submitted input otherwise).
+  // per submitted batch otherwise).
   static const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
   std::vector<PreparedInput> prepared(inputs.size());
   const std::size_t threads = std::min(cores, inputs.size() / kInputsPerThread);

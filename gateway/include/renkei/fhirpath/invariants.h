@@ -32,7 +32,7 @@ class FhirPathInvariants : public fhir::InvariantEvaluator {
   void setConformanceCheck(ConformanceCheck check) { conformsTo_ = std::move(check); }
 
   /// Constraints with an expression (each compiled on its first evaluation).
-  std::size_t compiledCount() const { return slotCount_; }
+  std::size_t compiledCount() const;
   /// Constraints whose expression does not compile (reported when they are evaluated), as
   /// "key: reason"; compiles every expression not compiled yet.
   std::vector<std::string> failures() const;
@@ -54,7 +54,6 @@ class FhirPathInvariants : public fhir::InvariantEvaluator {
   std::vector<std::unique_ptr<Slot>> slotStorage_;
   /// Each constraint of the definitions with its slot, by Constraint::id (no slot: no expression).
   std::vector<std::pair<const fhir::Constraint*, Slot*>> slots_;
-  std::size_t slotCount_ = 0;
   /// The slot of a constraint of the loaded definitions, or nullptr.
   Slot* slotOf(const fhir::Constraint& c) const;
   mutable std::mutex compileMutex_;

@@ -131,6 +131,10 @@ class MappingSet {
   const Mapping* pick(const std::string& fileName, std::string_view bytes) const;
   /// The mapping "auto" picks for an HL7 v2 message of `type` ("ADT^A08") already parsed.
   const Mapping* forMessageType(std::string_view type) const;
+  /// choose() for an HL7 v2 message whose type is already known.
+  const Mapping* chooseForMessageType(const std::string& choice, std::string_view type) const {
+    return choice == "auto" ? forMessageType(type) : byId(choice);
+  }
   /// A source's `mapping` setting applied: "auto" picks, any other value names the mapping.
   const Mapping* choose(const std::string& choice, const std::string& fileName, std::string_view bytes) const {
     return choice == "auto" ? pick(fileName, bytes) : byId(choice);
