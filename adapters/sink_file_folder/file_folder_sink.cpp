@@ -22,7 +22,39 @@ class FileFolderSink : public pipeline::Sink {
   bool deliversDeletions() const override { return true; }
 
   pipeline::DeliveryResult deliver(const pipeline::DeliveryRequest& request) override {
-    std::string body(request.canonicalJson);
+    return deliverBatch({request}).front();
+  }
+
+  /// Writes the batch's files together (writeFilesAtomically): one folder flush per batch, and
+  /// the files' flushes share the disk's commits.
+  std::vector<pipeline::DeliveryResult> deliverBatch(
+      const std::vector<pipeline::DeliveryRequest>& requests) override {
+    std::vector<pipeline::DeliveryResult> results;
+    results.reserve(requests.size());
+    std::vector<std::string> bodies;
+    bodies.reserve(requests.size());  // FileToWrite views these
+    std::vector<FileToWrite> files;
+    std::vector<std::size_t> written;  // the request each file is for
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      std::string path;
+      bodies.emplace_back();
+      results.push_back(render(requests[i], path, bodies.back()));
+      if (path.empty()) continue;
+      files.push_back({std::move(path), bodies.back()});
+      written.push_back(i);
+    }
+    const std::vector<Status> statuses = writeFilesAtomically(files);
+    for (std::size_t k = 0; k < written.size(); ++k) {
+      if (!statuses[k].ok()) results[written[k]] = {pipeline::Outcome::Retry, statuses[k].message(), "", {}};
+    }
+    return results;
+  }
+
+ private:
+  /// The file for one request: its path (empty when it cannot be written) and its body.
+  pipeline::DeliveryResult render(const pipeline::DeliveryRequest& request, std::string& path,
+                                  std::string& body) const {
+    body.assign(request.canonicalJson);
     if (xml_) {
       const fhir::ElementNavigator navigator(*definitions_);
       auto xml = fhir::writeXml(*request.root, navigator);
@@ -35,13 +67,10 @@ class FileFolderSink : public pipeline::Sink {
       Status ready = prepareOutputFolder(folder);
       if (!ready.ok()) return {pipeline::Outcome::Retry, ready.message(), "", {}};
     }
-    const std::string file = folder + "/" + request.idempotencyKey + (xml_ ? ".xml" : ".json");
-    Status st = writeFileAtomically(file, body);
-    if (!st.ok()) return {pipeline::Outcome::Retry, st.message(), "", {}};
+    path = folder + "/" + request.idempotencyKey + (xml_ ? ".xml" : ".json");
     return {pipeline::Outcome::Delivered, "written", "", {}};
   }
 
- private:
   std::string path_;
   bool xml_;
   std::shared_ptr<const fhir::Definitions> definitions_;

@@ -184,47 +184,6 @@ Result<std::string> readStdinLimited(std::size_t maxBytes) {
   return readFd(STDIN_FILENO, maxBytes, "standard input");
 }
 
-Status writeFileAtomically(const std::string& path, std::string_view data) {
-  // A hidden temporary beside the target, unique per process and call, so folder watchers skip
-  // it and concurrent writers never share one.
-  static std::atomic<uint64_t> counter{0};
-  const std::size_t slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
-  const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
-  std::string tmp = dir + "/." + base + ".tmp-" + std::to_string(::getpid()) + "-" +
-                    std::to_string(++counter);
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::unavailable("cannot create " + tmp + ": " + std::strerror(errno));
-  std::size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int e = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return Status::unavailable("cannot write " + tmp + ": " + std::strerror(e));
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    ::unlink(tmp.c_str());
-    return Status::unavailable("cannot flush " + tmp + ": " + std::strerror(errno));
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    int e = errno;
-    ::unlink(tmp.c_str());
-    return Status::unavailable("cannot rename to " + path + ": " + std::strerror(e));
-  }
-  // Make the rename itself durable.
-  int dirFd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dirFd >= 0) {
-    ::fsync(dirFd);
-    ::close(dirFd);
-  }
-  return {};
-}
-
 Status prepareOutputFolder(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);

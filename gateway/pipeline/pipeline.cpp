@@ -1,12 +1,9 @@
-// Pipeline: intake, the normalize/route step and the delivery loop over the Store.
+// Pipeline: intake, the normalize/route step and the loops over the Store (the delivery round
+// is in delivery_round.cpp).
 #include "renkei/pipeline/pipeline.h"
 
 #include <algorithm>
 #include <chrono>
-#include <random>
-#include <stdexcept>
-
-#include <Poco/Exception.h>
 
 #include "renkei/core/digest.h"
 #include "renkei/core/json_log.h"
@@ -476,93 +473,6 @@ int Pipeline::processReceivedOnce() {
   return routed.value();
 }
 
-namespace {
-
-/// Calls a sink, which must not throw; if it does anyway, a programming error (std::logic_error,
-/// Poco::LogicException, anything that is not a std::exception) is a dead letter with the reason,
-/// any other exception a transient failure to retry.
-DeliveryResult deliverGuarded(Sink& sink, const DeliveryRequest& request) {
-  try {
-    return sink.deliver(request);
-  } catch (const std::logic_error&) {
-    return {Outcome::Reject,
-            "the sink failed with a programming error (" + describeCurrentException() + ")", "", {}};
-  } catch (const Poco::LogicException&) {
-    return {Outcome::Reject,
-            "the sink failed with a programming error (" + describeCurrentException() + ")", "", {}};
-  } catch (const std::exception&) {
-    return {Outcome::Retry, "the sink failed (" + describeCurrentException() + ")", "", {}};
-  } catch (...) {
-    return {Outcome::Reject,
-            "the sink failed with a programming error (" + describeCurrentException() + ")", "", {}};
-  }
-}
-
-}  // namespace
-
-store::DeliveryUpdate Pipeline::attempt(const store::OutboxRow& row) {
-  thread_local std::mt19937_64 random{std::random_device{}()};
-  store::DeliveryUpdate u;
-  u.outboxId = row.id;
-  auto sink = sinks_.find(row.destination);
-  DeliveryResult result;
-  const int64_t started = clock_();
-  if (sink == sinks_.end()) {
-    result = {Outcome::Reject, "destination '" + row.destination + "' is not configured", "", {}};
-  } else {
-    auto read = fhir::readResource(row.canonical, fhir::SourceFormat::Json);
-    if (!read.ok()) {
-      result = {Outcome::Reject, "stored canonical message unreadable: " + read.status.message(),
-                "", {}};
-    } else {
-      DeliveryRequest request{row.id,           row.messageId, row.idempotencyKey,
-                              read.document->text(), read.document->root(), row.sender,
-                              row.writeIntent,  row.recipient};
-      result = deliverGuarded(*sink->second, request);
-    }
-  }
-  const int64_t finished = clock_();
-  metrics_->observeAttempt(row.destination, static_cast<double>(finished - started) / 1000.0);
-  u.lastError = result.outcome == Outcome::Delivered ? "" : result.detail;
-  u.responseBody = result.responseBody.substr(0, 64 * 1024);
-  switch (result.outcome) {
-    case Outcome::Delivered:
-      u.state = store::kSent;
-      u.nextAttemptMs = finished;
-      metrics_->countDelivery(row.destination, "delivered");
-      metrics_->observeLatency(row.destination,
-                               static_cast<double>(finished - row.receivedMs) / 1000.0);
-      break;
-    case Outcome::Retry:
-      if (options_.retry.exhausted(row.attempts)) {
-        u.state = store::kDead;
-        u.nextAttemptMs = finished;
-        u.lastError += " (gave up after " + std::to_string(row.attempts) + " attempts)";
-        metrics_->countDelivery(row.destination, "dead");
-      } else {
-        u.state = store::kRetrying;
-        const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(random);
-        u.nextAttemptMs = finished + options_.retry.delayMs(row.attempts, result.retryAfterMs, unit);
-        metrics_->countDelivery(row.destination, "retry");
-      }
-      break;
-    case Outcome::Reject:
-      u.state = store::kDead;
-      u.nextAttemptMs = finished;
-      metrics_->countDelivery(row.destination, "rejected");
-      break;
-  }
-  if (result.outcome != Outcome::Delivered) {
-    JsonLog::write(LogLevel::Warn, "delivery_failed",
-                   {{"outbox", std::to_string(row.id)},
-                    {"destination", row.destination},
-                    {"attempt", std::to_string(row.attempts)},
-                    {"state", u.state},
-                    {"error", result.detail}});
-  }
-  return u;
-}
-
 Status Pipeline::recordDeliveriesIsolated(const std::vector<store::DeliveryUpdate>& updates) {
   auto applied = store_->recordDeliveries(updates, options_.owner);
   if (applied.ok() || !isPermanentFailure(applied.status())) return applied.status();
@@ -585,27 +495,6 @@ Status Pipeline::recordDeliveriesIsolated(const std::vector<store::DeliveryUpdat
                  {{"outbox", std::to_string(u.outboxId)},
                   {"recorded", recorded.ok() ? "yes" : recorded.status().toString()}});
   return recorded.status();
-}
-
-Result<int> Pipeline::deliverDue() {
-  auto claimed = store_->claimDeliveries(options_.owner, options_.batchSize, clock_(),
-                                         options_.leaseMs);
-  if (!claimed.ok()) return claimed.status();
-  if (claimed->empty()) return 0;
-  std::vector<store::DeliveryUpdate> updates;
-  updates.reserve(claimed->size());
-  for (const store::OutboxRow& row : claimed.value()) {
-    try {
-      updates.push_back(attempt(row));
-    } catch (...) {
-      updates.push_back({row.id, store::kDead, 0,
-                         "the delivery failed with an internal error (" +
-                             describeCurrentException() + ")",
-                         ""});
-    }
-  }
-  RENKEI_RETURN_IF_ERROR(recordDeliveriesIsolated(updates));
-  return static_cast<int>(updates.size());
 }
 
 int Pipeline::deliverOnce() {

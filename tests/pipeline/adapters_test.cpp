@@ -317,5 +317,34 @@ TEST(FileFolderSink, EachCareTeamRecipientGetsAFolderThatNeverLeavesThePath) {
   std::filesystem::remove_all(out);
 }
 
+TEST(FileFolderSink, ABatchIsWrittenTogetherAndARecipientFolderThatCannotBeMadeFailsAlone) {
+  const auto out = std::filesystem::temp_directory_path() / "renkei-file-folder-batch";
+  std::filesystem::remove_all(out);
+  rapidjson::Document config;
+  config.Parse((R"({"type": "file_folder", "path": ")" + out.string() + R"("})").c_str());
+  pipeline::AdapterRegistry registry;
+  registerFileFolderSink(registry);
+  pipeline::AdapterContext ctx{"ward", &config, nullptr, nullptr, nullptr, nullptr, nullptr};
+  auto sink = registry.sink("file_folder")->makeSink(ctx);
+  ASSERT_TRUE(sink.ok()) << sink.status().message();
+  // A file where the recipient's folder would go: that folder cannot be made.
+  std::ofstream(out / "clinic-x_PractitionerRole-blocked") << "in the way";
+  const std::string body = R"({"resourceType":"Bundle","type":"collection"})";
+  std::vector<pipeline::DeliveryRequest> batch(3);
+  for (int i = 0; i < 3; ++i) {
+    batch[i].idempotencyKey = "b" + std::to_string(i);
+    batch[i].canonicalJson = body;
+  }
+  batch[1].recipient = R"({"member":"PractitionerRole/blocked","organization":"clinic-x"})";
+  const auto results = (*sink)->deliverBatch(batch);
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].outcome, pipeline::Outcome::Delivered);
+  EXPECT_EQ(results[1].outcome, pipeline::Outcome::Retry);
+  EXPECT_EQ(results[2].outcome, pipeline::Outcome::Delivered);
+  EXPECT_TRUE(std::filesystem::exists(out / "b0.json"));
+  EXPECT_TRUE(std::filesystem::exists(out / "b2.json"));
+  std::filesystem::remove_all(out);
+}
+
 }  // namespace
 }  // namespace renkei::adapters

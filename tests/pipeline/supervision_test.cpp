@@ -34,9 +34,19 @@ class ScriptedSink : public pipeline::Sink {
   std::atomic<bool> logicError{false};
   std::atomic<int> delivered{0};
 
+  std::vector<std::size_t> batchSizes;  ///< of each deliverBatch call
+
+  std::vector<pipeline::DeliveryResult> deliverBatch(
+      const std::vector<pipeline::DeliveryRequest>& requests) override {
+    batchSizes.push_back(requests.size());
+    return pipeline::Sink::deliverBatch(requests);
+  }
   pipeline::DeliveryResult deliver(const pipeline::DeliveryRequest& request) override {
     if (logicError) throw std::logic_error("sink bug: vector index out of range");
     if (runtimeErrors.fetch_sub(1) > 0) throw std::runtime_error("receiver library failed");
+    if (request.canonicalJson.find("explodes") != std::string_view::npos) {
+      throw std::runtime_error("cannot render this one");
+    }
     ++delivered;
     const bool poisoned = request.canonicalJson.find("toxic") != std::string_view::npos;
     return {pipeline::Outcome::Delivered, "", poisoned ? "poison-patient" : "ok", {}};
@@ -252,6 +262,28 @@ TEST_F(SupervisionTest, ASinkProgrammingErrorIsADeadLetterWithItsReasonNotEndles
   advance(3'600'000);
   EXPECT_EQ(pipeline_->deliverOnce(), 0) << "a dead letter is not tried again by itself";
   EXPECT_EQ(rowFor(id)->attempts, 1);
+}
+
+TEST_F(SupervisionTest, TheRowsClaimedTogetherReachTheirSinkAsOneBatch) {
+  const int64_t a = submitOne(patientJson("a1")).messageId;
+  const int64_t b = submitOne(patientJson("b2"), "b.json").messageId;
+  const int64_t c = submitOne(patientJson("c3"), "c.json").messageId;
+  EXPECT_EQ(pipeline_->deliverOnce(), 3);
+  EXPECT_EQ(sink_->batchSizes, std::vector<std::size_t>{3});
+  for (int64_t id : {a, b, c}) EXPECT_EQ(rowFor(id)->state, store::kSent);
+}
+
+TEST_F(SupervisionTest, ABatchThatThrowsIsDeliveredOneByOneAndOnlyTheThrowingRequestFails) {
+  const int64_t good = submitOne(patientJson("fine")).messageId;
+  const int64_t bad = submitOne(patientJson("explodes"), "bad.json").messageId;
+  const int64_t later = submitOne(patientJson("later"), "later.json").messageId;
+  EXPECT_EQ(pipeline_->deliverOnce(), 3);
+  EXPECT_EQ(rowFor(good)->state, store::kSent);
+  EXPECT_EQ(rowFor(later)->state, store::kSent);
+  EXPECT_EQ(rowFor(bad)->state, store::kRetrying);
+  EXPECT_NE(rowFor(bad)->lastError.find("the sink failed (exception: cannot render this one)"), std::string::npos)
+      << rowFor(bad)->lastError;
+  EXPECT_EQ(sink_->delivered.load(), 3) << "the first request again (same idempotency key), then the last";
 }
 
 TEST_F(SupervisionTest, AResultTheStoreRefusesForGoodMakesThatDeliveryDeadAndTheRestSent) {

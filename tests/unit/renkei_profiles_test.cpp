@@ -159,6 +159,26 @@ TEST_F(RenkeiProfiles, DischargeWithoutEndFailsItsInvariant) {
   EXPECT_NE(e[0]->message.find("renkei-enc-1"), std::string::npos) << e[0]->message;
 }
 
+TEST_F(RenkeiProfiles, WhatTheProfileLeavesAsInR4IsWalkedOnceAndItsErrorsAreStillReported) {
+  const StructureDef* profile =
+      test::coreDefinitions()->structure("https://fhir.renkei.jp/StructureDefinition/RenkeiPatient");
+  ASSERT_NE(profile, nullptr);
+  auto flag = [&](const std::string& id) {
+    const ElementDef* e = profile->find(id);
+    EXPECT_NE(e, nullptr) << id;
+    return e != nullptr && e->profileAddsNothing;
+  };
+  EXPECT_TRUE(flag("Patient.telecom")) << "as in R4: the profile walk skips it";
+  EXPECT_FALSE(flag("Patient.identifier")) << "sliced and required by the profile";
+  EXPECT_FALSE(flag("Patient.address")) << "its postal code has a pattern";
+  EXPECT_FALSE(flag("Patient")) << "the root carries the profile's invariants";
+  // An error below a skipped element comes from the base walk, once.
+  auto r = variant("\"system\": \"phone\"", "\"system\": \"telepathy\"");
+  auto e = errors(r);
+  ASSERT_EQ(e.size(), 1u) << e.size();
+  EXPECT_EQ(e[0]->expression, "Patient.telecom[0].system");
+}
+
 /// RenkeiCarePlan and the care-plan extensions: the sample month plan conforms; each rule catches.
 class RenkeiCarePlanProfile : public RenkeiProfiles {
  protected:

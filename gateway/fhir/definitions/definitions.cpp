@@ -1,12 +1,83 @@
 // Lookup of compiled definitions by canonical URL and by type name.
 #include "renkei/fhir/definitions.h"
 
+#include <algorithm>
+
 #include "renkei/fhir/validator.h"
 
 namespace renkei::fhir {
 namespace {
 constexpr std::string_view kCoreSdPrefix = "http://hl7.org/fhir/StructureDefinition/";
+
+bool sameTypeCodes(const ElementDef& a, const ElementDef& b) {
+  if (a.types.size() != b.types.size()) return false;
+  for (const TypeRef& t : a.types) {
+    auto same = [&](const TypeRef& u) { return u.code == t.code; };
+    if (!t.profiles.empty() || std::none_of(b.types.begin(), b.types.end(), same)) return false;
+  }
+  return true;
 }
+
+/// What a profile walk checks at a profile element itself (see ValidationRun's Pass::Profile):
+/// cardinality, slicing, the allowed types, fixed and pattern values, the binding, pattern and
+/// length limits of primitives, and constraints the core definitions do not already make.
+bool sameOwnChecks(const ElementDef& e, const ElementDef& b) {
+  if (!e.sliceName.empty() || e.slicing || !e.slices.empty() || e.contentReference != kNone ||
+      b.contentReference != kNone || e.fixed != nullptr || e.pattern != nullptr) {
+    return false;
+  }
+  if (e.min != b.min || e.max != b.max || !sameTypeCodes(e, b)) return false;
+  if (e.bindingStrength != b.bindingStrength || e.valueSet != b.valueSet) return false;
+  if (e.regex && (!b.regex || e.regex->source() != b.regex->source())) return false;
+  if (e.maxLength != 0 && e.maxLength != b.maxLength) return false;
+  for (const Constraint& c : e.constraints) {
+    if (c.expression.empty() || c.checkedNatively) continue;
+    if (c.source.compare(0, kCoreSdPrefix.size(), kCoreSdPrefix) != 0) return false;
+  }
+  return true;
+}
+
+/// Sets profileAddsNothing on profile element `e` of `p` and below it, comparing with `b`, the
+/// base definition's element at the same place (in `bs`); returns the flag of `e`.
+bool markProfileElement(StructureDef& p, ElementDef& e, const StructureDef& bs, const ElementDef& b) {
+  // The children the base walk matches the instance against: the element's own, else its type's.
+  const StructureDef* baseScope = &bs;
+  const ElementDef* baseParent = &b;
+  if (b.children.empty() && b.types.size() == 1 && b.types.front().typeSd != nullptr) {
+    baseScope = b.types.front().typeSd;
+    baseParent = &baseScope->root();
+  }
+  bool nothing = sameOwnChecks(e, b);
+  if (!e.children.empty() && (b.children.empty() && b.types.size() != 1)) nothing = false;
+  if (e.children.empty() && !b.children.empty()) nothing = false;
+  if (!e.children.empty() && e.children.size() != baseParent->children.size()) nothing = false;
+  for (uint32_t ci : e.children) {
+    ElementDef& child = p.elements[ci];
+    const ElementDef* match = nullptr;
+    for (uint32_t bi : baseParent->children) {
+      if (baseScope->elements[bi].name == child.name) match = &baseScope->elements[bi];
+    }
+    if (match == nullptr) {
+      nothing = false;
+      continue;
+    }
+    nothing = markProfileElement(p, child, *baseScope, *match) && nothing;
+  }
+  // Slices and their children are compared with the element they slice.
+  for (uint32_t si : e.slices) {
+    for (uint32_t ci : p.elements[si].children) {
+      const ElementDef* match = nullptr;
+      for (uint32_t bi : baseParent->children) {
+        if (baseScope->elements[bi].name == p.elements[ci].name) match = &baseScope->elements[bi];
+      }
+      if (match != nullptr) markProfileElement(p, p.elements[ci], *baseScope, *match);
+    }
+  }
+  e.profileAddsNothing = nothing;
+  return nothing;
+}
+
+}  // namespace
 
 const ElementDef* StructureDef::find(std::string_view id) const {
   for (const ElementDef& e : elements) {
@@ -100,6 +171,12 @@ void Definitions::link() {
           }
         }
       }
+    }
+  }
+  for (auto& [url, sd] : byUrl_) {
+    const StructureDef* core = baseType(sd->type);
+    if (sd->isConstraint && core != nullptr && core != sd.get() && !sd->elements.empty()) {
+      markProfileElement(*sd, sd->elements.front(), *core, core->root());
     }
   }
 }

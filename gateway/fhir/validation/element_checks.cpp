@@ -249,9 +249,11 @@ void ValidationRun::checkElement(const Node& node, const StructureDef& sd, uint3
     }
     return;
   }
-  hostTypes_.push_back(typeCode);
-  checkChildren(node, scope, pass);
-  hostTypes_.pop_back();
+  if (!repeatsBaseWalk(scope, pass)) {
+    hostTypes_.push_back(typeCode);
+    checkChildren(node, scope, pass);
+    hostTypes_.pop_back();
+  }
   checkFixedAndPattern(node, def);
   checkBinding(node, def, typeCode);
   if (pass == Pass::Base && typeCode == "Reference") checkReference(node, type);
@@ -323,7 +325,7 @@ void ValidationRun::checkPrimitive(const Node& node, const StructureDef& sd,
   }
   if (node.hasChildren()) {
     ElementScope scope = nav_.typeScope(typeCode);
-    if (scope.valid()) {
+    if (scope.valid() && !repeatsBaseWalk(scope, pass)) {
       hostTypes_.push_back(typeCode);
       checkChildren(node, scope, pass);
       hostTypes_.pop_back();
@@ -408,6 +410,8 @@ void ValidationRun::checkGroup(const Node& node, const StructureDef& sd, uint32_
            d.path + ": max allowed = " + cardinalityText(d.max) + ", but found " +
                std::to_string(count) + " (from " + sd.url + ")");
   }
+  // Below here such a profile only repeats the base walk (and has no slices).
+  if (pass == Pass::Profile && baseWalkedAlongside_ && d.profileAddsNothing) return;
   const bool sliced = d.slicing.has_value() && !d.slices.empty();
   std::vector<uint32_t> sliceCounts(sliced ? d.slices.size() : 0, 0);
   for (std::size_t i = groupStart; i < groupStart + count; ++i) {

@@ -152,6 +152,7 @@ bool ValidationRun::conformsTo(const Node& node, const StructureDef& profile) {
     nested.checkResourceAgainst(node, profile, Pass::Base);
     if (&profile != defs_.baseType(profile.type)) nested.checkResourceAgainst(node, profile, Pass::Profile);
   } else {
+    nested.baseWalkedAlongside_ = false;
     nested.checkChildren(node, nav_.rootScope(profile), Pass::Profile);
     nested.checkFixedAndPattern(node, profile.root());
   }

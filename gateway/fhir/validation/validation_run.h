@@ -40,6 +40,12 @@ class ValidationRun {
   void checkElement(const Node& node, const StructureDef& sd, uint32_t index, const TypeRef* type,
                     std::string_view typeCode, Pass pass);
   void checkChildren(const Node& node, const ElementScope& scope, Pass pass);
+  /// True when a profile walk entering `scope` would only repeat the base walk: the scope is a
+  /// base type's own definition (the profile constrains nothing below this point), and the base
+  /// walk has checked the same elements against it. Such subtrees are not walked twice.
+  bool repeatsBaseWalk(const ElementScope& scope, Pass pass) const {
+    return pass == Pass::Profile && baseWalkedAlongside_ && !scope.sd->isConstraint;
+  }
   /// Cardinality, slicing and recursion for the `count` instance children (at scratch_
   /// [groupStart...]) that matched definition `defIndex`.
   void checkGroup(const Node& node, const StructureDef& sd, uint32_t defIndex,
@@ -185,6 +191,9 @@ class ValidationRun {
   std::size_t nextKnownSystem_ = 0;
   bool truncated_ = false;
   bool walkedTwice_ = false;
+  /// False in a silent conformance check of an element against a type profile, where no base
+  /// walk of the element precedes the profile walk.
+  bool baseWalkedAlongside_ = true;
 };
 
 }  // namespace renkei::fhir

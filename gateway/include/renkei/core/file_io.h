@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "renkei/core/status.h"
 
@@ -65,6 +67,14 @@ Result<std::string> readStdinLimited(std::size_t maxBytes = kDefaultMaxInputByte
 /// Writes `data` to `path` durably: a hidden temporary beside it, fsync, rename, fsync of the
 /// folder. Readers see the old file or the whole new one, never a partial one.
 Status writeFileAtomically(const std::string& path, std::string_view data);
+struct FileToWrite {
+  std::string path;
+  std::string_view data;
+};
+/// Writes several files as writeFileAtomically does, one status each, sharing the waits on the
+/// disk: every temporary is written before any is flushed (a journaling file system commits
+/// them together), and each folder is flushed once, after all the renames into it.
+std::vector<Status> writeFilesAtomically(const std::vector<FileToWrite>& files);
 
 /// Creates `dir` if needed and removes the temporaries writeFileAtomically left there when a
 /// process died mid-write (for sinks that own an output folder).

@@ -94,6 +94,10 @@ struct ElementDef {
   bool isModifier = false;
   bool mustSupport = false;
   bool xmlAttribute = false;  ///< represented as an XML attribute (id, url, value)
+  /// In a profile: this element and everything below it constrain nothing beyond the base
+  /// type's definition of the same element (set when definitions are linked), so a profile
+  /// walk below it would only repeat what the base walk checks.
+  bool profileAddsNothing = false;
   bool isChoice() const { return !choicePrefix.empty(); }
   bool repeats() const { return max != 1; }
 };

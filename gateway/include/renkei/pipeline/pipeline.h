@@ -111,7 +111,12 @@ class Pipeline : public Intake {
   void noteCommitted(const store::RoutingOutcome& outcome) const;
   /// Records attempt results the same way: one that cannot be stored becomes DEAD with the reason.
   Status recordDeliveriesIsolated(const std::vector<store::DeliveryUpdate>& updates);
-  store::DeliveryUpdate attempt(const store::OutboxRow& row);
+  /// The outbox update (and metrics) for one row's delivery result (delivery_round.cpp).
+  store::DeliveryUpdate deliveryUpdate(const store::OutboxRow& row, const DeliveryResult& result,
+                                       int64_t finishedMs);
+  /// Delivers `rows[picked...]`, which share a destination, as one batch; fills their updates.
+  void deliverToOneSink(const std::vector<store::OutboxRow>& rows, const std::vector<std::size_t>& picked,
+                        std::vector<store::DeliveryUpdate>& updates);
   /// One round of each loop: how many items it handled, or why it could not.
   Result<int> routeReceived();
   Result<int> deliverDue();

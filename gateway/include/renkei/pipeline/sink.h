@@ -1,10 +1,11 @@
-// The sink contract: deliver one outbox row and say Delivered, Retry (transient: network errors,
+// The sink contract: deliver one outbox row (or a batch of them) and say Delivered, Retry (transient: network errors,
 // 408, 429, 5xx except 501) or Reject (permanent: other 4xx, bad rendering). Sinks must not throw;
 // exceptions from libraries are caught inside them and become Retry or Reject.
 #pragma once
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "renkei/fhir/node.h"
 
@@ -37,6 +38,14 @@ class Sink {
  public:
   virtual ~Sink() = default;
   virtual DeliveryResult deliver(const DeliveryRequest& request) = 0;
+  /// Delivers the requests of one claimed batch, in order, with one result each. The default
+  /// delivers them one by one; a sink overrides it when the requests can share a costly step.
+  virtual std::vector<DeliveryResult> deliverBatch(const std::vector<DeliveryRequest>& requests) {
+    std::vector<DeliveryResult> results;
+    results.reserve(requests.size());
+    for (const DeliveryRequest& r : requests) results.push_back(deliver(r));
+    return results;
+  }
   /// Whether its receivers understand a deletion (a transaction Bundle with a DELETE entry): a
   /// deletion is routed only to sinks that do.
   virtual bool deliversDeletions() const { return false; }
