@@ -285,15 +285,20 @@ TEST(HttpStatus, DeliveredRetryOrReject) {
   }
 }
 
-TEST(FileFolderSink, EachCareTeamRecipientGetsAFolderThatNeverLeavesThePath) {
-  const auto out = std::filesystem::temp_directory_path() / "renkei-file-folder-recipients";
+/// A file_folder sink writing into `out`, emptied first.
+Result<std::shared_ptr<pipeline::Sink>> freshFileFolderSink(const std::filesystem::path& out) {
   std::filesystem::remove_all(out);
   rapidjson::Document config;
   config.Parse((R"({"type": "file_folder", "path": ")" + out.string() + R"("})").c_str());
   pipeline::AdapterRegistry registry;
   registerFileFolderSink(registry);
   pipeline::AdapterContext ctx{"ward", &config, nullptr, nullptr, nullptr, nullptr, nullptr};
-  auto sink = registry.sink("file_folder")->makeSink(ctx);
+  return registry.sink("file_folder")->makeSink(ctx);
+}
+
+TEST(FileFolderSink, EachCareTeamRecipientGetsAFolderThatNeverLeavesThePath) {
+  const auto out = std::filesystem::temp_directory_path() / "renkei-file-folder-recipients";
+  auto sink = freshFileFolderSink(out);
   ASSERT_TRUE(sink.ok()) << sink.status().message();
   const std::string body = R"({"resourceType":"Bundle","type":"collection"})";
   pipeline::DeliveryRequest plain;
@@ -319,13 +324,7 @@ TEST(FileFolderSink, EachCareTeamRecipientGetsAFolderThatNeverLeavesThePath) {
 
 TEST(FileFolderSink, ABatchIsWrittenTogetherAndARecipientFolderThatCannotBeMadeFailsAlone) {
   const auto out = std::filesystem::temp_directory_path() / "renkei-file-folder-batch";
-  std::filesystem::remove_all(out);
-  rapidjson::Document config;
-  config.Parse((R"({"type": "file_folder", "path": ")" + out.string() + R"("})").c_str());
-  pipeline::AdapterRegistry registry;
-  registerFileFolderSink(registry);
-  pipeline::AdapterContext ctx{"ward", &config, nullptr, nullptr, nullptr, nullptr, nullptr};
-  auto sink = registry.sink("file_folder")->makeSink(ctx);
+  auto sink = freshFileFolderSink(out);
   ASSERT_TRUE(sink.ok()) << sink.status().message();
   // A file where the recipient's folder would go: that folder cannot be made.
   std::ofstream(out / "clinic-x_PractitionerRole-blocked") << "in the way";
