@@ -47,30 +47,24 @@ bool markProfileElement(StructureDef& p, ElementDef& e, const StructureDef& bs, 
     baseScope = b.types.front().typeSd;
     baseParent = &baseScope->root();
   }
+  auto baseChild = [&](const std::string& name) -> const ElementDef* {
+    for (uint32_t bi : baseParent->children) {
+      if (baseScope->elements[bi].name == name) return &baseScope->elements[bi];
+    }
+    return nullptr;
+  };
   bool nothing = sameOwnChecks(e, b);
   if (!e.children.empty() && (b.children.empty() && b.types.size() != 1)) nothing = false;
   if (e.children.empty() && !b.children.empty()) nothing = false;
   if (!e.children.empty() && e.children.size() != baseParent->children.size()) nothing = false;
   for (uint32_t ci : e.children) {
-    ElementDef& child = p.elements[ci];
-    const ElementDef* match = nullptr;
-    for (uint32_t bi : baseParent->children) {
-      if (baseScope->elements[bi].name == child.name) match = &baseScope->elements[bi];
-    }
-    if (match == nullptr) {
-      nothing = false;
-      continue;
-    }
-    nothing = markProfileElement(p, child, *baseScope, *match) && nothing;
+    const ElementDef* match = baseChild(p.elements[ci].name);
+    nothing = match != nullptr && markProfileElement(p, p.elements[ci], *baseScope, *match) && nothing;
   }
-  // Slices and their children are compared with the element they slice.
+  // The children of slices are compared with the base's children of the element they slice.
   for (uint32_t si : e.slices) {
     for (uint32_t ci : p.elements[si].children) {
-      const ElementDef* match = nullptr;
-      for (uint32_t bi : baseParent->children) {
-        if (baseScope->elements[bi].name == p.elements[ci].name) match = &baseScope->elements[bi];
-      }
-      if (match != nullptr) markProfileElement(p, p.elements[ci], *baseScope, *match);
+      if (const ElementDef* match = baseChild(p.elements[ci].name)) markProfileElement(p, p.elements[ci], *baseScope, *match);
     }
   }
   e.profileAddsNothing = nothing;
