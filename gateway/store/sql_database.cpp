@@ -127,18 +127,44 @@ Poco::Data::BLOB SqlDatabase::blob(std::string_view sql, const std::vector<SqlPa
   return out;
 }
 
-void SqlDatabase::begin() {
+void SqlDatabase::begin(Durability durability) {
+  const bool deferred = durability == Durability::Deferred;
   if (dialect_ == Dialect::Sqlite) {
-    *session_ << "BEGIN IMMEDIATE", Poco::Data::Keywords::now;
+    // WAL mode: at NORMAL a commit is not flushed; the next commit at FULL flushes the log with
+    // everything before it.
+    if (deferred_ != deferred) {
+      *session_ << (deferred ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL"), Poco::Data::Keywords::now;
+      deferred_ = deferred;
+    }
+    try {
+      *session_ << "BEGIN IMMEDIATE", Poco::Data::Keywords::now;
+    } catch (...) {
+      restoreFlushedCommits();
+      throw;
+    }
   } else {
     *session_ << "BEGIN", Poco::Data::Keywords::now;
+    if (deferred) *session_ << "SET LOCAL synchronous_commit TO OFF", Poco::Data::Keywords::now;
   }
 }
 void SqlDatabase::commit() {
   *session_ << "COMMIT", Poco::Data::Keywords::now;
   ++commits_;
+  restoreFlushedCommits();
 }
-void SqlDatabase::rollback() { *session_ << "ROLLBACK", Poco::Data::Keywords::now; }
+void SqlDatabase::rollback() {
+  *session_ << "ROLLBACK", Poco::Data::Keywords::now;
+  restoreFlushedCommits();
+}
+void SqlDatabase::restoreFlushedCommits() noexcept {
+  if (!deferred_) return;
+  try {
+    *session_ << "PRAGMA synchronous=FULL", Poco::Data::Keywords::now;
+    deferred_ = false;
+  } catch (...) {
+    // Still NORMAL: begin() switches back before the next flushed transaction.
+  }
+}
 
 const char* SqlDatabase::lockRows() const {
   return dialect_ == Dialect::Postgres ? " FOR UPDATE SKIP LOCKED" : "";
@@ -176,9 +202,9 @@ Status guarded(const std::function<Status()>& body) {
   }
 }
 
-Status inTransaction(SqlDatabase& db, const std::function<Status()>& body) {
+Status inTransaction(SqlDatabase& db, const std::function<Status()>& body, Durability durability) {
   Status began = guarded([&] {
-    db.begin();
+    db.begin(durability);
     return Status::okStatus();
   });
   if (!began.ok()) return began;

@@ -25,6 +25,13 @@ enum class Dialect { Sqlite, Postgres };
 using SqlParam = std::variant<Poco::Int64, std::string, Poco::Data::BLOB>;
 using SqlRow = std::vector<Poco::Dynamic::Var>;
 
+/// How a transaction's commit reaches the disk. Flushed: the commit returns once it is on the
+/// disk (fsync). Deferred: it may reach the disk with the next flushed commit (or SQLite's next
+/// checkpoint); a crash of the process loses nothing, a power failure may lose it. For records
+/// whose loss only repeats work: a claim's lease, a delivery's result (delivered again, with the
+/// same idempotency key).
+enum class Durability { Flushed, Deferred };
+
 class SqlDatabase {
  public:
   SqlDatabase(Dialect dialect, std::unique_ptr<Poco::Data::Session> session);
@@ -41,7 +48,7 @@ class SqlDatabase {
   Poco::Int64 insert(std::string_view sql, const std::vector<SqlParam>& params);
   Poco::Data::BLOB blob(std::string_view sql, const std::vector<SqlParam>& params);
 
-  void begin();
+  void begin(Durability durability = Durability::Flushed);
   void commit();
   void rollback();
   /// Transactions committed so far (each is one durable flush: one fsync on SQLite).
@@ -56,14 +63,19 @@ class SqlDatabase {
 
  private:
   std::string translate(std::string_view sql) const;
+  /// SQLite: back to synchronous=FULL after a deferred transaction; when that fails, the next
+  /// begin() tries again (and a flushed transaction does not begin until it succeeds).
+  void restoreFlushedCommits() noexcept;
   Dialect dialect_;
+  bool deferred_ = false;  ///< SQLite: the connection is at synchronous=NORMAL
   std::unique_ptr<Poco::Data::Session> session_;
   std::atomic<int64_t> commits_{0};
 };
 
 /// Runs `body` in a transaction; commits when it returns ok, rolls back otherwise or on an
 /// exception (turned into Conflict, Unavailable or Internal: see sql_errors.h).
-Status inTransaction(SqlDatabase& db, const std::function<Status()>& body);
+Status inTransaction(SqlDatabase& db, const std::function<Status()>& body,
+                     Durability durability = Durability::Flushed);
 /// Runs `body` and turns exceptions into statuses, without a transaction.
 Status guarded(const std::function<Status()>& body);
 

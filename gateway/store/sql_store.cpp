@@ -233,7 +233,7 @@ Result<std::vector<StoredMessage>> SqlStore::claimReceived(const std::string& ow
                 params({owner, nowMs + leaseMs}));
     }
     return Status::okStatus();
-  });
+  }, Durability::Deferred);
   if (!st.ok()) return st;
   return out;
 }
@@ -466,7 +466,7 @@ Result<std::vector<OutboxRow>> SqlStore::claimDeliveries(const std::string& owne
                            "m.id = o.message_id WHERE o.id IN (" + list + ") ORDER BY o.id");
     for (const SqlRow& r : rows) out.push_back(outboxWithCanonicalFrom(r));
     return Status::okStatus();
-  });
+  }, Durability::Deferred);
   if (!st.ok()) return st;
   return out;
 }
@@ -505,7 +505,7 @@ Result<int> SqlStore::recordDeliveries(const std::vector<DeliveryUpdate>& update
                 p);
     });
     return Status::okStatus();
-  });
+  }, Durability::Deferred);
   if (!st.ok()) return st;
   return applied;
 }
