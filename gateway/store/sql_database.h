@@ -51,7 +51,7 @@ class SqlDatabase {
   void begin(Durability durability = Durability::Flushed);
   void commit();
   void rollback();
-  /// Transactions committed so far (each is one durable flush: one fsync on SQLite).
+  /// Transactions committed so far (each flushed one is one fsync on SQLite; see Durability).
   int64_t commits() const { return commits_; }
   /// `FOR UPDATE SKIP LOCKED` on PostgreSQL, nothing on SQLite (one writer at a time).
   const char* lockRows() const;

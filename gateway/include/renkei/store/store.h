@@ -383,6 +383,8 @@ class Store {
   virtual Result<std::vector<OutboxRow>> claimDeliveries(const std::string& owner, int limit,
                                                          int64_t nowMs, int64_t leaseMs) = 0;
   /// Records attempt results for rows still leased by `owner`; returns how many were applied.
+  /// Claims and results need not survive a power failure (one lost repeats a delivery under its
+  /// idempotency key): SqlStore commits them without an fsync of their own.
   virtual Result<int> recordDeliveries(const std::vector<DeliveryUpdate>& updates,
                                        const std::string& owner) = 0;
 
