@@ -36,8 +36,9 @@ Status failure(const char* what, const std::string& path, int error) {
   return Status::unavailable(std::string(what) + " " + path + ": " + std::strerror(error));
 }
 
-/// Creates the temporary and writes `data` into it, without flushing; -1 (and `status`) on failure.
-int writeTemporary(const std::string& tmp, std::string_view data, Status& status) {
+/// Creates the temporary and writes `data` into it, without flushing; -1 (and `status`) on
+/// failure. `startWriteBack` when other files of the batch are flushed after this one.
+int writeTemporary(const std::string& tmp, std::string_view data, bool startWriteBack, Status& status) {
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
     status = failure("cannot create", tmp, errno);
@@ -58,7 +59,7 @@ int writeTemporary(const std::string& tmp, std::string_view data, Status& status
 #ifdef __linux__
   // Starts the write-back now, so that the files of a batch reach the disk together and the
   // first fsync finds the others' data on its way (a hint: the fsync decides).
-  ::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+  if (startWriteBack) ::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 #endif
   return fd;
 }
@@ -89,7 +90,7 @@ std::vector<Status> writeFilesAtomically(const std::vector<FileToWrite>& files) 
     std::vector<int> fds(to - from, -1);
     for (std::size_t i = from; i < to; ++i) {
       tmps[i - from] = temporaryFor(files[i].path);
-      fds[i - from] = writeTemporary(tmps[i - from], files[i].data, out[i]);
+      fds[i - from] = writeTemporary(tmps[i - from], files[i].data, to - from > 1, out[i]);
     }
     for (std::size_t i = from; i < to; ++i) {
       const int fd = fds[i - from];

@@ -1,4 +1,5 @@
-// Bounded whole-file reads, reads that never leave a folder, and atomic writes on POSIX.
+// Bounded whole-file reads, reads that never leave a folder, and output folders on POSIX (the
+// atomic writes are in atomic_write.cpp).
 #include "renkei/core/file_io.h"
 
 #include <fcntl.h>
@@ -6,9 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <utility>

@@ -53,10 +53,9 @@ bool markProfileElement(StructureDef& p, ElementDef& e, const StructureDef& bs, 
     }
     return nullptr;
   };
+  // Both walks must match an instance against the same children (none, when the base has none).
   bool nothing = sameOwnChecks(e, b);
-  if (!e.children.empty() && (b.children.empty() && b.types.size() != 1)) nothing = false;
-  if (e.children.empty() && !b.children.empty()) nothing = false;
-  if (!e.children.empty() && e.children.size() != baseParent->children.size()) nothing = false;
+  if (e.children.empty() ? !b.children.empty() : e.children.size() != baseParent->children.size()) nothing = false;
   for (uint32_t ci : e.children) {
     const ElementDef* match = baseChild(p.elements[ci].name);
     nothing = match != nullptr && markProfileElement(p, p.elements[ci], *baseScope, *match) && nothing;
