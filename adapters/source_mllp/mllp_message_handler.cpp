@@ -71,7 +71,6 @@ MllpMessageHandler::MllpMessageHandler(std::string sourceName, std::string mappi
 MllpAnswer MllpMessageHandler::answer(const hl7v2::Message* message, int code, const std::string& text,
                                       const std::string& hl7Code, std::string outcome,
                                       const std::string& logText) {
-  if (metrics_) metrics_->countIntake(sourceName_, outcome);
   if (code != 0) {
     JsonLog::write(LogLevel::Warn, "mllp_message_refused",
                    {{"source", sourceName_}, {"ack", code == 1 ? "AE" : "AR"},
@@ -81,28 +80,34 @@ MllpAnswer MllpMessageHandler::answer(const hl7v2::Message* message, int code, c
   return {buildAck(message, ack, {text, hl7Code}, nextControlId(), timestampNow()), std::move(outcome)};
 }
 
+MllpAnswer MllpMessageHandler::refuse(const hl7v2::Message* message, const std::string& text,
+                                      const std::string& hl7Code) {
+  if (metrics_) metrics_->countIntake(sourceName_, "rejected");
+  return answer(message, 2, text, hl7Code, "rejected");
+}
+
 std::string MllpMessageHandler::framingReject(const std::string& reason) {
-  return answer(nullptr, 2, reason, "100", "rejected").ack;
+  return refuse(nullptr, reason, "100").ack;
 }
 
 MllpAnswer MllpMessageHandler::handle(const std::string& payload,
                                       const std::vector<const MllpSender*>& candidates) {
   auto parsed = hl7v2::Message::parse(payload, limits_);
   if (!parsed.ok()) {
-    return answer(nullptr, 2, "not an HL7 v2 message: " + parsed.status().message(), "102", "rejected");
+    return refuse(nullptr, "not an HL7 v2 message: " + parsed.status().message(), "102");
   }
   const hl7v2::Message& message = parsed.value();
   const std::string controlId = valueAt(message, "MSH-10");
-  if (controlId.empty()) return answer(&message, 2, "MSH-10 (message control id) is empty", "101", "rejected");
+  if (controlId.empty()) return refuse(&message, "MSH-10 (message control id) is empty", "101");
   const std::string facility = valueAt(message, "MSH-4.1");
   const MllpSender* sender = senderForFacility(candidates, facility);
   if (sender == nullptr) {
-    return answer(&message, 2, "the sending facility (MSH-4) is not allowed on this connection, or more than one configured sender may use it", "204", "rejected");
+    return refuse(&message, "the sending facility (MSH-4) is not allowed on this connection, or more than one configured sender may use it", "204");
   }
   const std::string type = message.type();
   const mapping::Mapping* m = mappings_ ? mappings_->chooseForMessageType(mapping_, type) : nullptr;
   if (m == nullptr) {
-    return answer(&message, 2, "no mapping takes message type " + type, "200", "rejected");
+    return refuse(&message, "no mapping takes message type " + type, "200");
   }
   // The key names the sender's own id space: another facility's MSH-10 never collides with it.
   const std::string key = "mllp:" + sender->organization + "|" + facility + "|" + valueAt(message, "MSH-3.1") +
@@ -120,7 +125,7 @@ MllpAnswer MllpMessageHandler::handle(const std::string& payload,
   const pipeline::SubmitResult& r = results.front();
   if (!r.committed.ok()) {
     if (pipeline::isPermanentFailure(r.committed)) {
-      return answer(&message, 2, "the message could not be stored: " + r.committed.message(), "207", "rejected");
+      return refuse(&message, "the message could not be stored: " + r.committed.message(), "207");
     }
     JsonLog::write(LogLevel::Warn, "mllp_store_unavailable",
                    {{"source", sourceName_}, {"error", r.committed.message()}});

@@ -37,8 +37,11 @@ class MllpMessageHandler {
   std::string framingReject(const std::string& reason);
 
  private:
+  /// The ACK for `message`. Inputs that reached the intake were counted there.
   MllpAnswer answer(const hl7v2::Message* message, int code, const std::string& text,
                     const std::string& hl7Code, std::string outcome, const std::string& logText = "");
+  /// An AR for what the intake never took, counted as "rejected".
+  MllpAnswer refuse(const hl7v2::Message* message, const std::string& text, const std::string& hl7Code);
 
   std::string sourceName_;
   std::string mapping_;

@@ -11,11 +11,13 @@ certificate and a client without it is closed.
 usage: mllp_test.py RENKEI_BINARY SOURCE_DIR"""
 import json
 import os
+import re
 import ssl
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2e_support as e2e  # noqa: E402
@@ -73,10 +75,11 @@ def main():
     daemon = None
     everyone, kita = e2e.Receiver(), e2e.Receiver()
     try:
-        port, stranger_port, tls_port = e2e.free_port(), e2e.free_port(), e2e.free_port()
+        port, stranger_port, tls_port, admin = (e2e.free_port() for _ in range(4))
         fingerprint = certificates(work)
         config = {"data_dir": os.path.join(work, "data"), "mappings_dir": os.path.join(source, "mappings"),
                   "log": {"level": "warn", "file": os.path.join(work, "renkei.log")},
+                  "admin": {"listen": "127.0.0.1:%d" % admin},
                   "delivery": {"workers": 2, "poll_ms": 20, "retry": {"initial_ms": 100, "max_ms": 1000}},
                   "sources": {
                       "his": {"type": "mllp", "listen": "127.0.0.1:%d" % port, "max_message_bytes": 65536,
@@ -161,6 +164,13 @@ def main():
         assert closed_by_server(anonymous), "no client certificate: no sender, closed"
         anonymous.close()
         e2e.wait_until(lambda: len(everyone.snapshot()) >= 4, 60, "the TLS message's delivery")
+
+        # Each message counted once, under the one result it got.
+        with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % admin, timeout=10) as response:
+            metrics = response.read().decode()
+        counted = dict(re.findall(r'renkei_intake_total\{source="his",result="(\w+)"\} (\d+)', metrics))
+        assert counted == {"accepted": "3", "duplicate": "1", "failed": "1", "rejected": "5",
+                           "timeout_idle": "1"}, counted
 
         daemon.terminate()
         assert daemon.wait(timeout=60) == 0
