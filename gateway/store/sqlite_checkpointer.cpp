@@ -51,12 +51,14 @@ int SqliteCheckpointer::afterCommit(void* self, sqlite3* db, const char* schema,
     copied = 0;
   }
   pages -= copied;
-  if (pages >= c->options_.writerPages) {
-    // The thread is behind: the writer copies the log itself, as SQLite would have.
+  const bool finish = pages <= c->options_.finishPages && c->finishable_.exchange(false);
+  if (finish || pages >= c->options_.writerPages) {
+    // Copy the rest of the log here, where no commit can add to it meanwhile (or, far past the
+    // threshold, because the thread is behind). The next write transaction then restarts the log.
     int logPages = 0, copiedNow = 0;
     if (sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, &logPages, &copiedNow) == SQLITE_OK) {
       c->copiedPages_.store(copiedNow, std::memory_order_relaxed);
-      ++c->byWriter_;
+      ++(finish ? c->finished_ : c->byWriter_);
     }
   } else if (pages >= c->options_.backgroundPages) {
     {
@@ -87,13 +89,23 @@ void SqliteCheckpointer::run() {
       due_ = false;
     }
     if (db == nullptr) continue;  // the writer's own checkpoints keep the log bounded
-    int logPages = 0, copied = 0;
-    const int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &logPages, &copied);
-    if (rc == SQLITE_OK && logPages >= 0) {
+    // Each pass copies what the writer added during the one before; a few passes leave a rest
+    // small enough for the writer to copy within one commit.
+    for (int pass = 0; pass < 4; ++pass) {
+      int logPages = 0, copied = 0;
+      const int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &logPages, &copied);
+      if (rc != SQLITE_OK || logPages < 0) {
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED) {
+          JsonLog::write(LogLevel::Warn, "sqlite_checkpoint_failed", {{"error", sqlite3_errstr(rc)}});
+        }
+        break;
+      }
       copiedPages_.store(copied, std::memory_order_relaxed);
       ++background_;
-    } else if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) {
-      JsonLog::write(LogLevel::Warn, "sqlite_checkpoint_failed", {{"error", sqlite3_errstr(rc)}});
+      if (logPages - copied <= options_.finishPages) {
+        finishable_.store(true);
+        break;
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 // The SQLite write-ahead log is copied back into the database file by the checkpoint thread, not
-// by the committing writer; and by the writer itself once the log is far past the threshold.
+// by the committing writer; and by the writer itself once the log is far past the threshold, or to
+// finish what the thread copied so that the log restarts under continuous writes.
 // Observed on a real database file: only a checkpoint makes the main file grow.
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
@@ -85,6 +86,21 @@ TEST_F(SqliteCheckpointerTest, TheWriterCopiesTheLogWhenItIsFarPastTheThreshold)
   EXPECT_GT(c.value()->writerCheckpoints(), 0);
   EXPECT_EQ(c.value()->backgroundCheckpoints(), 0);
   EXPECT_GT(fs::file_size(path_), initialSize_ + 64 * 1024);
+}
+
+TEST_F(SqliteCheckpointerTest, UnderContinuousWritesTheLogRestartsInsteadOfGrowing) {
+  auto c = SqliteCheckpointer::start(
+      db_->session(), path_, {.backgroundPages = 64, .writerPages = 1 << 30, .finishPages = 128});
+  ASSERT_TRUE(c.ok()) << c.status().toString();
+  // About 9,000 log pages in all, the thread copying beside the writer all the while.
+  commit(3000);
+  EXPECT_GT(c.value()->backgroundCheckpoints(), 0);
+  EXPECT_GT(c.value()->finishedCheckpoints(), 0);
+  EXPECT_EQ(c.value()->writerCheckpoints(), 0);
+  EXPECT_LT(fs::file_size(path_ + "-wal"), 3000u * 4120u)
+      << "the log grew with the writes: it was never written from its beginning again";
+  c.value().reset();
+  EXPECT_EQ(db_->query("SELECT count(*) FROM t").front().front().convert<int>(), 3000);
 }
 
 TEST_F(SqliteCheckpointerTest, BelowTheThresholdNothingIsCopied) {
