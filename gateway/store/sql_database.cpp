@@ -5,8 +5,10 @@
 #include <functional>
 
 #include "sql_errors.h"
+#include "sqlite_statements.h"
 
 #include <Poco/Data/RecordSet.h>
+#include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Data/Statement.h>
 #include <Poco/Exception.h>
 
@@ -15,8 +17,23 @@ namespace renkei::store {
 using Poco::Data::Keywords::bind;
 using Poco::Data::Keywords::into;
 
+namespace {
+
+/// Statements kept per SQLite connection: the store's own, with each batch size they are built
+/// for (a few hundred texts), and room to spare.
+constexpr std::size_t kKeptStatements = 1024;
+
+}  // namespace
+
 SqlDatabase::SqlDatabase(Dialect dialect, std::unique_ptr<Poco::Data::Session> session)
-    : dialect_(dialect), session_(std::move(session)) {}
+    : dialect_(dialect), session_(std::move(session)) {
+  if (dialect_ == Dialect::Sqlite) {
+    statements_ = std::make_unique<SqliteStatements>(
+        Poco::Data::SQLite::Utility::dbHandle(*session_), kKeptStatements);
+  }
+}
+
+SqlDatabase::~SqlDatabase() = default;
 
 std::string SqlDatabase::translate(std::string_view sql) const {
   if (dialect_ == Dialect::Sqlite) return std::string(sql);
@@ -47,6 +64,7 @@ void bindAll(Poco::Data::Statement& st, const std::vector<SqlParam>& params) {
 }  // namespace
 
 void SqlDatabase::exec(std::string_view sql, const std::vector<SqlParam>& params) {
+  if (statements_ && statements_->run(sql, params, nullptr)) return;
   Poco::Data::Statement st(*session_);
   st << translate(sql);
   bindAll(st, params);
@@ -56,6 +74,7 @@ void SqlDatabase::exec(std::string_view sql, const std::vector<SqlParam>& params
 void SqlDatabase::execEach(std::string_view sql, std::size_t columns,
                            const std::vector<SqlParam>& params) {
   if (columns == 0 || params.empty()) return;
+  if (statements_) return statements_->runEach(sql, columns, params);
   const std::size_t rows = params.size() / columns;
   // One vector per column: POCO executes the statement once per element.
   std::vector<std::vector<Poco::Int64>> integers(columns);
@@ -83,12 +102,13 @@ void SqlDatabase::execEach(std::string_view sql, std::size_t columns,
 }
 
 std::vector<SqlRow> SqlDatabase::query(std::string_view sql, const std::vector<SqlParam>& params) {
+  std::vector<SqlRow> rows;
+  if (statements_ && statements_->run(sql, params, &rows)) return rows;
   Poco::Data::Statement st(*session_);
   st << translate(sql);
   bindAll(st, params);
   st.execute();
   Poco::Data::RecordSet rs(st);
-  std::vector<SqlRow> rows;
   const std::size_t columns = rs.columnCount();
   bool more = rs.moveFirst();
   while (more) {
@@ -112,12 +132,19 @@ Poco::Int64 SqlDatabase::insert(std::string_view sql, const std::vector<SqlParam
     return id;
   }
   exec(sql, params);
-  Poco::Int64 id = 0;
-  *session_ << "SELECT last_insert_rowid()", into(id), Poco::Data::Keywords::now;
-  return id;
+  return query("SELECT last_insert_rowid()").at(0).at(0).convert<Poco::Int64>();
 }
 
 Poco::Data::BLOB SqlDatabase::blob(std::string_view sql, const std::vector<SqlParam>& params) {
+  if (statements_) {
+    std::vector<SqlRow> rows;
+    if (statements_->run(sql, params, &rows)) {
+      if (rows.empty() || rows[0].empty() || rows[0][0].isEmpty()) return {};
+      if (rows[0][0].type() == typeid(Poco::Data::BLOB)) return rows[0][0].extract<Poco::Data::BLOB>();
+      const std::string bytes = rows[0][0].toString();
+      return Poco::Data::BLOB(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+    }
+  }
   Poco::Data::BLOB out;
   Poco::Data::Statement st(*session_);
   st << translate(sql);
@@ -133,33 +160,33 @@ void SqlDatabase::begin(Durability durability) {
     // WAL mode: at NORMAL a commit is not flushed; the next commit at FULL flushes the log with
     // everything before it.
     if (deferred_ != deferred) {
-      *session_ << (deferred ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL"), Poco::Data::Keywords::now;
+      exec(deferred ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL");
       deferred_ = deferred;
     }
     try {
-      *session_ << "BEGIN IMMEDIATE", Poco::Data::Keywords::now;
+      exec("BEGIN IMMEDIATE");
     } catch (...) {
       restoreFlushedCommits();
       throw;
     }
   } else {
-    *session_ << "BEGIN", Poco::Data::Keywords::now;
-    if (deferred) *session_ << "SET LOCAL synchronous_commit TO OFF", Poco::Data::Keywords::now;
+    exec("BEGIN");
+    if (deferred) exec("SET LOCAL synchronous_commit TO OFF");
   }
 }
 void SqlDatabase::commit() {
-  *session_ << "COMMIT", Poco::Data::Keywords::now;
+  exec("COMMIT");
   ++commits_;
   restoreFlushedCommits();
 }
 void SqlDatabase::rollback() {
-  *session_ << "ROLLBACK", Poco::Data::Keywords::now;
+  exec("ROLLBACK");
   restoreFlushedCommits();
 }
 void SqlDatabase::restoreFlushedCommits() noexcept {
   if (!deferred_) return;
   try {
-    *session_ << "PRAGMA synchronous=FULL", Poco::Data::Keywords::now;
+    exec("PRAGMA synchronous=FULL");
     deferred_ = false;
   } catch (...) {
     // Still NORMAL: begin() switches back before the next flushed transaction.

@@ -1,6 +1,7 @@
 // A thin layer over one POCO Data session: SQL written once with `?` placeholders (rewritten to
 // $n for PostgreSQL), parameters bound by value, rows returned as POCO Vars, transactions as a
-// scope. POCO exceptions are turned into Status here, at the store boundary.
+// scope. On SQLite, statements run through SqliteStatements (compiled once, kept). POCO exceptions
+// are turned into Status here, at the store boundary.
 #pragma once
 
 #include <atomic>
@@ -20,6 +21,8 @@
 
 namespace renkei::store {
 
+class SqliteStatements;
+
 enum class Dialect { Sqlite, Postgres };
 
 using SqlParam = std::variant<Poco::Int64, std::string, Poco::Data::BLOB>;
@@ -35,6 +38,9 @@ enum class Durability { Flushed, Deferred };
 class SqlDatabase {
  public:
   SqlDatabase(Dialect dialect, std::unique_ptr<Poco::Data::Session> session);
+  ~SqlDatabase();
+  SqlDatabase(const SqlDatabase&) = delete;
+  SqlDatabase& operator=(const SqlDatabase&) = delete;
 
   Dialect dialect() const { return dialect_; }
   Poco::Data::Session& session() { return *session_; }
@@ -69,6 +75,7 @@ class SqlDatabase {
   Dialect dialect_;
   bool deferred_ = false;  ///< SQLite: the connection is at synchronous=NORMAL
   std::unique_ptr<Poco::Data::Session> session_;
+  std::unique_ptr<SqliteStatements> statements_;  ///< SQLite only; finalized before the session closes
   std::atomic<int64_t> commits_{0};
 };
 
