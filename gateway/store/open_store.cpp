@@ -36,6 +36,8 @@ extern const std::string_view kSqliteMigration011;
 extern const std::string_view kPostgresMigration011;
 extern const std::string_view kSqliteMigration012;
 extern const std::string_view kPostgresMigration012;
+extern const std::string_view kSqliteMigration013;
+extern const std::string_view kPostgresMigration013;
 }  // namespace renkei::embedded
 
 namespace renkei::store {
@@ -59,7 +61,8 @@ std::vector<Migration> migrationsFor(Dialect d) {
             {9, embedded::kSqliteMigration009},
             {10, embedded::kSqliteMigration010},
             {11, embedded::kSqliteMigration011},
-            {12, embedded::kSqliteMigration012}};
+            {12, embedded::kSqliteMigration012},
+            {13, embedded::kSqliteMigration013}};
   }
   return {{1, embedded::kPostgresMigration001},
           {2, embedded::kPostgresMigration002},
@@ -72,7 +75,8 @@ std::vector<Migration> migrationsFor(Dialect d) {
           {9, embedded::kPostgresMigration009},
           {10, embedded::kPostgresMigration010},
           {11, embedded::kPostgresMigration011},
-          {12, embedded::kPostgresMigration012}};
+          {12, embedded::kPostgresMigration012},
+          {13, embedded::kPostgresMigration013}};
 }
 
 /// Splits a migration script into statements at semicolons ending a line; drops comments.

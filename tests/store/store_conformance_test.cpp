@@ -493,12 +493,12 @@ TEST_P(StoreConformance, SourceFilesAreRecordedPerSourceAndReplaced) {
 
 TEST_P(StoreConformance, ReopeningKeepsDataAndSchemaVersion) {
   const int64_t id = intakeOne("kept");
-  EXPECT_EQ(store_->schemaVersion(), 12);
+  EXPECT_EQ(store_->schemaVersion(), 13);
   store_.reset();
   auto reopened = openStore(config_);
   ASSERT_TRUE(reopened.ok()) << reopened.status().toString();
   store_ = std::move(reopened.value());
-  EXPECT_EQ(store_->schemaVersion(), 12);
+  EXPECT_EQ(store_->schemaVersion(), 13);
   EXPECT_TRUE(store_->message(id).value().has_value());
 }
 

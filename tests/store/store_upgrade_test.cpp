@@ -59,7 +59,7 @@ void upgradesFromVersion4(const std::string& kind) {
   auto opened = store::openStore(*config);
   ASSERT_TRUE(opened.ok()) << opened.status().toString();
   store::Store& store = *opened.value();
-  EXPECT_EQ(store.schemaVersion(), 12);
+  EXPECT_EQ(store.schemaVersion(), 13);
   auto resource = store.resource("Patient", "rkold", {"org-a"}, 0);
   ASSERT_TRUE(resource.ok() && resource.value().has_value());
   EXPECT_EQ(resource.value()->version, 1);
