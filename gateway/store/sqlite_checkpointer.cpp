@@ -51,7 +51,8 @@ int SqliteCheckpointer::afterCommit(void* self, sqlite3* db, const char* schema,
     copied = 0;
   }
   pages -= copied;
-  const bool finish = pages <= c->options_.finishPages && c->finishable_.exchange(false);
+  // The rest is what the thread left (at most finishPages) and the commits since its last pass.
+  const bool finish = c->finishable_.exchange(false);
   if (finish || pages >= c->options_.writerPages) {
     // Copy the rest of the log here, where no commit can add to it meanwhile (or, far past the
     // threshold, because the thread is behind). The next write transaction then restarts the log.
@@ -90,8 +91,10 @@ void SqliteCheckpointer::run() {
     }
     if (db == nullptr) continue;  // the writer's own checkpoints keep the log bounded
     // Each pass copies what the writer added during the one before; a few passes leave a rest
-    // small enough for the writer to copy within one commit.
-    for (int pass = 0; pass < 4; ++pass) {
+    // small enough for the writer to copy within one commit. A writer that adds more than a pass
+    // copies is left to the next wake-up (and, far past the threshold, to its own checkpoint).
+    int rest = -1;
+    for (int pass = 0; pass < 8; ++pass) {
       int logPages = 0, copied = 0;
       const int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &logPages, &copied);
       if (rc != SQLITE_OK || logPages < 0) {
@@ -106,6 +109,8 @@ void SqliteCheckpointer::run() {
         finishable_.store(true);
         break;
       }
+      if (rest >= 0 && logPages - copied >= rest) break;  // not catching up
+      rest = logPages - copied;
     }
   }
 }

@@ -31,7 +31,7 @@ class SqliteCheckpointer {
   struct Options {
     int backgroundPages = 10000;  ///< log pages that wake the checkpoint thread (~40 MB)
     int writerPages = 50000;      ///< log pages at which the writer checkpoints itself
-    int finishPages = 512;        ///< what the writer copies to finish the thread's checkpoint
+    int finishPages = 1024;       ///< a rest the thread leaves for the writer's next commit to copy
   };
 
   /// Takes over the checkpoints of `writer`, a session on the database file `path`, and starts

@@ -40,14 +40,16 @@ class SqliteCheckpointerTest : public ::testing::Test {
     db_.reset();
     fs::remove_all(dir_);
   }
-  /// `count` transactions of one 8 KB row each (two or three log pages per commit).
-  void commit(int count) {
+  /// `count` transactions of `rows` 8 KB rows each (two or three log pages per row).
+  void commit(int count, int rows = 1) {
     const std::string bytes(8192, 'x');
     const Poco::Data::BLOB payload(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
     for (int i = 0; i < count; ++i) {
       db_->begin();
-      db_->exec("INSERT INTO t (n, payload) VALUES (?, ?)",
-                {SqlParam(Poco::Int64(i)), SqlParam(payload)});
+      for (int r = 0; r < rows; ++r) {
+        db_->exec("INSERT INTO t (n, payload) VALUES (?, ?)",
+                  {SqlParam(Poco::Int64(i)), SqlParam(payload)});
+      }
       db_->commit();
     }
   }
@@ -101,6 +103,17 @@ TEST_F(SqliteCheckpointerTest, UnderContinuousWritesTheLogRestartsInsteadOfGrowi
       << "the log grew with the writes: it was never written from its beginning again";
   c.value().reset();
   EXPECT_EQ(db_->query("SELECT count(*) FROM t").front().front().convert<int>(), 3000);
+}
+
+TEST_F(SqliteCheckpointerTest, CommitsLargerThanTheRestTheThreadLeavesStillLetTheLogRestart) {
+  auto c = SqliteCheckpointer::start(
+      db_->session(), path_, {.backgroundPages = 256, .writerPages = 1 << 30, .finishPages = 16});
+  ASSERT_TRUE(c.ok()) << c.status().toString();
+  commit(300, 20);  // about 50 log pages per commit, 15,000 in all
+  EXPECT_GT(c.value()->finishedCheckpoints(), 0);
+  EXPECT_LT(fs::file_size(path_ + "-wal"), 5000u * 4120u);
+  c.value().reset();
+  EXPECT_EQ(db_->query("SELECT count(*) FROM t").front().front().convert<int>(), 6000);
 }
 
 TEST_F(SqliteCheckpointerTest, BelowTheThresholdNothingIsCopied) {
