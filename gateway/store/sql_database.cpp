@@ -5,17 +5,15 @@
 #include <functional>
 
 #include "sql_errors.h"
+#include "postgres_statements.h"
 #include "sqlite_statements.h"
 
-#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/PostgreSQL/SessionImpl.h>
 #include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Data/Statement.h>
 #include <Poco/Exception.h>
 
 namespace renkei::store {
-
-using Poco::Data::Keywords::bind;
-using Poco::Data::Keywords::into;
 
 namespace {
 
@@ -30,7 +28,11 @@ SqlDatabase::SqlDatabase(Dialect dialect, std::unique_ptr<Poco::Data::Session> s
   if (dialect_ == Dialect::Sqlite) {
     statements_ = std::make_unique<SqliteStatements>(
         Poco::Data::SQLite::Utility::dbHandle(*session_), kKeptStatements);
+    return;
   }
+  auto* pg = dynamic_cast<Poco::Data::PostgreSQL::SessionImpl*>(session_->impl());
+  if (pg == nullptr) throw Poco::InvalidArgumentException("not a PostgreSQL session");
+  prepared_ = std::make_unique<PostgresStatements>(static_cast<PGconn*>(pg->handle()), kKeptStatements);
 }
 
 SqlDatabase::~SqlDatabase() = default;
@@ -53,21 +55,15 @@ std::string SqlDatabase::translate(std::string_view sql) const {
   return out;
 }
 
-namespace {
-
-void bindAll(Poco::Data::Statement& st, const std::vector<SqlParam>& params) {
-  for (const SqlParam& p : params) {
-    std::visit([&](const auto& v) { st, bind(v); }, p);
-  }
-}
-
-}  // namespace
-
 void SqlDatabase::exec(std::string_view sql, const std::vector<SqlParam>& params) {
-  if (statements_ && statements_->run(sql, params, nullptr)) return;
+  if (prepared_) return prepared_->run(translate(sql), params, nullptr);
+  if (statements_->run(sql, params, nullptr)) return;
+  // Several statements in one text (SQLite only): POCO runs them one after another.
   Poco::Data::Statement st(*session_);
-  st << translate(sql);
-  bindAll(st, params);
+  st << std::string(sql);
+  for (const SqlParam& p : params) {
+    std::visit([&](const auto& v) { st, Poco::Data::Keywords::bind(v); }, p);
+  }
   st.execute();
 }
 
@@ -75,83 +71,36 @@ void SqlDatabase::execEach(std::string_view sql, std::size_t columns,
                            const std::vector<SqlParam>& params) {
   if (columns == 0 || params.empty()) return;
   if (statements_) return statements_->runEach(sql, columns, params);
-  const std::size_t rows = params.size() / columns;
-  // One vector per column: POCO executes the statement once per element.
-  std::vector<std::vector<Poco::Int64>> integers(columns);
-  std::vector<std::vector<std::string>> texts(columns);
-  std::vector<std::vector<Poco::Data::BLOB>> blobs(columns);
-  for (std::size_t r = 0; r < rows; ++r) {
-    for (std::size_t c = 0; c < columns; ++c) {
-      const SqlParam& v = params[r * columns + c];
-      if (v.index() != params[c].index()) throw Poco::InvalidArgumentException("mixed column types");
-      if (const auto* i = std::get_if<Poco::Int64>(&v)) integers[c].push_back(*i);
-      if (const auto* t = std::get_if<std::string>(&v)) texts[c].push_back(*t);
-      if (const auto* b = std::get_if<Poco::Data::BLOB>(&v)) blobs[c].push_back(*b);
-    }
+  const std::string translated = translate(sql);
+  for (std::size_t at = 0; at + columns <= params.size(); at += columns) {
+    prepared_->run(translated, std::vector<SqlParam>(params.begin() + at, params.begin() + at + columns),
+                   nullptr);
   }
-  Poco::Data::Statement st(*session_);
-  st << translate(sql);
-  for (std::size_t c = 0; c < columns; ++c) {
-    switch (params[c].index()) {
-      case 0: st, Poco::Data::Keywords::use(integers[c]); break;
-      case 1: st, Poco::Data::Keywords::use(texts[c]); break;
-      default: st, Poco::Data::Keywords::use(blobs[c]); break;
-    }
-  }
-  st.execute();
 }
 
 std::vector<SqlRow> SqlDatabase::query(std::string_view sql, const std::vector<SqlParam>& params) {
   std::vector<SqlRow> rows;
-  if (statements_ && statements_->run(sql, params, &rows)) return rows;
-  Poco::Data::Statement st(*session_);
-  st << translate(sql);
-  bindAll(st, params);
-  st.execute();
-  Poco::Data::RecordSet rs(st);
-  const std::size_t columns = rs.columnCount();
-  bool more = rs.moveFirst();
-  while (more) {
-    SqlRow row;
-    row.reserve(columns);
-    for (std::size_t c = 0; c < columns; ++c) row.push_back(rs[c]);
-    rows.push_back(std::move(row));
-    more = rs.moveNext();
+  if (prepared_) {
+    prepared_->run(translate(sql), params, &rows);
+  } else if (!statements_->run(sql, params, &rows)) {
+    throw Poco::InvalidArgumentException("a query is one statement");
   }
   return rows;
 }
 
 Poco::Int64 SqlDatabase::insert(std::string_view sql, const std::vector<SqlParam>& params) {
-  if (dialect_ == Dialect::Postgres) {
-    Poco::Int64 id = 0;
-    Poco::Data::Statement st(*session_);
-    st << translate(std::string(sql) + " RETURNING id");
-    bindAll(st, params);
-    st, into(id);
-    st.execute();
-    return id;
-  }
+  const std::string returning = dialect_ == Dialect::Postgres ? " RETURNING id" : "";
+  if (prepared_) return integer(query(std::string(sql) + returning, params).at(0).at(0));
   exec(sql, params);
-  return query("SELECT last_insert_rowid()").at(0).at(0).convert<Poco::Int64>();
+  return integer(query("SELECT last_insert_rowid()").at(0).at(0));
 }
 
 Poco::Data::BLOB SqlDatabase::blob(std::string_view sql, const std::vector<SqlParam>& params) {
-  if (statements_) {
-    std::vector<SqlRow> rows;
-    if (statements_->run(sql, params, &rows)) {
-      if (rows.empty() || rows[0].empty() || rows[0][0].isEmpty()) return {};
-      if (rows[0][0].type() == typeid(Poco::Data::BLOB)) return rows[0][0].extract<Poco::Data::BLOB>();
-      const std::string bytes = rows[0][0].toString();
-      return Poco::Data::BLOB(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-    }
-  }
-  Poco::Data::BLOB out;
-  Poco::Data::Statement st(*session_);
-  st << translate(sql);
-  bindAll(st, params);
-  st, into(out);
-  st.execute();
-  return out;
+  std::vector<SqlRow> rows = query(sql, params);
+  if (rows.empty() || rows[0].empty() || rows[0][0].isEmpty()) return {};
+  if (rows[0][0].type() == typeid(Poco::Data::BLOB)) return rows[0][0].extract<Poco::Data::BLOB>();
+  const std::string bytes = rows[0][0].toString();
+  return Poco::Data::BLOB(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
 }
 
 void SqlDatabase::begin(Durability durability) {

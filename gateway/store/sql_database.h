@@ -1,7 +1,7 @@
 // A thin layer over one POCO Data session: SQL written once with `?` placeholders (rewritten to
 // $n for PostgreSQL), parameters bound by value, rows returned as POCO Vars, transactions as a
-// scope. On SQLite, statements run through SqliteStatements (compiled once, kept). POCO exceptions
-// are turned into Status here, at the store boundary.
+// scope. Statements are compiled once per connection and kept (SqliteStatements,
+// PostgresStatements). POCO exceptions are turned into Status here, at the store boundary.
 #pragma once
 
 #include <atomic>
@@ -22,6 +22,7 @@
 namespace renkei::store {
 
 class SqliteStatements;
+class PostgresStatements;
 
 enum class Dialect { Sqlite, Postgres };
 
@@ -75,7 +76,8 @@ class SqlDatabase {
   Dialect dialect_;
   bool deferred_ = false;  ///< SQLite: the connection is at synchronous=NORMAL
   std::unique_ptr<Poco::Data::Session> session_;
-  std::unique_ptr<SqliteStatements> statements_;  ///< SQLite only; finalized before the session closes
+  std::unique_ptr<SqliteStatements> statements_;  ///< SQLite; finalized before the session closes
+  std::unique_ptr<PostgresStatements> prepared_;  ///< PostgreSQL
   std::atomic<int64_t> commits_{0};
 };
 

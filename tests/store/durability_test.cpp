@@ -2,9 +2,6 @@
 // connection is back to flushed commits after it, whether it committed or rolled back; on SQLite
 // (synchronous NORMAL inside, FULL outside) and on PostgreSQL (synchronous_commit off inside the
 // transaction only).
-#include <Poco/Data/PostgreSQL/Connector.h>
-#include <Poco/Data/SQLite/Connector.h>
-#include <Poco/Data/Session.h>
 #include <gtest/gtest.h>
 
 #include "store/sql_database.h"
@@ -17,19 +14,8 @@ class DurabilityTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     std::string why;
-    auto config = test::freshStoreConfig(GetParam(), why);
-    if (!config) GTEST_SKIP() << why;
-    if (GetParam() == "sqlite") {
-      Poco::Data::SQLite::Connector::registerConnector();
-      db_ = std::make_unique<SqlDatabase>(
-          Dialect::Sqlite, std::make_unique<Poco::Data::Session>("SQLite", (dir_.path() / "d.db").string()));
-      db_->exec("PRAGMA journal_mode=WAL");
-      db_->exec("PRAGMA synchronous=FULL");
-    } else {
-      Poco::Data::PostgreSQL::Connector::registerConnector();
-      db_ = std::make_unique<SqlDatabase>(Dialect::Postgres,
-                                          std::make_unique<Poco::Data::Session>("PostgreSQL", config->url));
-    }
+    db_ = test::freshDatabase(GetParam(), dir_, why);
+    if (!db_) GTEST_SKIP() << why;
     db_->exec("CREATE TABLE t (n INTEGER NOT NULL)");
   }
 

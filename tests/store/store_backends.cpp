@@ -7,6 +7,7 @@
 #include <random>
 
 #include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 
 namespace renkei::test {
@@ -59,6 +60,21 @@ std::optional<store::StoreConfig> freshStoreConfig(const std::string& kind, std:
   while (!base.empty() && base.back() == ' ') base.pop_back();
   config.url = base + " dbname=" + db;
   return config;
+}
+
+std::unique_ptr<store::SqlDatabase> freshDatabase(const std::string& kind, const TempDir& dir, std::string& why) {
+  auto config = freshStoreConfig(kind, why);
+  if (!config) return nullptr;
+  if (kind == "sqlite") {
+    Poco::Data::SQLite::Connector::registerConnector();
+    auto db = std::make_unique<store::SqlDatabase>(
+        store::Dialect::Sqlite, std::make_unique<Poco::Data::Session>("SQLite", (dir.path() / "d.db").string()));
+    db->exec("PRAGMA journal_mode=WAL");
+    db->exec("PRAGMA synchronous=FULL");
+    return db;
+  }
+  return std::make_unique<store::SqlDatabase>(store::Dialect::Postgres,
+                                              std::make_unique<Poco::Data::Session>("PostgreSQL", config->url));
 }
 
 void FreshStoreTest::SetUp() {

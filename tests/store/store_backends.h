@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "renkei/store/store.h"
+#include "store/sql_database.h"
 
 namespace renkei::test {
 
@@ -29,6 +30,10 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+/// One connection to a new empty database of `kind` (SQLite: a file in `dir`, WAL, flushed
+/// commits), or nullptr (with `why`) when unavailable.
+std::unique_ptr<store::SqlDatabase> freshDatabase(const std::string& kind, const TempDir& dir, std::string& why);
 
 /// A test run on each backend (the parameter: "sqlite" or "postgres") with a fresh empty store;
 /// skipped with the reason when the backend is unavailable.
