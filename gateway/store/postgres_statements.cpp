@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <memory>
+#include <string_view>
 
 namespace renkei::store {
 namespace {
@@ -23,6 +24,12 @@ using Result = std::unique_ptr<PGresult, decltype(&PQclear)>;
     throw Poco::Data::PostgreSQL::ConnectionException(message);
   }
   throw Poco::Data::PostgreSQL::StatementException(message);
+}
+
+/// SQLSTATE 26000: no prepared statement of that name.
+bool unknownStatement(const PGresult* result) {
+  const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  return state != nullptr && std::string_view(state) == "26000";
 }
 
 bool succeeded(const PGresult* result) {
@@ -89,13 +96,21 @@ void PostgresStatements::run(const std::string& sql, const std::vector<SqlParam>
       formats[i] = 1;
     }
   }
-  const std::string* name = prepared(sql);
-  Result result(name != nullptr
-                    ? PQexecPrepared(connection_, name->c_str(), count, values.data(), lengths.data(),
-                                     formats.data(), 0)
-                    : PQexecParams(connection_, sql.c_str(), count, nullptr, values.data(),
-                                   lengths.data(), formats.data(), 0),
-                PQclear);
+  const auto execute = [&] {
+    const std::string* name = prepared(sql);
+    return Result(name != nullptr
+                      ? PQexecPrepared(connection_, name->c_str(), count, values.data(), lengths.data(),
+                                       formats.data(), 0)
+                      : PQexecParams(connection_, sql.c_str(), count, nullptr, values.data(),
+                                     lengths.data(), formats.data(), 0),
+                  PQclear);
+  };
+  Result result = execute();
+  if (!succeeded(result.get()) && unknownStatement(result.get())) {
+    // The server no longer has it (its session was reset): prepare it again, once.
+    names_.erase(sql);
+    result = execute();
+  }
   if (!succeeded(result.get())) fail(connection_, result.get());
   if (rows == nullptr) return;
   const int columns = PQnfields(result.get());

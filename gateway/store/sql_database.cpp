@@ -33,6 +33,10 @@ SqlDatabase::SqlDatabase(Dialect dialect, std::unique_ptr<Poco::Data::Session> s
   auto* pg = dynamic_cast<Poco::Data::PostgreSQL::SessionImpl*>(session_->impl());
   if (pg == nullptr) throw Poco::InvalidArgumentException("not a PostgreSQL session");
   prepared_ = std::make_unique<PostgresStatements>(static_cast<PGconn*>(pg->handle()), kKeptStatements);
+  // Kept statements are parsed once but still planned for their values each time: a plan made
+  // once for any value would be chosen from the statistics of queue tables that fill and empty
+  // in seconds.
+  exec("SET plan_cache_mode = force_custom_plan");
 }
 
 SqlDatabase::~SqlDatabase() = default;

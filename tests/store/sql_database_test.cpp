@@ -1,6 +1,7 @@
 // SqlDatabase on each backend, with its statements compiled once per connection: values keep
-// their types and bytes, a statement run many times is prepared once, errors are classified as
-// before, and statements prepared before a failed transaction still run after its rollback.
+// their types and bytes, a statement run many times is prepared once (and again if the server
+// forgot it), errors are classified as before, and statements prepared before a failed
+// transaction still run after its rollback.
 #include <gtest/gtest.h>
 
 #include "store/sql_database.h"
@@ -69,6 +70,10 @@ TEST_P(SqlDatabaseTest, AStatementRunManyTimesIsPreparedOnce) {
   EXPECT_EQ(integer(db_->query("SELECT SUM(n) FROM t").at(0).at(0)), 49 * 50 / 2 - 1 - 2 + 100 + 200);
   if (GetParam() == "postgres") {
     EXPECT_LE(prepared() - before, 4) << "the insert, the update, the sum and the count, once each";
+    // Statements the server forgot (a reset session) are prepared again.
+    db_->exec("DEALLOCATE ALL");
+    db_->exec("INSERT INTO t (name, n) VALUES (?, ?)", {SqlParam(std::string("again")), SqlParam(Poco::Int64(1))});
+    EXPECT_EQ(integer(db_->query("SELECT COUNT(*) FROM t").at(0).at(0)), 51);
   }
 }
 
