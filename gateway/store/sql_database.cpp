@@ -17,8 +17,8 @@ namespace renkei::store {
 
 namespace {
 
-/// Statements kept per SQLite connection: the store's own, with each batch size they are built
-/// for (a few hundred texts), and room to spare.
+/// Statements kept per connection: the store's own, with each batch size they are built for (a
+/// few hundred texts), and room to spare.
 constexpr std::size_t kKeptStatements = 1024;
 
 }  // namespace
@@ -93,8 +93,7 @@ std::vector<SqlRow> SqlDatabase::query(std::string_view sql, const std::vector<S
 }
 
 Poco::Int64 SqlDatabase::insert(std::string_view sql, const std::vector<SqlParam>& params) {
-  const std::string returning = dialect_ == Dialect::Postgres ? " RETURNING id" : "";
-  if (prepared_) return integer(query(std::string(sql) + returning, params).at(0).at(0));
+  if (prepared_) return integer(query(std::string(sql) + " RETURNING id", params).at(0).at(0));
   exec(sql, params);
   return integer(query("SELECT last_insert_rowid()").at(0).at(0));
 }
