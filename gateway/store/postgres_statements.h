@@ -24,7 +24,6 @@ class PostgresStatements {
 
   /// Runs `sql` (placeholders already $1, $2, …) with `params`; rows go to `rows` when given.
   void run(const std::string& sql, const std::vector<SqlParam>& params, std::vector<SqlRow>* rows);
-  std::size_t size() const { return names_.size(); }
 
  private:
   /// The server-side name of `sql`, prepared on first use; nullptr once `capacity` statements

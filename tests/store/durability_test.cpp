@@ -10,12 +10,11 @@
 namespace renkei::store {
 namespace {
 
-class DurabilityTest : public ::testing::TestWithParam<std::string> {
+class DurabilityTest : public test::FreshDatabaseTest {
  protected:
   void SetUp() override {
-    std::string why;
-    db_ = test::freshDatabase(GetParam(), dir_, why);
-    if (!db_) GTEST_SKIP() << why;
+    test::FreshDatabaseTest::SetUp();
+    if (IsSkipped()) return;
     db_->exec("CREATE TABLE t (n INTEGER NOT NULL)");
   }
 
@@ -27,9 +26,6 @@ class DurabilityTest : public ::testing::TestWithParam<std::string> {
   }
   std::string flushed() const { return GetParam() == "sqlite" ? "2" : "on"; }
   std::string deferred() const { return GetParam() == "sqlite" ? "1" : "off"; }
-
-  test::TempDir dir_;
-  std::unique_ptr<SqlDatabase> db_;
 };
 
 TEST_P(DurabilityTest, ADeferredTransactionCommitsWithoutTheFlushAndLeavesCommitsFlushed) {

@@ -10,12 +10,11 @@
 namespace renkei::store {
 namespace {
 
-class SqlDatabaseTest : public ::testing::TestWithParam<std::string> {
+class SqlDatabaseTest : public test::FreshDatabaseTest {
  protected:
   void SetUp() override {
-    std::string why;
-    db_ = test::freshDatabase(GetParam(), dir_, why);
-    if (!db_) GTEST_SKIP() << why;
+    test::FreshDatabaseTest::SetUp();
+    if (IsSkipped()) return;
     db_->exec(GetParam() == "sqlite"
                   ? "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, n BIGINT, b BLOB)"
                   : "CREATE TABLE t (id BIGSERIAL PRIMARY KEY, name TEXT UNIQUE, n BIGINT, b BYTEA)");
@@ -26,9 +25,6 @@ class SqlDatabaseTest : public ::testing::TestWithParam<std::string> {
       return Status::okStatus();
     });
   }
-
-  test::TempDir dir_;
-  std::unique_ptr<SqlDatabase> db_;
 };
 
 TEST_P(SqlDatabaseTest, ValuesKeepTheirTypesAndBytes) {

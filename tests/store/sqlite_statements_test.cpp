@@ -6,39 +6,27 @@
 #include <Poco/Data/Session.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-#include <unistd.h>
-
-#include <filesystem>
 
 #include "store/sql_database.h"
 #include "store/sqlite_statements.h"
+#include "store/store_backends.h"
 
 namespace renkei::store {
 namespace {
-
-namespace fs = std::filesystem;
 
 class SqliteStatementsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     Poco::Data::SQLite::Connector::registerConnector();
-    dir_ = fs::temp_directory_path() / ("renkei-stmts-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    path_ = (dir_ / "store.db").string();
+    path_ = (dir_.path() / "store.db").string();
     session_ = std::make_unique<Poco::Data::Session>("SQLite", path_);
     handle_ = Poco::Data::SQLite::Utility::dbHandle(*session_);
     ASSERT_EQ(sqlite3_exec(handle_, "PRAGMA journal_mode=WAL; CREATE TABLE t (id INTEGER PRIMARY KEY, "
                                     "name TEXT UNIQUE, n INTEGER, b BLOB)", nullptr, nullptr, nullptr),
               SQLITE_OK);
   }
-  void TearDown() override {
-    session_.reset();
-    fs::remove_all(dir_);
-  }
 
-  fs::path dir_;
+  test::TempDir dir_;  ///< declared first: removed after the session closes
   std::string path_;
   std::unique_ptr<Poco::Data::Session> session_;
   sqlite3* handle_ = nullptr;

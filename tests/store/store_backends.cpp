@@ -77,6 +77,12 @@ std::unique_ptr<store::SqlDatabase> freshDatabase(const std::string& kind, const
                                               std::make_unique<Poco::Data::Session>("PostgreSQL", config->url));
 }
 
+void FreshDatabaseTest::SetUp() {
+  std::string why;
+  db_ = freshDatabase(GetParam(), dir_, why);
+  if (!db_) GTEST_SKIP() << why;
+}
+
 void FreshStoreTest::SetUp() {
   std::string why;
   auto config = freshStoreConfig(GetParam(), why);

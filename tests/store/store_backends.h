@@ -45,4 +45,13 @@ class FreshStoreTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<store::Store> store_;
 };
 
+/// A test run on each backend with one connection to a fresh empty database (`freshDatabase`);
+/// skipped with the reason when the backend is unavailable.
+class FreshDatabaseTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override;
+  TempDir dir_;
+  std::unique_ptr<store::SqlDatabase> db_;
+};
+
 }  // namespace renkei::test
