@@ -17,7 +17,7 @@ const char* codeText(AckCode code) {
 std::string rawMsh(const hl7v2::Message* m, std::size_t field) {
   if (m == nullptr || m->segments().empty()) return "";
   const hl7v2::Segment& msh = m->segments().front();
-  return field < msh.fields.size() ? msh.fields[field] : "";
+  return field < msh.fields.size() ? std::string(msh.fields[field]) : "";
 }
 
 /// At most `max` characters of `text` in ASCII (the reasons are ASCII; any other character of

@@ -9,6 +9,7 @@
 
 #include "expression_corrections.h"
 #include "focus_inputs.h"
+#include "quick_verdict.h"
 
 namespace renkei::fhirpath {
 namespace {
@@ -136,6 +137,9 @@ Result<bool> FhirPathInvariants::holds(const fhir::Constraint& constraint, const
   if (!expr.ok()) return expr.status();
   if (compiled.verdictWhenAbsent && !compiled.inputs.anyPresent(focus)) {
     return *compiled.verdictWhenAbsent;
+  }
+  if (quickVerdicts_) {
+    if (const std::optional<bool> quick = quickVerdict(*expr->program().root, focus)) return *quick;
   }
   const Item item = scope.sd == nullptr
                         ? resourceItem(definitions_.get(), focus)

@@ -35,6 +35,12 @@ std::string charsetOf(std::string_view msh18, std::string_view bytes, char repet
   return firstInvalidUtf8(bytes) == std::string_view::npos ? "UTF-8" : "CP932";
 }
 
+/// Where the line starting at `from` ends: its CR or LF, else the end of the text.
+std::size_t lineEnd(std::string_view text, std::size_t from) {
+  while (from < text.size() && text[from] != '\r' && text[from] != '\n') ++from;
+  return from;
+}
+
 bool validDelimiter(char c) {
   return c != '\r' && c != '\n' && c != '\0' && std::isalnum(static_cast<unsigned char>(c)) == 0 &&
          static_cast<unsigned char>(c) < 0x80;
@@ -102,6 +108,27 @@ Result<Path> parsePath(std::string_view text) {
 }  // namespace
 
 Result<Message> Message::parse(std::string_view bytes, const Limits& limits) {
+  // A message is parsed twice in a row on one thread: by its source (for MSH-10, MSH-4 and MSH-9)
+  // and then by its mapping. The last message each thread parsed is kept for the second time.
+  constexpr std::size_t kKeptBytes = 64 * 1024;
+  thread_local std::string lastBytes;
+  thread_local Limits lastLimits;
+  thread_local std::optional<Message> last;
+  if (last && bytes == lastBytes && limits.maxBytes == lastLimits.maxBytes &&
+      limits.maxSegments == lastLimits.maxSegments && limits.maxFieldsPerSegment == lastLimits.maxFieldsPerSegment) {
+    return *last;
+  }
+  auto parsed = parseOnce(bytes, limits);
+  last.reset();
+  if (parsed.ok() && bytes.size() <= kKeptBytes) {
+    lastBytes.assign(bytes);
+    lastLimits = limits;
+    last = parsed.value();
+  }
+  return parsed;
+}
+
+Result<Message> Message::parseOnce(std::string_view bytes, const Limits& limits) {
   if (bytes.size() > limits.maxBytes) {
     return Status::tooLarge("the message is " + std::to_string(bytes.size()) + " bytes, over the limit of " +
                             std::to_string(limits.maxBytes));
@@ -131,23 +158,24 @@ Result<Message> Message::parse(std::string_view bytes, const Limits& limits) {
   }
   // MSH-18 is read from the raw first segment (it is ASCII), then the whole message is decoded
   // before anything is split: a JIS X 0208 byte pair may hold a delimiter's byte.
-  const std::string_view firstSegment = bytes.substr(0, bytes.find_first_of("\r\n"));
+  const std::string_view firstSegment = bytes.substr(0, lineEnd(bytes, 0));
   const std::string_view msh18 = nthPart(firstSegment, m.delimiters_.field, 18).value_or("");
   m.charset_ = charsetOf(msh18, bytes, m.delimiters_.repetition);
-  std::string text;
+  std::string decodedText;
   if (m.charset_ == "UTF-8") {
     if (firstInvalidUtf8(bytes) != std::string_view::npos) return Status::invalidInput("bytes that are not UTF-8");
-    text = std::string(bytes);
+    decodedText = std::string(bytes);
   } else {
     auto decoded = m.charset_ == "CP932" ? decodeCp932(bytes) : decodeIso2022Jp(bytes);
     if (!decoded.ok()) return Status::invalidInput("the message is not " + m.charset_ + ": " + decoded.status().message());
-    text = std::move(decoded).value();
+    decodedText = std::move(decoded).value();
   }
+  m.text_ = std::make_shared<const std::string>(std::move(decodedText));
+  const std::string_view text = *m.text_;
   std::size_t start = 0;
   while (start < text.size()) {
-    std::size_t end = text.find_first_of("\r\n", start);
-    if (end == std::string::npos) end = text.size();
-    const std::string_view line(text.data() + start, end - start);
+    const std::size_t end = lineEnd(text, start);
+    const std::string_view line = text.substr(start, end - start);
     start = end + 1;
     if (line.empty()) continue;
     if (m.segments_.size() >= limits.maxSegments) {
@@ -169,11 +197,12 @@ Result<Message> Message::parse(std::string_view bytes, const Limits& limits) {
       return Status::tooLarge("segment " + std::to_string(number) + " has more than " +
                               std::to_string(limits.maxFieldsPerSegment) + " fields");
     }
+    const bool header = segment.id == "MSH";
     segment.fields.reserve(parts + 1);
     for (std::size_t from = 0;;) {
       const std::size_t to = line.find(m.delimiters_.field, from);
-      segment.fields.emplace_back(line.substr(from, to == std::string_view::npos ? std::string_view::npos : to - from));
-      if (segment.fields.size() == 1 && segment.id == "MSH") segment.fields.emplace_back(1, m.delimiters_.field);  // MSH-1 is the separator
+      segment.fields.push_back(line.substr(from, to == std::string_view::npos ? std::string_view::npos : to - from));
+      if (header && segment.fields.size() == 1) segment.fields.push_back(line.substr(3, 1));  // MSH-1 is the separator
       if (to == std::string_view::npos) break;
       from = to + 1;
     }
@@ -186,7 +215,7 @@ Result<Message> Message::parse(std::string_view bytes, const Limits& limits) {
 namespace {
 
 /// The field a path names, as written; nullptr when the message does not have it.
-const std::string* fieldText(const std::vector<Segment>& segments, const Path& path) {
+const std::string_view* fieldText(const std::vector<Segment>& segments, const Path& path) {
   std::size_t seen = 0;
   for (const Segment& s : segments) {
     if (s.id != path.segment || ++seen != path.segmentIndex) continue;
@@ -203,9 +232,9 @@ bool isDelimiterField(const Path& path) { return path.segment == "MSH" && path.f
 Result<std::vector<std::string>> Message::repetitions(std::string_view pathText) const {
   auto path = parsePath(pathText);
   if (!path.ok()) return path.status();
-  const std::string* field = fieldText(segments_, *path);
+  const std::string_view* field = fieldText(segments_, *path);
   if (field == nullptr || field->empty()) return std::vector<std::string>{};
-  if (isDelimiterField(*path)) return std::vector<std::string>{*field};
+  if (isDelimiterField(*path)) return std::vector<std::string>{std::string(*field)};
   std::vector<std::string> out;
   for (std::string_view rep : splitOn(*field, delimiters_.repetition)) out.emplace_back(rep);
   return out;
@@ -214,9 +243,9 @@ Result<std::vector<std::string>> Message::repetitions(std::string_view pathText)
 Result<std::string> Message::value(std::string_view pathText) const {
   auto path = parsePath(pathText);
   if (!path.ok()) return path.status();
-  const std::string* field = fieldText(segments_, *path);
+  const std::string_view* field = fieldText(segments_, *path);
   if (field == nullptr) return std::string();
-  if (isDelimiterField(*path)) return *field;
+  if (isDelimiterField(*path)) return std::string(*field);
   std::optional<std::string_view> text = nthPart(*field, delimiters_.repetition, path->repetition);
   if (text && path->component > 0) {
     text = nthPart(*text, delimiters_.component, path->component);

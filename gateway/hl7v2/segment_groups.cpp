@@ -16,6 +16,7 @@ std::vector<SegmentGroup> Message::groups(std::string_view segmentId) const {
     SegmentGroup group;
     group.message.delimiters_ = delimiters_;
     group.message.charset_ = charset_;
+    group.message.text_ = text_;
     group.message.segments_.assign(at, next);
     group.own = group.message.segments_.size();
     group.line = static_cast<std::size_t>(at - segments_.begin()) + 1;

@@ -9,6 +9,7 @@
 #include <unicode/normalizer2.h>
 #include <unicode/translit.h>
 #include <unicode/unistr.h>
+#include <unicode/utf8.h>
 
 #include "renkei/core/utf8.h"
 
@@ -49,6 +50,21 @@ Result<std::string> nfkc(std::string_view value) {
   icu::UnicodeString out = normalizer->normalize(fromUtf8(value), error);
   if (U_FAILURE(error)) return Status::internal(std::string("ICU NFKC: ") + u_errorName(error));
   return toUtf8(out);
+}
+
+bool containsAnyIn(std::string_view value, char32_t first, char32_t last) {
+  const auto* bytes = reinterpret_cast<const uint8_t*>(value.data());
+  const auto length = static_cast<int32_t>(value.size());
+  for (int32_t i = 0; i < length;) {
+    if (bytes[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    UChar32 c = 0;
+    U8_NEXT(bytes, i, length, c);
+    if (c >= static_cast<UChar32>(first) && c <= static_cast<UChar32>(last)) return true;
+  }
+  return false;
 }
 
 Result<std::string> transliterate(const char* id, std::string_view value) {

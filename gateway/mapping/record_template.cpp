@@ -149,6 +149,13 @@ Value buildString(const std::vector<Segment>& segs, const RecordValues& values, 
     }
     return Value(v.c_str(), static_cast<rapidjson::SizeType>(v.size()), a);  // not a number: the validator says so
   }
+  if (segs.size() == 1 && segs[0].placeholder && segs[0].field >= 0) {  // the value alone, without its spaces
+    std::string_view v = values.value(static_cast<std::size_t>(segs[0].field), row);
+    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+    while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+    if (v.empty()) return Value();
+    return Value(v.data(), static_cast<rapidjson::SizeType>(v.size()), a);
+  }
   // Text around placeholders joins values: a literal is written when it has a value on each side
   // (the text before the first placeholder and after the last one count the end as a value), so
   // "{date}T{time}+09:00" without a time is the date alone and "{family} {given}" one name.
@@ -219,10 +226,29 @@ bool usesPerRow(const TemplateNode& t, const RecordValues& values) {
   return false;
 }
 
+/// A template's constant in a built value: its strings are referred to, not copied (a compiled
+/// template outlives what is built from it).
+Value constantOf(const Value& v, Allocator& a) {
+  if (v.IsString()) return Value(rapidjson::StringRef(v.GetString(), v.GetStringLength()));
+  if (v.IsObject()) {
+    Value out(rapidjson::kObjectType);
+    for (const auto& m : v.GetObject()) {
+      out.AddMember(Value(rapidjson::StringRef(m.name.GetString(), m.name.GetStringLength())), constantOf(m.value, a), a);
+    }
+    return out;
+  }
+  if (v.IsArray()) {
+    Value out(rapidjson::kArrayType);
+    for (const auto& e : v.GetArray()) out.PushBack(constantOf(e, a), a);
+    return out;
+  }
+  return Value(v, a);
+}
+
 Value build(const TemplateNode& t, const RecordValues& values, std::size_t row, bool expand, Allocator& a) {
   switch (t.kind) {
     case TemplateNode::Kind::Constant:
-      return Value(*t.value, a);
+      return constantOf(*t.value, a);
     case TemplateNode::Kind::Text:
       return buildString(t.segments, values, row, a);
     case TemplateNode::Kind::Object: {
@@ -233,7 +259,7 @@ Value build(const TemplateNode& t, const RecordValues& values, std::size_t row, 
         placeholders = placeholders || !member.names.empty();
         if (built.IsNull()) continue;
         filled = filled || !member.names.empty();
-        out.AddMember(Value(*name, a), built, a);
+        out.AddMember(Value(rapidjson::StringRef(name->GetString(), name->GetStringLength())), built, a);
       }
       if ((placeholders && !filled) || out.MemberCount() == 0) return Value();
       return out;

@@ -94,19 +94,25 @@ Result<std::string> nfkc(std::string_view, std::string_view value, const Transfo
 
 constexpr const char* kHalfwidthKana = "[\\uFF65-\\uFF9F] NFKC";
 
-Result<std::string> fullwidthKana(std::string_view, std::string_view value, const TransformContext&) {
+/// Half-width katakana (U+FF65–U+FF9F) made full width; other text as it is.
+Result<std::string> fullwidth(std::string_view value) {
+  if (!text::containsAnyIn(value, U'\uFF65', U'\uFF9F')) return std::string(value);
   return text::transliterate(kHalfwidthKana, value);
 }
 
+Result<std::string> fullwidthKana(std::string_view, std::string_view value, const TransformContext&) {
+  return fullwidth(value);
+}
+
 Result<std::string> katakana(std::string_view, std::string_view value, const TransformContext&) {
-  auto full = text::transliterate(kHalfwidthKana, value);
-  if (!full.ok()) return full.status();
+  auto full = fullwidth(value);
+  if (!full.ok() || !text::containsAnyIn(full.value(), U'\u3041', U'\u309E')) return full;
   return text::transliterate("[\\u3041-\\u3096\\u309D\\u309E] Hiragana-Katakana", full.value());
 }
 
 Result<std::string> hiragana(std::string_view, std::string_view value, const TransformContext&) {
-  auto full = text::transliterate(kHalfwidthKana, value);
-  if (!full.ok()) return full.status();
+  auto full = fullwidth(value);
+  if (!full.ok() || !text::containsAnyIn(full.value(), U'\u30A1', U'\u30FE')) return full;
   return text::transliterate("[\\u30A1-\\u30F6\\u30FD\\u30FE] Katakana-Hiragana", full.value());
 }
 

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "renkei/hl7v2/message.h"
 #include "support/test_env.h"
@@ -78,6 +79,48 @@ TEST(Hl7v2Message, SegmentSeparatorsMllpFramingAndCp932) {
   ASSERT_TRUE(sjis.ok()) << sjis.status().message();
   EXPECT_EQ(sjis->charset(), "CP932");
   EXPECT_EQ(sjis->value("PID-5").value(), "山田①");
+}
+
+TEST(Hl7v2Message, Cp932TrailBytesThatLookLikeAsciiStayInTheirCharacters) {
+  // ポ is 83 7C and ソ is 83 5C: their trail bytes are '|' and '\\', which must neither split a
+  // field nor start an escape; ASCII between the two-byte runs is copied as it is.
+  auto m = Message::parse("MSH|^~\\&|A|B|C|D|20241122||ADT^A08|1|P|2.5||||||SJIS\r"
+                          "PID|1||99||\x83\x7C\x83\x5C^a|\xB1" "b\x88\x9F|x\r");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(m->value("PID-5.1").value(), "ポソ");
+  EXPECT_EQ(m->value("PID-5.2").value(), "a");
+  EXPECT_EQ(m->value("PID-6").value(), "ｱb亜") << "a one-byte katakana, ASCII, then a kanji";
+  EXPECT_EQ(m->value("PID-7").value(), "x");
+  auto cut = Message::parse("MSH|^~\\&|A|B|C|D|20241122||ADT^A08|1|P|2.5||||||SJIS\rPID|1||99||\x83");
+  ASSERT_FALSE(cut.ok()) << "a lead byte without its trail is not CP932";
+  EXPECT_NE(cut.status().message().find("CP932"), std::string::npos);
+}
+
+TEST(Hl7v2Message, TheSameBytesParsedAgainGiveTheSameMessageUnderTheirOwnLimits) {
+  const std::string bytes = "MSH|^~\\&|A|B|C|D|20241122||ADT^A08|1|P|2.5\rPID|1||99||a^b\rPV1|1|I\r";
+  auto first = Message::parse(bytes);
+  auto again = Message::parse(bytes);
+  ASSERT_TRUE(first.ok() && again.ok());
+  EXPECT_EQ(again->segments().size(), 3u);
+  EXPECT_EQ(again->value("PID-5.2").value(), "b");
+  Limits strict;
+  strict.maxSegments = 2;
+  EXPECT_EQ(Message::parse(bytes, strict).status().code(), StatusCode::TooLarge)
+      << "a message parsed under looser limits is not reused under stricter ones";
+  EXPECT_EQ(Message::parse(bytes.substr(0, bytes.size() - 5)).value().segments().size(), 3u)
+      << "other bytes are parsed afresh";
+}
+
+TEST(Hl7v2Message, GroupsKeepReadingAfterTheMessageIsGone) {
+  std::vector<SegmentGroup> groups;
+  {
+    auto m = Message::parse("MSH|^~\\&|A|B|C|D|20241122||PPR^ZD1|1|P|2.5\rPID|1||99\rPRB|1|AD|x1\rPRB|2|AD|x2\r");
+    ASSERT_TRUE(m.ok()) << m.status().message();
+    groups = m->groups("PRB");
+  }
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups[1].message.value("PRB-3").value(), "x2");
+  EXPECT_EQ(groups[1].message.value("PID-3").value(), "99");
 }
 
 TEST(Hl7v2Message, RefusesWhatIsNotAMessageAndPathsThatAreNotPaths) {

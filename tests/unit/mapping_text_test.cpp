@@ -347,6 +347,13 @@ TEST(Transforms, NormalizationKanaAndCase) {
       << "only half-width katakana changes";
   EXPECT_EQ(apply("katakana", "あんどう ﾊﾅｺ ゔ ラーメン").value(), "アンドウ ハナコ ヴ ラーメン");
   EXPECT_EQ(apply("hiragana", "アンドウ ﾊﾅｺ ラーメン").value(), "あんどう はなこ らーめん");
+  // Text with nothing to change skips ICU and comes back as it is; the ends of each range change.
+  EXPECT_EQ(apply("katakana", "アンドウ 山田 ABC").value(), "アンドウ 山田 ABC");
+  EXPECT_EQ(apply("hiragana", "あんどう 山田").value(), "あんどう 山田");
+  EXPECT_EQ(apply("fullwidth_kana", "山田 ＡＢ").value(), "山田 ＡＢ");
+  EXPECT_EQ(apply("fullwidth_kana", "･ﾟ").value(), "・\u309A") << "U+FF65 and U+FF9F";
+  EXPECT_EQ(apply("katakana", "ぁゞ").value(), "ァヾ") << "U+3041 and U+309E";
+  EXPECT_EQ(apply("hiragana", "ァヾ").value(), "ぁゞ") << "U+30A1 and U+30FE";
   EXPECT_EQ(apply("upper", "abc ｘｙｚ h123").value(), "ABC ＸＹＺ H123");
 }
 

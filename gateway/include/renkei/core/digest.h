@@ -1,13 +1,11 @@
-// SHA-256 digests (POCO's SHA2Engine) as lowercase hex, for content addressing and stable keys.
+// SHA-256 digests (OpenSSL's EVP, which uses the CPU's SHA instructions where it has them) as
+// lowercase hex, for content addressing and stable keys.
 #pragma once
 
-#include <memory>
 #include <string>
 #include <string_view>
 
-namespace Poco {
-class SHA2Engine;
-}
+struct evp_md_ctx_st;
 
 namespace renkei {
 
@@ -21,10 +19,11 @@ class Sha256 {
   Sha256(const Sha256&) = delete;
   Sha256& operator=(const Sha256&) = delete;
   void update(std::string_view bytes);
+  /// The digest of everything given so far; the object is then spent.
   std::string hex();
 
  private:
-  std::unique_ptr<Poco::SHA2Engine> engine_;
+  evp_md_ctx_st* context_;
 };
 
 }  // namespace renkei

@@ -1,13 +1,15 @@
 // A compact rapidjson Writer that copies strings and keys in runs. rapidjson escapes byte by byte
 // (its SIMD scan only takes strings of 16 bytes or more), which made JSON writing a visible share
-// of mapping and normalizing Bundles full of short Japanese strings. The output is byte for byte
-// what rapidjson::Writer writes: the same escapes (\" \\ \b \f \n \r \t, \u00XX in capitals for
-// other control characters), everything else copied as is.
+// of mapping and normalizing Bundles full of short Japanese strings. Strings are scanned eight
+// bytes at a time. The escapes are rapidjson::Writer's (\" \\ \b \f \n \r \t, \u00XX in capitals
+// for other control characters), everything else copied as is; unlike rapidjson's SSE4.2 scan,
+// which lets 0x1A-0x1F through in long strings, every control character is escaped.
 #pragma once
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cstdint>
 #include <cstring>
 #include <string>
 
@@ -31,6 +33,16 @@ class RunCopyingWriter : public rapidjson::Writer<rapidjson::StringBuffer> {
  private:
   static bool plain(unsigned char c) { return c >= 0x20 && c != '"' && c != '\\'; }
 
+  /// Whether none of the 8 bytes at `s` needs an escape (a control character, '"' or '\\'),
+  /// tested all at once; a true answer is exact, a false one only sends the bytes the slow way.
+  static bool plainWord(const char* s) {
+    constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+    std::uint64_t v;
+    std::memcpy(&v, s, sizeof v);
+    auto below = [](std::uint64_t x, unsigned n) { return (x - kOnes * n) & ~x & kHighs; };
+    return (below(v, 0x20) | below(v ^ (kOnes * '"'), 1) | below(v ^ (kOnes * '\\'), 1)) == 0;
+  }
+
   bool writeRuns(const char* s, rapidjson::SizeType n) {
     static constexpr char kHex[] = "0123456789ABCDEF";
     rapidjson::StringBuffer& out = *os_;
@@ -39,6 +51,7 @@ class RunCopyingWriter : public rapidjson::Writer<rapidjson::StringBuffer> {
     std::size_t i = 0;
     while (i < n) {
       std::size_t j = i;
+      while (j + 8 <= n && plainWord(s + j)) j += 8;
       while (j < n && plain(static_cast<unsigned char>(s[j]))) ++j;
       if (j > i) std::memcpy(out.PushUnsafe(j - i), s + i, j - i);
       if (j == n) break;

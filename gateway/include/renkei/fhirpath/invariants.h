@@ -28,6 +28,10 @@ class FhirPathInvariants : public fhir::InvariantEvaluator {
   Result<bool> holds(const fhir::Constraint& constraint, const fhir::Node& focus,
                      const fhir::InvariantScope& scope) const override;
 
+  /// Whether invariants whose deciding parts are simple are decided without the engine (on by
+  /// default; quick_verdict.h). Off, every invariant runs on the engine: the tests compare both.
+  void setQuickVerdicts(bool on) { quickVerdicts_ = on; }
+
   /// Used by conformsTo() inside invariants.
   void setConformanceCheck(ConformanceCheck check) { conformsTo_ = std::move(check); }
 
@@ -58,6 +62,7 @@ class FhirPathInvariants : public fhir::InvariantEvaluator {
   Slot* slotOf(const fhir::Constraint& c) const;
   mutable std::mutex compileMutex_;
   std::size_t corrected_ = 0;
+  bool quickVerdicts_ = true;
   ConformanceCheck conformsTo_;
 };
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,10 +32,11 @@ struct Limits {
 };
 
 /// One segment: its id and its fields as written (escapes not yet resolved). fields[n] is field
-/// n (1-based; fields[0] is the id); for MSH, fields[1] is the field separator itself.
+/// n (1-based; fields[0] is the id); for MSH, fields[1] is the field separator itself. The fields
+/// are views of the message's decoded text, valid as long as a Message holding them lives.
 struct Segment {
   std::string id;
-  std::vector<std::string> fields;
+  std::vector<std::string_view> fields;
 };
 
 /// One occurrence of a repeated segment and the segments after it up to the next occurrence,
@@ -45,7 +47,8 @@ class Message {
  public:
   /// InvalidInput for what is not an HL7 v2 message (no MSH, bad encoding characters, bytes the
   /// character set cannot decode — the error names the segment, never its content); TooLarge
-  /// past a limit.
+  /// past a limit. Each thread remembers the last message it parsed: parsing the same bytes
+  /// with the same limits again right after (a source, then its mapping) costs a copy.
   static Result<Message> parse(std::string_view bytes, const Limits& limits = {});
 
   const Delimiters& delimiters() const { return delimiters_; }
@@ -69,9 +72,11 @@ class Message {
   std::vector<SegmentGroup> groups(std::string_view segmentId) const;
 
  private:
+  static Result<Message> parseOnce(std::string_view bytes, const Limits& limits);
   std::string unescape(std::string_view text) const;
 
   Delimiters delimiters_;
+  std::shared_ptr<const std::string> text_;  ///< the decoded text the segments' fields view
   std::vector<Segment> segments_;
   std::string charset_;
 };

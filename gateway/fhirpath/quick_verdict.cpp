@@ -1,0 +1,185 @@
+// Invariants decided without the engine (see quick_verdict.h).
+#include "quick_verdict.h"
+
+#include <array>
+#include <cctype>
+
+#include "functions.h"
+
+namespace renkei::fhirpath {
+namespace {
+
+/// What a sub-expression gave: a boolean, the empty collection, or "ask the engine".
+enum class Truth { False, True, Empty, Unknown };
+
+/// The nodes a path selects: at most kMax, else the path is left to the engine.
+struct Nodes {
+  static constexpr std::size_t kMax = 32;
+  std::array<const fhir::Node*, kMax> at{};
+  std::size_t size = 0;
+  bool known = true;
+};
+
+bool present(const fhir::Node& n) { return n.hasValue() || n.hasChildren(); }
+
+/// The present children of `parent` named `name`. A present child whose name extends it
+/// ("valueString" for "value") may be a choice element's: the engine decides that with the
+/// definitions, so the path is unknown.
+void childrenNamed(const fhir::Node& parent, std::string_view name, Nodes& out) {
+  for (const fhir::Node* c = parent.firstChild; c != nullptr; c = c->next) {
+    if (!present(*c)) continue;
+    if (fhir::sameName(c->name, name)) {
+      if (out.size == Nodes::kMax) {
+        out.known = false;
+        return;
+      }
+      out.at[out.size++] = c;
+    } else if (c->name.size() > name.size() && c->name.compare(0, name.size(), name) == 0 &&
+               std::isupper(static_cast<unsigned char>(c->name[name.size()])) != 0) {
+      out.known = false;
+      return;
+    }
+  }
+}
+
+/// A path of plain names from the focus ("entry.search"), or unknown.
+Nodes path(const AstNode& n, const fhir::Node& focus) {
+  Nodes out;
+  if (n.kind != AstKind::Member || n.mayNameType) {
+    out.known = false;
+    return out;
+  }
+  if (n.source == nullptr) {
+    childrenNamed(focus, n.name, out);
+    return out;
+  }
+  const Nodes parents = path(*n.source, focus);
+  if (!parents.known) return parents;
+  for (std::size_t i = 0; i < parents.size && out.known; ++i) childrenNamed(*parents.at[i], n.name, out);
+  return out;
+}
+
+/// A node's text when it can only be a string-like primitive: text kind, not a resource, and a
+/// letter that no number, date, time or boolean is written with.
+std::optional<std::string_view> plainText(const fhir::Node& n) {
+  if (n.kind != fhir::ValueKind::String || n.isResource() || n.value == "true" || n.value == "false") return std::nullopt;
+  for (char c : n.value) {
+    if (std::isalpha(static_cast<unsigned char>(c)) != 0 && c != 'T' && c != 'Z' && c != 'e' && c != 'E') {
+      return n.value;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string_view> stringLiteral(const AstNode& n) {
+  if (n.kind != AstKind::Literal || n.literal.type != ValueType::String) return std::nullopt;
+  return std::string_view(n.literal.string.data, n.literal.string.size);
+}
+
+Truth of(bool b) { return b ? Truth::True : Truth::False; }
+
+Truth evaluate(const AstNode& n, const fhir::Node& focus);
+
+Truth equality(const AstNode& n, const fhir::Node& focus) {
+  std::optional<std::string_view> literal = stringLiteral(n.arg(1));
+  const AstNode* side = &n.arg(0);
+  if (!literal) {
+    literal = stringLiteral(n.arg(0));
+    side = &n.arg(1);
+  }
+  if (!literal || *literal == "true" || *literal == "false") return Truth::Unknown;
+  const Nodes nodes = path(*side, focus);
+  if (!nodes.known || nodes.size > 1) return Truth::Unknown;
+  if (nodes.size == 0) return Truth::Empty;
+  const std::optional<std::string_view> text = plainText(*nodes.at[0]);
+  if (!text) return Truth::Unknown;
+  return of((*text == *literal) == (n.op == BinaryOp::Equal));
+}
+
+Truth logic(const AstNode& n, const fhir::Node& focus) {
+  const Truth a = evaluate(n.arg(0), focus);
+  if (a == Truth::Unknown) return a;
+  if ((n.op == BinaryOp::And && a == Truth::False) || (n.op == BinaryOp::Or && a == Truth::True)) return a;
+  if (n.op == BinaryOp::Implies && a == Truth::False) return Truth::True;
+  const Truth b = evaluate(n.arg(1), focus);
+  if (b == Truth::Unknown) return b;
+  const bool known = a != Truth::Empty && b != Truth::Empty;
+  switch (n.op) {
+    case BinaryOp::And:
+      return b == Truth::False ? Truth::False : known ? Truth::True : Truth::Empty;
+    case BinaryOp::Or:
+      return b == Truth::True ? Truth::True : known ? Truth::False : Truth::Empty;
+    case BinaryOp::Xor:
+      return known ? of(a != b) : Truth::Empty;
+    default:  // implies: the left is true or empty here
+      return b == Truth::True ? Truth::True : known ? Truth::False : Truth::Empty;
+  }
+}
+
+Truth function(const AstNode& n, const fhir::Node& focus) {
+  if (n.source == nullptr) return Truth::Unknown;
+  if (n.function == FunctionId::Not && n.argCount == 0) {
+    const Truth t = evaluate(*n.source, focus);
+    return t == Truth::True ? Truth::False : t == Truth::False ? Truth::True : t;
+  }
+  const Nodes nodes = path(*n.source, focus);
+  if (!nodes.known) return Truth::Unknown;
+  switch (n.function) {
+    case FunctionId::Exists:
+      return n.argCount == 0 ? of(nodes.size > 0) : Truth::Unknown;
+    case FunctionId::Empty:
+      return of(nodes.size == 0);
+    case FunctionId::HasValue:
+      if (nodes.size > 1) return Truth::Unknown;
+      return of(nodes.size == 1 && nodes.at[0]->hasValue() && !nodes.at[0]->isResource());
+    case FunctionId::Contains: {
+      const std::optional<std::string_view> part = n.argCount == 1 ? stringLiteral(n.arg(0)) : std::nullopt;
+      if (!part || nodes.size > 1) return Truth::Unknown;
+      if (nodes.size == 0) return Truth::Empty;
+      const std::optional<std::string_view> text = plainText(*nodes.at[0]);
+      if (!text) return Truth::Unknown;
+      return of(text->find(*part) != std::string_view::npos);
+    }
+    default:
+      return Truth::Unknown;
+  }
+}
+
+Truth evaluate(const AstNode& n, const fhir::Node& focus) {
+  switch (n.kind) {
+    case AstKind::Binary:
+      switch (n.op) {
+        case BinaryOp::And:
+        case BinaryOp::Or:
+        case BinaryOp::Xor:
+        case BinaryOp::Implies:
+          return logic(n, focus);
+        case BinaryOp::Equal:
+        case BinaryOp::NotEqual:
+          return equality(n, focus);
+        default:
+          return Truth::Unknown;
+      }
+    case AstKind::Function:
+      return function(n, focus);
+    default:
+      return Truth::Unknown;
+  }
+}
+
+}  // namespace
+
+std::optional<bool> quickVerdict(const AstNode& root, const fhir::Node& focus) {
+  switch (evaluate(root, focus)) {
+    case Truth::True:
+      return true;
+    case Truth::False:
+    case Truth::Empty:
+      return false;
+    case Truth::Unknown:
+      break;
+  }
+  return std::nullopt;
+}
+
+}  // namespace renkei::fhirpath
