@@ -2,8 +2,10 @@
 #include "renkei/fhir/json_reader.h"
 
 #include <rapidjson/error/en.h>
+#include <rapidjson/internal/dtoa.h>
 #include <rapidjson/reader.h>
 
+#include <cmath>
 #include <cstring>
 #include <unordered_set>
 #include <vector>
@@ -30,25 +32,25 @@ class TreeBuilder {
   void setStream(rapidjson::InsituStringStream* stream) { stream_ = stream; }
   void setStreamingCallback(const std::function<void(const Node&)>* cb) { onResource_ = cb; }
 
-  bool Null() { return primitive({}, ValueKind::None, currentOffset()); }
-  bool Bool(bool b) { return primitive(b ? kTrue : kFalse, ValueKind::Boolean, currentOffset()); }
+  bool Null() { return primitive({}, ValueKind::None, streamOffset(0)); }
+  bool Bool(bool b) { return primitive(b ? kTrue : kFalse, ValueKind::Boolean, streamOffset(0)); }
   bool Int(int) { return true; }
   bool Uint(unsigned) { return true; }
   bool Int64(int64_t) { return true; }
   bool Uint64(uint64_t) { return true; }
   bool Double(double) { return true; }
   bool RawNumber(const char* s, SizeType len, bool) {
-    return primitive({s, len}, ValueKind::Number, offsetOf(s));
+    return primitive(kept(s, len), ValueKind::Number, textOffset(s, 0));
   }
   bool String(const char* s, SizeType len, bool) {
-    return primitive({s, len}, ValueKind::String, offsetOf(s) - 1);
+    return primitive(kept(s, len), ValueKind::String, textOffset(s, 1));
   }
 
   bool Key(const char* s, SizeType len, bool) {
     if (!error_.empty()) return false;
     Frame& f = frames_.back();
-    std::string_view key(s, len);
-    uint32_t off = offsetOf(s) - 1;
+    std::string_view key = kept(s, len);
+    uint32_t off = textOffset(s, 1);
     if (!noteKey(f, key)) return fail("duplicate JSON property '" + std::string(key) + "'", off);
     f.key = key;
     f.keyOffset = off;
@@ -59,7 +61,7 @@ class TreeBuilder {
   bool StartObject() {
     if (!error_.empty()) return false;
     if (!checkLimits()) return false;
-    uint32_t off = currentOffset() - 1;
+    uint32_t off = streamOffset(1);
     if (frames_.empty()) {
       Node* root = doc_.newNode({}, off);
       root->flags |= kFromObject;
@@ -109,7 +111,7 @@ class TreeBuilder {
   bool StartArray() {
     if (!error_.empty()) return false;
     if (!checkLimits()) return false;
-    uint32_t off = currentOffset() - 1;
+    uint32_t off = streamOffset(1);
     if (frames_.empty()) return fail("the document must be a JSON object, not an array", off);
     Frame& f = frames_.back();
     if (f.type == Frame::Skip) {
@@ -202,11 +204,22 @@ class TreeBuilder {
     return scratch_;
   }
 
-  uint32_t offsetOf(const char* p) const {
-    return static_cast<uint32_t>(p - buffer_) + baseOffset_;
+  // Without a buffer the events come from a value in memory: strings are copied into the
+  // document, and nothing has an offset in a text.
+  std::string_view kept(const char* s, SizeType len) {
+    if (buffer_ != nullptr) return {s, len};
+    char* copy = static_cast<char*>(doc_.arena().allocate(len + 1, 1));
+    std::memcpy(copy, s, len);
+    copy[len] = '\0';
+    return {copy, len};
   }
-  uint32_t currentOffset() const {
-    return static_cast<uint32_t>(stream_->Tell()) + baseOffset_;
+  /// The offset of a string `back` bytes before `p` (its opening quote) in the text.
+  uint32_t textOffset(const char* p, uint32_t back) const {
+    return buffer_ == nullptr ? kNoOffset : static_cast<uint32_t>(p - buffer_) + baseOffset_ - back;
+  }
+  /// The offset `back` bytes before where the reader is in the text.
+  uint32_t streamOffset(uint32_t back) const {
+    return stream_ == nullptr ? kNoOffset : static_cast<uint32_t>(stream_->Tell()) + baseOffset_ - back;
   }
 
   void pushObject(Node* n) {
@@ -248,7 +261,7 @@ class TreeBuilder {
     if (frames_.size() >= options_.maxDepth) {
       limitHit_ = true;
       return fail("nesting deeper than the limit of " + std::to_string(options_.maxDepth),
-                  currentOffset());
+                  streamOffset(0));
     }
     return true;
   }
@@ -435,6 +448,30 @@ class TreeBuilder {
 // per-character check), so the parser itself runs without kParseValidateEncodingFlag.
 constexpr unsigned kBaseFlags = rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag;
 
+// A tree built without errors: its root must be a resource (not needed when streaming a Bundle's
+// entries); the issues found on the way are made absolute with its type.
+ReadResult completed(std::unique_ptr<Document> doc, bool streaming) {
+  ReadResult out;
+  Node* root = doc->root();
+  if (root == nullptr) {
+    out.status = Status::invalidInput("the document must be a JSON object");
+    return out;
+  }
+  if (root->resourceType.empty() && !streaming) {
+    std::string where;
+    if (root->offset != kNoOffset) {
+      out.position = doc->position(root->offset);
+      where = "line " + std::to_string(out.position.line) + ", column " + std::to_string(out.position.column) + ": ";
+    }
+    out.status = Status::invalidInput(where + "Unable to find resourceType property");
+    return out;
+  }
+  root->name = root->resourceType;
+  for (Issue& i : doc->issues()) i.expression = std::string(root->resourceType) + i.expression;
+  out.document = std::move(doc);
+  return out;
+}
+
 // Parses `doc`'s text; on success the tree is in `doc`, otherwise the status says why.
 ReadResult parse(std::unique_ptr<Document> doc, const ReadOptions& options,
                  const std::function<void(const Node&)>* onResource) {
@@ -503,22 +540,7 @@ ReadResult parse(std::unique_ptr<Document> doc, const ReadOptions& options,
                                                ": " + out.status.message());
     return out;
   }
-  Node* root = doc->root();
-  if (root == nullptr) {
-    out.status = Status::invalidInput("the document must be a JSON object");
-    return out;
-  }
-  if (root->resourceType.empty() && onResource == nullptr) {
-    out.position = doc->position(root->offset);
-    out.status = Status::invalidInput("line " + std::to_string(out.position.line) + ", column " +
-                                      std::to_string(out.position.column) +
-                                      ": Unable to find resourceType property");
-    return out;
-  }
-  root->name = root->resourceType;
-  for (Issue& i : doc->issues()) i.expression = std::string(root->resourceType) + i.expression;
-  out.document = std::move(doc);
-  return out;
+  return completed(std::move(doc), onResource != nullptr);
 }
 
 }  // namespace
@@ -526,6 +548,54 @@ ReadResult parse(std::unique_ptr<Document> doc, const ReadOptions& options,
 ReadResult readJson(std::string text, const ReadOptions& options) {
   auto doc = std::make_unique<Document>(SourceFormat::Json, std::move(text));
   return parse(std::move(doc), options, nullptr);
+}
+
+struct JsonTreeSink::Impl {
+  explicit Impl(const ReadOptions& o)
+      : options(o), doc(std::make_unique<Document>(SourceFormat::Json, std::string())),
+        builder(*doc, nullptr, 0, options) {}
+  ReadOptions options;
+  std::unique_ptr<Document> doc;
+  TreeBuilder builder;
+};
+
+JsonTreeSink::JsonTreeSink(const ReadOptions& options) : impl_(std::make_unique<Impl>(options)) {}
+JsonTreeSink::~JsonTreeSink() = default;
+
+bool JsonTreeSink::Null() { return impl_->builder.Null(); }
+bool JsonTreeSink::Bool(bool b) { return impl_->builder.Bool(b); }
+bool JsonTreeSink::Int(int i) { return Int64(i); }
+bool JsonTreeSink::Uint(unsigned u) { return Uint64(u); }
+bool JsonTreeSink::Int64(int64_t i) {
+  const std::string text = std::to_string(i);
+  return RawNumber(text.data(), static_cast<unsigned>(text.size()), true);
+}
+bool JsonTreeSink::Uint64(uint64_t u) {
+  const std::string text = std::to_string(u);
+  return RawNumber(text.data(), static_cast<unsigned>(text.size()), true);
+}
+bool JsonTreeSink::Double(double d) {
+  if (!std::isfinite(d)) return false;  // as rapidjson's Writer: JSON has no NaN or infinity
+  char text[32];
+  const char* end = rapidjson::internal::dtoa(d, text);
+  return RawNumber(text, static_cast<unsigned>(end - text), true);
+}
+bool JsonTreeSink::RawNumber(const char* s, unsigned n, bool copy) { return impl_->builder.RawNumber(s, n, copy); }
+bool JsonTreeSink::String(const char* s, unsigned n, bool copy) { return impl_->builder.String(s, n, copy); }
+bool JsonTreeSink::Key(const char* s, unsigned n, bool copy) { return impl_->builder.Key(s, n, copy); }
+bool JsonTreeSink::StartObject() { return impl_->builder.StartObject(); }
+bool JsonTreeSink::EndObject(unsigned n) { return impl_->builder.EndObject(n); }
+bool JsonTreeSink::StartArray() { return impl_->builder.StartArray(); }
+bool JsonTreeSink::EndArray(unsigned n) { return impl_->builder.EndArray(n); }
+
+ReadResult JsonTreeSink::finish() {
+  if (impl_->builder.hasError()) {
+    ReadResult out;
+    out.status = impl_->builder.limitHit() ? Status::tooLarge(impl_->builder.error())
+                                           : Status::invalidInput(impl_->builder.error());
+    return out;
+  }
+  return completed(std::move(impl_->doc), false);
 }
 
 Status streamBundleResources(std::string text, const ReadOptions& options,

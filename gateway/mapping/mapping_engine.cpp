@@ -144,7 +144,9 @@ struct Instance {
   bool pending = false;
 };
 
-Result<std::string> buildBundle(const Mapping& m, Record& record, std::string_view source) {
+/// The record's Bundle, as JSON or (MapMode::Trees) as a tree in `tree`.
+Result<std::string> buildBundle(const Mapping& m, Record& record, std::string_view source, MapMode mode,
+                                std::unique_ptr<fhir::Document>& tree) {
   rapidjson::Document bundle(rapidjson::kObjectType);
   auto& a = bundle.GetAllocator();
   const std::size_t rows = record.values.rows.size();
@@ -256,7 +258,11 @@ Result<std::string> buildBundle(const Mapping& m, Record& record, std::string_vi
     entries.PushBack(entry, a);
   }
   bundle.AddMember("entry", entries, a);
-  return writeJson(bundle);
+  if (mode != MapMode::Trees) return writeJson(bundle);
+  fhir::ReadResult read = readTree(bundle);
+  if (!read.ok()) return Status::invalidInput("the Bundle built is not FHIR JSON: " + read.status.message());
+  tree = std::move(read.document);
+  return std::string();
 }
 
 /// The parts of `fileName` the first matching pattern reads (none when none matches).
@@ -325,10 +331,11 @@ void buildRecords(const Mapping& m, std::vector<Record>& records, std::string_vi
   for (Record& record : records) {
     if (record.bad) continue;
     if (mode == MapMode::RecordsOnly) {
-      out.records.push_back({"", record.lines.front(), record.lines});
+      out.records.push_back({"", nullptr, record.lines.front(), record.lines});
       continue;
     }
-    auto bundle = buildBundle(m, record, fileName);
+    std::unique_ptr<fhir::Document> tree;
+    auto bundle = buildBundle(m, record, fileName, mode, tree);
     if (!bundle.ok()) {
       out.issues.push_back({record.lines.front(), "", bundle.status().message()});
       if (m.allOrNothing) {
@@ -338,7 +345,7 @@ void buildRecords(const Mapping& m, std::vector<Record>& records, std::string_vi
       }
       continue;
     }
-    out.records.push_back({std::move(bundle).value(), record.lines.front(), record.lines});
+    out.records.push_back({std::move(bundle).value(), std::move(tree), record.lines.front(), record.lines});
   }
 }
 
@@ -568,7 +575,10 @@ std::vector<std::string> sliceRecords(std::string_view bytes, int64_t firstLine,
 std::vector<std::string> recordSlices(std::string_view bytes, const MapOutcome& outcome) {
   std::string header;
   if (outcome.headerLine > 0) {
-    header = std::move(sliceRecords(bytes, 1, outcome.rowStarts, "", {{"", outcome.headerLine, {outcome.headerLine}}})[0]);
+    std::vector<MappedRecord> headerOnly(1);
+    headerOnly[0].line = outcome.headerLine;
+    headerOnly[0].lines = {outcome.headerLine};
+    header = std::move(sliceRecords(bytes, 1, outcome.rowStarts, "", headerOnly)[0]);
   }
   return sliceRecords(bytes, 1, outcome.rowStarts, header, outcome.records);
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <optional>
 #include <regex>
 #include <string_view>
 #include <unordered_map>
@@ -12,6 +13,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "renkei/fhir/json_reader.h"
 #include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::mapping {
@@ -114,19 +116,33 @@ std::string decimalText(const std::string& v) {
   return m[1].str() + m[2].str() + m[3].str();
 }
 
+/// The number a decimal placeholder's string stands for, or nullopt when it is an ordinary string.
+std::optional<std::string_view> markedDecimal(const char* s, rapidjson::SizeType n) {
+  std::string_view text(s, n);
+  if (text.substr(0, kDecimalMark.size()) != kDecimalMark) return std::nullopt;
+  text.remove_prefix(kDecimalMark.size());
+  if (text.empty() || decimalText(std::string(text)) != text) return std::nullopt;
+  return text;
+}
+
 /// A JSON writer that writes decimal placeholders' text as numbers, exactly as read.
 class DecimalWriter : public fhir::RunCopyingWriter {
  public:
   using fhir::RunCopyingWriter::RunCopyingWriter;
   bool String(const char* s, rapidjson::SizeType n, bool copy = false) {
-    std::string_view text(s, n);
-    if (text.substr(0, kDecimalMark.size()) == kDecimalMark) {
-      text.remove_prefix(kDecimalMark.size());
-      if (!text.empty() && decimalText(std::string(text)) == text) {
-        return RawValue(text.data(), text.size(), rapidjson::kNumberType);
-      }
-    }
+    if (auto number = markedDecimal(s, n)) return RawValue(number->data(), number->size(), rapidjson::kNumberType);
     return fhir::RunCopyingWriter::String(s, n, copy);
+  }
+};
+
+/// The tree builder with decimal placeholders' text given as numbers, exactly as read.
+class DecimalTreeSink : public fhir::JsonTreeSink {
+ public:
+  bool String(const char* s, rapidjson::SizeType n, bool copy) {
+    if (auto number = markedDecimal(s, n)) {
+      return RawNumber(number->data(), static_cast<rapidjson::SizeType>(number->size()), true);
+    }
+    return fhir::JsonTreeSink::String(s, n, copy);
   }
 };
 
@@ -532,6 +548,16 @@ std::string writeJson(const Value& built) {
   DecimalWriter w(sb);
   built.Accept(w);
   return std::string(sb.GetString(), sb.GetSize());
+}
+
+fhir::ReadResult readTree(const Value& built) {
+  DecimalTreeSink sink;
+  if (!built.Accept(sink)) {
+    fhir::ReadResult failed = sink.finish();
+    if (failed.ok()) failed = {nullptr, Status::invalidInput("the built Bundle is not JSON"), {}};
+    return failed;
+  }
+  return sink.finish();
 }
 
 bool matchTemplate(const Value& templ, const Value& data, const std::set<std::string>& perRowFields,

@@ -17,6 +17,8 @@
 
 #include <rapidjson/document.h>
 
+#include "renkei/fhir/document.h"
+
 namespace renkei::mapping {
 
 /// A piece of a template string: literal text or a placeholder ("{name}" / "{name:number}").
@@ -100,6 +102,8 @@ struct Bindings {
 /// Built JSON as text: a decimal placeholder's value ("{x:number}" with 11.40) is written as the
 /// number exactly as read, since FHIR decimals keep their precision.
 std::string writeJson(const rapidjson::Value& built);
+/// The same value as a FHIR tree (fhir::JsonTreeSink), decimals as exactly as writeJson writes them.
+fhir::ReadResult readTree(const rapidjson::Value& built);
 
 /// How many constants (other than resourceType) a template has: the more, the more specific.
 int constantCount(const rapidjson::Value& templ);

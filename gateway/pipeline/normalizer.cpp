@@ -18,23 +18,24 @@ std::string mappedInputName(const std::string& file, const std::string& mappingI
   return file + "#map=" + mappingId + "@L" + std::to_string(line);
 }
 
-std::optional<std::string> Normalizer::mapRecord(const std::string& bytes, std::string_view fileName,
-                                                 const std::string& mappingId, int64_t line,
-                                                 std::string& error) const {
+std::unique_ptr<fhir::Document> Normalizer::mapRecord(const std::string& bytes, std::string_view fileName,
+                                                     const std::string& mappingId, int64_t line,
+                                                     std::string& error) const {
   const mapping::Mapping* m = mappings_ ? mappings_->byId(mappingId) : nullptr;
   if (m == nullptr) {
     error = fhir::operationOutcomeJson({fhir::fatalIssue("no mapping '" + mappingId + "' is loaded")});
-    return std::nullopt;
+    return nullptr;
   }
-  // The stored bytes are the record's own rows (with the header): they map to that one record.
-  auto outcome = mapping::mapFile(*m, bytes, fileName);
-  if (outcome.ok() && outcome->records.size() == 1) return std::move(outcome->records.front().bundleJson);
+  // The stored bytes are the record's own rows (with the header): they map to that one record,
+  // whose Bundle comes as a tree (no JSON written and read back).
+  auto outcome = mapping::mapFile(*m, bytes, fileName, {}, mapping::MapMode::Trees);
+  if (outcome.ok() && outcome->records.size() == 1) return std::move(outcome->records.front().bundle);
   std::string why = !outcome.ok() ? outcome.status().message()
                                   : "the rows of line " + std::to_string(line) + " make " +
                                         std::to_string(outcome->records.size()) + " records, not one";
   if (outcome.ok() && !outcome->issues.empty()) why = "column '" + outcome->issues.front().column + "': " + outcome->issues.front().message;
   error = fhir::operationOutcomeJson({fhir::fatalIssue("mapping " + mappingId + ": " + why)});
-  return std::nullopt;
+  return nullptr;
 }
 
 Normalized Normalizer::normalize(std::string bytes, std::string_view name) const {
@@ -49,10 +50,9 @@ Normalized Normalizer::normalize(std::string bytes, std::string_view name) const
     } catch (const std::exception&) {
       line = 0;
     }
-    auto bundle = mapRecord(bytes, name.substr(0, tag), spec.substr(0, at), line, out.error);
+    std::unique_ptr<fhir::Document> bundle = mapRecord(bytes, name.substr(0, tag), spec.substr(0, at), line, out.error);
     if (!bundle) return out;
-    bytes = std::move(*bundle);
-    name = "record.json";
+    return validated(std::move(bundle));
   }
   auto read = fhir::readResource(std::move(bytes), fhir::formatFromName(name));
   if (!read.ok()) {
@@ -60,7 +60,12 @@ Normalized Normalizer::normalize(std::string bytes, std::string_view name) const
         {fhir::fatalIssue(read.status.message(), read.position.line, read.position.column)});
     return out;
   }
-  fhir::ValidationResult result = validator_->validate(*read.document, options_.validation);
+  return validated(std::move(read.document));
+}
+
+Normalized Normalizer::validated(std::unique_ptr<fhir::Document> document) const {
+  Normalized out;
+  fhir::ValidationResult result = validator_->validate(*document, options_.validation);
   if (options_.rejectInvalid && !result.valid()) {
     std::vector<fhir::Issue> errors;
     for (const fhir::Issue& i : result.issues) {
@@ -72,8 +77,8 @@ Normalized Normalizer::normalize(std::string bytes, std::string_view name) const
     return out;
   }
   const fhir::ElementNavigator navigator(*definitions_);
-  out.canonical = fhir::writeJson(*read.document->root(), &navigator);
-  out.document = std::move(read.document);
+  out.canonical = fhir::writeJson(*document->root(), &navigator);
+  out.document = std::move(document);
   return out;
 }
 

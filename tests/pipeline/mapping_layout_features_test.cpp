@@ -6,9 +6,15 @@
 
 #include <rapidjson/document.h>
 
+#include <filesystem>
+
+#include "renkei/fhir/element_navigator.h"
+#include "renkei/fhir/json_reader.h"
+#include "renkei/fhir/json_writer.h"
 #include "renkei/mapping/file_name_pattern.h"
 #include "renkei/mapping/mapping.h"
 #include "renkei/mapping/mapping_engine.h"
+#include "support/test_env.h"
 
 namespace renkei::test {
 namespace {
@@ -248,6 +254,43 @@ TEST(MappingParameters, GiveTheInstitutionAMessageLeavesOut) {
   ASSERT_TRUE(with.ok()) << with.status().message();
   ASSERT_EQ(with->records.size(), 1u) << (with->issues.empty() ? "" : with->issues.front().message);
   EXPECT_NE(with->records[0].bundleJson.find("urn:oid:1.2.392.100495.20.3.51.11312345678"), std::string::npos);
+}
+
+TEST(MappingTrees, EveryGoldenCaseGivesTheTreeItsJsonReadsAs) {
+  // MapMode::Trees (what the Normalizer maps with) must give what the JSON of MapMode::Bundles
+  // reads as, for every golden case of every mapping.
+  std::vector<mapping::MappingError> errors;
+  const mapping::MappingSet set = mapping::MappingSet::load(mapping::defaultMappingsDir(), errors);
+  ASSERT_TRUE(errors.empty());
+  const fhir::ElementNavigator navigator(*coreDefinitions());
+  int compared = 0;
+  for (const auto& m : set.all()) {
+    const std::filesystem::path golden = sourceDir() / "mappings" / m->id / "golden";
+    if (!std::filesystem::is_directory(golden)) continue;
+    for (const auto& caseDir : std::filesystem::directory_iterator(golden)) {
+      if (!caseDir.is_directory()) continue;
+      for (const auto& file : std::filesystem::directory_iterator(caseDir.path())) {
+        if (file.path().stem() == "expected") continue;
+        const std::string bytes = readText(file.path());
+        const std::string name = file.path().filename().string();
+        auto json = mapping::mapFile(*m, bytes, name);
+        auto trees = mapping::mapFile(*m, bytes, name, {}, mapping::MapMode::Trees);
+        ASSERT_EQ(json.ok(), trees.ok()) << file.path();
+        if (!json.ok()) continue;
+        ASSERT_EQ(json->records.size(), trees->records.size()) << file.path();
+        for (std::size_t i = 0; i < json->records.size(); ++i) {
+          auto read = fhir::readJson(json->records[i].bundleJson);
+          ASSERT_TRUE(read.ok() && trees->records[i].bundle != nullptr) << file.path();
+          EXPECT_TRUE(trees->records[i].bundleJson.empty());
+          EXPECT_EQ(fhir::writeJson(*trees->records[i].bundle->root(), &navigator),
+                    fhir::writeJson(*read.document->root(), &navigator))
+              << file.path();
+          ++compared;
+        }
+      }
+    }
+  }
+  EXPECT_GT(compared, 40);
 }
 
 }  // namespace

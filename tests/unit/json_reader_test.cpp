@@ -1,7 +1,10 @@
 // FHIR JSON reading: exact decimals, `_name` merging, limits and errors with line:column.
 #include <gtest/gtest.h>
 
+#include <rapidjson/document.h>
+
 #include "renkei/fhir/json_reader.h"
+#include "renkei/fhir/json_writer.h"
 
 namespace renkei::fhir {
 namespace {
@@ -157,6 +160,66 @@ TEST(JsonReader, ResourceTypeIsAnOrdinaryElementOutsideResourcePositions) {
   EXPECT_FALSE(instance->isResource());
   EXPECT_EQ(instance->childValue("resourceType"), "Patient");
   EXPECT_EQ(r.document->root()->child("contained")->resourceType, "Basic");
+}
+
+}  // namespace
+}  // namespace renkei::fhir
+
+namespace renkei::fhir {
+namespace {
+
+/// A JSON text parsed by rapidjson and given to a JsonTreeSink as events.
+ReadResult sunk(const char* text, const ReadOptions& options = {}) {
+  rapidjson::Document value;
+  value.Parse(text);
+  JsonTreeSink sink(options);
+  value.Accept(sink);
+  return sink.finish();
+}
+
+TEST(JsonTreeSink, BuildsTheTreeReadJsonBuildsWithoutPositions) {
+  const char* text = R"({"resourceType":"Bundle","type":"collection","total":3,"entry":[{"fullUrl":"urn:uuid:1",
+      "resource":{"resourceType":"Patient","active":true,"birthDate":"1940-04-01","_birthDate":{"id":"b"},
+      "name":[{"given":["花子",null],"_given":[null,{"id":"g"}]}]}}],"link":[]})";
+  auto fromText = readJson(text);
+  auto fromEvents = sunk(text);
+  ASSERT_TRUE(fromText.ok() && fromEvents.ok()) << fromEvents.status.message();
+  const ElementNavigator* none = nullptr;
+  EXPECT_EQ(writeJson(*fromEvents.document->root(), none), writeJson(*fromText.document->root(), none));
+  const Node* patient = path(fromEvents.document->root(), {"entry", "resource"});
+  ASSERT_NE(patient, nullptr);
+  EXPECT_EQ(patient->resourceType, "Patient");
+  EXPECT_EQ(path(patient, {"birthDate", "id"})->value, "b") << "`_birthDate` merges into its element";
+  EXPECT_EQ(path(fromEvents.document->root(), {"total"})->kind, ValueKind::Number);
+  ASSERT_EQ(fromEvents.document->issues().size(), 1u) << "the empty array";
+  EXPECT_EQ(fromEvents.document->issues()[0].expression, "Bundle.link");
+  EXPECT_EQ(fromEvents.document->issues()[0].offset, kNoOffset) << "made in memory: no place in a text";
+}
+
+TEST(JsonTreeSink, NumbersAreWrittenAsTheirTextAndLimitsHold) {
+  rapidjson::Document value(rapidjson::kObjectType);
+  auto& a = value.GetAllocator();
+  value.AddMember("resourceType", "Observation", a);
+  rapidjson::Value quantity(rapidjson::kObjectType);
+  quantity.AddMember("value", 1.5, a);
+  quantity.AddMember("comparator", "<", a);
+  value.AddMember("valueQuantity", quantity, a);
+  value.AddMember("count", static_cast<int64_t>(-12), a);
+  JsonTreeSink sink;
+  ASSERT_TRUE(value.Accept(sink));
+  auto r = sink.finish();
+  ASSERT_TRUE(r.ok()) << r.status.message();
+  EXPECT_EQ(path(r.document->root(), {"valueQuantity", "value"})->value, "1.5");
+  EXPECT_EQ(path(r.document->root(), {"count"})->value, "-12");
+
+  ReadOptions shallow;
+  shallow.maxDepth = 2;
+  auto deep = sunk(R"({"resourceType":"Patient","name":[{"period":{"start":"2000"}}]})", shallow);
+  EXPECT_FALSE(deep.ok());
+  EXPECT_EQ(deep.status.code(), StatusCode::TooLarge);
+  auto untyped = sunk(R"({"id":"x"})");
+  EXPECT_FALSE(untyped.ok());
+  EXPECT_EQ(untyped.status.message(), "Unable to find resourceType property");
 }
 
 }  // namespace

@@ -3,11 +3,13 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "renkei/core/status.h"
+#include "renkei/fhir/document.h"
 #include "renkei/mapping/mapping.h"
 
 namespace renkei::mapping {
@@ -21,6 +23,7 @@ struct RowIssue {
 
 struct MappedRecord {
   std::string bundleJson;  ///< a collection Bundle tagged with the mapping id and version
+  std::unique_ptr<fhir::Document> bundle;  ///< MapMode::Trees: that Bundle as a tree, no JSON
   int64_t line = 0;        ///< the record's first row
   std::vector<int64_t> lines;  ///< the physical line where each of its rows starts
 };
@@ -46,9 +49,10 @@ std::pair<std::string_view, MappingParameters> splitMappingParameters(std::strin
 /// InvalidInput naming the key or value that is not of the allowed characters.
 Status checkMappingParameters(const MappingParameters& parameters);
 
-/// What mapping a file makes: the records' Bundles, or only the records (their rows, lines and
-/// row problems) for a source that commits each record's bytes and lets the Normalizer map it.
-enum class MapMode { Bundles, RecordsOnly };
+/// What mapping a file makes: the records' Bundles as JSON, or as trees ready to validate (the
+/// Normalizer: no JSON written and read back), or only the records (their rows, lines and row
+/// problems) for a source that commits each record's bytes and lets the Normalizer map it.
+enum class MapMode { Bundles, Trees, RecordsOnly };
 
 /// Reads a file in the mapping's layout; `fileName` (its last path part counts) gives the fields
 /// read from the name (match.file_names placeholders), the mapping parameters (see above), and

@@ -38,10 +38,12 @@ class Normalizer {
   void setMappings(std::shared_ptr<const mapping::MappingSet> mappings) { mappings_ = std::move(mappings); }
 
  private:
-  /// The record's Bundle JSON (its file's name gives the fields a layout reads from names), or an
-  /// OperationOutcome JSON in `error`.
-  std::optional<std::string> mapRecord(const std::string& bytes, std::string_view fileName,
-                                       const std::string& mappingId, int64_t line, std::string& error) const;
+  /// The record's Bundle as a tree (its file's name gives the fields a layout reads from names),
+  /// or null and an OperationOutcome JSON in `error`.
+  std::unique_ptr<fhir::Document> mapRecord(const std::string& bytes, std::string_view fileName,
+                                            const std::string& mappingId, int64_t line, std::string& error) const;
+  /// The document validated and written as canonical JSON, or the errors that refuse it.
+  Normalized validated(std::unique_ptr<fhir::Document> document) const;
   std::shared_ptr<const fhir::Definitions> definitions_;
   std::shared_ptr<const fhir::Validator> validator_;
   NormalizeOptions options_;
