@@ -139,7 +139,9 @@ Result<bool> FhirPathInvariants::holds(const fhir::Constraint& constraint, const
     return *compiled.verdictWhenAbsent;
   }
   if (quickVerdicts_) {
-    if (const std::optional<bool> quick = quickVerdict(*expr->program().root, focus)) return *quick;
+    if (const std::optional<bool> quick = quickVerdict(*expr->program().root, focus, scope.resource, scope.rootResource)) {
+      return *quick;
+    }
   }
   const Item item = scope.sd == nullptr
                         ? resourceItem(definitions_.get(), focus)

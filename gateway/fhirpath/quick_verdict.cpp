@@ -22,6 +22,16 @@ struct Nodes {
 
 bool present(const fhir::Node& n) { return n.hasValue() || n.hasChildren(); }
 
+/// What the expression is evaluated on: the focus, and the resources %resource and
+/// %rootResource name (null when not known).
+struct Scope {
+  const fhir::Node* focus;
+  const fhir::Node* resource;
+  const fhir::Node* rootResource;
+
+  Scope on(const fhir::Node& item) const { return {&item, resource, rootResource}; }
+};
+
 /// The present children of `parent` named `name`. A present child whose name extends it
 /// ("valueString" for "value") may be a choice element's: the engine decides that with the
 /// definitions, so the path is unknown.
@@ -42,18 +52,28 @@ void childrenNamed(const fhir::Node& parent, std::string_view name, Nodes& out) 
   }
 }
 
-/// A path of plain names from the focus ("entry.search"), or unknown.
-Nodes path(const AstNode& n, const fhir::Node& focus) {
+/// A path of plain names from the focus ("entry.search") or from %resource / %rootResource, or
+/// unknown.
+Nodes path(const AstNode& n, const Scope& scope) {
   Nodes out;
+  if (n.kind == AstKind::Variable && (n.variable == VariableKind::Resource || n.variable == VariableKind::RootResource)) {
+    const fhir::Node* r = n.variable == VariableKind::Resource ? scope.resource : scope.rootResource;
+    if (r == nullptr) {
+      out.known = false;
+    } else {
+      out.at[out.size++] = r;
+    }
+    return out;
+  }
   if (n.kind != AstKind::Member || n.mayNameType) {
     out.known = false;
     return out;
   }
   if (n.source == nullptr) {
-    childrenNamed(focus, n.name, out);
+    childrenNamed(*scope.focus, n.name, out);
     return out;
   }
-  const Nodes parents = path(*n.source, focus);
+  const Nodes parents = path(*n.source, scope);
   if (!parents.known) return parents;
   for (std::size_t i = 0; i < parents.size && out.known; ++i) childrenNamed(*parents.at[i], n.name, out);
   return out;
@@ -78,17 +98,28 @@ std::optional<std::string_view> stringLiteral(const AstNode& n) {
 
 Truth of(bool b) { return b ? Truth::True : Truth::False; }
 
-Truth evaluate(const AstNode& n, const fhir::Node& focus);
+Truth evaluate(const AstNode& n, const Scope& scope);
 
-Truth equality(const AstNode& n, const fhir::Node& focus) {
+/// `=` / `!=` of two booleans (exists() = (…)): both sides are evaluated, as the engine does.
+Truth booleanEquality(const AstNode& n, const Scope& scope) {
+  const Truth a = evaluate(n.arg(0), scope);
+  if (a == Truth::Unknown) return a;
+  const Truth b = evaluate(n.arg(1), scope);
+  if (b == Truth::Unknown) return b;
+  if (a == Truth::Empty || b == Truth::Empty) return Truth::Empty;
+  return of((a == b) == (n.op == BinaryOp::Equal));
+}
+
+Truth equality(const AstNode& n, const Scope& scope) {
   std::optional<std::string_view> literal = stringLiteral(n.arg(1));
   const AstNode* side = &n.arg(0);
   if (!literal) {
     literal = stringLiteral(n.arg(0));
     side = &n.arg(1);
   }
-  if (!literal || *literal == "true" || *literal == "false") return Truth::Unknown;
-  const Nodes nodes = path(*side, focus);
+  if (!literal) return booleanEquality(n, scope);
+  if (*literal == "true" || *literal == "false") return Truth::Unknown;
+  const Nodes nodes = path(*side, scope);
   if (!nodes.known || nodes.size > 1) return Truth::Unknown;
   if (nodes.size == 0) return Truth::Empty;
   const std::optional<std::string_view> text = plainText(*nodes.at[0]);
@@ -96,12 +127,12 @@ Truth equality(const AstNode& n, const fhir::Node& focus) {
   return of((*text == *literal) == (n.op == BinaryOp::Equal));
 }
 
-Truth logic(const AstNode& n, const fhir::Node& focus) {
-  const Truth a = evaluate(n.arg(0), focus);
+Truth logic(const AstNode& n, const Scope& scope) {
+  const Truth a = evaluate(n.arg(0), scope);
   if (a == Truth::Unknown) return a;
   if ((n.op == BinaryOp::And && a == Truth::False) || (n.op == BinaryOp::Or && a == Truth::True)) return a;
   if (n.op == BinaryOp::Implies && a == Truth::False) return Truth::True;
-  const Truth b = evaluate(n.arg(1), focus);
+  const Truth b = evaluate(n.arg(1), scope);
   if (b == Truth::Unknown) return b;
   const bool known = a != Truth::Empty && b != Truth::Empty;
   switch (n.op) {
@@ -116,15 +147,26 @@ Truth logic(const AstNode& n, const fhir::Node& focus) {
   }
 }
 
-Truth function(const AstNode& n, const fhir::Node& focus) {
+Truth function(const AstNode& n, const Scope& scope) {
   if (n.source == nullptr) return Truth::Unknown;
   if (n.function == FunctionId::Not && n.argCount == 0) {
-    const Truth t = evaluate(*n.source, focus);
+    const Truth t = evaluate(*n.source, scope);
     return t == Truth::True ? Truth::False : t == Truth::False ? Truth::True : t;
   }
-  const Nodes nodes = path(*n.source, focus);
+  const Nodes nodes = path(*n.source, scope);
   if (!nodes.known) return Truth::Unknown;
   switch (n.function) {
+    case FunctionId::All: {
+      // As the engine: the criterion on each item in turn, stopping at the first that does not
+      // hold (an empty criterion does not).
+      if (n.argCount != 1) return Truth::Unknown;
+      for (std::size_t i = 0; i < nodes.size; ++i) {
+        const Truth t = evaluate(n.arg(0), scope.on(*nodes.at[i]));
+        if (t == Truth::Unknown) return t;
+        if (t != Truth::True) return Truth::False;
+      }
+      return Truth::True;
+    }
     case FunctionId::Exists:
       return n.argCount == 0 ? of(nodes.size > 0) : Truth::Unknown;
     case FunctionId::Empty:
@@ -145,7 +187,7 @@ Truth function(const AstNode& n, const fhir::Node& focus) {
   }
 }
 
-Truth evaluate(const AstNode& n, const fhir::Node& focus) {
+Truth evaluate(const AstNode& n, const Scope& scope) {
   switch (n.kind) {
     case AstKind::Binary:
       switch (n.op) {
@@ -153,15 +195,15 @@ Truth evaluate(const AstNode& n, const fhir::Node& focus) {
         case BinaryOp::Or:
         case BinaryOp::Xor:
         case BinaryOp::Implies:
-          return logic(n, focus);
+          return logic(n, scope);
         case BinaryOp::Equal:
         case BinaryOp::NotEqual:
-          return equality(n, focus);
+          return equality(n, scope);
         default:
           return Truth::Unknown;
       }
     case AstKind::Function:
-      return function(n, focus);
+      return function(n, scope);
     default:
       return Truth::Unknown;
   }
@@ -169,8 +211,9 @@ Truth evaluate(const AstNode& n, const fhir::Node& focus) {
 
 }  // namespace
 
-std::optional<bool> quickVerdict(const AstNode& root, const fhir::Node& focus) {
-  switch (evaluate(root, focus)) {
+std::optional<bool> quickVerdict(const AstNode& root, const fhir::Node& focus, const fhir::Node* resource,
+                                 const fhir::Node* rootResource) {
+  switch (evaluate(root, Scope{&focus, resource, rootResource})) {
     case Truth::True:
       return true;
     case Truth::False:

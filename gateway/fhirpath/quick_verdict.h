@@ -1,6 +1,7 @@
 // Deciding an invariant without the FHIRPath engine when the parts it needs are simple: paths of
-// plain child names, exists(), empty(), hasValue(), not(), contains('text'), '=' / '!=' against a
-// text literal, and and / or / xor / implies with the engine's own left-to-right short cuts. Most
+// plain child names (from the focus, %resource or %rootResource), exists(), empty(), hasValue(),
+// not(), contains('text'), all(criterion), '=' / '!=' against a text literal or between two such
+// booleans, and and / or / xor / implies with the engine's own left-to-right short cuts. Most
 // core invariants read like "type = 'document' implies ..." or "value.empty() or system.exists()",
 // and on a given resource the part decided first settles them. Anything else (or a value whose
 // type the tree alone cannot tell) leaves the verdict to the engine.
@@ -14,7 +15,9 @@
 namespace renkei::fhirpath {
 
 /// The invariant's verdict on `focus` (true when it holds; an empty result counts as false, as
-/// for the engine), or nullopt when the engine must evaluate it.
-std::optional<bool> quickVerdict(const AstNode& root, const fhir::Node& focus);
+/// for the engine), or nullopt when the engine must evaluate it. `resource` and `rootResource`
+/// are what %resource and %rootResource name (null: unknown).
+std::optional<bool> quickVerdict(const AstNode& root, const fhir::Node& focus, const fhir::Node* resource,
+                                 const fhir::Node* rootResource);
 
 }  // namespace renkei::fhirpath
