@@ -32,6 +32,8 @@ struct Scope {
   Scope on(const fhir::Node& item) const { return {&item, resource, rootResource}; }
 };
 
+Truth evaluate(const AstNode& n, const Scope& scope);
+
 /// The present children of `parent` named `name`. A present child whose name extends it
 /// ("valueString" for "value") may be a choice element's: the engine decides that with the
 /// definitions, so the path is unknown.
@@ -62,6 +64,20 @@ Nodes path(const AstNode& n, const Scope& scope) {
       out.known = false;
     } else {
       out.at[out.size++] = r;
+    }
+    return out;
+  }
+  if (n.kind == AstKind::Function && n.function == FunctionId::Where && n.argCount == 1 && n.source != nullptr) {
+    // As the engine: the items whose criterion holds (an empty criterion does not), in order.
+    const Nodes items = path(*n.source, scope);
+    if (!items.known) return items;
+    for (std::size_t i = 0; i < items.size; ++i) {
+      const Truth t = evaluate(n.arg(0), scope.on(*items.at[i]));
+      if (t == Truth::Unknown) {
+        out.known = false;
+        return out;
+      }
+      if (t == Truth::True) out.at[out.size++] = items.at[i];
     }
     return out;
   }
@@ -97,8 +113,6 @@ std::optional<std::string_view> stringLiteral(const AstNode& n) {
 }
 
 Truth of(bool b) { return b ? Truth::True : Truth::False; }
-
-Truth evaluate(const AstNode& n, const Scope& scope);
 
 /// `=` / `!=` of two booleans (exists() = (…)): both sides are evaluated, as the engine does.
 Truth booleanEquality(const AstNode& n, const Scope& scope) {
