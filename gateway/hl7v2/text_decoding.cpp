@@ -15,31 +15,33 @@ namespace {
 /// an ASCII byte from 0x40).
 bool cp932Lead(unsigned char c) { return (c >= 0x81 && c <= 0x9F) || (c >= 0xE0 && c <= 0xFC); }
 
-/// Appends the UTF-8 of a run of CP932 characters to `out`; false when ICU cannot decode it.
-bool appendCp932Run(std::string_view run, std::string& out) {
+/// Appends the UTF-8 of a run of CP932 characters to `out`; InvalidInput when ICU cannot decode
+/// it, Internal when ICU has no converter.
+Status appendCp932Run(std::string_view run, std::string& out) {
+  const auto notCp932 = [] { return Status::invalidInput("bytes that are not CP932 (Windows-31J)"); };
   // One converter per thread, reset for each run: opening one costs more than decoding a message.
   thread_local std::unique_ptr<UConverter, void (*)(UConverter*)> converter(nullptr, ucnv_close);
   thread_local std::u16string units;
   UErrorCode error = U_ZERO_ERROR;
   if (!converter) {
     converter.reset(ucnv_open("windows-31j", &error));
-    if (U_FAILURE(error)) return false;
+    if (U_FAILURE(error)) return Status::internal(std::string("ICU windows-31j: ") + u_errorName(error));
     ucnv_setToUCallBack(converter.get(), UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &error);
   }
   ucnv_resetToUnicode(converter.get());
   if (units.size() < run.size() + 1) units.resize(run.size() + 1);
   const int32_t n = ucnv_toUChars(converter.get(), units.data(), static_cast<int32_t>(units.size()), run.data(),
                                   static_cast<int32_t>(run.size()), &error);
-  if (U_FAILURE(error)) return false;
+  if (U_FAILURE(error)) return notCp932();
   // At most three UTF-8 bytes for each UTF-16 unit (a pair's four bytes are two units' six).
   const std::size_t at = out.size();
   out.resize(at + static_cast<std::size_t>(n) * 3);
   int32_t length = 0;
   u_strToUTF8(out.data() + at, static_cast<int32_t>(n) * 3, &length, reinterpret_cast<const UChar*>(units.data()), n,
               &error);
-  if (U_FAILURE(error)) return false;
+  if (U_FAILURE(error)) return notCp932();
   out.resize(at + static_cast<std::size_t>(length));
-  return true;
+  return Status::okStatus();
 }
 
 }  // namespace
@@ -59,9 +61,7 @@ Result<std::string> decodeCp932(std::string_view bytes) {
       i += cp932Lead(static_cast<unsigned char>(bytes[i])) ? 2 : 1;
     }
     i = std::min(i, bytes.size());
-    if (!appendCp932Run(bytes.substr(run, i - run), out)) {
-      return Status::invalidInput("bytes that are not CP932 (Windows-31J)");
-    }
+    RENKEI_RETURN_IF_ERROR(appendCp932Run(bytes.substr(run, i - run), out));
   }
   return out;
 }

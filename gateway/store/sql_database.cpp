@@ -26,13 +26,13 @@ constexpr std::size_t kKeptStatements = 1024;
 SqlDatabase::SqlDatabase(Dialect dialect, std::unique_ptr<Poco::Data::Session> session)
     : dialect_(dialect), session_(std::move(session)) {
   if (dialect_ == Dialect::Sqlite) {
-    statements_ = std::make_unique<SqliteStatements>(
+    sqlite_ = std::make_unique<SqliteStatements>(
         Poco::Data::SQLite::Utility::dbHandle(*session_), kKeptStatements);
     return;
   }
   auto* pg = dynamic_cast<Poco::Data::PostgreSQL::SessionImpl*>(session_->impl());
   if (pg == nullptr) throw Poco::InvalidArgumentException("not a PostgreSQL session");
-  prepared_ = std::make_unique<PostgresStatements>(static_cast<PGconn*>(pg->handle()), kKeptStatements);
+  postgres_ = std::make_unique<PostgresStatements>(static_cast<PGconn*>(pg->handle()), kKeptStatements);
   // Kept statements are parsed once but still planned for their values each time: a plan made
   // once for any value would be chosen from the statistics of queue tables that fill and empty
   // in seconds.
@@ -60,8 +60,8 @@ std::string SqlDatabase::translate(std::string_view sql) const {
 }
 
 void SqlDatabase::exec(std::string_view sql, const std::vector<SqlParam>& params) {
-  if (prepared_) return prepared_->run(translate(sql), params, nullptr);
-  if (statements_->run(sql, params, nullptr)) return;
+  if (postgres_) return postgres_->run(translate(sql), params, nullptr);
+  if (sqlite_->run(sql, params, nullptr)) return;
   // Several statements in one text (SQLite only): POCO runs them one after another.
   Poco::Data::Statement st(*session_);
   st << std::string(sql);
@@ -74,26 +74,26 @@ void SqlDatabase::exec(std::string_view sql, const std::vector<SqlParam>& params
 void SqlDatabase::execEach(std::string_view sql, std::size_t columns,
                            const std::vector<SqlParam>& params) {
   if (columns == 0 || params.empty()) return;
-  if (statements_) return statements_->runEach(sql, columns, params);
+  if (sqlite_) return sqlite_->runEach(sql, columns, params);
   const std::string translated = translate(sql);
   for (std::size_t at = 0; at + columns <= params.size(); at += columns) {
-    prepared_->run(translated, std::vector<SqlParam>(params.begin() + at, params.begin() + at + columns),
+    postgres_->run(translated, std::vector<SqlParam>(params.begin() + at, params.begin() + at + columns),
                    nullptr);
   }
 }
 
 std::vector<SqlRow> SqlDatabase::query(std::string_view sql, const std::vector<SqlParam>& params) {
   std::vector<SqlRow> rows;
-  if (prepared_) {
-    prepared_->run(translate(sql), params, &rows);
-  } else if (!statements_->run(sql, params, &rows)) {
+  if (postgres_) {
+    postgres_->run(translate(sql), params, &rows);
+  } else if (!sqlite_->run(sql, params, &rows)) {
     throw Poco::InvalidArgumentException("a query is one statement");
   }
   return rows;
 }
 
 Poco::Int64 SqlDatabase::insert(std::string_view sql, const std::vector<SqlParam>& params) {
-  if (prepared_) return integer(query(std::string(sql) + " RETURNING id", params).at(0).at(0));
+  if (postgres_) return integer(query(std::string(sql) + " RETURNING id", params).at(0).at(0));
   exec(sql, params);
   return integer(query("SELECT last_insert_rowid()").at(0).at(0));
 }

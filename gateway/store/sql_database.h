@@ -76,8 +76,8 @@ class SqlDatabase {
   Dialect dialect_;
   bool deferred_ = false;  ///< SQLite: the connection is at synchronous=NORMAL
   std::unique_ptr<Poco::Data::Session> session_;
-  std::unique_ptr<SqliteStatements> statements_;  ///< SQLite; finalized before the session closes
-  std::unique_ptr<PostgresStatements> prepared_;  ///< PostgreSQL
+  std::unique_ptr<SqliteStatements> sqlite_;  ///< SQLite; finalized before the session closes
+  std::unique_ptr<PostgresStatements> postgres_;  ///< PostgreSQL
   std::atomic<int64_t> commits_{0};
 };
 
