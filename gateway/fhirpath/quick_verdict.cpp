@@ -15,7 +15,7 @@ enum class Truth { False, True, Empty, Unknown };
 /// The nodes a path selects: at most kMax, else the path is left to the engine.
 struct Nodes {
   static constexpr std::size_t kMax = 32;
-  std::array<const fhir::Node*, kMax> at{};
+  std::array<const fhir::Node*, kMax> at;  ///< only the first `size` are set
   std::size_t size = 0;
   bool known = true;
 };
@@ -55,9 +55,8 @@ void childrenNamed(const fhir::Node& parent, std::string_view name, Nodes& out) 
 }
 
 /// A path of plain names from the focus ("entry.search") or from %resource / %rootResource, or
-/// unknown.
-Nodes path(const AstNode& n, const Scope& scope) {
-  Nodes out;
+/// unknown; into `out`, which starts empty.
+void path(const AstNode& n, const Scope& scope, Nodes& out) {
   if (n.kind == AstKind::Variable && (n.variable == VariableKind::Resource || n.variable == VariableKind::RootResource)) {
     const fhir::Node* r = n.variable == VariableKind::Resource ? scope.resource : scope.rootResource;
     if (r == nullptr) {
@@ -65,33 +64,47 @@ Nodes path(const AstNode& n, const Scope& scope) {
     } else {
       out.at[out.size++] = r;
     }
-    return out;
+    return;
   }
   if (n.kind == AstKind::Function && n.function == FunctionId::Where && n.argCount == 1 && n.source != nullptr) {
     // As the engine: the items whose criterion holds (an empty criterion does not), in order.
-    const Nodes items = path(*n.source, scope);
-    if (!items.known) return items;
+    Nodes items;
+    path(*n.source, scope, items);
+    if (!items.known) {
+      out.known = false;
+      return;
+    }
     for (std::size_t i = 0; i < items.size; ++i) {
       const Truth t = evaluate(n.arg(0), scope.on(*items.at[i]));
       if (t == Truth::Unknown) {
         out.known = false;
-        return out;
+        return;
       }
       if (t == Truth::True) out.at[out.size++] = items.at[i];
     }
-    return out;
+    return;
   }
   if (n.kind != AstKind::Member || n.mayNameType) {
     out.known = false;
-    return out;
+    return;
   }
   if (n.source == nullptr) {
     childrenNamed(*scope.focus, n.name, out);
-    return out;
+    return;
   }
-  const Nodes parents = path(*n.source, scope);
-  if (!parents.known) return parents;
+  Nodes parents;
+  path(*n.source, scope, parents);
+  if (!parents.known) {
+    out.known = false;
+    return;
+  }
   for (std::size_t i = 0; i < parents.size && out.known; ++i) childrenNamed(*parents.at[i], n.name, out);
+}
+
+/// The same, as a value.
+Nodes path(const AstNode& n, const Scope& scope) {
+  Nodes out;
+  path(n, scope, out);
   return out;
 }
 
@@ -161,8 +174,55 @@ Truth logic(const AstNode& n, const Scope& scope) {
   }
 }
 
+/// A string-valued term of `&` on one item: a path to at most one string-like node, or a text
+/// literal; empty counts as '' (as `&` treats it).
+std::optional<std::string_view> concatTerm(const AstNode& n, const Scope& scope) {
+  if (std::optional<std::string_view> literal = stringLiteral(n)) return literal;
+  const Nodes nodes = path(n, scope);
+  if (!nodes.known || nodes.size > 1) return std::nullopt;
+  if (nodes.size == 0) return std::string_view();
+  return plainText(*nodes.at[0]);
+}
+
+using TextPair = std::pair<std::string_view, std::string_view>;
+
+/// Whether x.first + x.second equals y.first + y.second, without joining them.
+bool sameConcatenation(const TextPair& x, const TextPair& y) {
+  const std::size_t size = x.first.size() + x.second.size();
+  if (size != y.first.size() + y.second.size()) return false;
+  auto at = [](const TextPair& p, std::size_t k) { return k < p.first.size() ? p.first[k] : p.second[k - p.first.size()]; };
+  for (std::size_t k = 0; k < size; ++k) {
+    if (at(x, k) != at(y, k)) return false;
+  }
+  return true;
+}
+
+/// `items.select(a & b).isDistinct()` (bdl-7): one text per item, all different.
+Truth distinctConcatenations(const AstNode& select, const Scope& scope) {
+  const AstNode& projection = select.arg(0);
+  if (projection.kind != AstKind::Binary || projection.op != BinaryOp::Concatenate) return Truth::Unknown;
+  const Nodes items = path(*select.source, scope);
+  if (!items.known) return Truth::Unknown;
+  std::array<TextPair, Nodes::kMax> texts;
+  for (std::size_t i = 0; i < items.size; ++i) {
+    const Scope on = scope.on(*items.at[i]);
+    const std::optional<std::string_view> left = concatTerm(projection.arg(0), on);
+    const std::optional<std::string_view> right = left ? concatTerm(projection.arg(1), on) : std::nullopt;
+    if (!right) return Truth::Unknown;
+    texts[i] = {*left, *right};
+    for (std::size_t j = 0; j < i; ++j) {
+      if (sameConcatenation(texts[j], texts[i])) return Truth::False;
+    }
+  }
+  return Truth::True;
+}
+
 Truth function(const AstNode& n, const Scope& scope) {
   if (n.source == nullptr) return Truth::Unknown;
+  if (n.function == FunctionId::IsDistinct && n.argCount == 0 && n.source->kind == AstKind::Function &&
+      n.source->function == FunctionId::Select && n.source->argCount == 1 && n.source->source != nullptr) {
+    return distinctConcatenations(*n.source, scope);
+  }
   if (n.function == FunctionId::Not && n.argCount == 0) {
     const Truth t = evaluate(*n.source, scope);
     return t == Truth::True ? Truth::False : t == Truth::False ? Truth::True : t;

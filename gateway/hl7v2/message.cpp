@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstring>
 #include <optional>
 
 #include "renkei/core/ascii.h"
@@ -35,11 +36,26 @@ std::string charsetOf(std::string_view msh18, std::string_view bytes, char repet
   return firstInvalidUtf8(bytes) == std::string_view::npos ? "UTF-8" : "CP932";
 }
 
-/// Where the line starting at `from` ends: its CR or LF, else the end of the text.
-std::size_t lineEnd(std::string_view text, std::size_t from) {
-  while (from < text.size() && text[from] != '\r' && text[from] != '\n') ++from;
-  return from;
-}
+/// Where lines end (CR or LF), asked front to back: each terminator is found once by memchr, so a
+/// message of LF-only lines costs no more than one of CR-only lines.
+class LineEnds {
+ public:
+  explicit LineEnds(std::string_view text) : text_(text), cr_(find('\r', 0)), lf_(find('\n', 0)) {}
+  /// The end of the line starting at `at`: its CR or LF, else the end of the text.
+  std::size_t of(std::size_t at) {
+    if (cr_ < at) cr_ = find('\r', at);
+    if (lf_ < at) lf_ = find('\n', at);
+    return std::min(cr_, lf_);
+  }
+
+ private:
+  std::size_t find(char c, std::size_t at) const {
+    const void* p = at < text_.size() ? std::memchr(text_.data() + at, c, text_.size() - at) : nullptr;
+    return p != nullptr ? static_cast<std::size_t>(static_cast<const char*>(p) - text_.data()) : text_.size();
+  }
+  std::string_view text_;
+  std::size_t cr_, lf_;
+};
 
 bool validDelimiter(char c) {
   return c != '\r' && c != '\n' && c != '\0' && std::isalnum(static_cast<unsigned char>(c)) == 0 &&
@@ -70,7 +86,7 @@ struct Path {
 };
 
 Result<Path> parsePath(std::string_view text) {
-  const Status bad = Status::invalidInput("not an HL7 v2 path (SEG[n]-field[rep].component.subcomponent)");
+  const auto bad = [] { return Status::invalidInput("not an HL7 v2 path (SEG[n]-field[rep].component.subcomponent)"); };
   Path p;
   std::size_t at = 0;
   auto number = [&](std::size_t& out) {
@@ -87,21 +103,21 @@ Result<Path> parsePath(std::string_view text) {
     ++at;
     return true;
   };
-  if (text.size() < 3) return bad;
+  if (text.size() < 3) return bad();
   p.segment = std::string(text.substr(0, 3));
   at = 3;
-  if (!bracketed(p.segmentIndex) || at >= text.size() || text[at] != '-') return bad;
+  if (!bracketed(p.segmentIndex) || at >= text.size() || text[at] != '-') return bad();
   ++at;
-  if (!number(p.field) || !bracketed(p.repetition)) return bad;
+  if (!number(p.field) || !bracketed(p.repetition)) return bad();
   if (at < text.size() && text[at] == '.') {
     ++at;
-    if (!number(p.component)) return bad;
+    if (!number(p.component)) return bad();
     if (at < text.size() && text[at] == '.') {
       ++at;
-      if (!number(p.subcomponent)) return bad;
+      if (!number(p.subcomponent)) return bad();
     }
   }
-  if (at != text.size()) return bad;
+  if (at != text.size()) return bad();
   return p;
 }
 
@@ -126,6 +142,11 @@ Result<Message> Message::parse(std::string_view bytes, const Limits& limits) {
     last = parsed.value();
   }
   return parsed;
+}
+
+const std::vector<Segment>& Message::segments() const {
+  static const std::vector<Segment> kNone;
+  return segments_ ? *segments_ : kNone;
 }
 
 Result<Message> Message::parseOnce(std::string_view bytes, const Limits& limits) {
@@ -158,7 +179,7 @@ Result<Message> Message::parseOnce(std::string_view bytes, const Limits& limits)
   }
   // MSH-18 is read from the raw first segment (it is ASCII), then the whole message is decoded
   // before anything is split: a JIS X 0208 byte pair may hold a delimiter's byte.
-  const std::string_view firstSegment = bytes.substr(0, lineEnd(bytes, 0));
+  const std::string_view firstSegment = bytes.substr(0, LineEnds(bytes).of(0));
   const std::string_view msh18 = nthPart(firstSegment, m.delimiters_.field, 18).value_or("");
   m.charset_ = charsetOf(msh18, bytes, m.delimiters_.repetition);
   std::string decodedText;
@@ -172,16 +193,18 @@ Result<Message> Message::parseOnce(std::string_view bytes, const Limits& limits)
   }
   m.text_ = std::make_shared<const std::string>(std::move(decodedText));
   const std::string_view text = *m.text_;
+  std::vector<Segment> segments;
+  LineEnds lineEnds(text);
   std::size_t start = 0;
   while (start < text.size()) {
-    const std::size_t end = lineEnd(text, start);
+    const std::size_t end = lineEnds.of(start);
     const std::string_view line = text.substr(start, end - start);
     start = end + 1;
     if (line.empty()) continue;
-    if (m.segments_.size() >= limits.maxSegments) {
+    if (segments.size() >= limits.maxSegments) {
       return Status::tooLarge("more than " + std::to_string(limits.maxSegments) + " segments");
     }
-    const std::size_t number = m.segments_.size() + 1;
+    const std::size_t number = segments.size() + 1;
     if (line.size() < 3 || (line.size() > 3 && line[3] != m.delimiters_.field)) {
       return Status::invalidInput("segment " + std::to_string(number) + " has no three-character id");
     }
@@ -206,9 +229,10 @@ Result<Message> Message::parseOnce(std::string_view bytes, const Limits& limits)
       if (to == std::string_view::npos) break;
       from = to + 1;
     }
-    m.segments_.push_back(std::move(segment));
+    segments.push_back(std::move(segment));
   }
-  if (m.segments_.empty() || m.segments_[0].id != "MSH") return Status::invalidInput("not an HL7 v2 message: no MSH segment first");
+  if (segments.empty() || segments[0].id != "MSH") return Status::invalidInput("not an HL7 v2 message: no MSH segment first");
+  m.segments_ = std::make_shared<const std::vector<Segment>>(std::move(segments));
   return m;
 }
 
@@ -232,7 +256,7 @@ bool isDelimiterField(const Path& path) { return path.segment == "MSH" && path.f
 Result<std::vector<std::string>> Message::repetitions(std::string_view pathText) const {
   auto path = parsePath(pathText);
   if (!path.ok()) return path.status();
-  const std::string_view* field = fieldText(segments_, *path);
+  const std::string_view* field = fieldText(segments(), *path);
   if (field == nullptr || field->empty()) return std::vector<std::string>{};
   if (isDelimiterField(*path)) return std::vector<std::string>{std::string(*field)};
   std::vector<std::string> out;
@@ -243,7 +267,7 @@ Result<std::vector<std::string>> Message::repetitions(std::string_view pathText)
 Result<std::string> Message::value(std::string_view pathText) const {
   auto path = parsePath(pathText);
   if (!path.ok()) return path.status();
-  const std::string_view* field = fieldText(segments_, *path);
+  const std::string_view* field = fieldText(segments(), *path);
   if (field == nullptr) return std::string();
   if (isDelimiterField(*path)) return std::string(*field);
   std::optional<std::string_view> text = nthPart(*field, delimiters_.repetition, path->repetition);

@@ -10,19 +10,22 @@ namespace renkei::hl7v2 {
 std::vector<SegmentGroup> Message::groups(std::string_view segmentId) const {
   std::vector<SegmentGroup> out;
   const auto isAnchor = [&](const Segment& s) { return s.id == segmentId; };
-  const auto first = std::find_if(segments_.begin(), segments_.end(), isAnchor);
-  for (auto at = first; at != segments_.end();) {
-    const auto next = std::find_if(at + 1, segments_.end(), isAnchor);
+  const std::vector<Segment>& all = segments();
+  const auto first = std::find_if(all.begin(), all.end(), isAnchor);
+  for (auto at = first; at != all.end();) {
+    const auto next = std::find_if(at + 1, all.end(), isAnchor);
     SegmentGroup group;
     group.message.delimiters_ = delimiters_;
     group.message.charset_ = charset_;
     group.message.text_ = text_;
-    group.message.segments_.assign(at, next);
-    group.own = group.message.segments_.size();
-    group.line = static_cast<std::size_t>(at - segments_.begin()) + 1;
-    for (auto header = segments_.begin(); header != first; ++header) {
-      if (!group.owns(header->id)) group.message.segments_.push_back(*header);
+    std::vector<Segment> members(at, next);
+    for (auto header = all.begin(); header != first; ++header) {
+      const bool owned = std::any_of(members.begin(), members.begin() + (next - at), [&](const Segment& s) { return s.id == header->id; });
+      if (!owned) members.push_back(*header);
     }
+    group.own = static_cast<std::size_t>(next - at);
+    group.line = static_cast<std::size_t>(at - all.begin()) + 1;
+    group.message.segments_ = std::make_shared<const std::vector<Segment>>(std::move(members));
     out.push_back(std::move(group));
     at = next;
   }

@@ -27,15 +27,19 @@ namespace {
 using rapidjson::Value;
 
 /// A deterministic urn:uuid from a hash (version 5-like layout, hex from SHA-256).
-std::string uuidFrom(const std::string& hex) {
-  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-5" + hex.substr(13, 3) + "-8" + hex.substr(17, 3) +
-         "-" + hex.substr(20, 12);
+std::string urnUuidFrom(std::string_view hex) {
+  std::string out;
+  out.reserve(45);
+  out.append("urn:uuid:").append(hex.substr(0, 8)).append("-").append(hex.substr(8, 4)).append("-5").append(hex.substr(13, 3));
+  out.append("-8").append(hex.substr(17, 3)).append("-").append(hex.substr(20, 12));
+  return out;
 }
 
 Result<std::string> applySteps(const std::vector<TransformStep>& steps, std::string value,
                                const TransformContext& context) {
   for (const TransformStep& s : steps) {
-    auto next = applyTransform(s.name, s.arg, value, context);
+    auto next = s.transform != nullptr ? applyTransform(*s.transform, s.arg, value, context)
+                                       : applyTransform(s.name, s.arg, value, context);
     if (!next.ok()) return Status::invalidInput(s.name + ": " + next.status().message());
     value = std::move(next).value();
   }
@@ -120,13 +124,13 @@ Result<bool> present(const ResourceSpec& r, const Mapping& m, const RecordValues
   if (!std::all_of(r.when.begin(), r.when.end(), filled)) return false;
   if (!r.condition) return true;
   thread_local fhirpath::Evaluator evaluator;
-  fhirpath::Environment env;
-  std::vector<std::string> texts;
-  texts.reserve(m.fields.size());
+  // The field values are the variables, referred to where they are; their lists are reused.
+  thread_local fhirpath::Environment env;
+  env.variables.resize(m.fields.size());
   for (std::size_t i = 0; i < m.fields.size(); ++i) {
-    texts.push_back(values.value(i, row.value_or(0)));
-    env.variables.emplace_back();
-    if (!texts.back().empty()) env.variables.back().push_back(fhirpath::Item::ofString(texts.back()));
+    const std::string& text = values.value(i, row.value_or(0));
+    env.variables[i].clear();
+    if (!text.empty()) env.variables[i].push_back(fhirpath::Item::ofString(text));
   }
   auto result = evaluator.evaluate(*r.condition, fhirpath::Item::ofBoolean(true), env);
   if (!result.ok()) return Status::invalidInput("resource " + r.key + ": when: " + result.status().message());
@@ -204,7 +208,7 @@ Result<std::string> buildBundle(const Mapping& m, Record& record, std::string_vi
       }
       const std::string hex = sha256Hex(key);
       const std::string id = hex.substr(0, 32);
-      urls[i] = "urn:uuid:" + uuidFrom(hex);
+      urls[i] = urnUuidFrom(hex);
       if (!seen[r.key].emplace(id, urls[i]).second) continue;  // another row made the same resource
       instances.push_back({&r, &values, row, id, pending});
     }

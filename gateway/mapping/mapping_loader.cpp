@@ -48,9 +48,10 @@ std::vector<TransformStep> steps(const Value& object, const char* key, const std
   for (rapidjson::SizeType i = 0; i < it->value.Size(); ++i) {
     const std::string text = it->value[i].GetString();
     const std::size_t colon = text.find(':');
-    TransformStep s{text.substr(0, colon), colon == std::string::npos ? "" : text.substr(colon + 1)};
+    TransformStep s{text.substr(0, colon), colon == std::string::npos ? "" : text.substr(colon + 1),
+                    findTransform(text.substr(0, colon))};
     const std::string where = at + "/" + key + "/" + std::to_string(i);
-    if (!isKnownTransform(s.name)) {
+    if (s.transform == nullptr) {
       errors.push_back({file, where, "unknown transform '" + s.name + "'"});
     } else if ((s.name == "lookup" || s.name == "lookup_or_empty" || s.name == "reverse_lookup") && lookups.find(s.arg) == nullptr) {
       errors.push_back({file, where, "no ConceptMap named '" + s.arg + "' in conceptmaps/"});

@@ -166,13 +166,7 @@ Result<std::string> first(std::string_view arg, std::string_view value, const Tr
   return std::string(value.substr(0, at));
 }
 
-struct Entry {
-  std::string_view name;
-  Fn fn;
-  bool actsOnEmpty;
-};
-
-constexpr std::array<Entry, 33> kTransforms = {{
+constexpr std::array<Transform, 33> kTransforms = {{
     {"trim", trim, false},
     {"nfkc", nfkc, false},
     {"fullwidth_kana", fullwidthKana, false},
@@ -208,30 +202,35 @@ constexpr std::array<Entry, 33> kTransforms = {{
     {"first", first, false},
 }};
 
-const Entry* entry(std::string_view name) {
-  for (const Entry& e : kTransforms) {
-    if (e.name == name) return &e;
+}  // namespace
+}  // namespace transform
+
+const Transform* findTransform(std::string_view name) {
+  for (const Transform& t : transform::kTransforms) {
+    if (t.name == name) return &t;
   }
   return nullptr;
 }
 
-}  // namespace
-}  // namespace transform
+Result<std::string> applyTransform(const Transform& transform, std::string_view arg, std::string_view value,
+                                   const TransformContext& context) {
+  if (value.empty() && !transform.actsOnEmpty) return std::string();
+  RENKEI_RETURN_IF_ERROR(text::requireUtf8(value));
+  return transform.fn(arg, value, context);
+}
 
 Result<std::string> applyTransform(std::string_view name, std::string_view arg, std::string_view value,
                                    const TransformContext& context) {
-  const transform::Entry* e = transform::entry(name);
-  if (e == nullptr) return Status::invalidInput("unknown transform '" + std::string(name) + "'");
-  if (value.empty() && !e->actsOnEmpty) return std::string();
-  RENKEI_RETURN_IF_ERROR(text::requireUtf8(value));
-  return e->fn(arg, value, context);
+  const Transform* t = findTransform(name);
+  if (t == nullptr) return Status::invalidInput("unknown transform '" + std::string(name) + "'");
+  return applyTransform(*t, arg, value, context);
 }
 
-bool isKnownTransform(std::string_view name) { return transform::entry(name) != nullptr; }
+bool isKnownTransform(std::string_view name) { return findTransform(name) != nullptr; }
 
 std::vector<std::string> knownTransforms() {
   std::vector<std::string> names;
-  for (const transform::Entry& e : transform::kTransforms) {
+  for (const Transform& e : transform::kTransforms) {
     names.emplace_back(e.name);
   }
   return names;

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "renkei/fhir/resource_reader.h"
 #include "renkei/fhir/validator.h"
@@ -64,6 +66,60 @@ TEST(QuickVerdicts, AgreeWithTheEngineOnTheMappingsGoldenBundles) {
   const auto quick = validatorWith(defs, true);
   const auto engine = validatorWith(defs, false);
   EXPECT_GT(compareUnder(test::sourceDir() / "mappings", *quick, *engine), 40);
+}
+
+/// A collection Bundle of Basic resources, one per (fullUrl, versionId); empty parts left out.
+std::string bundleOf(std::string_view type, const std::vector<std::pair<std::string, std::string>>& entries) {
+  std::string out = R"({"resourceType":"Bundle","type":")" + std::string(type) + R"(","entry":[)";
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const auto& [url, version] = entries[i];
+    out += i ? "," : "";
+    out += "{";
+    if (!url.empty()) out += R"("fullUrl":")" + url + R"(",)";
+    out += R"("resource":{"resourceType":"Basic",)";
+    if (!version.empty()) out += R"("meta":{"versionId":")" + version + R"("},)";
+    out += R"("code":{"text":"x"}})";
+    if (type == "history") out += R"(,"request":{"method":"POST","url":"Basic"},"response":{"status":"201"})";
+    out += "}";
+  }
+  return out + "]}";
+}
+
+bool failsBdl7(const ValidationResult& r) {
+  for (const Issue& i : r.issues) {
+    if (i.message.find("bdl-7") != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST(QuickVerdicts, DecideUniqueFullUrlsAsTheEngineDoes) {
+  const auto defs = test::coreDefinitions();
+  const auto quick = validatorWith(defs, true);
+  const auto engine = validatorWith(defs, false);
+  const std::string a = "urn:uuid:a27a6b9e-08fa-5c39-85ae-e0c85de7daad";
+  const std::string b = "urn:uuid:9a862c4c-915f-5d2c-8541-fa89cbac0323";
+  struct Case {
+    std::string bundle;
+    bool fails;
+  };
+  const std::vector<Case> cases = {
+      {bundleOf("collection", {{a, ""}, {b, ""}}), false},
+      {bundleOf("collection", {{a, ""}, {b, ""}, {a, ""}}), true},
+      {bundleOf("collection", {{a, "v1"}, {a, "v2"}}), false},   // the same resource in two versions
+      {bundleOf("collection", {{a, "v1"}, {a, "v1"}}), true},
+      {bundleOf("collection", {{a, "1"}, {a, "1"}}), true},      // a versionId the tree cannot type: the engine's
+      {bundleOf("collection", {{a, "1"}, {a, "2"}}), false},
+      {bundleOf("collection", {{"", ""}, {"", ""}, {b, ""}}), false},  // entries without a fullUrl do not count
+      {bundleOf("collection", {{a + "x", ""}, {a, "x"}}), true},  // as the invariant reads: the joined texts are equal
+      {bundleOf("history", {{a, ""}, {a, ""}}), false},
+  };
+  for (const Case& c : cases) {
+    auto read = readResource(c.bundle, SourceFormat::Json);
+    ASSERT_TRUE(read.ok()) << c.bundle;
+    const ValidationResult withQuick = quick->validate(*read.document);
+    EXPECT_EQ(describe(withQuick), describe(engine->validate(*read.document))) << c.bundle;
+    EXPECT_EQ(failsBdl7(withQuick), c.fails) << c.bundle;
+  }
 }
 
 }  // namespace

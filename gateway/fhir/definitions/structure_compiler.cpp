@@ -125,8 +125,9 @@ ElementPatch compileElement(const Node& e, Arena& arena, const std::string& sdUr
   if (const Node* s = e.child("slicing")) {
     Slicing sl;
     forEachNamed(*s, "discriminator", [&](const Node& dn) {
-      sl.discriminators.push_back(
-          {parseDiscriminator(dn.childValue("type")), childString(dn, "path")});
+      std::string path = childString(dn, "path");
+      std::vector<std::string> segments = discriminatorSegments(path);
+      sl.discriminators.push_back({parseDiscriminator(dn.childValue("type")), std::move(path), std::move(segments)});
     });
     sl.ordered = childBool(*s, "ordered");
     std::string_view rules = s->childValue("rules");
@@ -297,5 +298,22 @@ Result<std::unique_ptr<StructureDef>> compileStructure(const Node& r, Arena& are
   return sd;
 }
 
+
+std::vector<std::string> discriminatorSegments(std::string_view path) {
+  std::vector<std::string> out;
+  if (path.empty() || path == "$this") return out;
+  std::size_t start = 0;
+  int depth = 0;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    if (path[i] == '(') ++depth;
+    if (path[i] == ')') --depth;
+    if (path[i] == '.' && depth == 0) {
+      out.emplace_back(path.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  out.emplace_back(path.substr(start));
+  return out;
+}
 
 }  // namespace renkei::fhir

@@ -1,5 +1,6 @@
 // The structural walk: resources, elements, children and cardinality, primitives, invariants.
 #include <algorithm>
+#include <array>
 
 #include "../element_order.h"
 #include "primitive_rules.h"
@@ -155,27 +156,23 @@ void ValidationRun::checkResource(const Node& r, const std::vector<std::string>&
   }
   checkResourceAgainst(r, *base, Pass::Base);
 
-  std::vector<std::string_view> profiles(extraProfiles.begin(), extraProfiles.end());
-  if (const Node* meta = r.child("meta")) {
-    for (const Node* p = meta->firstChild; p; p = p->next) {
-      if (p->name == "profile" && p->hasValue()) profiles.push_back(p->value);
-    }
-  }
-  for (std::string_view urlView : profiles) {
-    std::string url(urlView);
+  auto checkProfile = [&](std::string_view url) {
     const StructureDef* sd = defs_.structure(url);
     if (sd == nullptr) {
       report(Severity::Warning, IssueType::NotFound, &r,
-             "Profile reference '" + url + "' has not been checked because it is unknown");
-      continue;
-    }
-    if (sd->type != r.resourceType) {
+             "Profile reference '" + std::string(url) + "' has not been checked because it is unknown");
+    } else if (sd->type != r.resourceType) {
       report(Severity::Error, IssueType::Structure, &r,
-             "The profile " + url + " is for " + sd->type + ", not " + std::string(r.resourceType));
-      continue;
+             "The profile " + std::string(url) + " is for " + sd->type + ", not " + std::string(r.resourceType));
+    } else if (sd != base) {
+      checkResourceAgainst(r, *sd, Pass::Profile);
     }
-    if (sd == base) continue;
-    checkResourceAgainst(r, *sd, Pass::Profile);
+  };
+  for (const std::string& url : extraProfiles) checkProfile(url);
+  if (const Node* meta = r.child("meta")) {
+    for (const Node* p = meta->firstChild; p; p = p->next) {
+      if (p->name == "profile" && p->hasValue()) checkProfile(p->value);
+    }
   }
   if (r.resourceType == "Bundle") checkBundle(r);
   if (r.resourceType == "Questionnaire") checkQuestionnaireItems(r, r);
@@ -413,7 +410,10 @@ void ValidationRun::checkGroup(const Node& node, const StructureDef& sd, uint32_
   // Below here such a profile only repeats the base walk (and has no slices).
   if (pass == Pass::Profile && baseWalkedAlongside_ && d.profileAddsNothing) return;
   const bool sliced = d.slicing.has_value() && !d.slices.empty();
-  std::vector<uint32_t> sliceCounts(sliced ? d.slices.size() : 0, 0);
+  // Per slice, the children that matched it (the usual few slices without an allocation).
+  std::array<uint32_t, 16> fewCounts{};
+  std::vector<uint32_t> manyCounts(sliced && d.slices.size() > fewCounts.size() ? d.slices.size() : 0, 0);
+  uint32_t* sliceCounts = manyCounts.empty() ? fewCounts.data() : manyCounts.data();
   for (std::size_t i = groupStart; i < groupStart + count; ++i) {
     const MatchedChild mc = scratch_[i];  // copy: recursion grows scratch_
     const Node& c = *mc.node;

@@ -7,22 +7,6 @@
 namespace renkei::fhir {
 namespace {
 
-void splitPath(std::string_view path, std::vector<std::string_view>& out) {
-  out.clear();
-  if (path.empty() || path == "$this") return;
-  std::size_t start = 0;
-  int depth = 0;
-  for (std::size_t i = 0; i < path.size(); ++i) {
-    if (path[i] == '(') ++depth;
-    if (path[i] == ')') --depth;
-    if (path[i] == '.' && depth == 0) {
-      out.push_back(path.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  out.push_back(path.substr(start));
-}
-
 std::string_view functionArgument(std::string_view seg, std::string_view fn) {
   if (seg.size() < fn.size() + 2 || seg.compare(0, fn.size(), fn) != 0 || seg[fn.size()] != '(') {
     return {};
@@ -34,7 +18,7 @@ std::string_view functionArgument(std::string_view seg, std::string_view fn) {
 
 }  // namespace
 
-void ValidationRun::collectAtPath(const Node& n, const std::vector<std::string_view>& segments,
+void ValidationRun::collectAtPath(const Node& n, const std::vector<std::string>& segments,
                                   std::size_t i, std::vector<const Node*>& out) {
   if (i == segments.size()) {
     out.push_back(&n);
@@ -67,12 +51,13 @@ void ValidationRun::collectAtPath(const Node& n, const std::vector<std::string_v
 
 namespace {
 
-// The element definition reached by following `segments` from `start` inside `sd`, or -1.
-int32_t defAtPath(const StructureDef& sd, uint32_t start, const std::vector<std::string_view>& segments,
-                  std::size_t* consumed) {
+// The element definition reached by following the first `count` of `segments` from `start` inside
+// `sd`, or -1.
+int32_t defAtPath(const StructureDef& sd, uint32_t start, const std::vector<std::string>& segments,
+                  std::size_t count, std::size_t* consumed) {
   uint32_t cur = start;
   std::size_t i = 0;
-  for (; i < segments.size(); ++i) {
+  for (; i < count; ++i) {
     const ElementDef& e = sd.elements[cur];
     const ElementDef& scope = e.contentReference != kNone ? sd.elements[e.contentReference] : e;
     int32_t next = kNone;
@@ -173,9 +158,9 @@ bool ValidationRun::discriminatorMatches(const Node& node, const StructureDef& s
         if (p == url) return true;
       }
     }
+    static const std::vector<std::string> kUrl{"url"};
     std::size_t consumed = 0;
-    std::vector<std::string_view> seg{"url"};
-    int32_t def = defAtPath(sd, sliceIdx, seg, &consumed);
+    int32_t def = defAtPath(sd, sliceIdx, kUrl, kUrl.size(), &consumed);
     if (consumed == 1 && def != kNone) {
       const ElementDef& u = sd.elements[static_cast<uint32_t>(def)];
       const Node* expected = u.fixed ? u.fixed : u.pattern;
@@ -185,21 +170,19 @@ bool ValidationRun::discriminatorMatches(const Node& node, const StructureDef& s
   }
 
   // Reused per thread: slice matching runs for every repeating element of a profile.
-  thread_local std::vector<std::string_view> segments;
   thread_local std::vector<const Node*> found;
-  splitPath(d.path, segments);
+  const std::vector<std::string>& segments = d.segments;
   found.clear();
   collectAtPath(node, segments, 0, found);
 
   // "…resolve()" (a profile discriminator on what a Reference points to): the definition is the
   // Reference element's, whose target profiles the resolved resource must conform to.
   const bool resolves = !segments.empty() && segments.back() == "resolve()";
-  std::vector<std::string_view> defSegments(segments.begin(), segments.end() - (resolves ? 1 : 0));
+  const std::size_t defCount = segments.size() - (resolves ? 1 : 0);
   std::size_t consumed = 0;
-  int32_t defIdx = defSegments.empty() ? static_cast<int32_t>(sliceIdx)
-                                       : defAtPath(sd, sliceIdx, defSegments, &consumed);
+  int32_t defIdx = defCount == 0 ? static_cast<int32_t>(sliceIdx) : defAtPath(sd, sliceIdx, segments, defCount, &consumed);
   if (defIdx == kNone) return false;
-  if (resolves && consumed == defSegments.size()) consumed = segments.size();
+  if (resolves && consumed == defCount) consumed = segments.size();
   const ElementDef& target = sd.elements[static_cast<uint32_t>(defIdx)];
 
   switch (d.type) {

@@ -149,7 +149,7 @@ class ValidationRun {
   void checkDocumentReachability(const BundleIndex& bundle);
   bool discriminatorMatches(const Node& node, const StructureDef& sd, uint32_t slice,
                             const ElementDef& sliced, const Discriminator& d);
-  void collectAtPath(const Node& n, const std::vector<std::string_view>& segments, std::size_t i,
+  void collectAtPath(const Node& n, const std::vector<std::string>& segments, std::size_t i,
                      std::vector<const Node*>& out);
   /// Scratch list of (child, match) pairs used as a stack by checkChildren.
   struct MatchedChild {

@@ -55,7 +55,12 @@ enum class SlicingRules : uint8_t { Open, Closed, OpenAtEnd };
 struct Discriminator {
   DiscriminatorType type = DiscriminatorType::Value;
   std::string path;
+  /// `path` cut at its dots outside parentheses ("extension('u').value" → 2 parts; "$this" → none).
+  std::vector<std::string> segments;
 };
+
+/// Discriminator::segments of a path.
+std::vector<std::string> discriminatorSegments(std::string_view path);
 
 struct Slicing {
   std::vector<Discriminator> discriminators;

@@ -48,11 +48,12 @@ class Message {
   /// InvalidInput for what is not an HL7 v2 message (no MSH, bad encoding characters, bytes the
   /// character set cannot decode — the error names the segment, never its content); TooLarge
   /// past a limit. Each thread remembers the last message it parsed: parsing the same bytes
-  /// with the same limits again right after (a source, then its mapping) costs a copy.
+  /// with the same limits again right after (a source, then its mapping) costs a reference:
+  /// copies of a Message share its text and segments, which never change once parsed.
   static Result<Message> parse(std::string_view bytes, const Limits& limits = {});
 
   const Delimiters& delimiters() const { return delimiters_; }
-  const std::vector<Segment>& segments() const { return segments_; }
+  const std::vector<Segment>& segments() const;
   /// The character set the bytes were read as: "ISO-2022-JP", "CP932" or "UTF-8".
   const std::string& charset() const { return charset_; }
 
@@ -77,7 +78,7 @@ class Message {
 
   Delimiters delimiters_;
   std::shared_ptr<const std::string> text_;  ///< the decoded text the segments' fields view
-  std::vector<Segment> segments_;
+  std::shared_ptr<const std::vector<Segment>> segments_;  ///< null only in a default Message
   std::string charset_;
 };
 

@@ -27,10 +27,13 @@ namespace renkei::mapping {
 
 struct TemplateNode;
 
+struct Transform;
+
 /// One step of a field's transform chain: "name" or "name:arg".
 struct TransformStep {
   std::string name;
   std::string arg;
+  const Transform* transform = nullptr;  ///< found by the loader (else by name when applied)
 };
 
 struct FieldSpec {

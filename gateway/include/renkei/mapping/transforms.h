@@ -35,6 +35,18 @@ struct TransformContext {
 ///   lookup:MAP, reverse_lookup:MAP, default:VALUE, required, max_length:N.
 Result<std::string> applyTransform(std::string_view name, std::string_view arg, std::string_view value,
                                    const TransformContext& context);
+
+/// A transform found by name once (a mapping's steps are found when it loads).
+struct Transform {
+  std::string_view name;
+  Result<std::string> (*fn)(std::string_view arg, std::string_view value, const TransformContext&);
+  bool actsOnEmpty;  ///< applied to an empty value too (default, parameter_default, required)
+};
+/// The transform called `name`, or nullptr.
+const Transform* findTransform(std::string_view name);
+/// applyTransform for a transform already found.
+Result<std::string> applyTransform(const Transform& transform, std::string_view arg, std::string_view value,
+                                   const TransformContext& context);
 bool isKnownTransform(std::string_view name);
 std::vector<std::string> knownTransforms();
 
