@@ -18,11 +18,13 @@ ChildOrder::ChildOrder(const Node& parent, const ElementScope& scope,
   stack_ = &stack();
   std::vector<OrderedChild>& s = *stack_;
   begin_ = s.size();
-  uint32_t unknown = 0;
+  uint32_t unknown = 0, hint = 0;
   for (const Node* c = parent.firstChild; c; c = c->next) {
-    ElementMatch match = navigator ? navigator->match(scope, c->name) : ElementMatch{};
+    // Children mostly come in definition order: the search starts where the last one matched.
+    ElementMatch match = navigator ? navigator->match(scope, c->name, hint) : ElementMatch{};
     uint32_t group = UINT32_MAX;
     if (match) {
+      hint = match.order;
       // Defined names sort by definition order. Only a choice element can be matched by two
       // different names (valueString, valueQuantity): keep those apart.
       group = match.order << 8;

@@ -75,19 +75,11 @@ std::optional<std::string_view> nthPart(std::string_view text, char delimiter, s
   return text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
 }
 
-/// "PID[2]-5[3].1.2" → its parts (indexes 1-based; 0 where the path stops).
-struct Path {
-  std::string segment;
-  std::size_t segmentIndex = 1;
-  std::size_t field = 0;
-  std::size_t repetition = 1;
-  std::size_t component = 0;
-  std::size_t subcomponent = 0;
-};
+}  // namespace
 
-Result<Path> parsePath(std::string_view text) {
+Result<FieldPath> FieldPath::parse(std::string_view text) {
   const auto bad = [] { return Status::invalidInput("not an HL7 v2 path (SEG[n]-field[rep].component.subcomponent)"); };
-  Path p;
+  FieldPath p;
   std::size_t at = 0;
   auto number = [&](std::size_t& out) {
     const char* begin = text.data() + at;
@@ -104,7 +96,7 @@ Result<Path> parsePath(std::string_view text) {
     return true;
   };
   if (text.size() < 3) return bad();
-  p.segment = std::string(text.substr(0, 3));
+  std::copy_n(text.data(), 3, p.segment);
   at = 3;
   if (!bracketed(p.segmentIndex) || at >= text.size() || text[at] != '-') return bad();
   ++at;
@@ -120,8 +112,6 @@ Result<Path> parsePath(std::string_view text) {
   if (at != text.size()) return bad();
   return p;
 }
-
-}  // namespace
 
 Result<Message> Message::parse(std::string_view bytes, const Limits& limits) {
   // A message is parsed twice in a row on one thread: by its source (for MSH-10, MSH-4 and MSH-9)
@@ -239,22 +229,22 @@ Result<Message> Message::parseOnce(std::string_view bytes, const Limits& limits)
 namespace {
 
 /// The field a path names, as written; nullptr when the message does not have it.
-const std::string_view* fieldText(const std::vector<Segment>& segments, const Path& path) {
+const std::string_view* fieldText(const std::vector<Segment>& segments, const FieldPath& path) {
   std::size_t seen = 0;
   for (const Segment& s : segments) {
-    if (s.id != path.segment || ++seen != path.segmentIndex) continue;
+    if (!path.inSegment(s.id) || ++seen != path.segmentIndex) continue;
     return path.field < s.fields.size() ? &s.fields[path.field] : nullptr;
   }
   return nullptr;
 }
 
 /// MSH-1 and MSH-2 are the delimiters themselves: never split.
-bool isDelimiterField(const Path& path) { return path.segment == "MSH" && path.field <= 2; }
+bool isDelimiterField(const FieldPath& path) { return path.inSegment("MSH") && path.field <= 2; }
 
 }  // namespace
 
 Result<std::vector<std::string>> Message::repetitions(std::string_view pathText) const {
-  auto path = parsePath(pathText);
+  auto path = FieldPath::parse(pathText);
   if (!path.ok()) return path.status();
   const std::string_view* field = fieldText(segments(), *path);
   if (field == nullptr || field->empty()) return std::vector<std::string>{};
@@ -265,15 +255,19 @@ Result<std::vector<std::string>> Message::repetitions(std::string_view pathText)
 }
 
 Result<std::string> Message::value(std::string_view pathText) const {
-  auto path = parsePath(pathText);
+  auto path = FieldPath::parse(pathText);
   if (!path.ok()) return path.status();
-  const std::string_view* field = fieldText(segments(), *path);
+  return value(*path);
+}
+
+std::string Message::value(const FieldPath& path) const {
+  const std::string_view* field = fieldText(segments(), path);
   if (field == nullptr) return std::string();
-  if (isDelimiterField(*path)) return std::string(*field);
-  std::optional<std::string_view> text = nthPart(*field, delimiters_.repetition, path->repetition);
-  if (text && path->component > 0) {
-    text = nthPart(*text, delimiters_.component, path->component);
-    if (text && path->subcomponent > 0) text = nthPart(*text, delimiters_.subcomponent, path->subcomponent);
+  if (isDelimiterField(path)) return std::string(*field);
+  std::optional<std::string_view> text = nthPart(*field, delimiters_.repetition, path.repetition);
+  if (text && path.component > 0) {
+    text = nthPart(*text, delimiters_.component, path.component);
+    if (text && path.subcomponent > 0) text = nthPart(*text, delimiters_.subcomponent, path.subcomponent);
   }
   return text ? unescape(*text) : std::string();
 }

@@ -355,8 +355,8 @@ void buildRecords(const Mapping& m, std::vector<Record>& records, std::string_vi
 
 /// A value read by an HL7 v2 path: HL7's explicit null `""` ("delete what you have") is no value,
 /// like an absent one — FHIR has no null, and a mapped resource replaces the one it updates whole.
-Result<std::string> hl7v2Value(const hl7v2::Message& message, const std::string& path) {
-  auto read = message.value(path);
+Result<std::string> hl7v2Value(const hl7v2::Message& message, const FieldSpec& f) {
+  auto read = f.parsedPath ? Result<std::string>(message.value(*f.parsedPath)) : message.value(f.path);
   if (read.ok() && read.value() == "\"\"") return std::string();
   return read;
 }
@@ -377,7 +377,7 @@ void readSegmentGroups(const Mapping& m, const hl7v2::Message& message, const Tr
       for (std::size_t i = 0; i < m.fields.size(); ++i) {
         const FieldSpec& f = m.fields[i];
         if (f.path.empty() || (!f.perSegment && !group.owns(std::string_view(f.path).substr(0, 3)))) continue;
-        auto read = hl7v2Value(group.message, f.path);
+        auto read = hl7v2Value(group.message, f);
         if (!read.ok()) {
           out.issues.push_back({line, sourceName(f), read.status().message()});
           record.bad = true;
@@ -410,7 +410,7 @@ Result<MapOutcome> mapMessage(const Mapping& m, std::string_view bytes, std::str
     if (f.perSegment) continue;  // read in each of its segment's groups
     std::string text;
     if (!f.path.empty()) {
-      auto read = hl7v2Value(message.value(), f.path);
+      auto read = hl7v2Value(message.value(), f);
       if (!read.ok()) {
         out.issues.push_back({1, sourceName(f), read.status().message()});
         record.bad = true;

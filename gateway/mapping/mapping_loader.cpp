@@ -258,6 +258,13 @@ std::shared_ptr<const Mapping> MappingSet::fromJson(std::string_view json, const
       }
     } else if (m->layout.hl7v2 != !spec.path.empty()) {
       errors.push_back({file, at, m->layout.hl7v2 ? "an hl7v2 layout reads fields by path" : "a csv layout reads fields by column"});
+    } else if (m->layout.hl7v2) {
+      auto parsed = hl7v2::FieldPath::parse(spec.path);
+      if (parsed.ok()) {
+        spec.parsedPath = parsed.value();
+      } else {
+        errors.push_back({file, at + "/path", parsed.status().message()});
+      }
     } else if (!m->layout.hl7v2 && std::find(m->layout.columns.begin(), m->layout.columns.end(), spec.column) ==
         m->layout.columns.end()) {
       errors.push_back({file, at + "/column", "'" + spec.column + "' is not one of layout.columns"});

@@ -194,6 +194,12 @@ TEST(MappingEachSegment, TheLoaderChecksSegmentsReferencesAndVariants) {
   for (const auto& e : loadErrors(noCondition)) needsCondition = needsCondition || e.pointer == "/resources/1/when";
   EXPECT_TRUE(needsCondition) << "every variant but the last needs a `when`";
 
+  std::string badPath = kProblems;
+  badPath.replace(badPath.find("\"PRB-16.1\""), 10, "\"PRB-16.0\"");
+  errors = loadErrors(badPath);
+  ASSERT_FALSE(errors.empty());
+  EXPECT_EQ(errors[0].pointer, "/fields/onset/path") << "a path that is not one is refused when the mapping loads";
+
   std::string otherType = kProblems;
   otherType.replace(otherType.rfind("\"resourceType\": \"Condition\""), 27, "\"resourceType\": \"Observation\"");
   errors = loadErrors(otherType);

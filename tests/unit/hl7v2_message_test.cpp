@@ -139,7 +139,36 @@ TEST(Hl7v2Message, RefusesWhatIsNotAMessageAndPathsThatAreNotPaths) {
   ASSERT_TRUE(m.ok());
   for (const char* bad : {"PID", "PID-", "PID-0", "PID-x", "PID-5[", "PID-5[0]", "PID-5.1.2.3", "PID[2-5", "P-5"}) {
     EXPECT_FALSE(m->value(bad).ok()) << bad;
+    EXPECT_FALSE(FieldPath::parse(bad).ok()) << bad;
   }
+}
+
+TEST(Hl7v2Message, APathParsedOnceReadsWhatItsTextReads) {
+  auto m = Message::parse("MSH|^~\\&|A|B|C|D|20241122||ADT^A08|1|P|2.5\r"
+                          "PID|1||99~98||a^b&c^d~e^f\rOBX|1|ST|x||one\rOBX|2|ST|y||two\r");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  for (const char* text : {"MSH-1", "MSH-2", "MSH-9.2", "PID-3", "PID-3[2]", "PID-5.2", "PID-5.2.2", "PID-5[2].1",
+                           "PID-5[3].1", "OBX-5", "OBX[2]-5", "OBX[3]-5", "PV1-2"}) {
+    auto path = FieldPath::parse(text);
+    ASSERT_TRUE(path.ok()) << text;
+    EXPECT_EQ(m->value(*path), m->value(text).value()) << text;
+  }
+  auto second = FieldPath::parse("OBX[2]-5[1].1.1");
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(std::string(second->segment, 3), "OBX");
+  EXPECT_EQ(second->segmentIndex, 2u);
+  EXPECT_EQ(second->field, 5u);
+  EXPECT_EQ(m->value(*second), "two");
+}
+
+TEST(Hl7v2Message, LinesMayEndInCrLfOrLfWithinOneMessage) {
+  auto m = Message::parse("MSH|^~\\&|A|B|C|D|20241122||ADT^A08|1|P|2.5\nPID|1||99\r\nPV1|1|I\rOBX|1|ST|x||v\n\nZZZ|z");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  ASSERT_EQ(m->segments().size(), 5u);
+  EXPECT_EQ(m->value("PID-3").value(), "99");
+  EXPECT_EQ(m->value("PV1-2").value(), "I");
+  EXPECT_EQ(m->value("OBX-5").value(), "v");
+  EXPECT_EQ(m->value("ZZZ-1").value(), "z");
 }
 
 TEST(Hl7v2Message, ReadsTheSsMix2SampleStorage) {

@@ -39,6 +39,24 @@ struct Segment {
   std::vector<std::string_view> fields;
 };
 
+/// A path to a value, "SEG[n]-field[rep].component.subcomponent": every index 1-based and all but
+/// the field optional ("PID-3", "PID-5[2].1", "OBX[3]-5", "MSH-9.2"). Parsed once, read in many
+/// messages.
+struct FieldPath {
+  char segment[3] = {};
+  std::size_t segmentIndex = 1;
+  std::size_t field = 0;
+  std::size_t repetition = 1;
+  std::size_t component = 0;     ///< 0: the whole repetition
+  std::size_t subcomponent = 0;  ///< 0: the whole component
+
+  /// InvalidInput for a malformed path.
+  static Result<FieldPath> parse(std::string_view text);
+  bool inSegment(std::string_view id) const {
+    return id.size() == 3 && id[0] == segment[0] && id[1] == segment[1] && id[2] == segment[2];
+  }
+};
+
 /// One occurrence of a repeated segment and the segments after it up to the next occurrence,
 /// readable as a message of its own (see Message::groups).
 struct SegmentGroup;
@@ -61,6 +79,8 @@ class Message {
   /// SEG[n]-field[rep].component.subcomponent, every index 1-based and all but the field optional:
   /// "PID-3", "PID-5[2].1", "OBX[3]-5", "MSH-9.2". InvalidInput for a malformed path.
   Result<std::string> value(std::string_view path) const;
+  /// The same for a path parsed before.
+  std::string value(const FieldPath& path) const;
   /// Every repetition of a field ("PID-5": the kanji and the kana names), as written.
   Result<std::vector<std::string>> repetitions(std::string_view path) const;
   /// MSH-9 as "ADT^A08" (message type ^ trigger event).

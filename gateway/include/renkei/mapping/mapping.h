@@ -15,6 +15,7 @@
 #include <rapidjson/document.h>
 
 #include "renkei/core/status.h"
+#include "renkei/hl7v2/message.h"
 #include "renkei/mapping/concept_map_lookup.h"
 #include "renkei/mapping/csv_reader.h"
 #include "renkei/mapping/file_name_pattern.h"
@@ -41,6 +42,7 @@ struct FieldSpec {
   std::string column;                 ///< header name (or a name from layout.columns)
   std::string filePart;               ///< or: a {placeholder} of the matched file-name pattern
   std::string path;                   ///< or, in an HL7 v2 layout: a path such as PID-5[2].1
+  std::optional<hl7v2::FieldPath> parsedPath;  ///< `path`, parsed by the loader
   std::vector<TransformStep> read;    ///< column text → canonical value
   std::vector<TransformStep> render;  ///< canonical value → column text
   bool perRow = false;                ///< varies within a grouped record (e.g. one goal per row)
