@@ -1,12 +1,16 @@
-// ISO-2022-JP through CP932 and CP932 through ICU's windows-31j converter. ASCII, which is most of
-// a message, is copied as it is; only the runs of multi-byte characters go through ICU.
+// ISO-2022-JP through CP932 and CP932 through ICU's windows-31j converter, asked once for every
+// character. ASCII, which is most of a message, is copied as it is.
 #include "text_decoding.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <memory>
+#include <vector>
 
 #include <unicode/ucnv.h>
-#include <unicode/ustring.h>
+#include <unicode/utf16.h>
+#include <unicode/utf8.h>
 
 namespace renkei::hl7v2 {
 namespace {
@@ -15,38 +19,86 @@ namespace {
 /// an ASCII byte from 0x40).
 bool cp932Lead(unsigned char c) { return (c >= 0x81 && c <= 0x9F) || (c >= 0xE0 && c <= 0xFC); }
 
-/// Appends the UTF-8 of a run of CP932 characters to `out`; InvalidInput when ICU cannot decode
-/// it, Internal when ICU has no converter.
-Status appendCp932Run(std::string_view run, std::string& out) {
-  const auto notCp932 = [] { return Status::invalidInput("bytes that are not CP932 (Windows-31J)"); };
-  // One converter per thread, reset for each run: opening one costs more than decoding a message.
-  thread_local std::unique_ptr<UConverter, void (*)(UConverter*)> converter(nullptr, ucnv_close);
-  thread_local std::u16string units;
-  UErrorCode error = U_ZERO_ERROR;
-  if (!converter) {
-    converter.reset(ucnv_open("windows-31j", &error));
-    if (U_FAILURE(error)) return Status::internal(std::string("ICU windows-31j: ") + u_errorName(error));
-    ucnv_setToUCallBack(converter.get(), UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &error);
+/// The UTF-8 of every CP932 character, worked out once through ICU's windows-31j converter: a
+/// message is then decoded by looking its characters up, with ICU's answers and nothing else
+/// (a code ICU refuses stays refused).
+class Cp932Table {
+ public:
+  /// The table, or the reason ICU could not make it.
+  static const Cp932Table& get() {
+    static const Cp932Table table;
+    return table;
   }
-  ucnv_resetToUnicode(converter.get());
-  if (units.size() < run.size() + 1) units.resize(run.size() + 1);
-  const int32_t n = ucnv_toUChars(converter.get(), units.data(), static_cast<int32_t>(units.size()), run.data(),
-                                  static_cast<int32_t>(run.size()), &error);
-  if (U_FAILURE(error)) return notCp932();
-  // At most three UTF-8 bytes for each UTF-16 unit (a pair's four bytes are two units' six).
-  const std::size_t at = out.size();
-  out.resize(at + static_cast<std::size_t>(n) * 3);
-  int32_t length = 0;
-  u_strToUTF8(out.data() + at, static_cast<int32_t>(n) * 3, &length, reinterpret_cast<const UChar*>(units.data()), n,
-              &error);
-  if (U_FAILURE(error)) return notCp932();
-  out.resize(at + static_cast<std::size_t>(length));
-  return Status::okStatus();
-}
+  const Status& status() const { return status_; }
+  /// A one-byte character (0x80–0xFF, not a lead byte); empty when it is not CP932.
+  std::string_view single(unsigned char b) const { return view(singles_[b & 0x7F]); }
+  /// A two-byte character; empty when it is not CP932.
+  std::string_view pair(unsigned char lead, unsigned char trail) const {
+    return view(pairs_[static_cast<std::size_t>(leadIndex(lead)) * 256 + trail]);
+  }
+
+ private:
+  struct Entry {
+    char bytes[4];
+    uint8_t size = 0;  ///< 0: not a character
+  };
+  static std::size_t leadIndex(unsigned char lead) { return lead <= 0x9F ? lead - 0x81 : lead - 0xE0 + 31; }
+  static std::string_view view(const Entry& e) { return {e.bytes, e.size}; }
+
+  Cp932Table() : pairs_(60 * 256) {
+    UErrorCode error = U_ZERO_ERROR;
+    std::unique_ptr<UConverter, void (*)(UConverter*)> converter(ucnv_open("windows-31j", &error), ucnv_close);
+    if (U_FAILURE(error)) {
+      status_ = Status::internal(std::string("ICU windows-31j: ") + u_errorName(error));
+      return;
+    }
+    ucnv_setToUCallBack(converter.get(), UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &error);
+    for (unsigned b = 0x80; b <= 0xFF; ++b) {
+      if (cp932Lead(static_cast<unsigned char>(b))) continue;
+      const char bytes[1] = {static_cast<char>(b)};
+      singles_[b & 0x7F] = decoded(converter.get(), std::string_view(bytes, 1));
+    }
+    for (unsigned lead = 0x81; lead <= 0xFC; ++lead) {
+      if (!cp932Lead(static_cast<unsigned char>(lead))) continue;
+      for (unsigned trail = 0; trail <= 0xFF; ++trail) {
+        const char bytes[2] = {static_cast<char>(lead), static_cast<char>(trail)};
+        pairs_[leadIndex(static_cast<unsigned char>(lead)) * 256 + trail] = decoded(converter.get(), std::string_view(bytes, 2));
+      }
+    }
+  }
+
+  /// One character through ICU: its UTF-8, or no entry when ICU refuses the bytes or reads
+  /// them as anything but exactly one character.
+  static Entry decoded(UConverter* converter, std::string_view bytes) {
+    UErrorCode error = U_ZERO_ERROR;
+    UChar units[4];
+    ucnv_resetToUnicode(converter);
+    const int32_t n = ucnv_toUChars(converter, units, 4, bytes.data(), static_cast<int32_t>(bytes.size()), &error);
+    Entry e;
+    if (U_FAILURE(error) || n < 1 || n > 2) return e;
+    UChar32 c;
+    int32_t at = 0;
+    U16_NEXT(units, at, n, c);
+    if (at != n) return e;
+    int32_t length = 0;
+    UBool invalid = false;
+    U8_APPEND(reinterpret_cast<uint8_t*>(e.bytes), length, 4, c, invalid);
+    if (invalid) return e;
+    e.size = static_cast<uint8_t>(length);
+    return e;
+  }
+
+  Status status_ = Status::okStatus();
+  std::array<Entry, 128> singles_{};
+  std::vector<Entry> pairs_;
+};
 
 }  // namespace
 
 Result<std::string> decodeCp932(std::string_view bytes) {
+  const Cp932Table& table = Cp932Table::get();
+  if (!table.status().ok()) return table.status();
+  const auto notCp932 = [] { return Status::invalidInput("bytes that are not CP932 (Windows-31J)"); };
   std::string out;
   out.reserve(bytes.size() + bytes.size() / 2);
   std::size_t i = 0;
@@ -54,14 +106,20 @@ Result<std::string> decodeCp932(std::string_view bytes) {
     const std::size_t ascii = i;
     while (i < bytes.size() && static_cast<unsigned char>(bytes[i]) < 0x80) ++i;
     out.append(bytes.substr(ascii, i - ascii));
-    if (i == bytes.size()) break;
-    // A run of non-ASCII characters, each cut where the converter would cut it.
-    const std::size_t run = i;
+    // Then the non-ASCII characters, a lead byte taking the next byte whatever it is.
     while (i < bytes.size() && static_cast<unsigned char>(bytes[i]) >= 0x80) {
-      i += cp932Lead(static_cast<unsigned char>(bytes[i])) ? 2 : 1;
+      const auto b = static_cast<unsigned char>(bytes[i]);
+      std::string_view utf8;
+      if (!cp932Lead(b)) {
+        utf8 = table.single(b);
+        ++i;
+      } else if (i + 1 < bytes.size()) {
+        utf8 = table.pair(b, static_cast<unsigned char>(bytes[i + 1]));
+        i += 2;
+      }
+      if (utf8.empty()) return notCp932();
+      out.append(utf8);
     }
-    i = std::min(i, bytes.size());
-    RENKEI_RETURN_IF_ERROR(appendCp932Run(bytes.substr(run, i - run), out));
   }
   return out;
 }

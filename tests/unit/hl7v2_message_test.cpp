@@ -3,7 +3,10 @@
 // sample storage's messages.
 #include <gtest/gtest.h>
 
+#include <unicode/ucnv.h>
+
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -94,6 +97,56 @@ TEST(Hl7v2Message, Cp932TrailBytesThatLookLikeAsciiStayInTheirCharacters) {
   auto cut = Message::parse("MSH|^~\\&|A|B|C|D|20241122||ADT^A08|1|P|2.5||||||SJIS\rPID|1||99||\x83");
   ASSERT_FALSE(cut.ok()) << "a lead byte without its trail is not CP932";
   EXPECT_NE(cut.status().message().find("CP932"), std::string::npos);
+}
+
+/// `bytes` decoded by ICU's windows-31j converter in one call ("" when it refuses them).
+std::string icuCp932(const std::string& bytes) {
+  UErrorCode error = U_ZERO_ERROR;
+  std::unique_ptr<UConverter, void (*)(UConverter*)> cp932(ucnv_open("windows-31j", &error), ucnv_close);
+  std::unique_ptr<UConverter, void (*)(UConverter*)> utf8(ucnv_open("UTF-8", &error), ucnv_close);
+  ucnv_setToUCallBack(cp932.get(), UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &error);
+  std::string out(bytes.size() * 3 + 8, '\0');
+  char* target = out.data();
+  const char* source = bytes.data();
+  UChar pivot[256];
+  UChar* pivotSource = pivot;
+  UChar* pivotTarget = pivot;
+  ucnv_convertEx(utf8.get(), cp932.get(), &target, out.data() + out.size(), &source, bytes.data() + bytes.size(), pivot,
+                 &pivotSource, &pivotTarget, pivot + 256, true, true, &error);
+  if (U_FAILURE(error)) return "";
+  out.resize(static_cast<std::size_t>(target - out.data()));
+  return out;
+}
+
+TEST(Hl7v2Message, EveryCp932CharacterDecodesAsIcuDecodesTheWholeText) {
+  // Every byte pair and single byte ICU takes as one character, in one field, then each that
+  // it refuses on its own.
+  const std::string header = "MSH|^~\\&|A|B|C|D|20241122||ADT^A08|1|P|2.5||||||SJIS\rPID|1||99||";
+  std::string all;
+  std::vector<std::string> refused;
+  for (unsigned lead = 0x80; lead <= 0xFF; ++lead) {
+    const bool isLead = (lead >= 0x81 && lead <= 0x9F) || (lead >= 0xE0 && lead <= 0xFC);
+    for (unsigned trail = isLead ? 0x40 : 0; trail <= (isLead ? 0xFCu : 0u); ++trail) {
+      std::string c(1, static_cast<char>(lead));
+      if (isLead) c += static_cast<char>(trail);
+      std::string decoded = icuCp932(c);
+      if (decoded.empty()) {
+        refused.push_back(c);
+      } else {
+        all += c;
+      }
+    }
+  }
+  auto m = Message::parse(header + all + "\r");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  const std::string expected = icuCp932(all);
+  ASSERT_FALSE(expected.empty());
+  EXPECT_EQ(m->segments()[1].fields[5], expected) << "the field as decoded, before any splitting";
+  EXPECT_GT(all.size(), 15000u);
+  ASSERT_FALSE(refused.empty());
+  for (const std::string& c : refused) {
+    EXPECT_FALSE(Message::parse(header + "a" + c + "b\r").ok()) << std::hex << static_cast<unsigned>(static_cast<unsigned char>(c[0]));
+  }
 }
 
 TEST(Hl7v2Message, TheSameBytesParsedAgainGiveTheSameMessageUnderTheirOwnLimits) {
