@@ -154,6 +154,57 @@ Truth equality(const AstNode& n, const Scope& scope) {
   return of((*text == *literal) == (n.op == BinaryOp::Equal));
 }
 
+/// A calendar date written YYYY-MM or YYYY-MM-DD, valid as such; nullopt for anything else (a
+/// year alone could be a number, a time or a zone makes the comparison the engine's).
+std::optional<std::string_view> dateText(const fhir::Node& n) {
+  if (n.kind != fhir::ValueKind::String || n.isResource()) return std::nullopt;
+  const std::string_view v = n.value;
+  if (v.size() != 7 && v.size() != 10) return std::nullopt;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const bool dash = i == 4 || i == 7;
+    if (dash ? v[i] != '-' : std::isdigit(static_cast<unsigned char>(v[i])) == 0) return std::nullopt;
+  }
+  const auto digits = [&](std::size_t at, std::size_t count) {
+    int value = 0;
+    for (std::size_t i = at; i < at + count; ++i) value = value * 10 + (v[i] - '0');
+    return value;
+  };
+  const int year = digits(0, 4);
+  const int month = digits(5, 2);
+  if (year < 1 || month < 1 || month > 12) return std::nullopt;
+  if (v.size() == 10) {
+    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    const int day = digits(8, 2);
+    if (day < 1 || day > kDays[month - 1] + (month == 2 && leap ? 1 : 0)) return std::nullopt;
+  }
+  return v;
+}
+
+/// `<`, `<=`, `>`, `>=` between two paths to dates of the same precision (per-1's
+/// "start <= end"): as strings and as dates these compare alike, character by character.
+Truth ordering(const AstNode& n, const Scope& scope) {
+  const Nodes left = path(n.arg(0), scope);
+  if (!left.known || left.size > 1) return Truth::Unknown;
+  const Nodes right = path(n.arg(1), scope);
+  if (!right.known || right.size > 1) return Truth::Unknown;
+  if (left.size == 0 || right.size == 0) return Truth::Empty;
+  const std::optional<std::string_view> a = dateText(*left.at[0]);
+  const std::optional<std::string_view> b = dateText(*right.at[0]);
+  if (!a || !b || a->size() != b->size()) return Truth::Unknown;
+  const int order = a->compare(*b);
+  switch (n.op) {
+    case BinaryOp::Less:
+      return of(order < 0);
+    case BinaryOp::LessOrEqual:
+      return of(order <= 0);
+    case BinaryOp::Greater:
+      return of(order > 0);
+    default:  // GreaterOrEqual
+      return of(order >= 0);
+  }
+}
+
 Truth logic(const AstNode& n, const Scope& scope) {
   const Truth a = evaluate(n.arg(0), scope);
   if (a == Truth::Unknown) return a;
@@ -273,6 +324,11 @@ Truth evaluate(const AstNode& n, const Scope& scope) {
         case BinaryOp::Equal:
         case BinaryOp::NotEqual:
           return equality(n, scope);
+        case BinaryOp::Less:
+        case BinaryOp::LessOrEqual:
+        case BinaryOp::Greater:
+        case BinaryOp::GreaterOrEqual:
+          return ordering(n, scope);
         default:
           return Truth::Unknown;
       }

@@ -1,11 +1,12 @@
 // Deciding an invariant without the FHIRPath engine when the parts it needs are simple: paths of
 // plain child names (from the focus, %resource or %rootResource), where(criterion), exists(),
 // empty(), hasValue(), not(), contains('text'), all(criterion), select(a & b).isDistinct() over
-// text values, '=' / '!=' against a text literal or between two such booleans, and
-// and / or / xor / implies with the engine's own left-to-right short cuts. Most core invariants
-// read like "type = 'document' implies ..." or "value.empty() or system.exists()", and on a given
-// resource the part decided first settles them. Anything else (or a value whose type the tree
-// alone cannot tell) leaves the verdict to the engine.
+// text values, '=' / '!=' against a text literal or between two such booleans, '<' … '>=' between
+// two dates of one precision, and and / or / xor / implies with the engine's own left-to-right
+// short cuts. Most core invariants read like "type = 'document' implies ..." or
+// "value.empty() or system.exists()", and on a given resource the part decided first settles
+// them. Anything else (or a value whose type the tree alone cannot tell) leaves the verdict to
+// the engine.
 #pragma once
 
 #include <optional>

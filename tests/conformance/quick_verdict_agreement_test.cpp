@@ -122,5 +122,35 @@ TEST(QuickVerdicts, DecideUniqueFullUrlsAsTheEngineDoes) {
   }
 }
 
+TEST(QuickVerdicts, OrderDatesOfOnePrecisionAsTheEngineDoes) {
+  const auto defs = test::coreDefinitions();
+  const auto quick = validatorWith(defs, true);
+  const auto engine = validatorWith(defs, false);
+  struct Case {
+    std::string start, end;
+    bool fails;
+  };
+  const std::vector<Case> cases = {
+      {"2024-11-20", "2024-11-28", false}, {"2024-11-28", "2024-11-20", true}, {"2024-11-20", "2024-11-20", false},
+      {"2024-02", "2024-01", true},        {"2024-01", "2024-02", false},      {"2024-02-29", "2024-03-01", false},
+      {"2023-02-29", "2023-03-01", true},  // not a date: left to the engine, which cannot compare it
+      {"2024-11", "2024-11-20", true},     // different precisions: the engine's comparison is empty
+      {"2024-11-20T10:00:00+09:00", "2024-11-20T09:00:00Z", false},
+      {"2024-11-20T10:00:00+09:00", "2024-11-20T00:30:00Z", true},
+      {"2024", "2023", true},
+  };
+  for (const Case& c : cases) {
+    const std::string json = R"({"resourceType":"Encounter","status":"finished","class":{"code":"IMP"},"period":{"start":")" +
+                             c.start + R"(","end":")" + c.end + R"("}})";
+    auto read = readResource(json, SourceFormat::Json);
+    ASSERT_TRUE(read.ok()) << json;
+    const ValidationResult withQuick = quick->validate(*read.document);
+    EXPECT_EQ(describe(withQuick), describe(engine->validate(*read.document))) << json;
+    bool per1 = false;
+    for (const Issue& i : withQuick.issues) per1 = per1 || i.message.find("per-1") != std::string::npos;
+    EXPECT_EQ(per1, c.fails) << json;
+  }
+}
+
 }  // namespace
 }  // namespace renkei::fhir
