@@ -142,6 +142,7 @@ Result<bool> present(const ResourceSpec& r, const Mapping& m, const RecordValues
 /// One resource to make: its spec, the row it stands for (per-row resources), id and fullUrl.
 struct Instance {
   const ResourceSpec* spec;
+  std::size_t keyRank;  ///< where the spec's key first appears among the mapping's resources
   const RecordValues* values;
   std::optional<std::size_t> row;
   std::string id;
@@ -166,7 +167,6 @@ Result<std::string> buildBundle(const Mapping& m, Record& record, std::string_vi
   };
   // Ids and fullUrls first, so that every template can refer to every resource.
   std::vector<Instance> instances;
-  std::map<std::string, std::map<std::string, std::string>> seen;  // key → id → fullUrl of its instances
   for (const ResourceSpec& r : m.resources) {
     const RecordValues& values = valuesFor(record, r);
     const bool each = !r.eachSegment.empty();
@@ -209,16 +209,18 @@ Result<std::string> buildBundle(const Mapping& m, Record& record, std::string_vi
       const std::string hex = sha256Hex(key);
       const std::string id = hex.substr(0, 32);
       urls[i] = urnUuidFrom(hex);
-      if (!seen[r.key].emplace(id, urls[i]).second) continue;  // another row made the same resource
-      instances.push_back({&r, &values, row, id, pending});
+      const bool made = std::any_of(instances.begin(), instances.end(), [&](const Instance& other) {
+        return other.id == id && other.spec->key == r.key;
+      });
+      if (made) continue;  // another row made the same resource
+      std::size_t rank = 0;
+      while (m.resources[rank].key != r.key) ++rank;
+      instances.push_back({&r, rank, &values, row, id, pending});
     }
   }
   // Variants of one key are listed together, in the order of their rows (or segments).
-  std::map<std::string, std::size_t> keyOrder;
-  for (const ResourceSpec& r : m.resources) keyOrder.emplace(r.key, keyOrder.size());
   std::stable_sort(instances.begin(), instances.end(), [&](const Instance& x, const Instance& y) {
-    const std::size_t kx = keyOrder[x.spec->key], ky = keyOrder[y.spec->key];
-    return kx != ky ? kx < ky : x.row.value_or(0) < y.row.value_or(0);
+    return x.keyRank != y.keyRank ? x.keyRank < y.keyRank : x.row.value_or(0) < y.row.value_or(0);
   });
   // Per-segment resources refer to the message's resources and to those of their own group.
   for (auto& [segment, values] : record.segments) {

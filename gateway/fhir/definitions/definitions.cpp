@@ -143,9 +143,11 @@ void Definitions::link() {
     sd->base = sd->baseDefinition.empty() ? nullptr : structure(sd->baseDefinition);
     for (ElementDef& e : sd->elements) {
       if (!e.valueSet.empty()) e.boundValueSet = terminology_.valueSet(e.valueSet);
+      e.evaluatesConstraints = false;
       for (Constraint& c : e.constraints) {
         c.checkedNatively = isNativelyCheckedConstraint(c.key);
         c.id = static_cast<uint32_t>(constraintCount_++);
+        e.evaluatesConstraints = e.evaluatesConstraints || (!c.checkedNatively && !c.expression.empty());
       }
       for (TypeRef& t : e.types) {
         t.typeSd = baseType(t.code);

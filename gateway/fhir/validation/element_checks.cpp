@@ -466,9 +466,8 @@ void ValidationRun::checkGroup(const Node& node, const StructureDef& sd, uint32_
   }
 }
 
-void ValidationRun::checkInvariants(const Node& node, const StructureDef& sd, const ElementDef& def,
-                                    std::string_view typeCode, Pass pass) {
-  if (invariants_ == nullptr) return;
+void ValidationRun::evaluateInvariants(const Node& node, const StructureDef& sd, const ElementDef& def,
+                                       std::string_view typeCode, Pass pass) {
   for (const Constraint& c : def.constraints) {
     if (c.checkedNatively || c.expression.empty()) continue;
     // A profile's snapshot repeats the core constraints the base walk already evaluated.

@@ -54,7 +54,11 @@ class ValidationRun {
                       std::string_view typeCode, Pass pass);
   /// The constraints of `def` (an element of `sd`) on `node`, whose type is `typeCode`.
   void checkInvariants(const Node& node, const StructureDef& sd, const ElementDef& def,
-                       std::string_view typeCode, Pass pass);
+                       std::string_view typeCode, Pass pass) {
+    if (invariants_ != nullptr && def.evaluatesConstraints) evaluateInvariants(node, sd, def, typeCode, pass);
+  }
+  void evaluateInvariants(const Node& node, const StructureDef& sd, const ElementDef& def,
+                          std::string_view typeCode, Pass pass);
   /// The constraints a complex type declares on its own root (per-1, ref-1, qty-3, ...).
   void checkTypeInvariants(const Node& node, const TypeRef* type, std::string_view typeCode,
                            Pass pass);

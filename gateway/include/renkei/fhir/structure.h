@@ -103,6 +103,9 @@ struct ElementDef {
   /// type's definition of the same element (set when definitions are linked), so a profile
   /// walk below it would only repeat what the base walk checks.
   bool profileAddsNothing = false;
+  /// Some constraint here is evaluated as an expression (not only checked natively, like ele-1);
+  /// set when definitions are linked.
+  bool evaluatesConstraints = false;
   bool isChoice() const { return !choicePrefix.empty(); }
   bool repeats() const { return max != 1; }
 };
