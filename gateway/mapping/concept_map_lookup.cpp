@@ -42,7 +42,7 @@ std::optional<std::string> ConceptMapLookup::reverse(std::string_view code) cons
 
 Status ConceptMapLookups::addFromJson(std::string_view json, const std::string& origin) {
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
+  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(json.data(), json.size());
   if (doc.HasParseError()) {
     return Status::invalidInput(origin + ": not valid JSON at offset " + std::to_string(doc.GetErrorOffset()) +
                                 ": " + rapidjson::GetParseError_En(doc.GetParseError()));

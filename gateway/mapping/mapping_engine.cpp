@@ -15,6 +15,7 @@
 #include "map_rows.h"
 #include "record_template.h"
 #include "renkei/core/digest.h"
+#include "renkei/core/utf8.h"
 #include "renkei/fhirpath/evaluator.h"
 #include "renkei/hl7v2/message.h"
 #include "renkei/mapping/csv_writer.h"
@@ -37,9 +38,13 @@ std::string urnUuidFrom(std::string_view hex) {
 
 Result<std::string> applySteps(const std::vector<TransformStep>& steps, std::string value,
                                const TransformContext& context) {
+  // Valid UTF-8 stays valid from step to step: checked once here (invalid input takes the
+  // checking path, which says which step refused it).
+  const bool utf8 = firstInvalidUtf8(value) == std::string::npos;
   for (const TransformStep& s : steps) {
-    auto next = s.transform != nullptr ? applyTransform(*s.transform, s.arg, value, context)
-                                       : applyTransform(s.name, s.arg, value, context);
+    auto next = s.transform == nullptr ? applyTransform(s.name, s.arg, value, context)
+                : utf8                 ? applyTransformToUtf8(*s.transform, s.arg, value, context)
+                                       : applyTransform(*s.transform, s.arg, value, context);
     if (!next.ok()) return Status::invalidInput(s.name + ": " + next.status().message());
     value = std::move(next).value();
   }

@@ -153,7 +153,7 @@ std::shared_ptr<const Mapping> MappingSet::fromJson(std::string_view json, const
   m->folder = folder;
   m->document = std::make_shared<rapidjson::Document>();
   rapidjson::Document& doc = *m->document;
-  doc.Parse(json.data(), json.size());
+  doc.Parse<rapidjson::kParseValidateEncodingFlag>(json.data(), json.size());
   if (doc.HasParseError()) {
     errors.push_back({file, "", std::string("not JSON at byte ") + std::to_string(doc.GetErrorOffset()) +
                                     ": " + rapidjson::GetParseError_En(doc.GetParseError())});

@@ -212,11 +212,16 @@ const Transform* findTransform(std::string_view name) {
   return nullptr;
 }
 
+Result<std::string> applyTransformToUtf8(const Transform& transform, std::string_view arg, std::string_view value,
+                                         const TransformContext& context) {
+  if (value.empty() && !transform.actsOnEmpty) return std::string();
+  return transform.fn(arg, value, context);
+}
+
 Result<std::string> applyTransform(const Transform& transform, std::string_view arg, std::string_view value,
                                    const TransformContext& context) {
-  if (value.empty() && !transform.actsOnEmpty) return std::string();
-  RENKEI_RETURN_IF_ERROR(text::requireUtf8(value));
-  return transform.fn(arg, value, context);
+  if (!value.empty()) RENKEI_RETURN_IF_ERROR(text::requireUtf8(value));
+  return applyTransformToUtf8(transform, arg, value, context);
 }
 
 Result<std::string> applyTransform(std::string_view name, std::string_view arg, std::string_view value,

@@ -142,6 +142,21 @@ TEST(MappingLayoutFeaturesTest, AFhirPathConditionDecidesWhetherAResourceIsMade)
   EXPECT_EQ(errors[0].pointer, "/resources/2/when");
 }
 
+TEST(MappingLayoutFeaturesTest, BytesThatAreNotUtf8AreRefusedInTheMappingAndNamedInTheData) {
+  std::string broken = kPlan;
+  broken.replace(broken.find("\"active\""), 8, "\"act\xFFive\"");
+  std::vector<mapping::MappingError> errors;
+  EXPECT_EQ(mapping::MappingSet::fromJson(broken, "", errors), nullptr) << "a default or lookup could carry them";
+  ASSERT_FALSE(errors.empty());
+
+  auto m = load(kPlan);
+  ASSERT_NE(m, nullptr);
+  auto out = mapping::mapFile(*m, "person,goal,service\r\n田中,歩く,\r\n", "PLAN_13\xFF\xFE_20241201.csv");
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  ASSERT_FALSE(out->issues.empty()) << "a file name is outside input too";
+  EXPECT_EQ(out->issues[0].message, "digits: not valid UTF-8") << "the step that met the bytes says so";
+}
+
 TEST(MappingLayoutFeaturesTest, MaskedNamesMakeIdentityPendingPatientsThatNeverMerge) {
   auto m = load(kPlan);
   ASSERT_NE(m, nullptr);

@@ -47,6 +47,11 @@ const Transform* findTransform(std::string_view name);
 /// applyTransform for a transform already found.
 Result<std::string> applyTransform(const Transform& transform, std::string_view arg, std::string_view value,
                                    const TransformContext& context);
+/// The same for a value already known to be valid UTF-8. Every transform keeps valid UTF-8
+/// valid (and lookups, defaults and parameters give UTF-8 a loader has checked), so a chain of
+/// steps checks its input once.
+Result<std::string> applyTransformToUtf8(const Transform& transform, std::string_view arg, std::string_view value,
+                                         const TransformContext& context);
 bool isKnownTransform(std::string_view name);
 std::vector<std::string> knownTransforms();
 
