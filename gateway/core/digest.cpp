@@ -3,6 +3,7 @@
 
 #include <openssl/evp.h>
 
+#include <memory>
 #include <new>
 
 namespace renkei {
@@ -45,9 +46,16 @@ std::string Sha256::hex() {
 }
 
 std::string sha256Hex(std::string_view bytes) {
+  // One context per thread, set up again for each digest: making and freeing one costs more than
+  // hashing the short keys resource ids are made from.
+  thread_local const std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> context(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned length = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, sha256Algorithm(), nullptr) != 1) throw std::bad_alloc();
+  if (context == nullptr || EVP_DigestInit_ex2(context.get(), sha256Algorithm(), nullptr) != 1 ||
+      EVP_DigestUpdate(context.get(), bytes.data(), bytes.size()) != 1 ||
+      EVP_DigestFinal_ex(context.get(), digest, &length) != 1) {
+    throw std::bad_alloc();
+  }
   return toHex(digest, length);
 }
 
