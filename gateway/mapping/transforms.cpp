@@ -231,8 +231,6 @@ Result<std::string> applyTransform(std::string_view name, std::string_view arg, 
   return applyTransform(*t, arg, value, context);
 }
 
-bool isKnownTransform(std::string_view name) { return findTransform(name) != nullptr; }
-
 std::vector<std::string> knownTransforms() {
   std::vector<std::string> names;
   for (const Transform& e : transform::kTransforms) {

@@ -290,11 +290,12 @@ TEST(Transforms, EmptyInputGivesEmptyOutputExceptDefaultAndRequired) {
 }
 
 TEST(Transforms, KnownNames) {
-  EXPECT_TRUE(isKnownTransform("trim"));
-  EXPECT_TRUE(isKnownTransform("max_length"));
-  EXPECT_FALSE(isKnownTransform("rot13"));
+  ASSERT_NE(findTransform("trim"), nullptr);
+  EXPECT_EQ(findTransform("trim")->name, "trim");
+  EXPECT_NE(findTransform("max_length"), nullptr);
+  EXPECT_EQ(findTransform("rot13"), nullptr);
   EXPECT_FALSE(apply("rot13", "x").ok());
-  EXPECT_TRUE(isKnownTransform("iso_to_hhmm"));
+  EXPECT_NE(findTransform("iso_to_hhmm"), nullptr);
   EXPECT_EQ(knownTransforms().size(), 33u);
 }
 

@@ -52,7 +52,6 @@ Result<std::string> applyTransform(const Transform& transform, std::string_view 
 /// steps checks its input once.
 Result<std::string> applyTransformToUtf8(const Transform& transform, std::string_view arg, std::string_view value,
                                          const TransformContext& context);
-bool isKnownTransform(std::string_view name);
 std::vector<std::string> knownTransforms();
 
 }  // namespace renkei::mapping
