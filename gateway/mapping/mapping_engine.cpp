@@ -42,9 +42,9 @@ Result<std::string> applySteps(const std::vector<TransformStep>& steps, std::str
   // checking path, which says which step refused it).
   const bool utf8 = firstInvalidUtf8(value) == std::string::npos;
   for (const TransformStep& s : steps) {
-    auto next = s.transform == nullptr ? applyTransform(s.name, s.arg, value, context)
-                : utf8                 ? applyTransformToUtf8(*s.transform, s.arg, value, context)
-                                       : applyTransform(*s.transform, s.arg, value, context);
+    if (s.transform == nullptr) return Status::invalidInput(s.name + ": unknown transform '" + s.name + "'");
+    auto next = utf8 ? applyTransformToUtf8(*s.transform, s.arg, value, context)
+                     : applyTransform(*s.transform, s.arg, value, context);
     if (!next.ok()) return Status::invalidInput(s.name + ": " + next.status().message());
     value = std::move(next).value();
   }
@@ -55,12 +55,13 @@ Result<std::string> applySteps(const std::vector<TransformStep>& steps, std::str
 std::vector<TransformStep> renderSteps(const FieldSpec& f) {
   if (!f.render.empty()) return f.render;
   std::vector<TransformStep> out;
+  auto add = [&](const char* name, const std::string& arg) { out.push_back({name, arg, findTransform(name)}); };
   for (auto it = f.read.rbegin(); it != f.read.rend(); ++it) {
-    if (it->name == "yyyymmdd") out.push_back({"iso_to_yyyymmdd", ""});
-    if (it->name == "yyyymm") out.push_back({"iso_to_yyyymm", ""});
-    if (it->name == "hhmm") out.push_back({"iso_to_hhmm", ""});
-    if (it->name == "wareki_date") out.push_back({"iso_to_wareki", "kanji"});
-    if (it->name == "lookup") out.push_back({"reverse_lookup", it->arg});
+    if (it->name == "yyyymmdd") add("iso_to_yyyymmdd", "");
+    if (it->name == "yyyymm") add("iso_to_yyyymm", "");
+    if (it->name == "hhmm") add("iso_to_hhmm", "");
+    if (it->name == "wareki_date") add("iso_to_wareki", "kanji");
+    if (it->name == "lookup") add("reverse_lookup", it->arg);
   }
   return out;
 }
@@ -184,6 +185,8 @@ Result<std::string> buildBundle(const Mapping& m, Record& record, std::string_vi
       at.emplace_back(std::nullopt);
     }
     // Resources sharing a key are variants of one resource: the first whose `when` holds is made.
+    std::size_t rank = 0;
+    while (m.resources[rank].key != r.key) ++rank;
     auto [slot, fresh] = record.values.refs.try_emplace(r.key);
     std::vector<std::string>& urls = slot->second;
     if (fresh) urls.assign(r.perRow || each ? count : 1, "");
@@ -218,8 +221,6 @@ Result<std::string> buildBundle(const Mapping& m, Record& record, std::string_vi
         return other.id == id && other.spec->key == r.key;
       });
       if (made) continue;  // another row made the same resource
-      std::size_t rank = 0;
-      while (m.resources[rank].key != r.key) ++rank;
       instances.push_back({&r, rank, &values, row, id, pending});
     }
   }

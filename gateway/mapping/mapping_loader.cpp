@@ -48,8 +48,8 @@ std::vector<TransformStep> steps(const Value& object, const char* key, const std
   for (rapidjson::SizeType i = 0; i < it->value.Size(); ++i) {
     const std::string text = it->value[i].GetString();
     const std::size_t colon = text.find(':');
-    TransformStep s{text.substr(0, colon), colon == std::string::npos ? "" : text.substr(colon + 1),
-                    findTransform(text.substr(0, colon))};
+    TransformStep s{text.substr(0, colon), colon == std::string::npos ? "" : text.substr(colon + 1)};
+    s.transform = findTransform(s.name);
     const std::string where = at + "/" + key + "/" + std::to_string(i);
     if (s.transform == nullptr) {
       errors.push_back({file, where, "unknown transform '" + s.name + "'"});

@@ -34,7 +34,7 @@ struct Transform;
 struct TransformStep {
   std::string name;
   std::string arg;
-  const Transform* transform = nullptr;  ///< found by the loader (else by name when applied)
+  const Transform* transform = nullptr;  ///< the transform `name` names, found when the step is made
 };
 
 struct FieldSpec {
