@@ -23,16 +23,23 @@ std::string upper(std::string_view s) {
 
 /// The character set MSH-18 names (any repetition), else what the bytes look like.
 std::string charsetOf(std::string_view msh18, std::string_view bytes, char repetition) {
+  const bool hasEscape = bytes.find('\x1b') != std::string_view::npos;
   for (std::string_view rep : splitOn(msh18, repetition)) {
     const std::string name = upper(rep);
-    if (name.find("IR87") != std::string::npos || name.find("2022") != std::string::npos) return "ISO-2022-JP";
+    if (name.find("IR87") != std::string::npos || name.find("2022") != std::string::npos) {
+      // ISO-2022-JP is 7-bit. Eight-bit text without a single escape sequence was written in
+      // another character set than the header says: UTF-8 when it is valid UTF-8, else CP932.
+      const auto eightBit = [](char c) { return static_cast<unsigned char>(c) >= 0x80; };
+      if (!hasEscape && std::any_of(bytes.begin(), bytes.end(), eightBit)) return firstInvalidUtf8(bytes) == std::string_view::npos ? "UTF-8" : "CP932";
+      return "ISO-2022-JP";
+    }
     if (name.find("UTF") != std::string::npos) return "UTF-8";
     if (name.find("SJIS") != std::string::npos || name.find("SHIFT") != std::string::npos ||
         name.find("932") != std::string::npos) {
       return "CP932";
     }
   }
-  if (bytes.find('\x1b') != std::string_view::npos) return "ISO-2022-JP";
+  if (hasEscape) return "ISO-2022-JP";
   return firstInvalidUtf8(bytes) == std::string_view::npos ? "UTF-8" : "CP932";
 }
 
@@ -77,6 +84,12 @@ std::optional<std::string_view> nthPart(std::string_view text, char delimiter, s
 
 }  // namespace
 
+std::string_view withoutLeadIn(std::string_view bytes) {
+  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
+  while (!bytes.empty() && std::string_view("\x0b\r\n\t ").find(bytes.front()) != std::string_view::npos) bytes.remove_prefix(1);
+  return bytes;
+}
+
 Result<FieldPath> FieldPath::parse(std::string_view text) {
   const auto bad = [] { return Status::invalidInput("not an HL7 v2 path (SEG[n]-field[rep].component.subcomponent)"); };
   FieldPath p;
@@ -100,7 +113,17 @@ Result<FieldPath> FieldPath::parse(std::string_view text) {
   at = 3;
   if (!bracketed(p.segmentIndex) || at >= text.size() || text[at] != '-') return bad();
   ++at;
-  if (!number(p.field) || !bracketed(p.repetition)) return bad();
+  if (!number(p.field)) return bad();
+  const std::size_t close = text.find(']', at);
+  const std::size_t equals = text.find('=', at);
+  if (at < text.size() && text[at] == '[' && close != std::string_view::npos && equals < close) {
+    ++at;  // "[component=value]": the repetition is chosen by a component's value
+    if (!number(p.selectComponent) || at != equals) return bad();
+    p.selectValue = std::string(text.substr(equals + 1, close - equals - 1));
+    at = close + 1;
+  } else if (!bracketed(p.repetition)) {
+    return bad();
+  }
   if (at < text.size() && text[at] == '.') {
     ++at;
     if (!number(p.component)) return bad();
@@ -144,12 +167,10 @@ Result<Message> Message::parseOnce(std::string_view bytes, const Limits& limits)
     return Status::tooLarge("the message is " + std::to_string(bytes.size()) + " bytes, over the limit of " +
                             std::to_string(limits.maxBytes));
   }
-  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
-  // MLLP framing left around a stored message (start block 0x0B, end block 0x1C and its CR).
-  if (!bytes.empty() && bytes.front() == '\x0b') bytes.remove_prefix(1);
-  while (!bytes.empty() && (bytes.back() == '\x1c' || bytes.back() == '\r' || bytes.back() == '\n')) {
-    bytes.remove_suffix(1);
-  }
+  bytes = withoutLeadIn(bytes);
+  // MLLP framing left around a stored message (end block 0x1C and its CR), blank lines and an
+  // end-of-file mark (Ctrl-Z) after the last segment.
+  while (!bytes.empty() && std::string_view("\x1c\x1a\r\n\t ").find(bytes.back()) != std::string_view::npos) bytes.remove_suffix(1);
   if (bytes.size() < 8 || bytes.substr(0, 3) != "MSH") return Status::invalidInput("not an HL7 v2 message: no MSH segment first");
   Message m;
   m.delimiters_.field = bytes[3];
@@ -264,7 +285,8 @@ std::string Message::value(const FieldPath& path) const {
   const std::string_view* field = fieldText(segments(), path);
   if (field == nullptr) return std::string();
   if (isDelimiterField(path)) return std::string(*field);
-  std::optional<std::string_view> text = nthPart(*field, delimiters_.repetition, path.repetition);
+  std::optional<std::string_view> text =
+      path.selectComponent > 0 ? selectedRepetition(*field, path) : nthPart(*field, delimiters_.repetition, path.repetition);
   if (text && path.component > 0) {
     text = nthPart(*text, delimiters_.component, path.component);
     if (text && path.subcomponent > 0) text = nthPart(*text, delimiters_.subcomponent, path.subcomponent);
@@ -277,6 +299,34 @@ std::string Message::type() const {
   auto event = value("MSH-9.2");
   if (!code.ok() || !event.ok()) return "";
   return event->empty() ? *code : *code + "^" + *event;
+}
+
+std::optional<std::string_view> Message::selectedRepetition(std::string_view field, const FieldPath& path) const {
+  for (std::string_view rep : splitOn(field, delimiters_.repetition)) {
+    const std::string_view component = nthPart(rep, delimiters_.component, path.selectComponent).value_or("");
+    if (unescape(component) == path.selectValue) return rep;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> Message::hexText(std::string_view hex) const {
+  std::string bytes;
+  for (std::size_t h = 0; h + 1 < hex.size(); h += 2) {
+    unsigned value = 0;
+    auto [end, ec] = std::from_chars(hex.data() + h, hex.data() + h + 2, value, 16);
+    if (ec != std::errc() || end != hex.data() + h + 2) return std::nullopt;
+    bytes += static_cast<char>(value);
+  }
+  Result<std::string> decoded = charset_ == "CP932"         ? decodeCp932(bytes)
+                                : charset_ == "ISO-2022-JP" ? decodeIso2022Jp(bytes)
+                                : firstInvalidUtf8(bytes) == std::string::npos
+                                    ? Result<std::string>(bytes)
+                                    : Result<std::string>(Status::invalidInput("not UTF-8"));
+  if (!decoded.ok() || decoded->empty()) return std::nullopt;
+  for (char c : decoded.value()) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == '\x7f') return std::nullopt;
+  }
+  return std::move(decoded).value();
 }
 
 std::string Message::unescape(std::string_view text) const {
@@ -306,21 +356,14 @@ std::string Message::unescape(std::string_view text) const {
     } else if (code == "H" || code == "N") {
       // highlighting on / off: no text
     } else if (code.size() > 1 && code[0] == 'X' && (code.size() - 1) % 2 == 0) {
-      std::string bytes;
-      for (std::size_t h = 1; h + 1 < code.size(); h += 2) {
-        unsigned value = 0;
-        auto [end, ec] = std::from_chars(code.data() + h, code.data() + h + 2, value, 16);
-        if (ec != std::errc() || end != code.data() + h + 2) {
-          bytes.clear();
-          break;
-        }
-        bytes += static_cast<char>(value);
+      // Hex bytes in the message's character set. Bytes that do not make text in it, or make a
+      // control character, stay as written, like an escape this reader does not know.
+      std::optional<std::string> decoded = hexText(code.substr(1));
+      if (decoded) {
+        out += *decoded;
+      } else {
+        out.append(text.substr(i, close - i + 1));
       }
-      // Hex bytes in the message's character set; kept only when they make text.
-      auto decoded = charset_ == "UTF-8" ? (firstInvalidUtf8(bytes) == std::string::npos ? Result<std::string>(bytes)
-                                                                                          : Status::invalidInput(""))
-                                         : decodeCp932(bytes);
-      if (decoded.ok()) out += decoded.value();
     } else {
       out.append(text.substr(i, close - i + 1));  // an escape this reader does not know stays as written
     }

@@ -94,7 +94,8 @@ RecordValues& valuesFor(Record& record, const ResourceSpec& r) {
 }
 
 /// A person's name written so that it does not identify them: a mask character (●京●郎, ○○,
-/// ＊) or only initials ("Y.T.", "ＹＴ", "Y・T").
+/// ＊) or only initials ("Y.T.", "ＹＴ", "Y・T", "Y"). Two or three ASCII letters without a
+/// separator are a name ("LI", "NG"), not initials.
 bool isMaskedName(const std::string& value) {
   static const char* const kMasks[] = {"●", "○", "◯", "〇", "＊", "*", "×", "✕", "■", "□", "▲", "△", "◆", "◇"};
   for (const char* mask : kMasks) {
@@ -103,19 +104,22 @@ bool isMaskedName(const std::string& value) {
   auto folded = text::nfkc(value);
   if (!folded.ok()) return false;
   int letters = 0;
+  bool separated = false;
   for (std::size_t i = 0; i < folded->size(); ++i) {
     const char c = (*folded)[i];
     if (std::isalpha(static_cast<unsigned char>(c)) != 0) {
       ++letters;
     } else if (c == '.' || c == ' ') {
-      continue;
+      separated = true;
     } else if (folded->compare(i, 3, "・") == 0 || folded->compare(i, 3, "･") == 0) {
+      separated = true;
       i += 2;
     } else {
       return false;
     }
   }
-  return letters >= 1 && letters <= 3;
+  const bool fullWidth = std::none_of(value.begin(), value.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; });
+  return letters >= 1 && letters <= 3 && (letters == 1 || separated || fullWidth);
 }
 
 /// Whether a resource exists for the record (row: a per-row resource's row).
@@ -154,6 +158,12 @@ struct Instance {
   std::string id;
   bool pending = false;
 };
+
+/// Whether rows `a` and `b` give every field a template uses the same value.
+bool sameTemplateValues(const TemplateNode& templ, const RecordValues& values, std::size_t a, std::size_t b) {
+  return std::all_of(templ.fieldIds.begin(), templ.fieldIds.end(),
+                     [&](std::size_t field) { return values.value(field, a) == values.value(field, b); });
+}
 
 /// The record's Bundle, as JSON or (MapMode::Trees) as a tree in `tree`.
 Result<std::string> buildBundle(const Mapping& m, Record& record, std::string_view source, MapMode mode,
@@ -217,10 +227,21 @@ Result<std::string> buildBundle(const Mapping& m, Record& record, std::string_vi
       const std::string hex = sha256Hex(key);
       const std::string id = hex.substr(0, 32);
       urls[i] = urnUuidFrom(hex);
-      const bool made = std::any_of(instances.begin(), instances.end(), [&](const Instance& other) {
+      const auto made = std::find_if(instances.begin(), instances.end(), [&](const Instance& other) {
         return other.id == id && other.spec->key == r.key;
       });
-      if (made) continue;  // another row made the same resource
+      if (made != instances.end()) {
+        // Another row made the same resource. Rows of a grouped record make one resource together;
+        // two segments make one when both say the same (a doctor ordering three drugs), and are
+        // refused when they differ, since one of them would be lost.
+        const std::size_t first = made->row.value_or(0);
+        if (!each || made->spec != &r || sameTemplateValues(*r.compiled, values, first, i)) continue;
+        std::string ids;
+        for (const std::string& f : r.idFrom) ids += (ids.empty() ? "" : ", ") + f;
+        return Status::invalidInput("the " + r.eachSegment + " segments " + std::to_string(first + 1) + " and " + std::to_string(i + 1) + " make one " +
+                                    r.resourceType + " (the same " + (ids.empty() ? "content key" : ids) +
+                                    ") with different values; one of them would be lost");
+      }
       instances.push_back({&r, rank, &values, row, id, pending});
     }
   }
@@ -361,12 +382,15 @@ void buildRecords(const Mapping& m, std::vector<Record>& records, std::string_vi
   }
 }
 
-/// A value read by an HL7 v2 path: HL7's explicit null `""` ("delete what you have") is no value,
-/// like an absent one — FHIR has no null, and a mapped resource replaces the one it updates whole.
-Result<std::string> hl7v2Value(const hl7v2::Message& message, const FieldSpec& f) {
-  auto read = f.parsedPath ? Result<std::string>(message.value(*f.parsedPath)) : message.value(f.path);
-  if (read.ok() && read.value() == "\"\"") return std::string();
-  return read;
+/// A value read by an HL7 v2 path, the first of its alternatives that has one: HL7's explicit
+/// null `""` ("delete what you have") is no value, like an absent one — FHIR has no null, and a
+/// mapped resource replaces the one it updates whole.
+std::string hl7v2Value(const hl7v2::Message& message, const FieldSpec& f) {
+  for (const hl7v2::FieldPath& path : f.parsedPaths) {
+    std::string read = message.value(path);
+    if (!read.empty() && read != "\"\"") return read;
+  }
+  return std::string();
 }
 
 /// The rows of the resources made per repeated segment: one per group of that segment, each
@@ -385,13 +409,7 @@ void readSegmentGroups(const Mapping& m, const hl7v2::Message& message, const Tr
       for (std::size_t i = 0; i < m.fields.size(); ++i) {
         const FieldSpec& f = m.fields[i];
         if (f.path.empty() || (!f.perSegment && !group.owns(std::string_view(f.path).substr(0, 3)))) continue;
-        auto read = hl7v2Value(group.message, f);
-        if (!read.ok()) {
-          out.issues.push_back({line, sourceName(f), read.status().message()});
-          record.bad = true;
-          continue;
-        }
-        record.bad = !readField(f, read.value(), context, line, row[i], out) || record.bad;
+        record.bad = !readField(f, hl7v2Value(group.message, f), context, line, row[i], out) || record.bad;
       }
       values.rows.push_back(std::move(row));
     }
@@ -418,13 +436,7 @@ Result<MapOutcome> mapMessage(const Mapping& m, std::string_view bytes, std::str
     if (f.perSegment) continue;  // read in each of its segment's groups
     std::string text;
     if (!f.path.empty()) {
-      auto read = hl7v2Value(message.value(), f);
-      if (!read.ok()) {
-        out.issues.push_back({1, sourceName(f), read.status().message()});
-        record.bad = true;
-        continue;
-      }
-      text = std::move(read).value();
+      text = hl7v2Value(message.value(), f);
     } else if (auto part = fileParts.find(f.filePart); part != fileParts.end()) {
       text = part->second;
     }

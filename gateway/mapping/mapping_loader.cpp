@@ -30,12 +30,29 @@ namespace {
 /// MSH-9 ("ADT^A08") of bytes that start an HL7 v2 message; "" else. Only the MSH segment is
 /// read: `bytes` may be the first piece of a file, cut anywhere after it.
 std::string hl7v2MessageType(std::string_view bytes) {
-  if (!bytes.empty() && bytes.front() == '\x0b') bytes.remove_prefix(1);
+  bytes = hl7v2::withoutLeadIn(bytes);
   if (bytes.substr(0, 3) != "MSH") return "";
   auto msh = hl7v2::Message::parse(bytes.substr(0, bytes.find_first_of("\r\n")));
   return msh.ok() ? msh->type() : "";
 }
 
+
+/// Whether a file's name has the SS-MIX2 standardized storage shape:
+/// PID_date_datatype_order_timestamp(17 digits)_department_flag.
+bool isSsmix2FileName(const std::string& path) {
+  const std::string name = fs::path(path).filename().string();
+  std::vector<std::string_view> parts;
+  for (std::size_t from = 0;;) {
+    const std::size_t to = name.find('_', from);
+    parts.push_back(std::string_view(name).substr(from, to == std::string::npos ? std::string::npos : to - from));
+    if (to == std::string::npos) break;
+    from = to + 1;
+  }
+  const auto digits = [](std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  return parts.size() == 7 && parts[4].size() == 17 && digits(parts[4]) && !parts[2].empty() && parts[6].size() == 1;
+}
 
 constexpr std::size_t kMaxMappingBytes = 4 << 20;
 
@@ -64,6 +81,20 @@ std::vector<TransformStep> steps(const Value& object, const char* key, const std
 std::string str(const Value& o, const char* key, const std::string& fallback = "") {
   auto it = o.FindMember(key);
   return it != o.MemberEnd() && it->value.IsString() ? it->value.GetString() : fallback;
+}
+
+/// A member that is one string or an array of them.
+std::vector<std::string> stringOrStrings(const Value& o, const char* key) {
+  auto it = o.FindMember(key);
+  if (it == o.MemberEnd()) return {};
+  if (it->value.IsString()) return {it->value.GetString()};
+  std::vector<std::string> out;
+  if (it->value.IsArray()) {
+    for (const Value& v : it->value.GetArray()) {
+      if (v.IsString()) out.emplace_back(v.GetString());
+    }
+  }
+  return out;
 }
 
 std::vector<std::string> strs(const Value& o, const char* key) {
@@ -248,7 +279,8 @@ std::shared_ptr<const Mapping> MappingSet::fromJson(std::string_view json, const
     const std::string at = "/fields/" + spec.name;
     spec.column = str(f.value, "column");
     spec.filePart = str(f.value, "file");
-    spec.path = str(f.value, "path");
+    const std::vector<std::string> paths = stringOrStrings(f.value, "path");
+    for (const std::string& path : paths) spec.path += (spec.path.empty() ? "" : " or ") + path;
     spec.read = steps(f.value, "transforms", at, file, m->lookups, errors);
     spec.render = steps(f.value, "render", at, file, m->lookups, errors);
     spec.perRow = f.value.HasMember("per_row") && f.value["per_row"].GetBool();
@@ -259,11 +291,16 @@ std::shared_ptr<const Mapping> MappingSet::fromJson(std::string_view json, const
     } else if (m->layout.hl7v2 != !spec.path.empty()) {
       errors.push_back({file, at, m->layout.hl7v2 ? "an hl7v2 layout reads fields by path" : "a csv layout reads fields by column"});
     } else if (m->layout.hl7v2) {
-      auto parsed = hl7v2::FieldPath::parse(spec.path);
-      if (parsed.ok()) {
-        spec.parsedPath = parsed.value();
-      } else {
-        errors.push_back({file, at + "/path", parsed.status().message()});
+      for (std::size_t i = 0; i < paths.size(); ++i) {
+        const std::string where = at + "/path" + (f.value["path"].IsArray() ? "/" + std::to_string(i) : "");
+        auto parsed = hl7v2::FieldPath::parse(paths[i]);
+        if (!parsed.ok()) {
+          errors.push_back({file, where, parsed.status().message()});
+        } else if (paths[i].compare(0, 3, paths[0], 0, 3) != 0) {
+          errors.push_back({file, where, "the alternatives of a path read one segment (" + paths[0].substr(0, 3) + ")"});
+        } else {
+          spec.parsedPaths.push_back(std::move(parsed).value());
+        }
       }
     } else if (!m->layout.hl7v2 && std::find(m->layout.columns.begin(), m->layout.columns.end(), spec.column) ==
         m->layout.columns.end()) {
@@ -405,6 +442,9 @@ const Mapping* MappingSet::pick(const std::string& fileName, std::string_view by
       if (pattern.match(fileName)) return m.get();
     }
   }
+  // An SS-MIX2 file says its data type in its name: one that no mapping takes (OMP-02, injections,
+  // is RDE^O11 like OMP-01, prescriptions) must not be taken by its message type instead.
+  if (isSsmix2FileName(fileName)) return nullptr;
   if (const std::string type = hl7v2MessageType(bytes); !type.empty()) return forMessageType(type);
   for (const auto& m : mappings_) {
     if (m->headerSignature.empty()) continue;

@@ -1,5 +1,7 @@
 // Code-like transforms: phone numbers, postal codes, digits, Tokyo municipalities (団体コード) and
 // ConceptMap lookups.
+#include <charconv>
+
 #include "icu_text.h"
 #include "renkei/routing/municipalities.h"
 #include "transform_functions.h"
@@ -114,14 +116,21 @@ Result<std::string> municipalityName(std::string_view, std::string_view value, c
   return m.value()->name;
 }
 
-Result<std::string> digits(std::string_view, std::string_view value, const TransformContext&) {
+Result<std::string> digits(std::string_view arg, std::string_view value, const TransformContext&) {
   auto n = text::nfkc(value);
   if (!n.ok()) return n.status();
   std::string out;
   for (char c : n.value()) {
     if (isDigit(c)) out += c;
   }
-  return out;
+  if (arg.empty()) return out;
+  // "digits:10": a code of exactly that many digits or none ("HIS2" is a name, not code "2").
+  std::size_t length = 0;
+  auto [end, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), length);
+  if (ec != std::errc() || end != arg.data() + arg.size()) {
+    return Status::invalidInput("digits takes a number of digits (digits:N)");
+  }
+  return out.size() == length ? out : std::string();
 }
 
 Result<std::string> lookup(std::string_view arg, std::string_view value, const TransformContext& context) {

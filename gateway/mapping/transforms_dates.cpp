@@ -37,6 +37,24 @@ std::string_view isoDatePart(std::string_view value) {
   return t == std::string_view::npos ? value : value.substr(0, t);
 }
 
+/// The whole HL7 v2 DTM shape: YYYY[MM[DD[HH[MM[SS[.S[S[S[S]]]]]]]]][+/-ZZZZ]. "2020-04-01"
+/// is not one (its '-' would read as a time zone).
+bool isHl7DateTime(std::string_view v) {
+  const std::size_t digits = std::min(v.find_first_not_of("0123456789"), v.size());
+  if (digits < 4 || digits > 14 || digits % 2 != 0) return false;
+  std::size_t at = digits;
+  if (at < v.size() && v[at] == '.') {
+    const std::size_t fraction = std::min(v.find_first_not_of("0123456789", at + 1), v.size()) - at - 1;
+    if (digits != 14 || fraction < 1 || fraction > 4) return false;
+    at += 1 + fraction;
+  }
+  if (at < v.size() && (v[at] == '+' || v[at] == '-')) {
+    const std::string_view zone = v.substr(at + 1);
+    return zone.size() == 4 && zone.find_first_not_of("0123456789") == std::string_view::npos;
+  }
+  return at == v.size();
+}
+
 }  // namespace
 
 Result<std::string> warekiDate(std::string_view, std::string_view value, const TransformContext&) {
@@ -59,11 +77,8 @@ Result<std::string> hl7Date(std::string_view, std::string_view value, const Tran
   auto s = cleaned(value);
   if (!s.ok()) return s.status();
   std::string_view v = s.value();
-  const std::size_t digits = v.find_first_not_of("0123456789");
-  if (digits != std::string_view::npos && v[digits] != '.' && v[digits] != '+' && v[digits] != '-') {
-    return Status::invalidInput("not an HL7 v2 date (YYYY[MM[DD[HHMMSS]]])");
-  }
-  v = v.substr(0, std::min<std::size_t>(digits, 8));
+  if (!isHl7DateTime(v)) return Status::invalidInput("not an HL7 v2 date (YYYY[MM[DD[HHMMSS]]])");
+  v = v.substr(0, std::min<std::size_t>(v.find_first_not_of("0123456789"), 8));
   if (v.size() != 4 && v.size() != 6 && v.size() != 8) return Status::invalidInput("not an HL7 v2 date (YYYY[MM[DD[HHMMSS]]])");
   const int y = number(v.substr(0, 4), 4);
   const int m = v.size() >= 6 ? number(v.substr(4, 2), 2) : 1;

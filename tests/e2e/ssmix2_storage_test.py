@@ -132,16 +132,20 @@ def main():
         assert len(failed.strip().splitlines()) == 1 + len(problems), failed
 
         if samples:
-            # ADT-00 and ADT-22 of patient 9999013 and its two prescriptions; the others are
+            # ADT-00 and ADT-22 of patient 9999013 and its prescription (OMP-01); the others are
             # another patient's messages filed under 9999013, a misfiled file, a discharge
-            # without its admission date, and data types no mapping takes.
-            e2e.wait_until(lambda: len(sample_receiver.snapshot()) >= 4, 60, "the sample storage's deliveries")
+            # without its admission date, and data types no mapping takes — OMP-02 (injections)
+            # among them, although it is RDE^O11 like a prescription.
+            e2e.wait_until(lambda: len(sample_receiver.snapshot()) >= 3, 60, "the sample storage's deliveries")
             ids = {r["identifier"][0]["system"] for b in sample_receiver.body_snapshot() for e in b["entry"]
                    for r in [e["resource"]] if r["resourceType"] == "Patient"}
             assert ids == {"urn:oid:1.2.392.100495.20.3.51.11312345678"}, ids
             listed = subprocess.run([renkei, "intake", "--config", config_path, "failed", "--source", "samples"],
                                     capture_output=True, text=True, check=True).stdout
             assert "ADT-31/9999013_20110630_OMP-11" in listed and "patient folder" in listed, listed
+            assert "OMP-02/9999013_20110701_OMP-02" in listed, listed
+            time.sleep(1.0)
+            assert len(sample_receiver.snapshot()) == 3, len(sample_receiver.snapshot())
 
         daemon.terminate()
         assert daemon.wait(timeout=60) == 0

@@ -207,5 +207,56 @@ TEST(MappingEachSegment, TheLoaderChecksSegmentsReferencesAndVariants) {
   EXPECT_EQ(errors[0].pointer, "/resources/2");
 }
 
+TEST(MappingEachSegment, TwoSegmentsMakingOneResourceMustSayTheSame) {
+  auto m = load(kProblems);
+  ASSERT_NE(m, nullptr);
+  auto same = mapOne(*m, kHeader + "PRB|AD||^胃炎|P1\rPRB|AD||^胃炎|P1\r");
+  ASSERT_TRUE(same.IsObject());
+  EXPECT_EQ(ofType(same, "Condition").size(), 1u) << "the same diagnosis twice is one Condition";
+  auto out = mapping::mapFile(*m, kHeader + "PRB|AD||^胃炎|P1\rPRB|AD||^不眠症|P1\r", "x.hl7");
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_TRUE(out->records.empty()) << "not one of the two diagnoses silently";
+  ASSERT_EQ(out->issues.size(), 1u);
+  EXPECT_NE(out->issues[0].message.find("PRB segments 1 and 2"), std::string::npos) << out->issues[0].message;
+  EXPECT_EQ(out->issues[0].message.find("胃炎"), std::string::npos) << "no values in issues";
+}
+
+TEST(MappingHl7v2Paths, AlternativesGiveTheFirstValueAndStayInOneSegment) {
+  std::string json = kProblems;
+  json.replace(json.find("\"path\": \"PRB-3.2\""), 17, "\"path\": [\"PRB-3.2\", \"PRB-3.5\"]");
+  auto m = load(json);
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->fields[m->fieldIndex->at("name")].path, "PRB-3.2 or PRB-3.5");
+  auto bundle = mapOne(*m, kHeader + "PRB|AD||^胃炎|P1\rPRB|AD||^^^^不眠症|P2\rPRB|AD||^^^^膝関節症|P3\r");
+  ASSERT_TRUE(bundle.IsObject());
+  auto conditions = ofType(bundle, "Condition");
+  ASSERT_EQ(conditions.size(), 3u);
+  EXPECT_STREQ((*conditions[0])["code"]["text"].GetString(), "胃炎");
+  EXPECT_STREQ((*conditions[1])["code"]["text"].GetString(), "不眠症") << "the second path when the first is empty";
+
+  std::string twoSegments = kProblems;
+  twoSegments.replace(twoSegments.find("\"path\": \"PRB-3.2\""), 17, "\"path\": [\"PRB-3.2\", \"ZPR-5.1\"]");
+  auto errors = loadErrors(twoSegments);
+  ASSERT_FALSE(errors.empty());
+  EXPECT_EQ(errors[0].pointer, "/fields/name/path/1");
+}
+
+TEST(MappingPick, AnSsMix2FileIsTakenByItsDataTypeNeverByItsMessageType) {
+  std::vector<mapping::MappingError> errors;
+  const mapping::MappingSet set = mapping::MappingSet::load(mapping::defaultMappingsDir(), errors);
+  ASSERT_TRUE(errors.empty());
+  const std::string rde = "MSH|^~\\&|HIS|1312345678|GW|RCV|20241125||RDE^O11^RDE_O11|1|P|2.5\rPID|0001||1^^^^PI\r";
+  const mapping::Mapping* byType = set.pick("order.hl7", rde);
+  ASSERT_NE(byType, nullptr);
+  EXPECT_EQ(byType->id, "ssmix2-rde-o11");
+  EXPECT_EQ(set.pick("/s/1/20241125/OMP-01/1_20241125_OMP-01_000000000000001_20241125100000000_01_1", rde), byType);
+  EXPECT_EQ(set.pick("/s/1/20241125/OMP-02/1_20241125_OMP-02_000000000000001_20241125100000000_01_1", rde), nullptr)
+      << "injections (OMP-02) are RDE^O11 too, but no mapping takes them";
+  const std::string a08 = "MSH|^~\\&|HIS|1312345678|GW|RCV|20241125||ADT^A08^ADT_A01|1|P|2.5\rPID|0001||1^^^^PI\r";
+  const mapping::Mapping* patient = set.pick("", "\xEF\xBB\xBF\r\n" + a08);
+  ASSERT_NE(patient, nullptr) << "a byte order mark and blank lines before MSH";
+  EXPECT_EQ(patient->id, "ssmix2-adt-a08");
+}
+
 }  // namespace
 }  // namespace renkei::test

@@ -214,6 +214,77 @@ TEST(Hl7v2Message, APathParsedOnceReadsWhatItsTextReads) {
   EXPECT_EQ(m->value(*second), "two");
 }
 
+TEST(Hl7v2Message, ARepetitionIsChosenByTheValueOfOneOfItsComponents) {
+  auto m = Message::parse("MSH|^~\\&|A|B|C|D|20241122||ADT^A08|1|P|2.5||||||UNICODE UTF-8\r"
+                          "PID|1||12345678^^^^HC~0000234567^^^^PI~777^^^^^||カナ^ナマエ^^^^^L^P~漢字^名\\S\\前^^^^^L^I\r");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  const auto read = [&](const char* text) {
+    auto path = FieldPath::parse(text);
+    EXPECT_TRUE(path.ok()) << text;
+    return path.ok() ? m->value(*path) : std::string("?");
+  };
+  EXPECT_EQ(read("PID-3[5=PI].1"), "0000234567");
+  EXPECT_EQ(read("PID-3[5=].1"), "777") << "an empty value selects the first repetition without one";
+  EXPECT_EQ(read("PID-3[5=MR].1"), "") << "no repetition has it";
+  EXPECT_EQ(read("PID-5[8=I].1"), "漢字");
+  EXPECT_EQ(read("PID-5[8=I].2"), "名^前") << "the chosen repetition's escapes are resolved";
+  EXPECT_EQ(read("PID-5[8=P].1"), "カナ");
+  EXPECT_EQ(read("PID-5[8=P]"), "カナ^ナマエ^^^^^L^P");
+  for (const char* bad : {"PID-5[=P].1", "PID-5[8=P.1", "PID-5[x=P].1", "PID-5[0=P].1", "PID-5[8=P]x"}) {
+    EXPECT_FALSE(FieldPath::parse(bad).ok()) << bad;
+  }
+}
+
+TEST(Hl7v2Message, AHeaderSayingIsoIr87OverEightBitTextIsReadAsWhatTheBytesAre) {
+  // No escape sequence at all: ISO-2022-JP cannot be what was written.
+  auto utf8 = Message::parse("MSH|^~\\&|A|B|C|D|20241122||ADT^A08|1|P|2.5||||||~ISO IR87||ISO 2022-1994\r"
+                             "PID|1||99||山田^三郎^^^^^L^I||||||東京都北区\r");
+  ASSERT_TRUE(utf8.ok()) << utf8.status().message();
+  EXPECT_EQ(utf8->charset(), "UTF-8");
+  EXPECT_EQ(utf8->value("PID-5.1").value(), "山田");
+  EXPECT_EQ(utf8->value("PID-11").value(), "東京都北区");
+  auto cp932 = Message::parse("MSH|^~\\&|A|B|C|D|20241122||ADT^A08|1|P|2.5||||||~ISO IR87\r"
+                              "PID|1||99||\x8e\x52\x93\x63\x87\x40\r");
+  ASSERT_TRUE(cp932.ok()) << cp932.status().message();
+  EXPECT_EQ(cp932->charset(), "CP932");
+  EXPECT_EQ(cp932->value("PID-5").value(), "山田①");
+  auto seven = Message::parse("MSH|^~\\&|A|B|C|D|20241122||ADT^A08|1|P|2.5||||||~ISO IR87\rPID|1||99||" +
+                              jis({0x3B, 0x33, 0x45, 0x44}) + "\r");
+  ASSERT_TRUE(seven.ok()) << seven.status().message();
+  EXPECT_EQ(seven->charset(), "ISO-2022-JP");
+  EXPECT_EQ(seven->value("PID-5").value(), "山田");
+}
+
+TEST(Hl7v2Message, HexEscapesAreTextInTheMessagesCharacterSetOrStayAsWritten) {
+  // In ISO-2022-JP the hex bytes are ISO-2022-JP too: ESC $ B 3B33 ESC ( B is 山.
+  auto jisMessage = Message::parse("MSH|^~\\&|A|B|C|D|20241122||ADT^A08|1|P|2.5||||||~ISO IR87\r"
+                                   "PID|1||99||\\X1B24423B331B2842\\^\\X88EA\\~\\X1B2442\\\r");
+  ASSERT_TRUE(jisMessage.ok()) << jisMessage.status().message();
+  EXPECT_EQ(jisMessage->value("PID-5.1").value(), "山");
+  EXPECT_EQ(jisMessage->value("PID-5[2]").value(), "\\X1B2442\\") << "an escape sequence alone is no text";
+  EXPECT_EQ(jisMessage->value("PID-5.2").value(), "一") << "eight-bit bytes read as the message's would be (CP932)";
+  auto cp932 = Message::parse("MSH|^~\\&|A|B|C|D|20241122||ADT^A08|1|P|2.5||||||SJIS\rPID|1||99||\\X88EA\\^\\X1B\\\r");
+  ASSERT_TRUE(cp932.ok()) << cp932.status().message();
+  EXPECT_EQ(cp932->value("PID-5.1").value(), "一") << "88 EA in CP932";
+  EXPECT_EQ(cp932->value("PID-5.2").value(), "\\X1B\\") << "a control character is not text";
+  auto utf8 = Message::parse("MSH|^~\\&|A|B|C|D|20241122||ADT^A08|1|P|2.5||||||UNICODE UTF-8\rPID|1||99||健\\X88EA\\\r");
+  ASSERT_TRUE(utf8.ok()) << utf8.status().message();
+  EXPECT_EQ(utf8->value("PID-5").value(), "健\\X88EA\\") << "not UTF-8: kept as written, not dropped";
+}
+
+TEST(Hl7v2Message, WhatSurroundsAStoredMessageIsNotASegment) {
+  const std::string body = "MSH|^~\\&|A|B|C|D|20241122||ADT^A08|1|P|2.5\rPID|1||99\r";
+  for (const std::string& bytes : {"\xEF\xBB\xBF" + body, "\r\n\r\n" + body, body + "   \r\n\t\r\n", body + "\x1a",
+                                   "\xEF\xBB\xBF\x0b" + body + "\x1c\r"}) {
+    auto m = Message::parse(bytes);
+    ASSERT_TRUE(m.ok()) << m.status().message();
+    EXPECT_EQ(m->segments().size(), 2u);
+    EXPECT_EQ(m->value("PID-3").value(), "99");
+  }
+  EXPECT_EQ(withoutLeadIn("\xEF\xBB\xBF\r\nMSH|"), "MSH|");
+  EXPECT_FALSE(Message::parse(body + std::string(1, '\0')).ok()) << "a NUL is not trimmed as if it were a blank";
+}
+
 TEST(Hl7v2Message, LinesMayEndInCrLfOrLfWithinOneMessage) {
   auto m = Message::parse("MSH|^~\\&|A|B|C|D|20241122||ADT^A08|1|P|2.5\nPID|1||99\r\nPV1|1|I\rOBX|1|ST|x||v\n\nZZZ|z");
   ASSERT_TRUE(m.ok()) << m.status().message();

@@ -319,6 +319,11 @@ TEST(Transforms, Hl7DatesKeepTheirPrecision) {
   EXPECT_FALSE(apply("hl7_date", "24-11-22").ok());
   EXPECT_FALSE(apply("hl7_date", "R06.11.22").ok());
   EXPECT_FALSE(apply("hl7_date", "20241").ok());
+  EXPECT_EQ(apply("hl7_date", "20200401-0500").value(), "2020-04-01") << "a time zone";
+  EXPECT_EQ(apply("hl7_date", "20200401123000.1234").value(), "2020-04-01");
+  for (const char* bad : {"2020-04-01", "2020-04", "20200401+09", "20200401.5", "202004011", "20200401123000.12345"}) {
+    EXPECT_FALSE(apply("hl7_date", bad).ok()) << bad << " is not cut to a shorter date";
+  }
 }
 
 TEST(Transforms, FirstCharacters) {
@@ -395,6 +400,11 @@ TEST(Transforms, PhonePostalDigits) {
   EXPECT_FALSE(apply("postal_code", "16-00023").ok());
   EXPECT_EQ(apply("postal_digits", "〒１６０－００２３").value(), "1600023");
   EXPECT_EQ(apply("digits", "第１２号-3").value(), "123");
+  EXPECT_EQ(apply("digits", "1312345678", "10").value(), "1312345678");
+  EXPECT_EQ(apply("digits", "JP-13-1234-5678", "10").value(), "1312345678");
+  EXPECT_EQ(apply("digits", "HIS2", "10").value(), "") << "a name with a digit is not a code";
+  EXPECT_EQ(apply("digits", "13123456789", "10").value(), "");
+  EXPECT_FALSE(apply("digits", "1312345678", "ten").ok());
 }
 
 TEST(Transforms, Municipalities) {

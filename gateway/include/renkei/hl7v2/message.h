@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,8 +41,10 @@ struct Segment {
 };
 
 /// A path to a value, "SEG[n]-field[rep].component.subcomponent": every index 1-based and all but
-/// the field optional ("PID-3", "PID-5[2].1", "OBX[3]-5", "MSH-9.2"). Parsed once, read in many
-/// messages.
+/// the field optional ("PID-3", "PID-5[2].1", "OBX[3]-5", "MSH-9.2"). The repetition may instead
+/// be chosen by one of its components: "PID-5[8=P].1" is the family name of the first repetition
+/// whose component 8 is P (the phonetic name), "PID-3[5=].1" the first id without a type. Parsed
+/// once, read in many messages.
 struct FieldPath {
   char segment[3] = {};
   std::size_t segmentIndex = 1;
@@ -49,6 +52,8 @@ struct FieldPath {
   std::size_t repetition = 1;
   std::size_t component = 0;     ///< 0: the whole repetition
   std::size_t subcomponent = 0;  ///< 0: the whole component
+  std::size_t selectComponent = 0;  ///< > 0: the repetition whose this component is selectValue
+  std::string selectValue;
 
   /// InvalidInput for a malformed path.
   static Result<FieldPath> parse(std::string_view text);
@@ -56,6 +61,10 @@ struct FieldPath {
     return id.size() == 3 && id[0] == segment[0] && id[1] == segment[1] && id[2] == segment[2];
   }
 };
+
+/// `bytes` without what may come before a message's MSH: a UTF-8 byte order mark, an MLLP start
+/// block left around a stored message, and blank lines.
+std::string_view withoutLeadIn(std::string_view bytes);
 
 /// One occurrence of a repeated segment and the segments after it up to the next occurrence,
 /// readable as a message of its own (see Message::groups).
@@ -95,6 +104,11 @@ class Message {
  private:
   static Result<Message> parseOnce(std::string_view bytes, const Limits& limits);
   std::string unescape(std::string_view text) const;
+  /// The first repetition of `field` whose component path.selectComponent is path.selectValue.
+  std::optional<std::string_view> selectedRepetition(std::string_view field, const FieldPath& path) const;
+  /// The text of a \X..\ escape's hex digits in the message's character set; nullopt when they
+  /// are not hex, do not decode, make no character or a control character.
+  std::optional<std::string> hexText(std::string_view hex) const;
 
   Delimiters delimiters_;
   std::shared_ptr<const std::string> text_;  ///< the decoded text the segments' fields view

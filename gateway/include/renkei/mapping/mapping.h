@@ -41,8 +41,10 @@ struct FieldSpec {
   std::string name;
   std::string column;                 ///< header name (or a name from layout.columns)
   std::string filePart;               ///< or: a {placeholder} of the matched file-name pattern
-  std::string path;                   ///< or, in an HL7 v2 layout: a path such as PID-5[2].1
-  std::optional<hl7v2::FieldPath> parsedPath;  ///< `path`, parsed by the loader
+  /// Or, in an HL7 v2 layout: a path such as PID-5[2].1, or alternatives in one segment, the
+  /// first with a value taken ("PID-11.1 or PID-11.8"), as issues name them.
+  std::string path;
+  std::vector<hl7v2::FieldPath> parsedPaths;  ///< the alternatives, parsed by the loader
   std::vector<TransformStep> read;    ///< column text → canonical value
   std::vector<TransformStep> render;  ///< canonical value → column text
   bool perRow = false;                ///< varies within a grouped record (e.g. one goal per row)
