@@ -384,7 +384,10 @@ std::shared_ptr<const Mapping> MappingSet::fromJson(std::string_view json, const
     m->resources.push_back(std::move(spec));
   }
   for (FieldSpec& f : m->fields) {
-    if (used.count(f.name) == 0) {
+    // A field that refuses any value guards the mapping (an injection order is not a
+    // prescription): it is read to be refused, never to be used.
+    const bool guard = std::any_of(f.read.begin(), f.read.end(), [](const TransformStep& s) { return s.name == "refuse"; });
+    if (used.count(f.name) == 0 && !guard) {
       errors.push_back({file, "/fields/" + f.name, "no template uses this field (it would be read and lost)"});
     }
     f.perSegment = !f.path.empty() && usedBySegment.count(f.name) != 0 && usedByMessage.count(f.name) == 0;

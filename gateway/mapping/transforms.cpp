@@ -135,6 +135,11 @@ Result<std::string> required(std::string_view, std::string_view value, const Tra
   return std::string(value);
 }
 
+Result<std::string> refuse(std::string_view arg, std::string_view value, const TransformContext&) {
+  if (!value.empty()) return Status::invalidInput(arg.empty() ? std::string("a value here is not taken") : std::string(arg));
+  return std::string();
+}
+
 Result<std::string> maxLength(std::string_view arg, std::string_view value, const TransformContext&) {
   std::size_t limit = 0;
   auto [end, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), limit);
@@ -166,7 +171,7 @@ Result<std::string> first(std::string_view arg, std::string_view value, const Tr
   return std::string(value.substr(0, at));
 }
 
-constexpr std::array<Transform, 33> kTransforms = {{
+constexpr std::array<Transform, 34> kTransforms = {{
     {"trim", trim, false},
     {"nfkc", nfkc, false},
     {"fullwidth_kana", fullwidthKana, false},
@@ -199,6 +204,7 @@ constexpr std::array<Transform, 33> kTransforms = {{
     {"parameter_default", parameterDefault, true},
     {"required", required, true},
     {"max_length", maxLength, false},
+    {"refuse", refuse, false},
     {"first", first, false},
 }};
 

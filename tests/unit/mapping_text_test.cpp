@@ -296,7 +296,14 @@ TEST(Transforms, KnownNames) {
   EXPECT_EQ(findTransform("rot13"), nullptr);
   EXPECT_FALSE(apply("rot13", "x").ok());
   EXPECT_NE(findTransform("iso_to_hhmm"), nullptr);
-  EXPECT_EQ(knownTransforms().size(), 33u);
+  EXPECT_EQ(knownTransforms().size(), 34u);
+}
+
+TEST(Transforms, RefuseTakesNoValue) {
+  EXPECT_EQ(apply("refuse", "", "an injection order").value(), "");
+  auto refused = apply("refuse", "RX1", "an injection order");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().message(), "an injection order");
 }
 
 TEST(Transforms, AParameterDefaultFillsOnlyAnEmptyValueFromTheSourcesParameters) {
