@@ -302,11 +302,15 @@ std::string Message::type() const {
 }
 
 std::optional<std::string_view> Message::selectedRepetition(std::string_view field, const FieldPath& path) const {
-  for (std::string_view rep : splitOn(field, delimiters_.repetition)) {
+  for (std::size_t from = 0;;) {
+    const std::size_t to = std::min(field.find(delimiters_.repetition, from), field.size());
+    const std::string_view rep = field.substr(from, to - from);
     const std::string_view component = nthPart(rep, delimiters_.component, path.selectComponent).value_or("");
-    if (unescape(component) == path.selectValue) return rep;
+    const bool plain = component.find(delimiters_.escape) == std::string_view::npos;
+    if (plain ? component == path.selectValue : unescape(component) == path.selectValue) return rep;
+    if (to == field.size()) return std::nullopt;
+    from = to + 1;
   }
-  return std::nullopt;
 }
 
 std::optional<std::string> Message::hexText(std::string_view hex) const {

@@ -126,6 +126,7 @@ Result<std::string> decodeCp932(std::string_view bytes) {
 
 Result<std::string> decodeIso2022Jp(std::string_view bytes) {
   enum class Mode { Ascii, TwoByte, Katakana } mode = Mode::Ascii;
+  const bool shiftOuts = bytes.find('\x0e') != std::string_view::npos;
   std::string sjis;
   sjis.reserve(bytes.size());
   for (std::size_t i = 0; i < bytes.size(); ++i) {
@@ -144,13 +145,17 @@ Result<std::string> decodeIso2022Jp(std::string_view bytes) {
       i += 2;
       continue;
     }
+    if (c == 0x0E || c == 0x0F) {  // shift out / in: JIS X 0201 katakana as 7-bit bytes (JIS7)
+      mode = c == 0x0E ? Mode::Katakana : Mode::Ascii;
+      continue;
+    }
     if (c == '\r' || c == '\n') {  // a line end returns to ASCII
       mode = Mode::Ascii;
       sjis += static_cast<char>(c);
       continue;
     }
-    if (mode == Mode::Ascii) {  // up to the next escape at once (line ends keep ASCII)
-      const std::size_t escape = std::min(bytes.find('\x1b', i), bytes.size());
+    if (mode == Mode::Ascii) {  // up to the next escape or shift out at once (line ends keep ASCII)
+      const std::size_t escape = std::min(shiftOuts ? bytes.find_first_of("\x1b\x0e", i) : bytes.find('\x1b', i), bytes.size());
       sjis.append(bytes.substr(i, escape - i));
       i = escape - 1;
     } else if (c >= 0x80) {

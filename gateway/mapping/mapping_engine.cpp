@@ -408,7 +408,10 @@ void readSegmentGroups(const Mapping& m, const hl7v2::Message& message, const Tr
       std::vector<std::string> row = record.values.rows.front();
       for (std::size_t i = 0; i < m.fields.size(); ++i) {
         const FieldSpec& f = m.fields[i];
-        if (f.path.empty() || (!f.perSegment && !group.owns(std::string_view(f.path).substr(0, 3)))) continue;
+        const bool owned = std::any_of(f.parsedPaths.begin(), f.parsedPaths.end(), [&](const hl7v2::FieldPath& path) {
+          return group.owns(std::string_view(path.segment, 3));
+        });
+        if (f.parsedPaths.empty() || (!f.perSegment && !owned)) continue;
         record.bad = !readField(f, hl7v2Value(group.message, f), context, line, row[i], out) || record.bad;
       }
       values.rows.push_back(std::move(row));

@@ -296,8 +296,6 @@ std::shared_ptr<const Mapping> MappingSet::fromJson(std::string_view json, const
         auto parsed = hl7v2::FieldPath::parse(paths[i]);
         if (!parsed.ok()) {
           errors.push_back({file, where, parsed.status().message()});
-        } else if (paths[i].compare(0, 3, paths[0], 0, 3) != 0) {
-          errors.push_back({file, where, "the alternatives of a path read one segment (" + paths[0].substr(0, 3) + ")"});
         } else {
           spec.parsedPaths.push_back(std::move(parsed).value());
         }

@@ -17,6 +17,7 @@ Result<std::string> yyyymmdd(std::string_view, std::string_view value, const Tra
 Result<std::string> yyyymm(std::string_view, std::string_view value, const TransformContext&);
 /// An HL7 v2 DTM ("199601", "20070710", "201107011030+0900") → its date at the precision written.
 Result<std::string> hl7Date(std::string_view, std::string_view value, const TransformContext&);
+Result<std::string> hl7DateTime(std::string_view zone, std::string_view value, const TransformContext&);
 Result<std::string> hhmm(std::string_view, std::string_view value, const TransformContext&);
 Result<std::string> isoToHhmm(std::string_view, std::string_view value, const TransformContext&);
 Result<std::string> isoToYyyymmdd(std::string_view, std::string_view value, const TransformContext&);

@@ -171,7 +171,7 @@ Result<std::string> first(std::string_view arg, std::string_view value, const Tr
   return std::string(value.substr(0, at));
 }
 
-constexpr std::array<Transform, 34> kTransforms = {{
+constexpr std::array<Transform, 35> kTransforms = {{
     {"trim", trim, false},
     {"nfkc", nfkc, false},
     {"fullwidth_kana", fullwidthKana, false},
@@ -186,6 +186,7 @@ constexpr std::array<Transform, 34> kTransforms = {{
     {"yyyymmdd", yyyymmdd, false},
     {"yyyymm", yyyymm, false},
     {"hl7_date", hl7Date, false},
+    {"hl7_datetime", hl7DateTime, false},
     {"hhmm", hhmm, false},
     {"iso_to_hhmm", isoToHhmm, false},
     {"iso_to_yyyymmdd", isoToYyyymmdd, false},

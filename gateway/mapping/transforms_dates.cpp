@@ -1,6 +1,7 @@
 // Date and time transforms: care-plan YYYYMMDD / YYYYMM / HHMM columns, HL7 v2 timestamps and
 // 和暦 ↔ ISO dates.
 #include <algorithm>
+#include <cstdio>
 
 #include "calendar.h"
 #include "icu_text.h"
@@ -88,6 +89,39 @@ Result<std::string> hl7Date(std::string_view, std::string_view value, const Tran
   if (v.size() >= 6) out += "-" + std::string(v.substr(4, 2));
   if (v.size() == 8) out += "-" + std::string(v.substr(6, 2));
   return out;
+}
+
+Result<std::string> hl7DateTime(std::string_view arg, std::string_view value, const TransformContext& context) {
+  auto date = hl7Date(arg, value, context);
+  if (!date.ok()) return date;
+  auto s = cleaned(value);
+  if (!s.ok()) return s.status();
+  const std::string_view v = s.value();
+  const std::size_t digits = std::min(v.find_first_not_of("0123456789"), v.size());
+  if (digits <= 8) return date;  // no time: the date at its precision
+  // A time needs a zone in FHIR: the message's, else the one the mapping names ("+09:00").
+  std::string zone;
+  if (const std::size_t sign = v.find_first_of("+-", digits); sign != std::string_view::npos) {
+    zone = std::string(v.substr(sign, 3)) + ":" + std::string(v.substr(sign + 3, 2));
+  } else if (arg.size() == 6 && (arg[0] == '+' || arg[0] == '-') && arg[3] == ':') {
+    zone = std::string(arg);
+  } else {
+    return Status::invalidInput("a time without a zone, and hl7_datetime names none (hl7_datetime:+09:00)");
+  }
+  const int hour = number(v.substr(8, 2), 2);
+  const int minute = digits >= 12 ? number(v.substr(10, 2), 2) : 0;
+  const int second = digits >= 14 ? number(v.substr(12, 2), 2) : 0;
+  const int zoneHours = number(zone.substr(1, 2), 2), zoneMinutes = number(zone.substr(4, 2), 2);
+  if (hour > 23 || minute > 59 || second > 59 || zoneHours < 0 || zoneHours > 14 || zoneMinutes < 0 || zoneMinutes > 59) {
+    return Status::invalidInput("not a real time (HL7 v2 HHMMSS, zone +/-ZZZZ)");
+  }
+  char time[16];
+  std::snprintf(time, sizeof time, "T%02d:%02d:%02d", hour, minute, second);
+  std::string out = date.value() + time;
+  if (digits == 14 && v.size() > 14 && v[14] == '.') {
+    out += std::string(v.substr(14, std::min(v.find_first_not_of("0123456789", 15), v.size()) - 14));
+  }
+  return out + zone;
 }
 
 Result<std::string> yyyymm(std::string_view, std::string_view value, const TransformContext&) {

@@ -221,7 +221,7 @@ TEST(MappingEachSegment, TwoSegmentsMakingOneResourceMustSayTheSame) {
   EXPECT_EQ(out->issues[0].message.find("胃炎"), std::string::npos) << "no values in issues";
 }
 
-TEST(MappingHl7v2Paths, AlternativesGiveTheFirstValueAndStayInOneSegment) {
+TEST(MappingHl7v2Paths, AlternativesGiveTheFirstValue) {
   std::string json = kProblems;
   json.replace(json.find("\"path\": \"PRB-3.2\""), 17, "\"path\": [\"PRB-3.2\", \"PRB-3.5\"]");
   auto m = load(json);
@@ -235,8 +235,17 @@ TEST(MappingHl7v2Paths, AlternativesGiveTheFirstValueAndStayInOneSegment) {
   EXPECT_STREQ((*conditions[1])["code"]["text"].GetString(), "不眠症") << "the second path when the first is empty";
 
   std::string twoSegments = kProblems;
-  twoSegments.replace(twoSegments.find("\"path\": \"PRB-3.2\""), 17, "\"path\": [\"PRB-3.2\", \"ZPR-5.1\"]");
-  auto errors = loadErrors(twoSegments);
+  twoSegments.replace(twoSegments.find("\"path\": \"PRB-3.2\""), 17, "\"path\": [\"PRB-3.2\", \"ZPR-3.1\"]");
+  auto fromZpr = load(twoSegments);
+  ASSERT_NE(fromZpr, nullptr);
+  auto named = mapOne(*fromZpr, kHeader + "PRB|AD||^胃炎|P1\rPRB|AD|||P2\rZPR|||不眠症\r");
+  auto both = ofType(named, "Condition");
+  ASSERT_EQ(both.size(), 2u);
+  EXPECT_STREQ((*both[1])["code"]["text"].GetString(), "不眠症") << "an alternative in the group's other segment";
+
+  std::string badAlternative = kProblems;
+  badAlternative.replace(badAlternative.find("\"path\": \"PRB-3.2\""), 17, "\"path\": [\"PRB-3.2\", \"ZPR-0\"]");
+  auto errors = loadErrors(badAlternative);
   ASSERT_FALSE(errors.empty());
   EXPECT_EQ(errors[0].pointer, "/fields/name/path/1");
 }

@@ -272,6 +272,15 @@ TEST(Hl7v2Message, HexEscapesAreTextInTheMessagesCharacterSetOrStayAsWritten) {
   EXPECT_EQ(utf8->value("PID-5").value(), "健\\X88EA\\") << "not UTF-8: kept as written, not dropped";
 }
 
+TEST(Hl7v2Message, HalfWidthKatakanaMayBeShiftedOutAndIn) {
+  // SO (0x0E) ... SI (0x0F): JIS X 0201 katakana as 7-bit bytes, as ESC ( I ... ESC ( B.
+  auto m = Message::parse("MSH|^~\\&|A|B|C|D|20241122||ADT^A08|1|P|2.5||||||~ISO IR87\r"
+                          "PID|1||99||\x0eTO@^\x0f^\x0eJE:\x0f\r");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(m->value("PID-5.1").value(), "ﾔﾏﾀﾞ");
+  EXPECT_EQ(m->value("PID-5.2").value(), "ﾊﾅｺ");
+}
+
 TEST(Hl7v2Message, WhatSurroundsAStoredMessageIsNotASegment) {
   const std::string body = "MSH|^~\\&|A|B|C|D|20241122||ADT^A08|1|P|2.5\rPID|1||99\r";
   for (const std::string& bytes : {"\xEF\xBB\xBF" + body, "\r\n\r\n" + body, body + "   \r\n\t\r\n", body + "\x1a",

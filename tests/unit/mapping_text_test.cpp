@@ -296,7 +296,7 @@ TEST(Transforms, KnownNames) {
   EXPECT_EQ(findTransform("rot13"), nullptr);
   EXPECT_FALSE(apply("rot13", "x").ok());
   EXPECT_NE(findTransform("iso_to_hhmm"), nullptr);
-  EXPECT_EQ(knownTransforms().size(), 34u);
+  EXPECT_EQ(knownTransforms().size(), 35u);
 }
 
 TEST(Transforms, RefuseTakesNoValue) {
@@ -331,6 +331,19 @@ TEST(Transforms, Hl7DatesKeepTheirPrecision) {
   for (const char* bad : {"2020-04-01", "2020-04", "20200401+09", "20200401.5", "202004011", "20200401123000.12345"}) {
     EXPECT_FALSE(apply("hl7_date", bad).ok()) << bad << " is not cut to a shorter date";
   }
+}
+
+TEST(Transforms, Hl7DateTimesKeepTheirTimeAndZone) {
+  EXPECT_EQ(apply("hl7_datetime", "20241201", "+09:00").value(), "2024-12-01") << "no time: a date";
+  EXPECT_EQ(apply("hl7_datetime", "202412", "+09:00").value(), "2024-12");
+  EXPECT_EQ(apply("hl7_datetime", "202412011030", "+09:00").value(), "2024-12-01T10:30:00+09:00");
+  EXPECT_EQ(apply("hl7_datetime", "202412011030-0500", "+09:00").value(), "2024-12-01T10:30:00-05:00")
+      << "the message's zone wins";
+  EXPECT_EQ(apply("hl7_datetime", "20241201103045.12+0900").value(), "2024-12-01T10:30:45.12+09:00");
+  EXPECT_EQ(apply("hl7_datetime", "2024120110", "+09:00").value(), "2024-12-01T10:00:00+09:00");
+  EXPECT_FALSE(apply("hl7_datetime", "202412011030").ok()) << "a time without any zone";
+  EXPECT_FALSE(apply("hl7_datetime", "202412012530", "+09:00").ok());
+  EXPECT_FALSE(apply("hl7_datetime", "2024-12-01T10:30", "+09:00").ok());
 }
 
 TEST(Transforms, FirstCharacters) {

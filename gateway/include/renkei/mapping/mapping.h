@@ -41,8 +41,8 @@ struct FieldSpec {
   std::string name;
   std::string column;                 ///< header name (or a name from layout.columns)
   std::string filePart;               ///< or: a {placeholder} of the matched file-name pattern
-  /// Or, in an HL7 v2 layout: a path such as PID-5[2].1, or alternatives in one segment, the
-  /// first with a value taken ("PID-11.1 or PID-11.8"), as issues name them.
+  /// Or, in an HL7 v2 layout: a path such as PID-5[2].1, or alternatives, the first with a value
+  /// taken ("PV1-45.1 or EVN-6.1"), as issues name them.
   std::string path;
   std::vector<hl7v2::FieldPath> parsedPaths;  ///< the alternatives, parsed by the loader
   std::vector<TransformStep> read;    ///< column text → canonical value
