@@ -14,6 +14,7 @@
 #include "renkei/routing/message_facts.h"
 #include "renkei/routing/municipalities.h"
 #include "sheet_renderer.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::embedded {
 extern const std::string_view kFaxSheetSinkSchema;
@@ -42,7 +43,7 @@ struct FaxSheetOptions {
 /// What the fax server needs besides the images: no patient data.
 std::string faxTicket(const SheetContent& sheet, int pages) {
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  renkei::fhir::RunCopyingWriter w(buffer);
   w.StartObject();
   w.Key("to");
   w.String(sheet.recipientFax.c_str());

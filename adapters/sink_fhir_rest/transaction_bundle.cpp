@@ -5,6 +5,7 @@
 
 #include "fhir_rest_sink.h"
 #include "renkei/pipeline/resource_ids.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::adapters {
 
@@ -17,7 +18,7 @@ Result<std::string> transactionBundle(std::string_view canonicalJson, std::strin
       pipeline::decodeWriteIntent(writeIntent));
   if (!resources.ok()) return resources.status();
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  renkei::fhir::RunCopyingWriter w(buffer);
   w.StartObject();
   w.Key("resourceType");
   w.String("Bundle");
@@ -55,7 +56,7 @@ Result<std::string> resourceWithId(std::string_view canonicalJson, const std::st
     doc.AddMember("id", rapidjson::Value(id.c_str(), doc.GetAllocator()), doc.GetAllocator());
   }
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  renkei::fhir::RunCopyingWriter writer(buffer);
   doc.Accept(writer);
   return std::string(buffer.GetString(), buffer.GetSize());
 }

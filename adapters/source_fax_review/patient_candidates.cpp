@@ -15,6 +15,7 @@
 #include "renkei/matching/match_keys.h"
 #include "renkei/matching/patient_from_fhir.h"
 #include "renkei/matching/patient_index.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::adapters {
 namespace {
@@ -43,7 +44,7 @@ std::set<std::string> patientFields(const mapping::Mapping& m) {
   for (const mapping::ResourceSpec& r : m.resources) {
     if (r.resourceType != "Patient") continue;
     rapidjson::StringBuffer text;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(text);
+    renkei::fhir::RunCopyingWriter writer(text);
     r.templ.Accept(writer);
     const std::string_view t(text.GetString(), text.GetSize());
     for (std::size_t open = t.find('{'); open != std::string_view::npos; open = t.find('{', open + 1)) {

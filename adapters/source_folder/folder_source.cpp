@@ -26,6 +26,7 @@
 #include "renkei/pipeline/normalizer.h"
 #include "renkei/pipeline/pipeline.h"
 #include "renkei/store/store.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::embedded {
 extern const std::string_view kFolderSourceSchema;
@@ -100,7 +101,7 @@ Result<std::vector<std::string>> listNames(const fs::path& dir, const char* what
 std::string reasonJson(const std::string& file, const std::string& source, int64_t messageId,
                        const std::string& reason, const std::string& operationOutcome) {
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  renkei::fhir::RunCopyingWriter w(buffer);
   w.StartObject();
   w.Key("file");
   w.String(file);
@@ -249,7 +250,17 @@ class FolderSource : public pipeline::Source {
       const std::string file = (options_.path / "processing" / name).string();
       auto identity = regularFileIdentity(file);
       if (identity.ok() && !options_.mapping.empty() && isLarge(file)) {
-        RENKEI_RETURN_IF_ERROR(processStreamed(name, identity.value()));
+        Status streamed;
+        try {
+          streamed = processStreamed(name, identity.value());
+        } catch (const std::exception& e) {
+          // A defect met while mapping must not leave the file in processing/ to fail again at
+          // every poll, holding up the files after it: it is refused with what was met.
+          if (metrics_) metrics_->countIntake(name_, "failed");
+          finish(name, {false, 0, std::string("mapping stopped on an internal error: ") + e.what(), ""});
+          continue;
+        }
+        RENKEI_RETURN_IF_ERROR(streamed);
         continue;
       }
       const auto cap = static_cast<std::size_t>(options_.maxFileBytes);
@@ -366,6 +377,7 @@ class FolderSource : public pipeline::Source {
     if (m == nullptr) return refuse("no mapping recognises this file (mapping: " + options_.mapping + ")");
     Sha256 digest;
     mapping::StreamedMapping::Options only;
+    only.sliceBytes = static_cast<std::size_t>(options_.streamAboveBytes);
     only.mode = mapping::MapMode::RecordsOnly;
     only.recordBytes = false;
     mapping::StreamedMapping check(*m, name, only);
@@ -393,6 +405,7 @@ class FolderSource : public pipeline::Source {
     const std::string fileKey = digest.hex() + ":" + m->id;
     RENKEI_RETURN_IF_ERROR(stream->rewind());
     mapping::StreamedMapping::Options recordsOnly;
+    recordsOnly.sliceBytes = static_cast<std::size_t>(options_.streamAboveBytes);
     recordsOnly.mode = mapping::MapMode::RecordsOnly;
     mapping::StreamedMapping mapped(*m, name, recordsOnly);
     std::vector<mapping::StreamedRecord> records;

@@ -15,6 +15,7 @@
 #include "renkei/core/time_text.h"
 #include "renkei/matching/match_keys.h"
 #include "renkei/routing/municipalities.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::care {
 namespace {
@@ -371,7 +372,7 @@ std::string recipientFolderName(const std::string& recipientJson) {
 
 std::string CareRecipient::recipientJson() const {
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  renkei::fhir::RunCopyingWriter w(buffer);
   w.StartObject();
   w.Key("role");
   w.String(role);

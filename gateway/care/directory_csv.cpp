@@ -12,11 +12,12 @@
 
 #include "renkei/care/care_directory.h"
 #include "renkei/routing/municipalities.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::care {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using Writer = renkei::fhir::RunCopyingWriter;
 
 const std::map<std::string, std::string>& headerNames() {
   static const std::map<std::string, std::string> names = {

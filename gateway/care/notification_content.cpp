@@ -9,11 +9,12 @@
 #include "renkei/core/json_fields.h"
 #include "renkei/fhir/each_resource.h"
 #include "renkei/core/time_text.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::care {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using Writer = renkei::fhir::RunCopyingWriter;
 
 void field(Writer& w, const char* key, std::string_view value) {
   if (value.empty()) return;

@@ -12,6 +12,7 @@
 #include "renkei/core/digest.h"
 #include "renkei/fhir/each_resource.h"
 #include "renkei/matching/match_keys.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::care {
 namespace {
@@ -298,7 +299,7 @@ std::string statedCareTeamJson(const std::string& id, const std::string& patient
                                const std::string& role, const std::vector<StatedMember>& members,
                                const std::vector<std::string>& memberReferences) {
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  renkei::fhir::RunCopyingWriter w(buffer);
   auto string = [&](const char* key, const std::string& value) {
     w.Key(key);
     w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));

@@ -22,6 +22,7 @@
 #include "renkei/fhirpath/invariants.h"
 #include "renkei/mapping/mapping_engine.h"
 #include "renkei/mapping/streamed_mapping.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::cli {
 namespace {
@@ -91,7 +92,7 @@ std::string pretty(const std::string& json) {
   rapidjson::Document d;
   d.Parse(json.c_str(), json.size());
   rapidjson::StringBuffer sb;
-  rapidjson::PrettyWriter<rapidjson::StringBuffer> w(sb);
+  renkei::fhir::RunCopyingPrettyWriter w(sb);
   w.SetIndent(' ', 2);
   d.Accept(w);
   return sb.GetString();
@@ -385,7 +386,7 @@ class ExactSplitter : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Exa
   }
 
   rapidjson::StringBuffer buffer_;
-  rapidjson::Writer<rapidjson::StringBuffer> writer_{buffer_};
+  renkei::fhir::RunCopyingWriter writer_{buffer_};
   int depth_ = 0;
   bool topArraySeen_ = false;
   bool topIsArray_ = false;

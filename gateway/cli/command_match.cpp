@@ -12,6 +12,7 @@
 #include "renkei/core/file_io.h"
 #include "renkei/matching/patient_from_fhir.h"
 #include "renkei/matching/patient_index.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::cli {
 namespace {
@@ -78,7 +79,7 @@ int runMatch(int argc, char** argv) {
   }
   const matching::MatchResult result = index.match(matching::patientRecordFromFhir(*patient));
   rapidjson::StringBuffer out;
-  rapidjson::Writer<rapidjson::StringBuffer> w(out);
+  renkei::fhir::RunCopyingWriter w(out);
   w.StartObject();
   w.Key("decision");
   w.String(matching::toString(result.decision));

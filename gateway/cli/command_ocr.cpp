@@ -17,6 +17,7 @@
 #include "renkei/forms/form_renderer.h"
 #include "renkei/forms/sample_pages.h"
 #include "renkei/mapping/municipality_resolver.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::cli {
 namespace {
@@ -117,7 +118,7 @@ bool writeFile(const fs::path& path, const std::string& bytes) {
 
 std::string valuesJson(const std::string& form, const std::map<std::string, std::string>& values) {
   rapidjson::StringBuffer sb;
-  rapidjson::PrettyWriter<rapidjson::StringBuffer> w(sb);
+  renkei::fhir::RunCopyingPrettyWriter w(sb);
   w.SetIndent(' ', 1);
   w.StartObject();
   w.Key("form");

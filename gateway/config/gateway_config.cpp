@@ -16,6 +16,7 @@
 #include "notify_config.h"
 #include "renkei/care/care_roles.h"
 #include "renkei/core/file_io.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::embedded {
 extern const std::string_view kGatewayConfigSchema;
@@ -65,7 +66,7 @@ void check(const Value& value, const Value& schemaJson, const std::string& at,
     auto k = rule->FindMember(keyword.c_str());
     if (k != rule->MemberEnd()) {
       rapidjson::StringBuffer sb;
-      rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+      renkei::fhir::RunCopyingWriter w(sb);
       k->value.Accept(w);
       message += " (" + keyword + ": " + std::string(sb.GetString()).substr(0, 200) + ")";
     }

@@ -10,6 +10,7 @@
 #include "renkei/core/folder_names.h"
 #include "renkei/core/json_log.h"
 #include "renkei/core/time_text.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei {
 namespace fs = std::filesystem;
@@ -17,7 +18,7 @@ namespace {
 
 std::string reasonJson(const std::string& name, const std::string& source, const std::string& reason) {
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  renkei::fhir::RunCopyingWriter w(buffer);
   w.StartObject();
   w.Key("file");
   w.String(name.c_str());

@@ -146,7 +146,7 @@ std::string writeWith(const ElementNavigator* navigator, const JsonWriteOptions&
   thread_local rapidjson::StringBuffer buf;  // reused: only the returned string is allocated
   buf.Clear();
   if (options.pretty) {
-    rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buf);
+    renkei::fhir::RunCopyingPrettyWriter w(buf);
     w.SetIndent(' ', 2);
     JsonEmitter<decltype(w)> e(w, navigator);
     emit(e);

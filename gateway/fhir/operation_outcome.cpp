@@ -1,5 +1,6 @@
 // OperationOutcome JSON via RapidJSON, and text rendering for the CLI.
 #include "renkei/fhir/operation_outcome.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
@@ -74,11 +75,11 @@ void writeOutcome(W& w, const std::vector<Issue>& issues) {
 std::string operationOutcomeJson(const std::vector<Issue>& issues, bool pretty) {
   rapidjson::StringBuffer buf;
   if (pretty) {
-    rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buf);
+    renkei::fhir::RunCopyingPrettyWriter w(buf);
     w.SetIndent(' ', 2);
     writeOutcome(w, issues);
   } else {
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    renkei::fhir::RunCopyingWriter w(buf);
     writeOutcome(w, issues);
   }
   return std::string(buf.GetString(), buf.GetSize());

@@ -16,6 +16,7 @@
 #include <rapidjson/document.h>
 
 #include "renkei/core/password_hash.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::fhir_api {
 
@@ -122,7 +123,7 @@ std::string withServerMeta(const store::StoredResource& resource) {
   }
   meta->value = fresh;
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  renkei::fhir::RunCopyingWriter w(buffer);
   d.Accept(w);
   return buffer.GetString();
 }

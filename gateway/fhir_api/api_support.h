@@ -14,10 +14,11 @@
 #include "renkei/fhir/resource_reader.h"
 #include "renkei/pipeline/search_query.h"
 #include "renkei/store/store.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::fhir_api {
 
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+using JsonWriter = renkei::fhir::RunCopyingWriter;
 using pipeline::decodeQueryPart;
 using pipeline::isResourceTypeName;
 

@@ -4,6 +4,7 @@
 #include "renkei/pipeline/search_parameters.h"
 #include "renkei/fhir_api/fhir_api.h"
 #include "renkei/fhir/structure.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::fhir_api {
 
@@ -12,7 +13,7 @@ ApiResponse FhirApi::capabilityStatement() const {
   // vread, history and search of every concrete resource type, $validate, transaction and batch,
   // $process-message.
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  renkei::fhir::RunCopyingWriter w(buffer);
   auto operation = [&](const char* name, const char* definition) {
     w.StartObject();
     w.Key("name");

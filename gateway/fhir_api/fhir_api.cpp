@@ -15,13 +15,14 @@
 #include "renkei/fhir/resource_reader.h"
 #include "renkei/fhir/xml_writer.h"
 #include "renkei/pipeline/pipeline.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::fhir_api {
 
 ApiResponse outcomeResponse(int status, std::string_view severity, std::string_view code,
                             const std::string& text) {
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  renkei::fhir::RunCopyingWriter w(buffer);
   w.StartObject();
   w.Key("resourceType");
   w.String("OperationOutcome");

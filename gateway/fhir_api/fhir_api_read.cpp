@@ -5,6 +5,7 @@
 #include "api_support.h"
 #include "renkei/fhir_api/fhir_api.h"
 #include "renkei/pipeline/search_parameters.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::fhir_api {
 
@@ -51,7 +52,7 @@ ApiResponse FhirApi::resourceResponse(int status, const store::StoredResource& r
   return r;
 }
 
-void FhirApi::writeFullUrlAndResource(rapidjson::Writer<rapidjson::StringBuffer>& w,
+void FhirApi::writeFullUrlAndResource(renkei::fhir::RunCopyingWriter& w,
                                       const store::StoredResource& r) const {
   w.Key("fullUrl");
   w.String(publicUrl_ + base_ + "/" + r.type + "/" + r.id);
@@ -75,7 +76,7 @@ ApiResponse FhirApi::history(const ApiClient& client, const std::string& type,
     return outcomeResponse(404, "error", "not-found", type + "/" + id + " is not known");
   }
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  renkei::fhir::RunCopyingWriter w(buffer);
   beginBundle(w, "history");
   w.Key("total");
   w.Int64(static_cast<int64_t>(versions.value().size()));

@@ -9,6 +9,7 @@
 #include "renkei/fhir_api/fhir_api.h"
 #include "renkei/pipeline/search_parameters.h"
 #include "renkei/pipeline/search_query.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::fhir_api {
 
@@ -131,7 +132,7 @@ ApiResponse FhirApi::search(const ApiRequest& request, const ApiClient& client,
            "&_offset=" + std::to_string(pageOffset);
   };
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  renkei::fhir::RunCopyingWriter w(buffer);
   beginBundle(w, "searchset");
   w.Key("total");
   w.Int64(total);

@@ -11,6 +11,7 @@
 #include "renkei/pipeline/pipeline.h"
 #include "renkei/pipeline/resource_ids.h"
 #include "renkei/pipeline/write_intent.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::fhir_api {
 
@@ -361,7 +362,7 @@ ApiResponse FhirApi::acceptBatch(const ApiRequest& request, const ApiClient& cli
         continue;
       }
       rapidjson::StringBuffer buffer;
-      rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+      renkei::fhir::RunCopyingWriter w(buffer);
       resource->value.Accept(w);
       const std::string condition = pipeline::configString(req->value, "ifNoneExist");
       std::string key;
@@ -398,7 +399,7 @@ ApiResponse FhirApi::acceptBatch(const ApiRequest& request, const ApiClient& cli
     }
   }
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  renkei::fhir::RunCopyingWriter w(buffer);
   beginBundle(w, "batch-response");
   w.Key("entry");
   w.StartArray();

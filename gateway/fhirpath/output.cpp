@@ -7,6 +7,7 @@
 #include "quantity_ops.h"
 #include "renkei/fhir/json_writer.h"
 #include "typing.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::fhirpath {
 namespace {
@@ -80,7 +81,7 @@ std::string resultToJson(ItemSpan items, const fhir::Definitions* definitions) {
   std::optional<fhir::ElementNavigator> nav;
   if (definitions != nullptr) nav.emplace(*definitions);
   rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  renkei::fhir::RunCopyingWriter w(buf);
   w.StartArray();
   for (const Item& item : items) {
     w.StartObject();

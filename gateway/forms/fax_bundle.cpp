@@ -13,6 +13,7 @@
 #include "renkei/mapping/csv_writer.h"
 #include "renkei/forms/patient_identity.h"
 #include "renkei/mapping/mapping_engine.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::forms {
 namespace {
@@ -186,7 +187,7 @@ Result<std::string> faxPageBundle(const FormTemplate& form, const PageReading& p
   entries.PushBack(entry(documentUrl, std::move(document), a), a);
   entries.PushBack(entry("urn:uuid:" + uuidOf(key + ":provenance"), std::move(provenance), a), a);
   rapidjson::StringBuffer out;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(out);
+  renkei::fhir::RunCopyingWriter writer(out);
   bundle.Accept(writer);
   return std::string(out.GetString(), out.GetSize());
 }

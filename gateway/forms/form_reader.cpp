@@ -12,6 +12,7 @@
 #include "renkei/matching/match_keys.h"
 #include "renkei/forms/registration.h"
 #include "renkei/forms/zone_image.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::forms {
 namespace {
@@ -510,7 +511,7 @@ namespace {
 
 std::string readingsJsonOf(const std::vector<const PageReading*>& pages) {
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  renkei::fhir::RunCopyingWriter w(buffer);
   w.StartObject();
   w.Key("pages");
   w.StartArray();

@@ -85,6 +85,7 @@ struct Record {
   /// HL7 v2: per repeated segment a resource is made for ("PRB"), one row per group of it.
   std::map<std::string, RecordValues> segments;
   std::vector<int64_t> lines;
+  std::string groupKey;  ///< its records.group_by values ("" when the layout has none)
   bool bad = false;
 };
 
@@ -94,8 +95,8 @@ RecordValues& valuesFor(Record& record, const ResourceSpec& r) {
 }
 
 /// A person's name written so that it does not identify them: a mask character (●京●郎, ○○,
-/// ＊) or only initials ("Y.T.", "ＹＴ", "Y・T", "Y"). Two or three ASCII letters without a
-/// separator are a name ("LI", "NG"), not initials.
+/// ＊) or only initials ("Y.T.", "ＹＴ", "YT", "Y・T"). HL7 v2 mappings name the person by the
+/// hospital's patient id and do not ask.
 bool isMaskedName(const std::string& value) {
   static const char* const kMasks[] = {"●", "○", "◯", "〇", "＊", "*", "×", "✕", "■", "□", "▲", "△", "◆", "◇"};
   for (const char* mask : kMasks) {
@@ -104,22 +105,19 @@ bool isMaskedName(const std::string& value) {
   auto folded = text::nfkc(value);
   if (!folded.ok()) return false;
   int letters = 0;
-  bool separated = false;
   for (std::size_t i = 0; i < folded->size(); ++i) {
     const char c = (*folded)[i];
     if (std::isalpha(static_cast<unsigned char>(c)) != 0) {
       ++letters;
     } else if (c == '.' || c == ' ') {
-      separated = true;
+      continue;
     } else if (folded->compare(i, 3, "・") == 0 || folded->compare(i, 3, "･") == 0) {
-      separated = true;
       i += 2;
     } else {
       return false;
     }
   }
-  const bool fullWidth = std::none_of(value.begin(), value.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; });
-  return letters >= 1 && letters <= 3 && (letters == 1 || separated || fullWidth);
+  return letters >= 1 && letters <= 3;
 }
 
 /// Whether a resource exists for the record (row: a per-row resource's row).
@@ -364,7 +362,7 @@ void buildRecords(const Mapping& m, std::vector<Record>& records, std::string_vi
   for (Record& record : records) {
     if (record.bad) continue;
     if (mode == MapMode::RecordsOnly) {
-      out.records.push_back({"", nullptr, record.lines.front(), record.lines});
+      out.records.push_back({"", nullptr, record.lines.front(), record.lines, record.groupKey});
       continue;
     }
     std::unique_ptr<fhir::Document> tree;
@@ -378,7 +376,7 @@ void buildRecords(const Mapping& m, std::vector<Record>& records, std::string_vi
       }
       continue;
     }
-    out.records.push_back({std::move(bundle).value(), std::move(tree), record.lines.front(), record.lines});
+    out.records.push_back({std::move(bundle).value(), std::move(tree), record.lines.front(), record.lines, record.groupKey});
   }
 }
 
@@ -561,6 +559,7 @@ void mapRows(const Mapping& m, const ColumnIndex& index, const std::vector<CsvRo
       records.emplace_back();
       records.back().values.fields = m.fieldIndex;
       records.back().values.perRowField = perRowField;
+      if (!groupAt.empty()) records.back().groupKey = it->first;
     }
     Record& record = records[it->second];
     record.bad = record.bad || bad;

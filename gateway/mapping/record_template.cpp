@@ -98,7 +98,7 @@ std::string scalarText(const Value& v) {
   if (v.IsInt64()) return std::to_string(v.GetInt64());
   if (v.IsNumber()) {
     rapidjson::StringBuffer sb;
-    rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+    renkei::fhir::RunCopyingWriter w(sb);
     v.Accept(w);
     return sb.GetString();
   }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <unordered_set>
 
 #include "map_rows.h"
 
@@ -45,13 +46,14 @@ struct StreamedMapping::State {
   CsvReader reader;
   std::optional<ColumnIndex> index;
   std::vector<CsvRow> rows;  ///< complete rows not mapped yet (the header is never kept here)
+  std::unordered_set<std::string> emitted;  ///< the group keys of the records given out
 };
 
 StreamedMapping::StreamedMapping(const Mapping& mapping, std::string fileName, Options options)
     : mapping_(mapping),
       fileName_(std::move(fileName)),
       options_(options),
-      state_(std::make_unique<State>(State{CsvReader(mapping.layout.dialect, options.limits), std::nullopt, {}})) {
+      state_(std::make_unique<State>(State{CsvReader(mapping.layout.dialect, options.limits), std::nullopt, {}, {}})) {
   options_.sliceBytes = std::max<std::size_t>(options_.sliceBytes, 1);
 }
 
@@ -158,7 +160,20 @@ Status StreamedMapping::mapSlice(std::size_t whole, bool last, std::vector<Strea
   const std::string_view mapped(pending_.data(), cut);
   std::vector<MappedRecord> done;
   for (MappedRecord& r : outcome.records) {
-    if (counts(r.line)) done.push_back(std::move(r));
+    if (!counts(r.line)) continue;
+    // A record is given out whole, once: its rows must come together in the file. A file sorted
+    // otherwise (a 第6表 by service date) would give one person's plan in parts, each
+    // overwriting the last, so it is refused instead.
+    const bool split = keptLine != 0 && r.lines.back() >= keptLine;
+    if (split || (!r.groupKey.empty() && !state_->emitted.insert(r.groupKey).second)) {
+      std::string columns;
+      for (const std::string& g : mapping_.groupBy) columns += (columns.empty() ? "" : ", ") + g;
+      return Status::invalidInput("the rows of one record (records.group_by: " + columns + ") are not together: line " +
+                                  std::to_string(split ? r.lines.back() : r.line) + " belongs to a record " +
+                                  "given before it; a file over " + std::to_string(options_.sliceBytes) +
+                                  " bytes is read in parts, so sort it by those columns or send it in smaller files");
+    }
+    done.push_back(std::move(r));
   }
   std::vector<std::string> bytes = options_.recordBytes ? sliceRecords(mapped, pendingLine_, starts, header_, done)
                                                          : std::vector<std::string>(done.size());

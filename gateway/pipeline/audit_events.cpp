@@ -7,11 +7,12 @@
 
 #include "renkei/core/digest.h"
 #include "renkei/core/time_text.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::pipeline {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using Writer = renkei::fhir::RunCopyingWriter;
 
 void string(Writer& w, const char* key, const std::string& value) {
   w.Key(key);

@@ -5,12 +5,13 @@
 #include <rapidjson/writer.h>
 
 #include "renkei/fhir/operation_outcome.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::pipeline {
 
 std::string deletionBundle(const std::string& type, const std::string& id) {
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  renkei::fhir::RunCopyingWriter w(buffer);
   const std::string url = type + "/" + id;
   w.StartObject();
   w.Key("resourceType");
@@ -46,7 +47,7 @@ store::RoutingOutcome routeDeletion(store::Store& store, const WriteIntent& inte
     return o;
   }
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  renkei::fhir::RunCopyingWriter w(buffer);
   w.StartObject();
   w.Key("deletion");
   const std::string target = intent.updateType + "/" + intent.updateId;

@@ -14,6 +14,7 @@
 #include "renkei/core/steady_clock.h"
 #include "renkei/matching/match_keys.h"
 #include "renkei/matching/patient_from_fhir.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::pipeline {
 namespace {
@@ -26,7 +27,7 @@ std::string keyOf(const std::string& organization, const std::string& record) {
 
 std::string jsonText(const rapidjson::Value& v) {
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  renkei::fhir::RunCopyingWriter w(buffer);
   v.Accept(w);
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -43,7 +44,7 @@ std::vector<std::string> identifiersOf(const rapidjson::Value& patient) {
 
 std::string identifiersJson(const std::vector<std::string>& identifiers) {
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  renkei::fhir::RunCopyingWriter w(buffer);
   w.StartArray();
   for (const std::string& i : identifiers) w.String(i.c_str(), static_cast<rapidjson::SizeType>(i.size()));
   w.EndArray();
@@ -200,7 +201,7 @@ store::PatientLinkPlan PatientRegistry::decide(const std::string& sender, const 
   l.identifiers = identifiers;
   l.patient = patientJson;
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  renkei::fhir::RunCopyingWriter w(buffer);
   w.StartArray();
   for (const matching::MatchCandidate& c : result.candidates) {
     const Known& known = records_.at(c.patientId);

@@ -14,6 +14,7 @@
 
 #include "renkei/core/digest.h"
 #include "renkei/pipeline/search_parameters.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::pipeline {
 namespace {
@@ -189,7 +190,7 @@ Result<std::vector<IdentifiedResource>> identifyResources(std::string_view canon
     }
     out[i].search = searchValues(r);
     rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    renkei::fhir::RunCopyingWriter writer(buffer);
     r.Accept(writer);
     out[i].json.assign(buffer.GetString(), buffer.GetSize());
   }

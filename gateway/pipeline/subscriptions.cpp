@@ -22,6 +22,7 @@
 #include "renkei/pipeline/search_parameters.h"
 #include "renkei/pipeline/search_values.h"
 #include "renkei/pipeline/search_query.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::pipeline {
 namespace {
@@ -203,7 +204,7 @@ Result<std::vector<Subscription>> SubscriptionLookup::load(int64_t nowMs) {
 
 std::string subscriptionRecipientJson(const SubscriptionRecipient& r) {
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  renkei::fhir::RunCopyingWriter w(buffer);
   w.StartObject();
   w.Key("role");
   w.String(r.role.empty() ? "subscriber" : r.role);
@@ -273,7 +274,7 @@ std::vector<CarriedResource> carriedResources(const std::vector<store::ResourceC
       }
       c.search = searchValues(content);
       rapidjson::StringBuffer buffer;
-      rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+      renkei::fhir::RunCopyingWriter w(buffer);
       content.Accept(w);
       c.json.assign(buffer.GetString(), buffer.GetSize());
       out.push_back(std::move(c));

@@ -10,6 +10,7 @@
 #include "renkei/core/time_text.h"
 #include "renkei/fhirpath/evaluator.h"
 #include "renkei/fhirpath/expression.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::routing {
 
@@ -93,7 +94,7 @@ void addDelivery(RoutingDecision& decision, RoutedDelivery d) {
 /// channel, or to the rule's fallback sinks when it has none; "careTeam" in the record says who.
 void routeToCareTeam(const RouteRule& r, const MessageFacts& facts, const care::CareDirectory* care,
                      const std::string& today, RoutingDecision& decision,
-                     rapidjson::Writer<rapidjson::StringBuffer>& w) {
+                     renkei::fhir::RunCopyingWriter& w) {
   std::optional<care::Urgency> urgency;
   if (r.notify) {
     urgency = care::classify(facts, *r.notify, today);
@@ -191,7 +192,7 @@ RoutingDecision Router::decide(const std::string& source, const fhir::Node& root
                                const std::string& today) const {
   thread_local fhirpath::Evaluator evaluator;
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  renkei::fhir::RunCopyingWriter w(buffer);
   RoutingDecision decision;
   std::vector<std::string> events;
   for (std::string_view e : eventNames(facts)) events.emplace_back(e);

@@ -15,6 +15,7 @@
 
 #include "renkei/core/build_info.h"
 #include "renkei/pipeline/pipeline.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::server {
 namespace {
@@ -27,7 +28,7 @@ using Poco::Net::HTTPResponse;
 std::string healthJson(const char* status, int storeSchema,
                        const std::map<std::string, ComponentHealth>& components) {
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  renkei::fhir::RunCopyingWriter w(buffer);
   w.StartObject();
   w.Key("status");
   w.String(status);

@@ -5,13 +5,14 @@
 #include <rapidjson/writer.h>
 
 #include "sql_statements.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::store {
 namespace {
 
 std::string outcome(const char* code, const std::string& text) {
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  renkei::fhir::RunCopyingWriter w(buffer);
   w.StartObject();
   w.Key("resourceType");
   w.String("OperationOutcome");

@@ -117,6 +117,28 @@ TEST(StreamedMappingTest, AnAllOrNothingFileIsRefusedWhereverTheBadRowIs) {
   EXPECT_EQ(good.records.size(), 36u) << "a bad row in the group left open at a slice's end refuses nothing early";
 }
 
+TEST(StreamedMappingTest, ARecordWhoseRowsAreApartIsNeverGivenInParts) {
+  auto m = load(kGrouped);
+  ASSERT_NE(m, nullptr);
+  // Sorted by something else than the person: every person's rows are spread over the file.
+  std::string file = "person,born,note\r\n";
+  for (int round = 0; round < 20; ++round) {
+    for (int p = 0; p < 10; ++p) file += "P" + std::to_string(p) + ",19400101,n" + std::to_string(round) + "\r\n";
+  }
+  auto whole = mapping::mapFile(*m, file, "file.csv");
+  ASSERT_TRUE(whole.ok()) << whole.status().message();
+  ASSERT_EQ(whole->records.size(), 10u);
+  Streamed atOnce = stream(*m, file, file.size(), 4096);
+  ASSERT_TRUE(atOnce.status.ok()) << atOnce.status.message();
+  EXPECT_EQ(atOnce.records.size(), 10u) << "a file within one slice is merged as a whole";
+  for (std::size_t slice : {std::size_t{1}, std::size_t{64}, std::size_t{700}}) {
+    Streamed parts = stream(*m, file, slice, 100);
+    ASSERT_FALSE(parts.status.ok()) << "slice " << slice << ": " << parts.records.size() << " records";
+    EXPECT_NE(parts.status.message().find("not together"), std::string::npos) << parts.status.message();
+    EXPECT_EQ(parts.status.message().find("19400101"), std::string::npos) << "no values in the reason";
+  }
+}
+
 TEST(StreamedMappingTest, SyntaxErrorsNameTheFilesLine) {
   auto m = load(kGrouped);
   ASSERT_NE(m, nullptr);

@@ -2,6 +2,8 @@
 // primitive extensions, and the JSON → XML → JSON fixed point.
 #include <gtest/gtest.h>
 
+#include <rapidjson/document.h>
+
 #include "support/test_env.h"
 #include "renkei/fhir/json_reader.h"
 #include "renkei/fhir/json_writer.h"
@@ -152,6 +154,20 @@ TEST(RunCopyingWriter, FindsAnEscapeAtEveryPlaceOfALongString) {
             << "byte " << static_cast<int>(special) << " at " << at;
       }
     }
+  }
+}
+
+TEST(RunCopyingWriter, ThePrettyWriterEscapesEveryControlCharacterToo) {
+  // A whole aligned run of 0x1A-0x1F with nothing else to escape is what rapidjson's SIMD scan
+  // lets through; the text must stay JSON in both writers.
+  std::string t(64, 'x');
+  for (std::size_t i = 16; i < 32; ++i) t[i] = static_cast<char>(0x1A + (i % 6));
+  for (const std::string& json : {written<RunCopyingWriter>(t), written<RunCopyingPrettyWriter>(t)}) {
+    EXPECT_EQ(json.find('\x1c'), std::string::npos) << "a raw control character in JSON";
+    rapidjson::Document d;
+    d.Parse(json.c_str(), json.size());
+    ASSERT_FALSE(d.HasParseError()) << json;
+    EXPECT_EQ(std::string(d.MemberBegin()->value.GetString(), d.MemberBegin()->value.GetStringLength()), t);
   }
 }
 

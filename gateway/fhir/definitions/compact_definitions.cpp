@@ -13,6 +13,7 @@
 #include <rapidjson/writer.h>
 
 #include "renkei/core/file_io.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::fhir {
 
@@ -36,7 +37,7 @@ enum class Kind { Resource, Element, Other };
 
 class Filter {
  public:
-  explicit Filter(rapidjson::Writer<rapidjson::StringBuffer>& w) : w_(w) {}
+  explicit Filter(renkei::fhir::RunCopyingWriter& w) : w_(w) {}
 
   bool Null() { return drop(false) || w_.Null(); }
   bool Bool(bool b) { return drop(false) || w_.Bool(b); }
@@ -108,7 +109,7 @@ class Filter {
     return false;
   }
 
-  rapidjson::Writer<rapidjson::StringBuffer>& w_;
+  renkei::fhir::RunCopyingWriter& w_;
   std::vector<Frame> frames_;
   bool skipNext_ = false;
   int skip_ = 0;  ///< depth of open containers inside the value being left out
@@ -118,7 +119,7 @@ class Filter {
 
 Result<std::string> compactDefinitionsJson(std::string_view json) {
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  renkei::fhir::RunCopyingWriter writer(buffer);
   Filter filter(writer);
   rapidjson::Reader reader;
   rapidjson::MemoryStream memory(json.data(), json.size());

@@ -24,6 +24,7 @@
 #include "renkei/fhir/resource_reader.h"
 #include "renkei/pipeline/intake.h"
 #include "renkei/pipeline/subscriptions.h"
+#include "renkei/fhir/run_copying_writer.h"
 
 namespace renkei::fhir_api {
 
@@ -114,7 +115,7 @@ class FhirApi {
   ApiResponse search(const ApiRequest& request, const ApiClient& client,
                      const std::string& type) const;
   /// A Bundle entry's fullUrl and resource (with the store's meta) for a stored resource.
-  void writeFullUrlAndResource(rapidjson::Writer<rapidjson::StringBuffer>& w,
+  void writeFullUrlAndResource(renkei::fhir::RunCopyingWriter& w,
                                const store::StoredResource& r) const;
   /// GET Type/id/_history: every version the client may read, newest first, as a history Bundle.
   ApiResponse history(const ApiClient& client, const std::string& type, const std::string& id) const;

@@ -26,6 +26,7 @@ struct MappedRecord {
   std::unique_ptr<fhir::Document> bundle;  ///< MapMode::Trees: that Bundle as a tree, no JSON
   int64_t line = 0;        ///< the record's first row
   std::vector<int64_t> lines;  ///< the physical line where each of its rows starts
+  std::string groupKey;        ///< its records.group_by values ("" when the layout has none)
 };
 
 struct MapOutcome {

@@ -33,7 +33,9 @@ class StreamedMapping {
   static constexpr std::size_t kMaxGroupBytes = 64u << 20;
 
   struct Options {
-    std::size_t sliceBytes = 1 << 20;  ///< whole rows gathered before they are mapped
+    /// Whole rows gathered before they are mapped: a file up to this size is mapped at once, its
+    /// records' rows wherever they are; a larger one must keep each record's rows together.
+    std::size_t sliceBytes = 8 << 20;
     CsvLimits limits;
     MapMode mode = MapMode::Bundles;
     bool recordBytes = true;           ///< give each record its own bytes (a source keeps them)
