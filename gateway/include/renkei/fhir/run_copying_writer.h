@@ -61,15 +61,21 @@ inline void writeJsonStringRuns(rapidjson::StringBuffer& out, const char* s, rap
   out.PutUnsafe('"');
 }
 
-class RunCopyingWriter : public rapidjson::Writer<rapidjson::StringBuffer> {
+/// A rapidjson writer (`Base`: Writer or PrettyWriter) whose strings and keys are written by
+/// writeJsonStringRuns.
+template <typename Base, bool kPretty>
+class RunCopying : public Base {
  public:
-  using Base = rapidjson::Writer<rapidjson::StringBuffer>;
   using Base::Base;
 
   bool String(const char* s, rapidjson::SizeType n, bool = false) {
-    Prefix(rapidjson::kStringType);
-    writeJsonStringRuns(*os_, s, n);
-    return EndValue(true);
+    if constexpr (kPretty) {
+      this->PrettyPrefix(rapidjson::kStringType);
+    } else {
+      this->Prefix(rapidjson::kStringType);
+    }
+    writeJsonStringRuns(*this->os_, s, n);
+    return this->EndValue(true);
   }
   bool String(const char* s) { return String(s, static_cast<rapidjson::SizeType>(std::strlen(s))); }
   bool String(const std::string& s) { return String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
@@ -78,22 +84,7 @@ class RunCopyingWriter : public rapidjson::Writer<rapidjson::StringBuffer> {
   bool Key(const std::string& s) { return String(s); }
 };
 
-/// The same, indented (rapidjson::PrettyWriter).
-class RunCopyingPrettyWriter : public rapidjson::PrettyWriter<rapidjson::StringBuffer> {
- public:
-  using Base = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
-  using Base::Base;
-
-  bool String(const char* s, rapidjson::SizeType n, bool = false) {
-    PrettyPrefix(rapidjson::kStringType);
-    writeJsonStringRuns(*os_, s, n);
-    return EndValue(true);
-  }
-  bool String(const char* s) { return String(s, static_cast<rapidjson::SizeType>(std::strlen(s))); }
-  bool String(const std::string& s) { return String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
-  bool Key(const char* s, rapidjson::SizeType n, bool copy = false) { return String(s, n, copy); }
-  bool Key(const char* s) { return String(s); }
-  bool Key(const std::string& s) { return String(s); }
-};
+using RunCopyingWriter = RunCopying<rapidjson::Writer<rapidjson::StringBuffer>, false>;
+using RunCopyingPrettyWriter = RunCopying<rapidjson::PrettyWriter<rapidjson::StringBuffer>, true>;
 
 }  // namespace renkei::fhir
