@@ -27,6 +27,10 @@ struct Ssmix2File {
 /// that does not fit (never its value: it holds the patient id).
 Result<Ssmix2File> parseSsmix2Path(std::string_view relativePath);
 
+/// The time a file's SS-MIX2 name says it was written (its fifth part, YYYYMMDDHHMMSSfff, which
+/// orders one patient's messages); "" for a name of another shape.
+std::string_view ssmix2WrittenAt(std::string_view path);
+
 /// Checks that `message` is of the patient and the data type `file` names (PID-3.1, MSH-9);
 /// data types whose message types are not known here are not checked.
 Status checkSsmix2Content(const Ssmix2File& file, const hl7v2::Message& message);

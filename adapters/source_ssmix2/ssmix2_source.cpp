@@ -5,6 +5,7 @@
 // each file is recorded after the commit.
 #include "ssmix2_source.h"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <unordered_map>
@@ -28,6 +29,7 @@ namespace renkei::adapters {
 namespace {
 
 constexpr int kFileDepth = 6;  ///< <PID 1-3>/<PID 4-6>/<PID>/<date>/<data type>/<file>
+
 
 struct Ssmix2SourceOptions {
   std::string root;
@@ -76,7 +78,12 @@ class Ssmix2Source : public pipeline::Source {
     if (!loaded_) {
       auto files = store_->sourceFiles(name_);
       if (!files.ok()) return files.status();
-      for (store::SourceFileState& f : files.value()) known_[f.path] = std::move(f);
+      for (store::SourceFileState& f : files.value()) {
+        // A file not taken is looked at again once per start: its permissions may have been
+        // fixed, or a mapping for its data type added, since.
+        if (f.messageId == 0 && !f.problem.empty()) continue;
+        known_[f.path] = std::move(f);
+      }
       loaded_ = true;
     }
     return scan();
@@ -99,6 +106,12 @@ class Ssmix2Source : public pipeline::Source {
       auto it = known_.find(f.path);
       candidates.push_back({std::move(f), it == known_.end() ? nullptr : &it->second});
     }
+    // A patient's messages in the order the hospital wrote them (the file name's 17-digit time),
+    // so that an admission is delivered before its discharge and an older ADT-00 before a newer.
+    std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+      const std::string_view ta = ssmix2WrittenAt(a.file.path), tb = ssmix2WrittenAt(b.file.path);
+      return ta != tb ? ta < tb : a.file.path < b.file.path;
+    });
     if (metrics_) metrics_->countIntake(name_, "scanned", files);
     const auto walked = std::chrono::steady_clock::now();
     for (std::size_t at = 0; at < candidates.size(); at += static_cast<std::size_t>(options_.batch)) {

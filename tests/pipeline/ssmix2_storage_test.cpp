@@ -32,6 +32,18 @@ TEST(Ssmix2Path, ReadsEveryPartOfAWellFiledName) {
   EXPECT_EQ(cancelled->date, "-");
 }
 
+TEST(Ssmix2Path, TheNameSaysWhenTheMessageWasWritten) {
+  EXPECT_EQ(ssmix2WrittenAt("000/001/0000012345/20241120/ADT-22/0000012345_20241120_ADT-22_000000000000001_20241120103000123_01_1"),
+            "20241120103000123");
+  EXPECT_EQ(ssmix2WrittenAt("0000012345_-_ADT-00_-_20241121090000000_-_1"), "20241121090000000");
+  EXPECT_EQ(ssmix2WrittenAt("a/b/notes.txt"), "");
+  EXPECT_EQ(ssmix2WrittenAt("a_b_c_d_2024_f_1"), "") << "not 17 digits";
+  // The scan takes a patient's messages in this order: the admission before a later ADT-00,
+  // although "-" (the ADT-00 folder) sorts before "2" (the admission's date folder).
+  EXPECT_LT(ssmix2WrittenAt("1/2/3/20241120/ADT-22/3_20241120_ADT-22_1_20241120103000000_01_1"),
+            ssmix2WrittenAt("1/2/3/-/ADT-00/3_-_ADT-00_-_20241125090000000_-_1"));
+}
+
 TEST(Ssmix2Path, NamesEachDisagreementWithoutTheValue) {
   const std::map<std::string, std::string> cases = {
       {"000/000/0000001/20000401/ADT-31/9999013_20110630_OMP-11_1_20110701113813225_01_1", "patient folder"},
