@@ -42,19 +42,13 @@ Status MllpDecoder::feed(std::string_view bytes, std::vector<std::string>& out) 
         payload_.append(bytes.substr(i, take));
         i += take;
         if (end != std::string_view::npos) {
+          // The message is complete at the end block: a sender that leaves out the trailing CR
+          // (which Between skips when it comes) waits for its ACK, not for a next byte.
           ++i;
-          state_ = State::Trailer;
+          out.push_back(std::move(payload_));
+          payload_.clear();
+          state_ = State::Between;
         }
-        break;
-      }
-      case State::Trailer: {
-        // The trailing CR is required by the standard; a sender that omits it is still in step
-        // when the next byte starts a frame.
-        const char c = bytes[i];
-        if (c == kMllpTrailer) ++i;
-        out.push_back(std::move(payload_));
-        payload_.clear();
-        state_ = State::Between;
         break;
       }
     }

@@ -31,7 +31,7 @@ class MllpDecoder {
   bool inFrame() const { return state_ != State::Between; }
 
  private:
-  enum class State { Between, Payload, Trailer, Failed };
+  enum class State { Between, Payload, Failed };
   std::size_t maxPayload_;
   State state_ = State::Between;
   std::string payload_;

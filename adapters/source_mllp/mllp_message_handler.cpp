@@ -44,8 +44,13 @@ std::string firstDiagnostics(const std::string& operationOutcome, const std::str
     return fallback;
   }
   const auto& issue = d["issue"][0];
-  if (issue.IsObject() && issue.HasMember("diagnostics") && issue["diagnostics"].IsString()) {
-    return issue["diagnostics"].GetString();
+  if (!issue.IsObject()) return fallback;
+  if (issue.HasMember("diagnostics") && issue["diagnostics"].IsString()) return issue["diagnostics"].GetString();
+  // Mapping refusals say why in details.text ("column 'PID-7.1': hl7_date: …").
+  const auto details = issue.FindMember("details");
+  if (details != issue.MemberEnd() && details->value.IsObject() && details->value.HasMember("text") &&
+      details->value["text"].IsString()) {
+    return details->value["text"].GetString();
   }
   return fallback;
 }
@@ -94,7 +99,12 @@ MllpAnswer MllpMessageHandler::handle(const std::string& payload,
                                       const std::vector<const MllpSender*>& candidates) {
   auto parsed = hl7v2::Message::parse(payload, limits_);
   if (!parsed.ok()) {
-    return refuse(nullptr, "not an HL7 v2 message: " + parsed.status().message(), "102");
+    // A header that reads on its own still names the message the refusal answers (MSA-2).
+    const std::string_view body = hl7v2::withoutLeadIn(payload);
+    auto header = hl7v2::Message::parse(body.substr(0, body.find_first_of("\r\n")), limits_);
+    const std::string why = parsed.status().message();
+    return refuse(header.ok() ? &header.value() : nullptr,
+                  why.rfind("not an HL7 v2 message", 0) == 0 ? why : "not an HL7 v2 message: " + why, "102");
   }
   const hl7v2::Message& message = parsed.value();
   const std::string controlId = valueAt(message, "MSH-10");

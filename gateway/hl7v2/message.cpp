@@ -232,6 +232,10 @@ Result<Message> Message::parseOnce(std::string_view bytes, const Limits& limits)
                               std::to_string(limits.maxFieldsPerSegment) + " fields");
     }
     const bool header = segment.id == "MSH";
+    if (header && !segments.empty() && line.size() > 3) {  // a bare "MSH" line carries no message
+      return Status::invalidInput("segment " + std::to_string(number) +
+                                  " is a second MSH: one message per frame or file");
+    }
     segment.fields.reserve(parts + 1);
     for (std::size_t from = 0;;) {
       const std::size_t to = line.find(m.delimiters_.field, from);

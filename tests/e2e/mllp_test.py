@@ -121,6 +121,10 @@ def main():
         assert (code, ctrl) == ("AR", "CTRL-5") and "sending facility" in text, (code, text)
         code, ctrl, text = s.send(mllp.adt("CTRL-6", "P0005", birth=""))
         assert (code, ctrl) == ("AE", "CTRL-6") and "stored as message" in text, (code, text)
+        assert "PID-7.1" in text and "required" in text, "the AE says which field: " + text
+        two = mllp.adt("CTRL-7", "P0006") + mllp.adt("CTRL-8", "P0007")
+        code, ctrl, text = s.send(two)
+        assert (code, ctrl) == ("AR", "CTRL-7") and "second MSH" in text, (code, ctrl, text)
 
         e2e.wait_until(lambda: len(everyone.snapshot()) >= 3 and len(kita.snapshot()) >= 1, 60, "the deliveries")
         time.sleep(1.0)  # anything delivered twice would have arrived by now
@@ -169,7 +173,7 @@ def main():
         with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % admin, timeout=10) as response:
             metrics = response.read().decode()
         counted = dict(re.findall(r'renkei_intake_total\{source="his",result="(\w+)"\} (\d+)', metrics))
-        assert counted == {"accepted": "3", "duplicate": "1", "failed": "1", "rejected": "5",
+        assert counted == {"accepted": "3", "duplicate": "1", "failed": "1", "rejected": "6",
                            "timeout_idle": "1"}, counted
 
         daemon.terminate()

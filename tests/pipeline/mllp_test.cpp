@@ -31,6 +31,17 @@ TEST(MllpDecoder, ToleratesAMissingTrailerWhenTheNextFrameStarts) {
   EXPECT_EQ(out, (std::vector<std::string>{"a", "b"}));
 }
 
+TEST(MllpDecoder, AMessageIsCompleteAtItsEndBlock) {
+  // A sender that leaves out the final CR waits for its ACK: nothing more will come.
+  MllpDecoder decoder(1024);
+  std::vector<std::string> out;
+  ASSERT_TRUE(decoder.feed("\x0b" "MSH|a\x1c", out).ok());
+  EXPECT_EQ(out, (std::vector<std::string>{"MSH|a"}));
+  EXPECT_FALSE(decoder.inFrame());
+  ASSERT_TRUE(decoder.feed("\r\x0b" "MSH|b\x1c\r", out).ok()) << "the CR arriving later is skipped";
+  EXPECT_EQ(out.size(), 2u);
+}
+
 TEST(MllpDecoder, RefusesBytesOutsideAFrameAndStaysFailed) {
   MllpDecoder decoder(1024);
   std::vector<std::string> out;

@@ -181,6 +181,9 @@ TEST(Hl7v2Message, RefusesWhatIsNotAMessageAndPathsThatAreNotPaths) {
   EXPECT_FALSE(Message::parse("MSH|^^\\&|A\r").ok()) << "delimiters must differ";
   EXPECT_FALSE(Message::parse("MSH|^~\\&|A\rP!D|x\r").ok());
   EXPECT_FALSE(Message::parse("MSH|^~\\&|||||||||||||||~ISO IR87\rPID|\x1b$Bxx\r").ok()) << "bad JIS";
+  auto two = Message::parse("MSH|^~\\&|A|B|C|D|1||ADT^A08|1|P|2.5\rPID|1\rMSH|^~\\&|A|B|C|D|1||ADT^A08|2|P|2.5\rPID|2\r");
+  ASSERT_FALSE(two.ok()) << "two messages in one frame: the second is never dropped silently";
+  EXPECT_NE(two.status().message().find("second MSH"), std::string::npos);
   Limits small;
   small.maxSegments = 2;
   auto tooMany = Message::parse("MSH|^~\\&|A\rPID|1\rPV1|1\r", small);
