@@ -4,9 +4,11 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <ctime>
 #include <functional>
 #include <map>
+#include <mutex>
 
 #include "renkei/core/file_io.h"
 #include "renkei/mapping/mapping_engine.h"
@@ -114,21 +116,41 @@ class CsvFolderSink : public pipeline::Sink {
  private:
   /// `<idempotency key>.csv`, or the name the layout gives its files (the care-plan standard's
   /// UP1KYO_<sender>_<type>_<receiver>_<type>_<YYYYMMDDHHMMSS>.CSV) from the message, the
-  /// sink's file_name_values and {now}; a name already in the folder takes the next second.
+  /// sink's file_name_values and {now}; a name already in the folder takes the next second, so
+  /// a month's batch for one office (hundreds of files whose names differ only in the time) gets
+  /// one second each, in delivery order, from the first free one on.
   Result<std::string> fileName(const pipeline::DeliveryRequest& request) const {
     if (layout_ == nullptr || !layout_->renderedFileName) return request.idempotencyKey + ".csv";
     std::map<std::string, std::string> values = fileNameValues_;
-    const std::time_t now = std::time(nullptr);
-    for (int second = 0; second < 120; ++second) {
-      values["now"] = timestamp(now + second);
-      auto name = mapping::renderFileName(*layout_, std::string(request.canonicalJson), values);
+    const std::string json(request.canonicalJson);
+    auto render = [&](std::time_t at) -> Result<std::string> {
+      values["now"] = timestamp(at);
+      auto name = mapping::renderFileName(*layout_, json, values);
       if (!name.ok()) {
         return Status::invalidInput("layout " + layout_->id + " cannot name the file: " + name.status().message());
       }
-      if (!exists(path_ + "/" + name.value())) return name;
+      return name;
+    };
+    auto family = render(0);  // the name without its time: the files that compete for seconds
+    if (!family.ok()) return family.status();
+    const std::time_t now = std::time(nullptr);
+    std::lock_guard lock(namesMutex_);
+    std::time_t& next = nextSecond_[family.value()];
+    for (std::time_t at = std::max(now, next); at < now + kSecondsAhead; ++at) {
+      auto name = render(at);
+      if (!name.ok()) return name.status();
+      if (!exists(path_ + "/" + name.value())) {
+        next = at + 1;
+        return name;
+      }
     }
-    return Status::unavailable("every file name for the next two minutes is taken in " + path_);
+    return Status::unavailable("every file name for the next day is taken in " + path_);
   }
+
+  static constexpr std::time_t kSecondsAhead = 24 * 60 * 60;
+  mutable std::mutex namesMutex_;
+  /// Per name without its time: the first second not yet given to a file.
+  mutable std::map<std::string, std::time_t> nextSecond_;
 
   /// The message rendered by the mapping, in the layout's encoding (CP932 also when the sink says so).
   Result<std::string> inLayout(const pipeline::DeliveryRequest& request) const {

@@ -11,6 +11,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "renkei/fhir/resource_reader.h"
 #include "renkei/mapping/mapping.h"
@@ -257,6 +262,47 @@ TEST(LayoutCsv, AMessageIsWrittenInTheWardsLayoutOrDeadLetteredNamingTheCharacte
   EXPECT_EQ(refused.outcome, pipeline::Outcome::Reject);
   EXPECT_NE(refused.detail.find("U+20BB7"), std::string::npos) << refused.detail;
   EXPECT_FALSE(std::filesystem::exists(out / "k2.csv"));
+  std::filesystem::remove_all(out);
+}
+
+TEST(LayoutCsv, AMonthsBatchForOneOfficeGetsOneFileNameEach) {
+  // The standard's names differ only in their time (to the second): 150 plans delivered at once
+  // take 150 seconds, none dead-lettered for want of a name.
+  std::vector<mapping::MappingError> errors;
+  auto mappings = std::make_shared<const mapping::MappingSet>(
+      mapping::MappingSet::load((test::sourceDir() / "mappings").string(), errors));
+  ASSERT_TRUE(errors.empty()) << errors[0].message;
+  const auto out = std::filesystem::temp_directory_path() / "renkei-layout-names-test";
+  std::filesystem::remove_all(out);
+  rapidjson::Document config;
+  config.Parse((R"({"type": "csv_folder", "path": ")" + out.string() +
+                R"(", "mapping": "careplan-1kyo", "file_name_values": {"sender": "1310000001", "sender_type": "43",
+                    "receiver": "1310000005", "receiver_type": "11"}})").c_str());
+  pipeline::AdapterRegistry registry;
+  registerCsvFolderSink(registry);
+  pipeline::AdapterContext ctx{"office", &config, nullptr, nullptr, nullptr, nullptr, mappings};
+  auto sink = registry.sink("csv_folder")->makeSink(ctx);
+  ASSERT_TRUE(sink.ok()) << sink.status().message();
+  rapidjson::Document expected;
+  const std::string text = test::readText(test::sourceDir() / "mappings/careplan-1kyo/golden/round-trip/expected.json");
+  expected.Parse(text.c_str());
+  ASSERT_FALSE(expected.HasParseError());
+  const rapidjson::Value& first = expected.IsArray() ? expected[0] : expected;
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  first.Accept(w);
+  const std::string json = buffer.GetString();
+  std::set<std::string> names;
+  for (int i = 0; i < 150; ++i) {
+    pipeline::DeliveryRequest r;
+    r.idempotencyKey = "k" + std::to_string(i);
+    r.canonicalJson = json;
+    const pipeline::DeliveryResult result = (*sink)->deliver(r);
+    ASSERT_EQ(result.outcome, pipeline::Outcome::Delivered) << i << ": " << result.detail;
+    names.insert(result.detail);
+  }
+  EXPECT_EQ(names.size(), 150u);
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(out), std::filesystem::directory_iterator()), 150);
   std::filesystem::remove_all(out);
 }
 
