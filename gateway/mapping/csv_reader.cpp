@@ -50,6 +50,7 @@ struct CsvReader::State {
   UConverter* converter = nullptr;
   Status failed;
   bool finished = false;
+  bool heldCtrlZ = false;  ///< the last byte fed was a Ctrl-Z (dropped at finish: the end-of-file mark)
   bool bomChecked = false;
   std::string bomBuffer;
   int64_t bytesIn = 0;  ///< input bytes handed to the converter so far (BOM included)
@@ -277,7 +278,17 @@ Status CsvReader::feed(std::string_view bytes, std::vector<CsvRow>& out) {
   State& s = *state_;
   if (!s.failed.ok()) return s.failed;
   if (s.finished) return s.fail(Status::internal("CSV reader: feed() after finish()"));
-  Status st = s.consume(bytes, false, out);
+  if (bytes.empty()) return {};
+  // A Ctrl-Z as the file's last byte is DOS's end-of-file mark, not data: the last one fed is
+  // held back until more bytes show it was not the last.
+  Status st;
+  if (s.heldCtrlZ) {
+    s.heldCtrlZ = false;
+    st = s.consume("\x1a", false, out);
+  }
+  const bool endsInCtrlZ = bytes.back() == '\x1a';
+  if (st.ok()) st = s.consume(endsInCtrlZ ? bytes.substr(0, bytes.size() - 1) : bytes, false, out);
+  s.heldCtrlZ = endsInCtrlZ;
   return st.ok() ? st : s.fail(std::move(st));
 }
 

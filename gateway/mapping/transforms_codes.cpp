@@ -79,9 +79,20 @@ const ConceptMapLookup* conceptMap(std::string_view arg, const TransformContext&
 Result<std::string> phone(std::string_view, std::string_view value, const TransformContext&) {
   auto n = normalizedNumberText(value);
   if (!n.ok()) return n.status();
+  std::string_view text = n.value();
+  // An extension is not part of the number ("03-1234-5678 内線12" is not 03-1234-567812).
+  for (std::string_view mark : {"内線", "ext", "EXT", "Ext", "(内"}) {
+    text = text.substr(0, text.find(mark));
+  }
+  // Japan's country code written as such: +81-3-1234-5678 is 03-1234-5678.
   std::string out;
-  std::size_t count = 0;
-  for (char c : n.value()) {
+  if (text.substr(0, 3) == "+81") {
+    text.remove_prefix(3);
+    while (!text.empty() && (text.front() == '-' || text.front() == ' ' || text.front() == '(')) text.remove_prefix(1);
+    if (!text.empty() && text.front() != '0') out = "0";
+  }
+  std::size_t count = out.size();
+  for (char c : text) {
     if (isDigit(c)) {
       out += c;
       ++count;
@@ -91,6 +102,7 @@ Result<std::string> phone(std::string_view, std::string_view value, const Transf
   }
   if (!out.empty() && out.back() == '-') out.pop_back();
   if (count < 10) return Status::invalidInput("a phone number needs at least 10 digits");
+  if (count > 11) return Status::invalidInput("a phone number has at most 11 digits (an extension is written after 内線)");
   return out;
 }
 

@@ -92,6 +92,21 @@ TEST(CsvReaderUtf8, BomAndSequencesSplitAcrossPieces) {
   EXPECT_EQ(rows[0].fields, (Fields{"名前", "x"}));
 }
 
+TEST(CsvReaderSyntax, ACtrlZEndingTheFileIsNotData) {
+  for (std::size_t piece : {std::size_t{1}, std::size_t{3}, std::size_t{100}}) {
+    const std::string file = "a,b\r\n1,2\r\n\x1a";
+    CsvReader reader(CsvDialect{}, CsvLimits{});
+    std::vector<CsvRow> rows;
+    for (std::size_t at = 0; at < file.size(); at += piece) ASSERT_TRUE(reader.feed(file.substr(at, piece), rows).ok());
+    ASSERT_TRUE(reader.finish(rows).ok());
+    ASSERT_EQ(rows.size(), 2u) << "piece " << piece;
+    EXPECT_EQ(rows[1].fields, (std::vector<std::string>{"1", "2"}));
+  }
+  auto inside = readCsv("a,b\r\nx\x1ay,2\r\n", CsvDialect{});
+  ASSERT_TRUE(inside.ok());
+  EXPECT_EQ(inside->at(1).fields[0], "x\x1ay") << "a Ctrl-Z inside the data stays";
+}
+
 TEST(CsvReaderSyntax, QuotedFieldsWithNewlinesAndEscapes) {
   auto rows = readCsv("a,\"line1\nline2\r\nline3\",\"say \"\"hi\"\"\"\nnext,\"\",x\n", {});
   ASSERT_TRUE(rows.ok()) << rows.status().message();
@@ -411,6 +426,11 @@ TEST(Transforms, PhonePostalDigits) {
   EXPECT_EQ(apply("phone", "０３－１２３４－５６７８").value(), "03-1234-5678");
   EXPECT_EQ(apply("phone", "03(1234)5678").value(), "0312345678");
   EXPECT_EQ(apply("phone", "090ー1234ー5678").value(), "090-1234-5678");
+  EXPECT_EQ(apply("phone", "03-1234-5678 内線12").value(), "03-1234-5678") << "the extension is not the number";
+  EXPECT_EQ(apply("phone", "03-1234-5678 ext. 12").value(), "03-1234-5678");
+  EXPECT_EQ(apply("phone", "+81-3-1234-5678").value(), "03-1234-5678");
+  EXPECT_EQ(apply("phone", "+81 90 1234 5678").value(), "09012345678") << "spaces are not kept, as in 03(1234)5678";
+  EXPECT_FALSE(apply("phone", "03-1234-5678-1234").ok()) << "more digits than a number has";
   auto shortPhone = apply("phone", "1234-5678");
   ASSERT_FALSE(shortPhone.ok());
   EXPECT_NE(shortPhone.status().message().find("10 digits"), std::string::npos);
