@@ -24,26 +24,57 @@ class Walker {
     // A folder (as readdir says, or as unknown) is opened without following a link: O_NOFOLLOW
     // fails on a link and O_DIRECTORY on anything else, which is then looked at below.
     if (type == DT_DIR || type == DT_UNKNOWN) {
-      if (depth >= fileDepth_ && type == DT_DIR) return;
       if (depth < fileDepth_) {
         const int child = openat(dirFd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (child >= 0) {
           folder(child, path, depth + 1);
           return;
         }
+        if (errno == EACCES || errno == EPERM) {
+          refuse(dirFd, name, path, "a folder the gateway may not read: its messages are not seen");
+          return;
+        }
         if (errno != ENOTDIR && errno != ELOOP) return;  // gone meanwhile
       }
     }
     struct stat st {};
-    if (fstatat(dirFd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return;  // gone meanwhile
-    if (S_ISDIR(st.st_mode)) return;
-    if (S_ISREG(st.st_mode) && depth != fileDepth_) return;  // outside the storage's layout: not ours
+    if (fstatat(dirFd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      // A folder listed but not searchable hides what is in it; anything else is gone meanwhile.
+      if (errno == EACCES || errno == EPERM) refuse(dirFd, name, path, "an entry the gateway may not look at (its folder is not searchable)");
+      return;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      // Folders stop at the data type; one where a message file belongs holds nothing read.
+      if (depth == fileDepth_) refuse(dirFd, name, path, "a folder where a message file belongs");
+      return;
+    }
+    // A file filed too high in the patients' tree is a misfiled message, never read silently
+    // past; a file at the top of the root is not the storage's.
+    if (S_ISREG(st.st_mode) && depth != fileDepth_) {
+      if (depth > 1) refuse(dirFd, name, path, "a file outside the storage's layout (<PID 1-3>/<PID 4-6>/<PID>/<date>/<data type>/<file>)");
+      return;
+    }
     WalkedFile f;
     f.path = path;
     f.size = static_cast<int64_t>(st.st_size);
     f.mtimeNs = static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
     f.identity = {static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
     if (!S_ISREG(st.st_mode)) f.refused = std::string("not a regular file: ") + fileKindName(st.st_mode) + " refused";
+    ++result.entries;
+    if (keep_(f)) result.kept.push_back(std::move(f));
+  }
+
+  /// An entry that is not a message file of the storage but is listed as not taken, with why.
+  void refuse(int dirFd, const char* name, const std::string& path, const char* why) {
+    struct stat st {};
+    WalkedFile f;
+    f.path = path;
+    if (fstatat(dirFd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+      f.size = static_cast<int64_t>(st.st_size);
+      f.mtimeNs = static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+      f.identity = {static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
+    }
+    f.refused = why;
     ++result.entries;
     if (keep_(f)) result.kept.push_back(std::move(f));
   }

@@ -84,6 +84,24 @@ TEST(Ssmix2Content, ThePatientAndTheMessageTypeMustBeTheFilesOwn) {
   EXPECT_TRUE(checkSsmix2Content(*unknown, message("ZZZ^Z99", "9999013")).ok()) << "unknown data types are not checked";
 }
 
+TEST(StorageWalk, FoldersItMayNotReadAndFoldersWhereFilesBelongAreListed) {
+  test::TempDir dir;
+  const std::filesystem::path root = dir.path() / "storage";
+  std::filesystem::create_directories(root / "a" / "closed");
+  std::filesystem::create_directories(root / "a" / "b" / "folder-not-file");
+  std::ofstream(root / "a" / "closed" / "file") << "x";
+  std::filesystem::permissions(root / "a" / "closed", std::filesystem::perms::none);
+  auto walked = walkStorage(root.string(), 3, 1, [](const WalkedFile&) { return true; });
+  std::filesystem::permissions(root / "a" / "closed", std::filesystem::perms::owner_all);
+  ASSERT_TRUE(walked.ok());
+  std::map<std::string, std::string> refused;
+  for (const WalkedFile& f : walked->kept) refused[f.path] = f.refused;
+  if (::geteuid() != 0) {  // root reads every folder
+    EXPECT_NE(refused["a/closed"].find("may not read"), std::string::npos);
+  }
+  EXPECT_NE(refused["a/b/folder-not-file"].find("a folder where a message file belongs"), std::string::npos);
+}
+
 TEST(StorageWalk, VisitsFilesAtTheirDepthAndReportsLinksWithoutFollowingThem) {
   test::TempDir dir;
   const std::filesystem::path root = dir.path() / "storage";
@@ -98,8 +116,10 @@ TEST(StorageWalk, VisitsFilesAtTheirDepthAndReportsLinksWithoutFollowingThem) {
   auto walked = walkStorage(root.string(), 3, 2, [](const WalkedFile& f) { return f.path != "a/b/file" || f.size == 1; });
   ASSERT_TRUE(walked.ok());
   for (WalkedFile& f : walked->kept) seen[f.path] = std::move(f);
-  ASSERT_EQ(seen.size(), 3u);
-  EXPECT_EQ(walked->entries, 3);
+  ASSERT_EQ(seen.size(), 4u);
+  EXPECT_EQ(walked->entries, 4);
+  EXPECT_NE(seen["a/shallow"].refused.find("outside the storage's layout"), std::string::npos)
+      << "a misfiled file is listed, never passed over";
   EXPECT_EQ(seen["a/b/file"].size, 1);
   EXPECT_TRUE(seen["a/b/file"].refused.empty());
   EXPECT_NE(seen["a/b/passwd"].refused.find("symbolic link"), std::string::npos);
