@@ -519,6 +519,10 @@ void mapRows(const Mapping& m, const ColumnIndex& index, const std::vector<CsvRo
       fromName[i] = it->second;
     }
   }
+  std::size_t readColumns = 0;  ///< how many columns a row must have for every field to find its own
+  for (std::size_t p : position) {
+    if (p != kNoColumn) readColumns = std::max(readColumns, p + 1);
+  }
   const bool checksVersion = !m.layout.versionColumn.empty() && !m.layout.versions.empty() &&
                              index.count(m.layout.versionColumn) != 0;
   const std::size_t versionAt = checksVersion ? index.at(m.layout.versionColumn) : kNoColumn;
@@ -536,6 +540,12 @@ void mapRows(const Mapping& m, const ColumnIndex& index, const std::vector<CsvRo
     }
     auto cell = [&](std::size_t at) -> const std::string& { return at < row.fields.size() ? row.fields[at] : kEmpty; };
     bool bad = false;
+    // A row cut short (16 of a layout's 28 columns) would read its missing columns as empty.
+    if (row.fields.size() < readColumns) {
+      out.issues.push_back({row.line, "", "the row has " + std::to_string(row.fields.size()) + " columns; the fields read " +
+                                              std::to_string(readColumns)});
+      bad = true;
+    }
     if (checksVersion) {
       const std::string& v = cell(versionAt);
       if (std::find(m.layout.versions.begin(), m.layout.versions.end(), v) == m.layout.versions.end()) {

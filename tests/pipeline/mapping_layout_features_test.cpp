@@ -142,6 +142,17 @@ TEST(MappingLayoutFeaturesTest, AFhirPathConditionDecidesWhetherAResourceIsMade)
   EXPECT_EQ(errors[0].pointer, "/resources/2/when");
 }
 
+TEST(MappingLayoutFeaturesTest, ARowCutShortIsAnIssueNotEmptyColumns) {
+  auto m = load(kPlan);
+  ASSERT_NE(m, nullptr);
+  auto out = mapping::mapFile(*m, "person,goal,service\r\n田中,歩く,散歩\r\n鈴木\r\n", "x.csv");
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  ASSERT_EQ(out->issues.size(), 1u);
+  EXPECT_EQ(out->issues[0].line, 3);
+  EXPECT_NE(out->issues[0].message.find("the row has 1 columns; the fields read 3"), std::string::npos) << out->issues[0].message;
+  EXPECT_EQ(out->records.size(), 1u) << "the whole row is used, the short one is not";
+}
+
 TEST(MappingLayoutFeaturesTest, BytesThatAreNotUtf8AreRefusedInTheMappingAndNamedInTheData) {
   std::string broken = kPlan;
   broken.replace(broken.find("\"active\""), 8, "\"act\xFFive\"");
