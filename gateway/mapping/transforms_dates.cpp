@@ -1,7 +1,6 @@
 // Date and time transforms: care-plan YYYYMMDD / YYYYMM / HHMM columns, HL7 v2 timestamps and
 // 和暦 ↔ ISO dates.
 #include <algorithm>
-#include <cstdio>
 
 #include "calendar.h"
 #include "icu_text.h"
@@ -74,10 +73,10 @@ Result<std::string> yyyymmdd(std::string_view, std::string_view value, const Tra
   return v.substr(0, 4) + "-" + v.substr(4, 2) + "-" + v.substr(6, 2);
 }
 
-Result<std::string> hl7Date(std::string_view, std::string_view value, const TransformContext&) {
-  auto s = cleaned(value);
-  if (!s.ok()) return s.status();
-  std::string_view v = s.value();
+namespace {
+
+/// The date of a cleaned HL7 v2 timestamp (see hl7_date).
+Result<std::string> hl7DateOf(std::string_view v) {
   if (!isHl7DateTime(v)) return Status::invalidInput("not an HL7 v2 date (YYYY[MM[DD[HHMMSS]]])");
   v = v.substr(0, std::min<std::size_t>(v.find_first_not_of("0123456789"), 8));
   if (v.size() != 4 && v.size() != 6 && v.size() != 8) return Status::invalidInput("not an HL7 v2 date (YYYY[MM[DD[HHMMSS]]])");
@@ -91,12 +90,20 @@ Result<std::string> hl7Date(std::string_view, std::string_view value, const Tran
   return out;
 }
 
-Result<std::string> hl7DateTime(std::string_view arg, std::string_view value, const TransformContext& context) {
-  auto date = hl7Date(arg, value, context);
-  if (!date.ok()) return date;
+}  // namespace
+
+Result<std::string> hl7Date(std::string_view, std::string_view value, const TransformContext&) {
+  auto s = cleaned(value);
+  if (!s.ok()) return s.status();
+  return hl7DateOf(s.value());
+}
+
+Result<std::string> hl7DateTime(std::string_view arg, std::string_view value, const TransformContext&) {
   auto s = cleaned(value);
   if (!s.ok()) return s.status();
   const std::string_view v = s.value();
+  auto date = hl7DateOf(v);
+  if (!date.ok()) return date;
   const std::size_t digits = std::min(v.find_first_not_of("0123456789"), v.size());
   if (digits <= 8) return date;  // no time: the date at its precision
   // A time needs a zone in FHIR: the message's, else the one the mapping names ("+09:00").
@@ -115,9 +122,8 @@ Result<std::string> hl7DateTime(std::string_view arg, std::string_view value, co
   if (hour > 23 || minute > 59 || second > 59 || zoneHours < 0 || zoneHours > 14 || zoneMinutes < 0 || zoneMinutes > 59) {
     return Status::invalidInput("not a real time (HL7 v2 HHMMSS, zone +/-ZZZZ)");
   }
-  char time[16];
-  std::snprintf(time, sizeof time, "T%02d:%02d:%02d", hour, minute, second);
-  std::string out = date.value() + time;
+  const auto two = [](int n) { return std::string{static_cast<char>('0' + n / 10), static_cast<char>('0' + n % 10)}; };
+  std::string out = date.value() + "T" + two(hour) + ":" + two(minute) + ":" + two(second);
   if (digits == 14 && v.size() > 14 && v[14] == '.') {
     out += std::string(v.substr(14, std::min(v.find_first_not_of("0123456789", 15), v.size()) - 14));
   }
