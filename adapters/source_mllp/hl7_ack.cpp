@@ -1,6 +1,8 @@
 // Building HL7 v2 acknowledgements (see hl7_ack.h).
 #include "hl7_ack.h"
 
+#include <algorithm>
+
 namespace renkei::adapters {
 namespace {
 
@@ -33,6 +35,16 @@ std::string asciiShortened(std::string_view text, std::size_t max) {
   return out;
 }
 
+/// A header field of the original echoed in the ACK: as written, but in ASCII and without
+/// control characters, since the ACK is written as ASCII whatever MSH-18 says (the original's
+/// 電子カルテ was decoded to UTF-8; a 0x0B inside a payload must not start a frame).
+std::string echoed(const hl7v2::Message* m, std::size_t field) {
+  std::string out = asciiShortened(rawMsh(m, field), 180);
+  out.erase(std::remove_if(out.begin(), out.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }),
+            out.end());
+  return out;
+}
+
 }  // namespace
 
 std::string escapeHl7(std::string_view text, const hl7v2::Delimiters& d) {
@@ -54,23 +66,23 @@ std::string buildAck(const hl7v2::Message* original, AckCode code, const AckReas
   const hl7v2::Delimiters d = original ? original->delimiters() : hl7v2::Delimiters{};
   const std::string f(1, d.field);
   const std::string encoding = original ? rawMsh(original, 2) : "^~\\&";
-  std::string version = rawMsh(original, 12);
+  std::string version = echoed(original, 12);
   if (version.empty()) version = "2.5";
-  std::string processing = rawMsh(original, 11);
+  std::string processing = echoed(original, 11);
   if (processing.empty()) processing = "P";
   std::string trigger;
   if (original) {
     auto event = original->value("MSH-9.2");
     if (event.ok()) trigger = std::move(event).value();
   }
-  std::string out = "MSH" + f + encoding + f + rawMsh(original, 5) + f + rawMsh(original, 6) + f +
-                    rawMsh(original, 3) + f + rawMsh(original, 4) + f + std::string(timestamp) + f + f +
+  std::string out = "MSH" + f + encoding + f + echoed(original, 5) + f + echoed(original, 6) + f +
+                    echoed(original, 3) + f + echoed(original, 4) + f + std::string(timestamp) + f + f +
                     "ACK" + d.component + escapeHl7(trigger, d) + d.component + "ACK" + f +
                     escapeHl7(controlId, d) + f + processing + f + version;
-  const std::string charset = rawMsh(original, 18);
+  const std::string charset = echoed(original, 18);
   if (!charset.empty()) out += f + f + f + f + f + f + charset;
   const std::string text = escapeHl7(asciiShortened(reason.text, 200), d);
-  out += "\rMSA" + f + codeText(code) + f + rawMsh(original, 10);
+  out += "\rMSA" + f + codeText(code) + f + echoed(original, 10);
   if (code != AckCode::Accept) {
     out += f + text;
     // ERR-3 error code (CWE, table 0357), ERR-4 severity E, ERR-8 user message.

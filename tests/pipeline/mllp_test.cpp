@@ -86,6 +86,18 @@ TEST(HL7Ack, ErrorsCarryAnEscapedAsciiReasonAndACode) {
   EXPECT_EQ(text.value(), "no mapping takes message type ORM^O01 | ??");
 }
 
+TEST(HL7Ack, EchoedHeaderFieldsStayAsciiAndFreeOfControlCharacters) {
+  // 電子カルテ in ISO-2022-JP is decoded to UTF-8: echoed as such under ~ISO IR87 it would be
+  // neither; a 0x0B inside a payload would start a frame in the sender's reader.
+  const auto m = parsed("MSH|^~\\&|\x1b$BEE;R%+%k%F\x1b(B|1312345678|GW|RCV|20241122093000||ADT^A01|C\x0b-4|P|2.5||||||~ISO IR87\r");
+  const std::string ack = buildAck(&m, AckCode::Accept, {}, "RK-4", "20241122093001");
+  for (char c : ack) {
+    EXPECT_TRUE(static_cast<unsigned char>(c) < 0x80 && (c == '\r' || static_cast<unsigned char>(c) >= 0x20)) << ack;
+  }
+  EXPECT_NE(ack.find("|GW|RCV|?????|1312345678|"), std::string::npos) << ack;
+  EXPECT_NE(ack.find("\rMSA|AA|C-4\r"), std::string::npos) << ack;
+}
+
 TEST(HL7Ack, WithoutAMessageStillAnswersInDefaultEncoding) {
   const std::string ack = buildAck(nullptr, AckCode::Reject, {"bytes outside an MLLP frame", "100"}, "RK-3", "20241122");
   EXPECT_EQ(ack.rfind("MSH|^~\\&|", 0), 0u);
