@@ -149,6 +149,11 @@ check "metrics carry the build info" 0 'renkei_build_info{version="0.1.0",commit
 check "404 says Not Found" 0 "HTTP/1.1 404 Not Found" curl -si "http://127.0.0.1:$admin_port/nothing"
 check "outbox list refuses an unknown state" 2 "unknown state 'BOGUS' (one of QUEUED, RETRYING, HELD, SENT, DEAD)" \
   "$renkei" outbox --config "$work/renkei.json" list --state BOGUS
+# The replay's file is written before its row is recorded SENT: wait for the record, not the file.
+for _ in $(seq 1 100); do
+  "$renkei" outbox --config "$work/renkei.json" list --state SENT 2>/dev/null | grep -q "archive	SENT" && break
+  sleep 0.1
+done
 check "outbox list takes a state in any case" 0 "archive	SENT" \
   "$renkei" outbox --config "$work/renkei.json" list --state sent
 
