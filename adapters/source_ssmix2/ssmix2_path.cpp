@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "renkei/core/ascii.h"
+#include "renkei/hl7v2/ssmix2_name.h"
 
 namespace renkei::adapters {
 namespace {
@@ -79,14 +80,8 @@ Status checkSsmix2Content(const Ssmix2File& file, const hl7v2::Message& message)
 }
 
 std::string_view ssmix2WrittenAt(std::string_view path) {
-  std::string_view name = path.substr(path.find_last_of('/') + 1);
-  for (int part = 0; part < 4; ++part) {
-    const std::size_t underscore = name.find('_');
-    if (underscore == std::string_view::npos) return {};
-    name.remove_prefix(underscore + 1);
-  }
-  name = name.substr(0, name.find('_'));
-  return name.size() == 17 && name.find_first_not_of("0123456789") == std::string_view::npos ? name : std::string_view();
+  const auto parts = hl7v2::ssmix2NameParts(path);
+  return parts ? (*parts)[4] : std::string_view();
 }
 
 }  // namespace renkei::adapters

@@ -1,5 +1,6 @@
-// The engine's inside, shared by mapping a whole file and mapping one in slices: where the
-// layout's columns are, rows → records → Bundles, and each record's own bytes.
+// The engine's inside, shared by mapping a whole file, mapping one in slices and rendering: the
+// transform steps, where the layout's columns are, rows → records → Bundles, and each record's
+// own bytes.
 #pragma once
 
 #include <map>
@@ -9,8 +10,17 @@
 
 #include "renkei/mapping/csv_reader.h"
 #include "renkei/mapping/mapping_engine.h"
+#include "renkei/mapping/transforms.h"
 
 namespace renkei::mapping {
+
+/// `value` through a field's transform steps; the refusal names the step.
+Result<std::string> applySteps(const std::vector<TransformStep>& steps, std::string value,
+                               const TransformContext& context);
+
+/// The context a mapping's transforms run in (its ConceptMaps, the municipalities, the source's
+/// mapping parameters).
+TransformContext contextOf(const Mapping& m, const MappingParameters* parameters = nullptr);
 
 /// Column name → position in a row.
 using ColumnIndex = std::map<std::string, std::size_t>;

@@ -13,6 +13,7 @@
 #include "renkei/core/file_io.h"
 #include "renkei/fhirpath/expression.h"
 #include "renkei/hl7v2/message.h"
+#include "renkei/hl7v2/ssmix2_name.h"
 #include "renkei/mapping/mapping.h"
 #include "renkei/mapping/schema_check.h"
 #include "renkei/mapping/transforms.h"
@@ -36,23 +37,6 @@ std::string hl7v2MessageType(std::string_view bytes) {
   return msh.ok() ? msh->type() : "";
 }
 
-
-/// Whether a file's name has the SS-MIX2 standardized storage shape:
-/// PID_date_datatype_order_timestamp(17 digits)_department_flag.
-bool isSsmix2FileName(const std::string& path) {
-  const std::string name = fs::path(path).filename().string();
-  std::vector<std::string_view> parts;
-  for (std::size_t from = 0;;) {
-    const std::size_t to = name.find('_', from);
-    parts.push_back(std::string_view(name).substr(from, to == std::string::npos ? std::string::npos : to - from));
-    if (to == std::string::npos) break;
-    from = to + 1;
-  }
-  const auto digits = [](std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-  };
-  return parts.size() == 7 && parts[4].size() == 17 && digits(parts[4]) && !parts[2].empty() && parts[6].size() == 1;
-}
 
 constexpr std::size_t kMaxMappingBytes = 4 << 20;
 
@@ -445,7 +429,7 @@ const Mapping* MappingSet::pick(const std::string& fileName, std::string_view by
   }
   // An SS-MIX2 file says its data type in its name: one that no mapping takes (OMP-02, injections,
   // is RDE^O11 like OMP-01, prescriptions) must not be taken by its message type instead.
-  if (isSsmix2FileName(fileName)) return nullptr;
+  if (hl7v2::ssmix2NameParts(fileName)) return nullptr;
   if (const std::string type = hl7v2MessageType(bytes); !type.empty()) return forMessageType(type);
   for (const auto& m : mappings_) {
     if (m->headerSignature.empty()) continue;

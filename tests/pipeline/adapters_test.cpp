@@ -220,19 +220,25 @@ TEST(FlatCsv, CP932RenderingOfTheWaveDashAndARefusalThatNamesTheElement) {
   EXPECT_EQ(reason.find("田"), std::string::npos) << "the rest of the value stays out: " << reason;
 }
 
-TEST(LayoutCsv, AMessageIsWrittenInTheWardsLayoutOrDeadLetteredNamingTheCharacter) {
+/// A csv_folder sink writing into `out` (emptied first) with the repository's mappings and the
+/// other members of its configuration `members` (JSON).
+Result<std::shared_ptr<pipeline::Sink>> freshCsvFolderSink(const std::filesystem::path& out, const std::string& members) {
   std::vector<mapping::MappingError> errors;
   auto mappings = std::make_shared<const mapping::MappingSet>(
       mapping::MappingSet::load((test::sourceDir() / "mappings").string(), errors));
-  ASSERT_TRUE(errors.empty()) << errors[0].message;
-  const auto out = std::filesystem::temp_directory_path() / "renkei-layout-csv-test";
+  if (!errors.empty()) return Status::internal(errors[0].message);
   std::filesystem::remove_all(out);
   rapidjson::Document config;
-  config.Parse((R"({"type": "csv_folder", "path": ")" + out.string() + R"(", "mapping": "setagaya-renkei-sheet"})").c_str());
+  config.Parse((R"({"type": "csv_folder", "path": ")" + out.string() + "\", " + members + "}").c_str());
   pipeline::AdapterRegistry registry;
   registerCsvFolderSink(registry);
   pipeline::AdapterContext ctx{"ward", &config, nullptr, nullptr, nullptr, nullptr, mappings};
-  auto sink = registry.sink("csv_folder")->makeSink(ctx);
+  return registry.sink("csv_folder")->makeSink(ctx);
+}
+
+TEST(LayoutCsv, AMessageIsWrittenInTheWardsLayoutOrDeadLetteredNamingTheCharacter) {
+  const auto out = std::filesystem::temp_directory_path() / "renkei-layout-csv-test";
+  auto sink = freshCsvFolderSink(out, R"("mapping": "setagaya-renkei-sheet")");
   ASSERT_TRUE(sink.ok()) << sink.status().message();
 
   auto bundle = [](const std::string& family) {
@@ -268,20 +274,9 @@ TEST(LayoutCsv, AMessageIsWrittenInTheWardsLayoutOrDeadLetteredNamingTheCharacte
 TEST(LayoutCsv, AMonthsBatchForOneOfficeGetsOneFileNameEach) {
   // The standard's names differ only in their time (to the second): 150 plans delivered at once
   // take 150 seconds, none dead-lettered for want of a name.
-  std::vector<mapping::MappingError> errors;
-  auto mappings = std::make_shared<const mapping::MappingSet>(
-      mapping::MappingSet::load((test::sourceDir() / "mappings").string(), errors));
-  ASSERT_TRUE(errors.empty()) << errors[0].message;
   const auto out = std::filesystem::temp_directory_path() / "renkei-layout-names-test";
-  std::filesystem::remove_all(out);
-  rapidjson::Document config;
-  config.Parse((R"({"type": "csv_folder", "path": ")" + out.string() +
-                R"(", "mapping": "careplan-1kyo", "file_name_values": {"sender": "1310000001", "sender_type": "43",
-                    "receiver": "1310000005", "receiver_type": "11"}})").c_str());
-  pipeline::AdapterRegistry registry;
-  registerCsvFolderSink(registry);
-  pipeline::AdapterContext ctx{"office", &config, nullptr, nullptr, nullptr, nullptr, mappings};
-  auto sink = registry.sink("csv_folder")->makeSink(ctx);
+  auto sink = freshCsvFolderSink(out, R"("mapping": "careplan-1kyo", "file_name_values": {"sender": "1310000001",
+      "sender_type": "43", "receiver": "1310000005", "receiver_type": "11"})");
   ASSERT_TRUE(sink.ok()) << sink.status().message();
   rapidjson::Document expected;
   const std::string text = test::readText(test::sourceDir() / "mappings/careplan-1kyo/golden/round-trip/expected.json");
